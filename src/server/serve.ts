@@ -1,0 +1,50 @@
+/** Runs the reference server on a Node HTTP listener. @module */
+import type { AddressInfo } from 'node:net';
+import { serve as serveNode, type ServerType } from '@hono/node-server';
+import { createApp, type AppOptions } from './app.js';
+
+export interface ServeOptions extends AppOptions {
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+}
+
+export interface RunningServer {
+  url: string;
+  host: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export class PortInUseError extends Error {
+  constructor(readonly host: string, readonly port: number) {
+    super(`port ${port} on ${host} is already in use; pick another with --port or PORT`);
+    this.name = 'PortInUseError';
+  }
+}
+
+export function startServer(options: ServeOptions = {}): Promise<RunningServer> {
+  const host = options.host ?? '127.0.0.1';
+  const app = createApp(options);
+  return new Promise((resolve, reject) => {
+    let server: ServerType | undefined;
+    const onError = (error: NodeJS.ErrnoException) => {
+      reject(error.code === 'EADDRINUSE' ? new PortInUseError(host, options.port ?? 0) : error);
+    };
+    server = serveNode({ fetch: app.fetch, hostname: host, port: options.port ?? 0 }, (info: AddressInfo) => {
+      server!.off('error', onError);
+      const shownHost = host.includes(':') ? `[${host}]` : host;
+      resolve({
+        url: `http://${shownHost}:${info.port}`,
+        host,
+        port: info.port,
+        close: () =>
+          new Promise<void>((done) => {
+            server!.close(() => done());
+            (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+          }),
+      });
+    });
+    server.once('error', onError);
+  });
+}

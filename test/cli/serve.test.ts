@@ -1,0 +1,77 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { repoRoot } from '../helpers/spec.js';
+import { runTs, tsxCli } from '../helpers/run.js';
+
+const cli = `${repoRoot}src/cli/index.ts`;
+
+function startCli(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; listening: Promise<string>; output: () => string } {
+  const child = spawn(process.execPath, [tsxCli, cli, ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const listening = new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      output += d.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (match) resolve(match[1]!);
+    });
+    child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+    child.on('exit', (code) => reject(new Error(`exited ${code} before listening: ${output}`)));
+  });
+  return { child, listening, output: () => output };
+}
+
+function exitCode(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.on('exit', (code) => resolve(code))));
+}
+
+describe('sambakit serve', () => {
+  const children: ChildProcess[] = [];
+  afterEach(() => children.splice(0).forEach((c) => c.kill('SIGKILL')));
+
+  it('prints "listening on http://H:P", serves /api/docs, and exits 0 on SIGTERM and SIGINT', async () => {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      const { child, listening } = startCli(['serve', '--port', '0']);
+      children.push(child);
+      const url = await listening;
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect((await fetch(`${url}/api/docs`)).status).toBe(200);
+      child.kill(signal);
+      expect(await exitCode(child)).toBe(0);
+    }
+  });
+
+  it('takes its default port from PORT', async () => {
+    const probe = createServer();
+    const port = await new Promise<number>((resolve) => probe.listen(0, '127.0.0.1', () => resolve((probe.address() as { port: number }).port)));
+    await new Promise((resolve) => probe.close(resolve));
+    const { child, listening } = startCli(['serve'], { PORT: String(port) });
+    children.push(child);
+    expect(await listening).toBe(`http://127.0.0.1:${port}`);
+  });
+
+  it('a port in use is a clear error and exit 2', async () => {
+    const blocker = createServer();
+    const port = await new Promise<number>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as { port: number }).port)));
+    try {
+      const result = await runTs(cli, ['serve', '--port', String(port)]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`port ${port} on 127.0.0.1 is already in use`);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('rejects bad flags with the usage line and exit 2', async () => {
+    const bad = await runTs(cli, ['serve', '--port', 'eighty']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--port expects a whole number from 0 to 65535, got "eighty"');
+    const unknown = await runTs(cli, ['serve', '--prot', '1']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/usage: sambakit serve/);
+    const command = await runTs(cli, ['serv']);
+    expect(command.code).toBe(2);
+    expect(command.stderr).toContain('unknown command "serv"');
+  });
+});

@@ -1,0 +1,84 @@
+import Ajv2020 from 'ajv/dist/2020.js';
+import { describe, expect, it } from 'vitest';
+import { formatViolation, toViolations } from '../../src/validate/violations.js';
+
+const ajv = new Ajv2020.default({ strict: true, allErrors: true, allowUnionTypes: true });
+const validate = ajv.compile({
+  type: 'object',
+  required: ['model', 'messages'],
+  properties: {
+    model: { type: 'string' },
+    temperature: { type: 'number', minimum: 0, maximum: 1 },
+    stop: { oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' }, maxItems: 4 }] },
+    messages: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        required: ['role', 'content'],
+        properties: {
+          role: { type: 'string', enum: ['system', 'user', 'assistant'] },
+          content: {
+            anyOf: [
+              { type: 'string' },
+              { type: 'array', items: { type: 'object', required: ['type'], properties: { type: { type: 'string', const: 'text' }, text: { type: 'string' } } } },
+            ],
+          },
+        },
+      },
+    },
+  },
+});
+
+function violations(data: unknown) {
+  expect(validate(data)).toBe(false);
+  return toViolations(validate.errors, data, '/body');
+}
+
+describe('toViolations', () => {
+  it('names a missing field, with nothing received', () => {
+    expect(violations({ messages: [{ role: 'user', content: 'hi' }] })).toEqual([
+      { path: '/body/model', rule: 'required', expected: 'a value (the field is required)', received: undefined },
+    ]);
+  });
+
+  it('says the range and the value for an out-of-range number', () => {
+    const [v] = violations({ model: 'm', temperature: 3, messages: [{ role: 'user', content: 'x' }] });
+    expect(v).toEqual({ path: '/body/temperature', rule: 'maximum', expected: 'a number <= 1', received: 3 });
+    expect(formatViolation(v!)).toBe('/body/temperature: expected a number <= 1, received 3 (maximum)');
+  });
+
+  it('lists the allowed values of an enum', () => {
+    expect(violations({ model: 'm', messages: [{ role: 'robot', content: 'x' }] })).toEqual([
+      { path: '/body/messages/0/role', rule: 'enum', expected: 'one of "system", "user", "assistant"', received: 'robot' },
+    ]);
+  });
+
+  it('reports every violation at once', () => {
+    const list = violations({ temperature: -1, messages: [] });
+    expect(list.map((v) => v.path).sort()).toEqual(['/body/messages', '/body/model', '/body/temperature']);
+  });
+
+  it('folds an anyOf to the branch that fits the value: a bad part inside a content array is named', () => {
+    expect(violations({ model: 'm', messages: [{ role: 'user', content: [{ type: 'image' }] }] })).toEqual([
+      { path: '/body/messages/0/content/0/type', rule: 'const', expected: '"text"', received: 'image' },
+    ]);
+  });
+
+  it('keeps one anyOf violation when no branch fits the value type', () => {
+    expect(violations({ model: 'm', messages: [{ role: 'user', content: 42 }] })).toEqual([
+      { path: '/body/messages/0/content', rule: 'anyOf', expected: 'one of the allowed shapes', received: 42 },
+    ]);
+  });
+
+  it('folds a oneOf the same way', () => {
+    expect(violations({ model: 'm', stop: ['a', 'b', 'c', 'd', 'e'], messages: [{ role: 'user', content: 'x' }] })).toEqual([
+      { path: '/body/stop', rule: 'maxItems', expected: 'at most 4 item(s)', received: '5 item(s)' },
+    ]);
+  });
+
+  it('cuts long received values', () => {
+    const [v] = violations({ model: 'm', messages: [{ role: 'x'.repeat(500), content: 'x' }] });
+    expect(String(v!.received).length).toBeLessThanOrEqual(121);
+  });
+});
