@@ -73,10 +73,38 @@ export function emitValidators(
   if (problems.length > 0) throw new SpecError(problems);
 
   const exports = Object.fromEntries(slots.map((s) => [s.name, s.name]));
-  const code = standaloneCode.default(ajv, exports);
+  const code = withoutRequire(standaloneCode.default(ajv, exports));
   const js = `${generatedHeader}\n${code}\n\n${operationMap(operations)}\n`;
   return { js, dts: validatorTypes(operations) };
 }
+
+/**
+ * ajv's ESM standalone output still `require`s its runtime helper for string lengths, which breaks
+ * in ESM and in browsers: inline it (a code-point count, as ajv's own helper does). Any other
+ * `require` left is a generator bug, not something to ship.
+ */
+function withoutRequire(code: string): string {
+  const helper = 'require("ajv/dist/runtime/ucs2length").default';
+  const inlined = code.includes(helper)
+    ? `${ucs2lengthSource}\n${code.split(helper).join('ucs2length')}`
+    : code;
+  const left = /require\([^)]*\)/.exec(inlined);
+  if (left) throw new Error(`generated validators still call ${left[0]}; teach scripts/generate/emit-validators.ts to inline it`);
+  return inlined;
+}
+
+/** Length of a string in code points (JSON Schema counts characters, not UTF-16 units), as source text. */
+const ucs2lengthSource = [
+  'function ucs2length(text) {',
+  '  let length = 0;',
+  '  for (let i = 0; i < text.length; i++) {',
+  '    length++;',
+  '    const code = text.charCodeAt(i);',
+  '    if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) i++;',
+  '  }',
+  '  return length;',
+  '}',
+].join('\n');
 
 function checkMeta(
   ajv: InstanceType<typeof Ajv>,
