@@ -453,8 +453,8 @@ export interface components {
             rule: string;
             /** @description What the spec allows at that place, in words. */
             expected: string;
-            /** @description The value that was found there (absent values are reported as the string `undefined`). */
-            received: unknown;
+            /** @description The value that was found there; left out when the value is missing (rule `required`). Long values are cut. */
+            received?: unknown;
         };
         /** @description Every broken rule found in the request (sambakit extension). */
         Violations: components["schemas"]["Violation"][];

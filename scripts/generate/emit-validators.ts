@@ -25,6 +25,9 @@ export function createSchemaCompiler() {
     strict: true,
     allowUnionTypes: true,
     allErrors: true,
+    // Errors carry their keyword's schema: a failed oneOf/anyOf then says how many branches it had,
+    // which readable violations need to tell "matched no branch's tag" from "matched one".
+    verbose: true,
     code: { source: true, esm: true },
   });
   addFormats.default(ajv);

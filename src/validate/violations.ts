@@ -21,7 +21,7 @@ const maxReceivedLength = 120;
 
 export function toViolations(errors: readonly ErrorObject[] | null | undefined, data: unknown, prefix = ''): Violation[] {
   if (!errors || errors.length === 0) return [];
-  const kept = foldAlternatives(errors);
+  const kept = foldAlternatives(errors, data);
   const seen = new Set<string>();
   const out: Violation[] = [];
   for (const error of kept) {
@@ -94,32 +94,97 @@ function describe(error: ErrorObject, data: unknown, prefix: string): Violation 
 }
 
 /**
- * For each failed anyOf/oneOf, keep only the errors of the branch that got furthest into the value
- * (deepest instance path, then fewest errors); when every branch failed on the value's own type,
- * keep the single anyOf/oneOf error instead.
+ * For each failed anyOf/oneOf, keep only what the value most likely got wrong.
+ * - Branches told apart by one field (`role`, `type`) whose value matches none of them: that field,
+ *   as one enum violation listing every branch's value.
+ * - Inline branches (schemaPath runs through `/oneOf/<i>/`): the errors of the branch that got
+ *   furthest into the value (deepest path, then fewest errors).
+ * - Branches behind $refs (ajv reports their schemaPath from the referenced schema, so branches
+ *   cannot be told apart): the other branches' tag errors are dropped when the tag matched one.
+ * When every branch failed on the value's own type, the single anyOf/oneOf error stays.
  */
-function foldAlternatives(errors: readonly ErrorObject[]): ErrorObject[] {
-  const groups = errors.filter((e) => (e.keyword === 'anyOf' || e.keyword === 'oneOf') && !Array.isArray((e.params as { passingSchemas?: unknown }).passingSchemas));
-  if (groups.length === 0) return [...errors];
+function foldAlternatives(errors: readonly ErrorObject[], data: unknown): ErrorObject[] {
   let result = [...errors];
-  // Innermost groups first, so an outer group sees already-folded branches.
-  for (const group of [...groups].sort((a, b) => b.schemaPath.length - a.schemaPath.length)) {
-    const branchPrefix = `${group.schemaPath}/`;
-    const branches = new Map<string, ErrorObject[]>();
-    for (const e of result) {
-      if (!e.schemaPath.startsWith(branchPrefix) || !e.instancePath.startsWith(group.instancePath)) continue;
-      const index = e.schemaPath.slice(branchPrefix.length).split('/')[0]!;
-      branches.set(index, [...(branches.get(index) ?? []), e]);
-    }
-    const inGroup = new Set([...branches.values()].flat());
-    const depth = (list: ErrorObject[]) => Math.max(...list.map((e) => e.instancePath.split('/').length + (e.keyword === 'required' ? 1 : 0)));
-    const shallow = (list: ErrorObject[]) => list.every((e) => e.instancePath === group.instancePath && (e.keyword === 'type' || e.keyword === 'const' || e.keyword === 'enum'));
-    const candidates = [...branches.values()].filter((list) => !shallow(list));
-    const best = candidates.sort((a, b) => depth(b) - depth(a) || a.length - b.length)[0];
-    result = result.filter((e) => !inGroup.has(e) && (best ? e !== group : true));
-    if (best) result.push(...best);
+  const isGroup = (e: ErrorObject) => (e.keyword === 'anyOf' || e.keyword === 'oneOf') && !Array.isArray((e.params as { passingSchemas?: unknown }).passingSchemas);
+  // Innermost groups first (ajv reports a group after its branches), so outer groups see folded branches.
+  const groups = result.filter(isGroup).sort((a, b) => b.instancePath.length - a.instancePath.length);
+  for (const group of groups) {
+    const at = result.indexOf(group);
+    if (at < 0) continue;
+    // The branch errors are the ones ajv reported just before the group, under its path.
+    let from = at;
+    while (from > 0 && isUnder(result[from - 1]!, group) && !(isGroup(result[from - 1]!) && result[from - 1]!.instancePath === group.instancePath)) from--;
+    const run = result.slice(from, at);
+    const replacement = foldGroup(group, run, data);
+    result = [...result.slice(0, from), ...replacement, ...result.slice(at + 1)];
   }
   return result;
+}
+
+function foldGroup(group: ErrorObject, run: ErrorObject[], data: unknown): ErrorObject[] {
+  if (run.length === 0) return [group];
+  const tag = tagErrors(group, run);
+  const branchCount = Array.isArray(group.schema) ? group.schema.length : undefined;
+  if (tag) {
+    // Every branch rejected the tag (validators generated with `verbose` tell how many there are).
+    const rejectedByAll = branchCount === undefined ? !tag.allowed.some((a) => JSON.stringify(a) === JSON.stringify(valueAt(data, tag.path))) : tag.errors.length >= branchCount;
+    if (rejectedByAll) {
+      return [{ ...tag.errors[0]!, keyword: 'enum', schemaPath: group.schemaPath, params: { allowedValues: tag.allowed }, message: 'must be equal to one of the allowed values' }];
+    }
+  }
+  const prefix = `${group.schemaPath}/`;
+  const inline = run.every((e) => e.schemaPath.startsWith(prefix));
+  if (inline) {
+    const branches = new Map<string, ErrorObject[]>();
+    for (const e of run) {
+      const index = e.schemaPath.slice(prefix.length).split('/')[0]!;
+      branches.set(index, [...(branches.get(index) ?? []), e]);
+    }
+    const shallow = (list: ErrorObject[]) => list.every((e) => e.instancePath === group.instancePath && (e.keyword === 'type' || e.keyword === 'const' || e.keyword === 'enum'));
+    const depth = (list: ErrorObject[]) => Math.max(...list.map((e) => e.instancePath.split('/').length + (e.keyword === 'required' ? 1 : 0)));
+    const best = [...branches.values()].filter((list) => !shallow(list)).sort((a, b) => depth(b) - depth(a) || a.length - b.length)[0];
+    return best ?? [group];
+  }
+  const kept = tag ? run.filter((e) => !tag.errors.includes(e) && !fromOtherBranch(e, group, tag.path, valueAt(data, tag.path))) : run;
+  const meaningful = kept.filter((e) => !(e.instancePath === group.instancePath && (e.keyword === 'type' || e.keyword === 'const' || e.keyword === 'enum')));
+  return meaningful.length > 0 ? meaningful : [group];
+}
+
+/** const/enum errors of two or more branches on one direct child of the group's value: a tag field. */
+function tagErrors(group: ErrorObject, run: ErrorObject[]): { path: string; allowed: unknown[]; errors: ErrorObject[] } | undefined {
+  const depth = group.instancePath.split('/').length + 1;
+  const byPath = new Map<string, ErrorObject[]>();
+  for (const e of run) {
+    if ((e.keyword === 'const' || e.keyword === 'enum') && e.instancePath.split('/').length === depth && e.instancePath.startsWith(`${group.instancePath}/`)) {
+      byPath.set(e.instancePath, [...(byPath.get(e.instancePath) ?? []), e]);
+    }
+  }
+  for (const [path, errors] of byPath) {
+    if (errors.length < 2) continue;
+    const allowed = errors.flatMap((e) => {
+      const params = e.params as { allowedValue?: unknown; allowedValues?: unknown[] };
+      return e.keyword === 'const' ? [params.allowedValue] : (params.allowedValues ?? []);
+    });
+    return { path, allowed: [...new Map(allowed.map((v) => [JSON.stringify(v), v])).values()], errors };
+  }
+  return undefined;
+}
+
+/**
+ * An error at the group's own path raised by a branch whose tag is not the value's (its
+ * `parentSchema`, present with `verbose`, fixes the tag with const/enum).
+ */
+function fromOtherBranch(error: ErrorObject, group: ErrorObject, tagPath: string, value: unknown): boolean {
+  if (error.instancePath !== group.instancePath) return false;
+  const key = tagPath.slice(group.instancePath.length + 1).replace(/~1/g, '/').replace(/~0/g, '~');
+  const tagSchema = (error.parentSchema as { properties?: Record<string, { const?: unknown; enum?: unknown[] }> } | undefined)?.properties?.[key];
+  if (!tagSchema || (tagSchema.const === undefined && tagSchema.enum === undefined)) return false;
+  const allowed = tagSchema.const !== undefined ? [tagSchema.const] : tagSchema.enum!;
+  return !allowed.some((a) => JSON.stringify(a) === JSON.stringify(value));
+}
+
+function isUnder(error: ErrorObject, group: ErrorObject): boolean {
+  return error.instancePath === group.instancePath || error.instancePath.startsWith(`${group.instancePath}/`);
 }
 
 function valueAt(data: unknown, pointer: string): unknown {

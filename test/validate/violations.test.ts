@@ -2,7 +2,7 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { formatViolation, toViolations } from '../../src/validate/violations.js';
 
-const ajv = new Ajv2020.default({ strict: true, allErrors: true, allowUnionTypes: true });
+const ajv = new Ajv2020.default({ strict: true, allErrors: true, allowUnionTypes: true, verbose: true });
 const validate = ajv.compile({
   type: 'object',
   required: ['model', 'messages'],
@@ -80,5 +80,32 @@ describe('toViolations', () => {
   it('cuts long received values', () => {
     const [v] = violations({ model: 'm', messages: [{ role: 'x'.repeat(500), content: 'x' }] });
     expect(String(v!.received).length).toBeLessThanOrEqual(121);
+  });
+});
+
+describe('branches told apart by one field', () => {
+  const tagged = ajv.compile({
+    type: 'object',
+    properties: {
+      message: {
+        oneOf: [
+          { type: 'object', required: ['role', 'content'], properties: { role: { type: 'string', const: 'system' }, content: { type: 'string' } } },
+          { type: 'object', required: ['role', 'content'], properties: { role: { type: 'string', const: 'user' }, content: { type: 'string' } } },
+          { type: 'object', required: ['role'], properties: { role: { type: 'string', const: 'tool' }, tool_call_id: { type: 'string' } } },
+        ],
+      },
+    },
+  });
+
+  it('a wrong tag is one enum violation listing every branch', () => {
+    const data = { message: { role: 'robot', content: 'x' } };
+    expect(tagged(data)).toBe(false);
+    expect(toViolations(tagged.errors, data)).toEqual([{ path: '/message/role', rule: 'enum', expected: 'one of "system", "user", "tool"', received: 'robot' }]);
+  });
+
+  it('a right tag with a wrong field names the field of that branch', () => {
+    const data = { message: { role: 'user', content: 7 } };
+    expect(tagged(data)).toBe(false);
+    expect(toViolations(tagged.errors, data)).toEqual([{ path: '/message/content', rule: 'type', expected: 'type string', received: 7 }]);
   });
 });
