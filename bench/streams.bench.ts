@@ -1,0 +1,234 @@
+/**
+ * `npm run bench:streams`: in-memory decode speed of `sambakit/streams` next to
+ * a hand-written loop (the reference, 1.0), raw eventsource-parser and the openai SDK's decoders, on
+ * the same bytes (~50k `chat.completion.chunk` events of ~200 B, as SSE and as JSON lines) fed as a
+ * web ReadableStream in 256-byte and 64-KiB reads. Every decoder runs once per read size per round,
+ * the order rotating each round; ratios are taken within a round, then the median over rounds.
+ * Prints the table for bench/RESULTS.md.
+ * @module
+ */
+import { cpus, loadavg } from 'node:os';
+import { createParser } from 'eventsource-parser';
+import { Stream } from 'openai/core/streaming';
+import { createStreamItemsDecoder, encodeJSONLine, encodeSSE, iterateStreamItems, type StreamFramingSpec } from '../src/streams/index.js';
+
+const events = Number(process.env.EVENTS ?? 50_000);
+const rounds = Number(process.env.ROUNDS ?? 7);
+// Samples per decoder per round, of which the median counts: one pass is ~0.1 s, short enough for a shared machine's noise to swing it.
+const samplesPerRound = Number(process.env.SAMPLES ?? 3);
+const readSizes = [256, 64 * 1024] as const;
+
+interface Chunk {
+  choices: Array<{ delta: { content?: string } }>;
+}
+
+// --- the bytes -----------------------------------------------------------------------------------
+
+function chunkValue(i: number): unknown {
+  return {
+    id: 'chatcmpl-7d1f0c9e2b6a',
+    object: 'chat.completion.chunk',
+    created: 1_763_800_000 + Math.floor(i / 50),
+    model: 'Meta-Llama-3.3-70B-Instruct',
+    choices: [{ index: 0, delta: { content: ` tok${i}` }, logprobs: null, finish_reason: null }],
+  };
+}
+
+const values = Array.from({ length: events }, (_, i) => chunkValue(i));
+const sseText = values.map((v) => encodeSSE({ data: JSON.stringify(v) })).join('') + encodeSSE({ data: '[DONE]' });
+const jsonlText = values.map((v) => encodeJSONLine(v)).join('');
+const sseBytes = new TextEncoder().encode(sseText);
+const jsonlBytes = new TextEncoder().encode(jsonlText);
+const expectedSum = values.reduce<number>((sum, v) => sum + ((v as Chunk).choices[0]!.delta.content ?? '').length, 0);
+
+/** The bytes as a pull-based web stream of fixed-size reads (views, not copies, so no decoder pays for the split). */
+function bodyOf(bytes: Uint8Array, readSize: number): ReadableStream<Uint8Array> {
+  let offset = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (offset >= bytes.length) return controller.close();
+      controller.enqueue(bytes.subarray(offset, offset + readSize));
+      offset += readSize;
+    },
+  });
+}
+
+// --- the decoders: each returns the sum of content lengths, checked against expectedSum ------------
+
+const sseFraming: StreamFramingSpec = { framing: 'sse', terminator: '[DONE]', errorEvents: ['error', 'error_event'] };
+const jsonlFraming: StreamFramingSpec = { framing: 'jsonl' };
+const contentLength = (v: Chunk) => (v.choices[0]?.delta.content ?? '').length;
+
+async function handwrittenSSE(body: ReadableStream<Uint8Array>): Promise<number> {
+  const reader = body.getReader();
+  const text = new TextDecoder();
+  let buffer = '';
+  let sum = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    buffer += text.decode(value, { stream: true });
+    let start = 0;
+    let end: number;
+    while ((end = buffer.indexOf('\n\n', start)) !== -1) {
+      const event = buffer.slice(start, end);
+      start = end + 2;
+      if (!event.startsWith('data: ')) continue;
+      const data = event.slice(6);
+      if (data === '[DONE]') continue;
+      sum += contentLength(JSON.parse(data) as Chunk);
+    }
+    buffer = buffer.slice(start);
+  }
+  return sum;
+}
+
+async function handwrittenJSONL(body: ReadableStream<Uint8Array>): Promise<number> {
+  const reader = body.getReader();
+  const text = new TextDecoder();
+  let buffer = '';
+  let sum = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    buffer += text.decode(value, { stream: true });
+    let start = 0;
+    let end: number;
+    while ((end = buffer.indexOf('\n', start)) !== -1) {
+      const line = buffer.slice(start, end);
+      start = end + 1;
+      if (line !== '') sum += contentLength(JSON.parse(line) as Chunk);
+    }
+    buffer = buffer.slice(start);
+  }
+  return sum;
+}
+
+async function eventsourceParserFeed(body: ReadableStream<Uint8Array>): Promise<number> {
+  let sum = 0;
+  const parser = createParser({
+    onEvent(event) {
+      if (event.data !== '[DONE]') sum += contentLength(JSON.parse(event.data) as Chunk);
+    },
+  });
+  const reader = body.getReader();
+  const text = new TextDecoder();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    parser.feed(text.decode(value, { stream: true }));
+  }
+  return sum;
+}
+
+async function oursItems(body: ReadableStream<Uint8Array>, framing: StreamFramingSpec): Promise<number> {
+  let sum = 0;
+  for await (const item of iterateStreamItems<Chunk>(body, framing)) if (item.kind === 'item') sum += contentLength(item.value);
+  return sum;
+}
+
+async function oursPush(body: ReadableStream<Uint8Array>): Promise<number> {
+  let sum = 0;
+  const decoder = createStreamItemsDecoder<Chunk>(sseFraming, {
+    onItem(item) {
+      if (item.kind === 'item') sum += contentLength(item.value);
+    },
+  });
+  const reader = body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    decoder.feed(value);
+  }
+  decoder.end();
+  return sum;
+}
+
+async function openaiSSE(body: ReadableStream<Uint8Array>): Promise<number> {
+  let sum = 0;
+  const stream = Stream.fromSSEResponse<Chunk>(new Response(body, { headers: { 'content-type': 'text/event-stream' } }), new AbortController());
+  for await (const chunk of stream) sum += contentLength(chunk);
+  return sum;
+}
+
+async function openaiJSONL(body: ReadableStream<Uint8Array>): Promise<number> {
+  let sum = 0;
+  for await (const chunk of Stream.fromReadableStream<Chunk>(body, new AbortController())) sum += contentLength(chunk);
+  return sum;
+}
+
+const reference = 'hand-written `indexOf` SSE loop (REF)';
+const decoders: Record<string, { bytes: Uint8Array; run: (body: ReadableStream<Uint8Array>) => Promise<number> }> = {
+  [reference]: { bytes: sseBytes, run: handwrittenSSE },
+  'sambakit `iterateStreamItems` SSE': { bytes: sseBytes, run: (b) => oursItems(b, sseFraming) },
+  'sambakit `createStreamItemsDecoder` SSE (push)': { bytes: sseBytes, run: oursPush },
+  'eventsource-parser `feed` + JSON.parse': { bytes: sseBytes, run: eventsourceParserFeed },
+  'openai `Stream.fromSSEResponse`': { bytes: sseBytes, run: openaiSSE },
+  'hand-written `indexOf` JSONL loop': { bytes: jsonlBytes, run: handwrittenJSONL },
+  'sambakit `iterateStreamItems` JSONL': { bytes: jsonlBytes, run: (b) => oursItems(b, jsonlFraming) },
+  'openai `Stream.fromReadableStream` JSONL': { bytes: jsonlBytes, run: openaiJSONL },
+};
+
+// --- the rounds ------------------------------------------------------------------------------------
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+async function sampleOnce(name: string, readSize: number): Promise<number> {
+  const decoder = decoders[name]!;
+  gc?.();
+  const started = performance.now();
+  const sum = await decoder.run(bodyOf(decoder.bytes, readSize));
+  const seconds = (performance.now() - started) / 1000;
+  if (sum !== expectedSum) throw new Error(`${name} decoded a different stream: sum ${sum}, expected ${expectedSum}`);
+  return events / seconds;
+}
+
+async function sample(name: string, readSize: number): Promise<number> {
+  const got: number[] = [];
+  for (let i = 0; i < samplesPerRound; i++) got.push(await sampleOnce(name, readSize));
+  return median(got);
+}
+
+const names = Object.keys(decoders);
+const loadAtStart = loadavg()[0]!;
+// rates[size][name] = chunks/s per round; ratios likewise, against the reference of the same round.
+const rates = new Map<number, Map<string, number[]>>(readSizes.map((s) => [s, new Map(names.map((n) => [n, []]))]));
+const ratios = new Map<number, Map<string, number[]>>(readSizes.map((s) => [s, new Map(names.map((n) => [n, []]))]));
+
+for (let round = -1; round < rounds; round++) {
+  // Rotate the order so no decoder always runs first (JIT warm-up) or right after a heavy one (GC debt).
+  const shift = ((round % names.length) + names.length) % names.length;
+  const order = [...names.slice(shift), ...names.slice(0, shift)];
+  if (round % 2 === 1) order.reverse();
+  for (const size of readSizes) {
+    const got = new Map<string, number>();
+    for (const name of order) got.set(name, await sample(name, size));
+    if (round < 0) continue; // warm-up round, not counted
+    const ref = got.get(reference)!;
+    for (const name of names) {
+      rates.get(size)!.get(name)!.push(got.get(name)!);
+      ratios.get(size)!.get(name)!.push(got.get(name)! / ref);
+    }
+  }
+  if (round >= 0) process.stderr.write(`round ${round + 1}/${rounds} done\n`);
+}
+
+const k = (x: number) => `${Math.round(x / 1000)}k`;
+const r = (xs: number[]) => `${median(xs).toFixed(2)} [${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}]`;
+
+const cpu = cpus();
+const lines = [
+  `${new Date().toISOString().slice(0, 10)}, ${cpu.length} x ${cpu[0]?.model ?? 'unknown CPU'}, Node ${process.version}, load ${loadAtStart.toFixed(2)} at start / ${loadavg()[0]!.toFixed(2)} at end, ` +
+    `${events} events (${(sseBytes.length / 1e6).toFixed(1)} MB SSE, ${(jsonlBytes.length / 1e6).toFixed(1)} MB JSON lines, ~${Math.round(jsonlBytes.length / events)} B per item), ${rounds} rounds (+1 warm-up) x ${samplesPerRound} samples.`,
+  '',
+  '| decoder | ÷ REF, 256-B reads | ÷ REF, 64-KiB reads | chunks/s (256 B / 64 KiB) |',
+  '|---|---:|---:|---:|',
+  ...names.map((name) => `| ${name} | ${r(ratios.get(256)!.get(name)!)} | ${r(ratios.get(65536)!.get(name)!)} | ${k(median(rates.get(256)!.get(name)!))} / ${k(median(rates.get(65536)!.get(name)!))} |`),
+];
+console.log(lines.join('\n'));

@@ -1,0 +1,130 @@
+/**
+ * The async iterator behind the `iterate…` functions: reads a chunk only when every value decoded
+ * from the previous one has been taken, runs a synchronous push decoder on it, and hands the values
+ * out one by one.
+ * @module
+ */
+import type { StreamSource } from '../types.js';
+import { openChunkSource, type Chunk, type ChunkSource } from './chunk-source.js';
+
+/** A synchronous decoder that appends what it decodes to `out`. It may throw after appending: the values before the error are still delivered. */
+export interface PushDecoder<T> {
+  feed(chunk: Uint8Array | string, out: T[]): void;
+  /** The body ended: flush what is pending, and throw if the stream is incomplete. */
+  end(out: T[]): void;
+  /** Set once no more input is wanted (a terminator was seen); the rest of the body is cancelled. */
+  readonly stopped: boolean;
+}
+
+const done: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
+
+/**
+ * Hand-written rather than an async generator: a value already decoded is returned as a settled
+ * promise without the generator's resume machinery. The same decoder behind an async generator
+ * measured 5 % slower with 64-KiB reads and 10-20 % slower with 256-byte reads (2026-11-22).
+ */
+export class BatchIterator<T> implements AsyncIterableIterator<T> {
+  #queue: T[] = [];
+  #head = 0;
+  readonly #source: ChunkSource;
+  readonly #decoder: PushDecoder<T>;
+  readonly #signal: AbortSignal | undefined;
+  #failure: { error: unknown } | undefined;
+  #ended = false;
+  #closed = false;
+  #filling: Promise<IteratorResult<T>> | undefined;
+  #busy = false;
+
+  constructor(body: StreamSource, decoder: PushDecoder<T>, signal?: AbortSignal) {
+    this.#source = openChunkSource(body, signal);
+    this.#decoder = decoder;
+    this.#signal = signal;
+  }
+
+  next(): Promise<IteratorResult<T>> {
+    if (this.#head < this.#queue.length) {
+      if (this.#signal?.aborted) return this.#fail(this.#signal.reason);
+      const value = this.#queue[this.#head] as T;
+      // Let go of delivered values so a long batch does not keep them all alive.
+      this.#queue[this.#head++] = undefined as T;
+      return Promise.resolve({ done: false, value });
+    }
+    // Someone called next() again before the last read finished: queue behind it.
+    if (this.#filling) return this.#filling.then(() => this.next());
+    const filling = this.#fill();
+    // #fill clears this before it settles (unless it settled at once, before this assignment).
+    if (this.#busy) this.#filling = filling;
+    return filling;
+  }
+
+  async return(): Promise<IteratorResult<T>> {
+    await this.#close();
+    return done;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async #fill(): Promise<IteratorResult<T>> {
+    this.#busy = true;
+    this.#queue = [];
+    this.#head = 0;
+    try {
+      for (;;) {
+        if (this.#closed) return done;
+        if (this.#failure) return this.#fail(this.#failure.error);
+        if (this.#ended || this.#decoder.stopped) {
+          await this.#close();
+          return done;
+        }
+        if (this.#signal?.aborted) return this.#fail(this.#signal.reason);
+        let result: IteratorResult<Chunk, unknown>;
+        try {
+          result = await this.#source.read();
+        } catch (error) {
+          return this.#fail(error);
+        }
+        if (this.#signal?.aborted) return this.#fail(this.#signal.reason);
+        // return() was called while the read was pending: the cancelled body's end is not the stream's.
+        if (this.#closed) return done;
+        try {
+          if (result.done) {
+            this.#ended = true;
+            this.#decoder.end(this.#queue);
+          } else {
+            this.#decoder.feed(result.value, this.#queue);
+          }
+        } catch (error) {
+          // Deliver what was decoded before the error first; the next fill throws it.
+          this.#failure = { error };
+        }
+        if (this.#queue.length > 0) {
+          const value = this.#queue[0] as T;
+          this.#queue[0] = undefined as T;
+          this.#head = 1;
+          return { done: false, value };
+        }
+      }
+    } finally {
+      this.#busy = false;
+      this.#filling = undefined;
+    }
+  }
+
+  async #fail(error: unknown): Promise<never> {
+    this.#failure = undefined;
+    this.#queue = [];
+    this.#head = 0;
+    await this.#close(error);
+    throw error;
+  }
+
+  async #close(reason?: unknown): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#queue = [];
+    this.#head = 0;
+    await this.#source.cancel(reason);
+  }
+}

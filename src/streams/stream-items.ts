@@ -1,0 +1,219 @@
+/**
+ * Typed items of a stream whatever its framing: SSE or JSON lines in, parsed items out, with the
+ * terminator, in-stream error events, invalid JSON and cut streams handled as the spec's
+ * `x-sambakit-stream` metadata says.
+ * @module
+ */
+import { StreamEndedEarlyError, StreamParseError } from './errors.js';
+import { BatchIterator, type PushDecoder } from './internal/batch-iterator.js';
+import { JSONLDecoder } from './jsonl-decoder.js';
+import { createSSEDecoder, type SSEDecoder } from './sse-decoder.js';
+import type { ServerSentEvent, StreamFramingSpec, StreamItem, StreamSource } from './types.js';
+
+export interface StreamItemsOptions {
+  /** Stops reading and cancels the body; the iterator then throws `signal.reason`, as fetch does. */
+  signal?: AbortSignal;
+  /**
+   * Most characters held for one unfinished line or event; more throws `StreamBufferLimitError`.
+   * `Infinity` turns the limit off.
+   * @default 16_777_216 (16 Mi characters)
+   */
+  maxBufferSize?: number;
+}
+
+/** The defaults of `StreamItemsOptions`, written once. */
+export const defaultStreamItemsOptions = {
+  // Far above any real chunk (a chat chunk is ~200 B), low enough that a server that never ends a line cannot take the process down.
+  maxBufferSize: 16 * 1024 * 1024,
+} as const satisfies StreamItemsOptions;
+
+/**
+ * Turns the data texts of a stream into items. Shared by both framings so the rules (terminator,
+ * error events, JSON, end of body) are written once.
+ */
+class ItemSink<T, E> {
+  out: StreamItem<T, E>[] = [];
+  stopped = false;
+  atEnd = false;
+  #count = 0;
+  #sawTerminator = false;
+  #sawError = false;
+  readonly #terminator: string | undefined;
+  readonly #errorEvents: readonly string[] | undefined;
+
+  constructor(framing: StreamFramingSpec) {
+    this.#terminator = framing.terminator;
+    this.#errorEvents = framing.errorEvents?.length ? framing.errorEvents : undefined;
+  }
+
+  accept(data: string, event: string | undefined, id: string | undefined): void {
+    // After the terminator or an error, the rest of the chunk being decoded is ignored.
+    if (this.stopped) return;
+    if (data === this.#terminator) {
+      this.stopped = true;
+      this.#sawTerminator = true;
+      return;
+    }
+    const index = this.#count;
+    if (event !== undefined && this.#errorEvents?.includes(event)) {
+      let value: E;
+      try {
+        value = JSON.parse(data) as E;
+      } catch {
+        // Keep a plain-text error message rather than replace it with a parse error.
+        value = data as E;
+      }
+      this.#count++;
+      this.#sawError = true;
+      this.out.push({ kind: 'error', value, index, raw: data, event, id });
+      return;
+    }
+    let value: T;
+    try {
+      value = JSON.parse(data) as T;
+    } catch (cause) {
+      this.stopped = true;
+      const error = new StreamParseError({ raw: data, index, event, cause, atEnd: this.atEnd });
+      // With a terminator still missing, a broken last item is the visible part of a cut stream.
+      if (this.atEnd && this.#terminator !== undefined) throw new StreamEndedEarlyError({ terminator: this.#terminator, itemCount: index, cause: error });
+      throw error;
+    }
+    this.#count++;
+    this.out.push({ kind: 'item', value, index, raw: data, event, id });
+  }
+
+  /** The body ended: without the terminator the stream was cut, unless the server reported an error first (then it may just close). */
+  finish(): void {
+    if (this.#terminator !== undefined && !this.#sawTerminator && !this.#sawError && !this.stopped) {
+      throw new StreamEndedEarlyError({ terminator: this.#terminator, itemCount: this.#count });
+    }
+  }
+}
+
+class SSEItems<T, E> implements PushDecoder<StreamItem<T, E>> {
+  readonly #sink: ItemSink<T, E>;
+  readonly #sse: SSEDecoder;
+
+  constructor(framing: StreamFramingSpec, maxBufferSize: number) {
+    const sink = new ItemSink<T, E>(framing);
+    this.#sink = sink;
+    this.#sse = createSSEDecoder({
+      // WHATWG does not dispatch an event with empty data; keep-alives are sent that way too.
+      onEvent: (e: ServerSentEvent) => {
+        if (e.data !== '') sink.accept(e.data, e.event, e.id);
+      },
+      maxBufferSize,
+    });
+  }
+
+  get stopped(): boolean {
+    return this.#sink.stopped;
+  }
+
+  feed(chunk: Uint8Array | string, out: StreamItem<T, E>[]): void {
+    this.#sink.out = out;
+    this.#sse.feed(chunk);
+  }
+
+  end(out: StreamItem<T, E>[]): void {
+    this.#sink.out = out;
+    this.#sink.atEnd = true;
+    this.#sse.end();
+    this.#sink.finish();
+  }
+}
+
+class JSONLItems<T, E> implements PushDecoder<StreamItem<T, E>> {
+  readonly #sink: ItemSink<T, E>;
+  readonly #lines: JSONLDecoder;
+
+  constructor(framing: StreamFramingSpec, maxBufferSize: number) {
+    this.#sink = new ItemSink<T, E>(framing);
+    this.#lines = new JSONLDecoder({ maxLineLength: maxBufferSize });
+  }
+
+  get stopped(): boolean {
+    return this.#sink.stopped;
+  }
+
+  feed(chunk: Uint8Array | string, out: StreamItem<T, E>[]): void {
+    this.#sink.out = out;
+    for (const text of this.#lines.decode(chunk)) this.#sink.accept(text, undefined, undefined);
+  }
+
+  end(out: StreamItem<T, E>[]): void {
+    this.#sink.out = out;
+    this.#sink.atEnd = true;
+    for (const text of this.#lines.flush()) this.#sink.accept(text, undefined, undefined);
+    this.#sink.finish();
+  }
+}
+
+function createDecoder<T, E>(framing: StreamFramingSpec, maxBufferSize: number): PushDecoder<StreamItem<T, E>> {
+  if (framing.framing === 'sse') return new SSEItems<T, E>(framing, maxBufferSize);
+  if (framing.framing === 'jsonl') return new JSONLItems<T, E>(framing, maxBufferSize);
+  // Reachable from untyped callers or a newer spec; guessing a framing would decode garbage quietly.
+  throw new TypeError(`Unknown stream framing ${JSON.stringify((framing as { framing: unknown }).framing)}: expected "sse" or "jsonl"`);
+}
+
+/**
+ * The items of a stream body, parsed, one by one:
+ * - stops at the terminator (not an item) and cancels the rest of the body;
+ * - an SSE event named in `errorEvents` comes as `{ kind: 'error' }`, everything else as `{ kind: 'item' }`;
+ * - invalid JSON throws `StreamParseError` (index and text), never a bare `SyntaxError`;
+ * - a body that ends before a declared terminator throws `StreamEndedEarlyError` after the items it
+ *   did carry, unless an error item came first (a server that reports an error may just close);
+ * - a chunk is read only when the items of the previous one are taken; `break` cancels the body.
+ * A `terminator` is honoured for JSON lines too, matched against the line's text.
+ *
+ * @example
+ * for await (const item of iterateStreamItems<ChatChunk>(response.body!, streams.chat['text/event-stream'])) {
+ *   if (item.kind === 'error') throw new Error(JSON.stringify(item.value));
+ *   process.stdout.write(item.value.choices[0]?.delta.content ?? '');
+ * }
+ */
+export function iterateStreamItems<T, E = unknown>(body: StreamSource, framing: StreamFramingSpec, options: StreamItemsOptions = {}): AsyncIterableIterator<StreamItem<T, E>> {
+  const decoder = createDecoder<T, E>(framing, options.maxBufferSize ?? defaultStreamItemsOptions.maxBufferSize);
+  return new BatchIterator(body, decoder, options.signal);
+}
+
+export interface StreamItemsDecoderOptions<T, E> {
+  /** Runs for every item, in order, before `feed()` or `end()` returns (or throws). */
+  onItem: (item: StreamItem<T, E>) => void;
+  /** As in `StreamItemsOptions`. @default 16_777_216 */
+  maxBufferSize?: number;
+}
+
+export interface StreamItemsDecoder {
+  /** Decodes a chunk. Throws the errors `iterateStreamItems` throws, after delivering the items before them. */
+  feed(chunk: Uint8Array | string): void;
+  /** The body ended; throws `StreamEndedEarlyError` if the terminator is missing. */
+  end(): void;
+  /** True once the terminator or an error was seen: further input is ignored. */
+  readonly stopped: boolean;
+}
+
+/**
+ * The push form of `iterateStreamItems`, for code that sees the chunks go by rather than pulling
+ * them (a proxy checking a stream while forwarding it).
+ */
+export function createStreamItemsDecoder<T, E = unknown>(framing: StreamFramingSpec, options: StreamItemsDecoderOptions<T, E>): StreamItemsDecoder {
+  const decoder = createDecoder<T, E>(framing, options.maxBufferSize ?? defaultStreamItemsOptions.maxBufferSize);
+  const run = (step: (out: StreamItem<T, E>[]) => void) => {
+    const out: StreamItem<T, E>[] = [];
+    try {
+      step(out);
+    } finally {
+      for (const item of out) options.onItem(item);
+    }
+  };
+  return {
+    feed: (chunk) => {
+      if (!decoder.stopped) run((out) => decoder.feed(chunk, out));
+    },
+    end: () => run((out) => decoder.end(out)),
+    get stopped() {
+      return decoder.stopped;
+    },
+  };
+}
