@@ -1,0 +1,176 @@
+/**
+ * @module The fake model itself: a request in, `n` deterministic choices out. What the output
+ * depends on, and what it does not:
+ * - the server seed, the model name, the prompt, `temperature`, `sampling`, `responseFormat`,
+ *   `tools`, `toolChoice` and `reasoningEffort` choose the text;
+ * - the request `seed` does too, except at temperature 0 (greedy), where it is ignored;
+ * - `maxTokens` and `stop` only cut that text, so a shorter budget returns a prefix of a longer
+ *   one; `logprobs`/`topLogprobs` only annotate it; choice i of `n` is the same whatever `n` is.
+ */
+import { FinishReason } from './finish-reason.js';
+import { freeJsonObject, schemaJson, toolArguments } from './json-content.js';
+import { withLogprobs, type GeneratedToken } from './logprobs.js';
+import { canonicalJson, hashString, mixSeeds, Rng } from './random.js';
+import { writeAnswer, writeReasoning } from './sentence-writer.js';
+import { stopList } from './stop-sequences.js';
+import { cutText, type CutText } from './text-cut.js';
+import { chooseTool, toolCallId, type ToolChoice, type ToolDefinition } from './tool-choice.js';
+import { countTokens, tokenize } from './tokenizer.js';
+import type { Choice, GenerateOptions, GenerateRequest, Generation, ReasoningEffort, ToolCall } from './types.js';
+
+/**
+ * Natural answer length: a target is drawn in [NATURAL_MIN_TOKENS, NATURAL_MAX_TOKENS] and the
+ * answer runs on to the end of the paragraph or list that reaches it (at most ~100 tokens more).
+ * So any `maxTokens` up to 60 always ends with `max_tokens`.
+ */
+export const NATURAL_MIN_TOKENS = 60;
+export const NATURAL_MAX_TOKENS = 260;
+
+/**
+ * Reasoning length in tokens per effort: the text runs to the end of the sentence that reaches
+ * the drawn minimum (sentences are under 30 tokens), so the ranges cannot overlap.
+ */
+export const REASONING_TOKENS: Readonly<Record<ReasoningEffort, readonly [number, number]>> = {
+  low: [24, 40],
+  medium: [80, 120],
+  high: [200, 300],
+};
+
+/** Texts tried per choice before accepting one whose cut does not re-tokenize exactly. */
+const ATTEMPTS = 8;
+
+interface Settings {
+  prompt: string;
+  budget: number | undefined;
+  stops: string[];
+  tools: readonly ToolDefinition[];
+  toolChoice: ToolChoice;
+  logprobs: boolean;
+  topLogprobs: number;
+  request: GenerateRequest;
+}
+
+/** The answer to `request` on a server seeded with `options.seed`. Pure and deterministic. */
+export function generate(request: GenerateRequest, options: GenerateOptions): Generation {
+  const greedy = request.temperature !== undefined && request.temperature <= 0;
+  const tools = request.tools ?? [];
+  const settings: Settings = {
+    prompt: request.prompt,
+    budget: request.maxTokens === undefined || request.maxTokens === null ? undefined : Math.max(0, Math.floor(request.maxTokens)),
+    stops: stopList(request.stop),
+    tools,
+    toolChoice: request.toolChoice ?? (tools.length > 0 ? 'auto' : 'none'),
+    logprobs: request.logprobs === true,
+    topLogprobs: request.topLogprobs ?? 0,
+    request,
+  };
+  const key = canonicalJson({
+    v: 1,
+    model: request.model ?? '',
+    prompt: request.prompt,
+    temperature: request.temperature,
+    seed: greedy ? undefined : request.seed,
+    sampling: request.sampling,
+    responseFormat: request.responseFormat,
+    tools: request.tools,
+    toolChoice: request.toolChoice,
+    reasoningEffort: request.reasoningEffort,
+  });
+  const base = mixSeeds(options.seed, hashString(key));
+  const n = Math.max(1, Math.floor(request.n ?? 1));
+  const choices: Choice[] = [];
+  // Greedy decoding has one best answer, so every choice is that answer.
+  for (let index = 0; index < n; index++) choices.push(generateChoice(settings, new Rng(mixSeeds(base, greedy ? 0 : index)), index));
+
+  const promptTokens = countTokens(request.prompt);
+  const completionTokens = choices.reduce((sum, choice) => sum + choice.completionTokens, 0);
+  return {
+    choices,
+    usage: {
+      promptTokens,
+      completionTokens,
+      reasoningTokens: choices.reduce((sum, choice) => sum + choice.reasoningTokens, 0),
+      totalTokens: promptTokens + completionTokens,
+    },
+  };
+}
+
+interface Attempt {
+  choice: Choice;
+  exact: boolean;
+}
+
+function generateChoice(settings: Settings, rng: Rng, index: number): Choice {
+  const tool = chooseTool(settings.prompt, settings.tools, settings.toolChoice, rng.fork('tool-choice'));
+  let attempt: Attempt | undefined;
+  for (let i = 0; i < ATTEMPTS; i++) {
+    attempt = attemptChoice(settings, i === 0 ? rng : rng.fork(`attempt-${i}`), index, tool);
+    if (attempt.exact) break;
+  }
+  return (attempt as Attempt).choice;
+}
+
+function plainTokens(text: string): GeneratedToken[] {
+  return withLogprobs(tokenize(text), false, 0, new Rng(0));
+}
+
+function attemptChoice(settings: Settings, rng: Rng, index: number, tool: ToolDefinition | undefined): Attempt {
+  const { request, budget } = settings;
+  let reasoning: Choice['reasoning'];
+  let reasoningTokens = 0;
+  let exact = true;
+  if (request.reasoningEffort !== undefined) {
+    const [low, high] = REASONING_TOKENS[request.reasoningEffort] ?? REASONING_TOKENS.medium;
+    const text = writeReasoning(rng.fork('reasoning'), rng.fork('reasoning-length').int(low, high));
+    const cut = cutText(text, budget, []);
+    reasoning = { text: cut.text, tokens: withLogprobs(cut.pieces, false, 0, rng) };
+    reasoningTokens = cut.pieces.length;
+    exact = cut.exact;
+    if (cut.reason === FinishReason.MaxTokens) {
+      return { exact, choice: { index, text: '', tokens: [], reasoning, toolCalls: [], finishReason: FinishReason.MaxTokens, completionTokens: reasoningTokens, reasoningTokens } };
+    }
+  }
+  const remaining = budget === undefined ? undefined : budget - reasoningTokens;
+
+  if (tool) {
+    const args = toolArguments(tool.parameters, rng.fork('arguments'));
+    const argTokens = plainTokens(args);
+    const callTokens = argTokens.length + countTokens(tool.name);
+    if (remaining === undefined || callTokens <= remaining) {
+      const call: ToolCall = { id: toolCallId(rng.fork('call-id')), name: tool.name, arguments: args, tokens: argTokens };
+      return {
+        exact,
+        choice: { index, text: '', tokens: [], reasoning, toolCalls: [call], finishReason: FinishReason.ToolCalls, completionTokens: reasoningTokens + callTokens, reasoningTokens },
+      };
+    }
+    // The call does not fit: like a real server whose tool parser gets cut-off JSON, return the
+    // raw text the model wrote, cut at the budget.
+    const raw = `{"name":${JSON.stringify(tool.name)},"arguments":${args}}`;
+    return contentChoice(settings, rng, index, cutText(raw, remaining, []), reasoning, reasoningTokens, exact);
+  }
+
+  const contentRng = rng.fork('content');
+  const format = request.responseFormat;
+  const text =
+    format?.type === 'json_schema' ? schemaJson(format.schema, contentRng)
+    : format?.type === 'json_object' ? freeJsonObject(contentRng)
+    : writeAnswer(contentRng, rng.fork('length').int(NATURAL_MIN_TOKENS, NATURAL_MAX_TOKENS));
+  return contentChoice(settings, rng, index, cutText(text, remaining, settings.stops), reasoning, reasoningTokens, exact);
+}
+
+function contentChoice(settings: Settings, rng: Rng, index: number, cut: CutText, reasoning: Choice['reasoning'], reasoningTokens: number, exact: boolean): Attempt {
+  const tokens = withLogprobs(cut.pieces, settings.logprobs, settings.topLogprobs, rng.fork('logprobs'));
+  const choice: Choice = {
+    index,
+    text: cut.text,
+    tokens,
+    reasoning,
+    toolCalls: [],
+    finishReason: cut.reason,
+    completionTokens: reasoningTokens + tokens.length,
+    reasoningTokens,
+  };
+  if (cut.stopSequence !== undefined) choice.stopSequence = cut.stopSequence;
+  if (reasoning === undefined) delete choice.reasoning;
+  return { exact: exact && cut.exact, choice };
+}

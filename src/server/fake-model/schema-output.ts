@@ -1,0 +1,71 @@
+/**
+ * @module Schema-valid JSON: samples an instance, checks it with ajv (draft 2020-12 with
+ * ajv-formats, the same checker the project validates with) and retries with fresh draws until
+ * one passes. Also the one place JSON text is written, ASCII-only (see `toAsciiJson`).
+ */
+import Ajv2020 from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import type { Rng } from './random.js';
+import { canonicalJson } from './random.js';
+import { sampleSchema, type JsonSchema } from './schema-sampler.js';
+
+type Check = (value: unknown) => boolean;
+
+/** Samples per schema before giving up and returning the last (possibly invalid) sample. */
+const ATTEMPTS = 24;
+/** Compiled checkers kept; request schemas repeat, and compiling is the slow part. */
+const CACHE_LIMIT = 256;
+
+const ajv = new Ajv2020.default({
+  strict: false,
+  // User schemas may carry draft-04/07 leftovers; check instances, not the schema itself.
+  validateSchema: false,
+  addUsedSchema: false,
+  allErrors: false,
+});
+addFormats.default(ajv);
+
+const cache = new Map<string, Check | null>();
+
+/** A checker for `schema`, or null when ajv cannot compile it (then samples go unchecked). */
+export function checkerFor(schema: JsonSchema): Check | null {
+  const key = canonicalJson(schema);
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  let check: Check | null;
+  try {
+    const body = typeof schema === 'boolean' ? schema : withoutDialect(schema);
+    const validate = ajv.compile(body as object);
+    check = (value) => validate(value) === true;
+  } catch {
+    check = null;
+  }
+  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+  cache.set(key, check);
+  return check;
+}
+
+/** `$schema` names a meta-schema ajv may not have loaded; the keywords are what matter here. */
+function withoutDialect(schema: { readonly [keyword: string]: unknown }): object {
+  const { $schema: _dialect, ...rest } = schema;
+  return rest;
+}
+
+/** An instance of `schema` that passes ajv when any of `ATTEMPTS` samples does. */
+export function sampleValid(schema: JsonSchema, rng: Rng): unknown {
+  const check = checkerFor(schema);
+  let value: unknown = null;
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    value = sampleSchema(schema, attempt === 0 ? rng : rng.fork(`schema-attempt-${attempt}`));
+    if (check === null || check(value)) return value;
+  }
+  return value;
+}
+
+/**
+ * Compact JSON with every non-ASCII character escaped as `\uXXXX`. The parsed value is the same,
+ * and ASCII text tokenizes into tokens that are each complete strings (see `tokenizer.ts`).
+ */
+export function toAsciiJson(value: unknown): string {
+  return (JSON.stringify(value) ?? 'null').replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

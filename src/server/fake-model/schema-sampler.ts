@@ -1,0 +1,386 @@
+/**
+ * @module Instances of a JSON Schema (draft 2020-12, with draft-07 spellings accepted): the
+ * values the fake model writes for `json_schema` response formats and tool-call arguments. It
+ * aims to be valid on the first try; `schema-output.ts` checks each sample with ajv and retries,
+ * so the rare miss (a `not`, an overlapping `oneOf`, a clash inside `allOf`) costs a retry only.
+ */
+import type { Rng } from './random.js';
+import { canonicalJson } from './random.js';
+import { sampleFromPattern } from './regex-sampler.js';
+import { formatValue } from './string-formats.js';
+import { CITIES, JSON_KEYS, NOUNS, ADJECTIVES, PEOPLE, SURNAMES } from './word-bank.js';
+import { answerSentence } from './sentence-writer.js';
+
+/** A JSON Schema: an object of keywords, or `true` (anything) / `false` (nothing). */
+export type JsonSchema = boolean | { readonly [keyword: string]: unknown };
+type SchemaObject = Record<string, unknown>;
+
+/** Past this depth, objects get their required properties only and arrays their minimum length. */
+const MAX_DEPTH = 8;
+/** A schema that requires infinite nesting has no instance; stop here with `null`. */
+const HARD_DEPTH = 40;
+
+interface Context {
+  root: JsonSchema;
+  rng: Rng;
+  depth: number;
+  /** Property name the value is for, used to pick fitting words ("city" -> a city name). */
+  key?: string;
+}
+
+/** One instance of `schema`, deterministic in `rng`. */
+export function sampleSchema(schema: JsonSchema, rng: Rng): unknown {
+  return sample(schema, { root: schema, rng, depth: 0 });
+}
+
+const isObject = (value: unknown): value is SchemaObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const num = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
+
+function sample(schema: unknown, ctx: Context): unknown {
+  if (schema === false || ctx.depth > HARD_DEPTH) return null;
+  if (!isObject(schema)) return freeValue(ctx);
+  const s = flatten(schema, ctx);
+  if ('const' in s) return s.const;
+  if (Array.isArray(s.enum) && s.enum.length > 0) return ctx.rng.pick(s.enum);
+  const type = pickType(s, ctx.rng);
+  switch (type) {
+    case 'object': return sampleObject(s, ctx);
+    case 'array': return sampleArray(s, ctx);
+    case 'integer': return sampleNumber(s, ctx.rng, true);
+    case 'number': return sampleNumber(s, ctx.rng, false);
+    case 'boolean': return ctx.rng.chance(0.5);
+    case 'null': return null;
+    default: return sampleString(s, ctx);
+  }
+}
+
+/**
+ * Resolves `$ref`, `allOf`, `oneOf`/`anyOf` and `if`/`then`/`else` into one plain schema by
+ * merging, choosing a branch where there is a choice.
+ */
+function flatten(schema: SchemaObject, ctx: Context, guard = 0): SchemaObject {
+  if (guard > 16) return schema;
+  let s: SchemaObject = { ...schema };
+  const ref = typeof s.$ref === 'string' ? s.$ref : typeof s.$dynamicRef === 'string' ? s.$dynamicRef : undefined;
+  if (ref !== undefined) {
+    delete s.$ref;
+    delete s.$dynamicRef;
+    const target = resolveRef(ctx.root, ref);
+    s = merge(isObject(target) ? target : {}, s);
+    return flatten(s, ctx, guard + 1);
+  }
+  if (Array.isArray(s.allOf)) {
+    const parts = s.allOf;
+    delete s.allOf;
+    for (const part of parts) if (isObject(part)) s = merge(s, flatten(part, ctx, guard + 1));
+    return flatten(s, ctx, guard + 1);
+  }
+  for (const keyword of ['oneOf', 'anyOf'] as const) {
+    const branches = s[keyword];
+    if (Array.isArray(branches) && branches.length > 0) {
+      delete s[keyword];
+      const branch = ctx.rng.pick(branches);
+      if (isObject(branch)) s = merge(s, branch);
+      else if (branch === false) return { not: {} };
+      return flatten(s, ctx, guard + 1);
+    }
+  }
+  if (isObject(s.if)) {
+    // Aim for the `then` side by also satisfying `if`; a sample that lands the other way is retried.
+    const condition = s.if;
+    const then = s.then;
+    const otherwise = s.else;
+    delete s.if; delete s.then; delete s.else;
+    if (ctx.rng.chance(0.5) || !isObject(otherwise)) s = merge(merge(s, condition), isObject(then) ? then : {});
+    else s = merge(s, otherwise);
+    return flatten(s, ctx, guard + 1);
+  }
+  return s;
+}
+
+/** A local reference: `#`, `#/json/pointer`, or `#anchor` / an `$id` found in the root. */
+function resolveRef(root: JsonSchema, ref: string): unknown {
+  if (!ref.startsWith('#')) return findById(root, ref);
+  if (ref === '#') return root;
+  if (!ref.startsWith('#/')) return findAnchor(root, ref.slice(1));
+  let node: unknown = root;
+  for (const raw of ref.slice(2).split('/')) {
+    const part = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+    if (isObject(node)) node = node[part];
+    else if (Array.isArray(node)) node = node[Number(part)];
+    else return undefined;
+  }
+  return node;
+}
+
+function walk(node: unknown, visit: (schema: SchemaObject) => boolean): SchemaObject | undefined {
+  if (Array.isArray(node)) {
+    for (const item of node) {
+      const found = walk(item, visit);
+      if (found) return found;
+    }
+  } else if (isObject(node)) {
+    if (visit(node)) return node;
+    for (const value of Object.values(node)) {
+      const found = walk(value, visit);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+function findAnchor(root: JsonSchema, anchor: string): unknown {
+  return walk(root, (s) => s.$anchor === anchor || s.$dynamicAnchor === anchor);
+}
+
+function findById(root: JsonSchema, id: string): unknown {
+  return walk(root, (s) => typeof s.$id === 'string' && (s.$id === id || s.$id.endsWith(`/${id}`)));
+}
+
+/** Both schemas' constraints in one: properties merged, `required` united, bounds tightened. */
+function merge(a: SchemaObject, b: SchemaObject): SchemaObject {
+  const out: SchemaObject = { ...a };
+  for (const [key, value] of Object.entries(b)) {
+    const current = out[key];
+    if (current === undefined) out[key] = value;
+    else if (key === 'properties' && isObject(current) && isObject(value)) {
+      const props: SchemaObject = { ...current };
+      for (const [name, sub] of Object.entries(value)) {
+        const existing = props[name];
+        props[name] = isObject(existing) && isObject(sub) ? merge(existing, sub) : sub;
+      }
+      out[key] = props;
+    } else if (key === 'required' && Array.isArray(current) && Array.isArray(value)) {
+      out[key] = [...new Set([...current, ...value])];
+    } else if (['minimum', 'exclusiveMinimum', 'minLength', 'minItems', 'minProperties'].includes(key) && typeof current === 'number' && typeof value === 'number') {
+      out[key] = Math.max(current, value);
+    } else if (['maximum', 'exclusiveMaximum', 'maxLength', 'maxItems', 'maxProperties'].includes(key) && typeof current === 'number' && typeof value === 'number') {
+      out[key] = Math.min(current, value);
+    } else if (key === 'type') {
+      const left = Array.isArray(current) ? current : [current];
+      const right = Array.isArray(value) ? value : [value];
+      const both = left.filter((t) => right.includes(t) || (t === 'integer' && right.includes('number')));
+      const extra = right.filter((t) => t === 'integer' && left.includes('number'));
+      const types = [...new Set([...both, ...extra])];
+      out[key] = types.length === 1 ? types[0] : types.length > 0 ? types : value;
+    } else if (key === 'enum' && Array.isArray(current) && Array.isArray(value)) {
+      const allowed = new Set(value.map((item) => canonicalJson(item)));
+      const both = current.filter((item) => allowed.has(canonicalJson(item)));
+      out[key] = both.length > 0 ? both : value;
+    } else if (isObject(current) && isObject(value) && (key === 'items' || key === 'additionalProperties' || key === 'contains')) {
+      out[key] = merge(current, value);
+    } else out[key] = value;
+  }
+  return out;
+}
+
+function inferTypes(s: SchemaObject): string[] {
+  if (typeof s.type === 'string') return [s.type];
+  if (Array.isArray(s.type) && s.type.length > 0) return s.type.filter((t): t is string => typeof t === 'string');
+  if (['properties', 'required', 'additionalProperties', 'patternProperties', 'minProperties'].some((k) => k in s)) return ['object'];
+  if (['items', 'prefixItems', 'minItems', 'maxItems', 'contains'].some((k) => k in s)) return ['array'];
+  if (['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf'].some((k) => k in s)) return ['number'];
+  return ['string'];
+}
+
+/** One of the allowed types; `null` only now and then, so that samples carry some content. */
+function pickType(s: SchemaObject, rng: Rng): string {
+  const types = inferTypes(s);
+  const concrete = types.filter((t) => t !== 'null');
+  if (concrete.length === 0) return 'null';
+  if (concrete.length < types.length && rng.chance(0.15)) return 'null';
+  return rng.pick(concrete);
+}
+
+function sampleObject(s: SchemaObject, ctx: Context): Record<string, unknown> {
+  const rng = ctx.rng;
+  const properties = isObject(s.properties) ? s.properties : {};
+  const required = Array.isArray(s.required) ? s.required.filter((k): k is string => typeof k === 'string') : [];
+  const maxProps = num(s.maxProperties) ?? Infinity;
+  const minProps = num(s.minProperties) ?? 0;
+  const deep = ctx.depth >= MAX_DEPTH;
+
+  const chosen: string[] = [...required];
+  for (const name of Object.keys(properties)) {
+    if (chosen.includes(name) || deep) continue;
+    if (chosen.length < maxProps && rng.chance(ctx.depth === 0 ? 0.8 : 0.6)) chosen.push(name);
+  }
+  // dependentRequired (2019+) and the array form of draft-07 `dependencies`.
+  for (const deps of [s.dependentRequired, s.dependencies]) {
+    if (!isObject(deps)) continue;
+    for (const [name, needed] of Object.entries(deps)) {
+      if (chosen.includes(name) && Array.isArray(needed)) {
+        for (const item of needed) if (typeof item === 'string' && !chosen.includes(item)) chosen.push(item);
+      }
+    }
+  }
+  for (const name of Object.keys(properties)) {
+    if (chosen.length >= minProps) break;
+    if (!chosen.includes(name)) chosen.push(name);
+  }
+
+  const closed = s.additionalProperties === false || s.unevaluatedProperties === false;
+  const extraSchema = isObject(s.additionalProperties) ? s.additionalProperties : undefined;
+  const out: Record<string, unknown> = {};
+  // Properties in the schema's own order (required first only where the schema lists them so).
+  const ordered = [...Object.keys(properties).filter((k) => chosen.includes(k)), ...chosen.filter((k) => !(k in properties))];
+  for (const name of ordered) {
+    const sub = properties[name] ?? extraSchema ?? patternSchemaFor(s, name) ?? true;
+    out[name] = sample(sub, { ...ctx, depth: ctx.depth + 1, key: name });
+  }
+
+  // A bare `{type: object}` or a map schema gets a few entries of its own.
+  const wantsEntries = Object.keys(properties).length === 0 && !closed && !deep;
+  let target = Math.max(minProps, wantsEntries ? rng.int(1, 3) : 0);
+  target = Math.min(target, maxProps);
+  let guard = 0;
+  while (Object.keys(out).length < target && guard++ < 50) {
+    const patternProps = isObject(s.patternProperties) ? Object.entries(s.patternProperties) : [];
+    if (closed && patternProps.length > 0) {
+      const [pattern, sub] = rng.pick(patternProps);
+      const key = sampleFromPattern(pattern, rng);
+      if (key !== undefined && !(key in out)) out[key] = sample(sub, { ...ctx, depth: ctx.depth + 1, key });
+      continue;
+    }
+    if (closed) break;
+    const base = rng.pick(JSON_KEYS);
+    const key = base in out ? `${base}_${guard}` : base;
+    out[key] = sample(extraSchema ?? patternSchemaFor(s, key) ?? { type: rng.pick(['string', 'integer', 'boolean']) }, { ...ctx, depth: ctx.depth + 1, key });
+  }
+  return out;
+}
+
+function patternSchemaFor(s: SchemaObject, key: string): unknown {
+  if (!isObject(s.patternProperties)) return undefined;
+  for (const [pattern, sub] of Object.entries(s.patternProperties)) {
+    try {
+      if (new RegExp(pattern, 'u').test(key)) return sub;
+    } catch {
+      // An invalid pattern constrains nothing we can act on.
+    }
+  }
+  return undefined;
+}
+
+function sampleArray(s: SchemaObject, ctx: Context): unknown[] {
+  const rng = ctx.rng;
+  // 2020-12 tuples are `prefixItems` + `items`; draft-07 tuples are `items: [...]` + `additionalItems`.
+  const prefix = Array.isArray(s.prefixItems) ? s.prefixItems : Array.isArray(s.items) ? s.items : [];
+  const rest: unknown = Array.isArray(s.items) ? s.additionalItems : s.items;
+  const minItems = num(s.minItems) ?? 0;
+  let maxItems = num(s.maxItems) ?? Infinity;
+  if (rest === false) maxItems = Math.min(maxItems, prefix.length);
+  const deep = ctx.depth >= MAX_DEPTH;
+  const lowest = Math.max(minItems, deep ? 0 : Math.min(prefix.length, maxItems), deep ? 0 : Math.min(1, maxItems));
+  const length = deep ? lowest : Math.min(maxItems, rng.int(lowest, lowest + 2));
+
+  const contains = isObject(s.contains) || s.contains === true ? s.contains : undefined;
+  const minContains = contains === undefined ? 0 : num(s.minContains) ?? 1;
+  const unique = s.uniqueItems === true;
+  const seen = new Set<string>();
+  const out: unknown[] = [];
+  let guard = 0;
+  while (out.length < length && guard++ < length * 20 + 20) {
+    const index = out.length;
+    let itemSchema: unknown = index < prefix.length ? prefix[index] : rest ?? true;
+    if (contains !== undefined && index >= prefix.length && index - prefix.length < minContains) {
+      itemSchema = isObject(itemSchema) && isObject(contains) ? merge(itemSchema, contains) : contains;
+    }
+    const item = sample(itemSchema, { ...ctx, depth: ctx.depth + 1, key: singular(ctx.key) });
+    if (unique) {
+      const id = canonicalJson(item);
+      if (seen.has(id)) continue;
+      seen.add(id);
+    }
+    out.push(item);
+  }
+  return out;
+}
+
+/** "tags" -> "tag", so that array items get the words their array is named for. */
+function singular(key: string | undefined): string | undefined {
+  return key?.endsWith('s') ? key.slice(0, -1) : key;
+}
+
+function sampleNumber(s: SchemaObject, rng: Rng, integer: boolean): number {
+  let low = num(s.minimum);
+  let high = num(s.maximum);
+  let lowOpen = false;
+  let highOpen = false;
+  // 2020-12: exclusive bounds are numbers. Draft-04: booleans that modify minimum/maximum.
+  const exMin = num(s.exclusiveMinimum);
+  const exMax = num(s.exclusiveMaximum);
+  if (exMin !== undefined && (low === undefined || exMin >= low)) { low = exMin; lowOpen = true; }
+  if (exMax !== undefined && (high === undefined || exMax <= high)) { high = exMax; highOpen = true; }
+  if (s.exclusiveMinimum === true) lowOpen = true;
+  if (s.exclusiveMaximum === true) highOpen = true;
+  if (s.format === 'int32' || s.format === 'int64') integer = true;
+  if (low === undefined && high === undefined) { low = 0; high = integer ? 100 : 100; }
+  else if (low === undefined) low = (high as number) - 100;
+  else if (high === undefined) high = low + 100;
+  let lo = low as number;
+  let hi = high as number;
+
+  const step = num(s.multipleOf);
+  if (integer || step !== undefined) {
+    const unit = step !== undefined ? (integer ? lcmLike(step) : step) : 1;
+    let first = Math.ceil(lo / unit);
+    let last = Math.floor(hi / unit);
+    if (lowOpen && first * unit <= lo) first++;
+    if (highOpen && last * unit >= hi) last--;
+    if (last < first) return integer ? Math.ceil(lo) : lo;
+    // Float steps such as 0.1 make k*step inexact; prefer a k whose value divides back exactly.
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const k = rng.int(first, Math.min(last, first + 1000));
+      const value = Number((k * unit).toPrecision(15));
+      if (step === undefined || Number.isInteger(value / step)) return value;
+    }
+    return Number((first * unit).toPrecision(15));
+  }
+  if (lowOpen) lo += Math.min(0.01, (hi - lo) / 4);
+  if (highOpen) hi -= Math.min(0.01, (hi - lo) / 4);
+  if (hi < lo) return lo;
+  const value = Math.round(rng.float(lo, hi) * 100) / 100;
+  return value < lo || value > hi ? (lo + hi) / 2 : value;
+}
+
+/** An integer that is also a multiple of `step` (steps like 2.5 give 5). */
+function lcmLike(step: number): number {
+  for (let k = 1; k <= 1000; k++) if (Number.isInteger(step * k)) return step * k;
+  return step;
+}
+
+function sampleString(s: SchemaObject, ctx: Context): string {
+  const rng = ctx.rng;
+  const minLength = num(s.minLength) ?? 0;
+  const maxLength = num(s.maxLength) ?? Infinity;
+  if (typeof s.format === 'string') {
+    const value = formatValue(s.format, rng);
+    if (value !== undefined) return value;
+  }
+  if (typeof s.pattern === 'string') {
+    const value = sampleFromPattern(s.pattern, rng);
+    if (value !== undefined) return value;
+  }
+  let text = wordsFor(ctx.key, rng);
+  while (text.length < minLength) text += ` ${rng.pick(NOUNS)}`;
+  if (text.length > maxLength) text = text.slice(0, maxLength).replace(/ $/, 'a');
+  return text;
+}
+
+/** Words that fit the property name: a city for "city", a person for "name", else a phrase. */
+function wordsFor(key: string | undefined, rng: Rng): string {
+  const name = (key ?? '').toLowerCase();
+  if (/city|location|place|town|destination/.test(name)) return rng.pick(CITIES);
+  if (/(^|_)name$|author|person|user|owner/.test(name)) return `${rng.pick(PEOPLE)} ${rng.pick(SURNAMES)}`;
+  if (/id$/.test(name)) return `${rng.pick(NOUNS)}-${rng.int(100, 999)}`;
+  if (/description|summary|text|content|message|answer|reason|comment|note/.test(name)) return answerSentence(rng);
+  if (/title|label|category|topic|tag/.test(name)) return `${rng.pick(ADJECTIVES)} ${rng.pick(NOUNS)}`;
+  return rng.chance(0.5) ? rng.pick(NOUNS) : `${rng.pick(ADJECTIVES)} ${rng.pick(NOUNS)}`;
+}
+
+/** A value for `true` / `{}` schemas: any JSON would do; a short phrase reads best. */
+function freeValue(ctx: Context): unknown {
+  return wordsFor(ctx.key, ctx.rng);
+}

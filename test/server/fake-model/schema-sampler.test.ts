@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import type { JsonSchema } from '../../../src/server/fake-model/index.js';
+import { Rng } from '../../../src/server/fake-model/random.js';
+import { sampleFromPattern } from '../../../src/server/fake-model/regex-sampler.js';
+import { sampleValid } from '../../../src/server/fake-model/schema-output.js';
+import { sampleSchema } from '../../../src/server/fake-model/schema-sampler.js';
+import { makeAjv } from './helpers.js';
+
+const ajv = makeAjv();
+
+describe('schema sampler', () => {
+  const hard: Record<string, JsonSchema> = {
+    overlappingOneOf: { oneOf: [{ type: 'integer' }, { type: 'number' }] },
+    not: { type: 'string', not: { enum: ['system', 'model'] } },
+    ifThenElse: {
+      type: 'object',
+      properties: { country: { enum: ['US', 'CA'] }, zip: { type: 'string' } },
+      required: ['country', 'zip'],
+      if: { properties: { country: { const: 'US' } } },
+      then: { properties: { zip: { pattern: '^\\d{5}$' } } },
+      else: { properties: { zip: { pattern: '^[A-Z]\\d[A-Z] \\d[A-Z]\\d$' } } },
+    },
+    patternProperties: { type: 'object', patternProperties: { '^x-[a-z]+$': { type: 'integer' } }, additionalProperties: false, minProperties: 2 },
+    dependentRequired: { type: 'object', properties: { a: { type: 'string' }, b: { type: 'string' } }, required: ['a'], dependentRequired: { a: ['b'] } },
+    recursiveTree: { $defs: { node: { type: 'object', properties: { v: { type: 'integer' }, kids: { type: 'array', items: { $ref: '#/$defs/node' } } }, required: ['v', 'kids'] } }, $ref: '#/$defs/node' },
+    lengths: { type: 'object', properties: { long: { type: 'string', minLength: 50, maxLength: 60 }, short: { type: 'string', minLength: 1, maxLength: 2 } }, required: ['long', 'short'] },
+    floatStep: { type: 'number', multipleOf: 0.01, minimum: 0, maximum: 1 },
+    exclusiveInteger: { type: 'integer', exclusiveMinimum: 1, exclusiveMaximum: 3 },
+    anything: true,
+  };
+
+  for (const [name, schema] of Object.entries(hard)) {
+    it(`finds a valid instance for ${name}`, () => {
+      const validate = ajv.compile(schema as object);
+      for (let seed = 0; seed < 40; seed++) {
+        const value = sampleValid(schema, new Rng(seed));
+        expect(validate(value), `${JSON.stringify(value)} ${ajv.errorsText(validate.errors)}`).toBe(true);
+      }
+    });
+  }
+
+  it('is valid on the first draw for common schemas (retries are the exception)', () => {
+    const schema: JsonSchema = { type: 'object', properties: { a: { type: 'string', format: 'email' }, b: { type: 'array', items: { type: 'integer', minimum: 3 }, minItems: 2 } }, required: ['a', 'b'] };
+    const validate = ajv.compile(schema as object);
+    for (let seed = 0; seed < 50; seed++) expect(validate(sampleSchema(schema, new Rng(seed)))).toBe(true);
+  });
+});
+
+describe('pattern sampler', () => {
+  const patterns = ['^[A-Z]{3}-\\d{2,4}$', '^(foo|bar)+[^abc]{2}\\w*$', '^\\+?[1-9]\\d{1,14}$', '^[a-z0-9._%+-]+@[a-z0-9.-]+\\.[a-z]{2,}$', 'abc', '^(?:[01]\\d|2[0-3]):[0-5]\\d$', '^\\S+\\s\\S+$'];
+  for (const pattern of patterns) {
+    it(`matches ${pattern}`, () => {
+      const regex = new RegExp(pattern, 'u');
+      for (let seed = 0; seed < 30; seed++) {
+        const value = sampleFromPattern(pattern, new Rng(seed));
+        expect(value).toBeDefined();
+        expect(regex.test(value ?? '')).toBe(true);
+      }
+    });
+  }
+});
