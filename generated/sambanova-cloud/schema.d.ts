@@ -20,6 +20,189 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/completions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a text completion
+         * @description Sends a raw prompt to a SambaNova Cloud model and returns its continuation. No chat template is applied: the prompt is given to the model as written. With `stream: true` the continuation arrives as server-sent events, one chunk per piece of text, closed by `data: [DONE]`; with `stream_options.include_usage` a last chunk with empty `choices` carries the usage figures. The vendor's documents mark the answer `object: "chat.completion"` (OpenAI uses `text_completion`); both are accepted. Errors are OpenAI-style JSON objects, except for a few statuses where the service answers in plain text.
+         */
+        post: operations["createCompletion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/embeddings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create embeddings
+         * @description Turns one text or a list of texts into embedding vectors with an embedding model such as `E5-Mistral-7B-Instruct`. The answer is a list with one vector per text, in input order, and the token usage. The vendor documents vectors as arrays of numbers; `encoding_format: base64` (an OpenAI field, which the official `openai` client sends by default) asks for base64 strings instead, and whether the service honours it is not documented.
+         */
+        post: operations["createEmbedding"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/audio/transcriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Transcribe audio
+         * @description Turns speech into text in the language spoken, with Whisper-Large-v3. The audio is uploaded as a multipart form (`file` plus text fields; the SDK sends booleans as `true`/`false` text and `stream_options` as the bracketed part `stream_options[include_usage]`). The answer is `{"text": ...}` (`response_format: json`, the default), the bare text as `text/plain` (`response_format: text`), or with `stream: true` server-sent events carrying chat-style chunks. The vendor's current guide says this model is served on SambaStack deployments only, not on SambaCloud.
+         */
+        post: operations["createTranscription"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/audio/translations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Translate audio into English
+         * @description Turns speech in any supported language into English text, with Whisper-Large-v3. The audio is uploaded as a multipart form (`file` plus text fields; the SDK sends booleans as `true`/`false` text and `stream_options` as the bracketed part `stream_options[include_usage]`). The answer is `{"text": ...}` (`response_format: json`, the default), the bare text as `text/plain` (`response_format: text`), or with `stream: true` server-sent events carrying chat-style chunks. The vendor's current guide says this model is served on SambaStack deployments only, not on SambaCloud.
+         */
+        post: operations["createTranslation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the available models
+         * @description Returns the catalogue of models the API key may use, with each model's context length, output limit and prices per token. The vendor documents no error statuses for this operation; those listed are the ones every Cloud operation can return.
+         */
+        get: operations["listModels"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/models/{model_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Identifier of the model, as in the `id` of a catalogue entry (for example `gpt-oss-120b`). */
+                model_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Get one model
+         * @description Returns the catalogue entry of one model: its context length, output limit and prices. An identifier the key may not use, or that does not exist, is answered with 404.
+         */
+        get: operations["retrieveModel"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/responses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a response
+         * @description Generates a model response in the OpenAI Responses format: typed output items (`reasoning`, `message`, `function_call`) instead of one assistant message. The service is stateless, so each request carries the whole conversation in `input`; only function tools are run, by the caller. With `stream: true` the answer arrives as typed server-sent events whose `event:` name equals the `type` of their data, from `response.created` to `response.completed`; no `data: [DONE]` is documented. Errors are OpenAI-style JSON objects, except for a few statuses where the service answers in plain text.
+         */
+        post: operations["createResponse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a message
+         * @description Generates the model's next turn in Anthropic's Messages format, so that Anthropic clients work by changing only the base URL, key and model. The answer is a message of typed content blocks (`thinking`, `text`, `tool_use`). The key may be sent as `Authorization: Bearer` or, as Anthropic clients do, in `x-api-key`. With `stream: true` the answer arrives as named server-sent events (`message_start` ... `message_stop`) whose `event:` name equals the `type` of their data; there is no `data: [DONE]`. Every error uses Anthropic's envelope `{"type": "error", "error": {"type", "message"}}`.
+         */
+        post: operations["createMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/messages/count_tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Count the tokens of a message request
+         * @description Returns how many input tokens a Messages request with the same system prompt, messages, tools and tool choice would use, without generating anything. Authentication and errors are as for creating a message: the key in `Authorization: Bearer` or `x-api-key`, errors in Anthropic's envelope.
+         */
+        post: operations["countMessageTokens"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -553,6 +736,1652 @@ export interface components {
         CloudError: components["schemas"]["CloudGeneralError"] | components["schemas"]["CloudSimpleError"];
         /** @description An error sent as `text/plain` rather than JSON, as the service does for some failures (for example a body it cannot read, an internal error or `Service Temporarily Unavailable` while overloaded). */
         CloudPlainTextError: string;
+        /** @description Body of a raw text completion request: the model continues `prompt` as given, without any chat template being applied (the caller writes the template tokens into the prompt). Open: the service accepts fields beyond the listed ones. Several fields exist for compatibility with OpenAI clients and are marked by the vendor as not supported yet in this API; their descriptions say so. */
+        CloudCompletionRequest: {
+            /** @description Identifier of the model that continues the prompt, for example `gpt-oss-120b`, `DeepSeek-V3.1` or `Meta-Llama-3.3-70B-Instruct`. Any string is accepted here; the service answers 404 `model_not_found` for an unknown one. */
+            model: string;
+            /** @description The text to continue, sent to the model as it is. For an instruction-tuned model it normally already holds the model's own chat template tokens (for Llama 3, `<|begin_of_text|><|start_header_id|>user<|end_header_id|>` and so on). */
+            prompt: string;
+            /** @description Upper bound on the number of tokens generated. Prompt and continuation together must still fit in the model's context window. */
+            max_tokens?: number | null;
+            /** @description The same bound as `max_tokens` under its newer OpenAI name. */
+            max_completion_tokens?: number | null;
+            /**
+             * @description Sampling temperature: higher values give more varied text, lower values more predictable text. The vendor reference page contradicts itself (its range line says 0 to 1, its prose and the vendor's OpenAPI document say 0 to 2), so every value from 0 to 2 is accepted. Change this, `top_p` or `top_k`, preferably not several.
+             * @default 0.7
+             */
+            temperature?: number | null;
+            /** @description Nucleus sampling: only the most likely tokens whose probabilities add up to this share are candidates (0.1 keeps the top 10 % of the probability mass). */
+            top_p?: number | null;
+            /** @description Only the K most likely tokens are candidates at each step (1 to 100). */
+            top_k?: number | null;
+            /**
+             * @description Penalty (-2 to 2) for tokens that already appeared at all, to push towards new topics. The vendor's OpenAPI document says it is accepted for compatibility but not applied.
+             * @default 0
+             */
+            presence_penalty?: number | null;
+            /**
+             * @description Penalty (-2 to 2) that grows with how often a token already appeared, to discourage repetition. The vendor's OpenAPI document says it is accepted for compatibility but not applied; unlike the other sampling fields it is not documented as nullable.
+             * @default 0
+             */
+            frequency_penalty?: number;
+            /** @description True to sample during generation, false for deterministic (greedy) decoding. */
+            do_sample?: boolean | null;
+            stop?: components["schemas"]["StopSequences"];
+            /**
+             * @description When true the continuation comes as server-sent events, one chunk per piece of text, and the stream ends with `data: [DONE]`.
+             * @default false
+             */
+            stream?: boolean | null;
+            stream_options?: components["schemas"]["StreamOptions"];
+            /**
+             * @description Ask for the log probability of each generated token. The vendor marks it as not supported yet in this API; `logprobs` in the answer is always null.
+             * @default false
+             */
+            logprobs?: boolean | null;
+            /** @description How many most-likely alternatives (0 to 20) to return at each position; needs `logprobs`. Not supported yet in this API, according to the vendor. */
+            top_logprobs?: number | null;
+            /**
+             * @description Number of continuations to generate. The vendor's OpenAPI document allows only 1 for this API (the chat API allows more), and the SDK marks it as not supported yet.
+             * @default 1
+             */
+            n?: number | null;
+            /** @description Map from token ID (as a string key) to a bias between -100 and 100 added to that token's score before sampling; -100 bans a token, 100 forces it. The SDK marks it as not supported yet by the models. */
+            logit_bias?: {
+                [key: string]: number;
+            } | null;
+            /** @description Seed for best-effort reproducible sampling: the same seed and parameters should give the same continuation, without guarantee. The SDK marks it as not supported yet by the models. */
+            seed?: number | null;
+        };
+        /**
+         * @description Why generation ended: `stop` (natural end or a stop sequence), `length` (token limit reached), `tool_calls` (listed by the vendor for symmetry with chat; a raw completion does not call tools).
+         * @enum {string}
+         */
+        CloudCompletionFinishReason: "stop" | "length" | "tool_calls";
+        /** @description One generated continuation. */
+        CloudCompletionChoice: {
+            /** @description Position of this continuation among the continuations. */
+            index: number;
+            /** @description The generated text, without the prompt. */
+            text: string;
+            finish_reason: components["schemas"]["CloudCompletionFinishReason"];
+            logprobs?: components["schemas"]["ChoiceLogprobs"];
+            message?: components["schemas"]["CloudChatResponseMessage"];
+        };
+        /** @description A finished text completion (non-streamed answer). The vendor's documents and SDK give it `object: "chat.completion"`, the same marker as a chat completion; OpenAI's completions API (which OpenAI clients expect) uses `text_completion`. Both values are accepted. */
+        CloudCompletion: {
+            /** @description Identifier of the completion (a bare UUID in the vendor's examples). */
+            id: string;
+            /**
+             * @description Kind of object: `chat.completion` in the vendor's documents and SDK, `text_completion` in OpenAI's form of this API.
+             * @enum {string}
+             */
+            object: "chat.completion" | "text_completion";
+            /** @description Unix time (seconds, possibly fractional) when the completion was created. */
+            created: number;
+            /** @description The model that produced the continuation. */
+            model: string;
+            /** @description Name of the serving backend configuration (`fastcoe` in every known response). */
+            system_fingerprint: string;
+            /** @description The generated continuations (one, since `n` is limited to 1). */
+            choices: components["schemas"]["CloudCompletionChoice"][];
+            /** @description Token counts and timing of the request; null when the service has none. */
+            usage: components["schemas"]["CloudUsage"] | null;
+        };
+        /** @description The part of one continuation that a chunk carries. The vendor's schema puts the new text in `text` (and requires it); the chunk examples printed next to that schema carry a chat-style `delta` instead. The document contradicts itself, so either field is accepted, and one of the two must be present. */
+        CloudCompletionChunkChoice: {
+            /** @description Which continuation this piece belongs to. */
+            index?: number;
+            /** @description Text to append to the continuation (the documented field). */
+            text?: string;
+            /** @description Chat-style piece of text, as shown in the vendor's chunk examples. */
+            delta?: {
+                /** @description Author of the text (`assistant`), sent in the first chunk. */
+                role?: string | null;
+                /** @description Text to append to the continuation. */
+                content?: string | null;
+            };
+            /**
+             * @description Why generation ended (`stop` or `length`), in the chunk that ends the continuation; null before.
+             * @enum {string|null}
+             */
+            finish_reason?: "stop" | "length" | null;
+            logprobs?: components["schemas"]["ChoiceLogprobs"];
+        } | {
+            /** @description Text to append to the continuation. */
+            text: string;
+        } | {
+            /** @description Chat-style piece of text. */
+            delta: Record<string, unknown>;
+        };
+        /** @description One piece of a streamed text completion. With `stream_options.include_usage`, the last chunk before `[DONE]` has an empty `choices` list and the `usage` of the whole request. The vendor documents `object: "chat.completion.chunk"`; OpenAI's form of this API uses `text_completion` for chunks too, so both are accepted. */
+        CloudCompletionChunk: {
+            /** @description Identifier of the completion, the same in every chunk of one stream. */
+            id: string;
+            /**
+             * @description Kind of object (`chat.completion.chunk` per the vendor, `text_completion` in OpenAI's form).
+             * @enum {string}
+             */
+            object: "chat.completion.chunk" | "text_completion";
+            /** @description Unix time (seconds, possibly fractional) when the completion was created. */
+            created: number;
+            /** @description The model that produces the continuation. */
+            model: string;
+            /** @description Name of the serving backend configuration (`fastcoe` in every known chunk). */
+            system_fingerprint: string;
+            /** @description What this chunk adds to each continuation; empty in the final usage chunk. */
+            choices: components["schemas"]["CloudCompletionChunkChoice"][] | null;
+            /** @description Usage of the whole request in the final usage chunk; absent or null in the other chunks. */
+            usage?: components["schemas"]["CloudUsage"] | null;
+        };
+        /** @description One data item of a streamed text completion: a chunk, or an error reported after the 200 status was already sent. Errors arrive as a plain data event holding `{"error": {...}}` or under the SSE event name `error` or `error_event`, as for chat completions. */
+        CloudCompletionStreamItem: components["schemas"]["CloudCompletionChunk"] | components["schemas"]["CloudGeneralError"];
+        /** @description Body of an embeddings request: one text or a list of texts to turn into vectors. Open: the service accepts fields beyond the listed ones (OpenAI clients also send `dimensions` or `user`; the vendor does not document them). */
+        CloudEmbeddingRequest: {
+            /** @description Identifier of the embedding model, for example `E5-Mistral-7B-Instruct`. Any string is accepted here; the service answers 404 `model_not_found` for an unknown one. */
+            model: string;
+            /** @description The text to embed, or several texts in one request. No text may exceed the model's input token limit. */
+            input: string | string[];
+            /**
+             * @description How vectors are written in the answer: `float` (a JSON array of numbers) or `base64` (the little-endian 32-bit floats, base64-encoded). Not in the vendor documents, which only show float arrays. It matters for OpenAI clients: the official `openai` package sends `base64` whenever the caller leaves the field out and then decodes each embedding from base64, so a service that ignored the field and answered with float arrays would break that client. Whether SambaNova Cloud honours the field is not documented.
+             * @enum {string}
+             */
+            encoding_format?: "float" | "base64";
+        };
+        /** @description The vector of one input text. */
+        CloudEmbedding: {
+            /**
+             * @description Kind of object; always `embedding`.
+             * @constant
+             */
+            object: "embedding";
+            /** @description Position of the input text this vector belongs to. */
+            index: number;
+            /** @description The vector. The vendor documents a list of numbers (or null); when `encoding_format` is `base64` an OpenAI-compatible service sends a base64 string of little-endian 32-bit floats instead. */
+            embedding: number[] | string | null;
+        };
+        /** @description Token counts of an embeddings request. The vendor reuses its general usage shape, where every field is optional; its example shows only `prompt_tokens` and `total_tokens` (nothing is generated, so there is no `completion_tokens`). Open: the timing figures of the general usage shape may appear as well. */
+        CloudEmbeddingUsage: {
+            /** @description Tokens in all input texts together. */
+            prompt_tokens: number;
+            /** @description Tokens billed for the request; equal to `prompt_tokens` for embeddings. */
+            total_tokens: number;
+            /** @description Tokens generated; 0 when present, since embeddings generate nothing. */
+            completion_tokens?: number;
+        };
+        /** @description The answer of an embeddings request. */
+        CloudEmbeddingList: {
+            /**
+             * @description Kind of object; always `list`.
+             * @constant
+             */
+            object: "list";
+            /** @description The model that produced the embeddings. */
+            model: string;
+            /** @description One embedding per input text, in input order. */
+            data: components["schemas"]["CloudEmbedding"][];
+            /** @description Token counts of the request; null when the service has none. */
+            usage: components["schemas"]["CloudEmbeddingUsage"] | null;
+        };
+        /** @description Multipart form of a transcription or translation request (Whisper-Large-v3). Every field travels as a form part, so values other than the file are text on the wire: the official SDK writes booleans as `true`/`false` and nests objects with bracketed part names (`stream_options[include_usage]=true`). A reader that turns the form into an object should nest bracketed names; typed fields therefore accept the text form and, for clients that build the object first, the JSON type as well. Open: unknown parts are accepted. */
+        CloudAudioRequest: {
+            /**
+             * Format: binary
+             * @description The audio, as a file part: FLAC, MP3, MP4, MPEG, MPGA, M4A, Ogg, WAV or WebM, at most 25 MB.
+             */
+            file: string;
+            /** @description Identifier of the speech model, `Whisper-Large-v3`. The vendor's current guide says the model is served on SambaStack deployments only, not on SambaCloud; the API shape is the same. */
+            model: string;
+            /**
+             * @description Language spoken in the audio, as an ISO-639-1 code (`haw`, `yue` and `jw` follow Whisper's own list). Giving it improves accuracy and speed. For a translation it names the source language; the result is always English.
+             * @enum {string|null}
+             */
+            language?: "en" | "zh" | "de" | "es" | "ru" | "ko" | "fr" | "ja" | "pt" | "tr" | "pl" | "ca" | "nl" | "ar" | "sv" | "it" | "id" | "hi" | "fi" | "vi" | "he" | "uk" | "el" | "ms" | "cs" | "ro" | "da" | "hu" | "ta" | "no" | "th" | "ur" | "hr" | "bg" | "lt" | "la" | "mi" | "ml" | "cy" | "sk" | "te" | "fa" | "lv" | "bn" | "sr" | "az" | "sl" | "kn" | "et" | "mk" | "br" | "eu" | "is" | "hy" | "ne" | "mn" | "bs" | "kk" | "sq" | "sw" | "gl" | "mr" | "pa" | "si" | "km" | "sn" | "yo" | "so" | "af" | "oc" | "ka" | "be" | "tg" | "sd" | "gu" | "am" | "yi" | "lo" | "uz" | "fo" | "ht" | "ps" | "tk" | "nn" | "mt" | "sa" | "lb" | "my" | "bo" | "tl" | "mg" | "as" | "tt" | "haw" | "ln" | "ha" | "ba" | "jw" | "su" | "yue" | null;
+            /** @description Text that steers the style or vocabulary of the result, for example asking to keep pauses and hesitations or spelling out names that occur in the audio. */
+            prompt?: string | null;
+            /**
+             * @description `json` answers with an object holding `text`; `text` answers with the bare text as `text/plain`.
+             * @default json
+             * @enum {string}
+             */
+            response_format?: "json" | "text";
+            /** @description Sampling temperature between 0 and 1 (default 0). Listed only in an older version of the vendor guide; the current reference and the SDK do not have it, so the service may ignore it. On the wire it is text. */
+            temperature?: number | string;
+            /**
+             * @description When true the result comes as server-sent events. The vendor's schema types the part as the text `true` or `false` (that is what the SDK sends); a boolean is accepted for clients that build the object first.
+             * @default false
+             * @enum {string|boolean}
+             */
+            stream?: "true" | "false" | true | false;
+            /** @description Options that apply when `stream` is true. Sent by the SDK as the part `stream_options[include_usage]` (bracket notation, the `deepObject` style); a JSON-encoded part is not documented. */
+            stream_options?: {
+                /**
+                 * @description When true, the last streamed chunk (with empty `choices`) carries the usage of the request. Text on the wire, as for `stream`.
+                 * @enum {string|boolean|null}
+                 */
+                include_usage?: "true" | "false" | true | false | null;
+            } | null;
+        };
+        /** @description The JSON answer (`response_format` = `json`): the transcription in the spoken language, or for a translation the English text. Open: more fields may be present. */
+        CloudAudioResult: {
+            /** @description The recognised (or translated) text. */
+            text: string;
+        };
+        /** @description The answer with `response_format` = `text`, the bare recognised (or translated) text. */
+        CloudAudioPlainText: string;
+        /** @description The piece of text one chunk carries. */
+        CloudAudioChunkChoice: {
+            /** @description Position of the result (always 0). */
+            index: number;
+            /** @description The new text. */
+            delta: {
+                /**
+                 * @description Author marker (`assistant`), if sent.
+                 * @enum {string|null}
+                 */
+                role?: "assistant" | null;
+                /** @description Text to append to the result. */
+                content: string | null;
+            };
+            /**
+             * @description `stop` in the chunk that ends the result; null before.
+             * @enum {string|null}
+             */
+            finish_reason?: "stop" | null;
+            /** @description Not supported for audio; always null when present. */
+            logprobs?: null;
+        };
+        /** @description One piece of a streamed transcription or translation. It has the shape of a chat completion chunk, with the new text in `choices[].delta.content`; with `stream_options.include_usage` the last chunk has empty `choices` and the usage of the request. */
+        CloudAudioChunk: {
+            /** @description Identifier of the request, the same in every chunk of one stream. */
+            id: string;
+            /**
+             * @description Kind of object; the vendor reuses the chat chunk marker.
+             * @constant
+             */
+            object: "chat.completion.chunk";
+            /** @description Unix time (seconds, possibly fractional) when the result was started. */
+            created: number;
+            /** @description The speech model. */
+            model: string;
+            /** @description Name of the serving backend configuration (`fastcoe` in the vendor's examples). */
+            system_fingerprint: string;
+            /** @description Observed variant: present (as `0`) in every vendor chunk example but not in the vendor's schema; its meaning is not documented. */
+            custom_id?: number | string;
+            /** @description What this chunk adds to the text; empty in the final usage chunk. */
+            choices: components["schemas"]["CloudAudioChunkChoice"][] | null;
+            /** @description Usage of the whole request in the final usage chunk; absent or null in the other chunks. */
+            usage?: components["schemas"]["CloudUsage"] | null;
+        };
+        /** @description One data item of a streamed transcription or translation: a chunk, or an error reported after the 200 status was already sent (a plain `{"error": {...}}` data event, or the SSE event name `error` or `error_event`, as for chat). */
+        CloudAudioStreamItem: components["schemas"]["CloudAudioChunk"] | components["schemas"]["CloudGeneralError"];
+        /** @description Prices in US dollars. The vendor's schema gives numbers; third-party client test fixtures modelled on the live catalogue show decimal strings (`"0.00000500"`), so both are accepted for the per-token prices. Open: more prices may be present. */
+        CloudModelPricing: {
+            /** @description Price of one input token, in US dollars. */
+            prompt?: number | string;
+            /** @description Price of one generated token, in US dollars. */
+            completion?: number | string;
+            /** @description Price of one hour of input audio, for speech models; null for the others. */
+            duration_per_hour?: number | null;
+        };
+        /** @description One catalogue entry. Only `id` is guaranteed; the vendor's schema lists the other fields as optional. Open: the service may add fields (for example `created`, which OpenAI-style catalogues carry). */
+        CloudModel: {
+            /** @description The model identifier to put in the `model` field of a request, for example `gpt-oss-120b`. */
+            id: string;
+            /**
+             * @description Kind of object; always `model`.
+             * @default model
+             * @constant
+             */
+            object?: "model";
+            /** @description Who publishes the model (for example `SambaNova` or the original author). */
+            owned_by?: string;
+            /** @description Unix time (seconds) the entry was created. Not in the vendor's schema; OpenAI-style catalogues send it. */
+            created?: number;
+            /** @description Largest number of tokens (input and output together) the model accepts. */
+            context_length?: number;
+            /** @description Largest number of tokens the model generates in one answer. */
+            max_completion_tokens?: number;
+            pricing?: components["schemas"]["CloudModelPricing"];
+            /** @description Additional SambaNova-specific information about the model; its content is not documented. */
+            sn_metadata?: Record<string, unknown>;
+        };
+        /** @description The models the key may use, with their limits and prices. Open, since more fields may be present. */
+        CloudModelList: {
+            /**
+             * @description Kind of object; always `list`.
+             * @default list
+             * @constant
+             */
+            object?: "list";
+            /** @description One entry per available model. */
+            data: components["schemas"]["CloudModel"][];
+        };
+        /** @description A span of output text that cites a web page. */
+        CloudResponseUrlCitation: {
+            /**
+             * @description Kind of annotation.
+             * @constant
+             */
+            type: "url_citation";
+            /** @description The cited address. */
+            url: string;
+            /** @description Title of the cited page. */
+            title?: string | null;
+            /** @description Offset in the text where the cited span starts. */
+            start_index: number;
+            /** @description Offset in the text where the cited span ends. */
+            end_index: number;
+        };
+        /** @description A span of output text that cites a file. */
+        CloudResponseFileCitation: {
+            /**
+             * @description Kind of annotation.
+             * @constant
+             */
+            type: "file_citation";
+            /** @description Identifier of the cited file. */
+            file_id: string;
+            /** @description Offset in the text where the cited span starts. */
+            start_index: number;
+            /** @description Offset in the text where the cited span ends. */
+            end_index: number;
+        };
+        /** @description A citation on a span of output text (defined for compatibility; the service produces none). */
+        CloudResponseAnnotation: components["schemas"]["CloudResponseUrlCitation"] | components["schemas"]["CloudResponseFileCitation"];
+        /** @description A text part; `input_text` in user, system and developer messages, `output_text` in assistant ones. */
+        CloudResponseTextPart: {
+            /**
+             * @description Kind of part.
+             * @enum {string}
+             */
+            type: "input_text" | "output_text";
+            /** @description The text. */
+            text: string;
+            /** @description Citations on spans of an output text. The service does not produce any (always empty). */
+            annotations?: components["schemas"]["CloudResponseAnnotation"][] | null;
+            /** @description Log probabilities of the output tokens, when `top_logprobs` was set; otherwise empty or absent. */
+            logprobs?: components["schemas"]["TokenLogprob"][] | null;
+        };
+        /** @description An image in a user message. */
+        CloudResponseImagePart: {
+            /**
+             * @description Kind of part.
+             * @constant
+             */
+            type: "input_image";
+            /** @description The image as a `data:image/<kind>;base64,...` URL; remote URLs are not supported yet. */
+            image_url: string | null;
+            /**
+             * @description Resolution of image processing (`auto` lets the model decide).
+             * @default auto
+             * @enum {string|null}
+             */
+            detail?: "auto" | "low" | "high" | null;
+        };
+        /** @description Audio in a user message. */
+        CloudResponseAudioPart: {
+            /**
+             * @description Kind of part.
+             * @constant
+             */
+            type: "input_audio";
+            /** @description The audio bytes and their format. */
+            input_audio: {
+                /** @description The audio, base64-encoded. */
+                data: string;
+                /**
+                 * @description Encoding of the audio.
+                 * @enum {string}
+                 */
+                format: "mp3" | "wav";
+            };
+        };
+        /** @description A video in a user message (listed in the vendor's schema, not in its SDK types). */
+        CloudResponseVideoPart: {
+            /**
+             * @description Kind of part.
+             * @constant
+             */
+            type: "input_video";
+            /** @description Address of the video, or the video as a `data:video/mp4;base64,...` URL. */
+            video_url: string;
+        };
+        /** @description One typed part of a message's content, told apart by `type`. */
+        CloudResponseContentPart: components["schemas"]["CloudResponseTextPart"] | components["schemas"]["CloudResponseImagePart"] | components["schemas"]["CloudResponseAudioPart"] | components["schemas"]["CloudResponseVideoPart"];
+        /** @description A message. In `input` any role may appear and `id`/`status` may be left out; in `output` the role is `assistant` and the server sets `id` and `status`. Assistant parts use `output_text`, the other roles `input_text`; a plain string is accepted as content for every role. */
+        CloudResponseMessage: {
+            /**
+             * @description Kind of item; `message` (may be left out on input).
+             * @enum {string|null}
+             */
+            type?: "message" | null;
+            /** @description Identifier of the item (`msg_...`), set by the server on output items. */
+            id?: string | null;
+            /**
+             * @description Author of the message.
+             * @enum {string}
+             */
+            role: "user" | "assistant" | "system" | "developer";
+            /** @description The message text, or a list of typed parts. */
+            content: string | components["schemas"]["CloudResponseContentPart"][];
+            /**
+             * @description Progress of the item; set on output items (`in_progress` while streaming).
+             * @enum {string}
+             */
+            status?: "in_progress" | "completed" | "incomplete";
+        };
+        /** @description A function call: in `output` the model asks the caller to run a function; in `input` an earlier call is replayed so that the following `function_call_output` has its context. */
+        CloudResponseFunctionCall: {
+            /**
+             * @description Kind of item.
+             * @constant
+             */
+            type: "function_call";
+            /** @description Identifier of the item (`fc_...`), set by the server. */
+            id?: string | null;
+            /** @description Identifier of the call, quoted by the `function_call_output` that answers it. */
+            call_id: string;
+            /** @description Name of the function to run. */
+            name: string;
+            /** @description The arguments as JSON text. The model may produce invalid JSON or unknown fields; check before use. */
+            arguments: string;
+            /**
+             * @description Progress of the item; set on output items.
+             * @enum {string|null}
+             */
+            status?: "in_progress" | "completed" | "incomplete" | null;
+        };
+        /** @description The result of a function call, sent back by the caller in `input` (never produced by the model). */
+        CloudResponseFunctionCallOutput: {
+            /**
+             * @description Kind of item.
+             * @constant
+             */
+            type: "function_call_output";
+            /** @description Optional identifier of the item. */
+            id?: string | null;
+            /** @description The `call_id` of the function call this result answers; must match exactly. */
+            call_id: string;
+            /** @description The result, usually JSON text. */
+            output: string;
+            /**
+             * @description Progress of the item; optional on input.
+             * @enum {string|null}
+             */
+            status?: "in_progress" | "completed" | "incomplete" | null;
+        };
+        /** @description One piece of reasoning text. */
+        CloudResponseReasoningPart: {
+            /**
+             * @description Kind of part.
+             * @constant
+             */
+            type: "reasoning_text";
+            /** @description The raw reasoning text. */
+            text: string;
+        };
+        /** @description The model's reasoning before its answer (reasoning models). Its text is in `content`; `summary` is always empty. Pass it back in the next request's `input` to keep the context. */
+        CloudResponseReasoning: {
+            /**
+             * @description Kind of item.
+             * @constant
+             */
+            type: "reasoning";
+            /** @description Identifier of the item (`rs_...`), set by the server. */
+            id?: string | null;
+            /**
+             * @description Progress of the item (`in_progress` while streaming, then `completed`).
+             * @enum {string|null}
+             */
+            status?: "in_progress" | "completed" | "incomplete" | null;
+            /** @description The reasoning text; empty or absent when the item is first announced in a stream. */
+            content?: components["schemas"]["CloudResponseReasoningPart"][] | null;
+            /** @description Summaries of the reasoning; always an empty list (kept for OpenAI compatibility). */
+            summary?: Record<string, unknown>[] | null;
+        };
+        /** @description One item of the `input` list, told apart by `type`. A message may leave `type` out (the vendor's schema requires it, its own examples omit it, so both are accepted); since a message is then recognised by its `role` and `content` rather than by a required `type`, the branches are listed with `anyOf`, although no item can match two of them. */
+        CloudResponseInputItem: components["schemas"]["CloudResponseMessage"] | components["schemas"]["CloudResponseFunctionCall"] | components["schemas"]["CloudResponseFunctionCallOutput"] | components["schemas"]["CloudResponseReasoning"];
+        /** @description A function the model may call (the Responses API puts name and parameters at the top, not under `function`). */
+        CloudResponseTool: {
+            /**
+             * @description Kind of tool; only functions are run.
+             * @constant
+             */
+            type: "function";
+            /** @description Name of the function. */
+            name: string;
+            /** @description What the function does, used by the model to decide when to call it. */
+            description?: string | null;
+            /** @description JSON Schema of the arguments object; null or absent for a function without arguments. */
+            parameters?: Record<string, unknown> | null;
+            /** @description Ask for arguments that strictly follow `parameters`. Accepted but not enforced; echoed back as null. */
+            strict?: boolean | null;
+        };
+        /** @description Forces a call of one named function. */
+        CloudResponseNamedToolChoice: {
+            /**
+             * @description Kind of tool.
+             * @constant
+             */
+            type: "function";
+            /** @description Name of a function offered in `tools`. */
+            name: string;
+        };
+        /** @description Whether and which tool the model calls: `none`, `auto` (the model decides), `required` (at least one call), or a named function. */
+        CloudResponseToolChoice: ("none" | "auto" | "required") | components["schemas"]["CloudResponseNamedToolChoice"];
+        /** @description Plain text output (the default). */
+        CloudResponseTextFormatText: {
+            /**
+             * @description Kind of format.
+             * @constant
+             */
+            type: "text";
+        };
+        /** @description Output that is one JSON object, of no particular schema. */
+        CloudResponseTextFormatJsonObject: {
+            /**
+             * @description Kind of format.
+             * @constant
+             */
+            type: "json_object";
+        };
+        /** @description Output that is JSON matching the given schema. */
+        CloudResponseTextFormatJsonSchema: {
+            /**
+             * @description Kind of format.
+             * @constant
+             */
+            type: "json_schema";
+            /** @description Name of the schema. */
+            name: string;
+            /** @description What the output represents, to guide the model. */
+            description?: string | null;
+            /** @description The JSON Schema the output must match. */
+            schema?: Record<string, unknown> | null;
+            /** @description Ask for strict adherence to `schema`. Accepted but not enforced. */
+            strict?: boolean | null;
+        };
+        /** @description Shape of the output text: plain `text` (the default), any JSON object (`json_object`), or JSON matching a schema (`json_schema`, with its fields at this level rather than under a `json_schema` key as in chat completions). */
+        CloudResponseTextFormat: components["schemas"]["CloudResponseTextFormatText"] | components["schemas"]["CloudResponseTextFormatJsonObject"] | components["schemas"]["CloudResponseTextFormatJsonSchema"];
+        /** @description Output text settings. */
+        CloudResponseTextConfig: {
+            format?: components["schemas"]["CloudResponseTextFormat"];
+        };
+        /** @description Body of a Responses API request. SambaNova keeps no conversation state: every request carries the whole conversation in `input` (prior output items included), and the stateful OpenAI fields (`store`, `previous_response_id`, `background`) are accepted but have no effect. Only function tools run; other tool types are dropped by the service. Open: unknown fields are accepted. */
+        CloudResponseRequest: {
+            /** @description Identifier of the model; the vendor lists `gpt-oss-120b`, `MiniMax-M2.5` and `MiniMax-M2.7` for this API. Any string is accepted here; the service answers 404 `model_not_found` for an unknown one. */
+            model: string;
+            /** @description The conversation turn, as a plain text (taken as one user message) or a list of input items. */
+            input: string | components["schemas"]["CloudResponseInputItem"][];
+            /** @description A system (developer) message placed before `input`. */
+            instructions?: string | null;
+            /**
+             * @description When true the answer comes as typed server-sent events (`response.created` ... `response.completed`) instead of one response object.
+             * @default false
+             */
+            stream?: boolean | null;
+            /** @description Upper bound on generated tokens, reasoning tokens included. */
+            max_output_tokens?: number | null;
+            /**
+             * @description Sampling temperature (0 to 2). Change this, `top_p` or `top_k`, preferably not several.
+             * @default 0.7
+             */
+            temperature?: number | null;
+            /**
+             * @description Nucleus sampling share (0 to 1).
+             * @default 1
+             */
+            top_p?: number | null;
+            /** @description Only the K most likely tokens are candidates at each step (1 to 100). */
+            top_k?: number | null;
+            /** @description How many most-likely alternatives to return with each output token; null (the default) returns no log probabilities. The vendor gives no range. */
+            top_logprobs?: number | null;
+            /**
+             * @description Repetition penalty (-2 to 2). Accepted and echoed in the response, but not applied.
+             * @default 0
+             */
+            frequency_penalty?: number | null;
+            /**
+             * @description New-topic penalty (-2 to 2). Accepted and echoed in the response, but not applied.
+             * @default 0
+             */
+            presence_penalty?: number | null;
+            /** @description Functions the model may call, at most 128. Tool types other than `function` are dropped. */
+            tools?: components["schemas"]["CloudResponseTool"][] | null;
+            /**
+             * @description Whether the model may call several tools in one turn.
+             * @default true
+             */
+            parallel_tool_calls?: boolean | null;
+            /** @description Upper bound on tool calls in one turn. Accepted for compatibility, not applied. */
+            max_tool_calls?: number | null;
+            tool_choice?: components["schemas"]["CloudResponseToolChoice"];
+            text?: components["schemas"]["CloudResponseTextConfig"];
+            /** @description Reasoning settings for reasoning models; ignored by other models. */
+            reasoning?: {
+                /**
+                 * @description How much the model reasons before answering: `low` is faster, `high` deeper and costlier. The vendor recommends `high` for tool calling with gpt-oss-120b.
+                 * @default medium
+                 * @enum {string|null}
+                 */
+                effort?: "low" | "medium" | "high" | null;
+            } | null;
+            /** @description Identifier of the end user; only echoed back in the response. */
+            user?: string | null;
+            /** @description String key/value pairs; accepted for compatibility and echoed back, not otherwise used. */
+            metadata?: {
+                [key: string]: string;
+            } | null;
+            /**
+             * @description Ignored (the service is stateless); the response always says false.
+             * @default false
+             */
+            store?: boolean | null;
+            /**
+             * @description Accepted and echoed back; context truncation cannot be configured through it.
+             * @default disabled
+             * @enum {string|null}
+             */
+            truncation?: "auto" | "disabled" | null;
+            /** @description Not supported (no stored state); ignored. Send the full history in `input` instead. */
+            previous_response_id?: string | null;
+            /** @description Accepted and echoed back; no effect. */
+            background?: boolean | null;
+            /** @description Accepted and echoed back; no effect. */
+            service_tier?: string | null;
+        };
+        /** @description One item of a response's `output` list, told apart by `type` (always set by the server). Listed with `anyOf` because the message shape, shared with input, does not require `type`; no item can match two branches. */
+        CloudResponseOutputItem: components["schemas"]["CloudResponseMessage"] | components["schemas"]["CloudResponseFunctionCall"] | components["schemas"]["CloudResponseReasoning"];
+        /** @description Token counts and timing of a response. Only the three token counts are always present; the timing figures are SambaNova additions. Open: more figures may appear. */
+        CloudResponseUsage: {
+            /** @description Tokens in the input, history and instructions included. */
+            input_tokens: number;
+            /** @description Tokens generated, reasoning included. */
+            output_tokens: number;
+            /** @description Input and output tokens together. */
+            total_tokens: number;
+            /** @description Breakdown of the input tokens. */
+            input_tokens_details?: {
+                /** @description Input tokens served from the prompt cache (billed at a lower rate). */
+                cached_tokens?: number;
+            } | null;
+            /** @description Breakdown of the output tokens. */
+            output_tokens_details?: {
+                /** @description Output tokens spent on reasoning (reasoning models only). */
+                reasoning_tokens?: number;
+            } | null;
+            /** @description Unix time (seconds) when generation started. */
+            start_time?: number | null;
+            /** @description Unix time (seconds) when generation ended. */
+            end_time?: number | null;
+            /** @description Seconds from receiving the request to the first output token. */
+            time_to_first_token?: number | null;
+            /** @description Seconds the whole generation took. */
+            total_latency?: number | null;
+            /** @description Output tokens per second. */
+            output_tokens_per_sec?: number | null;
+            /** @description Output tokens per second after the first token (leaves out the wait for the first token). */
+            output_tokens_after_first_per_sec?: number | null;
+            /** @description Input and output tokens together per second. */
+            total_tokens_per_sec?: number | null;
+            /** @description Share of speculative-decoding draft tokens that were accepted. */
+            acceptance_rate?: number | null;
+            /** @description True on the final usage report. */
+            is_last_response?: boolean | null;
+        };
+        /** @description A response object: the output items plus the settings that were applied, echoed back. The vendor lists the echoed settings (`tools`, `tool_choice`, `truncation`, `temperature`, `store`, `user`, ...) as always present, yet the response objects inside its own stream event examples leave several of them out; only the identifying fields and `output` are therefore required. */
+        CloudResponse: {
+            /** @description Identifier of the response (`resp_...`). */
+            id: string;
+            /**
+             * @description Kind of object.
+             * @constant
+             */
+            object: "response";
+            /**
+             * @description `completed` (finished normally), `failed` (an error occurred, see `error`), `in_progress` (in the first stream events) or `incomplete` (cut short, see `incomplete_details`).
+             * @enum {string}
+             */
+            status: "completed" | "failed" | "in_progress" | "incomplete";
+            /** @description Unix time (seconds) when the response was created (whole seconds in every vendor example). */
+            created_at: number;
+            /** @description Unix time (seconds) when generation finished; absent or null while in progress. */
+            completed_at?: number | null;
+            /** @description The model that produced the response. */
+            model: string;
+            /** @description Output items in order; for a reasoning model usually a `reasoning` item first, then a message or function calls. */
+            output: components["schemas"]["CloudResponseOutputItem"][];
+            /** @description Token counts and timing; null in the first stream events. */
+            usage?: components["schemas"]["CloudResponseUsage"] | null;
+            /** @description What went wrong when `status` is `failed`; null otherwise. */
+            error?: {
+                /** @description Machine-readable error code. */
+                code: string;
+                /** @description Human-readable explanation. */
+                message: string;
+            } | null;
+            /** @description Why the response stopped early when `status` is `incomplete`; null otherwise. */
+            incomplete_details?: {
+                /** @description The reason, for example `max_output_tokens`. */
+                reason?: string;
+            } | null;
+            /** @description The `instructions` of the request, or null. */
+            instructions?: string | null;
+            /** @description Temperature applied. */
+            temperature?: number | null;
+            /** @description Nucleus share applied. */
+            top_p?: number | null;
+            /** @description Top-K applied. */
+            top_k?: number | null;
+            /** @description The request's `frequency_penalty`, echoed (not applied). */
+            frequency_penalty?: number | null;
+            /** @description The request's `presence_penalty`, echoed (not applied). */
+            presence_penalty?: number | null;
+            /** @description The tools offered to the model. */
+            tools?: components["schemas"]["CloudResponseTool"][];
+            /** @description Whether several tool calls per turn were allowed. */
+            parallel_tool_calls?: boolean;
+            /** @description The request's `max_tool_calls`, echoed. */
+            max_tool_calls?: number | null;
+            tool_choice?: components["schemas"]["CloudResponseToolChoice"];
+            text?: components["schemas"]["CloudResponseTextConfig"];
+            /** @description Reasoning settings applied. */
+            reasoning?: {
+                /**
+                 * @description Reasoning effort applied (reasoning models).
+                 * @enum {string|null}
+                 */
+                effort?: "low" | "medium" | "high" | null;
+                /** @description Reasoning summary setting; not supported, always null. */
+                summary?: string | null;
+            } | null;
+            /**
+             * @description The request's `truncation`, echoed.
+             * @enum {string|null}
+             */
+            truncation?: "auto" | "disabled" | null;
+            /** @description The request's `background`, echoed. */
+            background?: boolean | null;
+            /** @description The request's `metadata`, echoed. */
+            metadata?: {
+                [key: string]: string;
+            } | null;
+            /** @description The request's `max_output_tokens`, echoed. */
+            max_output_tokens?: number | null;
+            /** @description The request's `top_logprobs`, echoed. */
+            top_logprobs?: number | null;
+            /** @description Always null (no stored state). */
+            previous_response_id?: string | null;
+            /** @description Always false (no stored state). */
+            store?: boolean | null;
+            /** @description Service tier that processed the request, as the server reports it (for example `free`). */
+            service_tier?: string | null;
+            /** @description The request's `user`, echoed. */
+            user?: string | null;
+        };
+        /** @description First event; the response has status `in_progress`, empty `output` and null `usage`. */
+        CloudResponseCreatedEvent: {
+            /**
+             * @description Kind of event (also the SSE event name).
+             * @constant
+             */
+            type: "response.created";
+            /** @description Position of the event in the stream, counted from 0. */
+            sequence_number: number;
+            response: components["schemas"]["CloudResponse"];
+        };
+        /** @description Second event; the response is still `in_progress` with empty `output`. */
+        CloudResponseInProgressEvent: {
+            /**
+             * @description Kind of event (also the SSE event name).
+             * @constant
+             */
+            type: "response.in_progress";
+            /** @description Position of the event in the stream. */
+            sequence_number: number;
+            response: components["schemas"]["CloudResponse"];
+        };
+        /** @description A new output item starts (status `in_progress`, content still empty). */
+        CloudResponseOutputItemAddedEvent: {
+            /**
+             * @description Kind of event (also the SSE event name).
+             * @constant
+             */
+            type: "response.output_item.added";
+            /** @description Position of the event in the stream. */
+            sequence_number: number;
+            /** @description Position of the item in the response's `output`. */
+            output_index: number;
+            item: components["schemas"]["CloudResponseOutputItem"];
+        };
+        /** @description A content part as carried by stream events, told apart by `type` (`output_text` or `reasoning_text`). */
+        CloudResponseStreamPart: components["schemas"]["CloudResponseTextPart"] | components["schemas"]["CloudResponseReasoningPart"];
+        /** @description A new content part of an item starts; its text is still empty. */
+        CloudResponseContentPartAddedEvent: {
+            /**
+             * @description Kind of event (also the SSE event name).
+             * @constant
+             */
+            type: "response.content_part.added";
+            /** @description Position of the event in the stream. */
+            sequence_number: number;
+            /** @description Identifier of the item the part belongs to. */
+            item_id: string;
+            /** @description Position of that item in `output`. */
+            output_index: number;
+            /** @description Position of the part in the item's content. */
+            content_index: number;
+            part: components["schemas"]["CloudResponseStreamPart"];
+        };
+        /** @description A piece of reasoning text; append `delta` to the reasoning item. The vendor's event has no `content_index` (OpenAI's has one); it is accepted when present. */
+        CloudResponseReasoningTextDeltaEvent: {
+            /**
+             * @description Kind of event (also the SSE event name).
+             * @constant
+             */
+            type: "response.reasoning_text.delta";
+            /** @description Position of the event in the stream. */
+            sequence_number: number;
+            /** @description Identifier of the reasoning item. */
+            item_id: string;
+            /** @description Position of the reasoning item in `output`. */
+            output_index: number;
+            /** @description Position of the reasoning part in the item's content (OpenAI form; not sent by the vendor's examples). */
+            content_index?: number;
+            /** @description Reasoning text to append. */
+            delta: string;
+        };
+        /** @description The reasoning text is complete; `text` is the concatenation of all its deltas. */
+        CloudResponseReasoningTextDoneEvent: {
+            /**
+             * @description Kind of event (also the SSE event name).
+             * @constant
+             */
+            type: "response.reasoning_text.done";
+            /** @description Position of the event in the stream. */
+            sequence_number: number;
+            /** @description Identifier of the reasoning item. */
+            item_id: string;
+            /** @description Position of the reasoning item in `output`. */
+            output_index: number;
+            /** @description Position of the reasoning part in the item's content (OpenAI form; not sent by the vendor's examples). */
+            content_index?: number;
+            /** @description The whole reasoning text. */
+            text: string;
+        };
+        /** @description A piece of answer text; append `delta` to the part named by `item_id` and `content_index`. */
+        CloudResponseOutputTextDeltaEvent: {
+            /**
+             * @description Kind of event (also the SSE event name).
+             * @constant
+             */
+            type: "response.output_text.delta";
+            /** @description Position of the event in the stream. */
+            sequence_number: number;
+            /** @description Identifier of the message item. */
+            item_id: string;
+            /** @description Position of the message item in `output`. */
+            output_index: number;
+            /** @description Position of the text part in the message's content. */
+            content_index: number;
+            /** @description Text to append. */
+            delta: string;
+            /** @description Annotations of this piece (always empty). */
+            annotations: components["schemas"]["CloudResponseAnnotation"][];
+            /** @description Log probabilities of the tokens of this piece, when asked for; otherwise empty. */
+            logprobs: components["schemas"]["TokenLogprob"][];
+        };
+        /** @description The text part is complete; `text` is the concatenation of all its deltas. */
+        CloudResponseOutputTextDoneEvent: {
+            /**
+             * @description Kind of event (also the SSE event name).
+             * @constant
+             */
+            type: "response.output_text.done";
+            /** @description Position of the event in the stream. */
+            sequence_number: number;
+            /** @description Identifier of the message item. */
+            item_id: string;
+            /** @description Position of the message item in `output`. */
+            output_index: number;
+            /** @description Position of the text part in the message's content. */
+            content_index: number;
+            /** @description The whole text of the part. */
+            text: string;
+            /** @description Annotations of the part (always empty). */
+            annotations: components["schemas"]["CloudResponseAnnotation"][];
+            /** @description Log probabilities of all tokens of the part, when asked for; otherwise empty. */
+            logprobs: components["schemas"]["TokenLogprob"][];
+        };
+        /** @description A piece of a function call's arguments JSON; append `delta` to what came before. */
+        CloudResponseFunctionCallArgumentsDeltaEvent: {
+            /**
+             * @description Kind of event (also the SSE event name).
+             * @constant
+             */
+            type: "response.function_call_arguments.delta";
+            /** @description Position of the event in the stream. */
+            sequence_number: number;
+            /** @description Identifier of the function call item. */
+            item_id: string;
+            /** @description Position of the function call item in `output`. */
+            output_index: number;
+            /** @description Arguments text to append (the vendor's example sends the whole JSON in one piece). */
+            delta: string;
+            /** @description Not used by this event; tolerated if present. */
+            content_index?: number;
+        };
+        /** @description The function call's arguments are complete. */
+        CloudResponseFunctionCallArgumentsDoneEvent: {
+            /**
+             * @description Kind of event (also the SSE event name).
+             * @constant
+             */
+            type: "response.function_call_arguments.done";
+            /** @description Position of the event in the stream. */
+            sequence_number: number;
+            /** @description Identifier of the function call item. */
+            item_id: string;
+            /** @description Position of the function call item in `output`. */
+            output_index: number;
+            /** @description The whole arguments JSON text. */
+            arguments: string;
+            /** @description Name of the function (OpenAI sends it here; the vendor's example does not). */
+            name?: string;
+        };
+        /** @description A content part is complete; `part` holds its full text. */
+        CloudResponseContentPartDoneEvent: {
+            /**
+             * @description Kind of event (also the SSE event name).
+             * @constant
+             */
+            type: "response.content_part.done";
+            /** @description Position of the event in the stream. */
+            sequence_number: number;
+            /** @description Identifier of the item the part belongs to. */
+            item_id: string;
+            /** @description Position of that item in `output`. */
+            output_index: number;
+            /** @description Position of the part in the item's content. */
+            content_index: number;
+            part: components["schemas"]["CloudResponseStreamPart"];
+        };
+        /** @description An output item is complete; `item` holds its full content. */
+        CloudResponseOutputItemDoneEvent: {
+            /**
+             * @description Kind of event (also the SSE event name).
+             * @constant
+             */
+            type: "response.output_item.done";
+            /** @description Position of the event in the stream. */
+            sequence_number: number;
+            /** @description Position of the item in the response's `output`. */
+            output_index: number;
+            item: components["schemas"]["CloudResponseOutputItem"];
+        };
+        /** @description Last event of a successful stream; the response has status `completed`, its full `output` and `usage`. */
+        CloudResponseCompletedEvent: {
+            /**
+             * @description Kind of event (also the SSE event name).
+             * @constant
+             */
+            type: "response.completed";
+            /** @description Position of the event in the stream. */
+            sequence_number: number;
+            response: components["schemas"]["CloudResponse"];
+        };
+        /** @description Last event when generation failed; the response has status `failed` and an `error`. Part of OpenAI's event set, not listed by the vendor. */
+        CloudResponseFailedEvent: {
+            /**
+             * @description Kind of event (also the SSE event name).
+             * @constant
+             */
+            type: "response.failed";
+            /** @description Position of the event in the stream. */
+            sequence_number: number;
+            response: components["schemas"]["CloudResponse"];
+        };
+        /** @description Last event when generation stopped early (for example at `max_output_tokens`); the response has status `incomplete`. Part of OpenAI's event set, not listed by the vendor. */
+        CloudResponseIncompleteEvent: {
+            /**
+             * @description Kind of event (also the SSE event name).
+             * @constant
+             */
+            type: "response.incomplete";
+            /** @description Position of the event in the stream. */
+            sequence_number: number;
+            response: components["schemas"]["CloudResponse"];
+        };
+        /** @description An error after the 200 status was sent; it ends the stream. Shape of OpenAI's `error` stream event (the vendor documents none); sent under the SSE event name `error`. */
+        CloudResponseErrorEvent: {
+            /**
+             * @description Kind of event (also the SSE event name).
+             * @constant
+             */
+            type: "error";
+            /** @description Machine-readable error code, or null. */
+            code?: string | null;
+            /** @description Human-readable explanation. */
+            message: string;
+            /** @description Request field the error is about, or null. */
+            param?: string | null;
+            /** @description Position of the event in the stream. */
+            sequence_number?: number;
+        };
+        /** @description The data of one server-sent event of a streamed response; the SSE `event:` name repeats `type`. Events come in `sequence_number` order: `response.created`, `response.in_progress`, then for each output item `response.output_item.added`, for each of its parts `response.content_part.added`, the deltas (`response.reasoning_text.delta`, `response.output_text.delta` or `response.function_call_arguments.delta`) and their `.done` event, `response.content_part.done`, then `response.output_item.done`; the stream ends with `response.completed` (or, in OpenAI's event set, `response.failed` / `response.incomplete`). An `error` event reports a failure after the 200 status was sent and ends the stream. No `data: [DONE]` is documented. */
+        CloudResponseStreamEvent: components["schemas"]["CloudResponseCreatedEvent"] | components["schemas"]["CloudResponseInProgressEvent"] | components["schemas"]["CloudResponseOutputItemAddedEvent"] | components["schemas"]["CloudResponseContentPartAddedEvent"] | components["schemas"]["CloudResponseReasoningTextDeltaEvent"] | components["schemas"]["CloudResponseReasoningTextDoneEvent"] | components["schemas"]["CloudResponseOutputTextDeltaEvent"] | components["schemas"]["CloudResponseOutputTextDoneEvent"] | components["schemas"]["CloudResponseFunctionCallArgumentsDeltaEvent"] | components["schemas"]["CloudResponseFunctionCallArgumentsDoneEvent"] | components["schemas"]["CloudResponseContentPartDoneEvent"] | components["schemas"]["CloudResponseOutputItemDoneEvent"] | components["schemas"]["CloudResponseCompletedEvent"] | components["schemas"]["CloudResponseFailedEvent"] | components["schemas"]["CloudResponseIncompleteEvent"] | components["schemas"]["CloudResponseErrorEvent"];
+        /** @description Marks the block before it as a prompt-cache breakpoint. The position is recorded; `ttl` is ignored in the current release. */
+        CloudMessagesCacheControl: {
+            /**
+             * @description Kind of breakpoint; only `ephemeral` exists.
+             * @constant
+             */
+            type: "ephemeral";
+            /** @description Time-to-live hint such as `5m` or `1h`; ignored. */
+            ttl?: string | null;
+        };
+        /** @description A piece of text (in a turn or in a block-form system prompt). */
+        CloudMessagesTextBlock: {
+            /**
+             * @description Kind of block.
+             * @constant
+             */
+            type: "text";
+            /** @description The text. */
+            text: string;
+            cache_control?: components["schemas"]["CloudMessagesCacheControl"];
+            /** @description Anthropic citations; dropped on input, never produced. */
+            citations?: Record<string, unknown>[] | null;
+        };
+        /** @description Image bytes inline. */
+        CloudMessagesImageBase64Source: {
+            /**
+             * @description Kind of source.
+             * @constant
+             */
+            type: "base64";
+            /**
+             * @description Format of the image.
+             * @enum {string}
+             */
+            media_type: "image/jpeg" | "image/png" | "image/webp";
+            /** @description The image bytes, base64-encoded, without a `data:` prefix. */
+            data: string;
+        };
+        /** @description Media fetched from an address (rejected with 400 for images in the current release). */
+        CloudMessagesUrlSource: {
+            /**
+             * @description Kind of source.
+             * @constant
+             */
+            type: "url";
+            /** @description HTTPS address of the media (an absolute `http` or `https` URL). */
+            url: string;
+        };
+        /** @description An image. Only base64 sources work; a URL source is answered with 400. */
+        CloudMessagesImageBlock: {
+            /**
+             * @description Kind of block.
+             * @constant
+             */
+            type: "image";
+            /** @description Where the image comes from. */
+            source: components["schemas"]["CloudMessagesImageBase64Source"] | components["schemas"]["CloudMessagesUrlSource"];
+            cache_control?: components["schemas"]["CloudMessagesCacheControl"];
+        };
+        /** @description Video bytes inline. */
+        CloudMessagesVideoBase64Source: {
+            /**
+             * @description Kind of source.
+             * @constant
+             */
+            type: "base64";
+            /**
+             * @description Format of the video.
+             * @enum {string}
+             */
+            media_type: "video/mp4";
+            /** @description The video bytes, base64-encoded, without a `data:` prefix. */
+            data: string;
+        };
+        /** @description A video (a SambaNova addition to Anthropic's block types). */
+        CloudMessagesVideoBlock: {
+            /**
+             * @description Kind of block.
+             * @constant
+             */
+            type: "video";
+            /** @description Where the video comes from. */
+            source: components["schemas"]["CloudMessagesVideoBase64Source"] | components["schemas"]["CloudMessagesUrlSource"];
+            cache_control?: components["schemas"]["CloudMessagesCacheControl"];
+        };
+        /** @description A tool call. In a response the model asks the caller to run a tool; in input an earlier assistant turn's call is replayed so that the following `tool_result` has its context. */
+        CloudMessagesToolUseBlock: {
+            /**
+             * @description Kind of block.
+             * @constant
+             */
+            type: "tool_use";
+            /** @description Identifier of the call, quoted by the `tool_result` that answers it. */
+            id: string;
+            /** @description Name of the tool. */
+            name: string;
+            /** @description The arguments, as a JSON object. */
+            input: Record<string, unknown>;
+            cache_control?: components["schemas"]["CloudMessagesCacheControl"];
+            /** @description Anthropic routing information; always null in SambaNova answers. */
+            caller?: Record<string, unknown> | null;
+        };
+        /** @description One block of a tool result. */
+        CloudMessagesToolResultContent: components["schemas"]["CloudMessagesTextBlock"] | components["schemas"]["CloudMessagesImageBlock"];
+        /** @description The result of a tool call, sent by the caller in a user turn. Only its text reaches the model. */
+        CloudMessagesToolResultBlock: {
+            /**
+             * @description Kind of block.
+             * @constant
+             */
+            type: "tool_result";
+            /** @description The `id` of the `tool_use` block this result answers. */
+            tool_use_id: string;
+            /** @description The result, as a text or as text and image blocks. */
+            content?: string | components["schemas"]["CloudMessagesToolResultContent"][];
+            /** @description Marks the result as a failure of the tool; dropped in the current release. */
+            is_error?: boolean | null;
+            cache_control?: components["schemas"]["CloudMessagesCacheControl"];
+        };
+        /** @description Reasoning text of a reasoning model. In a response it comes before the text block; in input it replays an earlier turn's reasoning. The vendor requires `signature` on input but sends it as null or empty on output, so it is optional here. */
+        CloudMessagesThinkingBlock: {
+            /**
+             * @description Kind of block.
+             * @constant
+             */
+            type: "thinking";
+            /** @description The reasoning text. */
+            thinking: string;
+            /** @description Integrity signature of the reasoning; empty or null from SambaNova, which has nothing to sign. */
+            signature?: string | null;
+        };
+        /** @description Encrypted reasoning from an Anthropic-served turn; accepted in history and dropped, never produced. */
+        CloudMessagesRedactedThinkingBlock: {
+            /**
+             * @description Kind of block.
+             * @constant
+             */
+            type: "redacted_thinking";
+            /** @description The encrypted reasoning. */
+            data: string;
+        };
+        /** @description A call of an Anthropic server tool from an Anthropic-served turn; accepted in history, never produced. */
+        CloudMessagesServerToolUseBlock: {
+            /**
+             * @description Kind of block.
+             * @constant
+             */
+            type: "server_tool_use";
+            /** @description Identifier of the call. */
+            id: string;
+            /** @description Name of the server tool (`web_search`, `code_execution`, ...). */
+            name: string;
+            /** @description The arguments of the call. */
+            input: Record<string, unknown>;
+            cache_control?: components["schemas"]["CloudMessagesCacheControl"];
+        };
+        /** @description The result of an Anthropic server tool from an Anthropic-served turn; accepted in history (only its plain text is kept), never produced. */
+        CloudMessagesServerToolResultBlock: {
+            /**
+             * @description Which server tool produced the result.
+             * @enum {string}
+             */
+            type: "web_search_tool_result" | "web_fetch_tool_result" | "code_execution_tool_result" | "bash_code_execution_tool_result" | "text_editor_code_execution_tool_result" | "tool_search_tool_result";
+            /** @description The `id` of the server tool call. */
+            tool_use_id: string;
+            /** @description The result as the server tool gave it (a list of results for web search, an object for the others). */
+            content: unknown[] | Record<string, unknown>;
+            cache_control?: components["schemas"]["CloudMessagesCacheControl"];
+        };
+        /** @description Search results supplied inline; title, source and text are kept, citations dropped. */
+        CloudMessagesSearchResultBlock: {
+            /**
+             * @description Kind of block.
+             * @constant
+             */
+            type: "search_result";
+            /** @description Title of the result. */
+            title?: string;
+            /** @description Where the result comes from (usually an address). */
+            source?: string;
+            /** @description The text of the result. */
+            content?: components["schemas"]["CloudMessagesTextBlock"][];
+            /** @description Citation settings; dropped. */
+            citations?: Record<string, unknown> | null;
+            cache_control?: components["schemas"]["CloudMessagesCacheControl"];
+        };
+        /** @description A file upload of Anthropic's code-execution tool; accepted in history and dropped, never produced. */
+        CloudMessagesContainerUploadBlock: {
+            /**
+             * @description Kind of block.
+             * @constant
+             */
+            type: "container_upload";
+            /** @description Identifier of the uploaded file. */
+            file_id: string;
+            cache_control?: components["schemas"]["CloudMessagesCacheControl"];
+        };
+        /** @description A PDF or other document. Part of Anthropic's format but answered with 400 (no document extraction). */
+        CloudMessagesDocumentBlock: {
+            /**
+             * @description Kind of block.
+             * @constant
+             */
+            type: "document";
+            /** @description Where the document comes from (not interpreted). */
+            source: Record<string, unknown>;
+            /** @description Title of the document. */
+            title?: string | null;
+            /** @description Context about the document. */
+            context?: string | null;
+            /** @description Citation settings. */
+            citations?: Record<string, unknown> | null;
+            cache_control?: components["schemas"]["CloudMessagesCacheControl"];
+        };
+        /** @description One content block of an input turn, told apart by `type`. Besides text, images, videos, tool calls and tool results, the blocks that Anthropic's own server tools produce are accepted in history (so that an Anthropic-served conversation can be replayed) and reduced to their text; `document` blocks are rejected with 400. */
+        CloudMessagesInputBlock: components["schemas"]["CloudMessagesTextBlock"] | components["schemas"]["CloudMessagesImageBlock"] | components["schemas"]["CloudMessagesVideoBlock"] | components["schemas"]["CloudMessagesToolUseBlock"] | components["schemas"]["CloudMessagesToolResultBlock"] | components["schemas"]["CloudMessagesThinkingBlock"] | components["schemas"]["CloudMessagesRedactedThinkingBlock"] | components["schemas"]["CloudMessagesServerToolUseBlock"] | components["schemas"]["CloudMessagesServerToolResultBlock"] | components["schemas"]["CloudMessagesSearchResultBlock"] | components["schemas"]["CloudMessagesContainerUploadBlock"] | components["schemas"]["CloudMessagesDocumentBlock"];
+        /** @description One turn of the conversation. */
+        CloudMessagesInputMessage: {
+            /**
+             * @description `user` for the human side (and tool results), `assistant` for earlier model turns.
+             * @enum {string}
+             */
+            role: "user" | "assistant";
+            /** @description The turn as one text, or as a list of typed content blocks. */
+            content: string | components["schemas"]["CloudMessagesInputBlock"][];
+        };
+        /** @description The system prompt: a text, or a list of text blocks (so that a block can carry a cache marker). Blocks are joined with line breaks. */
+        CloudMessagesSystemPrompt: string | components["schemas"]["CloudMessagesTextBlock"][];
+        /** @description Information about the request. Open, since other fields are accepted and ignored. */
+        CloudMessagesMetadata: {
+            /** @description External identifier of the end user (passed on as the chat `user` field). */
+            user_id?: string | null;
+        };
+        /** @description Thinking switched off (accepted, no effect). */
+        CloudMessagesThinkingDisabled: {
+            /**
+             * @description Kind of setting.
+             * @constant
+             */
+            type: "disabled";
+        };
+        /** @description Thinking with a fixed token budget (rejected with 400 by the current release). */
+        CloudMessagesThinkingEnabled: {
+            /**
+             * @description Kind of setting.
+             * @constant
+             */
+            type: "enabled";
+            /** @description Tokens the model may spend thinking before it answers (at least 1024). */
+            budget_tokens: number;
+        };
+        /** @description Thinking whose budget the service chooses (rejected with 400 by the current release). */
+        CloudMessagesThinkingAdaptive: {
+            /**
+             * @description Kind of setting.
+             * @constant
+             */
+            type: "adaptive";
+            /** @description Optional upper bound on thinking tokens (at least 1024). */
+            budget_tokens?: number | null;
+        };
+        /** @description Anthropic extended thinking. Only `disabled` is accepted (as a no-op); `enabled` and `adaptive` are answered with 400 `invalid_request_error`. Reasoning models return their reasoning as `thinking` blocks anyway. */
+        CloudMessagesThinking: components["schemas"]["CloudMessagesThinkingDisabled"] | components["schemas"]["CloudMessagesThinkingEnabled"] | components["schemas"]["CloudMessagesThinkingAdaptive"];
+        /** @description A client-run function the model may call. Anthropic's server tools (`web_search`, `code_execution`, `bash`, `text_editor`, `memory`, tool search) are answered with 400 `unsupported_tool_type`; several Anthropic options are accepted and dropped. */
+        CloudMessagesTool: {
+            /** @description Name of the tool; letters, digits, underscores and dashes. */
+            name: string;
+            /**
+             * @description Kind of tool; `custom` or left out. Any other value is answered with 400.
+             * @enum {string|null}
+             */
+            type?: "custom" | null;
+            /** @description When the tool should be used, for the model to decide. */
+            description?: string | null;
+            /** @description JSON Schema of the tool's input object. Required by Anthropic, optional for SambaNova. */
+            input_schema?: Record<string, unknown> | null;
+            /** @description Cache marker; dropped on tool definitions. */
+            cache_control?: components["schemas"]["CloudMessagesCacheControl"] | null;
+            /** @description Example inputs; dropped. */
+            input_examples?: Record<string, unknown>[] | null;
+            /** @description Anthropic caller restriction; dropped. */
+            allowed_callers?: string[] | null;
+            /** @description Anthropic tool-search option; dropped. */
+            defer_loading?: boolean | null;
+            /** @description Anthropic streaming option; dropped. */
+            eager_input_streaming?: boolean | null;
+            /** @description Strict input adherence; dropped. */
+            strict?: boolean | null;
+        };
+        /** @description The model decides whether and which tool to call. */
+        CloudMessagesToolChoiceAuto: {
+            /**
+             * @description Kind of choice.
+             * @constant
+             */
+            type: "auto";
+            /** @description Anthropic option limiting the turn to one call; dropped. */
+            disable_parallel_tool_use?: boolean | null;
+        };
+        /** @description The model must call one of the tools. */
+        CloudMessagesToolChoiceAny: {
+            /**
+             * @description Kind of choice.
+             * @constant
+             */
+            type: "any";
+            /** @description Anthropic option limiting the turn to one call; dropped. */
+            disable_parallel_tool_use?: boolean | null;
+        };
+        /** @description The model must not call any tool. */
+        CloudMessagesToolChoiceNone: {
+            /**
+             * @description Kind of choice.
+             * @constant
+             */
+            type: "none";
+        };
+        /** @description The model must call the named tool. */
+        CloudMessagesToolChoiceTool: {
+            /**
+             * @description Kind of choice.
+             * @constant
+             */
+            type: "tool";
+            /** @description Name of the tool to call. */
+            name: string;
+            /** @description Anthropic option limiting the turn to one call; dropped. */
+            disable_parallel_tool_use?: boolean | null;
+        };
+        /** @description How the model chooses among the tools, told apart by `type`. */
+        CloudMessagesToolChoice: components["schemas"]["CloudMessagesToolChoiceAuto"] | components["schemas"]["CloudMessagesToolChoiceAny"] | components["schemas"]["CloudMessagesToolChoiceNone"] | components["schemas"]["CloudMessagesToolChoiceTool"];
+        /** @description Body of a Messages API request, wire-compatible with Anthropic's. The system prompt is a top-level field, not a message. Only client-run (custom) tools are supported; Anthropic server tools, `document` blocks, image URLs and extended thinking (`enabled`/`adaptive`) are rejected with 400. Open: unknown fields are accepted. */
+        CloudMessagesRequest: {
+            /** @description Identifier of the model, for example `gpt-oss-120b` or `MiniMax-M2.7`. Any string is accepted here; the service answers 404 (`not_found_error`) for an unknown one. */
+            model: string;
+            /** @description Upper bound on generated tokens (required). Input and output together must fit in the context window. */
+            max_tokens: number;
+            /** @description The conversation so far, alternating user and assistant turns, oldest first. */
+            messages: components["schemas"]["CloudMessagesInputMessage"][];
+            system?: components["schemas"]["CloudMessagesSystemPrompt"];
+            /** @description Sampling temperature (0 to 2). Change this, `top_p` or `top_k`, preferably not several. */
+            temperature?: number | null;
+            /** @description Nucleus sampling share (0 to 1). */
+            top_p?: number | null;
+            /** @description Only the K most likely tokens are candidates at each step; 0 switches the limit off. */
+            top_k?: number | null;
+            /** @description Texts that end generation when produced; `stop_reason` is then `stop_sequence`. */
+            stop_sequences?: string[] | null;
+            /**
+             * @description When true the answer comes as named server-sent events (`message_start` ... `message_stop`). The vendor's feature guide documents streaming; its OpenAPI document still lists 501 `not_implemented_error` for it.
+             * @default false
+             */
+            stream?: boolean | null;
+            metadata?: components["schemas"]["CloudMessagesMetadata"];
+            thinking?: components["schemas"]["CloudMessagesThinking"];
+            /** @description Functions the model may call (custom tools only). */
+            tools?: components["schemas"]["CloudMessagesTool"][] | null;
+            /** @description How the model chooses among `tools`. */
+            tool_choice?: components["schemas"]["CloudMessagesToolChoice"] | null;
+            /**
+             * @description Anthropic service tier preference; accepted and ignored.
+             * @enum {string|null}
+             */
+            service_tier?: "auto" | "standard_only" | null;
+            /** @description Anthropic code-execution container to reuse; accepted and ignored. */
+            container?: string | null;
+        };
+        /** @description One content block of the model's answer, told apart by `type`. SambaNova produces `text`, `tool_use` and `thinking`; the other kinds exist for type parity with Anthropic's SDK and are never sent. */
+        CloudMessagesOutputBlock: components["schemas"]["CloudMessagesTextBlock"] | components["schemas"]["CloudMessagesToolUseBlock"] | components["schemas"]["CloudMessagesThinkingBlock"] | components["schemas"]["CloudMessagesRedactedThinkingBlock"] | components["schemas"]["CloudMessagesServerToolUseBlock"] | components["schemas"]["CloudMessagesServerToolResultBlock"] | components["schemas"]["CloudMessagesContainerUploadBlock"];
+        /**
+         * @description Why generation ended. SambaNova sends `end_turn` (natural end), `max_tokens` (limit reached; also used when the context window is full), `tool_use` (the model called tools) and `stop_sequence`; `pause_turn`, `refusal` and `model_context_window_exceeded` exist for parity with Anthropic and are not sent.
+         * @enum {string}
+         */
+        CloudMessagesStopReason: "end_turn" | "max_tokens" | "tool_use" | "stop_sequence" | "pause_turn" | "refusal" | "model_context_window_exceeded";
+        /** @description Details of a refusal; defined for parity with Anthropic, never sent. */
+        CloudMessagesStopDetails: {
+            /**
+             * @description Kind of details.
+             * @constant
+             */
+            type: "refusal";
+            /**
+             * @description Category of the refusal.
+             * @enum {string}
+             */
+            category?: "cyber" | "bio";
+        };
+        /** @description Token counts of the request. The cache and Anthropic-only fields are absent or null. */
+        CloudMessagesUsage: {
+            /** @description Tokens in the prompt (system, messages and tools). */
+            input_tokens: number;
+            /** @description Tokens generated. */
+            output_tokens: number;
+            /** @description Tokens written to the prompt cache; not reported yet. */
+            cache_creation_input_tokens?: number | null;
+            /** @description Tokens read from the prompt cache; not reported yet. */
+            cache_read_input_tokens?: number | null;
+            /** @description Anthropic's breakdown of cache writes; always null. */
+            cache_creation?: Record<string, unknown> | null;
+            /** @description Counts of Anthropic server tool calls; never sent. */
+            server_tool_use?: Record<string, unknown> | null;
+            /** @description Service tier that served the request; never sent. */
+            service_tier?: string | null;
+            /** @description Region that served the request; always null. */
+            inference_geo?: string | null;
+        };
+        /** @description Anthropic code-execution container; never sent by SambaNova. */
+        CloudMessagesContainer: {
+            /** @description Identifier of the container. */
+            id: string;
+            /** @description When the container expires (ISO-8601). */
+            expires_at: string;
+        };
+        /** @description The model's answer (non-streamed), and the message envelope of a stream's `message_start` event. */
+        CloudMessage: {
+            /** @description Identifier of the message. */
+            id: string;
+            /**
+             * @description Kind of object.
+             * @constant
+             */
+            type: "message";
+            /**
+             * @description Author of the message; always the model.
+             * @constant
+             */
+            role: "assistant";
+            /** @description The answer as blocks, for example a `thinking` block, then `text`, or `tool_use` blocks; empty in `message_start`. */
+            content: components["schemas"]["CloudMessagesOutputBlock"][];
+            /** @description The model that answered. */
+            model: string;
+            /** @description Why generation ended; null in `message_start`. */
+            stop_reason: components["schemas"]["CloudMessagesStopReason"] | null;
+            /** @description The stop sequence that ended generation, when `stop_reason` is `stop_sequence`; null otherwise. */
+            stop_sequence?: string | null;
+            /** @description Refusal details; always null. */
+            stop_details?: components["schemas"]["CloudMessagesStopDetails"] | null;
+            usage: components["schemas"]["CloudMessagesUsage"];
+            /** @description Code-execution container; always null or absent. */
+            container?: components["schemas"]["CloudMessagesContainer"] | null;
+        };
+        /** @description First event; carries the message envelope with empty `content` and the prompt's token count. */
+        CloudMessagesStartEvent: {
+            /**
+             * @description Kind of event (also the SSE event name).
+             * @constant
+             */
+            type: "message_start";
+            message: components["schemas"]["CloudMessage"];
+        };
+        /** @description A content block opens; text and thinking blocks start empty, a tool_use block with an empty `input`. */
+        CloudMessagesContentBlockStartEvent: {
+            /**
+             * @description Kind of event (also the SSE event name).
+             * @constant
+             */
+            type: "content_block_start";
+            /** @description Position of the block in the message's `content`. */
+            index: number;
+            content_block: components["schemas"]["CloudMessagesOutputBlock"];
+        };
+        /** @description Text to append to a text block. */
+        CloudMessagesTextDelta: {
+            /**
+             * @description Kind of delta.
+             * @constant
+             */
+            type: "text_delta";
+            /** @description The text to append. */
+            text: string;
+        };
+        /** @description A piece of a tool_use block's `input` as JSON text; the pieces joined form the input object. */
+        CloudMessagesInputJsonDelta: {
+            /**
+             * @description Kind of delta.
+             * @constant
+             */
+            type: "input_json_delta";
+            /** @description JSON text to append. */
+            partial_json: string;
+        };
+        /** @description Reasoning text to append to a thinking block. */
+        CloudMessagesThinkingDelta: {
+            /**
+             * @description Kind of delta.
+             * @constant
+             */
+            type: "thinking_delta";
+            /** @description The reasoning text to append. */
+            thinking: string;
+        };
+        /** @description Signature of a thinking block, sent just before the block closes; may be an empty string. */
+        CloudMessagesSignatureDelta: {
+            /**
+             * @description Kind of delta.
+             * @constant
+             */
+            type: "signature_delta";
+            /** @description The signature (empty from SambaNova). */
+            signature: string;
+        };
+        /** @description The piece itself, told apart by `type`. */
+        CloudMessagesBlockDelta: components["schemas"]["CloudMessagesTextDelta"] | components["schemas"]["CloudMessagesInputJsonDelta"] | components["schemas"]["CloudMessagesThinkingDelta"] | components["schemas"]["CloudMessagesSignatureDelta"];
+        /** @description A piece of the open content block. */
+        CloudMessagesContentBlockDeltaEvent: {
+            /**
+             * @description Kind of event (also the SSE event name).
+             * @constant
+             */
+            type: "content_block_delta";
+            /** @description Position of the block in the message's `content`. */
+            index: number;
+            delta: components["schemas"]["CloudMessagesBlockDelta"];
+        };
+        /** @description The content block at `index` is complete. */
+        CloudMessagesContentBlockStopEvent: {
+            /**
+             * @description Kind of event (also the SSE event name).
+             * @constant
+             */
+            type: "content_block_stop";
+            /** @description Position of the block in the message's `content`. */
+            index: number;
+        };
+        /** @description Final token counts, in `message_delta`. */
+        CloudMessagesDeltaUsage: {
+            /** @description Tokens generated in total. */
+            output_tokens: number;
+            /** @description Tokens in the prompt, repeated from `message_start`. */
+            input_tokens?: number | null;
+            /** @description Tokens written to the prompt cache; not reported yet. */
+            cache_creation_input_tokens?: number | null;
+            /** @description Tokens read from the prompt cache; not reported yet. */
+            cache_read_input_tokens?: number | null;
+            /** @description Counts of Anthropic server tool calls; never sent. */
+            server_tool_use?: Record<string, unknown> | null;
+        };
+        /** @description Next to last event; the final stop reason and output token count. */
+        CloudMessagesDeltaEvent: {
+            /**
+             * @description Kind of event (also the SSE event name).
+             * @constant
+             */
+            type: "message_delta";
+            /** @description Changes to the message envelope. */
+            delta: {
+                stop_reason: components["schemas"]["CloudMessagesStopReason"];
+                /** @description The stop sequence that ended generation. Sent, but always null in the current release (the backend does not tell a stop sequence from a natural end). */
+                stop_sequence?: string | null;
+                /** @description Refusal details; always null. */
+                stop_details?: components["schemas"]["CloudMessagesStopDetails"] | null;
+            };
+            usage: components["schemas"]["CloudMessagesDeltaUsage"];
+        };
+        /** @description Last event of a successful stream. */
+        CloudMessagesStopEvent: {
+            /**
+             * @description Kind of event (also the SSE event name).
+             * @constant
+             */
+            type: "message_stop";
+        };
+        /** @description Keep-alive; carries nothing and may appear anywhere (Anthropic's SDK skips it). */
+        CloudMessagesPingEvent: {
+            /**
+             * @description Kind of event (also the SSE event name).
+             * @constant
+             */
+            type: "ping";
+        };
+        /** @description Error body of the Messages API (every non-2xx status of `/messages` and `/messages/count_tokens`), in Anthropic's envelope rather than the OpenAI-style one of the other Cloud operations. The same envelope is the data of an `error` event that ends a stream. */
+        CloudMessagesError: {
+            /**
+             * @description Kind of object (also the SSE event name when streamed).
+             * @constant
+             */
+            type: "error";
+            /** @description What went wrong. */
+            error: {
+                /**
+                 * @description Class of the failure, following Anthropic's list: `invalid_request_error` (400, 422), `authentication_error` (401), `permission_error` (403), `not_found_error` (404), `request_too_large` (413), `rate_limit_error` (429), `api_error` (500), `not_implemented_error` (501), `overloaded_error` (503).
+                 * @enum {string}
+                 */
+                type: "invalid_request_error" | "authentication_error" | "permission_error" | "not_found_error" | "request_too_large" | "rate_limit_error" | "api_error" | "overloaded_error" | "not_implemented_error";
+                /** @description Human-readable explanation. */
+                message: string;
+                violations?: components["schemas"]["Violations"];
+            };
+            /** @description Identifier of the request, for support and log correlation. */
+            request_id?: string | null;
+        };
+        /** @description The data of one server-sent event of a streamed message; the SSE `event:` name repeats `type` (Anthropic's SDK reads the event name and skips unnamed events). Order: `message_start`, then for each block `content_block_start`, `content_block_delta` (repeated) and `content_block_stop`, then `message_delta` and `message_stop`. `ping` may appear anywhere; `error` ends the stream. There is no `data: [DONE]`. */
+        CloudMessagesStreamEvent: components["schemas"]["CloudMessagesStartEvent"] | components["schemas"]["CloudMessagesContentBlockStartEvent"] | components["schemas"]["CloudMessagesContentBlockDeltaEvent"] | components["schemas"]["CloudMessagesContentBlockStopEvent"] | components["schemas"]["CloudMessagesDeltaEvent"] | components["schemas"]["CloudMessagesStopEvent"] | components["schemas"]["CloudMessagesPingEvent"] | components["schemas"]["CloudMessagesError"];
+        /** @description Body of a token count request: the prompt part of a Messages request (no `max_tokens`, sampling or streaming fields). Open: unknown fields are accepted. */
+        CloudMessagesCountTokensRequest: {
+            /** @description Identifier of the model whose tokenizer counts the prompt. */
+            model: string;
+            /** @description The conversation to count. */
+            messages: components["schemas"]["CloudMessagesInputMessage"][];
+            system?: components["schemas"]["CloudMessagesSystemPrompt"];
+            thinking?: components["schemas"]["CloudMessagesThinking"];
+            /** @description Tool definitions, counted as part of the prompt. */
+            tools?: components["schemas"]["CloudMessagesTool"][] | null;
+            /** @description Tool choice, as in a Messages request. */
+            tool_choice?: components["schemas"]["CloudMessagesToolChoice"] | null;
+        };
+        /** @description The size of the prompt. */
+        CloudMessagesTokenCount: {
+            /** @description Tokens the prompt (system, messages and tools) would take. */
+            input_tokens: number;
+        };
     };
     responses: never;
     parameters: never;
@@ -713,6 +2542,1149 @@ export interface operations {
                 };
                 content: {
                     "text/plain": components["schemas"]["CloudPlainTextError"];
+                };
+            };
+        };
+    };
+    createCompletion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The prompt and the generation settings. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CloudCompletionRequest"];
+            };
+        };
+        responses: {
+            /** @description The continuation: one JSON object when `stream` is false or absent, server-sent events when it is true. */
+            200: {
+                headers: {
+                    "x-ratelimit-limit-requests": components["headers"]["RateLimitLimitRequests"];
+                    "x-ratelimit-remaining-requests": components["headers"]["RateLimitRemainingRequests"];
+                    "x-ratelimit-reset-requests": components["headers"]["RateLimitResetRequests"];
+                    "x-ratelimit-limit-requests-day": components["headers"]["RateLimitLimitRequestsDay"];
+                    "x-ratelimit-remaining-requests-day": components["headers"]["RateLimitRemainingRequestsDay"];
+                    "x-ratelimit-reset-requests-day": components["headers"]["RateLimitResetRequestsDay"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudCompletion"];
+                    "text/event-stream": components["schemas"]["CloudCompletionStreamItem"];
+                };
+            };
+            /** @description The request is malformed or breaks a rule (no `prompt`, no model, a value out of range, a body that is not JSON). Usually a JSON error body; some failures come as plain text. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudError"];
+                    "text/plain": components["schemas"]["CloudPlainTextError"];
+                };
+            };
+            /** @description The API key is missing or not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudGeneralError"];
+                };
+            };
+            /** @description The model does not exist or the key may not use it (`model_not_found`); the simple form is sent for an unknown path. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudError"];
+                };
+            };
+            /** @description The request took too long and was given up. */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudSimpleError"];
+                };
+            };
+            /** @description The model has been retired. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudSimpleError"];
+                };
+            };
+            /** @description The request body is larger than the service accepts. Not in the vendor's list for this operation; sent by the HTTP front end and by sambakit's reference server in the general error form. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudGeneralError"];
+                };
+            };
+            /** @description The body is not sent with the media type this operation takes. Not in the vendor's list; sambakit's reference server answers it in the general error form. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudGeneralError"];
+                };
+            };
+            /** @description The request breaks the spec. Not sent by SambaNova Cloud itself (it uses 400); sent by `sambakit proxy --strict`, with every broken rule listed in `error.violations`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudGeneralError"];
+                };
+            };
+            /** @description Too many requests: the key's rate limit is used up, or too many requests are already waiting for the model. */
+            429: {
+                headers: {
+                    "x-ratelimit-limit-requests": components["headers"]["RateLimitLimitRequests"];
+                    "x-ratelimit-remaining-requests": components["headers"]["RateLimitRemainingRequests"];
+                    "x-ratelimit-reset-requests": components["headers"]["RateLimitResetRequests"];
+                    "x-ratelimit-limit-requests-day": components["headers"]["RateLimitLimitRequestsDay"];
+                    "x-ratelimit-remaining-requests-day": components["headers"]["RateLimitRemainingRequestsDay"];
+                    "x-ratelimit-reset-requests-day": components["headers"]["RateLimitResetRequestsDay"];
+                    "retry-after": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudGeneralError"];
+                };
+            };
+            /** @description Unexpected failure inside the service. The vendor documents a plain-text body; the JSON error forms are accepted as well. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": components["schemas"]["CloudPlainTextError"];
+                    "application/json": components["schemas"]["CloudError"];
+                };
+            };
+            /** @description The service is overloaded or under maintenance; answered in plain text. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": components["schemas"]["CloudPlainTextError"];
+                };
+            };
+        };
+    };
+    createEmbedding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The texts to embed and the model. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CloudEmbeddingRequest"];
+            };
+        };
+        responses: {
+            /** @description One vector per input text, and the usage. */
+            200: {
+                headers: {
+                    "x-ratelimit-limit-requests": components["headers"]["RateLimitLimitRequests"];
+                    "x-ratelimit-remaining-requests": components["headers"]["RateLimitRemainingRequests"];
+                    "x-ratelimit-reset-requests": components["headers"]["RateLimitResetRequests"];
+                    "x-ratelimit-limit-requests-day": components["headers"]["RateLimitLimitRequestsDay"];
+                    "x-ratelimit-remaining-requests-day": components["headers"]["RateLimitRemainingRequestsDay"];
+                    "x-ratelimit-reset-requests-day": components["headers"]["RateLimitResetRequestsDay"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudEmbeddingList"];
+                };
+            };
+            /** @description The request is malformed or breaks a rule (no `input`, an empty list, no model, a text longer than the model takes). Usually a JSON error body; some failures come as plain text. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudError"];
+                    "text/plain": components["schemas"]["CloudPlainTextError"];
+                };
+            };
+            /** @description The API key is missing or not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudGeneralError"];
+                };
+            };
+            /** @description The model does not exist or the key may not use it (`model_not_found`); the simple form is sent for an unknown path. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudError"];
+                };
+            };
+            /** @description The request took too long and was given up. */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudSimpleError"];
+                };
+            };
+            /** @description The model has been retired. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudSimpleError"];
+                };
+            };
+            /** @description The request body is larger than the service accepts. Not in the vendor's list for this operation; sent by the HTTP front end and by sambakit's reference server in the general error form. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudGeneralError"];
+                };
+            };
+            /** @description The body is not sent with the media type this operation takes. Not in the vendor's list; sambakit's reference server answers it in the general error form. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudGeneralError"];
+                };
+            };
+            /** @description The request breaks the spec. Not sent by SambaNova Cloud itself (it uses 400); sent by `sambakit proxy --strict`, with every broken rule listed in `error.violations`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudGeneralError"];
+                };
+            };
+            /** @description Too many requests: the key's rate limit is used up, or too many requests are already waiting for the model. */
+            429: {
+                headers: {
+                    "x-ratelimit-limit-requests": components["headers"]["RateLimitLimitRequests"];
+                    "x-ratelimit-remaining-requests": components["headers"]["RateLimitRemainingRequests"];
+                    "x-ratelimit-reset-requests": components["headers"]["RateLimitResetRequests"];
+                    "x-ratelimit-limit-requests-day": components["headers"]["RateLimitLimitRequestsDay"];
+                    "x-ratelimit-remaining-requests-day": components["headers"]["RateLimitRemainingRequestsDay"];
+                    "x-ratelimit-reset-requests-day": components["headers"]["RateLimitResetRequestsDay"];
+                    "retry-after": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudGeneralError"];
+                };
+            };
+            /** @description Unexpected failure inside the service. The vendor documents a plain-text body; the JSON error forms are accepted as well. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": components["schemas"]["CloudPlainTextError"];
+                    "application/json": components["schemas"]["CloudError"];
+                };
+            };
+            /** @description The service is overloaded or under maintenance; answered in plain text. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": components["schemas"]["CloudPlainTextError"];
+                };
+            };
+        };
+    };
+    createTranscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The audio file and the settings, as a multipart form. */
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["CloudAudioRequest"];
+            };
+        };
+        responses: {
+            /** @description The transcription: a JSON object, plain text (`response_format: text`), or server-sent events when `stream` is true (closed by `data: [DONE]`, as for chat; the vendor does not say so for audio explicitly). */
+            200: {
+                headers: {
+                    "x-ratelimit-limit-requests": components["headers"]["RateLimitLimitRequests"];
+                    "x-ratelimit-remaining-requests": components["headers"]["RateLimitRemainingRequests"];
+                    "x-ratelimit-reset-requests": components["headers"]["RateLimitResetRequests"];
+                    "x-ratelimit-limit-requests-day": components["headers"]["RateLimitLimitRequestsDay"];
+                    "x-ratelimit-remaining-requests-day": components["headers"]["RateLimitRemainingRequestsDay"];
+                    "x-ratelimit-reset-requests-day": components["headers"]["RateLimitResetRequestsDay"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudAudioResult"];
+                    "text/plain": components["schemas"]["CloudAudioPlainText"];
+                    "text/event-stream": components["schemas"]["CloudAudioStreamItem"];
+                };
+            };
+            /** @description The form is malformed or breaks a rule (no file, no model, an unknown language or response format, a file over 25 MB or in an unsupported format). Usually a JSON error body; some failures come as plain text. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudError"];
+                    "text/plain": components["schemas"]["CloudPlainTextError"];
+                };
+            };
+            /** @description The API key is missing or not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudGeneralError"];
+                };
+            };
+            /** @description The model does not exist or the key may not use it (`model_not_found`); the simple form is sent for an unknown path. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudError"];
+                };
+            };
+            /** @description The request took too long and was given up. */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudSimpleError"];
+                };
+            };
+            /** @description The model has been retired. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudSimpleError"];
+                };
+            };
+            /** @description The request body is larger than the service accepts. Not in the vendor's list for this operation; sent by the HTTP front end and by sambakit's reference server in the general error form. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudGeneralError"];
+                };
+            };
+            /** @description The body is not sent with the media type this operation takes. Not in the vendor's list; sambakit's reference server answers it in the general error form. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudGeneralError"];
+                };
+            };
+            /** @description The request breaks the spec. Not sent by SambaNova Cloud itself (it uses 400); sent by `sambakit proxy --strict`, with every broken rule listed in `error.violations`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudGeneralError"];
+                };
+            };
+            /** @description Too many requests: the key's rate limit is used up, or too many requests are already waiting for the model. */
+            429: {
+                headers: {
+                    "x-ratelimit-limit-requests": components["headers"]["RateLimitLimitRequests"];
+                    "x-ratelimit-remaining-requests": components["headers"]["RateLimitRemainingRequests"];
+                    "x-ratelimit-reset-requests": components["headers"]["RateLimitResetRequests"];
+                    "x-ratelimit-limit-requests-day": components["headers"]["RateLimitLimitRequestsDay"];
+                    "x-ratelimit-remaining-requests-day": components["headers"]["RateLimitRemainingRequestsDay"];
+                    "x-ratelimit-reset-requests-day": components["headers"]["RateLimitResetRequestsDay"];
+                    "retry-after": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudGeneralError"];
+                };
+            };
+            /** @description Unexpected failure inside the service. The vendor documents a plain-text body; the JSON error forms are accepted as well. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": components["schemas"]["CloudPlainTextError"];
+                    "application/json": components["schemas"]["CloudError"];
+                };
+            };
+            /** @description The service is overloaded or under maintenance; answered in plain text. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": components["schemas"]["CloudPlainTextError"];
+                };
+            };
+        };
+    };
+    createTranslation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The audio file and the settings, as a multipart form. */
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["CloudAudioRequest"];
+            };
+        };
+        responses: {
+            /** @description The translation: a JSON object, plain text (`response_format: text`), or server-sent events when `stream` is true (closed by `data: [DONE]`, as for chat; the vendor does not say so for audio explicitly). */
+            200: {
+                headers: {
+                    "x-ratelimit-limit-requests": components["headers"]["RateLimitLimitRequests"];
+                    "x-ratelimit-remaining-requests": components["headers"]["RateLimitRemainingRequests"];
+                    "x-ratelimit-reset-requests": components["headers"]["RateLimitResetRequests"];
+                    "x-ratelimit-limit-requests-day": components["headers"]["RateLimitLimitRequestsDay"];
+                    "x-ratelimit-remaining-requests-day": components["headers"]["RateLimitRemainingRequestsDay"];
+                    "x-ratelimit-reset-requests-day": components["headers"]["RateLimitResetRequestsDay"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudAudioResult"];
+                    "text/plain": components["schemas"]["CloudAudioPlainText"];
+                    "text/event-stream": components["schemas"]["CloudAudioStreamItem"];
+                };
+            };
+            /** @description The form is malformed or breaks a rule (no file, no model, an unknown language or response format, a file over 25 MB or in an unsupported format). Usually a JSON error body; some failures come as plain text. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudError"];
+                    "text/plain": components["schemas"]["CloudPlainTextError"];
+                };
+            };
+            /** @description The API key is missing or not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudGeneralError"];
+                };
+            };
+            /** @description The model does not exist or the key may not use it (`model_not_found`); the simple form is sent for an unknown path. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudError"];
+                };
+            };
+            /** @description The request took too long and was given up. */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudSimpleError"];
+                };
+            };
+            /** @description The model has been retired. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudSimpleError"];
+                };
+            };
+            /** @description The request body is larger than the service accepts. Not in the vendor's list for this operation; sent by the HTTP front end and by sambakit's reference server in the general error form. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudGeneralError"];
+                };
+            };
+            /** @description The body is not sent with the media type this operation takes. Not in the vendor's list; sambakit's reference server answers it in the general error form. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudGeneralError"];
+                };
+            };
+            /** @description The request breaks the spec. Not sent by SambaNova Cloud itself (it uses 400); sent by `sambakit proxy --strict`, with every broken rule listed in `error.violations`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudGeneralError"];
+                };
+            };
+            /** @description Too many requests: the key's rate limit is used up, or too many requests are already waiting for the model. */
+            429: {
+                headers: {
+                    "x-ratelimit-limit-requests": components["headers"]["RateLimitLimitRequests"];
+                    "x-ratelimit-remaining-requests": components["headers"]["RateLimitRemainingRequests"];
+                    "x-ratelimit-reset-requests": components["headers"]["RateLimitResetRequests"];
+                    "x-ratelimit-limit-requests-day": components["headers"]["RateLimitLimitRequestsDay"];
+                    "x-ratelimit-remaining-requests-day": components["headers"]["RateLimitRemainingRequestsDay"];
+                    "x-ratelimit-reset-requests-day": components["headers"]["RateLimitResetRequestsDay"];
+                    "retry-after": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudGeneralError"];
+                };
+            };
+            /** @description Unexpected failure inside the service. The vendor documents a plain-text body; the JSON error forms are accepted as well. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": components["schemas"]["CloudPlainTextError"];
+                    "application/json": components["schemas"]["CloudError"];
+                };
+            };
+            /** @description The service is overloaded or under maintenance; answered in plain text. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": components["schemas"]["CloudPlainTextError"];
+                };
+            };
+        };
+    };
+    listModels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The catalogue. */
+            200: {
+                headers: {
+                    "x-ratelimit-limit-requests": components["headers"]["RateLimitLimitRequests"];
+                    "x-ratelimit-remaining-requests": components["headers"]["RateLimitRemainingRequests"];
+                    "x-ratelimit-reset-requests": components["headers"]["RateLimitResetRequests"];
+                    "x-ratelimit-limit-requests-day": components["headers"]["RateLimitLimitRequestsDay"];
+                    "x-ratelimit-remaining-requests-day": components["headers"]["RateLimitRemainingRequestsDay"];
+                    "x-ratelimit-reset-requests-day": components["headers"]["RateLimitResetRequestsDay"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudModelList"];
+                };
+            };
+            /** @description The request cannot be served as sent (for example a control header with a value out of range). Not in the vendor's list for this operation, which takes no body; sent by the HTTP front end and by sambakit's reference server in the error forms of the other Cloud operations. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudError"];
+                };
+            };
+            /** @description The API key is missing or not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudGeneralError"];
+                };
+            };
+            /** @description Too many requests: the key's rate limit is used up, or too many requests are already waiting for the model. */
+            429: {
+                headers: {
+                    "x-ratelimit-limit-requests": components["headers"]["RateLimitLimitRequests"];
+                    "x-ratelimit-remaining-requests": components["headers"]["RateLimitRemainingRequests"];
+                    "x-ratelimit-reset-requests": components["headers"]["RateLimitResetRequests"];
+                    "x-ratelimit-limit-requests-day": components["headers"]["RateLimitLimitRequestsDay"];
+                    "x-ratelimit-remaining-requests-day": components["headers"]["RateLimitRemainingRequestsDay"];
+                    "x-ratelimit-reset-requests-day": components["headers"]["RateLimitResetRequestsDay"];
+                    "retry-after": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudGeneralError"];
+                };
+            };
+            /** @description Unexpected failure inside the service. The vendor documents a plain-text body; the JSON error forms are accepted as well. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": components["schemas"]["CloudPlainTextError"];
+                    "application/json": components["schemas"]["CloudError"];
+                };
+            };
+            /** @description The service is overloaded or under maintenance; answered in plain text. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": components["schemas"]["CloudPlainTextError"];
+                };
+            };
+        };
+    };
+    retrieveModel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Identifier of the model, as in the `id` of a catalogue entry (for example `gpt-oss-120b`). */
+                model_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The catalogue entry. */
+            200: {
+                headers: {
+                    "x-ratelimit-limit-requests": components["headers"]["RateLimitLimitRequests"];
+                    "x-ratelimit-remaining-requests": components["headers"]["RateLimitRemainingRequests"];
+                    "x-ratelimit-reset-requests": components["headers"]["RateLimitResetRequests"];
+                    "x-ratelimit-limit-requests-day": components["headers"]["RateLimitLimitRequestsDay"];
+                    "x-ratelimit-remaining-requests-day": components["headers"]["RateLimitRemainingRequestsDay"];
+                    "x-ratelimit-reset-requests-day": components["headers"]["RateLimitResetRequestsDay"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudModel"];
+                };
+            };
+            /** @description The request cannot be served as sent (for example a control header with a value out of range). Not in the vendor's list for this operation, which takes no body; sent by the HTTP front end and by sambakit's reference server in the error forms of the other Cloud operations. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudError"];
+                };
+            };
+            /** @description The API key is missing or not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudGeneralError"];
+                };
+            };
+            /** @description No model with this identifier is available to the key. The vendor documents the simple form (`{"error": "Not found"}`); the general form with code `model_not_found`, used by the other operations, is accepted as well. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudError"];
+                };
+            };
+            /** @description Too many requests: the key's rate limit is used up, or too many requests are already waiting for the model. */
+            429: {
+                headers: {
+                    "x-ratelimit-limit-requests": components["headers"]["RateLimitLimitRequests"];
+                    "x-ratelimit-remaining-requests": components["headers"]["RateLimitRemainingRequests"];
+                    "x-ratelimit-reset-requests": components["headers"]["RateLimitResetRequests"];
+                    "x-ratelimit-limit-requests-day": components["headers"]["RateLimitLimitRequestsDay"];
+                    "x-ratelimit-remaining-requests-day": components["headers"]["RateLimitRemainingRequestsDay"];
+                    "x-ratelimit-reset-requests-day": components["headers"]["RateLimitResetRequestsDay"];
+                    "retry-after": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudGeneralError"];
+                };
+            };
+            /** @description Unexpected failure inside the service. The vendor documents a plain-text body; the JSON error forms are accepted as well. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": components["schemas"]["CloudPlainTextError"];
+                    "application/json": components["schemas"]["CloudError"];
+                };
+            };
+            /** @description The service is overloaded or under maintenance; answered in plain text. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": components["schemas"]["CloudPlainTextError"];
+                };
+            };
+        };
+    };
+    createResponse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The conversation turn and the generation settings. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CloudResponseRequest"];
+            };
+        };
+        responses: {
+            /** @description The response: one JSON object when `stream` is false or absent, typed server-sent events when it is true. */
+            200: {
+                headers: {
+                    "x-ratelimit-limit-requests": components["headers"]["RateLimitLimitRequests"];
+                    "x-ratelimit-remaining-requests": components["headers"]["RateLimitRemainingRequests"];
+                    "x-ratelimit-reset-requests": components["headers"]["RateLimitResetRequests"];
+                    "x-ratelimit-limit-requests-day": components["headers"]["RateLimitLimitRequestsDay"];
+                    "x-ratelimit-remaining-requests-day": components["headers"]["RateLimitRemainingRequestsDay"];
+                    "x-ratelimit-reset-requests-day": components["headers"]["RateLimitResetRequestsDay"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudResponse"];
+                    "text/event-stream": components["schemas"]["CloudResponseStreamEvent"];
+                };
+            };
+            /** @description The request is malformed or breaks a rule (no `input`, an empty input list, an unknown role, a value out of range). The vendor also lists under 400 a `server_error` whose tool call output could not be parsed, with the raw output in `error_model_output`. Usually a JSON error body; some failures come as plain text. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudError"];
+                    "text/plain": components["schemas"]["CloudPlainTextError"];
+                };
+            };
+            /** @description The API key is missing or not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudGeneralError"];
+                };
+            };
+            /** @description The model does not exist or the key may not use it (`model_not_found`); the simple form is sent for an unknown path. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudError"];
+                };
+            };
+            /** @description The request took too long and was given up. */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudSimpleError"];
+                };
+            };
+            /** @description The model has been retired. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudSimpleError"];
+                };
+            };
+            /** @description The request body is larger than the service accepts. Not in the vendor's list for this operation; sent by the HTTP front end and by sambakit's reference server in the general error form. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudGeneralError"];
+                };
+            };
+            /** @description The body is not sent with the media type this operation takes. Not in the vendor's list; sambakit's reference server answers it in the general error form. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudGeneralError"];
+                };
+            };
+            /** @description The request breaks the spec. Not sent by SambaNova Cloud itself (it uses 400); sent by `sambakit proxy --strict`, with every broken rule listed in `error.violations`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudGeneralError"];
+                };
+            };
+            /** @description Too many requests: the key's rate limit is used up, or too many requests are already waiting for the model. */
+            429: {
+                headers: {
+                    "x-ratelimit-limit-requests": components["headers"]["RateLimitLimitRequests"];
+                    "x-ratelimit-remaining-requests": components["headers"]["RateLimitRemainingRequests"];
+                    "x-ratelimit-reset-requests": components["headers"]["RateLimitResetRequests"];
+                    "x-ratelimit-limit-requests-day": components["headers"]["RateLimitLimitRequestsDay"];
+                    "x-ratelimit-remaining-requests-day": components["headers"]["RateLimitRemainingRequestsDay"];
+                    "x-ratelimit-reset-requests-day": components["headers"]["RateLimitResetRequestsDay"];
+                    "retry-after": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudGeneralError"];
+                };
+            };
+            /** @description Unexpected failure inside the service. The vendor documents a plain-text body; the JSON error forms are accepted as well. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": components["schemas"]["CloudPlainTextError"];
+                    "application/json": components["schemas"]["CloudError"];
+                };
+            };
+            /** @description The service is overloaded or under maintenance; answered in plain text. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": components["schemas"]["CloudPlainTextError"];
+                };
+            };
+        };
+    };
+    createMessage: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Anthropic API version, sent by the official Anthropic SDK. Any value is accepted and the answer does not depend on it. */
+                "anthropic-version"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The conversation and the generation settings. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CloudMessagesRequest"];
+            };
+        };
+        responses: {
+            /** @description The answer: one message object when `stream` is false or absent, named server-sent events when it is true. */
+            200: {
+                headers: {
+                    "x-ratelimit-limit-requests": components["headers"]["RateLimitLimitRequests"];
+                    "x-ratelimit-remaining-requests": components["headers"]["RateLimitRemainingRequests"];
+                    "x-ratelimit-reset-requests": components["headers"]["RateLimitResetRequests"];
+                    "x-ratelimit-limit-requests-day": components["headers"]["RateLimitLimitRequestsDay"];
+                    "x-ratelimit-remaining-requests-day": components["headers"]["RateLimitRemainingRequestsDay"];
+                    "x-ratelimit-reset-requests-day": components["headers"]["RateLimitResetRequestsDay"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudMessage"];
+                    "text/event-stream": components["schemas"]["CloudMessagesStreamEvent"];
+                };
+            };
+            /** @description The request is malformed or asks for something not supported: missing or invalid fields, `thinking` of type `enabled` or `adaptive`, Anthropic server tools, an image URL source, a `document` block (`invalid_request_error`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudMessagesError"];
+                };
+            };
+            /** @description The API key is missing or not valid (`authentication_error`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudMessagesError"];
+                };
+            };
+            /** @description The key may not use this resource (`permission_error`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudMessagesError"];
+                };
+            };
+            /** @description The model does not exist or the key may not use it (`not_found_error`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudMessagesError"];
+                };
+            };
+            /** @description The request is larger than the service accepts (`request_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudMessagesError"];
+                };
+            };
+            /** @description The body is not sent as `application/json`. Not in the vendor's list; sambakit's reference server answers it in this envelope (`invalid_request_error`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudMessagesError"];
+                };
+            };
+            /** @description The request breaks the spec. Not sent by SambaNova Cloud itself (it uses 400); sent by `sambakit proxy --strict`, with every broken rule listed in `error.violations` (`invalid_request_error`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudMessagesError"];
+                };
+            };
+            /** @description The key's rate limit is used up (`rate_limit_error`). */
+            429: {
+                headers: {
+                    "x-ratelimit-limit-requests": components["headers"]["RateLimitLimitRequests"];
+                    "x-ratelimit-remaining-requests": components["headers"]["RateLimitRemainingRequests"];
+                    "x-ratelimit-reset-requests": components["headers"]["RateLimitResetRequests"];
+                    "x-ratelimit-limit-requests-day": components["headers"]["RateLimitLimitRequestsDay"];
+                    "x-ratelimit-remaining-requests-day": components["headers"]["RateLimitRemainingRequestsDay"];
+                    "x-ratelimit-reset-requests-day": components["headers"]["RateLimitResetRequestsDay"];
+                    "retry-after": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudMessagesError"];
+                };
+            };
+            /** @description Unexpected failure inside the service (`api_error`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudMessagesError"];
+                };
+            };
+            /** @description Listed by the vendor's OpenAPI document for `stream: true` until streaming support lands (`not_implemented_error`); the vendor's feature guide already documents streaming, so either may be met. */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudMessagesError"];
+                };
+            };
+            /** @description The service is temporarily over capacity (`overloaded_error`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudMessagesError"];
+                };
+            };
+        };
+    };
+    countMessageTokens: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Anthropic API version, sent by the official Anthropic SDK. Any value is accepted and the answer does not depend on it. */
+                "anthropic-version"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The prompt to count (a Messages request without the generation settings). */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CloudMessagesCountTokensRequest"];
+            };
+        };
+        responses: {
+            /** @description The input token count. */
+            200: {
+                headers: {
+                    "x-ratelimit-limit-requests": components["headers"]["RateLimitLimitRequests"];
+                    "x-ratelimit-remaining-requests": components["headers"]["RateLimitRemainingRequests"];
+                    "x-ratelimit-reset-requests": components["headers"]["RateLimitResetRequests"];
+                    "x-ratelimit-limit-requests-day": components["headers"]["RateLimitLimitRequestsDay"];
+                    "x-ratelimit-remaining-requests-day": components["headers"]["RateLimitRemainingRequestsDay"];
+                    "x-ratelimit-reset-requests-day": components["headers"]["RateLimitResetRequestsDay"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudMessagesTokenCount"];
+                };
+            };
+            /** @description The request is malformed or asks for something not supported: missing or invalid fields, `thinking` of type `enabled` or `adaptive`, Anthropic server tools, an image URL source, a `document` block (`invalid_request_error`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudMessagesError"];
+                };
+            };
+            /** @description The API key is missing or not valid (`authentication_error`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudMessagesError"];
+                };
+            };
+            /** @description The key may not use this resource (`permission_error`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudMessagesError"];
+                };
+            };
+            /** @description The model does not exist or the key may not use it (`not_found_error`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudMessagesError"];
+                };
+            };
+            /** @description The request is larger than the service accepts (`request_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudMessagesError"];
+                };
+            };
+            /** @description The body is not sent as `application/json`. Not in the vendor's list; sambakit's reference server answers it in this envelope (`invalid_request_error`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudMessagesError"];
+                };
+            };
+            /** @description The request breaks the spec. Not sent by SambaNova Cloud itself (it uses 400); sent by `sambakit proxy --strict`, with every broken rule listed in `error.violations` (`invalid_request_error`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudMessagesError"];
+                };
+            };
+            /** @description The key's rate limit is used up (`rate_limit_error`). */
+            429: {
+                headers: {
+                    "x-ratelimit-limit-requests": components["headers"]["RateLimitLimitRequests"];
+                    "x-ratelimit-remaining-requests": components["headers"]["RateLimitRemainingRequests"];
+                    "x-ratelimit-reset-requests": components["headers"]["RateLimitResetRequests"];
+                    "x-ratelimit-limit-requests-day": components["headers"]["RateLimitLimitRequestsDay"];
+                    "x-ratelimit-remaining-requests-day": components["headers"]["RateLimitRemainingRequestsDay"];
+                    "x-ratelimit-reset-requests-day": components["headers"]["RateLimitResetRequestsDay"];
+                    "retry-after": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudMessagesError"];
+                };
+            };
+            /** @description Unexpected failure inside the service (`api_error`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudMessagesError"];
+                };
+            };
+            /** @description The service is temporarily over capacity (`overloaded_error`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudMessagesError"];
                 };
             };
         };

@@ -8,6 +8,8 @@ export interface StreamFraming {
   readonly terminator?: string;
   /** SSE event names whose data is an in-stream error item. */
   readonly errorEvents?: readonly string[];
+  /** Every SSE event carries an `event:` line equal to the `type` field of its data (Responses, Messages). */
+  readonly eventFromType?: boolean;
   /** HTTP status the stream is sent with. */
   readonly status: number;
 }
@@ -16,12 +18,42 @@ export declare const streams: {
   readonly "createChatCompletion": {
     readonly "text/event-stream": StreamFraming & {"framing":"sse","terminator":"[DONE]","errorEvents":["error","error_event"],"status":200};
   };
+  readonly "createCompletion": {
+    readonly "text/event-stream": StreamFraming & {"framing":"sse","terminator":"[DONE]","errorEvents":["error","error_event"],"status":200};
+  };
+  readonly "createTranscription": {
+    readonly "text/event-stream": StreamFraming & {"framing":"sse","terminator":"[DONE]","errorEvents":["error","error_event"],"status":200};
+  };
+  readonly "createTranslation": {
+    readonly "text/event-stream": StreamFraming & {"framing":"sse","terminator":"[DONE]","errorEvents":["error","error_event"],"status":200};
+  };
+  readonly "createResponse": {
+    readonly "text/event-stream": StreamFraming & {"framing":"sse","eventFromType":true,"errorEvents":["error"],"status":200};
+  };
+  readonly "createMessage": {
+    readonly "text/event-stream": StreamFraming & {"framing":"sse","eventFromType":true,"errorEvents":["error"],"status":200};
+  };
 };
 
 /** The type of one item of each stream, by operation and media type. */
 export interface StreamItems {
   "createChatCompletion": {
     "text/event-stream": operations["createChatCompletion"]['responses']["200"]['content']["text/event-stream"];
+  };
+  "createCompletion": {
+    "text/event-stream": operations["createCompletion"]['responses']["200"]['content']["text/event-stream"];
+  };
+  "createTranscription": {
+    "text/event-stream": operations["createTranscription"]['responses']["200"]['content']["text/event-stream"];
+  };
+  "createTranslation": {
+    "text/event-stream": operations["createTranslation"]['responses']["200"]['content']["text/event-stream"];
+  };
+  "createResponse": {
+    "text/event-stream": operations["createResponse"]['responses']["200"]['content']["text/event-stream"];
+  };
+  "createMessage": {
+    "text/event-stream": operations["createMessage"]['responses']["200"]['content']["text/event-stream"];
   };
 }
 

@@ -4,4 +4,19 @@ export const streams = {
   "createChatCompletion": {
     "text/event-stream": {"framing":"sse","terminator":"[DONE]","errorEvents":["error","error_event"],"status":200},
   },
+  "createCompletion": {
+    "text/event-stream": {"framing":"sse","terminator":"[DONE]","errorEvents":["error","error_event"],"status":200},
+  },
+  "createTranscription": {
+    "text/event-stream": {"framing":"sse","terminator":"[DONE]","errorEvents":["error","error_event"],"status":200},
+  },
+  "createTranslation": {
+    "text/event-stream": {"framing":"sse","terminator":"[DONE]","errorEvents":["error","error_event"],"status":200},
+  },
+  "createResponse": {
+    "text/event-stream": {"framing":"sse","eventFromType":true,"errorEvents":["error"],"status":200},
+  },
+  "createMessage": {
+    "text/event-stream": {"framing":"sse","eventFromType":true,"errorEvents":["error"],"status":200},
+  },
 };

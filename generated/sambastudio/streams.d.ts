@@ -8,6 +8,8 @@ export interface StreamFraming {
   readonly terminator?: string;
   /** SSE event names whose data is an in-stream error item. */
   readonly errorEvents?: readonly string[];
+  /** Every SSE event carries an `event:` line equal to the `type` field of its data (Responses, Messages). */
+  readonly eventFromType?: boolean;
   /** HTTP status the stream is sent with. */
   readonly status: number;
 }

@@ -31,6 +31,8 @@ export function emitStreams(operations: OperationEntry[]): { js: string; dts: st
     '  readonly terminator?: string;',
     '  /** SSE event names whose data is an in-stream error item. */',
     '  readonly errorEvents?: readonly string[];',
+    '  /** Every SSE event carries an `event:` line equal to the `type` field of its data (Responses, Messages). */',
+    '  readonly eventFromType?: boolean;',
     '  /** HTTP status the stream is sent with. */',
     '  readonly status: number;',
     '}',

@@ -23,9 +23,13 @@ export class PortInUseError extends Error {
   }
 }
 
+/** How long open streams get to send their closing error before connections are dropped. */
+const shutdownGraceMs = 250;
+
 export function startServer(options: ServeOptions = {}): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
-  const app = createApp(options);
+  const shutdown = new AbortController();
+  const app = createApp({ ...options, shutdownSignal: shutdown.signal });
   return new Promise((resolve, reject) => {
     let server: ServerType | undefined;
     const onError = (error: NodeJS.ErrnoException) => {
@@ -40,8 +44,11 @@ export function startServer(options: ServeOptions = {}): Promise<RunningServer> 
         port: info.port,
         close: () =>
           new Promise<void>((done) => {
+            shutdown.abort();
             server!.close(() => done());
-            (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+            const nodeServer = server as unknown as { closeIdleConnections?: () => void; closeAllConnections?: () => void };
+            nodeServer.closeIdleConnections?.();
+            setTimeout(() => nodeServer.closeAllConnections?.(), shutdownGraceMs).unref();
           }),
       });
     });

@@ -41,6 +41,47 @@ describe('sambakit serve', () => {
     }
   });
 
+  it('SIGTERM with a stream open: the stream ends with an in-stream error and the process exits 0', async () => {
+    const { child, listening } = startCli(['serve', '--port', '0', '--ttft-ms', '0', '--tokens-per-second', '2']);
+    children.push(child);
+    const url = await listening;
+    const response = await fetch(`${url}/lmi/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer k', 'content-type': 'application/json', accept: 'application/jsonlines' },
+      body: JSON.stringify({ messages: [{ role: 'user', content: 'Tell me a long story' }], stream: true, max_tokens: 200 }),
+    });
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = decoder.decode((await reader.read()).value);
+    child.kill('SIGTERM');
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value);
+    }
+    const lines = text.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.at(-1)).toMatchObject({ code: 424, error: expect.stringMatching(/shutting down/) });
+    expect(await exitCode(child)).toBe(0);
+  });
+
+  it('--api-key (or SAMBAKIT_API_KEY) lets only that key through, and the banner says which mode is on', async () => {
+    const open = startCli(['serve', '--port', '0']);
+    children.push(open.child);
+    await open.listening;
+    expect(open.output()).toContain('any non-empty key passes');
+
+    const keyed = startCli(['serve', '--port', '0'], { SAMBAKIT_API_KEY: 'right-key' });
+    children.push(keyed.child);
+    const url = await keyed.listening;
+    expect(keyed.output()).toContain('only the configured API key passes');
+    const call = (key: string) =>
+      fetch(`${url}/api/predict/generic/p/e`, { method: 'POST', headers: { key, 'content-type': 'application/json', 'x-sambakit-fault': 'server-error' }, body: JSON.stringify({ instances: ['hi'] }) });
+    expect((await call('wrong-key')).status).toBe(401);
+    expect((await call('right-key')).status).toBe(500);
+    expect(keyed.output()).not.toContain('right-key');
+    expect(keyed.output()).not.toContain('wrong-key');
+  });
+
   it('takes its default port from PORT', async () => {
     const probe = createServer();
     const port = await new Promise<number>((resolve) => probe.listen(0, '127.0.0.1', () => resolve((probe.address() as { port: number }).port)));

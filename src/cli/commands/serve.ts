@@ -1,13 +1,24 @@
 /** `sambakit serve`: the reference server, until SIGINT or SIGTERM. @module */
 import { parseArgs } from 'node:util';
+import { defaultServerOptions, type ServerOptions } from '../../server/options.js';
 import { PortInUseError, startServer } from '../../server/serve.js';
 import { CommandFailure, UsageError } from '../run-command.js';
 
-export const serveUsage = 'usage: sambakit serve [--host H] [--port P]   (PORT in the environment sets the default port)';
+export const serveUsage =
+  'usage: sambakit serve [--host H] [--port P] [--api-key K] [--ttft-ms N] [--tokens-per-second N] [--seed N] [--cors ORIGINS|*|off] [--body-limit BYTES]\n' +
+  '  PORT sets the default port, SAMBAKIT_API_KEY the default key';
 
-export interface ServeArgv {
+export interface ServeArgv extends ServerOptions {
   host: string;
   port: number;
+}
+
+function number(flag: string, raw: string, { integer = false, min = 0, max = Number.MAX_SAFE_INTEGER } = {}): number {
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+    throw new UsageError(`${flag} expects ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
 }
 
 export function parseServeArgs(args: string[], env: NodeJS.ProcessEnv = process.env): ServeArgv {
@@ -15,32 +26,57 @@ export function parseServeArgs(args: string[], env: NodeJS.ProcessEnv = process.
   try {
     ({ values } = parseArgs({
       args,
-      options: { host: { type: 'string' }, port: { type: 'string' } },
+      options: {
+        host: { type: 'string' },
+        port: { type: 'string' },
+        'api-key': { type: 'string' },
+        'ttft-ms': { type: 'string' },
+        'tokens-per-second': { type: 'string' },
+        seed: { type: 'string' },
+        cors: { type: 'string' },
+        'body-limit': { type: 'string' },
+      },
       allowPositionals: false,
       strict: true,
     }));
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
-  const rawPort = values.port ?? env.PORT ?? '8080';
-  const port = Number(rawPort);
-  if (!/^\d+$/.test(rawPort) || port > 65535) {
-    throw new UsageError(`--port expects a whole number from 0 to 65535, got "${rawPort}"`);
-  }
-  return { host: values.host ?? '127.0.0.1', port };
+  const apiKey = values['api-key'] ?? env.SAMBAKIT_API_KEY;
+  if (apiKey !== undefined && apiKey.trim() === '') throw new UsageError('--api-key (or SAMBAKIT_API_KEY) must not be empty');
+  const cors = values.cors === undefined ? undefined : values.cors === 'off' ? false : values.cors === '*' ? '*' : values.cors.split(',').map((o) => o.trim());
+  return {
+    host: values.host ?? '127.0.0.1',
+    port: number('--port', values.port ?? env.PORT ?? '8080', { integer: true, max: 65535 }),
+    apiKey,
+    ttftMs: values['ttft-ms'] === undefined ? undefined : number('--ttft-ms', values['ttft-ms']),
+    tokensPerSecond: values['tokens-per-second'] === undefined ? undefined : number('--tokens-per-second', values['tokens-per-second'], { min: 0.001 }),
+    seed: values.seed === undefined ? undefined : number('--seed', values.seed, { integer: true, min: -(2 ** 31), max: 2 ** 31 - 1 }),
+    cors,
+    bodyLimitBytes: values['body-limit'] === undefined ? undefined : number('--body-limit', values['body-limit'], { integer: true, min: 1 }),
+  };
 }
 
 export async function handleServe(args: string[]): Promise<number> {
   const argv = parseServeArgs(args);
   let server;
   try {
-    server = await startServer({ host: argv.host, port: argv.port, log: (line) => process.stdout.write(`${line}\n`) });
+    server = await startServer({ ...argv, log: (line) => process.stdout.write(`${line}\n`) });
   } catch (error) {
     if (error instanceof PortInUseError) throw new CommandFailure(error.message, 2);
     throw error;
   }
-  process.stdout.write(`listening on ${server.url}\n`);
-  process.stdout.write(`  API docs (Swagger UI): ${server.url}/api/docs\n`);
+  // One write, so that whoever waits for the `listening on` line also has the rest of the banner.
+  process.stdout.write(
+    [
+      `listening on ${server.url}`,
+      `  API docs (Swagger UI): ${server.url}/api/docs`,
+      `  SambaStudio: ${server.url}/v1/<project>/<endpoint>, ${server.url}/api/predict/...; SambaNova Cloud: ${server.url}/cloud/v1; LMI: ${server.url}/lmi/v1`,
+      argv.apiKey ? '  auth: only the configured API key passes' : '  auth: no --api-key set, so any non-empty key passes (a missing key is still 401)',
+      `  pacing: first token after ${argv.ttftMs ?? defaultServerOptions.ttftMs} ms, then ${argv.tokensPerSecond ?? defaultServerOptions.tokensPerSecond} tokens/s; seed ${argv.seed ?? defaultServerOptions.seed}`,
+      '',
+    ].join('\n'),
+  );
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);

@@ -1,0 +1,64 @@
+/**
+ * @module `POST /embeddings`: one unit-length vector per input text from the fake model's `embed`,
+ * sized by the model's catalogue entry, as float arrays or, with `encoding_format: base64` (what the
+ * `openai` client asks for by default), as base64 of little-endian 32-bit floats. A text longer than
+ * the model's context is refused, as the service refuses it. The answer waits the time to first token.
+ */
+import { countTokens, embed } from '../../fake-model/index.js';
+import { arrivedNow, waitUntil } from '../openai-chat/clock.js';
+import type { OperationDefinition, OperationRequest, OperationResult } from '../types.js';
+import { checkCloudModel } from './catalogue/model-check.js';
+import { abortedAnswer } from './shared/request-fields.js';
+
+interface EmbeddingBody {
+  model: string;
+  input: string | string[];
+  encoding_format?: 'float' | 'base64';
+}
+
+export const createEmbedding: OperationDefinition = { handle: handleEmbedding };
+
+/** The vector as base64 of its little-endian float32 bytes, the form OpenAI clients decode. */
+export function base64Floats(vector: readonly number[]): string {
+  const bytes = Buffer.alloc(vector.length * 4);
+  vector.forEach((value, i) => bytes.writeFloatLE(value, i * 4));
+  return bytes.toString('base64');
+}
+
+async function handleEmbedding(request: OperationRequest): Promise<OperationResult> {
+  const arrival = arrivedNow();
+  const body = request.body as EmbeddingBody;
+  const check = checkCloudModel({ model: body.model, use: 'embeddings' });
+  if (!check.ok) return { kind: 'error', problem: check.problem };
+  const dimensions = check.model.embeddingDimensions!;
+  const limit = check.model.card.context_length;
+  const texts = typeof body.input === 'string' ? [body.input] : body.input;
+  const counts = texts.map((text) => countTokens(text));
+  const tooLong = limit === undefined ? -1 : counts.findIndex((count) => count > limit);
+  if (tooLong >= 0) {
+    const param = typeof body.input === 'string' ? 'input' : `input.${tooLong}`;
+    return {
+      kind: 'error',
+      problem: { kind: 'invalid_request', param, message: `${param} is ${counts[tooLong]} tokens long; model \`${body.model}\` takes at most ${limit} tokens per text.` },
+    };
+  }
+  try {
+    await waitUntil(arrival.monotonicMs + request.pacing.ttftMs, request.signal);
+  } catch (error) {
+    return abortedAnswer(error, request);
+  }
+  const base64 = body.encoding_format === 'base64';
+  const promptTokens = counts.reduce((sum, count) => sum + count, 0);
+  return {
+    kind: 'json',
+    body: {
+      object: 'list',
+      model: body.model,
+      data: texts.map((text, index) => {
+        const vector = embed(body.model, text, dimensions);
+        return { object: 'embedding', index, embedding: base64 ? base64Floats(vector) : vector };
+      }),
+      usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
+    },
+  };
+}

@@ -1,0 +1,11 @@
+/** Every operation's handler, by API and operationId. @module */
+import type { OperationTable } from '../spec-routes.js';
+import { cloudOperations } from './cloud/index.js';
+import { cloudChatOperations, lmiChatOperations, sambaStudioChatOperations } from './openai-chat/index.js';
+import { sambaStudioNativeOperations } from './sambastudio-native/index.js';
+
+export const operationTable: OperationTable = {
+  sambastudio: { ...sambaStudioChatOperations, ...sambaStudioNativeOperations },
+  'sambanova-cloud': { ...cloudChatOperations, ...cloudOperations },
+  lmi: { ...lmiChatOperations },
+};

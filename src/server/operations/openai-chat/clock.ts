@@ -1,0 +1,103 @@
+/**
+ * @module The clock of one generation run: when each step is due (the fake model's pace plan, from
+ * the moment the request arrived), waiting for it with a timer that an abort clears, and the record
+ * of what was actually sent when, from which every timing figure in a usage object is measured.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { measureTiming, pace, type PacePlan, type SendRecord, type TimingMetrics } from '../../fake-model/index.js';
+import type { Pacing } from '../types.js';
+
+/** Cloud's `..._first_ten` rate spans the first token and the ten after it. */
+export const FIRST_TEN_TOKENS = 11;
+
+/** When the request arrived, on both clocks; runs of one batch share it. */
+export interface Arrival {
+  monotonicMs: number;
+  epochMs: number;
+}
+
+export function arrivedNow(): Arrival {
+  return { monotonicMs: performance.now(), epochMs: Date.now() };
+}
+
+let pendingTimers = 0;
+
+/**
+ * Step timers waiting right now, over every run of the process. A test hook: once every stream has
+ * ended or been cancelled it is back to 0, which shows that no run is left waiting on a timer.
+ */
+export function pendingStepTimers(): number {
+  return pendingTimers;
+}
+
+/**
+ * Resolves once `atMs` (on `performance.now()`'s clock) has passed. Timers may fire a little early
+ * by rounding, so it sleeps again until the time really passed: a reported time to first token is
+ * never below the one asked for. Rejects with the abort reason when `signal` aborts, and the pending
+ * timer is cleared with it.
+ */
+export async function waitUntil(atMs: number, signal: AbortSignal): Promise<void> {
+  signal.throwIfAborted();
+  for (let left = atMs - performance.now(); left > 0; left = atMs - performance.now()) {
+    pendingTimers++;
+    try {
+      await sleep(Math.ceil(left), undefined, { signal });
+    } finally {
+      pendingTimers--;
+    }
+  }
+}
+
+export class RunClock {
+  readonly plan: PacePlan;
+  readonly sends: SendRecord[] = [];
+  /** When the wait for step 0 really ended (timers run late by a little): later steps count from here. */
+  private firstStepAt: number | undefined;
+
+  constructor(
+    pacing: Pacing,
+    readonly arrival: Arrival,
+  ) {
+    this.plan = pace(pacing);
+  }
+
+  /**
+   * Waits until generation step `step` (0-based token position) is due: step 0 at the time to first
+   * token after arrival, later ones the token interval apart counted from when step 0 really came.
+   * Counting from the real first step keeps the rate after the first token at or below the one asked
+   * for even when the first timer fired late.
+   */
+  async untilStep(step: number, signal: AbortSignal): Promise<void> {
+    const base = step === 0 || this.firstStepAt === undefined ? this.arrival.monotonicMs : this.firstStepAt - this.plan.offsetMs(0);
+    await waitUntil(base + this.plan.offsetMs(step), signal);
+    if (step === 0) this.firstStepAt = performance.now();
+  }
+
+  /** Notes that `tokens` tokens leave now. Sends of no token (a finish chunk) do not count. */
+  record(tokens: number): void {
+    if (tokens > 0) this.sends.push({ atMs: performance.now(), tokens });
+  }
+
+  /** Epoch milliseconds of a moment on the monotonic clock (default: now). */
+  epochMs(atMs = performance.now()): number {
+    return this.arrival.epochMs + (atMs - this.arrival.monotonicMs);
+  }
+
+  /** Figures from the sends so far, ending now. */
+  timing(endMs = performance.now()): TimingMetrics {
+    return measureTiming(this.arrival.monotonicMs, this.sends, endMs);
+  }
+
+  /** Figures over the first token and the ten after it. */
+  firstTenTiming(): TimingMetrics {
+    const sends: SendRecord[] = [];
+    let tokens = 0;
+    for (const send of this.sends) {
+      if (tokens >= FIRST_TEN_TOKENS) break;
+      const take = Math.min(send.tokens, FIRST_TEN_TOKENS - tokens);
+      sends.push({ atMs: send.atMs, tokens: take });
+      tokens += take;
+    }
+    return measureTiming(this.arrival.monotonicMs, sends);
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * @module A whole (not streamed) chat completion: the run is paced as if it were streamed (the
+ * answer is ready when its last token would have been sent), then written in the API's style.
+ */
+import type { Choice } from '../../fake-model/index.js';
+import { FIRST_TEN_TOKENS } from './clock.js';
+import { answerLogprobs } from './logprobs.js';
+import type { WireStyle } from './profile.js';
+import { usageFacts, type ChatRun } from './run.js';
+import { stepCount, tokensAtStep } from './timeline.js';
+import { messageToolCalls } from './tool-calls.js';
+
+/**
+ * Waits through the run as if it were streamed, but with at most three timers instead of one per
+ * token: the first step, the step where the eleventh token comes (for the first-ten rate), and the
+ * last step. Each is recorded as a send with the tokens made since the previous one, so the usage
+ * reports the TTFT and throughput of the pace asked for. Rejects when `signal` aborts.
+ */
+export async function paceWholeAnswer(run: ChatRun, signal: AbortSignal): Promise<void> {
+  const steps = stepCount(run.timelines);
+  let made = 0;
+  let firstTenStep = steps - 1;
+  for (let step = 0; step < steps; step++) {
+    made += tokensAtStep(run.timelines, step);
+    if (made >= FIRST_TEN_TOKENS) {
+      firstTenStep = step;
+      break;
+    }
+  }
+  let recorded = 0;
+  for (const step of new Set([0, firstTenStep, steps - 1])) {
+    await run.clock.untilStep(step, signal);
+    let upTo = 0;
+    for (let s = 0; s <= step; s++) upTo += tokensAtStep(run.timelines, s);
+    run.clock.record(upTo - recorded);
+    recorded = upTo;
+  }
+}
+
+function message(choice: Choice, style: WireStyle): Record<string, unknown> {
+  const calls = choice.toolCalls.length > 0;
+  const out: Record<string, unknown> = { role: 'assistant', content: calls ? style.toolCalls.contentWithCalls : choice.text };
+  if (choice.reasoning && style.reasoningField) out[style.reasoningField] = choice.reasoning.text;
+  if (calls) out.tool_calls = messageToolCalls(choice.toolCalls, style.toolCalls);
+  return out;
+}
+
+/** The completion object for a run that has been paced. */
+export function completionBody(run: ChatRun, style: WireStyle): Record<string, unknown> {
+  const body: Record<string, unknown> = { id: run.id, object: 'chat.completion', created: run.created };
+  const model = style.model(run.input.model);
+  if (model !== undefined) body.model = model;
+  if (style.systemFingerprint !== undefined) body.system_fingerprint = style.systemFingerprint;
+  const logprobsAsked = run.input.generate.logprobs === true;
+  body.choices = run.generation.choices.map((choice) => ({
+    index: choice.index,
+    message: message(choice, style),
+    logprobs: answerLogprobs(choice.tokens, logprobsAsked, style.logprobs),
+    finish_reason: style.finishReason(choice.finishReason),
+  }));
+  body.usage = style.usage(usageFacts(run, style));
+  return body;
+}

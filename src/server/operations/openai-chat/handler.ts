@@ -1,0 +1,60 @@
+/**
+ * @module The one chat operation behind all three APIs: a profile in, an `OperationDefinition` out.
+ * It reads the body (or each element of a batch), runs the fake model, and answers with a whole
+ * completion (paced, then sent) or a paced stream, in the style the profile resolves for the request.
+ */
+import type { OperationDefinition, OperationRequest, OperationResult } from '../types.js';
+import { arrivedNow } from './clock.js';
+import { streamChunks } from './chunks.js';
+import { completionBody, paceWholeAnswer } from './completion.js';
+import type { ChatProfile } from './profile.js';
+import { prepareRun, type ChatRun } from './run.js';
+
+export function chatOperation(profile: ChatProfile): OperationDefinition {
+  return {
+    variants: profile.variants,
+    handle: (request) => handleChat(profile, request),
+    streamError: (message, request) => profile.streamError(message, request),
+  };
+}
+
+async function handleChat(profile: ChatProfile, request: OperationRequest): Promise<OperationResult> {
+  // Pacing counts from here: the time to first token is the time since the request arrived.
+  const arrival = arrivedNow();
+  const style = profile.style(request);
+  const batch = Array.isArray(request.body);
+  if (batch && !profile.acceptsBatch) return { kind: 'error', problem: { kind: 'invalid_request', message: 'The body must be one JSON object, not an array.' } };
+  const bodies = (batch ? request.body : [request.body]) as Array<Record<string, unknown>>;
+
+  const runs: ChatRun[] = [];
+  for (const [index, body] of bodies.entries()) {
+    const refused = profile.checkBody?.(body);
+    if (refused) return { kind: 'error', problem: refused };
+    const prepared = prepareRun(body, style, { seed: request.options.seed, pacing: request.pacing, arrival, ...(batch ? { batchIndex: index } : {}) });
+    if (!prepared.ok) return { kind: 'error', problem: prepared.problem };
+    runs.push(prepared.run);
+  }
+
+  const single = runs[0]!;
+  if (!batch && single.input.stream) {
+    return {
+      kind: 'stream',
+      mediaType: style.streamMediaType,
+      produce: (signal) =>
+        streamChunks(single, style, signal, (end) => {
+          if (!end.completed) request.options.log?.(`${profile.name} chat stream ${request.requestId} stopped after ${end.sent} chunks: generation cancelled`);
+        }),
+    };
+  }
+
+  // The elements of a batch are generated side by side, as one batch on the accelerator.
+  try {
+    await Promise.all(runs.map((run) => paceWholeAnswer(run, request.signal)));
+  } catch (error) {
+    if (!request.signal.aborted) throw error;
+    request.options.log?.(`${profile.name} chat ${request.requestId} stopped: the client went away`);
+    return { kind: 'error', problem: { kind: 'server', message: 'The client closed the request before the answer was ready.' } };
+  }
+  const answers = runs.map((run) => completionBody(run, style));
+  return { kind: 'json', body: batch ? answers : answers[0] };
+}

@@ -1,0 +1,24 @@
+/**
+ * @module OpenAI-style chat completions of SambaStudio, SambaNova Cloud and LMI: one shared core
+ * (`handler.ts` and the files it uses) and a profile per API (`profiles/`) for what differs.
+ */
+import type { OperationDefinition } from '../types.js';
+import { chatOperation } from './handler.js';
+import { cloudChatProfile } from './profiles/cloud.js';
+import { lmiChatProfile } from './profiles/lmi.js';
+import { sambaStudioChatProfile } from './profiles/sambastudio.js';
+
+const sambaStudioChat = chatOperation(sambaStudioChatProfile);
+const lmiChat = chatOperation(lmiChatProfile);
+
+export const sambaStudioChatOperations: Record<string, OperationDefinition> = {
+  createChatCompletion: sambaStudioChat,
+  createChatCompletionOpenAIPath: sambaStudioChat,
+};
+export const cloudChatOperations: Record<string, OperationDefinition> = {
+  createChatCompletion: chatOperation(cloudChatProfile),
+};
+export const lmiChatOperations: Record<string, OperationDefinition> = {
+  createChatCompletion: lmiChat,
+  invoke: lmiChat,
+};

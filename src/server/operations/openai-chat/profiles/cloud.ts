@@ -1,0 +1,56 @@
+/**
+ * @module SambaNova Cloud's chat (`/cloud/v1/chat/completions` here): bare UUID ids, fractional
+ * `created`, `system_fingerprint: "fastcoe"`, the full usage figure set, `n` choices, reasoning in
+ * `reasoning`, tool calls sent whole, a final chunk with `delta: {content: ""}`, and in-stream
+ * errors under the SSE event name `error` (what the official SDKs check).
+ */
+import { checkCloudModel } from '../../cloud/catalogue/model-check.js';
+import type { components } from '../../../../../generated/sambanova-cloud/schema.js';
+import { toOpenAIFinishReason } from '../../../fake-model/index.js';
+import { bareUuid, fractionalSeconds, wholeSeconds } from '../ids.js';
+import type { ChatProfile } from '../profile.js';
+import { cloudUsage } from '../usage.js';
+
+type CloudStreamError = components['schemas']['CloudGeneralError'];
+
+export const cloudChatProfile: ChatProfile = {
+  name: 'sambanova-cloud',
+  acceptsBatch: false,
+  // The catalogue decides: unknown model 404, a budget over the model's limit 400.
+  checkBody(body) {
+    const budget = body.max_completion_tokens !== undefined ? 'max_completion_tokens' : 'max_tokens';
+    const check = checkCloudModel({ model: body.model, use: 'chat', maxTokens: { value: body[budget], param: budget } });
+    return check.ok ? undefined : check.problem;
+  },
+  variants: {
+    'created-int': 'created as whole seconds, as 2024 responses have it, instead of a fraction',
+    'usage-null-chunks': 'stream chunks before the usage chunk carry "usage": null (as the glossary says) instead of no usage key',
+    'error-event-error_event': 'an in-stream error under the SSE event name error_event (what LangChain and LlamaIndex check) instead of error',
+    'tool-args-object': 'tool call arguments as a JSON object instead of a string holding JSON',
+    'tool-call-no-index': 'streamed tool calls without index, as SambaNova Cloud has been reported to send them',
+  },
+  style(request) {
+    const variant = request.variant;
+    return {
+      streamMediaType: 'text/event-stream',
+      newId: bareUuid,
+      created: variant === 'created-int' ? wholeSeconds : fractionalSeconds,
+      createdPerChunk: false,
+      model: (requested) => requested ?? '',
+      systemFingerprint: 'fastcoe',
+      honoursN: true,
+      reasoningField: 'reasoning',
+      finishReason: toOpenAIFinishReason,
+      toolCalls: { arguments: variant === 'tool-args-object' ? 'object' : 'string', streamed: 'whole', streamIndex: variant !== 'tool-call-no-index', contentWithCalls: '' },
+      logprobs: { bytes: 'utf8', top: 'as-asked', streamed: 'object' },
+      finishChunk: 'empty-content',
+      usageOnOtherChunks: variant === 'usage-null-chunks' ? 'null' : 'absent',
+      usageOptionFields: ['stream_options'],
+      usage: cloudUsage,
+    };
+  },
+  streamError(message, request) {
+    const value: CloudStreamError = { error: { message, type: 'server_error', param: null, code: null }, request_id: request.requestId };
+    return { kind: 'error', event: request.variant === 'error-event-error_event' ? 'error_event' : 'error', value };
+  },
+};

@@ -1,0 +1,75 @@
+/**
+ * @module Chat messages flattened to the one prompt text the fake model reads, the way a chat
+ * template would: one `role: text` block per message and an open `assistant:` turn at the end.
+ * Images, audio and video become a short marker, since the fake model cannot see them.
+ */
+import { countTokens } from '../../fake-model/index.js';
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The text of one content part; non-text media leave a marker so that they still cost tokens. */
+function partText(part: unknown): string {
+  if (typeof part === 'string') return part;
+  if (!isObject(part)) return '';
+  switch (part.type) {
+    case 'text':
+      return typeof part.text === 'string' ? part.text : '';
+    case 'image_url':
+      return '[image]';
+    case 'audio_content':
+      return '[audio]';
+    case 'video_url':
+      return '[video]';
+    default:
+      return '';
+  }
+}
+
+function contentText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) return content.map(partText).filter((text) => text.length > 0).join('\n');
+  return '';
+}
+
+/** An earlier assistant turn's tool calls, written as the model would have produced them. */
+function callsText(calls: unknown): string {
+  if (!Array.isArray(calls)) return '';
+  return calls
+    .map((call) => {
+      const fn = isObject(call) && isObject(call.function) ? call.function : undefined;
+      if (!fn || typeof fn.name !== 'string') return '';
+      const args = typeof fn.arguments === 'string' ? fn.arguments : JSON.stringify(fn.arguments ?? {});
+      return `[call ${fn.name}(${args})]`;
+    })
+    .filter((text) => text.length > 0)
+    .join(' ');
+}
+
+/** The conversation as one prompt. */
+export function flattenMessages(messages: unknown): string {
+  const blocks: string[] = [];
+  for (const message of Array.isArray(messages) ? messages : []) {
+    if (!isObject(message)) continue;
+    const role = typeof message.role === 'string' ? message.role : 'user';
+    const text = [contentText(message.content), callsText(message.tool_calls)].filter((part) => part.length > 0).join(' ');
+    blocks.push(`${role}: ${text}`);
+  }
+  blocks.push('assistant:');
+  return blocks.join('\n');
+}
+
+/** Whether the conversation ends with a tool result: the model then answers in text under `auto`. */
+export function endsWithToolResult(messages: unknown): boolean {
+  if (!Array.isArray(messages) || messages.length === 0) return false;
+  const last: unknown = messages[messages.length - 1];
+  return isObject(last) && last.role === 'tool';
+}
+
+/**
+ * Prompt tokens as a real server counts them: the conversation plus the tool definitions, which the
+ * chat template writes into the prompt. (The definitions are left out of the text the fake model
+ * reads, or every tool would count as named by the prompt and `auto` would always call one.)
+ */
+export function promptTokenCount(prompt: string, tools: unknown): number {
+  return countTokens(prompt) + (Array.isArray(tools) && tools.length > 0 ? countTokens(JSON.stringify(tools)) : 0);
+}

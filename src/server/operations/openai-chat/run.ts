@@ -1,0 +1,80 @@
+/**
+ * @module One generation run: a chat body read, answered by the fake model, laid out as token
+ * timelines and given a clock. Both the whole-answer and the streamed paths start from a run, and
+ * its usage facts come from what the run actually sent.
+ */
+import { generate, UnknownToolError, type Generation } from '../../fake-model/index.js';
+import type { Problem } from '../../error-styles.js';
+import type { Pacing } from '../types.js';
+import { readChatInput, type ChatInput } from './chat-input.js';
+import { RunClock, type Arrival } from './clock.js';
+import type { UsageFacts, WireStyle } from './profile.js';
+import { piecesOf, type Piece } from './timeline.js';
+
+export interface ChatRun {
+  input: ChatInput;
+  generation: Generation;
+  /** One token timeline per choice. */
+  timelines: Piece[][];
+  clock: RunClock;
+  id: string;
+  /** `created` of the answer (of every chunk, unless the style stamps each one). */
+  created: number;
+}
+
+export interface RunSettings {
+  seed: number;
+  pacing: Pacing;
+  arrival: Arrival;
+  /** Where the body sits in a batch, for error messages; undefined for a single request. */
+  batchIndex?: number;
+}
+
+export type PreparedRun = { ok: true; run: ChatRun } | { ok: false; problem: Problem };
+
+export function prepareRun(body: Record<string, unknown>, style: WireStyle, settings: RunSettings): PreparedRun {
+  const input = readChatInput(body, style, settings.batchIndex !== undefined);
+  let generation: Generation;
+  try {
+    generation = generate(input.generate, { seed: settings.seed });
+  } catch (error) {
+    if (!(error instanceof UnknownToolError)) throw error;
+    const where = settings.batchIndex === undefined ? '' : `${settings.batchIndex}.`;
+    const declared = (input.generate.tools ?? []).map((tool) => tool.name);
+    return {
+      ok: false,
+      problem: {
+        kind: 'invalid_request',
+        message: `${error.message}; ${declared.length > 0 ? `declared tools: ${declared.join(', ')}` : 'the request declares no tools'}.`,
+        param: `${where}tool_choice`,
+      },
+    };
+  }
+  return {
+    ok: true,
+    run: {
+      input,
+      generation,
+      timelines: generation.choices.map(piecesOf),
+      clock: new RunClock(settings.pacing, settings.arrival),
+      id: style.newId(),
+      created: style.created(settings.arrival.epochMs),
+    },
+  };
+}
+
+/** Usage facts of the run as sent up to now. */
+export function usageFacts(run: ChatRun, style: WireStyle): UsageFacts {
+  const endMs = performance.now();
+  const first = run.generation.choices[0];
+  return {
+    promptTokens: run.input.promptTokens,
+    completionTokens: run.generation.usage.completionTokens,
+    reasoningTokens: run.generation.usage.reasoningTokens,
+    timing: run.clock.timing(endMs),
+    firstTen: run.clock.firstTenTiming(),
+    startEpochMs: run.clock.arrival.epochMs,
+    endEpochMs: run.clock.epochMs(endMs),
+    stopReason: first ? style.finishReason(first.finishReason) : null,
+  };
+}

@@ -1,0 +1,35 @@
+/**
+ * The prompts of a native request answered together, as the service runs them in one batch: all
+ * generated up front (so a bad prompt fails the request before anything is sent), and, for the
+ * non-streamed calls, returned only once the batch would have finished on the request's pace.
+ * @module
+ */
+import { pace } from '../../fake-model/index.js';
+import type { OperationRequest } from '../types.js';
+import { complete, preparePrompt, type NativeCompletion, type NativePrompt } from './completion.js';
+import type { NativeParams } from './native-params.js';
+import type { RequestClock } from './stream-metrics.js';
+import { batchReadyMs, waitUntil } from './token-schedule.js';
+
+export function completeAll(prompts: readonly NativePrompt[], params: NativeParams, request: OperationRequest): NativeCompletion[] {
+  return prompts.map((prompt) => complete(prompt, params, request.options.seed));
+}
+
+/** Prompt strings found at `${listPath}/<index>` (templated under `process_prompt`), answered. */
+export function answerTexts(texts: readonly string[], listPath: string, params: NativeParams, request: OperationRequest): NativeCompletion[] {
+  return completeAll(texts.map((text, index) => preparePrompt(text, `${listPath}/${index}`, params)), params, request);
+}
+
+/**
+ * Waits until the batch's longest answer would be done. A client that leaves ends the wait; the
+ * answer is then written to a closed socket, which costs nothing.
+ */
+export async function awaitBatch(completions: readonly NativeCompletion[], request: OperationRequest, clock: RequestClock): Promise<void> {
+  const readyMs = batchReadyMs(completions.map((completion) => completion.completionTokens), pace(request.pacing));
+  await waitUntil(clock.startMs + readyMs, request.signal);
+}
+
+/** Seconds since the request arrived (`status.elapsedTime`). */
+export function elapsedSeconds(clock: RequestClock): number {
+  return Math.round(performance.now() - clock.startMs) / 1000;
+}

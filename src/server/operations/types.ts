@@ -1,0 +1,60 @@
+/**
+ * What an operation handler gets and gives back. Handlers know their API's shapes; the pipeline
+ * around them (routing, auth, body, validation, faults, response checks) knows none.
+ * @module
+ */
+import type { OutgoingStreamItem } from '../../streams/index.js';
+import type { Problem } from '../error-styles.js';
+import type { ResolvedServerOptions } from '../options.js';
+import type { UploadedFile } from '../request-body.js';
+import type { Route } from '../routes.js';
+
+export interface Pacing {
+  ttftMs: number;
+  tokensPerSecond: number;
+}
+
+export interface OperationRequest {
+  route: Route;
+  /** Path parameters by name. */
+  params: Readonly<Record<string, string>>;
+  headers: Headers;
+  /** The parsed body, already valid against the spec (multipart: the form fields). */
+  body: any;
+  /** Uploaded files of a multipart body. */
+  files: readonly UploadedFile[];
+  requestId: string;
+  /** Aborted when the client goes away. */
+  signal: AbortSignal;
+  /** Pacing for this request (server options, overridden by `x-sambakit-ttft-ms` / `x-sambakit-tokens-per-second`). */
+  pacing: Pacing;
+  /** Observed wire variant asked for with `x-sambakit-variant`, already checked to exist for this operation. */
+  variant: string | undefined;
+  options: ResolvedServerOptions;
+}
+
+export type StreamProducer = (signal: AbortSignal) => AsyncIterable<OutgoingStreamItem<unknown>>;
+
+export type OperationResult =
+  | { kind: 'json'; status?: number; body: unknown; headers?: Record<string, string> }
+  | { kind: 'text'; status?: number; body: string; contentType?: string; headers?: Record<string, string> }
+  | { kind: 'stream'; mediaType: string; produce: StreamProducer; headers?: Record<string, string> }
+  /** An error in the API's own shape (unknown model, over a model's limit, undecodable upload, ...). */
+  | { kind: 'error'; problem: Problem; headers?: Record<string, string> };
+
+export type OperationHandler = (request: OperationRequest) => OperationResult | Promise<OperationResult>;
+
+/** The observed wire variants an operation can produce on request, by name with a one-line description. */
+export type VariantTable = Readonly<Record<string, string>>;
+
+export interface OperationDefinition {
+  handle: OperationHandler;
+  /** Observed wire variants this operation can emit instead of the documented form. */
+  variants?: VariantTable;
+  /**
+   * The in-stream error item in this API's real form (for the `error-event` fault and for failures
+   * after the status was sent), honouring the request's variant. Defaults to the API's error body
+   * under the framing's first error event name.
+   */
+  streamError?: (message: string, request: OperationRequest) => OutgoingStreamItem<unknown>;
+}

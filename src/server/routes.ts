@@ -1,0 +1,153 @@
+/**
+ * The reference server's routes, read from the bundled documents: one per operation, at the API's
+ * mount point, with its security, request media types, validators and stream framings. Nothing here
+ * names an operation: a new operation in the spec appears here by itself.
+ * @module
+ */
+import { apiNames, apis, bundledDocument, type ApiName } from '../spec/apis.js';
+import { streamsByApi, validatorsByApi, type OperationValidators, type StreamFraming } from '../spec/generated.js';
+
+export interface SecurityScheme {
+  name: string;
+  /** `header`: the key is the whole value of `headerName`; `bearer`: `Authorization: Bearer <key>`. */
+  kind: 'header' | 'bearer';
+  headerName: string;
+}
+
+export interface Route {
+  api: ApiName;
+  operationId: string;
+  /** Upper case. */
+  method: string;
+  /** Path as the spec writes it (`/v1/{project_id}/{endpoint_id}/chat/completions`). */
+  specPath: string;
+  /** Path on this server (mount + spec path). */
+  template: string;
+  pattern: RegExp;
+  paramNames: string[];
+  /** Alternatives (any one passes), each a list of schemes that must all pass. */
+  security: SecurityScheme[][];
+  requestMediaTypes: string[];
+  bodyRequired: boolean;
+  validators: OperationValidators;
+  streams: Readonly<Record<string, StreamFraming>>;
+  /** Component name of the JSON schema the operation's 400 response declares: which error shape it speaks. */
+  errorSchema: string | undefined;
+  operation: Readonly<Record<string, unknown>>;
+}
+
+const methods = ['get', 'put', 'post', 'delete', 'patch'] as const;
+
+export function buildRoutes(names: readonly ApiName[] = apiNames): Route[] {
+  const routes: Route[] = [];
+  for (const api of names) {
+    const doc = bundledDocument(api) as Record<string, any>;
+    const schemes = (doc.components?.securitySchemes ?? {}) as Record<string, any>;
+    for (const [specPath, item] of Object.entries<Record<string, any>>(doc.paths ?? {})) {
+      for (const method of methods) {
+        const op = item[method] as Record<string, any> | undefined;
+        if (!op) continue;
+        const validators = validatorsByApi[api][op.operationId];
+        if (!validators) throw new Error(`${api} ${op.operationId}: no generated validators; run \`npm run generate\``);
+        const body = deref(doc, op.requestBody) as { required?: boolean; content?: Record<string, unknown> } | undefined;
+        const template = `${apis[api].mount}${specPath}`;
+        const paramNames = [...specPath.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
+        routes.push({
+          api,
+          operationId: op.operationId,
+          method: method.toUpperCase(),
+          specPath,
+          template,
+          pattern: templatePattern(template),
+          paramNames,
+          security: ((op.security ?? doc.security ?? []) as Array<Record<string, string[]>>).map((requirement) =>
+            Object.keys(requirement).map((name) => toScheme(name, schemes[name])),
+          ),
+          requestMediaTypes: Object.keys(body?.content ?? {}),
+          bodyRequired: body?.required === true,
+          validators,
+          streams: streamsByApi[api][op.operationId] ?? {},
+          errorSchema: (deref(doc, op.responses?.['400']) as any)?.content?.['application/json']?.schema?.$ref?.split('/').pop(),
+          operation: op,
+        });
+      }
+    }
+  }
+  return routes;
+}
+
+function toScheme(name: string, scheme: Record<string, any> | undefined): SecurityScheme {
+  if (scheme?.type === 'apiKey' && scheme.in === 'header') return { name, kind: 'header', headerName: String(scheme.name).toLowerCase() };
+  if (scheme?.type === 'http' && String(scheme.scheme).toLowerCase() === 'bearer') return { name, kind: 'bearer', headerName: 'authorization' };
+  throw new Error(`security scheme ${name} (${JSON.stringify(scheme)}) is not one the reference server knows`);
+}
+
+function templatePattern(template: string): RegExp {
+  const source = template
+    .split(/(\{[^}]+\})/)
+    .map((part) => (part.startsWith('{') ? '([^/]+)' : part.replace(/[.*+?^$()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${source}$`);
+}
+
+/** Path parameters of `pathname` if it fits the route's template. */
+export function matchPath(route: Route, pathname: string): Record<string, string> | undefined {
+  const match = route.pattern.exec(pathname);
+  if (!match) return undefined;
+  return Object.fromEntries(route.paramNames.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]));
+}
+
+/**
+ * The route a mistaken path was most likely meant for: fewest segment edits, where a `{param}`
+ * segment matches anything. Used to say what to fix in a 404.
+ */
+export function nearestRoute(routes: readonly Route[], pathname: string): { route: Route; suggestion: string } | undefined {
+  const segments = pathname.split('/').filter(Boolean);
+  let best: { route: Route; distance: number; suggestion: string } | undefined;
+  for (const route of routes) {
+    const template = route.template.split('/').filter(Boolean);
+    const { distance, aligned } = segmentDistance(segments, template);
+    if (!best || distance < best.distance) best = { route, distance, suggestion: `/${aligned.join('/')}` };
+  }
+  return best && best.distance <= Math.max(3, Math.ceil(segments.length / 2)) ? { route: best.route, suggestion: best.suggestion } : undefined;
+}
+
+/** Edit distance over path segments; also returns the template filled with the request's own values. */
+function segmentDistance(have: string[], want: string[]): { distance: number; aligned: string[] } {
+  const rows = have.length + 1;
+  const cols = want.length + 1;
+  const d: number[][] = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const same = (a: string, b: string) => b.startsWith('{') || a === b;
+  for (let i = 1; i < rows; i++) {
+    for (let j = 1; j < cols; j++) {
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (same(have[i - 1]!, want[j - 1]!) ? 0 : 1));
+    }
+  }
+  // Walk back to fill template parameters with the segments the caller sent.
+  const aligned = [...want];
+  let i = have.length;
+  let j = want.length;
+  // On ties, drop a segment of the caller's path before pairing: a doubled suffix
+  // (`.../chat/completions/chat/completions`) is then the extra part, not the parameters.
+  while (i > 0 && j > 0) {
+    const diagonal = d[i - 1]![j - 1]! + (same(have[i - 1]!, want[j - 1]!) ? 0 : 1);
+    if (d[i]![j] === d[i - 1]![j]! + 1) i--;
+    else if (d[i]![j] === diagonal) {
+      if (want[j - 1]!.startsWith('{') && same(have[i - 1]!, want[j - 1]!)) aligned[j - 1] = have[i - 1]!;
+      i--;
+      j--;
+    } else j--;
+  }
+  return { distance: d[have.length]![want.length]!, aligned };
+}
+
+function deref(doc: Record<string, any>, value: unknown): unknown {
+  let current = value as Record<string, any> | undefined;
+  for (let hops = 0; hops < 16 && current && typeof current.$ref === 'string'; hops++) {
+    current = (current.$ref as string)
+      .replace(/^#\//, '')
+      .split('/')
+      .reduce<any>((node, key) => node?.[key.replace(/~1/g, '/').replace(/~0/g, '~')], doc);
+  }
+  return current;
+}
