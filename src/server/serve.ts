@@ -1,6 +1,7 @@
 /** Runs the reference server on a Node HTTP listener. @module */
 import type { AddressInfo } from 'node:net';
-import { serve as serveNode, type ServerType } from '@hono/node-server';
+import { setMaxListeners } from 'node:events';
+import { createAdaptorServer, type ServerType } from '@hono/node-server';
 import { createApp, type AppOptions } from './app.js';
 
 export interface ServeOptions extends AppOptions {
@@ -29,13 +30,20 @@ const shutdownGraceMs = 250;
 export function startServer(options: ServeOptions = {}): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   const shutdown = new AbortController();
+  // Every open stream listens for shutdown on this one signal.
+  setMaxListeners(0, shutdown.signal);
   const app = createApp({ ...options, shutdownSignal: shutdown.signal });
   return new Promise((resolve, reject) => {
     let server: ServerType | undefined;
     const onError = (error: NodeJS.ErrnoException) => {
       reject(error.code === 'EADDRINUSE' ? new PortInUseError(host, options.port ?? 0) : error);
     };
-    server = serveNode({ fetch: app.fetch, hostname: host, port: options.port ?? 0 }, (info: AddressInfo) => {
+    server = createAdaptorServer({ fetch: app.fetch });
+    server.once('error', onError);
+    // A backlog above Node's 511, so a burst of connections (a load test, many streams) is queued
+    // rather than dropped and retried by the kernel seconds later.
+    server.listen({ host, port: options.port ?? 0, backlog: 4096 }, () => {
+      const info = server!.address() as AddressInfo;
       server!.off('error', onError);
       const shownHost = host.includes(':') ? `[${host}]` : host;
       resolve({
@@ -52,6 +60,5 @@ export function startServer(options: ServeOptions = {}): Promise<RunningServer> 
           }),
       });
     });
-    server.once('error', onError);
   });
 }

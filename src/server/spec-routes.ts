@@ -67,7 +67,8 @@ async function handle(c: Context, route: Route, definition: OperationDefinition,
     });
   }
 
-  const body = await readRequestBody(c.req.raw, route.requestMediaTypes, route.bodyRequired, options.bodyLimitBytes);
+  const incoming = (c.env as { incoming?: AsyncIterable<Uint8Array> } | undefined)?.incoming;
+  const body = await readRequestBody(c.req.raw, route.requestMediaTypes, route.bodyRequired, options.bodyLimitBytes, incoming);
   if (!body.ok) return fail({ kind: body.status === 413 ? 'too_large' : body.status === 415 ? 'media_type' : 'invalid_request', message: body.message, status: body.status });
 
   const params = c.req.param() as Record<string, string>;
@@ -98,7 +99,22 @@ async function handle(c: Context, route: Route, definition: OperationDefinition,
   const early = await beforeHandler(fault, c.req.raw.signal, route, fail);
   if (early) return early;
 
-  const request: OperationRequest = { route, params, headers: c.req.raw.headers, body: body.value, files: body.files, requestId, signal: c.req.raw.signal, pacing, variant, options };
+  const raw = c.req.raw;
+  const request: OperationRequest = {
+    route,
+    params,
+    headers: raw.headers,
+    body: body.value,
+    files: body.files,
+    requestId,
+    // Read only by handlers that wait: building the signal costs more than the rest of a small request.
+    get signal() {
+      return raw.signal;
+    },
+    pacing,
+    variant,
+    options,
+  };
   const result = await definition.handle(request);
   const streamError = (message: string) =>
     definition.streamError?.(message, request) ?? { kind: 'error' as const, value: JSON.parse(style.render({ kind: 'server', message }, requestId, variant).body) };

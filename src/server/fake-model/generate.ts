@@ -154,7 +154,7 @@ function attemptChoice(settings: Settings, rng: Rng, index: number, tool: ToolDe
   const text =
     format?.type === 'json_schema' ? schemaJson(format.schema, contentRng)
     : format?.type === 'json_object' ? freeJsonObject(contentRng)
-    : writeAnswer(contentRng, rng.fork('length').int(NATURAL_MIN_TOKENS, NATURAL_MAX_TOKENS));
+    : writeAnswer(contentRng, rng.fork('length').int(NATURAL_MIN_TOKENS, NATURAL_MAX_TOKENS), remaining === undefined ? undefined : remaining + 1);
   return contentChoice(settings, rng, index, cutText(text, remaining, settings.stops), reasoning, reasoningTokens, exact);
 }
 

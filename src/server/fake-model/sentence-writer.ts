@@ -55,13 +55,16 @@ export function reasoningSentence(rng: Rng): string {
  * An answer of at least `minTokens` tokens: paragraphs of 2 to 4 sentences, a numbered list now
  * and then. It ends at a sentence end, which is where the model "stops naturally".
  */
-export function writeAnswer(rng: Rng, minTokens: number): string {
+export function writeAnswer(rng: Rng, minTokens: number, enoughTokens = Number.POSITIVE_INFINITY): string {
   let text = '';
   let tokens = 0;
-  while (tokens < minTokens) {
-    const block = text.length > 0 && rng.chance(0.3) ? numberedList(rng) : paragraph(rng);
-    text += (text.length > 0 ? '\n\n' : '') + block;
-    tokens = countTokens(text);
+  // Blocks are appended, so stopping early (once the caller's budget is covered) gives a prefix of
+  // the full answer; counting each block alone keeps the loop linear (BPE pieces never span the
+  // blank line between blocks).
+  while (tokens < Math.min(minTokens, enoughTokens)) {
+    const block = (text.length > 0 ? '\n\n' : '') + (text.length > 0 && rng.chance(0.3) ? numberedList(rng) : paragraph(rng));
+    text += block;
+    tokens += countTokens(block);
   }
   return text;
 }
@@ -86,8 +89,9 @@ export function writeReasoning(rng: Rng, minTokens: number): string {
   let tokens = 0;
   while (tokens < minTokens) {
     const separator = text.length === 0 ? '' : rng.chance(0.25) ? '\n' : ' ';
-    text += separator + reasoningSentence(rng);
-    tokens = countTokens(text);
+    const sentence = separator + reasoningSentence(rng);
+    text += sentence;
+    tokens += countTokens(sentence);
   }
   return text;
 }

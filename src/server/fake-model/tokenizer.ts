@@ -38,7 +38,18 @@ export interface TokenPiece {
  * token of a multi-byte character would decode to U+FFFD alone).
  */
 export function tokenize(text: string): TokenPiece[] {
-  return encodeText(text).map((id) => ({ id, text: decode([id]) }));
+  return encodeText(text).map((id) => ({ id, text: tokenText(id) }));
+}
+
+/** Each token's text, decoded once: the vocabulary is fixed and the fake model reuses few tokens. */
+const tokenTexts = new Map<number, string>();
+function tokenText(id: number): string {
+  let text = tokenTexts.get(id);
+  if (text === undefined) {
+    text = decode([id]);
+    tokenTexts.set(id, text);
+  }
+  return text;
 }
 
 /** UTF-8 bytes of a token's text, as OpenAI-style logprobs report them. */

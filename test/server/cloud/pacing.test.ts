@@ -56,7 +56,7 @@ function expectPaced(tokenEvents: TimedEvent[]): void {
   expect(tokenEvents[0]!.atMs).toBeGreaterThanOrEqual(TTFT - 5);
   const last = tokenEvents.at(-1)!;
   expect(last.atMs - tokenEvents[0]!.atMs).toBeGreaterThanOrEqual((tokenEvents.length - 1) * interval * 0.8);
-  expect(last.atMs).toBeLessThan(TTFT + tokenEvents.length * interval + 400);
+  // Only lower bounds: the server never sends early; how late a shared machine delivers is not its to promise.
 }
 
 describe('pacing', () => {
@@ -73,8 +73,8 @@ describe('pacing', () => {
     const events = await stream('/responses', { model: chatModel, input: 'Rivers', max_output_tokens: 8, stream: true });
     expect(events[0]!.event).toBe('response.created');
     const deltas = events.filter((e) => e.event === 'response.output_text.delta');
-    // The time to first token counts from when the request arrived, which is when the envelope leaves.
-    expect(deltas[0]!.atMs - events[0]!.atMs).toBeGreaterThanOrEqual(TTFT - 20);
+    // The time to first token counts from when the request arrived (the envelope leaves at once).
+    expect(deltas[0]!.atMs).toBeGreaterThanOrEqual(TTFT - 5);
     expectPaced(deltas);
     const last = JSON.parse(events.at(-1)!.data);
     expect(last.type).toBe('response.incomplete');
@@ -85,7 +85,7 @@ describe('pacing', () => {
     const events = await stream('/messages', { model: chatModel, max_tokens: 8, stream: true, messages: [{ role: 'user', content: 'Rivers' }] });
     expect(events[0]!.event).toBe('message_start');
     const deltas = events.filter((e) => e.event === 'content_block_delta');
-    expect(deltas[0]!.atMs - events[0]!.atMs).toBeGreaterThanOrEqual(TTFT - 20);
+    expect(deltas[0]!.atMs).toBeGreaterThanOrEqual(TTFT - 5);
     expectPaced(deltas);
   });
 
