@@ -31,7 +31,10 @@ export async function readRequestBody(
   if (accepted.length === 0) return { ok: true, mediaType: undefined, value: undefined, files: [] };
   const contentType = request.headers.get('content-type');
   const declaredLength = Number(request.headers.get('content-length') ?? NaN);
-  if (request.body === null || declaredLength === 0) {
+  // With the Node request at hand, ask its headers: touching `request.body` would build the Web
+  // request and its stream just to answer "is there a body".
+  const hasBody = incoming ? declaredLength > 0 || request.headers.has('transfer-encoding') : request.body !== null && declaredLength !== 0;
+  if (!hasBody) {
     if (!required) return { ok: true, mediaType: undefined, value: undefined, files: [] };
     return { ok: false, status: 400, message: `The request needs a body (${accepted.join(' or ')}).` };
   }
@@ -46,7 +49,7 @@ export async function readRequestBody(
   if (declaredLength > limitBytes) return tooLarge(limitBytes, declaredLength);
   // A declared length within the limit can be read from the Node request as it is; a body without
   // one goes through the Web stream, which can be cancelled as soon as it passes the limit.
-  const bytes = incoming && Number.isFinite(declaredLength) ? await readAll(incoming, declaredLength) : await readLimited(request.body, limitBytes);
+  const bytes = incoming && Number.isFinite(declaredLength) ? await readAll(incoming, declaredLength) : await readLimited(request.body!, limitBytes);
   if (bytes === undefined) return tooLarge(limitBytes);
   if (mediaType === 'multipart/form-data') return parseMultipart(contentType!, bytes, limitBytes);
   return parseJson(mediaType, bytes);

@@ -57,6 +57,9 @@ export function streamBody(produce: StreamProducer, options: StreamBodyOptions):
           finished = true;
           abort.abort();
           await iterator.return?.();
+          // Let the items already handed over reach the socket: erroring the body at once makes the
+          // adapter drop the connection before it flushed them, and the client would see none.
+          await sleep(50);
           controller.error(new Error('x-sambakit-fault: disconnect'));
           return;
         }
