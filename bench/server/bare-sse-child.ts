@@ -8,8 +8,7 @@
  * @module
  */
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { CloseMessage, ListeningMessage } from './messages.js';
+import { serveAsChild } from './messages.js';
 
 const ttftMs = Number(process.env.TTFT_MS ?? 200);
 const intervalMs = 1000 / Number(process.env.TPS ?? 20);
@@ -45,14 +44,4 @@ const server = createServer((request, response) => {
     response.on('close', () => clearTimeout(timer));
   });
 });
-server.listen({ port: 0, host: '127.0.0.1' }, () => {
-  const { port } = server.address() as AddressInfo;
-  const message: ListeningMessage = { type: 'listening', url: `http://127.0.0.1:${port}` };
-  process.send!(message);
-});
-process.on('message', (message: CloseMessage) => {
-  if (message.type !== 'close') return;
-  server.close(() => process.exit(0));
-  server.closeAllConnections();
-});
-process.on('disconnect', () => process.exit(0));
+serveAsChild(server);

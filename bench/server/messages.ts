@@ -1,4 +1,6 @@
 /** Messages between the server bench and its child processes (over the fork IPC channel). @module */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 /** A server child says where it listens. */
 export interface ListeningMessage {
@@ -42,4 +44,22 @@ export interface LoadResult {
 export interface LoadFailure {
   type: 'error';
   message: string;
+}
+
+/**
+ * Runs a bare baseline server as a bench child: listens on a free loopback port, reports it to the
+ * parent, closes and exits when asked (or when the parent goes away).
+ */
+export function serveAsChild(server: Server): void {
+  server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, () => {
+    const { port } = server.address() as AddressInfo;
+    const message: ListeningMessage = { type: 'listening', url: `http://127.0.0.1:${port}` };
+    process.send!(message);
+  });
+  process.on('message', (message: CloseMessage) => {
+    if (message.type !== 'close') return;
+    server.close(() => process.exit(0));
+    server.closeAllConnections();
+  });
+  process.on('disconnect', () => process.exit(0));
 }
