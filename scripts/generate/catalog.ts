@@ -3,6 +3,7 @@
  * validator name for every schema. Every emitter reads this one list.
  * @module
  */
+import { resolveLocalRef } from '../../src/spec/local-ref.js';
 
 export type JsonSchema = Record<string, unknown> | boolean;
 
@@ -60,7 +61,7 @@ export function listOperations(doc: OpenApiDocument): OperationEntry[] {
       const operationId = String(op.operationId ?? `${method} ${path}`);
       const pointer = ['paths', path, method];
       const entry: OperationEntry = { operationId, method, path, pointer, request: [], responses: [] };
-      const body = deref(doc, op.requestBody) as { content?: Record<string, Record<string, unknown>> } | undefined;
+      const body = resolveLocalRef(doc, op.requestBody) as { content?: Record<string, Record<string, unknown>> } | undefined;
       for (const [mediaType, media] of Object.entries(body?.content ?? {})) {
         if (media.schema === undefined) continue;
         entry.request.push({
@@ -71,7 +72,7 @@ export function listOperations(doc: OpenApiDocument): OperationEntry[] {
         });
       }
       for (const [status, rawResponse] of Object.entries((op.responses as Record<string, unknown>) ?? {})) {
-        const response = deref(doc, rawResponse) as { content?: Record<string, Record<string, unknown>> };
+        const response = resolveLocalRef(doc, rawResponse) as { content?: Record<string, Record<string, unknown>> };
         const media: MediaSlot[] = [];
         for (const [mediaType, m] of Object.entries(response.content ?? {})) {
           if (m.schema === undefined) continue;
@@ -86,7 +87,7 @@ export function listOperations(doc: OpenApiDocument): OperationEntry[] {
         }
         entry.responses.push({ status, media });
       }
-      const parameters = [...shared, ...((op.parameters as unknown[]) ?? [])].map((p) => deref(doc, p) as Parameter);
+      const parameters = [...shared, ...((op.parameters as unknown[]) ?? [])].map((p) => resolveLocalRef(doc, p) as Parameter);
       if (parameters.length > 0) entry.parameters = parametersSlot(operationId, parameters, pointer);
       out.push(entry);
     }
@@ -115,19 +116,4 @@ function parametersSlot(operationId: string, parameters: Parameter[], pointer: s
     properties[where] = group.required.length > 0 ? group : { type: 'object', properties: group.properties };
   }
   return { name: `${operationId}_parameters`, schema: { type: 'object', properties }, pointer: [...pointer, 'parameters'] };
-}
-
-/** Follows a local `#/components/...` ref (the bundler leaves only local refs). */
-export function deref(doc: OpenApiDocument, value: unknown): unknown {
-  let current = value;
-  for (let hops = 0; hops < 16; hops++) {
-    if (!current || typeof current !== 'object' || !('$ref' in current)) return current;
-    const ref = String((current as { $ref: string }).$ref);
-    current = ref
-      .replace(/^#\//, '')
-      .split('/')
-      .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-      .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], doc);
-  }
-  return current;
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import { apiNames, apis, bundledDocument, type ApiName } from '../spec/apis.js';
+import { resolveLocalRef } from '../spec/local-ref.js';
 import { streamsByApi, validatorsByApi, type OperationValidators, type StreamFraming } from '../spec/generated.js';
 
 export interface SecurityScheme {
@@ -49,7 +50,7 @@ export function buildRoutes(names: readonly ApiName[] = apiNames): Route[] {
         if (!op) continue;
         const validators = validatorsByApi[api][op.operationId];
         if (!validators) throw new Error(`${api} ${op.operationId}: no generated validators; run \`npm run generate\``);
-        const body = deref(doc, op.requestBody) as { required?: boolean; content?: Record<string, unknown> } | undefined;
+        const body = resolveLocalRef(doc, op.requestBody) as { required?: boolean; content?: Record<string, unknown> } | undefined;
         const template = `${apis[api].mount}${specPath}`;
         const paramNames = [...specPath.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
         routes.push({
@@ -67,7 +68,7 @@ export function buildRoutes(names: readonly ApiName[] = apiNames): Route[] {
           bodyRequired: body?.required === true,
           validators,
           streams: streamsByApi[api][op.operationId] ?? {},
-          errorSchema: (deref(doc, op.responses?.['400']) as any)?.content?.['application/json']?.schema?.$ref?.split('/').pop(),
+          errorSchema: (resolveLocalRef(doc, op.responses?.['400']) as any)?.content?.['application/json']?.schema?.$ref?.split('/').pop(),
           operation: op,
         });
       }
@@ -139,15 +140,4 @@ function segmentDistance(have: string[], want: string[]): { distance: number; al
     } else j--;
   }
   return { distance: d[have.length]![want.length]!, aligned };
-}
-
-function deref(doc: Record<string, any>, value: unknown): unknown {
-  let current = value as Record<string, any> | undefined;
-  for (let hops = 0; hops < 16 && current && typeof current.$ref === 'string'; hops++) {
-    current = (current.$ref as string)
-      .replace(/^#\//, '')
-      .split('/')
-      .reduce<any>((node, key) => node?.[key.replace(/~1/g, '/').replace(/~0/g, '~')], doc);
-  }
-  return current;
 }

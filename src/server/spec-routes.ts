@@ -73,8 +73,9 @@ async function handle(c: Context, route: Route, definition: OperationDefinition,
 
   const params = c.req.param() as Record<string, string>;
   const violations: Violation[] = [];
-  if (route.validators.parameters && !route.validators.parameters({ path: params, header: headerObject(c.req.raw.headers) })) {
-    violations.push(...toViolations(route.validators.parameters.errors, { path: params, header: headerObject(c.req.raw.headers) }));
+  if (route.validators.parameters) {
+    const parameters = { path: params, header: headerObject(c.req.raw.headers) };
+    if (!route.validators.parameters(parameters)) violations.push(...toViolations(route.validators.parameters.errors, parameters));
   }
   if (body.mediaType !== undefined) {
     const validate = route.validators.request[body.mediaType]!;

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ErrorObject } from 'ajv';
+import { resolveLocalRef } from '../../src/spec/local-ref.js';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const apiNames = ['sambastudio', 'sambanova-cloud', 'lmi'] as const;
@@ -50,15 +51,7 @@ export function operations(api: ApiName): OperationRef[] {
 }
 
 export function deref(api: ApiName, value: unknown): any {
-  let current: any = value;
-  while (current && typeof current === 'object' && typeof current.$ref === 'string') {
-    current = (current.$ref as string)
-      .replace(/^#\//, '')
-      .split('/')
-      .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-      .reduce((node: any, key) => node?.[key], bundled(api));
-  }
-  return current;
+  return resolveLocalRef(bundled(api), value);
 }
 
 /** Every example of a media type, by name (`example` is named `example`). */
