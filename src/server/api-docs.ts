@@ -6,9 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { Hono } from 'hono';
 import { stringify as toYaml } from 'yaml';
-import { apiNames, apis, bundledDocument, isApiName, type ApiName } from '../spec/apis.js';
+import { apiNames, apis, bundledDocument, type ApiName } from '../spec/apis.js';
+import { reply, type Exchange } from './exchange.js';
 
 const assets: Record<string, string> = {
   'swagger-ui.css': 'text/css; charset=utf-8',
@@ -61,28 +61,48 @@ window.ui = SwaggerUIBundle({
 `;
 }
 
-export function apiDocs(): Hono {
-  const app = new Hono();
+/**
+ * The answerer of the docs paths: true when it answered `exchange` (GET or HEAD of a docs path).
+ * Bodies are built once, the YAML forms on first request.
+ */
+export function apiDocs(): (exchange: Exchange) => boolean {
   const dir = swaggerUiDir();
   const files = new Map(Object.entries(assets).map(([name, type]) => [name, { body: readFileSync(join(dir, name)), type }]));
   const html = page();
-  const documents = new Map(apiNames.map((api) => [api, servedDocument(api)]));
+  const documents = new Map<string, () => { body: string; type: string }>();
+  for (const api of apiNames) {
+    const doc = servedDocument(api);
+    documents.set(`${api}.json`, once(() => ({ body: JSON.stringify(doc), type: 'application/json' })));
+    documents.set(`${api}.yaml`, once(() => ({ body: toYaml(doc), type: 'application/yaml; charset=utf-8' })));
+  }
+  const redirect = (exchange: Exchange, location: string) => {
+    reply(exchange, 302, 'text/plain; charset=utf-8', `Found: ${location}`, { location });
+    return true;
+  };
 
-  app.get('/api/docs', (c) => c.html(html));
-  app.get('/api/docs/', (c) => c.redirect('/api/docs'));
-  app.get('/api/docs/assets/:name', (c) => {
-    const file = files.get(c.req.param('name'));
-    if (!file) return c.notFound();
-    return c.body(file.body, 200, { 'content-type': file.type, 'cache-control': 'public, max-age=3600' });
-  });
-  app.get('/api/docs/:file{[a-z-]+\\.(?:json|yaml)}', (c) => {
-    const file = c.req.param('file');
-    const api = file.replace(/\.(json|yaml)$/, '');
-    if (!isApiName(api)) return c.notFound();
-    const doc = documents.get(api)!;
-    return file.endsWith('.json')
-      ? c.json(doc)
-      : c.body(toYaml(doc), 200, { 'content-type': 'application/yaml; charset=utf-8' });
-  });
-  return app;
+  return (exchange) => {
+    const { pathname } = exchange;
+    if ((exchange.req.method !== 'GET' && exchange.req.method !== 'HEAD') || (pathname !== '/' && !pathname.startsWith('/api/docs'))) return false;
+    if (pathname === '/' || pathname === '/api/docs/') return redirect(exchange, '/api/docs');
+    if (pathname === '/api/docs') {
+      reply(exchange, 200, 'text/html; charset=utf-8', html);
+      return true;
+    }
+    const asset = pathname.startsWith('/api/docs/assets/') ? files.get(pathname.slice('/api/docs/assets/'.length)) : undefined;
+    if (asset) {
+      reply(exchange, 200, asset.type, asset.body, { 'cache-control': 'public, max-age=3600' });
+      return true;
+    }
+    const document = documents.get(pathname.slice('/api/docs/'.length))?.();
+    if (document) {
+      reply(exchange, 200, document.type, document.body);
+      return true;
+    }
+    return false;
+  };
+}
+
+function once<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
 }

@@ -1,50 +1,57 @@
-/** The reference server as a Web-standard fetch handler (Hono). @module */
-import { Hono } from 'hono';
-import { cors } from 'hono/cors';
+/**
+ * The reference server as a Node request listener: CORS, the spec routes with their pipeline, the
+ * docs, and 404/405 naming what the caller probably meant; a log line per request.
+ * @module
+ */
+import { randomUUID } from 'node:crypto';
+import type { RequestListener } from 'node:http';
 import { apiDocs } from './api-docs.js';
+import { corsPolicy } from './cors.js';
 import { errorStyleFor } from './error-styles.js';
+import { exchangeOf, reply, type Exchange } from './exchange.js';
 import { operationTable } from './operations/index.js';
 import { resolveServerOptions, type ServerOptions } from './options.js';
-import { buildRoutes, matchPath, nearestRoute, type Route } from './routes.js';
-import { controlHeaders, registerSpecRoutes, type OperationTable } from './spec-routes.js';
+import { buildRoutes, matchPath, nearestRoute, RouteTable, type Route } from './routes.js';
+import { specRouteHandlers, type OperationTable } from './spec-routes.js';
 
 export interface AppOptions extends ServerOptions {
   /** Handlers by API and operationId; the built-in fake-model handlers by default. */
   operations?: OperationTable;
 }
 
-export function createApp(options: AppOptions = {}): Hono {
+/** The reference server as a Node request listener, for `http.createServer` (startServer uses it). */
+export function createRequestListener(options: AppOptions = {}): RequestListener {
   const resolved = resolveServerOptions(options);
-  const app = new Hono();
-  const log = resolved.log;
-  if (log) {
-    app.use(async function requestLog(c, next) {
-      const started = performance.now();
-      await next();
-      const id = c.res.headers.get('x-request-id');
-      log(`${c.req.method} ${new URL(c.req.url).pathname} ${c.res.status} ${(performance.now() - started).toFixed(1)}ms${id ? ` ${id}` : ''}`);
-    });
-  }
-  if (resolved.cors !== false) {
-    app.use(
-      cors({
-        origin: resolved.cors === '*' ? '*' : [...resolved.cors],
-        allowHeaders: ['authorization', 'content-type', 'key', 'x-api-key', 'anthropic-version', 'ss-sn-options', ...Object.values(controlHeaders)],
-        exposeHeaders: ['x-request-id', 'retry-after', 'x-ratelimit-limit-requests', 'x-ratelimit-remaining-requests', 'x-ratelimit-reset-requests'],
-      }),
-    );
-  }
-  app.get('/', (c) => c.redirect('/api/docs'));
-  app.route('/', apiDocs());
+  const { log } = resolved;
+  const cors = corsPolicy(resolved.cors);
+  const docs = apiDocs();
+  const table = new RouteTable(buildRoutes(resolved.apis));
+  const handlers = specRouteHandlers(table.routes, options.operations ?? operationTable, resolved);
 
-  const routes = buildRoutes(resolved.apis);
-  registerSpecRoutes(app, routes, options.operations ?? operationTable, resolved);
-  app.notFound((c) => notFound(c.req.method, new URL(c.req.url).pathname, routes));
-  app.onError((error, c) => {
-    log?.(`error: ${c.req.method} ${new URL(c.req.url).pathname}: ${error instanceof Error ? error.message : String(error)}`);
-    return c.text('Internal Server Error', 500);
-  });
-  return app;
+  return function sambakit(req, res) {
+    const exchange = exchangeOf(req, res, cors?.headers(req));
+    if (log) {
+      const started = performance.now();
+      res.once('close', () => {
+        const id = exchange.headers['x-request-id'];
+        log(`${req.method} ${exchange.pathname} ${res.statusCode} ${(performance.now() - started).toFixed(1)}ms${id ? ` ${String(id)}` : ''}`);
+      });
+    }
+    const preflight = cors?.preflight(req);
+    if (preflight) {
+      res.writeHead(204, preflight);
+      res.end();
+      return;
+    }
+    const method = req.method ?? 'GET';
+    const found = table.find(method, exchange.pathname);
+    if (found) {
+      void handlers.get(found.route)!(exchange, found.params);
+      return;
+    }
+    if (docs(exchange)) return;
+    notFound(exchange, method, table.routes);
+  };
 }
 
 /**
@@ -52,24 +59,30 @@ export function createApp(options: AppOptions = {}): Hono {
  * likely meant (the vendor's own OpenAI example puts `/chat/completions` inside base_url, which
  * doubles it). Either way in the error shape of the API the path belongs to.
  */
-function notFound(method: string, pathname: string, routes: readonly Route[]): Response {
+function notFound(exchange: Exchange, method: string, routes: readonly Route[]): void {
+  const { pathname } = exchange;
   const samePath = routes.filter((r) => matchPath(r, pathname));
   const nearest = samePath[0] ? { route: samePath[0], suggestion: pathname } : nearestRoute(routes, pathname);
-  if (!nearest) return new Response(JSON.stringify({ error: { message: `No route ${method} ${pathname}. See /api/docs.`, type: 'invalid_request_error', code: 'not_found' } }), { status: 404, headers: { 'content-type': 'application/json' } });
+  const requestId = randomUUID();
+  exchange.headers['x-request-id'] = requestId;
+  if (!nearest) {
+    reply(exchange, 404, 'application/json', JSON.stringify({ error: { message: `No route ${method} ${pathname}. See /api/docs.`, type: 'invalid_request_error', code: 'not_found' } }));
+    return;
+  }
   const style = errorStyleFor(nearest.route);
   let rendered;
-  let headers: Record<string, string> = {};
+  let headers: Record<string, string> | undefined;
   if (samePath.length > 0) {
     const allowed = [...new Set(samePath.map((r) => r.method))].join(', ');
     headers = { allow: allowed };
-    rendered = style.render({ kind: 'method_not_allowed', message: `${method} is not allowed on ${pathname}; use ${allowed}.` }, crypto.randomUUID());
+    rendered = style.render({ kind: 'method_not_allowed', message: `${method} is not allowed on ${pathname}; use ${allowed}.` }, requestId);
   } else {
     const doubled = /\/chat\/completions\/chat\/completions$/.test(pathname);
     const hint = doubled ? ' Your base URL seems to include `/chat/completions`: end it at the endpoint (…/v1/<project>/<endpoint>), the client adds the rest.' : '';
     rendered = style.render(
       { kind: 'not_found', message: `No route ${method} ${pathname}. Did you mean ${nearest.route.method} ${nearest.suggestion} (${nearest.route.operationId})?${hint}` },
-      crypto.randomUUID(),
+      requestId,
     );
   }
-  return new Response(rendered.body, { status: rendered.status, headers: { 'content-type': rendered.contentType, ...headers } });
+  reply(exchange, rendered.status, rendered.contentType, rendered.body, headers);
 }

@@ -6,11 +6,12 @@
  * @module
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { RequestHeaders } from './request-headers.js';
 import type { Route, SecurityScheme } from './routes.js';
 
 export type AuthResult = { ok: true } | { ok: false; reason: 'missing' | 'invalid'; expected: string };
 
-export function authenticate(route: Route, headers: Headers, apiKey: string | undefined): AuthResult {
+export function authenticate(route: Route, headers: RequestHeaders, apiKey: string | undefined): AuthResult {
   if (route.security.length === 0) return { ok: true };
   let sawKey = false;
   for (const alternative of route.security) {
@@ -26,7 +27,7 @@ export function describeSecurity(security: SecurityScheme[][]): string {
   return security.map((alt) => alt.map((s) => (s.kind === 'bearer' ? 'an `Authorization: Bearer <key>` header' : `a \`${s.headerName}\` header`)).join(' and ')).join(' or ');
 }
 
-function presentedKey(scheme: SecurityScheme, headers: Headers): string | undefined {
+function presentedKey(scheme: SecurityScheme, headers: RequestHeaders): string | undefined {
   const value = headers.get(scheme.headerName);
   if (value === null) return undefined;
   if (scheme.kind === 'header') return value.trim();

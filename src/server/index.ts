@@ -1,3 +1,3 @@
 /** `sambakit/server`: the reference server. @module */
-export { createApp, type AppOptions } from './app.js';
+export { createRequestListener, type AppOptions } from './app.js';
 export { startServer, PortInUseError, type ServeOptions, type RunningServer } from './serve.js';

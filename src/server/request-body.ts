@@ -4,6 +4,7 @@
  * data (with @fastify/busboy, a maintained streaming multipart parser).
  * @module
  */
+import type { IncomingMessage } from 'node:http';
 import { Busboy } from '@fastify/busboy';
 
 export interface UploadedFile {
@@ -17,25 +18,15 @@ export type BodyResult =
   | { ok: true; mediaType: string | undefined; value: unknown; files: UploadedFile[] }
   | { ok: false; status: 400 | 413 | 415; message: string; param?: string };
 
-/**
- * @param incoming The Node request under the Web one, when there is one: reading it directly skips
- *   the Web stream wrapper, which costs more than the parsing on small bodies.
- */
-export async function readRequestBody(
-  request: Request,
-  accepted: readonly string[],
-  required: boolean,
-  limitBytes: number,
-  incoming?: AsyncIterable<Uint8Array>,
-): Promise<BodyResult> {
-  if (accepted.length === 0) return { ok: true, mediaType: undefined, value: undefined, files: [] };
-  const contentType = request.headers.get('content-type');
-  const declaredLength = Number(request.headers.get('content-length') ?? NaN);
-  // With the Node request at hand, ask its headers: touching `request.body` would build the Web
-  // request and its stream just to answer "is there a body".
-  const hasBody = incoming ? declaredLength > 0 || request.headers.has('transfer-encoding') : request.body !== null && declaredLength !== 0;
+const noBody: BodyResult = { ok: true, mediaType: undefined, value: undefined, files: [] };
+
+export async function readRequestBody(request: IncomingMessage, accepted: readonly string[], required: boolean, limitBytes: number): Promise<BodyResult> {
+  if (accepted.length === 0) return noBody;
+  const contentType = request.headers['content-type'];
+  const declaredLength = Number(request.headers['content-length'] ?? NaN);
+  const hasBody = declaredLength > 0 || request.headers['transfer-encoding'] !== undefined;
   if (!hasBody) {
-    if (!required) return { ok: true, mediaType: undefined, value: undefined, files: [] };
+    if (!required) return noBody;
     return { ok: false, status: 400, message: `The request needs a body (${accepted.join(' or ')}).` };
   }
   const mediaType = contentType?.split(';')[0]!.trim().toLowerCase();
@@ -47,9 +38,7 @@ export async function readRequestBody(
     };
   }
   if (declaredLength > limitBytes) return tooLarge(limitBytes, declaredLength);
-  // A declared length within the limit can be read from the Node request as it is; a body without
-  // one goes through the Web stream, which can be cancelled as soon as it passes the limit.
-  const bytes = incoming && Number.isFinite(declaredLength) ? await readAll(incoming, declaredLength) : await readLimited(request.body!, limitBytes);
+  const bytes = await readLimited(request, limitBytes);
   if (bytes === undefined) return tooLarge(limitBytes);
   if (mediaType === 'multipart/form-data') return parseMultipart(contentType!, bytes, limitBytes);
   return parseJson(mediaType, bytes);
@@ -59,43 +48,32 @@ function tooLarge(limit: number, length?: number): BodyResult {
   return { ok: false, status: 413, message: `The request body${length === undefined ? '' : ` (${length} bytes)`} is larger than the limit of ${limit} bytes.` };
 }
 
-/** The whole body, or undefined as soon as it passes the limit (the rest is not read). */
-async function readLimited(body: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array | undefined> {
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => {});
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
+/**
+ * The whole body, or undefined as soon as it passes the limit (reading stops there; Node discards
+ * the rest once the answer is sent). Rejects when the client goes away mid-body.
+ */
+function readLimited(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.byteLength;
+      if (size > limit) {
+        request.off('data', onData).off('end', onEnd);
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    request.on('data', onData).once('end', onEnd).once('error', reject);
+  });
 }
 
-/** Every chunk of a body whose size is known and allowed (at most `length` bytes are kept). */
-async function readAll(source: AsyncIterable<Uint8Array>, length: number): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of source) {
-    chunks.push(chunk);
-    size += chunk.byteLength;
-  }
-  return Buffer.concat(chunks, Math.min(size, length));
-}
-
-function parseJson(mediaType: string, bytes: Uint8Array): BodyResult {
-  const text = new TextDecoder().decode(bytes);
+function parseJson(mediaType: string, bytes: Buffer): BodyResult {
+  let text = bytes.toString('utf8');
+  // As a Web body reader would, a UTF-8 byte order mark is not part of the JSON.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   try {
     return { ok: true, mediaType, value: JSON.parse(text), files: [] };
   } catch (error) {
@@ -105,7 +83,7 @@ function parseJson(mediaType: string, bytes: Uint8Array): BodyResult {
 }
 
 /** Form fields as an object (file fields hold the file name, for validation) plus the files. */
-function parseMultipart(contentType: string, bytes: Uint8Array, limit: number): Promise<BodyResult> {
+function parseMultipart(contentType: string, bytes: Buffer, limit: number): Promise<BodyResult> {
   return new Promise((resolve) => {
     const fields: Record<string, string> = {};
     const files: UploadedFile[] = [];
@@ -131,6 +109,6 @@ function parseMultipart(contentType: string, bytes: Uint8Array, limit: number): 
       resolve({ ok: false, status: 400, message: `The multipart body cannot be read: ${error instanceof Error ? error.message : String(error)}.` });
     });
     parser.on('finish', () => resolve({ ok: true, mediaType: 'multipart/form-data', value: fields, files }));
-    parser.end(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    parser.end(bytes);
   });
 }

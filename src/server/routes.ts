@@ -91,11 +91,45 @@ function templatePattern(template: string): RegExp {
   return new RegExp(`^${source}$`);
 }
 
+/** The routes by method, for lookups: paths without parameters in a map, the rest tried in spec order. */
+export class RouteTable {
+  private readonly fixed = new Map<string, Route>();
+  private readonly templated = new Map<string, Route[]>();
+
+  constructor(readonly routes: readonly Route[]) {
+    for (const route of routes) {
+      if (route.paramNames.length === 0) this.fixed.set(`${route.method} ${route.template}`, route);
+      else this.templated.set(route.method, [...(this.templated.get(route.method) ?? []), route]);
+    }
+  }
+
+  find(method: string, pathname: string): { route: Route; params: Record<string, string> } | undefined {
+    const route = this.fixed.get(`${method} ${pathname}`);
+    if (route) return { route, params: {} };
+    for (const candidate of this.templated.get(method) ?? []) {
+      const params = matchPath(candidate, pathname);
+      if (params) return { route: candidate, params };
+    }
+    return undefined;
+  }
+}
+
 /** Path parameters of `pathname` if it fits the route's template. */
 export function matchPath(route: Route, pathname: string): Record<string, string> | undefined {
   const match = route.pattern.exec(pathname);
   if (!match) return undefined;
-  return Object.fromEntries(route.paramNames.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]));
+  const params: Record<string, string> = {};
+  for (let i = 0; i < route.paramNames.length; i++) params[route.paramNames[i]!] = safeDecode(match[i + 1]!);
+  return params;
+}
+
+/** A malformed escape (`%zz`) is kept as sent rather than failing the request. */
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 /**

@@ -1,8 +1,8 @@
 /** Runs the reference server on a Node HTTP listener. @module */
-import type { AddressInfo } from 'node:net';
 import { setMaxListeners } from 'node:events';
-import { createAdaptorServer, type ServerType } from '@hono/node-server';
-import { createApp, type AppOptions } from './app.js';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRequestListener, type AppOptions } from './app.js';
 
 export interface ServeOptions extends AppOptions {
   host?: string;
@@ -32,19 +32,18 @@ export function startServer(options: ServeOptions = {}): Promise<RunningServer> 
   const shutdown = new AbortController();
   // Every open stream listens for shutdown on this one signal.
   setMaxListeners(0, shutdown.signal);
-  const app = createApp({ ...options, shutdownSignal: shutdown.signal });
+  const listener = createRequestListener({ ...options, shutdownSignal: shutdown.signal });
   return new Promise((resolve, reject) => {
-    let server: ServerType | undefined;
+    const server: Server = createServer(listener);
     const onError = (error: NodeJS.ErrnoException) => {
       reject(error.code === 'EADDRINUSE' ? new PortInUseError(host, options.port ?? 0) : error);
     };
-    server = createAdaptorServer({ fetch: app.fetch });
     server.once('error', onError);
     // A backlog above Node's 511, so a burst of connections (a load test, many streams) is queued
     // rather than dropped and retried by the kernel seconds later.
     server.listen({ host, port: options.port ?? 0, backlog: 4096 }, () => {
-      const info = server!.address() as AddressInfo;
-      server!.off('error', onError);
+      const info = server.address() as AddressInfo;
+      server.off('error', onError);
       const shownHost = host.includes(':') ? `[${host}]` : host;
       resolve({
         url: `http://${shownHost}:${info.port}`,
@@ -53,10 +52,9 @@ export function startServer(options: ServeOptions = {}): Promise<RunningServer> 
         close: () =>
           new Promise<void>((done) => {
             shutdown.abort();
-            server!.close(() => done());
-            const nodeServer = server as unknown as { closeIdleConnections?: () => void; closeAllConnections?: () => void };
-            nodeServer.closeIdleConnections?.();
-            setTimeout(() => nodeServer.closeAllConnections?.(), shutdownGraceMs).unref();
+            server.close(() => done());
+            server.closeIdleConnections();
+            setTimeout(() => server.closeAllConnections(), shutdownGraceMs).unref();
           }),
       });
     });

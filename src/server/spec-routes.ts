@@ -5,18 +5,20 @@
  * @module
  */
 import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Context, Hono } from 'hono';
 import type { OutgoingStreamItem } from '../streams/index.js';
 import { toViolations, type Violation } from '../validate/violations.js';
 import { authenticate } from './auth.js';
 import { errorStyleFor, type ErrorStyle, type Problem } from './error-styles.js';
+import { clientGone, reply, type Exchange } from './exchange.js';
 import { parseFault, type Fault } from './faults.js';
-import type { OperationDefinition, OperationRequest, OperationResult } from './operations/types.js';
+import type { OperationDefinition, OperationRequest, OperationResult, Pacing } from './operations/types.js';
 import type { ResolvedServerOptions } from './options.js';
 import { readRequestBody } from './request-body.js';
+import { nodeRequestHeaders } from './request-headers.js';
 import type { Route } from './routes.js';
-import { streamBody } from './stream-body.js';
+import { writeJsonWithFault, writeStreamBody } from './stream-body.js';
 
 export type OperationTable = Readonly<Record<string, Readonly<Record<string, OperationDefinition>>>>;
 
@@ -32,115 +34,128 @@ class ResponseViolationError extends Error {
   override name = 'ResponseViolationError';
 }
 
-export function registerSpecRoutes(app: Hono, routes: readonly Route[], table: OperationTable, options: ResolvedServerOptions): void {
+/** Answers one request to a matched route; never rejects (a failure becomes a plain 500, or a cut stream). */
+export type RouteHandler = (exchange: Exchange, params: Record<string, string>) => Promise<void>;
+
+/** The pipeline of every route, by route. */
+export function specRouteHandlers(routes: readonly Route[], table: OperationTable, options: ResolvedServerOptions): Map<Route, RouteHandler> {
+  const handlers = new Map<Route, RouteHandler>();
   for (const route of routes) {
     // Every operation of the spec has a handler (test/server/operations.test.ts holds the table to
     // that); one without still gets the whole pipeline, then 501, rather than passing for an unknown route.
     const definition = table[route.api]?.[route.operationId] ?? notImplemented(route);
     const style = errorStyleFor(route);
-    const honoPath = route.template.replace(/\{([^}]+)\}/g, ':$1');
-    app.on(route.method, honoPath, (c) => handle(c, route, definition, style, options));
+    handlers.set(route, (exchange, params) => handle(exchange, params, route, definition, style, options));
   }
+  return handlers;
 }
 
 function notImplemented(route: Route): OperationDefinition {
   return { handle: () => ({ kind: 'error', problem: { kind: 'server', status: 501, message: `${route.operationId} is in the spec but the reference server has no handler for it.` } }) };
 }
 
-async function handle(c: Context, route: Route, definition: OperationDefinition, style: ErrorStyle, options: ResolvedServerOptions): Promise<Response> {
+async function handle(exchange: Exchange, params: Record<string, string>, route: Route, definition: OperationDefinition, style: ErrorStyle, options: ResolvedServerOptions): Promise<void> {
   const requestId = randomUUID();
-  c.header('x-request-id', requestId);
+  exchange.headers['x-request-id'] = requestId;
+  const raw = exchange.req.headers;
+  const headers = nodeRequestHeaders(raw);
   // The variant is read first: it may change the shape of every error below.
-  const variant = c.req.header(controlHeaders.variant) || undefined;
-  const variants = { ...style.variants, ...definition.variants };
-  const fail = (problem: Problem, headers: Record<string, string> = {}) => renderProblem(c, style, problem, requestId, headers, variant, options, route);
-  if (variant !== undefined && !(variant in variants)) {
-    const known = Object.keys(variants);
-    return fail({ kind: 'invalid_request', status: 400, message: `x-sambakit-variant "${variant}" is not a variant of ${route.operationId}; ${known.length ? `use one of: ${known.join(', ')}` : 'it has none'}.` });
+  const variant = headerValue(raw[controlHeaders.variant]) || undefined;
+  const fail = (problem: Problem, extra?: OutgoingHttpHeaders) => renderProblem(exchange, style, problem, requestId, extra, variant, options, route);
+  try {
+    if (variant !== undefined && !(style.variants && variant in style.variants) && !(definition.variants && variant in definition.variants)) {
+      const known = Object.keys({ ...style.variants, ...definition.variants });
+      return fail({ kind: 'invalid_request', status: 400, message: `x-sambakit-variant "${variant}" is not a variant of ${route.operationId}; ${known.length ? `use one of: ${known.join(', ')}` : 'it has none'}.` });
+    }
+
+    const auth = authenticate(route, headers, options.apiKey);
+    if (!auth.ok) {
+      return fail({
+        kind: 'authentication',
+        message: auth.reason === 'missing' ? `Missing API key: send it in ${auth.expected}.` : 'Invalid API key.',
+      });
+    }
+
+    const body = await readRequestBody(exchange.req, route.requestMediaTypes, route.bodyRequired, options.bodyLimitBytes);
+    if (!body.ok) return fail({ kind: body.status === 413 ? 'too_large' : body.status === 415 ? 'media_type' : 'invalid_request', message: body.message, status: body.status });
+
+    const violations: Violation[] = [];
+    if (route.validators.parameters) {
+      const parameters = { path: params, header: raw };
+      if (!route.validators.parameters(parameters)) violations.push(...toViolations(route.validators.parameters.errors, parameters));
+    }
+    if (body.mediaType !== undefined) {
+      const validate = route.validators.request[body.mediaType]!;
+      if (!validate(body.value)) violations.push(...toViolations(validate.errors, body.value, '/body'));
+    }
+    if (violations.length > 0) {
+      const first = violations[0]!;
+      return fail({
+        kind: 'invalid_request',
+        message: `Invalid request: ${violations.length === 1 ? '' : `${violations.length} problems, first: `}${first.path} expected ${first.expected}${first.received === undefined ? ' but it is missing' : `, got ${JSON.stringify(first.received)}`}.`,
+        param: first.path.replace(/^\/body\//, '').replace(/\//g, '.'),
+        violations,
+      });
+    }
+
+    const faultHeader = parseFault(headerValue(raw[controlHeaders.fault]));
+    if (!faultHeader.ok) return fail({ kind: 'invalid_request', message: faultHeader.message, status: 400 });
+    const pacing = readPacing(raw, options);
+    if (typeof pacing === 'string') return fail({ kind: 'invalid_request', status: 400, message: pacing });
+
+    const fault = faultHeader.fault;
+    let signal: AbortSignal | undefined;
+    const clientSignal = () => (signal ??= clientGone(exchange.res));
+    if (fault && (await beforeHandler(fault, clientSignal(), route, fail))) return;
+
+    const request: OperationRequest = {
+      route,
+      params,
+      headers,
+      body: body.value,
+      files: body.files,
+      requestId,
+      get signal() {
+        return clientSignal();
+      },
+      pacing,
+      variant,
+      options,
+    };
+    const result = await definition.handle(request);
+    const streamError = (message: string) =>
+      definition.streamError?.(message, request) ?? { kind: 'error' as const, value: JSON.parse(style.render({ kind: 'server', message }, requestId, variant).body) };
+    await send(exchange, route, style, result, fault, requestId, options, streamError, variant);
+  } catch (error) {
+    options.log?.(`error: ${route.api} ${route.operationId} ${requestId}: ${error instanceof Error ? error.message : String(error)}`);
+    // As plain as it gets: the error may have come from rendering or checking an error body.
+    if (!exchange.res.headersSent) reply(exchange, 500, 'text/plain; charset=utf-8', 'Internal Server Error');
+    else exchange.res.destroy();
   }
-
-  const auth = authenticate(route, c.req.raw.headers, options.apiKey);
-  if (!auth.ok) {
-    return fail({
-      kind: 'authentication',
-      message: auth.reason === 'missing' ? `Missing API key: send it in ${auth.expected}.` : 'Invalid API key.',
-    });
-  }
-
-  const incoming = (c.env as { incoming?: AsyncIterable<Uint8Array> } | undefined)?.incoming;
-  const body = await readRequestBody(c.req.raw, route.requestMediaTypes, route.bodyRequired, options.bodyLimitBytes, incoming);
-  if (!body.ok) return fail({ kind: body.status === 413 ? 'too_large' : body.status === 415 ? 'media_type' : 'invalid_request', message: body.message, status: body.status });
-
-  const params = c.req.param() as Record<string, string>;
-  const violations: Violation[] = [];
-  if (route.validators.parameters) {
-    const parameters = { path: params, header: headerObject(c.req.raw.headers) };
-    if (!route.validators.parameters(parameters)) violations.push(...toViolations(route.validators.parameters.errors, parameters));
-  }
-  if (body.mediaType !== undefined) {
-    const validate = route.validators.request[body.mediaType]!;
-    if (!validate(body.value)) violations.push(...toViolations(validate.errors, body.value, '/body'));
-  }
-  if (violations.length > 0) {
-    const first = violations[0]!;
-    return fail({
-      kind: 'invalid_request',
-      message: `Invalid request: ${violations.length === 1 ? '' : `${violations.length} problems, first: `}${first.path} expected ${first.expected}${first.received === undefined ? ' but it is missing' : `, got ${JSON.stringify(first.received)}`}.`,
-      param: first.path.replace(/^\/body\//, '').replace(/\//g, '.'),
-      violations,
-    });
-  }
-
-  const faultHeader = parseFault(c.req.header(controlHeaders.fault));
-  if (!faultHeader.ok) return fail({ kind: 'invalid_request', message: faultHeader.message, status: 400 });
-  const pacing = readPacing(c, options);
-  if (typeof pacing === 'string') return fail({ kind: 'invalid_request', status: 400, message: pacing });
-
-  const fault = faultHeader.fault;
-  const early = await beforeHandler(fault, c.req.raw.signal, route, fail);
-  if (early) return early;
-
-  const raw = c.req.raw;
-  const request: OperationRequest = {
-    route,
-    params,
-    headers: raw.headers,
-    body: body.value,
-    files: body.files,
-    requestId,
-    // Read only by handlers that wait: building the signal costs more than the rest of a small request.
-    get signal() {
-      return raw.signal;
-    },
-    pacing,
-    variant,
-    options,
-  };
-  const result = await definition.handle(request);
-  const streamError = (message: string) =>
-    definition.streamError?.(message, request) ?? { kind: 'error' as const, value: JSON.parse(style.render({ kind: 'server', message }, requestId, variant).body) };
-  return send(c, route, style, result, fault, requestId, options, streamError, variant);
 }
 
-async function beforeHandler(fault: Fault | undefined, signal: AbortSignal, route: Route, fail: (p: Problem, h?: Record<string, string>) => Response): Promise<Response | undefined> {
-  if (!fault) return undefined;
+/** Answers the faults that come before the handler; true when the request is answered. */
+async function beforeHandler(fault: Fault, signal: AbortSignal, route: Route, fail: (p: Problem, h?: OutgoingHttpHeaders) => void): Promise<boolean> {
   switch (fault.name) {
     case 'rate-limit':
-      return fail({ kind: 'rate_limit', message: 'Rate limit exceeded (x-sambakit-fault: rate-limit).' }, rateLimitHeaders(route, fault.value));
+      fail({ kind: 'rate_limit', message: 'Rate limit exceeded (x-sambakit-fault: rate-limit).' }, rateLimitHeaders(route, fault.value));
+      return true;
     case 'server-error':
-      return fail({ kind: 'server', message: 'Internal server error (x-sambakit-fault: server-error).' });
+      fail({ kind: 'server', message: 'Internal server error (x-sambakit-fault: server-error).' });
+      return true;
     case 'unavailable':
-      return fail({ kind: 'unavailable', message: 'Service temporarily unavailable (x-sambakit-fault: unavailable).' });
+      fail({ kind: 'unavailable', message: 'Service temporarily unavailable (x-sambakit-fault: unavailable).' });
+      return true;
     case 'slow-headers':
       await sleep(fault.value, undefined, { signal }).catch(() => {});
-      return undefined;
+      return signal.aborted;
     default:
-      return undefined;
+      return false;
   }
 }
 
-function rateLimitHeaders(route: Route, seconds: number): Record<string, string> {
-  const headers: Record<string, string> = { 'retry-after': String(seconds) };
+function rateLimitHeaders(route: Route, seconds: number): OutgoingHttpHeaders {
+  const headers: OutgoingHttpHeaders = { 'retry-after': String(seconds) };
   if (route.api === 'sambanova-cloud') {
     Object.assign(headers, {
       'x-ratelimit-limit-requests': '20',
@@ -154,8 +169,8 @@ function rateLimitHeaders(route: Route, seconds: number): Record<string, string>
   return headers;
 }
 
-function send(
-  c: Context,
+async function send(
+  exchange: Exchange,
   route: Route,
   style: ErrorStyle,
   result: OperationResult,
@@ -164,50 +179,55 @@ function send(
   options: ResolvedServerOptions,
   streamError: (message: string) => OutgoingStreamItem<unknown>,
   variant: string | undefined,
-): Response {
+): Promise<void> {
   const check = (status: number, mediaType: string, value: unknown, where: string) => checkEmitted(route, options, status, mediaType, value, where);
-  for (const [name, value] of Object.entries(result.headers ?? {})) c.header(name, value);
+  if (result.headers) Object.assign(exchange.headers, result.headers);
   switch (result.kind) {
     case 'error':
-      return renderProblem(c, style, result.problem, requestId, {}, variant, options, route);
+      return renderProblem(exchange, style, result.problem, requestId, undefined, variant, options, route);
     case 'json': {
       const status = result.status ?? 200;
-      if (fault?.name === 'invalid-item') return c.json({ sambakit_fault: 'invalid-item: this body breaks the response schema on purpose' }, status as 200);
+      if (fault?.name === 'invalid-item') return reply(exchange, status, 'application/json', JSON.stringify({ sambakit_fault: 'invalid-item: this body breaks the response schema on purpose' }));
       check(status, 'application/json', result.body, 'response body');
       const text = JSON.stringify(result.body);
-      return c.body(fault ? jsonBodyWithFault(text, fault) : text, status as 200, { 'content-type': 'application/json' });
+      if (!fault) return reply(exchange, status, 'application/json', text);
+      exchange.headers['content-type'] = 'application/json';
+      return writeJsonWithFault(exchange.res, status, exchange.headers, text, fault);
     }
     case 'text':
       check(result.status ?? 200, (result.contentType ?? 'text/plain').split(';')[0]!, result.body, 'response body');
-      return c.body(result.body, (result.status ?? 200) as 200, { 'content-type': result.contentType ?? 'text/plain; charset=utf-8' });
+      return reply(exchange, result.status ?? 200, result.contentType ?? 'text/plain; charset=utf-8', result.body);
     case 'stream': {
       const framing = route.streams[result.mediaType];
       if (!framing) throw new Error(`${route.operationId} streamed ${result.mediaType}, which the spec does not declare as a stream`);
-      const body = streamBody(result.produce, {
+      Object.assign(exchange.headers, { 'content-type': result.mediaType, 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
+      return writeStreamBody(exchange.res, framing.status, exchange.headers, result.produce, {
         framing,
         fault,
         check: (value, kind) => check(framing.status, result.mediaType, value, `stream ${kind}`),
         errorItem: streamError,
         shutdown: options.shutdownSignal,
       });
-      return c.body(body, framing.status as 200, { 'content-type': result.mediaType, 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
     }
   }
 }
 
 function renderProblem(
-  c: Context,
+  exchange: Exchange,
   style: ErrorStyle,
   problem: Problem,
   requestId: string,
-  headers: Record<string, string> = {},
+  headers?: OutgoingHttpHeaders,
   variant?: string,
   options?: ResolvedServerOptions,
   route?: Route,
-): Response {
+): void {
   const rendered = style.render(problem, requestId, variant);
-  if (options && route) checkEmitted(route, options, rendered.status, rendered.contentType.split(';')[0]!, rendered.contentType.startsWith('application/json') ? JSON.parse(rendered.body) : rendered.body, 'error body');
-  return c.body(rendered.body, rendered.status as 400, { 'content-type': rendered.contentType, ...headers });
+  if (options && route && options.checkResponses !== 'off') {
+    const value = rendered.contentType.startsWith('application/json') ? JSON.parse(rendered.body) : rendered.body;
+    checkEmitted(route, options, rendered.status, rendered.contentType.split(';')[0]!, value, 'error body');
+  }
+  reply(exchange, rendered.status, rendered.contentType, rendered.body, headers);
 }
 
 /** In check mode, a response or item that the spec does not allow is reported (and, in `throw` mode, fails). */
@@ -225,40 +245,18 @@ function checkEmitted(route: Route, options: ResolvedServerOptions, status: numb
   if (options.checkResponses === 'throw') throw new ResponseViolationError(`${route.operationId} ${where} breaks the spec`);
 }
 
-function readPacing(c: Context, options: ResolvedServerOptions): { ttftMs: number; tokensPerSecond: number } | string {
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+function readPacing(headers: IncomingHttpHeaders, options: ResolvedServerOptions): Pacing | string {
   const pacing = { ttftMs: options.ttftMs, tokensPerSecond: options.tokensPerSecond };
   for (const [header, key, min] of [[controlHeaders.ttftMs, 'ttftMs', 0], [controlHeaders.tokensPerSecond, 'tokensPerSecond', 0.001]] as const) {
-    const raw = c.req.header(header);
+    const raw = headerValue(headers[header]);
     if (raw === undefined) continue;
     const value = Number(raw);
     if (raw.trim() === '' || !Number.isFinite(value) || value < min) return `${header} must be a number >= ${min}, got "${raw}".`;
     pacing[key] = value;
   }
   return pacing;
-}
-
-function headerObject(headers: Headers): Record<string, string> {
-  const out: Record<string, string> = {};
-  headers.forEach((value, name) => (out[name] = value));
-  return out;
-}
-
-/**
- * A JSON answer under a stream fault: cut in half (malformed-item), paused halfway (stall), or
- * dropped halfway (disconnect). error-event has no meaning outside a stream and is sent as is.
- */
-function jsonBodyWithFault(text: string, fault: Fault): string | ReadableStream<Uint8Array> {
-  const half = text.slice(0, Math.floor(text.length / 2));
-  if (fault.name === 'malformed-item') return half;
-  if (fault.name !== 'stall' && fault.name !== 'disconnect') return text;
-  const bytes = new TextEncoder();
-  return new ReadableStream<Uint8Array>({
-    async start(controller) {
-      controller.enqueue(bytes.encode(half));
-      if (fault.name === 'disconnect') return controller.error(new Error('x-sambakit-fault: disconnect'));
-      await sleep(fault.value);
-      controller.enqueue(bytes.encode(text.slice(half.length)));
-      controller.close();
-    },
-  });
 }

@@ -1,10 +1,11 @@
 /**
- * The body of a streamed answer: pulls items from the handler's producer only when the socket wants
- * more (backpressure), frames them with src/streams, checks each against the spec when asked, and
- * carries the stream faults (stall, disconnect, broken or schema-invalid items, in-stream errors).
- * Cancelling (the client left) aborts the producer, which clears its timers.
+ * The body of a streamed answer, written to the socket: pulls items from the handler's producer only
+ * when the socket has room (backpressure), frames them with src/streams, checks each against the
+ * spec when asked, and carries the stream faults (stall, disconnect, broken or schema-invalid items,
+ * in-stream errors). A client that leaves aborts the producer, which clears its timers.
  * @module
  */
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { encodeStreamEnd, encodeStreamItem, type OutgoingStreamItem, type StreamFramingSpec } from '../streams/index.js';
 import type { Fault } from './faults.js';
@@ -21,74 +22,107 @@ export interface StreamBodyOptions {
   shutdown?: AbortSignal;
 }
 
-const encoder = new TextEncoder();
+const shuttingDown = 'The server is shutting down; the answer was cut.';
 
-export function streamBody(produce: StreamProducer, options: StreamBodyOptions): ReadableStream<Uint8Array> {
-  const abort = new AbortController();
-  let iterator: AsyncIterator<OutgoingStreamItem<unknown>> | undefined;
-  let sent = 0;
-  let finished = false;
+/**
+ * Writes the status, `headers` and every item of `produce` to `res`, then the framing's terminator.
+ * The headers leave with the first item (one write instead of two). Resolves when the stream ended,
+ * whichever way; never rejects.
+ */
+export async function writeStreamBody(res: ServerResponse, status: number, headers: OutgoingHttpHeaders, produce: StreamProducer, options: StreamBodyOptions): Promise<void> {
   const { framing, fault } = options;
-  const onShutdown = () => abort.abort();
-  options.shutdown?.addEventListener('abort', onShutdown, { once: true });
-
-  const finish = async (controller: ReadableStreamDefaultController<Uint8Array>, text: string) => {
-    finished = true;
-    options.shutdown?.removeEventListener('abort', onShutdown);
-    if (text) controller.enqueue(encoder.encode(text));
-    controller.close();
-    await iterator?.return?.();
+  const abort = new AbortController();
+  const iterator = produce(abort.signal)[Symbol.asyncIterator]();
+  let gone = false;
+  const stop = () => abort.abort();
+  const onClose = () => {
+    if (res.writableFinished) return;
+    gone = true;
+    stop();
   };
-  // A stream that cannot go on ends with the API's own in-stream error, never silently.
-  const fail = (controller: ReadableStreamDefaultController<Uint8Array>, message: string) =>
-    finish(controller, encodeStreamItem(options.errorItem(message), framing));
+  res.once('close', onClose);
+  options.shutdown?.addEventListener('abort', stop, { once: true });
+  res.writeHead(status, headers);
 
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        if (finished) return;
-        iterator ??= produce(abort.signal)[Symbol.asyncIterator]();
-        if (fault && sent === 2) {
-          if (fault.name === 'stall') await sleep(fault.value, undefined, { signal: abort.signal }).catch(() => {});
-          if (fault.name === 'error-event') return fail(controller, 'Generation failed (x-sambakit-fault: error-event).');
-          if (fault.name === 'malformed-item') return finish(controller, framing.framing === 'sse' ? 'data: {"choices": [{"delta": \n\n' : '{"result": {"responses": [\n');
-        }
-        if (fault?.name === 'disconnect' && sent === fault.value) {
-          finished = true;
-          abort.abort();
-          await iterator.return?.();
-          // Let the items already handed over reach the socket: erroring the body at once makes the
-          // adapter drop the connection before it flushed them, and the client would see none.
-          await sleep(50);
-          controller.error(new Error('x-sambakit-fault: disconnect'));
+  const finish = (text: string) => {
+    if (!gone) res.end(text);
+  };
+  const fail = (message: string) => finish(encodeStreamItem(options.errorItem(message), framing));
+  let sent = 0;
+  try {
+    for (;;) {
+      if (fault && sent === 2) {
+        if (fault.name === 'stall') await sleep(fault.value, undefined, { signal: abort.signal }).catch(() => {});
+        if (fault.name === 'error-event') return fail('Generation failed (x-sambakit-fault: error-event).');
+        if (fault.name === 'malformed-item') return finish(framing.framing === 'sse' ? 'data: {"choices": [{"delta": \n\n' : '{"result": {"responses": [\n');
+      }
+      if (fault?.name === 'disconnect' && sent === fault.value) return dropAfterFlush(res);
+      let next: IteratorResult<OutgoingStreamItem<unknown>>;
+      try {
+        next = await iterator.next();
+      } catch (error) {
+        if (gone) return;
+        return fail(options.shutdown?.aborted ? shuttingDown : `Generation failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      if (gone) return;
+      // A producer stopped by shutdown may simply return: that is a cut answer, not a complete one.
+      if (options.shutdown?.aborted) return fail(shuttingDown);
+      if (next.done) return finish(encodeStreamEnd(framing));
+      let item = next.value;
+      if (fault?.name === 'invalid-item' && sent === 2) {
+        item = { kind: 'item', value: { sambakit_fault: 'invalid-item: this item breaks the item schema on purpose' } };
+      } else {
+        try {
+          options.check?.(item.value, item.kind);
+        } catch {
+          // Test mode: an item the spec does not allow cuts the stream (the report is already made).
+          res.destroy();
           return;
         }
-        let next: IteratorResult<OutgoingStreamItem<unknown>>;
-        try {
-          next = await iterator.next();
-        } catch (error) {
-          if (options.shutdown?.aborted) return fail(controller, 'The server is shutting down; the answer was cut.');
-          return fail(controller, `Generation failed: ${error instanceof Error ? error.message : String(error)}`);
-        }
-        // A producer stopped by shutdown may simply return: that is a cut answer, not a complete one.
-        if (options.shutdown?.aborted) return fail(controller, 'The server is shutting down; the answer was cut.');
-        if (next.done) return finish(controller, encodeStreamEnd(framing));
-        let item = next.value;
-        if (fault?.name === 'invalid-item' && sent === 2) {
-          item = { kind: 'item', value: { sambakit_fault: 'invalid-item: this item breaks the item schema on purpose' } };
-        } else {
-          options.check?.(item.value, item.kind);
-        }
-        sent++;
-        controller.enqueue(encoder.encode(encodeStreamItem(item, framing)));
-      },
-      async cancel() {
-        finished = true;
-        options.shutdown?.removeEventListener('abort', onShutdown);
-        abort.abort();
-        await iterator?.return?.();
-      },
-    },
-    { highWaterMark: 0 },
-  );
+      }
+      sent++;
+      if (!res.write(encodeStreamItem(item, framing))) await drained(res);
+    }
+  } finally {
+    options.shutdown?.removeEventListener('abort', stop);
+    res.off('close', onClose);
+    stop();
+    await iterator.return?.()?.catch(() => {});
+  }
+}
+
+/** Resolves once the socket takes more (or is gone). */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done).off('close', done);
+      resolve();
+    };
+    res.on('drain', done).on('close', done);
+  });
+}
+
+/** Drops the connection once what was written has left, so the client sees those items, then no end. */
+function dropAfterFlush(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    res.write('', () => {
+      res.destroy();
+      resolve();
+    });
+  });
+}
+
+/**
+ * A JSON answer under a stream fault: cut in half (malformed-item), paused halfway (stall), or
+ * dropped halfway (disconnect). error-event has no meaning outside a stream and is sent as is.
+ */
+export async function writeJsonWithFault(res: ServerResponse, status: number, headers: OutgoingHttpHeaders, text: string, fault: Fault): Promise<void> {
+  const half = text.slice(0, Math.floor(text.length / 2));
+  res.writeHead(status, headers);
+  if (fault.name === 'malformed-item') return void res.end(half);
+  if (fault.name !== 'stall' && fault.name !== 'disconnect') return void res.end(text);
+  res.write(half);
+  if (fault.name === 'disconnect') return dropAfterFlush(res);
+  await sleep(fault.value);
+  if (!res.destroyed) res.end(text.slice(half.length));
 }

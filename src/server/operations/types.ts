@@ -6,6 +6,7 @@
 import type { OutgoingStreamItem } from '../../streams/index.js';
 import type { Problem } from '../error-styles.js';
 import type { ResolvedServerOptions } from '../options.js';
+import type { RequestHeaders } from '../request-headers.js';
 import type { UploadedFile } from '../request-body.js';
 import type { Route } from '../routes.js';
 
@@ -18,7 +19,7 @@ export interface OperationRequest {
   route: Route;
   /** Path parameters by name. */
   params: Readonly<Record<string, string>>;
-  headers: Headers;
+  headers: RequestHeaders;
   /** The parsed body, already valid against the spec (multipart: the form fields). */
   body: any;
   /** Uploaded files of a multipart body. */

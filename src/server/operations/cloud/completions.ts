@@ -40,7 +40,7 @@ async function handleCompletion(request: OperationRequest): Promise<OperationRes
   const run = startRawPromptRun(body, body.prompt, request, arrival);
   if (run.input.stream) return { kind: 'stream', mediaType: 'text/event-stream', produce: (signal) => completionChunks(run, request, signal) };
   try {
-    await paceWholeAnswer(run, request.signal);
+    await paceWholeAnswer(run, request);
   } catch (error) {
     return abortedAnswer(error, request);
   }

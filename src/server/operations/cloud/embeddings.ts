@@ -5,8 +5,9 @@
  * the model's context is refused, as the service refuses it. The answer waits the time to first token.
  */
 import { countTokens, embed } from '../../fake-model/index.js';
-import { arrivedNow, waitUntil } from '../openai-chat/clock.js';
+import { arrivedNow } from '../openai-chat/clock.js';
 import type { OperationDefinition, OperationRequest, OperationResult } from '../types.js';
+import { waitUntil } from '../wait-until.js';
 import { checkCloudModel } from './catalogue/model-check.js';
 import { abortedAnswer } from './shared/request-fields.js';
 

@@ -1,11 +1,11 @@
 /**
  * @module The clock of one generation run: when each step is due (the fake model's pace plan, from
- * the moment the request arrived), waiting for it with a timer that an abort clears, and the record
+ * the moment the request arrived), waiting for it (an abort clears the timer), and the record
  * of what was actually sent when, from which every timing figure in a usage object is measured.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { measureTiming, pace, type PacePlan, type SendRecord, type TimingMetrics } from '../../fake-model/index.js';
 import type { Pacing } from '../types.js';
+import { waitUntil } from '../wait-until.js';
 
 /** Cloud's `..._first_ten` rate spans the first token and the ten after it. */
 export const FIRST_TEN_TOKENS = 11;
@@ -20,33 +20,11 @@ export function arrivedNow(): Arrival {
   return { monotonicMs: performance.now(), epochMs: Date.now() };
 }
 
-let pendingTimers = 0;
-
 /**
- * Step timers waiting right now, over every run of the process. A test hook: once every stream has
- * ended or been cancelled it is back to 0, which shows that no run is left waiting on a timer.
+ * A signal, or something holding one (a request) that is read only when there is a wait: a request
+ * makes its client-gone signal on first use, and a step already due needs none.
  */
-export function pendingStepTimers(): number {
-  return pendingTimers;
-}
-
-/**
- * Resolves once `atMs` (on `performance.now()`'s clock) has passed. Timers may fire a little early
- * by rounding, so it sleeps again until the time really passed: a reported time to first token is
- * never below the one asked for. Rejects with the abort reason when `signal` aborts, and the pending
- * timer is cleared with it.
- */
-export async function waitUntil(atMs: number, signal: AbortSignal): Promise<void> {
-  signal.throwIfAborted();
-  for (let left = atMs - performance.now(); left > 0; left = atMs - performance.now()) {
-    pendingTimers++;
-    try {
-      await sleep(Math.ceil(left), undefined, { signal });
-    } finally {
-      pendingTimers--;
-    }
-  }
-}
+export type SignalSource = AbortSignal | { readonly signal: AbortSignal };
 
 export class RunClock {
   readonly plan: PacePlan;
@@ -67,9 +45,10 @@ export class RunClock {
    * Counting from the real first step keeps the rate after the first token at or below the one asked
    * for even when the first timer fired late.
    */
-  async untilStep(step: number, signal: AbortSignal): Promise<void> {
+  async untilStep(step: number, signal: SignalSource): Promise<void> {
     const base = step === 0 || this.firstStepAt === undefined ? this.arrival.monotonicMs : this.firstStepAt - this.plan.offsetMs(0);
-    await waitUntil(base + this.plan.offsetMs(step), signal);
+    const dueMs = base + this.plan.offsetMs(step);
+    if (dueMs > performance.now()) await waitUntil(dueMs, signal instanceof AbortSignal ? signal : signal.signal);
     if (step === 0) this.firstStepAt = performance.now();
   }
 

@@ -3,7 +3,7 @@
  * answer is ready when its last token would have been sent), then written in the API's style.
  */
 import type { Choice } from '../../fake-model/index.js';
-import { FIRST_TEN_TOKENS } from './clock.js';
+import { FIRST_TEN_TOKENS, type SignalSource } from './clock.js';
 import { answerLogprobs } from './logprobs.js';
 import type { WireStyle } from './profile.js';
 import { usageFacts, type ChatRun } from './run.js';
@@ -16,7 +16,7 @@ import { messageToolCalls } from './tool-calls.js';
  * last step. Each is recorded as a send with the tokens made since the previous one, so the usage
  * reports the TTFT and throughput of the pace asked for. Rejects when `signal` aborts.
  */
-export async function paceWholeAnswer(run: ChatRun, signal: AbortSignal): Promise<void> {
+export async function paceWholeAnswer(run: ChatRun, signal: SignalSource): Promise<void> {
   const steps = stepCount(run.timelines);
   let made = 0;
   let firstTenStep = steps - 1;

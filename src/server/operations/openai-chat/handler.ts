@@ -49,7 +49,7 @@ async function handleChat(profile: ChatProfile, request: OperationRequest): Prom
 
   // The elements of a batch are generated side by side, as one batch on the accelerator.
   try {
-    await Promise.all(runs.map((run) => paceWholeAnswer(run, request.signal)));
+    await Promise.all(runs.map((run) => paceWholeAnswer(run, request)));
   } catch (error) {
     if (!request.signal.aborted) throw error;
     request.options.log?.(`${profile.name} chat ${request.requestId} stopped: the client went away`);

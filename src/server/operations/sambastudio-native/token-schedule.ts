@@ -2,12 +2,12 @@
  * When each piece of a native answer goes out. Pacing follows the request's plan (first token at
  * `ttftMs`, then `1000 / tokensPerSecond` apart, from `fake-model`'s `pace`), measured from when
  * the request arrived against absolute deadlines, so a slow reader delays items without the delay
- * adding up. Waits use `node:timers/promises` with the stream's signal: a client that leaves clears
- * the pending timer at once and ends generation.
+ * adding up. Waits are tied to the stream's signal: a client that leaves clears the pending timer
+ * at once and ends generation.
  * @module
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { PacePlan } from '../../fake-model/index.js';
+import { waitUntil as waitForDeadline } from '../wait-until.js';
 
 /** One thing to send: a token of an answer, or the answer's last object (full completion and metrics). */
 export interface ScheduledEvent {
@@ -53,16 +53,13 @@ export function batchReadyMs(tokenCounts: readonly number[], plan: PacePlan): nu
  * is cleared by the abort). Waits under a millisecond are skipped: timers cannot be finer, and
  * absolute deadlines keep the average pace right.
  */
-export async function waitUntil(atMs: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return false;
-  const delay = atMs - performance.now();
-  if (delay < 1) return true;
-  try {
-    await sleep(delay, undefined, { signal });
-    return true;
-  } catch {
-    return false;
-  }
+export function waitUntil(atMs: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  if (atMs - performance.now() < 1) return Promise.resolve(true);
+  return waitForDeadline(atMs, signal).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** The events of `schedule`, each when it is due after `startMs`; ends early when `signal` aborts. */

@@ -28,7 +28,7 @@ async function handleMessage(request: OperationRequest): Promise<OperationResult
   const draft = messageDraft(body.model, prepared.run, blocksOf(prepared.run.generation.choices[0]!));
   if (body.stream === true) return { kind: 'stream', mediaType: 'text/event-stream', produce: (signal) => messageEvents(draft, signal) };
   try {
-    await paceWholeAnswer(draft.run, request.signal);
+    await paceWholeAnswer(draft.run, request);
   } catch (error) {
     return abortedAnswer(error, request);
   }

@@ -24,7 +24,7 @@ async function handleResponse(request: OperationRequest): Promise<OperationResul
   const draft = responseDraft(body, prepared.run, blocksOf(prepared.run.generation.choices[0]!));
   if (body.stream === true) return { kind: 'stream', mediaType: 'text/event-stream', produce: (signal) => responseEvents(draft, request, signal) };
   try {
-    await paceWholeAnswer(draft.run, request.signal);
+    await paceWholeAnswer(draft.run, request);
   } catch (error) {
     return abortedAnswer(error, request);
   }
