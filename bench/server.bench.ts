@@ -784,13 +784,13 @@ async function main(): Promise<void> {
       '',
       `Servers: \`sambakit serve --port 0 --ttft-ms ${streamTtftMs} --tokens-per-second ${streamTps}\` in a child process (node + tsx loader, as the CLI runs: request log on stdout, read by the bench), ` +
         `and, as the baseline, a bare \`node:http\` child answering every request unparsed with the same pacing (first chunk ${streamTtftMs} ms after the request body ends, then a setTimeout chain, ${streams.bareTokens} content chunks of the same shape, usage chunk, \`[DONE]\`). ` +
-        `Client: this process, \`node:http\`, issuing ${streams.streams} \`stream: true\` requests to \`${streamsPath}\` ` +
+        `Client: this process, on raw TCP sockets (a minimal HTTP/1.1 reader: node:http's client costs ~50 µs per response, which a thousand first tokens arriving at once would queue here and count as server latency), issuing ${streams.streams} \`stream: true\` requests to \`${streamsPath}\` ` +
         `(\`max_tokens\` ${streamMaxTokens}, \`stream_options.include_usage\`) in one synchronous loop, ` +
         (connectMode === 'warm'
           ? `each on its own connection opened beforehand (100 at a time, so that the server's listen queue, 511 by default in Node, does not overflow and the kernel's 1 s / 3 s handshake retries are not timed as server latency; \`CONNECT=cold\` opens them with the requests instead). `
-          : `each opening its own connection (an Agent without keep-alive allowing ${streams.streams + 16} sockets; \`CONNECT=cold\`). `) +
-        `Per stream: TTFT to the first chunk with non-empty content, measured from \`http.request()\` ` +
-        `and from the request's \`finish\` (bytes handed to the socket: "request sent"), and as the server reports it (\`usage.time_to_first_token\`, from request arrival); gaps between consecutive content chunks; ` +
+          : `each opening its own connection as it is issued (\`CONNECT=cold\`). `) +
+        `Per stream: TTFT to the first chunk with non-empty content, measured from the start of the request in the loop (\`request()\`) ` +
+        `and from the moment its bytes were handed to the socket (\`finish\`: "request sent"), and as the server reports it (\`usage.time_to_first_token\`, from request arrival); gaps between consecutive content chunks; ` +
         `complete = ends with \`data: [DONE]\`, no error. ${waves} rounds, each one wave per server, order alternating, after a 50-stream warm-up per server. ` +
         `Open-file limit: ${streams.fdLimits ? `soft ${streams.fdLimits.soft}, hard ${streams.fdLimits.hard}` : 'unknown'} (~${streams.streams + 200} needed per side; not changed). CPU: % of one core, from /proc; peak = busiest 1 s.`,
       '',

@@ -1,11 +1,10 @@
 /**
- * The client side of the concurrent-streams part of the server bench: opens N `stream: true` chat
- * requests at once with plain `node:http` and times each stream's first content chunk and the gaps
- * between content chunks. Kept lean (one JSON.parse per event), as it shares the machine with the
- * server it measures.
+ * The client side of the concurrent-streams part of the server bench: sends N `stream: true` chat
+ * requests at once on raw TCP sockets and times each stream's first content chunk and the gaps
+ * between content chunks. Kept lean (no node:http client, one JSON.parse per event), as it shares
+ * the machine with the server it measures.
  * @module
  */
-import { Agent, request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 
 export interface StreamTiming {
@@ -81,11 +80,78 @@ interface ChunkLike {
   usage?: { time_to_first_token?: number } | null;
 }
 
+/**
+ * Reads one HTTP/1.1 response off a raw socket: the status line, the headers, then the body
+ * (chunked or not) handed on as text. What node:http's client does, minus everything the bench does
+ * not need: with a thousand streams answering at once, node:http's per-response cost (parser,
+ * IncomingMessage, events) queues in this process and would be timed as server latency.
+ */
+class ResponseReader {
+  status?: number;
+  private head = '';
+  private chunked = false;
+  /** Bytes left of the current chunk, or -1 while reading a chunk-size line. */
+  private chunkLeft = -1;
+  private pending = '';
+  ended = false;
+
+  constructor(private readonly onBody: (text: string) => void) {}
+
+  feed(text: string): void {
+    if (this.status === undefined) {
+      this.head += text;
+      const end = this.head.indexOf('\r\n\r\n');
+      if (end === -1) return;
+      const lines = this.head.slice(0, end).split('\r\n');
+      this.status = Number(lines[0]!.split(' ')[1]);
+      this.chunked = lines.some((line) => /^transfer-encoding:\s*chunked/i.test(line));
+      text = this.head.slice(end + 4);
+      this.head = '';
+    }
+    if (!this.chunked) return this.onBody(text);
+    // De-chunk. The server sends ASCII JSON, so string lengths are byte lengths.
+    this.pending += text;
+    for (;;) {
+      if (this.chunkLeft === -1) {
+        const lineEnd = this.pending.indexOf('\r\n');
+        if (lineEnd === -1) return;
+        this.chunkLeft = parseInt(this.pending.slice(0, lineEnd), 16);
+        this.pending = this.pending.slice(lineEnd + 2);
+        if (this.chunkLeft === 0) {
+          this.ended = true;
+          return;
+        }
+      }
+      if (this.pending.length < this.chunkLeft + 2) {
+        // Hand on what there is of the chunk now: a token must not wait for the rest of its chunk.
+        const part = this.pending.slice(0, Math.min(this.pending.length, this.chunkLeft));
+        if (part.length > 0) {
+          this.onBody(part);
+          this.chunkLeft -= part.length;
+          this.pending = this.pending.slice(part.length);
+        }
+        return;
+      }
+      this.onBody(this.pending.slice(0, this.chunkLeft));
+      this.pending = this.pending.slice(this.chunkLeft + 2);
+      this.chunkLeft = -1;
+    }
+  }
+}
+
 export function runStreamWave(options: WaveOptions): Promise<WaveResult> {
   const target = new URL(options.url);
-  const agent = new Agent({ keepAlive: false, maxSockets: options.streams + 16, maxTotalSockets: options.streams + 16 });
   const timings: StreamTiming[] = [];
   const body = Buffer.from(options.body);
+  // Every stream sends the same bytes: built once.
+  const requestBytes = Buffer.concat([
+    Buffer.from(
+      `POST ${target.pathname} HTTP/1.1\r\nhost: ${target.host}\r\nauthorization: Bearer x\r\ncontent-type: application/json\r\n` +
+        `accept: text/event-stream\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n`,
+    ),
+    body,
+  ]);
+  const sockets: Socket[] = [];
   return new Promise((resolve) => {
     let open = 0;
     const t0 = performance.now();
@@ -103,86 +169,79 @@ export function runStreamWave(options: WaveOptions): Promise<WaveResult> {
       if (finished) return;
       finished = true;
       clearTimeout(timer);
-      agent.destroy();
-      for (const socket of options.sockets ?? []) socket.destroy();
+      for (const socket of sockets) socket.destroy();
       resolve({ streams: timings, wallMs: performance.now() - t0, issueMs, peakOpen: peak(timings, 'startedAt'), peakFlowing: peak(timings, 'firstContentAt') });
     };
     for (let i = 0; i < options.streams; i++) {
       const t: StreamTiming = { startedAt: performance.now(), gaps: [], contentChunks: 0, done: false };
       timings.push(t);
       open++;
-      const socket = options.sockets?.[i];
-      const req = request(
-        {
-          host: target.hostname,
-          port: target.port,
-          path: target.pathname,
-          method: 'POST',
-          ...(socket ? { createConnection: () => socket } : { agent }),
-          headers: { authorization: 'Bearer x', 'content-type': 'application/json', accept: 'text/event-stream', 'content-length': body.length },
-        },
-        (res) => {
-          t.status = res.statusCode;
-          if (res.statusCode !== 200) {
-            t.error = `status ${res.statusCode}`;
-            res.resume();
-            res.on('end', () => finishOne(t));
-            return;
-          }
-          res.setEncoding('utf8');
-          let buffer = '';
-          let lastContentAt = 0;
-          res.on('data', (chunk: string) => {
-            const now = performance.now();
-            buffer += chunk;
-            let end: number;
-            while ((end = buffer.indexOf('\n\n')) !== -1) {
-              const event = buffer.slice(0, end);
-              buffer = buffer.slice(end + 2);
-              for (const line of event.split('\n')) {
-                if (!line.startsWith('data:')) continue;
-                const data = line.slice(line.startsWith('data: ') ? 6 : 5);
-                if (data === '[DONE]') {
-                  t.done = true;
-                  continue;
-                }
-                let item: ChunkLike;
-                try {
-                  item = JSON.parse(data) as ChunkLike;
-                } catch {
-                  t.error ??= 'unparsable item';
-                  continue;
-                }
-                const content = item.choices?.[0]?.delta?.content;
-                if (typeof content === 'string' && content.length > 0) {
-                  if (t.firstContentAt === undefined) t.firstContentAt = now;
-                  else t.gaps.push(now - lastContentAt);
-                  lastContentAt = now;
-                  t.contentChunks++;
-                }
-                const ttft = item.usage?.time_to_first_token;
-                if (typeof ttft === 'number') t.serverTtftMs = ttft * 1000;
-              }
+      let now = 0;
+      let buffer = '';
+      let lastContentAt = 0;
+      const reader = new ResponseReader((text) => {
+        buffer += text;
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) !== -1) {
+          const event = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          for (const line of event.split('\n')) {
+            if (!line.startsWith('data:')) continue;
+            const data = line.slice(line.startsWith('data: ') ? 6 : 5);
+            if (data === '[DONE]') {
+              t.done = true;
+              continue;
             }
-          });
-          res.on('end', () => {
-            if (!t.done) t.error ??= 'ended without [DONE]';
-            finishOne(t);
-          });
-          res.on('error', (error) => {
-            t.error ??= error.message;
-            finishOne(t);
-          });
-        },
-      );
-      req.on('finish', () => {
-        t.writtenAt = performance.now();
+            let item: ChunkLike;
+            try {
+              item = JSON.parse(data) as ChunkLike;
+            } catch {
+              t.error ??= 'unparsable item';
+              continue;
+            }
+            const content = item.choices?.[0]?.delta?.content;
+            if (typeof content === 'string' && content.length > 0) {
+              if (t.firstContentAt === undefined) t.firstContentAt = now;
+              else t.gaps.push(now - lastContentAt);
+              lastContentAt = now;
+              t.contentChunks++;
+            }
+            const ttft = item.usage?.time_to_first_token;
+            if (typeof ttft === 'number') t.serverTtftMs = ttft * 1000;
+          }
+        }
       });
-      req.on('error', (error) => {
+      const socket = options.sockets?.[i] ?? connect({ host: target.hostname, port: Number(target.port), noDelay: true });
+      sockets.push(socket);
+      socket.setEncoding('latin1');
+      socket.on('data', (chunk: string) => {
+        now = performance.now();
+        reader.feed(chunk);
+        if (t.status === undefined && reader.status !== undefined) {
+          t.status = reader.status;
+          if (reader.status !== 200) t.error ??= `status ${reader.status}`;
+        }
+        if (reader.ended) {
+          if (!t.done && !t.error) t.error = 'ended without [DONE]';
+          finishOne(t);
+          socket.destroy();
+        }
+      });
+      socket.on('close', () => {
+        if (!reader.ended && !t.error) t.error = t.done ? 'connection closed before the end of the body' : 'ended without [DONE]';
+        finishOne(t);
+      });
+      socket.on('error', (error) => {
         t.error ??= error.message;
         finishOne(t);
       });
-      req.end(body);
+      const send = () => {
+        socket.write(requestBytes);
+        // A small write to a connected socket goes to the kernel at once: this is "request sent".
+        t.writtenAt = performance.now();
+      };
+      if (options.sockets) send();
+      else socket.once('connect', send);
     }
     const issueMs = performance.now() - t0;
   });

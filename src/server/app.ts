@@ -31,10 +31,9 @@ export function createRequestListener(options: AppOptions = {}): RequestListener
   return function sambakit(req, res) {
     const exchange = exchangeOf(req, res, cors?.headers(req));
     if (log) {
-      const started = performance.now();
       res.once('close', () => {
         const id = exchange.headers['x-request-id'];
-        log(`${req.method} ${exchange.pathname} ${res.statusCode} ${(performance.now() - started).toFixed(1)}ms${id ? ` ${String(id)}` : ''}`);
+        log(`${req.method} ${exchange.pathname} ${res.statusCode} ${(performance.now() - exchange.arrival.monotonicMs).toFixed(1)}ms${id ? ` ${String(id)}` : ''}`);
       });
     }
     const preflight = cors?.preflight(req);

@@ -4,6 +4,7 @@
  * @module
  */
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { Arrival } from './operations/types.js';
 
 export interface Exchange {
   req: IncomingMessage;
@@ -12,12 +13,14 @@ export interface Exchange {
   pathname: string;
   /** Headers every answer to this request carries. */
   headers: OutgoingHttpHeaders;
+  /** Taken first thing, so that reported times (to first token, latency) include the server's whole work. */
+  arrival: Arrival;
 }
 
 export function exchangeOf(req: IncomingMessage, res: ServerResponse, headers: OutgoingHttpHeaders = {}): Exchange {
   const url = req.url ?? '/';
   const query = url.indexOf('?');
-  return { req, res, pathname: query === -1 ? url : url.slice(0, query), headers };
+  return { req, res, pathname: query === -1 ? url : url.slice(0, query), headers, arrival: { monotonicMs: performance.now(), epochMs: Date.now() } };
 }
 
 /** Sends a whole answer (Node adds its Content-Length). A client already gone is left alone. */

@@ -115,6 +115,7 @@ async function handle(exchange: Exchange, params: Record<string, string>, route:
       body: body.value,
       files: body.files,
       requestId,
+      arrival: exchange.arrival,
       get signal() {
         return clientSignal();
       },

@@ -43,6 +43,22 @@ export async function writeStreamBody(res: ServerResponse, status: number, heade
   res.once('close', onClose);
   options.shutdown?.addEventListener('abort', stop, { once: true });
   res.writeHead(status, headers);
+  // Items that are ready together (the last token, the finish and usage chunks, the terminator) go
+  // out in one write: the socket is corked at the first of them and uncorked once the producer waits
+  // (nextTick runs after the promise jobs that chain the ready items).
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    res.uncork();
+  };
+  const write = (text: string) => {
+    if (!corked) {
+      corked = true;
+      res.cork();
+      process.nextTick(uncork);
+    }
+    return res.write(text);
+  };
 
   const finish = (text: string) => {
     if (!gone) res.end(text);
@@ -81,7 +97,7 @@ export async function writeStreamBody(res: ServerResponse, status: number, heade
         }
       }
       sent++;
-      if (!res.write(encodeStreamItem(item, framing))) await drained(res);
+      if (!write(encodeStreamItem(item, framing))) await drained(res);
     }
   } finally {
     options.shutdown?.removeEventListener('abort', stop);

@@ -10,6 +10,12 @@ import type { RequestHeaders } from '../request-headers.js';
 import type { UploadedFile } from '../request-body.js';
 import type { Route } from '../routes.js';
 
+/** When the request arrived (its headers were read), on both clocks; every timing figure counts from here. */
+export interface Arrival {
+  monotonicMs: number;
+  epochMs: number;
+}
+
 export interface Pacing {
   ttftMs: number;
   tokensPerSecond: number;
@@ -25,6 +31,7 @@ export interface OperationRequest {
   /** Uploaded files of a multipart body. */
   files: readonly UploadedFile[];
   requestId: string;
+  arrival: Arrival;
   /** Aborted when the client goes away. */
   signal: AbortSignal;
   /** Pacing for this request (server options, overridden by `x-sambakit-ttft-ms` / `x-sambakit-tokens-per-second`). */

@@ -6,7 +6,6 @@
  * and usage are Cloud chat's (see `shared/chat-run.ts`).
  */
 import type { OutgoingStreamItem } from '../../../streams/index.js';
-import { arrivedNow } from '../openai-chat/clock.js';
 import { paceWholeAnswer } from '../openai-chat/completion.js';
 import { cloudChatProfile } from '../openai-chat/profiles/cloud.js';
 import type { OperationDefinition, OperationRequest, OperationResult } from '../types.js';
@@ -33,7 +32,7 @@ export const createCompletion: OperationDefinition = {
 };
 
 async function handleCompletion(request: OperationRequest): Promise<OperationResult> {
-  const arrival = arrivedNow();
+  const { arrival } = request;
   const body = request.body as CompletionBody;
   const check = checkCloudModel({ model: body.model, use: 'completions', maxTokens: outputBudget(body, ['max_completion_tokens', 'max_tokens']) });
   if (!check.ok) return { kind: 'error', problem: check.problem };

@@ -5,7 +5,6 @@
  * the model's context is refused, as the service refuses it. The answer waits the time to first token.
  */
 import { countTokens, embed } from '../../fake-model/index.js';
-import { arrivedNow } from '../openai-chat/clock.js';
 import type { OperationDefinition, OperationRequest, OperationResult } from '../types.js';
 import { waitUntil } from '../wait-until.js';
 import { checkCloudModel } from './catalogue/model-check.js';
@@ -27,7 +26,7 @@ export function base64Floats(vector: readonly number[]): string {
 }
 
 async function handleEmbedding(request: OperationRequest): Promise<OperationResult> {
-  const arrival = arrivedNow();
+  const { arrival } = request;
   const body = request.body as EmbeddingBody;
   const check = checkCloudModel({ model: body.model, use: 'embeddings' });
   if (!check.ok) return { kind: 'error', problem: check.problem };

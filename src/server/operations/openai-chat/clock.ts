@@ -4,21 +4,11 @@
  * of what was actually sent when, from which every timing figure in a usage object is measured.
  */
 import { measureTiming, pace, type PacePlan, type SendRecord, type TimingMetrics } from '../../fake-model/index.js';
-import type { Pacing } from '../types.js';
+import type { Arrival, Pacing } from '../types.js';
 import { waitUntil } from '../wait-until.js';
 
 /** Cloud's `..._first_ten` rate spans the first token and the ten after it. */
 export const FIRST_TEN_TOKENS = 11;
-
-/** When the request arrived, on both clocks; runs of one batch share it. */
-export interface Arrival {
-  monotonicMs: number;
-  epochMs: number;
-}
-
-export function arrivedNow(): Arrival {
-  return { monotonicMs: performance.now(), epochMs: Date.now() };
-}
 
 /**
  * A signal, or something holding one (a request) that is read only when there is a wait: a request

@@ -4,7 +4,6 @@
  * completion (paced, then sent) or a paced stream, in the style the profile resolves for the request.
  */
 import type { OperationDefinition, OperationRequest, OperationResult } from '../types.js';
-import { arrivedNow } from './clock.js';
 import { streamChunks } from './chunks.js';
 import { completionBody, paceWholeAnswer } from './completion.js';
 import type { ChatProfile } from './profile.js';
@@ -20,7 +19,7 @@ export function chatOperation(profile: ChatProfile): OperationDefinition {
 
 async function handleChat(profile: ChatProfile, request: OperationRequest): Promise<OperationResult> {
   // Pacing counts from here: the time to first token is the time since the request arrived.
-  const arrival = arrivedNow();
+  const { arrival } = request;
   const style = profile.style(request);
   const batch = Array.isArray(request.body);
   if (batch && !profile.acceptsBatch) return { kind: 'error', problem: { kind: 'invalid_request', message: 'The body must be one JSON object, not an array.' } };

@@ -5,9 +5,9 @@
  */
 import { generate, UnknownToolError, type Generation } from '../../fake-model/index.js';
 import type { Problem } from '../../error-styles.js';
-import type { Pacing } from '../types.js';
+import type { Arrival, Pacing } from '../types.js';
 import { readChatInput, type ChatInput } from './chat-input.js';
-import { RunClock, type Arrival } from './clock.js';
+import { RunClock } from './clock.js';
 import type { UsageFacts, WireStyle } from './profile.js';
 import { piecesOf, type Piece } from './timeline.js';
 

@@ -31,7 +31,7 @@ type PredictStatus = components['schemas']['SambaStudioPredictStatus'];
 type PredictBody = { instances?: Array<string | MultimodalInstance>; inputs?: string[]; params?: PredictRequest['params'] };
 
 async function genericPredict(request: OperationRequest): Promise<OperationResult> {
-  const clock = requestClock();
+  const clock = requestClock(request.arrival);
   const body = request.body as PredictBody;
   const params = readTypedParams(body.params);
   let completions: NativeCompletion[];
@@ -81,7 +81,7 @@ function predictStatus(clock: RequestClock, variant: string | undefined): Predic
 }
 
 function genericPredictStream(request: OperationRequest): OperationResult {
-  const clock = requestClock();
+  const clock = requestClock(request.arrival);
   const body = request.body as StreamRequest & { instance?: string; inputs?: string[] };
   const params = readTypedParams(body.params);
   const single = typeof body.instance === 'string';

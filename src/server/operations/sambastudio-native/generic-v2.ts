@@ -40,7 +40,7 @@ function batchSize(request: OperationRequest, items: number): number {
 }
 
 async function genericV2Predict(request: OperationRequest): Promise<OperationResult> {
-  const clock = requestClock();
+  const clock = requestClock(request.arrival);
   const { body, completions } = answerItems(request);
   await awaitBatch(completions, request, clock);
   const style = answerStyle(request.variant);
@@ -52,7 +52,7 @@ async function genericV2Predict(request: OperationRequest): Promise<OperationRes
 }
 
 function genericV2PredictStream(request: OperationRequest): OperationResult {
-  const clock = requestClock();
+  const clock = requestClock(request.arrival);
   const { body, completions } = answerItems(request);
   const ids = itemIds(body, request.variant);
   const produce = nativeStream({

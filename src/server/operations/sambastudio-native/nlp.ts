@@ -24,7 +24,7 @@ function answerInputs(body: NlpRequest, request: OperationRequest) {
 }
 
 async function nlpPredict(request: OperationRequest): Promise<OperationResult> {
-  const clock = requestClock();
+  const clock = requestClock(request.arrival);
   const completions = answerInputs(request.body as NlpRequest, request);
   await awaitBatch(completions, request, clock);
   const style = answerStyle(request.variant);
@@ -33,7 +33,7 @@ async function nlpPredict(request: OperationRequest): Promise<OperationResult> {
 }
 
 function nlpPredictStream(request: OperationRequest): OperationResult {
-  const clock = requestClock();
+  const clock = requestClock(request.arrival);
   const completions = answerInputs(request.body as NlpRequest, request);
   const produce = nativeStream({
     request,

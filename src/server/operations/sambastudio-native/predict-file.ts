@@ -18,12 +18,11 @@ import { variantTable } from './variants.js';
 type FileResponse = components['schemas']['SambaStudioFileResponse'];
 
 async function predictFile(request: OperationRequest): Promise<OperationResult> {
-  const startMs = performance.now();
   const upload = request.files.find((file) => file.field === 'predict_file');
   const audio = await readAudioUpload(upload, (request.body as Record<string, unknown> | undefined)?.predict_file);
   const fileHash = createHash('sha256').update(upload!.bytes).digest().readUInt32BE(0);
   const { text } = transcribe(audio.durationS, (request.options.seed ^ fileHash) >>> 0);
-  await waitUntil(startMs + request.pacing.ttftMs, request.signal);
+  await waitUntil(request.arrival.monotonicMs + request.pacing.ttftMs, request.signal);
   const response: FileResponse = request.variant === 'file-data-string' ? { status_code: 200, data: text } : { status_code: 200, data: [text] };
   if (request.variant === 'no-status-code') delete response.status_code;
   return { kind: 'json', body: response };

@@ -6,6 +6,7 @@
  */
 import type { components } from '../../../../generated/sambastudio/schema.js';
 import { measureTiming, type SendRecord } from '../../fake-model/index.js';
+import type { Arrival } from '../types.js';
 
 type StreamObject = components['schemas']['SambaStudioStreamResponse'];
 
@@ -15,8 +16,8 @@ export interface RequestClock {
   startUnixS: number;
 }
 
-export function requestClock(): RequestClock {
-  return { startMs: performance.now(), startUnixS: Date.now() / 1000 };
+export function requestClock(arrival: Arrival): RequestClock {
+  return { startMs: arrival.monotonicMs, startUnixS: arrival.epochMs / 1000 };
 }
 
 export interface TimingInput {

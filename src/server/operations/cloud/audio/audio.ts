@@ -10,11 +10,11 @@ import { createHash } from 'node:crypto';
 import type { OutgoingStreamItem } from '../../../../streams/index.js';
 import { countTokens, transcribe } from '../../../fake-model/index.js';
 import { hashString, mixSeeds } from '../../../fake-model/random.js';
-import { arrivedNow, RunClock, type Arrival } from '../../openai-chat/clock.js';
+import { RunClock } from '../../openai-chat/clock.js';
 import { bareUuid, fractionalSeconds } from '../../openai-chat/ids.js';
 import { cloudChatProfile } from '../../openai-chat/profiles/cloud.js';
 import { cloudUsage } from '../../openai-chat/usage.js';
-import type { OperationDefinition, OperationRequest, OperationResult } from '../../types.js';
+import type { Arrival, OperationDefinition, OperationRequest, OperationResult } from '../../types.js';
 import { checkCloudModel } from '../catalogue/model-check.js';
 import { abortedAnswer } from '../shared/request-fields.js';
 import { readAudioForm, type AudioForm } from './audio-form.js';
@@ -87,7 +87,7 @@ async function paceWhole(run: AudioRun, signal: AbortSignal): Promise<void> {
 }
 
 async function handleAudio(task: AudioTask, request: OperationRequest): Promise<OperationResult> {
-  const arrival = arrivedNow();
+  const { arrival } = request;
   const form = readAudioForm(request.body as Record<string, unknown>);
   const check = checkCloudModel({ model: form.model, use: 'audio' });
   if (!check.ok) return { kind: 'error', problem: check.problem };

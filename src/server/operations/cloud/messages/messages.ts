@@ -5,7 +5,6 @@
  * of the message it counts. Errors, in-stream ones included, use Anthropic's envelope.
  */
 import { readChatInput } from '../../openai-chat/chat-input.js';
-import { arrivedNow } from '../../openai-chat/clock.js';
 import { paceWholeAnswer } from '../../openai-chat/completion.js';
 import type { OperationDefinition, OperationRequest, OperationResult } from '../../types.js';
 import { checkCloudModel } from '../catalogue/model-check.js';
@@ -17,7 +16,7 @@ import { messageEvents } from './messages-events.js';
 import { messagesChatBody, promptChatBody, type CountTokensRequest, type MessagesRequest } from './messages-request.js';
 
 async function handleMessage(request: OperationRequest): Promise<OperationResult> {
-  const arrival = arrivedNow();
+  const { arrival } = request;
   const body = request.body as MessagesRequest;
   const check = checkCloudModel({ model: body.model, use: 'messages', maxTokens: { value: body.max_tokens, param: 'max_tokens' } });
   if (!check.ok) return { kind: 'error', problem: check.problem };

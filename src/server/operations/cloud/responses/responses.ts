@@ -3,7 +3,6 @@
  * (the body translated in `responses-request.ts`) as one response object or as its typed event
  * stream. A failure after the 200 status is OpenAI's `error` event.
  */
-import { arrivedNow } from '../../openai-chat/clock.js';
 import { paceWholeAnswer } from '../../openai-chat/completion.js';
 import type { OperationDefinition, OperationRequest, OperationResult } from '../../types.js';
 import { checkCloudModel } from '../catalogue/model-check.js';
@@ -15,7 +14,7 @@ import { responseEvents } from './responses-events.js';
 import { responsesChatBody, type ResponseRequest } from './responses-request.js';
 
 async function handleResponse(request: OperationRequest): Promise<OperationResult> {
-  const arrival = arrivedNow();
+  const { arrival } = request;
   const body = request.body as ResponseRequest;
   const check = checkCloudModel({ model: body.model, use: 'responses', maxTokens: outputBudget(body, ['max_output_tokens']) });
   if (!check.ok) return { kind: 'error', problem: check.problem };

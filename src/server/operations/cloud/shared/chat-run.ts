@@ -8,7 +8,7 @@
 import { countTokens, generate } from '../../../fake-model/index.js';
 import type { OperationRequest } from '../../types.js';
 import { readChatInput } from '../../openai-chat/chat-input.js';
-import type { Arrival } from '../../openai-chat/clock.js';
+import type { Arrival } from '../../types.js';
 import { RunClock } from '../../openai-chat/clock.js';
 import type { UsageFacts, WireStyle } from '../../openai-chat/profile.js';
 import { cloudChatProfile } from '../../openai-chat/profiles/cloud.js';
