@@ -21,13 +21,16 @@ export interface CorsPolicy {
 export function corsPolicy(origins: readonly string[] | '*' | false): CorsPolicy | undefined {
   if (origins === false) return undefined;
   const listed = origins === '*' ? undefined : new Set(origins);
+  // A fresh object each time: the answer's other headers are added to it.
   const allowOrigin = (req: IncomingMessage): OutgoingHttpHeaders => {
-    if (!listed) return { 'access-control-allow-origin': '*' };
+    if (!listed) return { 'access-control-allow-origin': '*', 'access-control-expose-headers': exposedHeaders };
     const origin = req.headers.origin;
-    return origin !== undefined && listed.has(origin) ? { 'access-control-allow-origin': origin, vary: 'Origin' } : { vary: 'Origin' };
+    return origin !== undefined && listed.has(origin)
+      ? { 'access-control-allow-origin': origin, vary: 'Origin', 'access-control-expose-headers': exposedHeaders }
+      : { vary: 'Origin', 'access-control-expose-headers': exposedHeaders };
   };
   return {
-    headers: (req) => ({ ...allowOrigin(req), 'access-control-expose-headers': exposedHeaders }),
+    headers: allowOrigin,
     preflight: (req) =>
       req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined
         ? { ...allowOrigin(req), 'access-control-allow-methods': allowedMethods, 'access-control-allow-headers': allowedHeaders, 'access-control-max-age': '600' }

@@ -23,12 +23,16 @@ export function exchangeOf(req: IncomingMessage, res: ServerResponse, headers: O
   return { req, res, pathname: query === -1 ? url : url.slice(0, query), headers, arrival: { monotonicMs: performance.now(), epochMs: Date.now() } };
 }
 
-/** Sends a whole answer (Node adds its Content-Length). A client already gone is left alone. */
+/**
+ * Sends a whole answer. With Content-Length: `writeHead` without it makes Node frame the body as
+ * chunked, which halves the requests per second a small answer gets. A client already gone is left alone.
+ */
 export function reply(exchange: Exchange, status: number, contentType: string, body: string | Uint8Array, headers?: OutgoingHttpHeaders): void {
   const { res } = exchange;
   if (res.destroyed || res.headersSent) return;
   const all = exchange.headers;
   all['content-type'] = contentType;
+  all['content-length'] = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
   if (headers) Object.assign(all, headers);
   res.writeHead(status, all);
   res.end(body);

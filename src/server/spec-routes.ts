@@ -106,7 +106,7 @@ async function handle(exchange: Exchange, params: Record<string, string>, route:
     const fault = faultHeader.fault;
     let signal: AbortSignal | undefined;
     const clientSignal = () => (signal ??= clientGone(exchange.res));
-    if (fault && (await beforeHandler(fault, clientSignal(), route, fail))) return;
+    if (fault && (await beforeHandler(fault, clientSignal, route, fail))) return;
 
     const request: OperationRequest = {
       route,
@@ -136,7 +136,7 @@ async function handle(exchange: Exchange, params: Record<string, string>, route:
 }
 
 /** Answers the faults that come before the handler; true when the request is answered. */
-async function beforeHandler(fault: Fault, signal: AbortSignal, route: Route, fail: (p: Problem, h?: OutgoingHttpHeaders) => void): Promise<boolean> {
+async function beforeHandler(fault: Fault, clientSignal: () => AbortSignal, route: Route, fail: (p: Problem, h?: OutgoingHttpHeaders) => void): Promise<boolean> {
   switch (fault.name) {
     case 'rate-limit':
       fail({ kind: 'rate_limit', message: 'Rate limit exceeded (x-sambakit-fault: rate-limit).' }, rateLimitHeaders(route, fault.value));
@@ -147,9 +147,11 @@ async function beforeHandler(fault: Fault, signal: AbortSignal, route: Route, fa
     case 'unavailable':
       fail({ kind: 'unavailable', message: 'Service temporarily unavailable (x-sambakit-fault: unavailable).' });
       return true;
-    case 'slow-headers':
+    case 'slow-headers': {
+      const signal = clientSignal();
       await sleep(fault.value, undefined, { signal }).catch(() => {});
       return signal.aborted;
+    }
     default:
       return false;
   }
