@@ -905,12 +905,13 @@ interface ReadingInput {
 }
 
 /** Shares of a profile's busy time in the buckets the reading talks about. */
-function buckets(p: ProfileSummary): { model: number; tokenizer: number; web: number; writev: number; gc: number } {
+function buckets(p: ProfileSummary): { model: number; tokenizer: number; http: number; waits: number; writev: number; gc: number } {
   const area = (test: (a: string) => boolean) => p.areas.filter((a) => test(a.area)).reduce((sum, a) => sum + a.percent, 0);
   return {
     model: p.inclusiveByName.prepareRun ?? 0,
     tokenizer: area((a) => a === 'gpt-tokenizer'),
-    web: area((a) => ['hono', '@hono/node-server', 'node:deps', 'node:webstreams', 'node:worker', 'node:event_target', 'node:abort_controller'].includes(a)),
+    http: area((a) => a.startsWith('node:_http') || ['node:net', 'node:streams', 'node:stream_base_commons'].includes(a)),
+    waits: area((a) => ['node:timers', 'node:event_target', 'node:abort_controller'].includes(a)),
     writev: p.selfByName.writev ?? 0,
     gc: area((a) => a === 'garbage collector'),
   };
@@ -952,8 +953,8 @@ function reading(input: ReadingInput): string[] {
       `- **${streams.streams} streams**: ${allOk ? `every wave held all ${streams.streams} streams open at once and all ended with \`[DONE]\`, without errors` : '**not every stream completed** (see the table)'}. ` +
         `TTFT p99 over the configured ${streamTtftMs} ms, from request sent: sambakit +${fmt(skSent, 0)} ms, the bare SSE baseline +${fmt(bareSent, 0)} ms (medians over waves): ` +
         `the +20 ms goal is ${skSent <= 20 ? 'met' : '**missed**'}${bareSent > 20 ? `; on this machine even the baseline misses it, as ${streams.streams.toLocaleString('en')} requests ${connectMode === 'warm' ? '' : 'and connections '}arriving within ~${fmt(m(streams.reports, (r) => r.wave.issueMs), 0)} ms queue on one event loop` : ''}. ` +
-        `sambakit's own figure (\`usage.time_to_first_token\`, counted from the handler's start) is +${fmt(m(sk, (r) => r.stats.serverTtft.p50), 0)} ms p50 / +${fmt(m(sk, (r) => r.stats.serverTtft.p99), 0)} ms p99: ` +
-        `the rest of what the client sees is waiting before the handler starts and between the handler yielding a chunk and its bytes reaching the socket, while the process works through the burst at ~${fmt(m(sk, (r) => r.proc?.peakCpuPercent ?? NaN), 0)} % CPU in its busiest second.`,
+        `sambakit's own figure (\`usage.time_to_first_token\`, counted from when the server read the request's headers) is +${fmt(m(sk, (r) => r.stats.serverTtft.p50), 0)} ms p50 / +${fmt(m(sk, (r) => r.stats.serverTtft.p99), 0)} ms p99: ` +
+        `the rest of what the client sees is waiting before the server reads the request and between the server writing a chunk and the client reading it, while the process works through the burst at ~${fmt(m(sk, (r) => r.proc?.peakCpuPercent ?? NaN), 0)} % CPU in its busiest second.`,
     );
     const lowGap = sk.some((r) => r.stats.gapP50 < 25);
     out.push(
@@ -969,7 +970,7 @@ function reading(input: ReadingInput): string[] {
     const b = buckets(p);
     return (
       `- **Where the time goes (${label})**, share of the server's busy time: the fake model preparing the answer (\`prepareRun\`, inclusive) ${pct(b.model)}, the GPT tokenizer alone ${pct(b.tokenizer)} (self); ` +
-      `Hono and the Web-standard layer under it (hono, @hono/node-server, undici's \`Request\`, Node's web streams and their \`makeTransferable\`, \`AbortSignal\`/\`EventTarget\`) ${pct(b.web)} (self); ` +
+      `Node's own HTTP and socket layers (\`node:_http_*\`, \`node:net\`, streams) ${pct(b.http)} (self); timers and abort signals ${pct(b.waits)} (self); ` +
       `socket writes (\`writev\`) ${pct(b.writev)}; garbage collection ${pct(b.gc)}.`
     );
   };
