@@ -9,13 +9,13 @@
  */
 import { FinishReason } from './finish-reason.js';
 import { freeJsonObject, schemaJson, toolArguments } from './json-content.js';
-import { withLogprobs, type GeneratedToken } from './logprobs.js';
-import { canonicalJson, hashString, mixSeeds, Rng } from './random.js';
+import { withLogprobs } from './logprobs.js';
+import { canonicalJson, mixSeeds, Rng, StringHash } from './random.js';
 import { writeAnswer, writeReasoning } from './sentence-writer.js';
 import { stopList } from './stop-sequences.js';
 import { cutText, type CutText } from './text-cut.js';
 import { chooseTool, toolCallId, type ToolChoice, type ToolDefinition } from './tool-choice.js';
-import { countTokens, tokenize } from './tokenizer.js';
+import { countTokens, tokenizeText } from './tokenizer.js';
 import type { Choice, GenerateOptions, GenerateRequest, Generation, ReasoningEffort, ToolCall } from './types.js';
 
 /**
@@ -64,19 +64,7 @@ export function generate(request: GenerateRequest, options: GenerateOptions): Ge
     topLogprobs: request.topLogprobs ?? 0,
     request,
   };
-  const key = canonicalJson({
-    v: 1,
-    model: request.model ?? '',
-    prompt: request.prompt,
-    temperature: request.temperature,
-    seed: greedy ? undefined : request.seed,
-    sampling: request.sampling,
-    responseFormat: request.responseFormat,
-    tools: request.tools,
-    toolChoice: request.toolChoice,
-    reasoningEffort: request.reasoningEffort,
-  });
-  const base = mixSeeds(options.seed, hashString(key));
+  const base = mixSeeds(options.seed, requestHash(request, greedy));
   const n = Math.max(1, Math.floor(request.n ?? 1));
   const choices: Choice[] = [];
   // Greedy decoding has one best answer, so every choice is that answer.
@@ -95,6 +83,28 @@ export function generate(request: GenerateRequest, options: GenerateOptions): Ge
   };
 }
 
+/**
+ * The hash of `canonicalJson` of the fields that choose the text, `{v: 1, model, prompt,
+ * temperature, seed, sampling, responseFormat, tools, toolChoice, reasoningEffort}`, written out
+ * part by part in its sorted key order: it is taken on every request, and a generic sort and the
+ * joined string would cost more than the hashing itself.
+ */
+function requestHash(request: GenerateRequest, greedy: boolean): number {
+  const hash = new StringHash().add('{"model":').add(JSON.stringify(request.model ?? '')).add(',"prompt":').add(JSON.stringify(request.prompt));
+  addField(hash, 'reasoningEffort', request.reasoningEffort);
+  addField(hash, 'responseFormat', request.responseFormat);
+  addField(hash, 'sampling', request.sampling);
+  addField(hash, 'seed', greedy ? undefined : request.seed);
+  addField(hash, 'temperature', request.temperature);
+  addField(hash, 'toolChoice', request.toolChoice);
+  addField(hash, 'tools', request.tools);
+  return hash.add(',"v":1}').digest();
+}
+
+function addField(hash: StringHash, name: string, value: unknown): void {
+  if (value !== undefined) hash.add(`,"${name}":`).add(canonicalJson(value));
+}
+
 interface Attempt {
   choice: Choice;
   exact: boolean;
@@ -110,10 +120,6 @@ function generateChoice(settings: Settings, rng: Rng, index: number): Choice {
   return (attempt as Attempt).choice;
 }
 
-function plainTokens(text: string): GeneratedToken[] {
-  return withLogprobs(tokenize(text), false, 0, new Rng(0));
-}
-
 function attemptChoice(settings: Settings, rng: Rng, index: number, tool: ToolDefinition | undefined): Attempt {
   const { request, budget } = settings;
   let reasoning: Choice['reasoning'];
@@ -121,9 +127,8 @@ function attemptChoice(settings: Settings, rng: Rng, index: number, tool: ToolDe
   let exact = true;
   if (request.reasoningEffort !== undefined) {
     const [low, high] = REASONING_TOKENS[request.reasoningEffort] ?? REASONING_TOKENS.medium;
-    const text = writeReasoning(rng.fork('reasoning'), rng.fork('reasoning-length').int(low, high));
-    const cut = cutText(text, budget, []);
-    reasoning = { text: cut.text, tokens: withLogprobs(cut.pieces, false, 0, rng) };
+    const cut = cutText(writeReasoning(rng.fork('reasoning'), rng.fork('reasoning-length').int(low, high), budget), budget, []);
+    reasoning = { text: cut.text, tokens: cut.pieces };
     reasoningTokens = cut.pieces.length;
     exact = cut.exact;
     if (cut.reason === FinishReason.MaxTokens) {
@@ -134,7 +139,7 @@ function attemptChoice(settings: Settings, rng: Rng, index: number, tool: ToolDe
 
   if (tool) {
     const args = toolArguments(tool.parameters, rng.fork('arguments'));
-    const argTokens = plainTokens(args);
+    const argTokens = tokenizeText(args).tokens;
     const callTokens = argTokens.length + countTokens(tool.name);
     if (remaining === undefined || callTokens <= remaining) {
       const call: ToolCall = { id: toolCallId(rng.fork('call-id')), name: tool.name, arguments: args, tokens: argTokens };
@@ -146,31 +151,22 @@ function attemptChoice(settings: Settings, rng: Rng, index: number, tool: ToolDe
     // The call does not fit: like a real server whose tool parser gets cut-off JSON, return the
     // raw text the model wrote, cut at the budget.
     const raw = `{"name":${JSON.stringify(tool.name)},"arguments":${args}}`;
-    return contentChoice(settings, rng, index, cutText(raw, remaining, []), reasoning, reasoningTokens, exact);
+    return contentChoice(settings, rng, index, cutText(tokenizeText(raw), remaining, []), reasoning, reasoningTokens, exact);
   }
 
   const contentRng = rng.fork('content');
   const format = request.responseFormat;
-  const text =
-    format?.type === 'json_schema' ? schemaJson(format.schema, contentRng)
-    : format?.type === 'json_object' ? freeJsonObject(contentRng)
-    : writeAnswer(contentRng, rng.fork('length').int(NATURAL_MIN_TOKENS, NATURAL_MAX_TOKENS), remaining === undefined ? undefined : remaining + 1);
-  return contentChoice(settings, rng, index, cutText(text, remaining, settings.stops), reasoning, reasoningTokens, exact);
+  const written =
+    format?.type === 'json_schema' ? tokenizeText(schemaJson(format.schema, contentRng))
+    : format?.type === 'json_object' ? tokenizeText(freeJsonObject(contentRng))
+    : writeAnswer(contentRng, rng.fork('length').int(NATURAL_MIN_TOKENS, NATURAL_MAX_TOKENS), remaining);
+  return contentChoice(settings, rng, index, cutText(written, remaining, settings.stops), reasoning, reasoningTokens, exact);
 }
 
 function contentChoice(settings: Settings, rng: Rng, index: number, cut: CutText, reasoning: Choice['reasoning'], reasoningTokens: number, exact: boolean): Attempt {
-  const tokens = withLogprobs(cut.pieces, settings.logprobs, settings.topLogprobs, rng.fork('logprobs'));
-  const choice: Choice = {
-    index,
-    text: cut.text,
-    tokens,
-    reasoning,
-    toolCalls: [],
-    finishReason: cut.reason,
-    completionTokens: reasoningTokens + tokens.length,
-    reasoningTokens,
-  };
+  const tokens = settings.logprobs ? withLogprobs(cut.pieces, settings.topLogprobs, rng.fork('logprobs')) : cut.pieces;
+  const choice: Choice = { index, text: cut.text, tokens, toolCalls: [], finishReason: cut.reason, completionTokens: reasoningTokens + tokens.length, reasoningTokens };
+  if (reasoning !== undefined) choice.reasoning = reasoning;
   if (cut.stopSequence !== undefined) choice.stopSequence = cut.stopSequence;
-  if (reasoning === undefined) delete choice.reasoning;
   return { exact: exact && cut.exact, choice };
 }

@@ -9,7 +9,7 @@
  * - every entry carries its UTF-8 bytes.
  */
 import type { Rng } from './random.js';
-import { encodeText, utf8Bytes, type TokenPiece } from './tokenizer.js';
+import { encodeText, tokenOf, type TokenPiece } from './tokenizer.js';
 import { ADJECTIVES, ADVERBS, BASE_VERBS, NOUNS, PREPOSITIONS, VERBS } from './word-bank.js';
 
 /** The most alternatives any API lets a request ask for. */
@@ -25,20 +25,16 @@ export interface TokenAlternative {
 }
 
 /** A generated token with its text, bytes and, when asked for, its logprob and alternatives. */
-export interface GeneratedToken {
-  id: number;
-  text: string;
-  /** UTF-8 bytes of `text`. */
-  bytes: number[];
+export interface GeneratedToken extends TokenPiece {
   logprob?: number;
   /** `topLogprobs` entries, most likely first; the first is this token itself. */
   topLogprobs?: TokenAlternative[];
 }
 
 interface Pool {
-  spaced: Array<{ id: number; text: string }>;
-  bare: Array<{ id: number; text: string }>;
-  punctuation: Array<{ id: number; text: string }>;
+  spaced: TokenPiece[];
+  bare: TokenPiece[];
+  punctuation: TokenPiece[];
 }
 
 let pool: Pool | undefined;
@@ -46,17 +42,16 @@ let pool: Pool | undefined;
 /** Single-token candidates, built once on first use (it tokenizes a few hundred words). */
 function candidatePool(): Pool {
   if (pool) return pool;
-  const single = (text: string): { id: number; text: string } | undefined => {
+  const single = (text: string): TokenPiece | undefined => {
     const ids = encodeText(text);
-    return ids.length === 1 ? { id: ids[0] as number, text } : undefined;
+    return ids.length === 1 ? tokenOf(ids[0] as number) : undefined;
   };
   const words = [...new Set([
     'the', 'a', 'an', 'and', 'of', 'to', 'in', 'is', 'it', 'that', 'for', 'on', 'with', 'as', 'this',
     'by', 'at', 'from', 'or', 'be', 'are', 'was', 'can', 'will', 'not', 'but', 'more', 'each', 'one',
     ...NOUNS, ...ADJECTIVES, ...VERBS, ...BASE_VERBS, ...ADVERBS, ...PREPOSITIONS,
   ])];
-  const keep = (items: Array<{ id: number; text: string } | undefined>) =>
-    items.filter((item): item is { id: number; text: string } => item !== undefined);
+  const keep = (items: Array<TokenPiece | undefined>) => items.filter((item): item is TokenPiece => item !== undefined);
   pool = {
     spaced: keep(words.map((word) => single(` ${word}`))),
     bare: keep(words.map((word) => single(word))),
@@ -65,33 +60,35 @@ function candidatePool(): Pool {
   return pool;
 }
 
-function alternativesFor(chosen: TokenPiece, count: number, rng: Rng): Array<{ id: number; text: string }> {
+function alternativesFor(chosen: TokenPiece, count: number, rng: Rng): TokenPiece[] {
   const { spaced, bare, punctuation } = candidatePool();
   const source = /^ [A-Za-z]/.test(chosen.text) ? spaced : /^[A-Za-z]/.test(chosen.text) ? bare : punctuation;
   // A rotation of the preferred list from a drawn start, then the other lists as a fallback
   // when the preferred one is too small for `count` distinct entries.
   const start = rng.int(0, Math.max(0, source.length - 1));
-  const ordered = [...source.slice(start), ...source.slice(0, start), ...spaced, ...bare, ...punctuation];
-  const out: Array<{ id: number; text: string }> = [];
+  const out: TokenPiece[] = [];
   const used = new Set([chosen.text]);
-  for (const candidate of ordered) {
-    if (out.length >= count) break;
-    if (used.has(candidate.text)) continue;
-    used.add(candidate.text);
-    out.push(candidate);
+  for (let i = 0; i < source.length && out.length < count; i++) takeNew(source[(start + i) % source.length] as TokenPiece, used, out);
+  for (const list of [spaced, bare, punctuation]) {
+    for (let i = 0; i < list.length && out.length < count; i++) takeNew(list[i] as TokenPiece, used, out);
   }
   return out;
 }
 
+function takeNew(candidate: TokenPiece, used: Set<string>, out: TokenPiece[]): void {
+  if (used.has(candidate.text)) return;
+  used.add(candidate.text);
+  out.push(candidate);
+}
+
 /**
- * `pieces` as generated tokens; with `logprobs`, each gets a logprob and `topLogprobs` (0..20)
- * entries following the rule in the module comment.
+ * `pieces` as generated tokens with logprobs: each gets a logprob and `topLogprobs` (0..20)
+ * entries following the rule in the module comment. (Without logprobs, the tokens are the pieces.)
  */
-export function withLogprobs(pieces: readonly TokenPiece[], logprobs: boolean, topLogprobs: number, rng: Rng): GeneratedToken[] {
+export function withLogprobs(pieces: readonly TokenPiece[], topLogprobs: number, rng: Rng): GeneratedToken[] {
   const k = Math.max(0, Math.min(MAX_TOP_LOGPROBS, Math.floor(topLogprobs)));
   return pieces.map((piece, position) => {
-    const token: GeneratedToken = { id: piece.id, text: piece.text, bytes: utf8Bytes(piece.text) };
-    if (!logprobs) return token;
+    const token: GeneratedToken = { id: piece.id, text: piece.text, bytes: piece.bytes };
     const local = rng.fork(position);
     const p = local.float(0.35, 0.99);
     token.logprob = Math.log(p);
@@ -105,7 +102,7 @@ export function withLogprobs(pieces: readonly TokenPiece[], logprobs: boolean, t
     const ratio = local.float(0.3, 0.5);
     let share = (1 - p) * ratio;
     for (const alt of alternativesFor(piece, k - 1, local)) {
-      top.push({ id: alt.id, text: alt.text, bytes: utf8Bytes(alt.text), logprob: Math.log(share) });
+      top.push({ id: alt.id, text: alt.text, bytes: alt.bytes, logprob: Math.log(share) });
       share *= ratio;
     }
     token.topLogprobs = top;

@@ -25,16 +25,27 @@ export interface PacePlan {
 
 /** The plan for the given pace: first token at `ttftMs`, then `1000 / tokensPerSecond` apart. */
 export function pace(options: PaceOptions): PacePlan {
-  const ttftMs = Math.max(0, Number.isFinite(options.ttftMs) ? options.ttftMs : 0);
-  const tps = options.tokensPerSecond;
-  const intervalMs = tps > 0 && Number.isFinite(tps) ? 1000 / tps : 0;
-  const offsetMs = (index: number): number => ttftMs + Math.max(0, index) * intervalMs;
-  return {
-    ttftMs,
-    intervalMs,
-    offsetMs,
-    schedule: (count) => Array.from({ length: Math.max(0, count) }, (_, i) => offsetMs(i)),
-  };
+  return new Plan(options);
+}
+
+/** A class, not closures: a plan is made for every request. */
+class Plan implements PacePlan {
+  readonly ttftMs: number;
+  readonly intervalMs: number;
+
+  constructor(options: PaceOptions) {
+    this.ttftMs = Math.max(0, Number.isFinite(options.ttftMs) ? options.ttftMs : 0);
+    const tps = options.tokensPerSecond;
+    this.intervalMs = tps > 0 && Number.isFinite(tps) ? 1000 / tps : 0;
+  }
+
+  offsetMs(index: number): number {
+    return this.ttftMs + Math.max(0, index) * this.intervalMs;
+  }
+
+  schedule(count: number): number[] {
+    return Array.from({ length: Math.max(0, count) }, (_, i) => this.offsetMs(i));
+  }
 }
 
 /** One write the server made: when (ms, any monotonic clock) and how many tokens it carried. */

@@ -6,17 +6,36 @@
 
 /** 32-bit murmur3-style hash of a string (UTF-16 code units). Stable across runs and platforms. */
 export function hashString(text: string, seed = 0): number {
-  let h = (seed ^ 0x811c9dc5) >>> 0;
-  for (let i = 0; i < text.length; i++) {
-    let k = Math.imul(text.charCodeAt(i), 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, 0x1b873593);
-    h ^= k;
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  return new StringHash(seed).add(text).digest();
+}
+
+/** `hashString` of a text given in parts, without joining them (the request key is hashed per request). */
+export class StringHash {
+  private h: number;
+  private length = 0;
+
+  constructor(seed = 0) {
+    this.h = (seed ^ 0x811c9dc5) >>> 0;
   }
-  h ^= text.length;
-  return fmix32(h);
+
+  add(text: string): this {
+    let h = this.h;
+    for (let i = 0; i < text.length; i++) {
+      let k = Math.imul(text.charCodeAt(i), 0xcc9e2d51);
+      k = (k << 15) | (k >>> 17);
+      k = Math.imul(k, 0x1b873593);
+      h ^= k;
+      h = (h << 13) | (h >>> 19);
+      h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+    }
+    this.h = h;
+    this.length += text.length;
+    return this;
+  }
+
+  digest(): number {
+    return fmix32(this.h ^ this.length);
+  }
 }
 
 /** Murmur3 finaliser: spreads every input bit over the whole word. */
@@ -110,9 +129,18 @@ export function canonicalJson(value: unknown): string {
     if (typeof value === 'bigint') return JSON.stringify(value.toString());
     return JSON.stringify(value) ?? 'null';
   }
-  if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item)).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, item]) => item !== undefined && typeof item !== 'function')
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+  if (Array.isArray(value)) {
+    let json = '[';
+    for (let i = 0; i < value.length; i++) json += (i > 0 ? ',' : '') + canonicalJson(value[i]);
+    return `${json}]`;
+  }
+  const record = value as Record<string, unknown>;
+  let json = '{';
+  // Plain loops: the request key is built from this on every request.
+  for (const key of Object.keys(record).sort()) {
+    const item = record[key];
+    if (item === undefined || typeof item === 'function') continue;
+    json += (json.length > 1 ? ',' : '') + JSON.stringify(key) + ':' + canonicalJson(item);
+  }
+  return `${json}}`;
 }

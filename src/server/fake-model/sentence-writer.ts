@@ -1,99 +1,117 @@
 /**
  * @module Plausible English-ish text from the word bank: sentences from templates, paragraphs
  * separated by blank lines and sometimes a numbered list, so that newlines, punctuation and digits
- * occur (clients test stop sequences such as "\n", "." or "3" against them).
+ * occur (clients test stop sequences such as "\n", "." or "3" against them). The text comes with
+ * its tokens, put together from the templates' pre-tokenized units as it is written.
  */
 import type { Rng } from './random.js';
-import { countTokens } from './tokenizer.js';
-import {
-  ADJECTIVES, ADVERBS, ANSWER_TEMPLATES, BASE_VERBS, CITIES, CONNECTORS, NOUNS, PEOPLE, PLURALS,
-  PREPOSITIONS, REASONING_TEMPLATES, UNITS, VERBS,
-} from './word-bank.js';
+import { ANSWERS, drawSentence, Fill, REASONING, type SentenceSink, type Template } from './templates.js';
+import { countTokens, type TokenizedText, type TokenPiece } from './tokenizer.js';
 
-/** Fills one template's `{slot}`s with words drawn from `rng`. */
-export function fillTemplate(template: string, rng: Rng): string {
-  const filled = template
-    .replace(/\{(\w+)\}/g, (_match, slot: string) => slotValue(slot, rng))
-    // "a" before a vowel-initial word reads as "an" ("an early model").
-    .replace(/\b([Aa]) (?=[aeiou])/g, '$1n ');
-  return filled.charAt(0).toUpperCase() + filled.slice(1);
-}
+/** Text and tokens written so far. */
+class Draft implements SentenceSink {
+  private text = '';
+  readonly tokens: TokenPiece[] = [];
+  readonly pieceStarts: boolean[] = [];
+  /** The last sentence's closing, held back: it is one piece with the newlines that may follow it. */
+  private closings: Template['closings'] | undefined;
 
-function slotValue(slot: string, rng: Rng): string {
-  switch (slot) {
-    case 'adj': return rng.pick(ADJECTIVES);
-    case 'noun': return rng.pick(NOUNS);
-    case 'plural': return rng.pick(PLURALS);
-    case 'verb': return rng.pick(VERBS);
-    case 'base': return rng.pick(BASE_VERBS);
-    case 'adv': return rng.pick(ADVERBS);
-    case 'prep': return rng.pick(PREPOSITIONS);
-    case 'Conn': return rng.pick(CONNECTORS);
-    case 'Person': return rng.pick(PEOPLE);
-    case 'city': return rng.pick(CITIES);
-    case 'unit': return rng.pick(UNITS);
-    case 'num': return String(rng.int(2, 250));
-    case 'small': return String(rng.int(2, 9));
-    case 'digit': return String(rng.int(0, 9));
-    case 'pct': return String(rng.int(3, 97));
-    case 'year': return String(rng.int(1990, 2025));
-    default: return slot;
+  /** `budget`: tokens the caller keeps; writing stops once more than that many are final. */
+  constructor(private readonly budget: number | undefined) {}
+
+  get full(): boolean {
+    return this.budget !== undefined && this.tokens.length > this.budget;
+  }
+
+  add(fill: Fill): boolean {
+    const part = fill.tokenized;
+    this.text += part.text;
+    for (let i = 0; i < part.tokens.length; i++) {
+      this.tokens.push(part.tokens[i] as TokenPiece);
+      this.pieceStarts.push(part.pieceStarts[i] as boolean);
+    }
+    return !this.full;
+  }
+
+  /** Ends the held-back sentence, followed by `newlines` newlines. */
+  close(newlines: 0 | 1 | 2): void {
+    if (this.closings === undefined) return;
+    this.add(this.closings[newlines]);
+    this.closings = undefined;
+  }
+
+  /** A sentence; its closing is held back unless the draft filled up first. */
+  sentence(template: Template, spaced: boolean, rng: Rng): void {
+    drawSentence(template, spaced, rng, this);
+    if (!this.full) this.closings = template.closings;
+  }
+
+  done(): TokenizedText {
+    this.close(0);
+    return { text: this.text, tokens: this.tokens, pieceStarts: this.pieceStarts, joined: true };
   }
 }
 
+/**
+ * Natural lengths count each block (of reasoning: each sentence) as if it stood alone, its leading
+ * newlines a token of their own and its closing not merged with them.
+ */
+const NEWLINES_ALONE = [0, countTokens('\n'), countTokens('\n\n')] as const;
+const closingAlone = (template: Template): number => template.closings[0].tokenized.tokens.length;
+
+/** `1.`, `2.`, ... of numbered lists. */
+const listMarks: Fill[] = [];
+const listMark = (number: number): Fill => (listMarks[number] ??= new Fill(`${number}.`));
+
 /** One answer-style sentence. */
 export function answerSentence(rng: Rng): string {
-  return fillTemplate(rng.pick(ANSWER_TEMPLATES), rng);
-}
-
-/** One reasoning-style sentence. */
-export function reasoningSentence(rng: Rng): string {
-  return fillTemplate(rng.pick(REASONING_TEMPLATES), rng);
+  const draft = new Draft(undefined);
+  draft.sentence(rng.pick(ANSWERS), false, rng);
+  return draft.done().text;
 }
 
 /**
  * An answer of at least `minTokens` tokens: paragraphs of 2 to 4 sentences, a numbered list now
- * and then. It ends at a sentence end, which is where the model "stops naturally".
+ * and then. It ends at a sentence end, which is where the model "stops naturally". With a
+ * `budget` it stops as soon as more than `budget` of its tokens are final: the text is only ever
+ * appended to, so that is a prefix of the full answer, and the caller keeps `budget` tokens.
  */
-export function writeAnswer(rng: Rng, minTokens: number, enoughTokens = Number.POSITIVE_INFINITY): string {
-  let text = '';
-  let tokens = 0;
-  // Blocks are appended, so stopping early (once the caller's budget is covered) gives a prefix of
-  // the full answer; counting each block alone keeps the loop linear (BPE pieces never span the
-  // blank line between blocks).
-  while (tokens < Math.min(minTokens, enoughTokens)) {
-    const block = (text.length > 0 ? '\n\n' : '') + (text.length > 0 && rng.chance(0.3) ? numberedList(rng) : paragraph(rng));
-    text += block;
-    tokens += countTokens(block);
+export function writeAnswer(rng: Rng, minTokens: number, budget?: number): TokenizedText {
+  const draft = new Draft(budget);
+  let counted = 0;
+  while (counted < minTokens) {
+    const first = draft.tokens.length === 0;
+    const list = !first && rng.chance(0.3);
+    draft.close(first ? 0 : 2);
+    const start = draft.tokens.length;
+    const count = rng.int(2, 4);
+    let template = ANSWERS[0] as Template;
+    for (let i = 1; i <= count; i++) {
+      draft.close(list ? 1 : 0);
+      if (list) draft.add(listMark(i));
+      template = rng.pick(ANSWERS);
+      draft.sentence(template, list || i > 1, rng);
+      if (draft.full) return draft.done();
+    }
+    counted += NEWLINES_ALONE[first ? 0 : 2] + draft.tokens.length - start + closingAlone(template);
   }
-  return text;
-}
-
-function paragraph(rng: Rng): string {
-  const sentences: string[] = [];
-  const count = rng.int(2, 4);
-  for (let i = 0; i < count; i++) sentences.push(answerSentence(rng));
-  return sentences.join(' ');
-}
-
-function numberedList(rng: Rng): string {
-  const lines: string[] = [];
-  const count = rng.int(2, 4);
-  for (let i = 1; i <= count; i++) lines.push(`${i}. ${answerSentence(rng)}`);
-  return lines.join('\n');
+  return draft.done();
 }
 
 /** Reasoning text of at least `minTokens` tokens, one thought per sentence, lines now and then. */
-export function writeReasoning(rng: Rng, minTokens: number): string {
-  let text = '';
-  let tokens = 0;
-  while (tokens < minTokens) {
-    const separator = text.length === 0 ? '' : rng.chance(0.25) ? '\n' : ' ';
-    const sentence = separator + reasoningSentence(rng);
-    text += sentence;
-    tokens += countTokens(sentence);
+export function writeReasoning(rng: Rng, minTokens: number, budget?: number): TokenizedText {
+  const draft = new Draft(budget);
+  let counted = 0;
+  while (counted < minTokens && !draft.full) {
+    const first = draft.tokens.length === 0;
+    const newline = !first && rng.chance(0.25);
+    draft.close(newline ? 1 : 0);
+    const start = draft.tokens.length;
+    const template = rng.pick(REASONING);
+    draft.sentence(template, !first && !newline, rng);
+    counted += NEWLINES_ALONE[newline ? 1 : 0] + draft.tokens.length - start + closingAlone(template);
   }
-  return text;
+  return draft.done();
 }
 
 /** Exactly `count` words of running text, capitalised and punctuated as sentences. */

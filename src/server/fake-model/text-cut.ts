@@ -4,7 +4,7 @@
  */
 import { FinishReason } from './finish-reason.js';
 import { findStop } from './stop-sequences.js';
-import { decodeTokens, encodeText, tokenize, type TokenPiece } from './tokenizer.js';
+import { decodeTokens, tokenize, tokensBefore, type TokenizedText, type TokenPiece } from './tokenizer.js';
 
 /** The returned part of a text. */
 export interface CutText {
@@ -21,22 +21,33 @@ export interface CutText {
 }
 
 /**
- * `fullText` cut to `budget` tokens (undefined: no limit) and before the earliest of `stops`.
+ * `written` cut to `budget` tokens (undefined: no limit) and before the earliest of `stops`.
  * Only stop strings wholly inside the first `budget` tokens count, as in a real model that never
  * sees the tokens after its limit.
  */
-export function cutText(fullText: string, budget: number | undefined, stops: readonly string[]): CutText {
-  const ids = encodeText(fullText);
-  const limited = budget !== undefined && ids.length > budget;
-  const visibleIds = limited ? ids.slice(0, Math.max(0, budget)) : ids;
-  const visible = limited ? decodeTokens(visibleIds) : fullText;
+export function cutText(written: TokenizedText, budget: number | undefined, stops: readonly string[]): CutText {
+  const { tokens } = written;
+  const limited = budget !== undefined && tokens.length > budget;
+  const kept = limited ? Math.max(0, budget) : tokens.length;
+  const visible = !limited ? written.text : written.joined ? written.text.slice(0, textLength(tokens, kept)) : decodeTokens(tokens.slice(0, kept).map((token) => token.id));
   const hit = findStop(visible, stops);
   if (hit) {
-    const text = visible.slice(0, hit.index);
-    const pieces = tokenize(text);
-    return { text, pieces, reason: FinishReason.StopSequence, stopSequence: hit.sequence, exact: budget === undefined || pieces.length <= budget };
+    const pieces = tokensOf(written, visible, hit.index);
+    return { text: visible.slice(0, hit.index), pieces, reason: FinishReason.StopSequence, stopSequence: hit.sequence, exact: budget === undefined || pieces.length <= budget };
   }
-  const pieces = tokenize(visible);
-  if (limited) return { text: visible, pieces, reason: FinishReason.MaxTokens, exact: pieces.length === budget };
-  return { text: visible, pieces, reason: FinishReason.EndOfText, exact: true };
+  if (!limited) return { text: visible, pieces: tokens, reason: FinishReason.EndOfText, exact: true };
+  const pieces = tokensOf(written, visible, visible.length);
+  return { text: visible, pieces, reason: FinishReason.MaxTokens, exact: pieces.length === budget };
+}
+
+/** Characters of the first `count` tokens. */
+function textLength(tokens: readonly TokenPiece[], count: number): number {
+  let length = 0;
+  for (let i = 0; i < count; i++) length += (tokens[i] as TokenPiece).text.length;
+  return length;
+}
+
+/** The tokens of `visible.slice(0, end)`, as the tokenizer gives them. */
+function tokensOf(written: TokenizedText, visible: string, end: number): TokenPiece[] {
+  return written.joined ? tokensBefore(written, end) : tokenize(visible.slice(0, end));
 }

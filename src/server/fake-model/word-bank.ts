@@ -78,7 +78,7 @@ export const CITIES = [
   'Cairo', 'Sydney', 'Austin', 'Dublin', 'Prague', 'Mumbai', 'Boston', 'Vienna',
 ] as const;
 
-/** Sentence templates for answers. Slots are filled by `sentence-writer.ts`. */
+/** Sentence templates for answers. Slots are filled by `templates.ts`. */
 export const ANSWER_TEMPLATES = [
   'The {adj} {noun} {verb} the {noun} {prep} the {noun}.',
   '{Conn}, the {noun} {verb} {num} {plural} {prep} a {adj} {noun}.',

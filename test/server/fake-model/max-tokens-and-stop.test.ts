@@ -16,6 +16,16 @@ describe('max tokens', () => {
     }
   });
 
+  it('always ends with max_tokens for budgets up to the shortest natural answer', () => {
+    for (const seed of seeds(600)) {
+      for (const maxTokens of [20, 30, 40, 50, NATURAL_MIN_TOKENS]) {
+        const choice = generate({ prompt: `p${seed}`, maxTokens }, { seed }).choices[0];
+        expect(choice?.finishReason, `seed ${seed}, max ${maxTokens}`).toBe(FinishReason.MaxTokens);
+        expect(choice?.completionTokens).toBe(maxTokens);
+      }
+    }
+  });
+
   it('ends naturally when the budget is larger than the answer', () => {
     const choice = generate({ prompt: 'natural', maxTokens: 5000 }, { seed: 1 }).choices[0];
     expect(choice?.finishReason).toBe(FinishReason.EndOfText);

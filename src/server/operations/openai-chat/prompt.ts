@@ -45,17 +45,17 @@ function callsText(calls: unknown): string {
     .join(' ');
 }
 
-/** The conversation as one prompt. */
+/** The conversation as one prompt (built by plain concatenation: it runs on every request). */
 export function flattenMessages(messages: unknown): string {
-  const blocks: string[] = [];
+  let prompt = '';
   for (const message of Array.isArray(messages) ? messages : []) {
     if (!isObject(message)) continue;
     const role = typeof message.role === 'string' ? message.role : 'user';
-    const text = [contentText(message.content), callsText(message.tool_calls)].filter((part) => part.length > 0).join(' ');
-    blocks.push(`${role}: ${text}`);
+    const content = contentText(message.content);
+    const calls = callsText(message.tool_calls);
+    prompt += `${role}: ${content}${content.length > 0 && calls.length > 0 ? ' ' : ''}${calls}\n`;
   }
-  blocks.push('assistant:');
-  return blocks.join('\n');
+  return `${prompt}assistant:`;
 }
 
 /** Whether the conversation ends with a tool result: the model then answers in text under `auto`. */

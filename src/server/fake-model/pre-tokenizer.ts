@@ -1,0 +1,98 @@
+/**
+ * @module cl100k's pre-tokenization: the split of a text into pieces (a word with its leading
+ * space, a run of up to three digits, punctuation with its trailing newlines, whitespace) that
+ * BPE then encodes one by one, never merging across two pieces. ASCII text, all the fake model
+ * writes and most prompts, is split by a hand-written scanner: the library's Unicode regex costs
+ * about as much as the rest of a request. Any other text goes through that regex itself.
+ */
+import { CL100K_TOKEN_SPLIT_REGEX } from 'gpt-tokenizer/encodingParams/constants';
+
+const LETTER = 1;
+const DIGIT = 2;
+/** `\s`: tab, line feed, vertical tab, form feed, carriage return, space. */
+const SPACE = 4;
+/** `\r` and `\n`, which the split regex treats apart from other whitespace. */
+const NEWLINE = 8;
+/** Anything else: `[^\s\p{L}\p{N}]`. */
+const OTHER = 16;
+
+const CLASSES = new Uint8Array(128);
+for (let code = 0; code < 128; code++) {
+  const char = String.fromCharCode(code);
+  CLASSES[code] = /[A-Za-z]/.test(char) ? LETTER : /\d/.test(char) ? DIGIT : /[\r\n]/.test(char) ? SPACE | NEWLINE : /\s/.test(char) ? SPACE : OTHER;
+}
+
+/** Class of the character at `index`; 0 past the end; -1 for a non-ASCII character. */
+function classAt(text: string, index: number): number {
+  if (index >= text.length) return 0;
+  const code = text.charCodeAt(index);
+  return code < 128 ? (CLASSES[code] as number) : -1;
+}
+
+/** Thrown to leave the scanner when it meets a non-ASCII character. */
+const NOT_ASCII = new Error('not ASCII');
+
+function classIs(text: string, index: number, wanted: number): boolean {
+  const found = classAt(text, index);
+  if (found < 0) throw NOT_ASCII;
+  return (found & wanted) !== 0;
+}
+
+/**
+ * End of the piece that starts at `start` in ASCII `text`: the split regex's alternatives in its
+ * order, `'(?:[sS]|[dD]|[mM]|[tT]|[lL][lL]|[vV][eE]|[rR][eE])|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}|
+ * ?[^\s\p{L}\p{N}]+[\r\n]*|\s+$|\s*[\r\n]|\s+(?!\S)|\s`, the first that matches winning.
+ */
+function asciiPieceEnd(text: string, start: number): number {
+  const first = classAt(text, start);
+  if (first < 0) throw NOT_ASCII;
+  if (text.charCodeAt(start) === 39) {
+    const a = text.charCodeAt(start + 1) | 32;
+    const b = text.charCodeAt(start + 2) | 32;
+    if (a === 115 || a === 100 || a === 109 || a === 116) return start + 2; // 's 'd 'm 't
+    if ((a === 108 && b === 108) || (a === 118 && b === 101) || (a === 114 && b === 101)) return start + 3; // 'll 've 're
+  }
+  if (first & LETTER || (!(first & (NEWLINE | DIGIT)) && classIs(text, start + 1, LETTER))) {
+    let end = start + 1;
+    while (classIs(text, end, LETTER)) end++;
+    return end;
+  }
+  if (first & DIGIT) {
+    let end = start + 1;
+    while (end < start + 3 && classIs(text, end, DIGIT)) end++;
+    return end;
+  }
+  const punctuation = text.charCodeAt(start) === 32 && classIs(text, start + 1, OTHER) ? start + 1 : start;
+  if (classIs(text, punctuation, OTHER)) {
+    let end = punctuation + 1;
+    while (classIs(text, end, OTHER)) end++;
+    while (classIs(text, end, NEWLINE)) end++;
+    return end;
+  }
+  // A whitespace run: all of it at the end of the text, else up to its last newline, else all
+  // but its last character (left to start the next piece, as in " word"), else the one character.
+  let end = start;
+  let afterNewline = -1;
+  while (classIs(text, end, SPACE)) {
+    if (classIs(text, end, NEWLINE)) afterNewline = end + 1;
+    end++;
+  }
+  if (end === text.length) return end;
+  if (afterNewline > 0) return afterNewline;
+  return end - start >= 2 ? end - 1 : start + 1;
+}
+
+/** End offsets of the pieces of `text`, in order (the last one is `text.length`), and whether it is ASCII. */
+export function pieceEnds(text: string): { ends: number[]; ascii: boolean } {
+  const ends: number[] = [];
+  try {
+    for (let start = 0; start < text.length; start = ends[ends.length - 1] as number) ends.push(asciiPieceEnd(text, start));
+    return { ends, ascii: true };
+  } catch (error) {
+    if (error !== NOT_ASCII) throw error;
+  }
+  ends.length = 0;
+  let end = 0;
+  for (const [piece] of text.matchAll(CL100K_TOKEN_SPLIT_REGEX)) ends.push((end += piece.length));
+  return { ends, ascii: false };
+}

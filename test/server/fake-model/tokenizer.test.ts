@@ -1,0 +1,100 @@
+import { encode } from 'gpt-tokenizer/encoding/cl100k_base';
+import { CL100K_TOKEN_SPLIT_REGEX } from 'gpt-tokenizer/encodingParams/constants';
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../../src/server/fake-model/random.js';
+import { pieceEnds } from '../../../src/server/fake-model/pre-tokenizer.js';
+import { countTokens, tokenizeText, tokensBefore } from '../../../src/server/fake-model/tokenizer.js';
+
+/** The library's own answer, special-token markers counted as text (as the fake model counts them). */
+const reference = (text: string) => encode(text, { disallowedSpecial: new Set() });
+const ids = (text: string) => tokenizeText(text).tokens.map((token) => token.id);
+
+const TRICKY = [
+  '', ' ', '  ', '\n', '\n\n', '\r\n', ' \n ', '\t\tx', 'a  b', 'a \n\n b', 'end   ', 'x.\n\ny', 'x.\n \ny',
+  "don't", "I'LL", "'s", "'sx", "we've", "they're", "O'Neil", "''", "'", "'l", "'Ll",
+  '1', '12', '123', '1234', '1234567', '3.14159', '1,000,000', ' 42', 'v2.0-beta', '2024-01-01T00:00:00Z',
+  '...', '?!', ' --', ' (x)', '"quoted"', '#$%&', '\u0000\u0001\u001f\u007f', '{"a":[1,2,{"b":null}]}',
+  '<|endoftext|>', 'a<|endoftext|>b', '<|im_start|>user', '<|fim_prefix|>',
+  'café', 'naïve résumé', 'Zürich', '東京タワー', '😀😀 ok', 'x\u00a0y', 'a\u2028b', '٣٤٥', 'ſ', '\ud83d', 'e\u0301',
+  'Hello world', 'unbelievably tokenizable', 'system: Answer in two sentences at most.\nuser: Why is the sky blue?\nassistant:',
+];
+
+/** Strings made of atoms that stress the split rules, ASCII only or not. */
+function randomText(rng: Rng, ascii: boolean): string {
+  const atoms = [
+    'a', 'Z', 'the', ' word', "'", 's', 'll', 'VE', 're', ' ', '  ', '\t', '\n', '\r', '\n\n', '\v', '\f', '.', ',', '!', '(', ')',
+    '-', '_', '0', '7', '42', '2025', '"', '<|endoftext|>', '\u0000', '\u007f', '{', '}', '$',
+    ...(ascii ? [] : ['é', '日本', '😀', '\u00a0', '\u2028', '٣', 'ſ', '\u0301']),
+  ];
+  let text = '';
+  for (let i = rng.int(0, 14); i > 0; i--) text += rng.pick(atoms);
+  return text;
+}
+
+describe('piece tokenizer', () => {
+  it('agrees with gpt-tokenizer on tricky strings', () => {
+    for (const text of TRICKY) {
+      expect(ids(text), JSON.stringify(text)).toEqual(reference(text));
+      expect(countTokens(text), JSON.stringify(text)).toBe(reference(text).length);
+    }
+  });
+
+  it('agrees with gpt-tokenizer on thousands of generated strings', () => {
+    const rng = new Rng(7);
+    for (let i = 0; i < 4000; i++) {
+      const text = randomText(rng, i % 3 !== 0);
+      expect(ids(text), JSON.stringify(text)).toEqual(reference(text));
+      expect(countTokens(text), JSON.stringify(text)).toBe(reference(text).length);
+    }
+  });
+
+  it('splits ASCII text with its own scanner, the same pieces as the regex', () => {
+    expect(pieceEnds('Hello, world!').ascii).toBe(true);
+    expect(pieceEnds('héllo').ascii).toBe(false);
+    const rng = new Rng(8);
+    for (let i = 0; i < 2000; i++) {
+      const text = randomText(rng, true);
+      const regexEnds: number[] = [];
+      let end = 0;
+      for (const [piece] of text.matchAll(CL100K_TOKEN_SPLIT_REGEX)) regexEnds.push((end += piece.length));
+      expect(pieceEnds(text).ends, JSON.stringify(text)).toEqual(regexEnds);
+    }
+  });
+
+  it('marks where pieces start and whether token texts join up to the text', () => {
+    const tokenized = tokenizeText(' datasets, 2025.');
+    expect(tokenized.joined).toBe(true);
+    expect(tokenized.tokens.map((token) => token.text).join('')).toBe(' datasets, 2025.');
+    expect(tokenized.pieceStarts[0]).toBe(true);
+    expect(tokenized.pieceStarts.filter(Boolean)).toHaveLength(6); // " datasets" "," " " "202" "5" "."
+    expect(tokenizeText('日本').joined).toBe(false);
+  });
+
+  it('gives each token its UTF-8 bytes, as one shared frozen object per id', () => {
+    const [first] = tokenizeText(' blue').tokens;
+    const [again] = tokenizeText(' blue sky').tokens;
+    expect(first).toBe(again);
+    expect(first?.bytes).toEqual([...Buffer.from(' blue')]);
+    expect(Object.isFrozen(first)).toBe(true);
+  });
+
+  it('counts multi-line text as the sum of its lines, each counted once', () => {
+    const text = 'system: Be brief.\nuser: Why?\n\n  indented\n.dot\n1. item\nassistant:';
+    expect(countTokens(text)).toBe(reference(text).length);
+    expect(countTokens(text)).toBe(reference(text).length);
+    expect(countTokens('x\n'.repeat(500))).toBe(reference('x\n'.repeat(500)).length);
+  });
+});
+
+describe('tokens of a cut text', () => {
+  it('are those of the cut text re-tokenized, at every cut of generated strings', () => {
+    const rng = new Rng(9);
+    for (let i = 0; i < 300; i++) {
+      const written = tokenizeText(randomText(rng, true) + randomText(rng, true));
+      for (let end = 0; end <= written.text.length; end++) {
+        const cut = written.text.slice(0, end);
+        expect(tokensBefore(written, end).map((token) => token.id), JSON.stringify(cut)).toEqual(reference(cut));
+      }
+    }
+  });
+});
