@@ -140,6 +140,17 @@ function waitExit(child: ChildProcess, timeoutMs: number): Promise<void> {
   });
 }
 
+/**
+ * Compiles src/ to dist/ (what `npm run build` does), so that the servers measured run the code
+ * `npm start` runs: plain Node on tsc's output, not the tsx loader, whose transform adds its own
+ * calls (a `__name` for every closure made) to the hot path.
+ */
+function buildDist(): void {
+  log('building dist/ (tsc -p tsconfig.build.json) ...');
+  const result = spawnSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', `${root}tsconfig.build.json`], { cwd: root, stdio: 'pipe', encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`tsc failed: ${result.stdout}${result.stderr}`);
+}
+
 /** Forks one of the TypeScript children under bench/server (through tsx's loader) and waits for its `listening` message. */
 async function forkServer(script: string, options: { env?: Record<string, string>; execArgv?: string[] } = {}): Promise<{ child: ChildProcess; url: string }> {
   const child = track(fork(`${here}${script}`, [], {
@@ -306,7 +317,7 @@ async function startSubjects(): Promise<{ subjects: Subject[]; notes: string[]; 
   }
 
   notes.push(
-    'sambakit runs `startServer` from the checkout (through tsx) with no log function, `checkResponses: \'off\'`, `ttftMs: 0` and `tokensPerSecond: 1e9`: a non-stream chat answer is paced as if streamed (src/server/operations/openai-chat/completion.ts), so these make it ready at once.',
+    'sambakit runs `startServer` from dist/ (tsc\'s build, as `npm start` runs it) with no log function, `checkResponses: \'off\'`, `ttftMs: 0` and `tokensPerSecond: 1e9`: a non-stream chat answer is paced as if streamed (src/server/operations/openai-chat/completion.ts), so these make it ready at once.',
   );
   const bareBody = sambakitCheck?.status === 200 && sambakitCheck.isChatCompletion ? sambakitCheck.body : cannedAnswer;
   if (bareBody === cannedAnswer) notes.push(`bare answers a canned chat completion (${Buffer.byteLength(cannedAnswer)} B): sambakit gave no 200 chat completion to copy.`);
@@ -453,7 +464,7 @@ async function startCli(extraNodeArgs: string[] = []): Promise<{ child: ChildPro
   const child = track(
     spawn(
       process.execPath,
-      [...extraNodeArgs, '--import', 'tsx', 'src/cli/index.ts', 'serve', '--port', '0', '--ttft-ms', String(streamTtftMs), '--tokens-per-second', String(streamTps)],
+      [...extraNodeArgs, 'dist/cli/index.js', 'serve', '--port', '0', '--ttft-ms', String(streamTtftMs), '--tokens-per-second', String(streamTps)],
       { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
     ),
   );
@@ -687,6 +698,7 @@ async function main(): Promise<void> {
   const loadStart = loadNow();
   const machine = `${cpus().length} x ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${mb(totalmem())} RAM`;
   log(`machine: ${machine}, node ${process.version}, load ${loadStart}`);
+  buildDist();
 
   let rps: RpsOutcome | undefined;
   let streams: StreamsOutcome | undefined;
@@ -782,7 +794,7 @@ async function main(): Promise<void> {
     lines.push(
       `### ${streams.streams} concurrent streams`,
       '',
-      `Servers: \`sambakit serve --port 0 --ttft-ms ${streamTtftMs} --tokens-per-second ${streamTps}\` in a child process (node + tsx loader, as the CLI runs: request log on stdout, read by the bench), ` +
+      `Servers: \`sambakit serve --port 0 --ttft-ms ${streamTtftMs} --tokens-per-second ${streamTps}\` in a child process (\`node dist/cli/index.js\`, as \`npm start\` runs it: request log on stdout, read by the bench), ` +
         `and, as the baseline, a bare \`node:http\` child answering every request unparsed with the same pacing (first chunk ${streamTtftMs} ms after the request body ends, then a setTimeout chain, ${streams.bareTokens} content chunks of the same shape, usage chunk, \`[DONE]\`). ` +
         `Client: this process, on raw TCP sockets (a minimal HTTP/1.1 reader: node:http's client costs ~50 µs per response, which a thousand first tokens arriving at once would queue here and count as server latency), issuing ${streams.streams} \`stream: true\` requests to \`${streamsPath}\` ` +
         `(\`max_tokens\` ${streamMaxTokens}, \`stream_options.include_usage\`) in one synchronous loop, ` +

@@ -8,6 +8,7 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { encodeStreamEnd, encodeStreamItem, type OutgoingStreamItem, type StreamFramingSpec } from '../streams/index.js';
+import { onAbort } from './abort-listeners.js';
 import type { Fault } from './faults.js';
 import type { StreamProducer } from './operations/types.js';
 
@@ -23,6 +24,8 @@ export interface StreamBodyOptions {
 }
 
 const shuttingDown = 'The server is shutting down; the answer was cut.';
+/** Why a producer is stopped, made once: an abort without a reason builds a DOMException (and its stack) every time. */
+const stopped = new Error('the stream ended');
 
 /**
  * Writes the status, `headers` and every item of `produce` to `res`, then the framing's terminator.
@@ -34,14 +37,14 @@ export async function writeStreamBody(res: ServerResponse, status: number, heade
   const abort = new AbortController();
   const iterator = produce(abort.signal)[Symbol.asyncIterator]();
   let gone = false;
-  const stop = () => abort.abort();
+  const stop = () => abort.abort(stopped);
   const onClose = () => {
     if (res.writableFinished) return;
     gone = true;
     stop();
   };
   res.once('close', onClose);
-  options.shutdown?.addEventListener('abort', stop, { once: true });
+  const unlisten = options.shutdown ? onAbort(options.shutdown, stop) : undefined;
   res.writeHead(status, headers);
   // Items that are ready together (the last token, the finish and usage chunks, the terminator) go
   // out in one write: the socket is corked at the first of them and uncorked once the producer waits
@@ -65,6 +68,7 @@ export async function writeStreamBody(res: ServerResponse, status: number, heade
   };
   const fail = (message: string) => finish(encodeStreamItem(options.errorItem(message), framing));
   let sent = 0;
+  let completed = false;
   try {
     for (;;) {
       if (fault && sent === 2) {
@@ -83,7 +87,10 @@ export async function writeStreamBody(res: ServerResponse, status: number, heade
       if (gone) return;
       // A producer stopped by shutdown may simply return: that is a cut answer, not a complete one.
       if (options.shutdown?.aborted) return fail(shuttingDown);
-      if (next.done) return finish(encodeStreamEnd(framing));
+      if (next.done) {
+        completed = true;
+        return finish(encodeStreamEnd(framing));
+      }
       let item = next.value;
       if (fault?.name === 'invalid-item' && sent === 2) {
         item = { kind: 'item', value: { sambakit_fault: 'invalid-item: this item breaks the item schema on purpose' } };
@@ -100,10 +107,13 @@ export async function writeStreamBody(res: ServerResponse, status: number, heade
       if (!write(encodeStreamItem(item, framing))) await drained(res);
     }
   } finally {
-    options.shutdown?.removeEventListener('abort', stop);
+    unlisten?.();
     res.off('close', onClose);
-    stop();
-    await iterator.return?.()?.catch(() => {});
+    // A producer that ran to its end has nothing left to stop.
+    if (!completed) {
+      stop();
+      await iterator.return?.()?.catch(() => {});
+    }
   }
 }
 

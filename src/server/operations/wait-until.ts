@@ -1,17 +1,11 @@
 /**
  * @module Waiting for a deadline on the `performance.now()` clock, the way every paced answer does:
- * one plain timer per wait and one abort listener per signal (not per wait), since a thousand open
- * streams each wait twenty times a second and `node:timers/promises` adds and removes a listener
- * on the signal every time.
+ * one plain timer per wait, and the abort heard through `onAbort` (one real listener per signal),
+ * since a thousand open streams each wait twenty times a second and `node:timers/promises` adds
+ * and removes an EventTarget listener every time.
  */
+import { onAbort } from '../abort-listeners.js';
 
-interface Waiter {
-  timer: ReturnType<typeof setTimeout>;
-  reject: (reason: unknown) => void;
-}
-
-/** The waits pending on each signal, cleared all at once when it aborts. */
-const waitersBySignal = new WeakMap<AbortSignal, Set<Waiter>>();
 let pending = 0;
 
 /**
@@ -20,28 +14,6 @@ let pending = 0;
  */
 export function pendingStepTimers(): number {
   return pending;
-}
-
-function waitersOf(signal: AbortSignal): Set<Waiter> {
-  let waiters = waitersBySignal.get(signal);
-  if (!waiters) {
-    const created = new Set<Waiter>();
-    waiters = created;
-    waitersBySignal.set(signal, created);
-    signal.addEventListener(
-      'abort',
-      () => {
-        for (const waiter of created) {
-          clearTimeout(waiter.timer);
-          pending--;
-          waiter.reject(signal.reason);
-        }
-        created.clear();
-      },
-      { once: true },
-    );
-  }
-  return waiters;
 }
 
 /**
@@ -53,21 +25,23 @@ export function waitUntil(atMs: number, signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.reject(signal.reason);
   const left = atMs - performance.now();
   if (left <= 0) return Promise.resolve();
-  const waiters = waitersOf(signal);
   return new Promise((resolve, reject) => {
-    const waiter: Waiter = { timer: undefined as unknown as Waiter['timer'], reject };
     const fire = () => {
       const rest = atMs - performance.now();
       if (rest > 0) {
-        waiter.timer = setTimeout(fire, Math.ceil(rest));
+        timer = setTimeout(fire, Math.ceil(rest));
         return;
       }
-      waiters.delete(waiter);
+      unlisten();
       pending--;
       resolve();
     };
-    waiter.timer = setTimeout(fire, Math.ceil(left));
-    waiters.add(waiter);
+    let timer = setTimeout(fire, Math.ceil(left));
     pending++;
+    const unlisten = onAbort(signal, () => {
+      clearTimeout(timer);
+      pending--;
+      reject(signal.reason);
+    });
   });
 }
