@@ -8,7 +8,7 @@
 
 const listenersBySignal = new WeakMap<AbortSignal, Set<() => void>>();
 
-/** Calls `listener` once when `signal` aborts; returns the function that stops listening. */
+/** Calls `listener` once when `signal` aborts (never, if it already has: check `aborted` first); returns the function that stops listening. */
 export function onAbort(signal: AbortSignal, listener: () => void): () => void {
   let listeners = listenersBySignal.get(signal);
   if (!listeners) {

@@ -18,7 +18,7 @@ export function chatOperation(profile: ChatProfile): OperationDefinition {
 }
 
 async function handleChat(profile: ChatProfile, request: OperationRequest): Promise<OperationResult> {
-  // Pacing counts from here: the time to first token is the time since the request arrived.
+  // Pacing counts from the request's arrival (its headers read), whatever waits come after.
   const { arrival } = request;
   const style = profile.style(request);
   const batch = Array.isArray(request.body);
