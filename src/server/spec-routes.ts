@@ -77,11 +77,6 @@ async function handle(exchange: Exchange, params: Record<string, string>, route:
       });
     }
 
-    // As a serving engine queues requests before it schedules them: under a burst, every request
-    // already on the sockets gets this far (read and stamped) before any is parsed and answered,
-    // so a request's wait shows in its reported times instead of hiding before its arrival. The
-    // answers of one loop turn also leave together, which lifts req/s.
-    await afterPendingIo();
     const body = await readRequestBody(exchange.req, route.requestMediaTypes, route.bodyRequired, options.bodyLimitBytes);
     if (!body.ok) return fail({ kind: body.status === 413 ? 'too_large' : body.status === 415 ? 'media_type' : 'invalid_request', message: body.message, status: body.status });
 
@@ -129,6 +124,10 @@ async function handle(exchange: Exchange, params: Record<string, string>, route:
       variant,
       options,
     };
+    // As a serving engine queues requests before it schedules them: under a burst, every request
+    // already on the sockets is read, stamped and checked before any is answered, so a request's
+    // wait shows in its reported times instead of hiding before its arrival.
+    await afterPendingIo();
     const result = await definition.handle(request);
     const streamError = (message: string) =>
       definition.streamError?.(message, request) ?? { kind: 'error' as const, value: JSON.parse(style.render({ kind: 'server', message }, requestId, variant).body) };
