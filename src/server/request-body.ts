@@ -48,9 +48,14 @@ function tooLarge(limit: number, length?: number): BodyResult {
   return { ok: false, status: 413, message: `The request body${length === undefined ? '' : ` (${length} bytes)`} is larger than the limit of ${limit} bytes.` };
 }
 
+/** The client went away before its request body was complete: there is nobody left to answer. */
+export class ClientGoneError extends Error {
+  override name = 'ClientGoneError';
+}
+
 /**
  * The whole body, or undefined as soon as it passes the limit (reading stops there; Node discards
- * the rest once the answer is sent). Rejects when the client goes away mid-body.
+ * the rest once the answer is sent). Rejects with ClientGoneError when the client goes away mid-body.
  */
 function readLimited(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
@@ -66,7 +71,9 @@ function readLimited(request: IncomingMessage, limit: number): Promise<Buffer | 
       chunks.push(chunk);
     };
     const onEnd = () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
-    request.on('data', onData).once('end', onEnd).once('error', reject);
+    // After 'end' or the limit this settles nothing: the promise is already settled.
+    const gone = () => reject(new ClientGoneError('the client closed the connection before the request body ended'));
+    request.on('data', onData).once('end', onEnd).once('error', gone).once('close', () => request.complete || gone());
   });
 }
 

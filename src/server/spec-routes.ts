@@ -16,7 +16,7 @@ import { parseFault, type Fault } from './faults.js';
 import type { OperationDefinition, OperationRequest, OperationResult, Pacing } from './operations/types.js';
 import { afterPendingIo } from './operations/wait-until.js';
 import type { ResolvedServerOptions } from './options.js';
-import { readRequestBody } from './request-body.js';
+import { ClientGoneError, readRequestBody } from './request-body.js';
 import { nodeRequestHeaders } from './request-headers.js';
 import type { Route } from './routes.js';
 import { writeJsonWithFault, writeStreamBody } from './stream-body.js';
@@ -133,6 +133,7 @@ async function handle(exchange: Exchange, params: Record<string, string>, route:
       definition.streamError?.(message, request) ?? { kind: 'error' as const, value: JSON.parse(style.render({ kind: 'server', message }, requestId, variant).body) };
     await send(exchange, route, style, result, fault, requestId, options, streamError, variant);
   } catch (error) {
+    if (error instanceof ClientGoneError) return;
     options.log?.(`error: ${route.api} ${route.operationId} ${requestId}: ${error instanceof Error ? error.message : String(error)}`);
     // As plain as it gets: the error may have come from rendering or checking an error body.
     if (!exchange.res.headersSent) reply(exchange, 500, 'text/plain; charset=utf-8', 'Internal Server Error');

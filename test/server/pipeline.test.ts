@@ -3,6 +3,7 @@
  * limits, JSON parsing, validation in each API's own error shape, unknown routes and methods,
  * faults that answer early, control headers, CORS, request ids and the log line.
  */
+import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { useServer, withServer } from '../helpers/server.js';
 
@@ -57,6 +58,22 @@ describe('request pipeline', () => {
       const response = await post('/cloud/v1/chat/completions', JSON.stringify(chat), { authorization: `Bearer ${key}`, 'content-type': 'text/plain' });
       expect(response.status).toBe(415);
       expect(((await response.json()) as any).error.message).toContain('application/json');
+    });
+
+    it('a client that leaves mid-body is let go quietly, and the server goes on serving', async () => {
+      const { hostname, port } = new URL(server.url);
+      await new Promise<void>((resolve, reject) => {
+        const socket = connect({ host: hostname, port: Number(port) }, () => {
+          socket.write(`POST /cloud/v1/chat/completions HTTP/1.1\r\nhost: ${hostname}\r\nauthorization: Bearer ${key}\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{"model": "m"`);
+          setTimeout(() => socket.destroy(), 50);
+        });
+        socket.on('close', () => resolve());
+        socket.on('error', reject);
+      });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(server.lines.filter((line) => line.startsWith('error:'))).toEqual([]);
+      const after = await post('/cloud/v1/chat/completions', chat, { ...bearer, 'x-sambakit-fault': 'server-error' });
+      expect(after.status).toBe(500);
     });
 
     it('a body over the limit is 413', async () => {
