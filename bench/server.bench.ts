@@ -621,7 +621,7 @@ async function runStreams(): Promise<StreamsOutcome> {
   return { reports, fdLimits, streams, notes, sambakitStartS: cli?.startS, sambakitWorks, bareTokens };
 }
 
-/** A warm-up and one wave under `--cpu-prof` of `sambakit serve` (when the streams goal is missed). */
+/** A warm-up, a cold wave, then one wave under `--cpu-prof` of `sambakit serve` (when the streams goal is missed). */
 async function profileStreams(streams: number): Promise<ProfileSummary | undefined> {
   const dir = `${cache}prof-streams/`;
   rmSync(dir, { recursive: true, force: true });
@@ -632,6 +632,8 @@ async function profileStreams(streams: number): Promise<ProfileSummary | undefin
   try {
     log(`profiling sambakit serve during one wave of ${streams} streams`);
     await warmStreams(cli.url);
+    // As for the measured waves: the first wave after start is not the one looked at.
+    await coldWave(cli.url, streams);
     const sockets = connectMode === 'warm' ? (await preconnect(cli.url, streams)).sockets : undefined;
     await sleep(500);
     fromUs = profileClockUs();
@@ -900,7 +902,7 @@ async function main(): Promise<void> {
     profileTables(profile.summary, lines);
   }
   if (streamProfile) {
-    lines.push('### Where the time goes (streams)', '', `\`node --cpu-prof\` of \`sambakit serve\` during one wave of ${streams!.streams} streams (after a warm-up; ${streamProfile.windowed ? 'only the samples of the wave' : 'whole profile'}).`, '');
+    lines.push('### Where the time goes (streams)', '', `\`node --cpu-prof\` of \`sambakit serve\` during one wave of ${streams!.streams} streams (after a warm-up and one unmeasured wave; ${streamProfile.windowed ? 'only the samples of the wave' : 'whole profile'}).`, '');
     profileTables(streamProfile, lines);
   }
 
