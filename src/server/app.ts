@@ -45,7 +45,7 @@ export function createRequestListener(options: AppOptions = {}): RequestListener
     const method = req.method ?? 'GET';
     const found = table.find(method, exchange.pathname);
     if (found) {
-      void handlers.get(found.route)!(exchange, found.params);
+      handlers.get(found.route)!(exchange, found.params);
       return;
     }
     if (docs(exchange)) return;

@@ -9,12 +9,12 @@ import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { OutgoingStreamItem } from '../streams/index.js';
 import { toViolations, type Violation } from '../validate/violations.js';
+import { afterPendingIo } from './after-pending-io.js';
 import { authenticate } from './auth.js';
 import { errorStyleFor, type ErrorStyle, type Problem } from './error-styles.js';
 import { clientGone, reply, type Exchange } from './exchange.js';
 import { parseFault, type Fault } from './faults.js';
 import type { OperationDefinition, OperationRequest, OperationResult, Pacing } from './operations/types.js';
-import { afterPendingIo } from './operations/wait-until.js';
 import type { ResolvedServerOptions } from './options.js';
 import { ClientGoneError, readRequestBody } from './request-body.js';
 import { nodeRequestHeaders } from './request-headers.js';
@@ -35,8 +35,8 @@ class ResponseViolationError extends Error {
   override name = 'ResponseViolationError';
 }
 
-/** Answers one request to a matched route; never rejects (a failure becomes a plain 500, or a cut stream). */
-export type RouteHandler = (exchange: Exchange, params: Record<string, string>) => Promise<void>;
+/** Answers one request to a matched route, later: never throws (a failure becomes a plain 500, or a cut stream). */
+export type RouteHandler = (exchange: Exchange, params: Record<string, string>) => void;
 
 /** The pipeline of every route, by route. */
 export function specRouteHandlers(routes: readonly Route[], table: OperationTable, options: ResolvedServerOptions): Map<Route, RouteHandler> {
@@ -46,7 +46,12 @@ export function specRouteHandlers(routes: readonly Route[], table: OperationTabl
     // that); one without still gets the whole pipeline, then 501, rather than passing for an unknown route.
     const definition = table[route.api]?.[route.operationId] ?? notImplemented(route);
     const style = errorStyleFor(route);
-    handlers.set(route, (exchange, params) => handle(exchange, params, route, definition, style, options));
+    // As a serving engine queues requests before it schedules them: a request is stamped when its
+    // headers are read, and its work waits until the event loop has read the requests already on the
+    // sockets. Under a burst the last request is then read (and stamped) about as soon as the first,
+    // and the wait shows in every reported time instead of hiding before the arrival. By then a body
+    // that came with its headers is whole, and is read without a wait.
+    handlers.set(route, (exchange, params) => afterPendingIo(() => void handle(exchange, params, route, definition, style, options)));
   }
   return handlers;
 }
@@ -77,7 +82,8 @@ async function handle(exchange: Exchange, params: Record<string, string>, route:
       });
     }
 
-    const body = await readRequestBody(exchange.req, route.requestMediaTypes, route.bodyRequired, options.bodyLimitBytes);
+    const read = readRequestBody(exchange.req, route.requestMediaTypes, route.bodyRequired, options.bodyLimitBytes);
+    const body = read instanceof Promise ? await read : read;
     if (!body.ok) return fail({ kind: body.status === 413 ? 'too_large' : body.status === 415 ? 'media_type' : 'invalid_request', message: body.message, status: body.status });
 
     const violations: Violation[] = [];
@@ -124,10 +130,6 @@ async function handle(exchange: Exchange, params: Record<string, string>, route:
       variant,
       options,
     };
-    // As a serving engine queues requests before it schedules them: under a burst, every request
-    // already on the sockets is read, stamped and checked before any is answered, so a request's
-    // wait shows in its reported times instead of hiding before its arrival.
-    await afterPendingIo();
     const result = await definition.handle(request);
     const streamError = (message: string) =>
       definition.streamError?.(message, request) ?? { kind: 'error' as const, value: JSON.parse(style.render({ kind: 'server', message }, requestId, variant).body) };

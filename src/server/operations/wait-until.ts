@@ -8,11 +8,6 @@ import { onAbort } from '../abort-listeners.js';
 
 let pending = 0;
 
-/** Resolves once the event loop has run the I/O callbacks that were ready (its check phase). */
-export function afterPendingIo(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
-
 /**
  * Timers waiting right now, over every answer of the process. A test hook: once every stream has
  * ended or been cancelled it is back to 0, which shows that no answer is left waiting on a timer.
