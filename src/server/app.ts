@@ -3,7 +3,6 @@
  * docs, and 404/405 naming what the caller probably meant; a log line per request.
  * @module
  */
-import { randomUUID } from 'node:crypto';
 import type { RequestListener } from 'node:http';
 import { apiDocs } from './api-docs.js';
 import { corsPolicy } from './cors.js';
@@ -13,6 +12,7 @@ import { operationTable } from './operations/index.js';
 import { resolveServerOptions, type ServerOptions } from './options.js';
 import { buildRoutes, matchPath, nearestRoute, RouteTable, type Route } from './routes.js';
 import { specRouteHandlers, type OperationTable } from './spec-routes.js';
+import { uuid } from './uuid.js';
 
 export interface AppOptions extends ServerOptions {
   /** Handlers by API and operationId; the built-in fake-model handlers by default. */
@@ -62,7 +62,7 @@ function notFound(exchange: Exchange, method: string, routes: readonly Route[]):
   const { pathname } = exchange;
   const samePath = routes.filter((r) => matchPath(r, pathname));
   const nearest = samePath[0] ? { route: samePath[0], suggestion: pathname } : nearestRoute(routes, pathname);
-  const requestId = randomUUID();
+  const requestId = uuid();
   exchange.headers['x-request-id'] = requestId;
   if (!nearest) {
     reply(exchange, 404, 'application/json', JSON.stringify({ error: { message: `No route ${method} ${pathname}. See /api/docs.`, type: 'invalid_request_error', code: 'not_found' } }));

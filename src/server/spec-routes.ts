@@ -4,8 +4,7 @@
  * Errors leave in the API's own shape; nothing here knows an operation by name.
  * @module
  */
-import { randomUUID } from 'node:crypto';
-import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { OutgoingStreamItem } from '../streams/index.js';
 import { toViolations, type Violation } from '../validate/violations.js';
@@ -20,6 +19,7 @@ import { ClientGoneError, readRequestBody } from './request-body.js';
 import { nodeRequestHeaders } from './request-headers.js';
 import type { Route } from './routes.js';
 import { writeJsonWithFault, writeStreamBody } from './stream-body.js';
+import { uuid } from './uuid.js';
 
 export type OperationTable = Readonly<Record<string, Readonly<Record<string, OperationDefinition>>>>;
 
@@ -61,7 +61,7 @@ function notImplemented(route: Route): OperationDefinition {
 }
 
 async function handle(exchange: Exchange, params: Record<string, string>, route: Route, definition: OperationDefinition, style: ErrorStyle, options: ResolvedServerOptions): Promise<void> {
-  const requestId = randomUUID();
+  const requestId = uuid();
   exchange.headers['x-request-id'] = requestId;
   const raw = exchange.req.headers;
   const headers = nodeRequestHeaders(raw);
@@ -111,25 +111,9 @@ async function handle(exchange: Exchange, params: Record<string, string>, route:
     if (typeof pacing === 'string') return fail({ kind: 'invalid_request', status: 400, message: pacing });
 
     const fault = faultHeader.fault;
-    let signal: AbortSignal | undefined;
-    const clientSignal = () => (signal ??= clientGone(exchange.res));
-    if (fault && (await beforeHandler(fault, clientSignal, route, fail))) return;
+    const request = new PipelineRequest({ route, params, headers, body: body.value, files: body.files, requestId, arrival: exchange.arrival, pacing, variant, options }, exchange.res);
+    if (fault && (await beforeHandler(fault, request, route, fail))) return;
 
-    const request: OperationRequest = {
-      route,
-      params,
-      headers,
-      body: body.value,
-      files: body.files,
-      requestId,
-      arrival: exchange.arrival,
-      get signal() {
-        return clientSignal();
-      },
-      pacing,
-      variant,
-      options,
-    };
     const result = await definition.handle(request);
     const streamError = (message: string) =>
       definition.streamError?.(message, request) ?? { kind: 'error' as const, value: JSON.parse(style.render({ kind: 'server', message }, requestId, variant).body) };
@@ -143,8 +127,48 @@ async function handle(exchange: Exchange, params: Record<string, string>, route:
   }
 }
 
+/**
+ * What a handler gets: the request's facts, and the client-gone signal, made on first use (most
+ * requests never wait, and an AbortController costs more than the rest of a small request). A class,
+ * so that its getter lives on the prototype: an object literal with a getter is kept as a dictionary,
+ * several times the size, and an open stream holds its request to the end.
+ */
+class PipelineRequest implements OperationRequest {
+  readonly route: Route;
+  readonly params: Readonly<Record<string, string>>;
+  readonly headers: OperationRequest['headers'];
+  readonly body: OperationRequest['body'];
+  readonly files: OperationRequest['files'];
+  readonly requestId: string;
+  readonly arrival: OperationRequest['arrival'];
+  readonly pacing: OperationRequest['pacing'];
+  readonly variant: string | undefined;
+  readonly options: ResolvedServerOptions;
+  #signal: AbortSignal | undefined;
+
+  constructor(
+    facts: Omit<OperationRequest, 'signal'>,
+    private readonly res: ServerResponse,
+  ) {
+    this.route = facts.route;
+    this.params = facts.params;
+    this.headers = facts.headers;
+    this.body = facts.body;
+    this.files = facts.files;
+    this.requestId = facts.requestId;
+    this.arrival = facts.arrival;
+    this.pacing = facts.pacing;
+    this.variant = facts.variant;
+    this.options = facts.options;
+  }
+
+  get signal(): AbortSignal {
+    return (this.#signal ??= clientGone(this.res));
+  }
+}
+
 /** Answers the faults that come before the handler; true when the request is answered. */
-async function beforeHandler(fault: Fault, clientSignal: () => AbortSignal, route: Route, fail: (p: Problem, h?: OutgoingHttpHeaders) => void): Promise<boolean> {
+async function beforeHandler(fault: Fault, request: OperationRequest, route: Route, fail: (p: Problem, h?: OutgoingHttpHeaders) => void): Promise<boolean> {
   switch (fault.name) {
     case 'rate-limit':
       fail({ kind: 'rate_limit', message: 'Rate limit exceeded (x-sambakit-fault: rate-limit).' }, rateLimitHeaders(route, fault.value));
@@ -156,7 +180,7 @@ async function beforeHandler(fault: Fault, clientSignal: () => AbortSignal, rout
       fail({ kind: 'unavailable', message: 'Service temporarily unavailable (x-sambakit-fault: unavailable).' });
       return true;
     case 'slow-headers': {
-      const signal = clientSignal();
+      const { signal } = request;
       await sleep(fault.value, undefined, { signal }).catch(() => {});
       return signal.aborted;
     }
@@ -212,13 +236,16 @@ async function send(
       const framing = route.streams[result.mediaType];
       if (!framing) throw new Error(`${route.operationId} streamed ${result.mediaType}, which the spec does not declare as a stream`);
       Object.assign(exchange.headers, { 'content-type': result.mediaType, 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
-      return writeStreamBody(exchange.res, framing.status, exchange.headers, result.produce, {
+      // Not awaited (it never rejects): the request's own frames end here, and an open stream holds
+      // only what its writer needs.
+      void writeStreamBody(exchange.res, framing.status, exchange.headers, result.produce, {
         framing,
         fault,
         check: (value, kind) => check(framing.status, result.mediaType, value, `stream ${kind}`),
         errorItem: streamError,
         shutdown: options.shutdownSignal,
       });
+      return;
     }
   }
 }

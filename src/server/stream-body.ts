@@ -45,7 +45,11 @@ export async function writeStreamBody(res: ServerResponse, status: number, heade
   };
   res.once('close', onClose);
   const unlisten = options.shutdown ? onAbort(options.shutdown, stop) : undefined;
-  res.writeHead(status, headers);
+  // Written with the first item (Node would send the head with it anyway): until then a thousand
+  // waiting streams hold no head of their own.
+  const head = () => {
+    if (!res.headersSent) res.writeHead(status, headers);
+  };
   // Items that are ready together (the last token, the finish and usage chunks, the terminator) go
   // out in one write: the socket is corked at the first of them and uncorked once the producer waits
   // (nextTick runs after the promise jobs that chain the ready items).
@@ -55,6 +59,7 @@ export async function writeStreamBody(res: ServerResponse, status: number, heade
     res.uncork();
   };
   const write = (text: string) => {
+    head();
     if (!corked) {
       corked = true;
       res.cork();
@@ -64,7 +69,9 @@ export async function writeStreamBody(res: ServerResponse, status: number, heade
   };
 
   const finish = (text: string) => {
-    if (!gone) res.end(text);
+    if (gone) return;
+    head();
+    res.end(text);
   };
   const fail = (message: string) => finish(encodeStreamItem(options.errorItem(message), framing));
   let sent = 0;
@@ -76,7 +83,10 @@ export async function writeStreamBody(res: ServerResponse, status: number, heade
         if (fault.name === 'error-event') return fail('Generation failed (x-sambakit-fault: error-event).');
         if (fault.name === 'malformed-item') return finish(framing.framing === 'sse' ? 'data: {"choices": [{"delta": \n\n' : '{"result": {"responses": [\n');
       }
-      if (fault?.name === 'disconnect' && sent === fault.value) return dropAfterFlush(res);
+      if (fault?.name === 'disconnect' && sent === fault.value) {
+        head();
+        return dropAfterFlush(res);
+      }
       let next: IteratorResult<OutgoingStreamItem<unknown>>;
       try {
         next = await iterator.next();

@@ -80,12 +80,12 @@ class ChunkWriter {
   /** The chunk choices of generation step `step`, choice after choice. */
   *step(step: number): Generator<ChunkChoice> {
     const { run, style } = this;
-    for (const [c, pieces] of run.timelines.entries()) {
+    for (const [c, timeline] of run.timelines.entries()) {
       // An empty answer (a stop sequence at the very start) still sends its role and finish at step 0.
-      if (step >= Math.max(1, pieces.length)) continue;
+      if (step >= Math.max(1, timeline.length)) continue;
       const choice = run.generation.choices[c]!;
-      const piece = pieces[step];
-      const last = step >= pieces.length - 1;
+      const piece = timeline.at(step);
+      const last = step >= timeline.length - 1;
       const reason = style.finishReason(choice.finishReason);
       const finishHere = last && style.finishChunk === 'on-last-piece';
       const made = piece ? pieceDelta(piece, style) : { delta: { content: '' }, logprobs: null };

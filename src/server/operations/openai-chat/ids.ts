@@ -3,6 +3,7 @@
  * the deterministic answer); `created` is integer or fractional seconds as each service sends it.
  */
 import { randomUUID } from 'node:crypto';
+import { uuid } from '../../uuid.js';
 
 /** `chatcmpl-` and 24 hex digits (SambaStudio, after OpenAI). */
 export function openAiStyleId(): string {
@@ -11,7 +12,7 @@ export function openAiStyleId(): string {
 
 /** A bare UUID, no prefix (SambaNova Cloud). */
 export function bareUuid(): string {
-  return randomUUID();
+  return uuid();
 }
 
 /** `chatcmpl-` and the 32 hex digits of a UUID (vLLM's `random_uuid()`). */

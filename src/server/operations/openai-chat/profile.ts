@@ -81,9 +81,25 @@ export interface ChatProfile {
   variants: VariantTable;
   /** Whether a JSON array body (a batch) is answered with an array (SambaStudio). */
   acceptsBatch: boolean;
-  style(request: OperationRequest): WireStyle;
+  /** Built once per distinct variant (and header it reads) and shared: see `stylesBy`. */
+  style(request: Pick<OperationRequest, 'variant' | 'headers'>): WireStyle;
   /** The in-stream error in the API's real form, honouring the request's variant. */
   streamError(message: string, request: OperationRequest): OutgoingStreamItem<unknown>;
   /** A check of one request body the API makes before generating (Cloud: the model catalogue). */
   checkBody?(body: Record<string, unknown>): Problem | undefined;
+}
+
+/**
+ * A style depends on a few facts of the request only (its variant, a header's value): each is built
+ * once per distinct set of facts and shared by every request with them, rather than rebuilt
+ * (closures included) per request.
+ */
+export function stylesBy<Facts extends ReadonlyArray<string | undefined>>(build: (...facts: Facts) => WireStyle): (...facts: Facts) => WireStyle {
+  const built = new Map<string, WireStyle>();
+  return (...facts) => {
+    const key = facts.join('\n');
+    let style = built.get(key);
+    if (!style) built.set(key, (style = build(...facts)));
+    return style;
+  };
 }

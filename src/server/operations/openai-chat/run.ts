@@ -9,13 +9,13 @@ import type { Arrival, Pacing } from '../types.js';
 import { readChatInput, type ChatInput } from './chat-input.js';
 import { RunClock } from './clock.js';
 import type { UsageFacts, WireStyle } from './profile.js';
-import { piecesOf, type Piece } from './timeline.js';
+import { Timeline } from './timeline.js';
 
 export interface ChatRun {
   input: ChatInput;
   generation: Generation;
   /** One token timeline per choice. */
-  timelines: Piece[][];
+  timelines: Timeline[];
   clock: RunClock;
   id: string;
   /** `created` of the answer (of every chunk, unless the style stamps each one). */
@@ -55,7 +55,7 @@ export function prepareRun(body: Record<string, unknown>, style: WireStyle, sett
     run: {
       input,
       generation,
-      timelines: generation.choices.map(piecesOf),
+      timelines: generation.choices.map((choice) => new Timeline(choice)),
       clock: new RunClock(settings.pacing, settings.arrival),
       id: style.newId(),
       created: style.created(settings.arrival.epochMs),

@@ -20,29 +20,62 @@ export type Piece =
       lastOfCall: boolean;
     };
 
-export function piecesOf(choice: Choice): Piece[] {
-  const pieces: Piece[] = [];
-  for (const token of choice.reasoning?.tokens ?? []) pieces.push({ kind: 'reasoning', token });
-  for (const token of choice.tokens) pieces.push({ kind: 'content', token });
-  choice.toolCalls.forEach((call, callIndex) => {
-    const start = pieces.length;
-    const nameTokens = countTokens(call.name);
-    for (let i = 0; i < nameTokens; i++) pieces.push({ kind: 'call', call, callIndex, firstOfCall: false, lastOfCall: false });
-    for (const token of call.tokens) pieces.push({ kind: 'call', call, callIndex, token, firstOfCall: false, lastOfCall: false });
-    const first = pieces[start];
-    const last = pieces[pieces.length - 1];
-    if (first?.kind === 'call') first.firstOfCall = true;
-    if (last?.kind === 'call' && pieces.length > start) last.lastOfCall = true;
-  });
-  return pieces;
+interface CallSpan {
+  call: ToolCall;
+  /** Steps of the function name's tokens, before the argument tokens. */
+  nameTokens: number;
+  /** All its steps: name and arguments. */
+  size: number;
+}
+
+const noCalls: readonly CallSpan[] = [];
+
+/**
+ * A choice's pieces, one per generation step, each made when its step is asked for: a run keeps its
+ * timelines for the whole answer, and a thousand open streams would otherwise each hold an object
+ * per token from the start.
+ */
+export class Timeline {
+  readonly length: number;
+  private readonly reasoning: readonly GeneratedToken[];
+  private readonly content: readonly GeneratedToken[];
+  private readonly calls: readonly CallSpan[];
+
+  constructor(choice: Choice) {
+    this.reasoning = choice.reasoning?.tokens ?? [];
+    this.content = choice.tokens;
+    this.calls = choice.toolCalls.length === 0 ? noCalls : choice.toolCalls.map((call) => {
+      const nameTokens = countTokens(call.name);
+      return { call, nameTokens, size: nameTokens + call.tokens.length };
+    });
+    this.length = this.reasoning.length + this.content.length + this.calls.reduce((sum, span) => sum + span.size, 0);
+  }
+
+  /** The piece of generation step `step`, or undefined past the end. */
+  at(step: number): Piece | undefined {
+    if (step < 0 || step >= this.length) return undefined;
+    if (step < this.reasoning.length) return { kind: 'reasoning', token: this.reasoning[step]! };
+    let offset = step - this.reasoning.length;
+    if (offset < this.content.length) return { kind: 'content', token: this.content[offset]! };
+    offset -= this.content.length;
+    for (const [callIndex, span] of this.calls.entries()) {
+      if (offset < span.size) {
+        const piece: Piece = { kind: 'call', call: span.call, callIndex, firstOfCall: offset === 0, lastOfCall: offset === span.size - 1 };
+        if (offset >= span.nameTokens) piece.token = span.call.tokens[offset - span.nameTokens]!;
+        return piece;
+      }
+      offset -= span.size;
+    }
+    return undefined;
+  }
 }
 
 /** Steps a run takes: the longest choice (at least one, so that an empty answer is still sent). */
-export function stepCount(timelines: readonly Piece[][]): number {
-  return Math.max(1, ...timelines.map((pieces) => pieces.length));
+export function stepCount(timelines: readonly Timeline[]): number {
+  return Math.max(1, ...timelines.map((timeline) => timeline.length));
 }
 
 /** Tokens produced at `step` over all choices. */
-export function tokensAtStep(timelines: readonly Piece[][], step: number): number {
-  return timelines.filter((pieces) => step < pieces.length).length;
+export function tokensAtStep(timelines: readonly Timeline[], step: number): number {
+  return timelines.filter((timeline) => step < timeline.length).length;
 }

@@ -13,13 +13,13 @@ import { RunClock } from '../../openai-chat/clock.js';
 import type { UsageFacts, WireStyle } from '../../openai-chat/profile.js';
 import { cloudChatProfile } from '../../openai-chat/profiles/cloud.js';
 import { prepareRun, usageFacts, type ChatRun, type PreparedRun } from '../../openai-chat/run.js';
-import { piecesOf } from '../../openai-chat/timeline.js';
+import { Timeline } from '../../openai-chat/timeline.js';
 
 export type { ChatRun } from '../../openai-chat/run.js';
 
 /** Cloud chat's wire style without chat's own variants (the request's variant belongs to another operation). */
 export function cloudStyle(request: OperationRequest): WireStyle {
-  return cloudChatProfile.style({ ...request, variant: undefined });
+  return cloudChatProfile.style({ headers: request.headers, variant: undefined });
 }
 
 /** A run of a chat body translated from another API's body. */
@@ -43,7 +43,7 @@ export function startRawPromptRun(body: Record<string, unknown>, prompt: string,
   return {
     input,
     generation,
-    timelines: generation.choices.map(piecesOf),
+    timelines: generation.choices.map((choice) => new Timeline(choice)),
     clock: new RunClock(request.pacing, arrival),
     id: style.newId(),
     created: style.created(arrival.epochMs),

@@ -8,10 +8,28 @@ import { checkCloudModel } from '../../cloud/catalogue/model-check.js';
 import type { components } from '../../../../../generated/sambanova-cloud/schema.js';
 import { toOpenAIFinishReason } from '../../../fake-model/index.js';
 import { bareUuid, fractionalSeconds, wholeSeconds } from '../ids.js';
-import type { ChatProfile } from '../profile.js';
+import { stylesBy, type ChatProfile, type WireStyle } from '../profile.js';
 import { cloudUsage } from '../usage.js';
 
 type CloudStreamError = components['schemas']['CloudGeneralError'];
+
+const cloudStyles = stylesBy((variant: string | undefined): WireStyle => ({
+  streamMediaType: 'text/event-stream',
+  newId: bareUuid,
+  created: variant === 'created-int' ? wholeSeconds : fractionalSeconds,
+  createdPerChunk: false,
+  model: (requested) => requested ?? '',
+  systemFingerprint: 'fastcoe',
+  honoursN: true,
+  reasoningField: 'reasoning',
+  finishReason: toOpenAIFinishReason,
+  toolCalls: { arguments: variant === 'tool-args-object' ? 'object' : 'string', streamed: 'whole', streamIndex: variant !== 'tool-call-no-index', contentWithCalls: '' },
+  logprobs: { bytes: 'utf8', top: 'as-asked', streamed: 'object' },
+  finishChunk: 'empty-content',
+  usageOnOtherChunks: variant === 'usage-null-chunks' ? 'null' : 'absent',
+  usageOptionFields: ['stream_options'],
+  usage: cloudUsage,
+}));
 
 export const cloudChatProfile: ChatProfile = {
   name: 'sambanova-cloud',
@@ -29,26 +47,7 @@ export const cloudChatProfile: ChatProfile = {
     'tool-args-object': 'tool call arguments as a JSON object instead of a string holding JSON',
     'tool-call-no-index': 'streamed tool calls without index, as SambaNova Cloud has been reported to send them',
   },
-  style(request) {
-    const variant = request.variant;
-    return {
-      streamMediaType: 'text/event-stream',
-      newId: bareUuid,
-      created: variant === 'created-int' ? wholeSeconds : fractionalSeconds,
-      createdPerChunk: false,
-      model: (requested) => requested ?? '',
-      systemFingerprint: 'fastcoe',
-      honoursN: true,
-      reasoningField: 'reasoning',
-      finishReason: toOpenAIFinishReason,
-      toolCalls: { arguments: variant === 'tool-args-object' ? 'object' : 'string', streamed: 'whole', streamIndex: variant !== 'tool-call-no-index', contentWithCalls: '' },
-      logprobs: { bytes: 'utf8', top: 'as-asked', streamed: 'object' },
-      finishChunk: 'empty-content',
-      usageOnOtherChunks: variant === 'usage-null-chunks' ? 'null' : 'absent',
-      usageOptionFields: ['stream_options'],
-      usage: cloudUsage,
-    };
-  },
+  style: (request) => cloudStyles(request.variant),
   streamError(message, request) {
     const value: CloudStreamError = { error: { message, type: 'server_error', param: null, code: null }, request_id: request.requestId };
     return { kind: 'error', event: request.variant === 'error-event-error_event' ? 'error_event' : 'error', value };

@@ -8,10 +8,27 @@
 import type { components } from '../../../../../generated/sambastudio/schema.js';
 import { toOpenAIFinishReason } from '../../../fake-model/index.js';
 import { openAiStyleId, wholeSeconds } from '../ids.js';
-import type { ChatProfile } from '../profile.js';
+import { stylesBy, type ChatProfile, type WireStyle } from '../profile.js';
 import { sambaStudioDocumentedUsage, sambaStudioObservedUsage } from '../usage.js';
 
 type StudioStreamError = components['schemas']['SambaStudioOpenAIError'];
+
+const studioStyles = stylesBy((variant: string | undefined): WireStyle => ({
+  streamMediaType: 'text/event-stream',
+  newId: openAiStyleId,
+  created: wholeSeconds,
+  createdPerChunk: false,
+  // The request schema requires `model`; a batch element without one cannot pass validation.
+  model: (requested) => requested ?? '',
+  honoursN: false,
+  finishReason: toOpenAIFinishReason,
+  toolCalls: { arguments: variant === 'tool-args-object' ? 'object' : 'string', streamed: 'whole', streamIndex: true, contentWithCalls: null },
+  logprobs: { bytes: 'utf8', top: 'as-asked', streamed: 'object' },
+  finishChunk: 'empty-delta',
+  usageOnOtherChunks: variant === 'usage-null-chunks' ? 'null' : 'absent',
+  usageOptionFields: ['stream_options', 'stream_option'],
+  usage: variant === 'usage-prompt-tokens' ? sambaStudioObservedUsage : sambaStudioDocumentedUsage,
+}));
 
 export const sambaStudioChatProfile: ChatProfile = {
   name: 'sambastudio',
@@ -22,25 +39,7 @@ export const sambaStudioChatProfile: ChatProfile = {
     'error-data-event': 'an in-stream error as a plain data event holding {"error": {...}} instead of an event named error_event',
     'tool-args-object': 'tool call arguments as a JSON object instead of a string holding JSON',
   },
-  style(request) {
-    const variant = request.variant;
-    return {
-      streamMediaType: 'text/event-stream',
-      newId: openAiStyleId,
-      created: wholeSeconds,
-      createdPerChunk: false,
-      // The request schema requires `model`; a batch element without one cannot pass validation.
-      model: (requested) => requested ?? '',
-      honoursN: false,
-      finishReason: toOpenAIFinishReason,
-      toolCalls: { arguments: variant === 'tool-args-object' ? 'object' : 'string', streamed: 'whole', streamIndex: true, contentWithCalls: null },
-      logprobs: { bytes: 'utf8', top: 'as-asked', streamed: 'object' },
-      finishChunk: 'empty-delta',
-      usageOnOtherChunks: variant === 'usage-null-chunks' ? 'null' : 'absent',
-      usageOptionFields: ['stream_options', 'stream_option'],
-      usage: variant === 'usage-prompt-tokens' ? sambaStudioObservedUsage : sambaStudioDocumentedUsage,
-    };
-  },
+  style: (request) => studioStyles(request.variant),
   streamError(message, request) {
     const value: StudioStreamError = { error: { message, type: 'server_error', param: null, code: 'internal_error' } };
     return request.variant === 'error-data-event' ? { kind: 'item', value } : { kind: 'error', event: 'error_event', value };
