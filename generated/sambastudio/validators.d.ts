@@ -283,3 +283,9 @@ export declare const operationValidators: {
     };
   };
 };
+
+/** The two builds behind every validator, by export name: tests hold them to the same verdicts. */
+export declare const validatorBuilds: {
+  accept: Readonly<Record<string, Validator<unknown>>>;
+  explain: Readonly<Record<string, Validator<unknown>>>;
+};

@@ -31,6 +31,20 @@ export async function validatorsOf(api: ApiName): Promise<Record<string, Operati
   return mod.operationValidators;
 }
 
+type Check = (data: unknown) => boolean;
+
+/**
+ * The verdicts of the two builds behind a generated validator (first-error with discriminators, and
+ * all-errors verbose) on `value`: they must always agree, or a validator could pass what its
+ * violations would reject.
+ */
+export async function buildVerdicts(api: ApiName, validate: unknown, value: unknown): Promise<{ accept: boolean; explain: boolean }> {
+  const mod = (await import(`${repoRoot}generated/${api}/validators.js`)) as Record<string, unknown> & { validatorBuilds: { accept: Record<string, Check>; explain: Record<string, Check> } };
+  const name = Object.keys(mod).find((key) => mod[key] === validate);
+  if (!name) throw new Error('not a validator exported by generated/' + api + '/validators.js');
+  return { accept: mod.validatorBuilds.accept[name]!(value), explain: mod.validatorBuilds.explain[name]!(value) };
+}
+
 export interface OperationRef {
   api: ApiName;
   operationId: string;

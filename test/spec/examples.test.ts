@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apiNames, deref, examplesOf, formatErrors, operations, validatorsOf } from '../helpers/spec.js';
+import { apiNames, buildVerdicts, deref, examplesOf, formatErrors, operations, validatorsOf } from '../helpers/spec.js';
 
 describe.each(apiNames)('every example in the %s document validates against its schema', (api) => {
   const ops = operations(api);
@@ -19,6 +19,7 @@ describe.each(apiNames)('every example in the %s document validates against its 
         expect(examples.length, `request ${mediaType} has an example`).toBeGreaterThan(0);
         for (const [name, value] of examples) {
           expect(validate(value), `request example "${name}" (${mediaType}): ${formatErrors(validate.errors)}`).toBe(true);
+          expect(await buildVerdicts(api, validate, value)).toEqual({ accept: true, explain: true });
           checked++;
         }
       }
@@ -29,6 +30,7 @@ describe.each(apiNames)('every example in the %s document validates against its 
           expect(examples.length, `response ${status} ${mediaType} has an example`).toBeGreaterThan(0);
           for (const [name, value] of examples) {
             expect(validate(value), `response ${status} ${mediaType} example "${name}": ${formatErrors(validate.errors)}`).toBe(true);
+            expect(await buildVerdicts(api, validate, value)).toEqual({ accept: true, explain: true });
             checked++;
           }
         }

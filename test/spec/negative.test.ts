@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { apiNames, applyPatch, errorPath, formatErrors, operations, repoRoot, requestExample, validatorsOf, type ApiName } from '../helpers/spec.js';
+import { apiNames, applyPatch, buildVerdicts, errorPath, formatErrors, operations, repoRoot, requestExample, validatorsOf, type ApiName } from '../helpers/spec.js';
 
 interface NegativeCase {
   operationId: string;
@@ -41,6 +41,7 @@ describe.each(apiNames)('payloads that break a documented constraint of %s are r
     if (c.patch?.length) expect(validate(base), `base is valid: ${formatErrors(validate.errors)}`).toBe(true);
     const payload = applyPatch(base, c.patch ?? []);
     expect(validate(payload)).toBe(false);
+    expect(await buildVerdicts(api, validate, payload)).toEqual({ accept: false, explain: false });
     const paths = (validate.errors ?? []).map(errorPath);
     expect(paths.some((p) => p === c.expectPath || p.startsWith(`${c.expectPath}/`)), `expected an error at ${c.expectPath}, got ${formatErrors(validate.errors)}`).toBe(true);
   });
