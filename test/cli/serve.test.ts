@@ -2,12 +2,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/spec.js';
-import { runTs, tsxCli } from '../helpers/run.js';
+import { runTs, withTsx } from '../helpers/run.js';
 
 const cli = `${repoRoot}src/cli/index.ts`;
 
 function startCli(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; listening: Promise<string>; output: () => string } {
-  const child = spawn(process.execPath, [tsxCli, cli, ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...withTsx, cli, ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const listening = new Promise<string>((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => {

@@ -1,5 +1,7 @@
 /** Runs a command to completion with a time limit, capturing its output. */
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { repoRoot } from './spec.js';
 
 export interface RunResult {
@@ -8,7 +10,11 @@ export interface RunResult {
   stderr: string;
 }
 
-export const tsxCli = `${repoRoot}node_modules/tsx/dist/cli.mjs`;
+/**
+ * Node's flags that run a TypeScript entry point in that very process, through tsx's loader (tsx's
+ * own CLI would run it in a child: a SIGKILL to the CLI then leaves the real process running).
+ */
+export const withTsx = ['--import', pathToFileURL(createRequire(`${repoRoot}package.json`).resolve('tsx')).href] as const;
 
 export function run(command: string, args: string[], options: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
@@ -29,7 +35,7 @@ export function run(command: string, args: string[], options: { cwd?: string; ti
   });
 }
 
-/** `node <tsx> <script> ...args`: runs a TypeScript entry point the way npm scripts do. */
+/** `node --import tsx <script> ...args`: runs a TypeScript entry point as npm scripts do, in one process. */
 export function runTs(script: string, args: string[], options: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
-  return run(process.execPath, [tsxCli, script, ...args], options);
+  return run(process.execPath, [...withTsx, script, ...args], options);
 }
