@@ -2,9 +2,10 @@
  * `npm run bench:server`: the reference server under load, on 127.0.0.1, in two parts.
  *
  * 1. Validated non-stream chat requests per second, p50/p99 latency, at 10 and 50 keep-alive
- *    connections (autocannon 9, pipelining 1), side by side in one run with a bare `node:http`
- *    server (a fixed 200 JSON body, no parsing: the baseline) and Prism 5.14.2 mocking the same
- *    spec (installed on demand into bench/.cache). Every server runs in its own process and so does
+ *    connections (autocannon 9, pipelining 1), side by side in one run with a bare `node:http` JSON
+ *    echo (parses the body and sends it back: the baseline the goal names), a bare `node:http`
+ *    server sending a fixed body unread (the stricter baseline of perf-baselines.md) and Prism
+ *    5.14.2 mocking the same spec (installed on demand into bench/.cache). Every server runs in its own process and so does
  *    autocannon (a forked child), so that the load generator never shares an event loop with the
  *    server it measures. Rounds alternate the order; ratios are taken within a round, then the
  *    median over rounds.
@@ -18,7 +19,7 @@
  * "## Reference server" of bench/RESULTS.md (replacing that section if present; APPEND=0 to skip).
  *
  * Knobs (environment): ROUNDS (3), DURATION seconds per measurement (10), WARMUP seconds (3),
- * STREAMS (1000), WAVES of streams (3), CONNECT (warm: connections opened before the requests | cold),
+ * STREAMS (1000), WAVES of streams measured (5), COLD_WAVES before them (2), CONNECT (warm: connections opened before the requests | cold),
  * PARTS (rps,streams), PROFILE (auto|1|0), APPEND (1|0), MAX_MINUTES (20: the whole run's deadline).
  * @module
  */
@@ -39,7 +40,8 @@ const rounds = Number(process.env.ROUNDS ?? 3);
 const durationS = Number(process.env.DURATION ?? 10);
 const warmupS = Number(process.env.WARMUP ?? 3);
 const streamCount = Number(process.env.STREAMS ?? 1000);
-const waves = Number(process.env.WAVES ?? 3);
+const waves = Number(process.env.WAVES ?? 5);
+const coldWaves = Number(process.env.COLD_WAVES ?? 2);
 const parts = new Set((process.env.PARTS ?? 'rps,streams').split(','));
 const profileMode = process.env.PROFILE ?? 'auto';
 const append = process.env.APPEND !== '0';
@@ -216,6 +218,8 @@ interface Check {
   contentType: string;
   bytes: number;
   isChatCompletion: boolean;
+  /** The request body sent back (the JSON echo's answer). */
+  isEcho: boolean;
   body: string;
 }
 
@@ -230,14 +234,14 @@ async function checkAnswer(url: string): Promise<Check> {
   } catch {
     // not JSON
   }
-  return { status: response.status, contentType: response.headers.get('content-type') ?? '', bytes: Buffer.byteLength(body), isChatCompletion, body };
+  return { status: response.status, contentType: response.headers.get('content-type') ?? '', bytes: Buffer.byteLength(body), isChatCompletion, isEcho: body === chatBody, body };
 }
 
 // ------------------------------------------------------------------------------------------------
 // Part 1: requests per second
 
 interface Subject {
-  name: 'sambakit' | 'bare' | 'prism';
+  name: 'sambakit' | 'echo' | 'bare' | 'prism';
   label: string;
   url: string;
   child: ChildProcess;
@@ -322,6 +326,8 @@ async function startSubjects(): Promise<{ subjects: Subject[]; notes: string[]; 
   const bareBody = sambakitCheck?.status === 200 && sambakitCheck.isChatCompletion ? sambakitCheck.body : cannedAnswer;
   if (bareBody === cannedAnswer) notes.push(`bare answers a canned chat completion (${Buffer.byteLength(cannedAnswer)} B): sambakit gave no 200 chat completion to copy.`);
   else notes.push(`bare answers the exact bytes of sambakit's warm-up answer (${Buffer.byteLength(bareBody)} B).`);
+  const echo = await forkServer('echo-child.ts');
+  subjects.push({ name: 'echo', label: 'bare `node:http` JSON echo (the goal\'s baseline)', url: `${echo.url}/cloud/v1/chat/completions`, child: echo.child, check: await checkAnswer(`${echo.url}/`), close: () => closeForked(echo.child) });
   const bare = await forkServer('bare-child.ts', { env: { BARE_BODY: bareBody } });
   subjects.push({ name: 'bare', label: 'bare `node:http` (fixed body)', url: `${bare.url}/cloud/v1/chat/completions`, child: bare.child, check: await checkAnswer(`${bare.url}/`), close: () => closeForked(bare.child) });
 
@@ -549,9 +555,9 @@ async function warmStreams(url: string): Promise<WaveResult> {
 }
 
 /**
- * A full wave that is not measured: a server's first wave after start runs code V8 has not
- * optimised yet, and a reference server under test has served far more than that. Its TTFT p99 is
- * kept for the notes, as the cold-start figure.
+ * A full wave that is not measured: a server's first waves after start run code V8 has not
+ * optimised yet (even the bare baseline takes two or three to settle), and a reference server under
+ * test has served far more than that. Their TTFT p99s are kept for the notes, as the cold-start figures.
  */
 async function coldWave(url: string, streams: number): Promise<number> {
   const sockets = connectMode === 'warm' ? (await preconnect(url, streams)).sockets : undefined;
@@ -596,10 +602,12 @@ async function runStreams(): Promise<StreamsOutcome> {
     const cold: string[] = [];
     for (const [name, target] of [['sambakit', cli], ['bare SSE', bare]] as const) {
       if (!target || (name === 'sambakit' && !sambakitWorks)) continue;
-      log(`  ${name}: one unmeasured wave of ${streams} streams first (cold start)`);
-      cold.push(`${name} +${fmt(await coldWave(target.url, streams))} ms`);
+      log(`  ${name}: ${coldWaves} unmeasured waves of ${streams} streams first (cold start)`);
+      const p99s: string[] = [];
+      for (let i = 0; i < coldWaves; i++) p99s.push(`+${fmt(await coldWave(target.url, streams))}`);
+      cold.push(`${name} ${p99s.join(', ')} ms`);
     }
-    if (cold.length) notes.push(`Before the measured waves each server ran one unmeasured wave of ${streams} streams, its first since start, with V8 still optimising the code: TTFT p99 from request sent in that cold wave: ${cold.join(', ')}.`);
+    if (cold.length) notes.push(`Before the measured waves each server ran ${coldWaves} unmeasured waves of ${streams} streams, its first since start, with V8 still optimising the code: TTFT p99 from request sent in those waves, in order: ${cold.join('; ')}.`);
     for (let round = 0; round < waves; round++) {
       const order: StreamServerName[] = round % 2 === 0 ? ['sambakit', 'bare SSE'] : ['bare SSE', 'sambakit'];
       for (const name of order) {
@@ -633,7 +641,7 @@ async function profileStreams(streams: number): Promise<ProfileSummary | undefin
     log(`profiling sambakit serve during one wave of ${streams} streams`);
     await warmStreams(cli.url);
     // As for the measured waves: the first wave after start is not the one looked at.
-    await coldWave(cli.url, streams);
+    for (let i = 0; i < coldWaves; i++) await coldWave(cli.url, streams);
     const sockets = connectMode === 'warm' ? (await preconnect(cli.url, streams)).sockets : undefined;
     await sleep(500);
     fromUs = profileClockUs();
@@ -741,6 +749,7 @@ async function main(): Promise<void> {
   const goals: Array<{ goal: string; measured: string; met: boolean }> = [];
 
   // Part 1 tables
+  let ratioEcho: Record<number, number[]> = {};
   let ratioBare: Record<number, number[]> = {};
   let ratioPrism: Record<number, number[]> = {};
   /** Median req/s and server CPU ms per request, by server and concurrency, for the reading. */
@@ -756,6 +765,7 @@ async function main(): Promise<void> {
         return other ? [m.result.requestsPerSecond / other.result.requestsPerSecond] : [];
       });
     };
+    ratioEcho = Object.fromEntries(connectionsList.map((c) => [c, perRound('sambakit', 'echo', c)]));
     ratioBare = Object.fromEntries(connectionsList.map((c) => [c, perRound('sambakit', 'bare', c)]));
     ratioPrism = Object.fromEntries(connectionsList.map((c) => [c, perRound('sambakit', 'prism', c)]));
     for (const subject of rps.subjects) {
@@ -772,23 +782,25 @@ async function main(): Promise<void> {
         `each server in its own process. Request: \`POST\`, ${Buffer.byteLength(chatBody)} B body (2 messages, \`max_tokens\` 16, \`temperature\` 0), \`Authorization: Bearer x\`. ` +
         `Shown: median over rounds [min–max]; ratios are taken within a round. "CPU" is the server process's CPU time ÷ wall time (100 % = one core), autocannon's in brackets.`,
       '',
-      '| warm-up answer | status | content-type | bytes | chat completion |',
+      '| warm-up answer | status | content-type | bytes | answer |',
       '|---|---:|---|---:|---|',
-      ...rps.subjects.map((s) => `| ${s.name} | ${s.check.status} | ${s.check.contentType} | ${s.check.bytes} | ${s.check.isChatCompletion ? 'yes' : '**no**'} |`),
+      ...rps.subjects.map((s) => `| ${s.name} | ${s.check.status} | ${s.check.contentType} | ${s.check.bytes} | ${s.check.isChatCompletion ? 'a chat completion' : s.check.isEcho ? 'the request, echoed' : '**neither a chat completion nor the echo**'} |`),
       '',
     );
-    const header = ['server', ...connectionsList.flatMap((c) => [`c=${c} req/s`, '÷ bare', '÷ Prism', 'p50 / p99 ms', 'CPU % [autocannon]'])];
-    lines.push(`| ${header.join(' | ')} |`, `|---|${connectionsList.map(() => '---:|---:|---:|---:|---:|').join('')}`);
+    const header = ['server', ...connectionsList.flatMap((c) => [`c=${c} req/s`, '÷ echo', '÷ fixed', '÷ Prism', 'p50 / p99 ms', 'CPU % [autocannon]'])];
+    lines.push(`| ${header.join(' | ')} |`, `|---|${connectionsList.map(() => '---:|---:|---:|---:|---:|---:|').join('')}`);
     for (const s of rps.subjects) {
       const cells = [s.label];
       for (const c of connectionsList) {
         const ms = get(s.name, c);
         const r = ms.map((m) => m.result.requestsPerSecond);
+        const vsEcho = has('echo') ? perRound(s.name, 'echo', c) : [];
         const vsBare = has('bare') ? perRound(s.name, 'bare', c) : [];
         const vsPrism = has('prism') ? perRound(s.name, 'prism', c) : [];
         const bad = ms.reduce((n, m) => n + m.result.non2xx + m.result.errors + m.result.timeouts, 0);
         cells.push(
           `${fmtRps(median(r))}${range(r, fmtRps)}${bad ? ` (**${bad} non-2xx/errors**)` : ''}`,
+          vsEcho.length ? `${median(vsEcho).toFixed(3)}${range(vsEcho, (n) => n.toFixed(3))}` : '–',
           vsBare.length ? `${median(vsBare).toFixed(3)}${range(vsBare, (n) => n.toFixed(3))}` : '–',
           vsPrism.length ? `${median(vsPrism).toFixed(2)}${range(vsPrism, (n) => n.toFixed(2))}` : '–',
           `${median(ms.map((m) => m.result.latencyP50))} / ${median(ms.map((m) => m.result.latencyP99))}`,
@@ -799,8 +811,10 @@ async function main(): Promise<void> {
     }
     lines.push('');
     for (const c of connectionsList) {
+      const e = ratioEcho[c] ?? [];
       const b = ratioBare[c] ?? [];
-      if (b.length) goals.push({ goal: `req/s sambakit ÷ bare ≥ 0.7 at c=${c}`, measured: `${median(b).toFixed(3)}${range(b, (n) => n.toFixed(3))}`, met: rps.sambakitWorks && median(b) >= 0.7 });
+      const fixed = b.length ? ` (÷ the fixed-body server: ${median(b).toFixed(3)}${range(b, (n) => n.toFixed(3))})` : '';
+      if (e.length) goals.push({ goal: `req/s sambakit ÷ bare JSON echo ≥ 0.7 at c=${c}`, measured: `${median(e).toFixed(3)}${range(e, (n) => n.toFixed(3))}${fixed}`, met: rps.sambakitWorks && median(e) >= 0.7 });
       const p = ratioPrism[c] ?? [];
       if (p.length) goals.push({ goal: `req/s sambakit ÷ Prism ≥ 5 at c=${c}`, measured: `${median(p).toFixed(2)}${range(p, (n) => n.toFixed(2))}`, met: rps.sambakitWorks && median(p) >= 5 });
       else goals.push({ goal: `req/s sambakit ÷ Prism ≥ 5 at c=${c}`, measured: rps.subjects.some((s) => s.name === 'prism') ? 'sambakit not measured' : 'Prism not available', met: false });
@@ -825,7 +839,7 @@ async function main(): Promise<void> {
           : `each opening its own connection as it is issued (\`CONNECT=cold\`). `) +
         `Per stream: TTFT to the first chunk with non-empty content, measured from the start of the request in the loop (\`request()\`) ` +
         `and from the moment its bytes were handed to the socket (\`finish\`: "request sent"), and as the server reports it (\`usage.time_to_first_token\`, from request arrival); gaps between consecutive content chunks; ` +
-        `complete = ends with \`data: [DONE]\`, no error. ${waves} rounds, each one wave per server, order alternating, after a 50-stream warm-up and one unmeasured wave per server (the cold-start figure is in the notes below). ` +
+        `complete = ends with \`data: [DONE]\`, no error. ${waves} rounds, each one wave per server, order alternating, after a 50-stream warm-up and ${coldWaves} unmeasured waves per server (the cold-start figures are in the notes below). ` +
         `Open-file limit: ${streams.fdLimits ? `soft ${streams.fdLimits.soft}, hard ${streams.fdLimits.hard}` : 'unknown'} (~${streams.streams + 200} needed per side; not changed). CPU: % of one core, from /proc; peak = busiest 1 s.`,
       '',
       '| round | server | complete / errors | peak open / flowing | TTFT − 200 ms from `request()`: p50 / p90 / p99 / max | from `finish`: p50 / p90 / p99 / max | server-reported: p50 / p99 / max | gap p50 / p99 / mean (target 50) | chunks | server CPU avg / peak | server RSS peak | client CPU | requests written in | connections opened in | listen overflows (connect / wave) |',
@@ -896,13 +910,13 @@ async function main(): Promise<void> {
   if (goals.length) {
     lines.push('### Goals', '', '| goal | measured (median [min–max] / per wave) | met |', '|---|---|---|', ...goals.map((g) => `| ${g.goal} | ${g.measured} | ${g.met ? 'yes' : '**no**'} |`), '');
   }
-  lines.push(...reading({ rps, streams, rpsFacts, ratioBare, ratioPrism, profile: profile?.summary, streamProfile, goals }));
+  lines.push(...reading({ rps, streams, rpsFacts, ratioEcho, ratioBare, ratioPrism, profile: profile?.summary, streamProfile, goals }));
   if (profile?.summary) {
     lines.push('### Where the time goes (req/s)', '', `\`node --cpu-prof\` of the sambakit server child: ${profile.note}.`, '');
     profileTables(profile.summary, lines);
   }
   if (streamProfile) {
-    lines.push('### Where the time goes (streams)', '', `\`node --cpu-prof\` of \`sambakit serve\` during one wave of ${streams!.streams} streams (after a warm-up and one unmeasured wave; ${streamProfile.windowed ? 'only the samples of the wave' : 'whole profile'}).`, '');
+    lines.push('### Where the time goes (streams)', '', `\`node --cpu-prof\` of \`sambakit serve\` during one wave of ${streams!.streams} streams (after a warm-up and ${coldWaves} unmeasured waves; ${streamProfile.windowed ? 'only the samples of the wave' : 'whole profile'}).`, '');
     profileTables(streamProfile, lines);
   }
 
@@ -931,6 +945,7 @@ interface ReadingInput {
   rps?: RpsOutcome;
   streams?: StreamsOutcome;
   rpsFacts: Map<string, { rps: number; cpuMsPerRequest: number; cpuPercent: number; loaderPercent: number }>;
+  ratioEcho: Record<number, number[]>;
   ratioBare: Record<number, number[]>;
   ratioPrism: Record<number, number[]>;
   profile?: ProfileSummary;
@@ -961,17 +976,17 @@ function reading(input: ReadingInput): string[] {
     const [lo, hi] = connectionsList;
     const both = (f: (c: number) => string) => `${f(lo)} / ${f(hi)}`;
     const met = input.goals.filter((g) => g.goal.startsWith('req/s'));
-    const bareMet = met.filter((g) => g.goal.includes('bare')).every((g) => g.met);
+    const echoMet = met.filter((g) => g.goal.includes('echo')).every((g) => g.met);
     const prismMet = met.filter((g) => g.goal.includes('Prism')).every((g) => g.met) && met.some((g) => g.goal.includes('Prism') && !g.measured.includes('not'));
     out.push(
       `- **Requests per second** (c=${lo} / c=${hi}): sambakit ${both((c) => fmtRps(at('sambakit', c)?.rps ?? NaN))} req/s, ` +
-        `${both((c) => fmt(median(input.ratioBare[c] ?? []), 3))}× bare and ${both((c) => fmt(median(input.ratioPrism[c] ?? []), 2))}× Prism: ` +
-        `the ≥ 0.7× bare goal is ${bareMet ? 'met' : '**missed**'}, the ≥ 5× Prism goal is ${prismMet ? 'met' : '**missed**'}. ` +
+        `${both((c) => fmt(median(input.ratioEcho[c] ?? []), 3))}× the bare JSON echo, ${both((c) => fmt(median(input.ratioBare[c] ?? []), 3))}× the bare fixed-body server and ${both((c) => fmt(median(input.ratioPrism[c] ?? []), 2))}× Prism: ` +
+        `the ≥ 0.7× echo goal is ${echoMet ? 'met' : '**missed**'}, the ≥ 5× Prism goal is ${prismMet ? 'met' : '**missed**'}. ` +
         `Server CPU per request (CPU time ÷ requests, median): sambakit ${both((c) => fmt(at('sambakit', c)?.cpuMsPerRequest ?? NaN, 3))} ms, ` +
-        `bare ${both((c) => fmt(at('bare', c)?.cpuMsPerRequest ?? NaN, 3))} ms${at('prism', lo) ? `, Prism ${both((c) => fmt(at('prism', c)?.cpuMsPerRequest ?? NaN, 3))} ms` : ''}: ` +
-        `sambakit spends ${both((c) => fmt((at('sambakit', c)?.cpuMsPerRequest ?? NaN) / (at('bare', c)?.cpuMsPerRequest ?? NaN), 0))}× bare's CPU on a request, and that bounds its req/s: ` +
-        `its process used ${both((c) => pct(at('sambakit', c)?.cpuPercent ?? NaN))} of a core (bare ${both((c) => pct(at('bare', c)?.cpuPercent ?? NaN))}) while autocannon used only ${both((c) => pct(at('sambakit', c)?.loaderPercent ?? NaN))} ` +
-        `(below 100 % when the machine's other work took the core).`,
+        `echo ${both((c) => fmt(at('echo', c)?.cpuMsPerRequest ?? NaN, 3))} ms, fixed body ${both((c) => fmt(at('bare', c)?.cpuMsPerRequest ?? NaN, 3))} ms${at('prism', lo) ? `, Prism ${both((c) => fmt(at('prism', c)?.cpuMsPerRequest ?? NaN, 3))} ms` : ''}: ` +
+        `sambakit spends ${both((c) => fmt((at('sambakit', c)?.cpuMsPerRequest ?? NaN) / (at('echo', c)?.cpuMsPerRequest ?? NaN), 1))}× the echo's CPU on a request. ` +
+        `Its process used ${both((c) => pct(at('sambakit', c)?.cpuPercent ?? NaN))} of a core (echo ${both((c) => pct(at('echo', c)?.cpuPercent ?? NaN))}) while autocannon used ${both((c) => pct(at('sambakit', c)?.loaderPercent ?? NaN))} ` +
+        `(${both((c) => pct(at('echo', c)?.loaderPercent ?? NaN))} against the echo): on two cores the load generator takes a share of the machine too.`,
     );
   }
   if (streams?.sambakitWorks) {

@@ -12,12 +12,20 @@ export interface RequestHeaders {
 }
 
 export function nodeRequestHeaders(raw: IncomingHttpHeaders): RequestHeaders {
-  return {
-    get(name) {
-      const value = raw[name.toLowerCase()];
-      if (value === undefined) return null;
-      return Array.isArray(value) ? value.join(', ') : value;
-    },
-    has: (name) => raw[name.toLowerCase()] !== undefined,
-  };
+  return new NodeRequestHeaders(raw);
+}
+
+/** A class: one object per request, its methods shared. */
+class NodeRequestHeaders implements RequestHeaders {
+  constructor(private readonly raw: IncomingHttpHeaders) {}
+
+  get(name: string): string | null {
+    const value = this.raw[name.toLowerCase()];
+    if (value === undefined) return null;
+    return Array.isArray(value) ? value.join(', ') : value;
+  }
+
+  has(name: string): boolean {
+    return this.raw[name.toLowerCase()] !== undefined;
+  }
 }

@@ -287,7 +287,15 @@ function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
+const serverPacing = new WeakMap<ResolvedServerOptions, Pacing>();
+
 function readPacing(headers: IncomingHttpHeaders, options: ResolvedServerOptions): Pacing | string {
+  if (headers[controlHeaders.ttftMs] === undefined && headers[controlHeaders.tokensPerSecond] === undefined) {
+    // The server's own pacing, one object for every request that does not override it.
+    let shared = serverPacing.get(options);
+    if (!shared) serverPacing.set(options, (shared = Object.freeze({ ttftMs: options.ttftMs, tokensPerSecond: options.tokensPerSecond })));
+    return shared;
+  }
   const pacing = { ttftMs: options.ttftMs, tokensPerSecond: options.tokensPerSecond };
   for (const [header, key, min] of [[controlHeaders.ttftMs, 'ttftMs', 0], [controlHeaders.tokensPerSecond, 'tokensPerSecond', 0.001]] as const) {
     const raw = headerValue(headers[header]);

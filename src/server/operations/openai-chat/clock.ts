@@ -33,12 +33,20 @@ export class RunClock {
    * Waits until generation step `step` (0-based token position) is due: step 0 at the time to first
    * token after arrival, later ones the token interval apart counted from when step 0 really came.
    * Counting from the real first step keeps the rate after the first token at or below the one asked
-   * for even when the first timer fired late.
+   * for even when the first timer fired late. Undefined, with no wait, when the step is already due:
+   * a run with nothing left to wait for goes on in the same turn.
    */
-  async untilStep(step: number, signal: SignalSource): Promise<void> {
+  untilStep(step: number, signal: SignalSource): Promise<void> | undefined {
     const base = step === 0 || this.firstStepAt === undefined ? this.arrival.monotonicMs : this.firstStepAt - this.plan.offsetMs(0);
     const dueMs = base + this.plan.offsetMs(step);
-    if (dueMs > performance.now()) await waitUntil(dueMs, signal instanceof AbortSignal ? signal : signal.signal);
+    if (dueMs <= performance.now()) {
+      this.reached(step);
+      return undefined;
+    }
+    return waitUntil(dueMs, signal instanceof AbortSignal ? signal : signal.signal).then(() => this.reached(step));
+  }
+
+  private reached(step: number): void {
     if (step === 0) this.firstStepAt = performance.now();
   }
 

@@ -14,9 +14,10 @@ import { messageToolCalls } from './tool-calls.js';
  * Waits through the run as if it were streamed, but with at most three timers instead of one per
  * token: the first step, the step where the eleventh token comes (for the first-ten rate), and the
  * last step. Each is recorded as a send with the tokens made since the previous one, so the usage
- * reports the TTFT and throughput of the pace asked for. Rejects when `signal` aborts.
+ * reports the TTFT and throughput of the pace asked for. Undefined when nothing was left to wait
+ * for (the answer is ready in this turn); otherwise rejects when `signal` aborts.
  */
-export async function paceWholeAnswer(run: ChatRun, signal: SignalSource): Promise<void> {
+export function paceWholeAnswer(run: ChatRun, signal: SignalSource): Promise<void> | undefined {
   const steps = stepCount(run.timelines);
   let made = 0;
   let firstTenStep = steps - 1;
@@ -27,14 +28,27 @@ export async function paceWholeAnswer(run: ChatRun, signal: SignalSource): Promi
       break;
     }
   }
-  let recorded = 0;
-  for (const step of new Set([0, firstTenStep, steps - 1])) {
-    await run.clock.untilStep(step, signal);
-    let upTo = 0;
-    for (let s = 0; s <= step; s++) upTo += tokensAtStep(run.timelines, s);
-    run.clock.record(upTo - recorded);
-    recorded = upTo;
+  return recordFrom(run, [...new Set([0, firstTenStep, steps - 1])], 0, 0, signal);
+}
+
+/** Records marks[i..] in turn, each once it is due; `recorded`: tokens recorded so far. */
+function recordFrom(run: ChatRun, marks: number[], i: number, recorded: number, signal: SignalSource): Promise<void> | undefined {
+  for (; i < marks.length; i++) {
+    const step = marks[i]!;
+    const wait = run.clock.untilStep(step, signal);
+    const next = i + 1;
+    if (wait) return wait.then(() => recordFrom(run, marks, next, record(run, step, recorded), signal));
+    recorded = record(run, step, recorded);
   }
+  return undefined;
+}
+
+/** Records the tokens made up to `step` beyond the `recorded` ones; the new total. */
+function record(run: ChatRun, step: number, recorded: number): number {
+  let upTo = 0;
+  for (let s = 0; s <= step; s++) upTo += tokensAtStep(run.timelines, s);
+  run.clock.record(upTo - recorded);
+  return upTo;
 }
 
 function message(choice: Choice, style: WireStyle): Record<string, unknown> {

@@ -48,7 +48,8 @@ async function handleChat(profile: ChatProfile, request: OperationRequest): Prom
 
   // The elements of a batch are generated side by side, as one batch on the accelerator.
   try {
-    await Promise.all(runs.map((run) => paceWholeAnswer(run, request)));
+    const waits = runs.map((run) => paceWholeAnswer(run, request)).filter((wait) => wait !== undefined);
+    if (waits.length > 0) await Promise.all(waits);
   } catch (error) {
     if (!request.signal.aborted) throw error;
     request.options.log?.(`${profile.name} chat ${request.requestId} stopped: the client went away`);

@@ -91,15 +91,16 @@ export interface ChatProfile {
 
 /**
  * A style depends on a few facts of the request only (its variant, a header's value): each is built
- * once per distinct set of facts and shared by every request with them, rather than rebuilt
+ * once per distinct pair of facts and shared by every request with them, rather than rebuilt
  * (closures included) per request.
  */
-export function stylesBy<Facts extends ReadonlyArray<string | undefined>>(build: (...facts: Facts) => WireStyle): (...facts: Facts) => WireStyle {
-  const built = new Map<string, WireStyle>();
-  return (...facts) => {
-    const key = facts.join('\n');
-    let style = built.get(key);
-    if (!style) built.set(key, (style = build(...facts)));
+export function stylesBy<A extends string | undefined, B extends string | undefined = undefined>(build: (a: A, b: B) => WireStyle): (a: A, b?: B) => WireStyle {
+  const built = new Map<A, Map<B, WireStyle>>();
+  return (a, b) => {
+    let byB = built.get(a);
+    if (!byB) built.set(a, (byB = new Map()));
+    let style = byB.get(b as B);
+    if (!style) byB.set(b as B, (style = build(a, b as B)));
     return style;
   };
 }
