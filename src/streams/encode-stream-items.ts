@@ -3,7 +3,7 @@
  * out, with the terminator at the end.
  * @module
  */
-import { encodeJSONLine } from './jsonl-encoder.js';
+import { itemJSON } from './jsonl-encoder.js';
 import { encodeSSE } from './sse-encoder.js';
 import type { OutgoingStreamItem, StreamFramingSpec } from './types.js';
 
@@ -32,11 +32,12 @@ export interface EncodeStreamItemsOptions {
  * JSON lines: the value's JSON and `\n` (`event` and `id` have no place there and are dropped).
  */
 export function encodeStreamItem(item: OutgoingStreamItem<unknown>, framing: StreamFramingSpec): string {
-  if (framing.framing === 'jsonl') return encodeJSONLine(item.value);
-  const data = encodeJSONLine(item.value);
+  const json = itemJSON(item.value);
+  if (framing.framing === 'jsonl') return `${json}\n`;
   const event = item.kind === 'error' ? (item.event ?? framing.errorEvents?.[0] ?? 'error') : item.event;
-  // encodeJSONLine's text has no line break but the final one, which is cut off here.
-  return encodeSSE({ data: data.slice(0, -1), event, id: item.id });
+  // The common case, written directly: JSON text is one data line, with nothing to check.
+  if (event === undefined && item.id === undefined) return `data: ${json}\n\n`;
+  return encodeSSE({ data: json, event, id: item.id });
 }
 
 /** The framing's terminator as text (`data: [DONE]` and a blank line, or a `[DONE]` line), or '' when it has none. */

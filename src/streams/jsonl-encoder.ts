@@ -9,6 +9,14 @@ import { StreamEncodeError } from './errors.js';
  * encodeJSONLine({ token: { text: 'hi' } }); // '{"token":{"text":"hi"}}\n'
  */
 export function encodeJSONLine(value: unknown): string {
+  return `${itemJSON(value)}\n`;
+}
+
+/**
+ * `JSON.stringify(value)`, or a StreamEncodeError naming why the value cannot be a stream item.
+ * The text holds no raw line break, so it fits in one JSON line or one SSE `data:` line.
+ */
+export function itemJSON(value: unknown): string {
   let text: string | undefined;
   try {
     text = JSON.stringify(value);
@@ -17,5 +25,5 @@ export function encodeJSONLine(value: unknown): string {
   }
   // JSON.stringify answers undefined (not a string) for undefined, functions and symbols.
   if (text === undefined) throw new StreamEncodeError('not-serializable', 'value', `Stream item cannot be written as JSON: ${typeof value}`);
-  return `${text}\n`;
+  return text;
 }

@@ -44,7 +44,7 @@ describe('afterPendingIo', () => {
       });
       await finished;
       await new Promise((resolve) => setTimeout(resolve, 20));
-      // 40 items of 0.5 ms take about 20 ms; the bytes are read after a slice of about 1 ms.
+      // 40 items of 0.5 ms take about 20 ms; the bytes are read after a slice of about 0.5 ms.
       expect(doneWhenRead).toBeGreaterThan(0);
       expect(doneWhenRead).toBeLessThan(items / 2);
     } finally {

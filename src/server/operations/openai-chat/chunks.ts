@@ -78,9 +78,11 @@ class ChunkWriter {
   }
 
   /** The chunk choices of generation step `step`, choice after choice. */
-  *step(step: number): Generator<ChunkChoice> {
+  step(step: number): ChunkChoice[] {
     const { run, style } = this;
-    for (const [c, timeline] of run.timelines.entries()) {
+    const out: ChunkChoice[] = [];
+    for (let c = 0; c < run.timelines.length; c++) {
+      const timeline = run.timelines[c]!;
       // An empty answer (a stop sequence at the very start) still sends its role and finish at step 0.
       if (step >= Math.max(1, timeline.length)) continue;
       const choice = run.generation.choices[c]!;
@@ -100,12 +102,13 @@ class ChunkWriter {
       }
       const tokens = this.pending[c]! + (piece ? 1 : 0);
       this.pending[c] = 0;
-      yield { choice: { index: choice.index, delta, logprobs: made?.logprobs ?? null, finish_reason: finishHere ? reason : null }, tokens };
+      out.push({ choice: { index: choice.index, delta, logprobs: made?.logprobs ?? null, finish_reason: finishHere ? reason : null }, tokens });
       if (last && !finishHere) {
         const closing = style.finishChunk === 'empty-delta' ? {} : { content: '' };
-        yield { choice: { index: choice.index, delta: closing, logprobs: null, finish_reason: reason }, tokens: 0 };
+        out.push({ choice: { index: choice.index, delta: closing, logprobs: null, finish_reason: reason }, tokens: 0 });
       }
     }
+    return out;
   }
 }
 
