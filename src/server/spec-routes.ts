@@ -4,18 +4,19 @@
  * Errors leave in the API's own shape; nothing here knows an operation by name.
  * @module
  */
-import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { OutgoingStreamItem } from '../streams/index.js';
 import { toViolations, type Violation } from '../validate/violations.js';
 import { afterPendingIo } from './after-pending-io.js';
 import { authenticate } from './auth.js';
 import { errorStyleFor, type ErrorStyle, type Problem } from './error-styles.js';
-import { clientGone, reply, type Exchange } from './exchange.js';
+import { reply, type Exchange } from './exchange.js';
 import { parseFault, type Fault } from './faults.js';
 import type { OperationDefinition, OperationRequest, OperationResult, Pacing } from './operations/types.js';
 import type { ResolvedServerOptions } from './options.js';
 import { ClientGoneError, readRequestBody } from './request-body.js';
+import { PipelineRequest } from './pipeline-request.js';
 import { nodeRequestHeaders } from './request-headers.js';
 import type { Route } from './routes.js';
 import { writeJsonWithFault, writeStreamBody } from './stream-body.js';
@@ -124,46 +125,6 @@ async function handle(exchange: Exchange, params: Record<string, string>, route:
     // As plain as it gets: the error may have come from rendering or checking an error body.
     if (!exchange.res.headersSent) reply(exchange, 500, 'text/plain; charset=utf-8', 'Internal Server Error');
     else exchange.res.destroy();
-  }
-}
-
-/**
- * What a handler gets: the request's facts, and the client-gone signal, made on first use (most
- * requests never wait, and an AbortController costs more than the rest of a small request). A class,
- * so that its getter lives on the prototype: an object literal with a getter is kept as a dictionary,
- * several times the size, and an open stream holds its request to the end.
- */
-class PipelineRequest implements OperationRequest {
-  readonly route: Route;
-  readonly params: Readonly<Record<string, string>>;
-  readonly headers: OperationRequest['headers'];
-  readonly body: OperationRequest['body'];
-  readonly files: OperationRequest['files'];
-  readonly requestId: string;
-  readonly arrival: OperationRequest['arrival'];
-  readonly pacing: OperationRequest['pacing'];
-  readonly variant: string | undefined;
-  readonly options: ResolvedServerOptions;
-  #signal: AbortSignal | undefined;
-
-  constructor(
-    facts: Omit<OperationRequest, 'signal'>,
-    private readonly res: ServerResponse,
-  ) {
-    this.route = facts.route;
-    this.params = facts.params;
-    this.headers = facts.headers;
-    this.body = facts.body;
-    this.files = facts.files;
-    this.requestId = facts.requestId;
-    this.arrival = facts.arrival;
-    this.pacing = facts.pacing;
-    this.variant = facts.variant;
-    this.options = facts.options;
-  }
-
-  get signal(): AbortSignal {
-    return (this.#signal ??= clientGone(this.res));
   }
 }
 

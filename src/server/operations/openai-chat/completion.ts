@@ -7,7 +7,7 @@ import { FIRST_TEN_TOKENS, type SignalSource } from './clock.js';
 import { answerLogprobs } from './logprobs.js';
 import type { WireStyle } from './profile.js';
 import { usageFacts, type ChatRun } from './run.js';
-import { stepCount, tokensAtStep } from './timeline.js';
+import { stepCount, tokensUpTo } from './timeline.js';
 import { messageToolCalls } from './tool-calls.js';
 
 /**
@@ -19,15 +19,8 @@ import { messageToolCalls } from './tool-calls.js';
  */
 export function paceWholeAnswer(run: ChatRun, signal: SignalSource): Promise<void> | undefined {
   const steps = stepCount(run.timelines);
-  let made = 0;
-  let firstTenStep = steps - 1;
-  for (let step = 0; step < steps; step++) {
-    made += tokensAtStep(run.timelines, step);
-    if (made >= FIRST_TEN_TOKENS) {
-      firstTenStep = step;
-      break;
-    }
-  }
+  let firstTenStep = 0;
+  while (firstTenStep < steps - 1 && tokensUpTo(run.timelines, firstTenStep) < FIRST_TEN_TOKENS) firstTenStep++;
   return recordFrom(run, [...new Set([0, firstTenStep, steps - 1])], 0, 0, signal);
 }
 
@@ -45,8 +38,7 @@ function recordFrom(run: ChatRun, marks: number[], i: number, recorded: number, 
 
 /** Records the tokens made up to `step` beyond the `recorded` ones; the new total. */
 function record(run: ChatRun, step: number, recorded: number): number {
-  let upTo = 0;
-  for (let s = 0; s <= step; s++) upTo += tokensAtStep(run.timelines, s);
+  const upTo = tokensUpTo(run.timelines, step);
   run.clock.record(upTo - recorded);
   return upTo;
 }

@@ -72,10 +72,14 @@ export class Timeline {
 
 /** Steps a run takes: the longest choice (at least one, so that an empty answer is still sent). */
 export function stepCount(timelines: readonly Timeline[]): number {
-  return Math.max(1, ...timelines.map((timeline) => timeline.length));
+  let steps = 1;
+  for (const timeline of timelines) if (timeline.length > steps) steps = timeline.length;
+  return steps;
 }
 
-/** Tokens produced at `step` over all choices. */
-export function tokensAtStep(timelines: readonly Timeline[], step: number): number {
-  return timelines.filter((timeline) => step < timeline.length).length;
+/** Tokens produced over all choices in steps 0 to `step`. */
+export function tokensUpTo(timelines: readonly Timeline[], step: number): number {
+  let tokens = 0;
+  for (const timeline of timelines) tokens += Math.min(timeline.length, step + 1);
+  return tokens;
 }
