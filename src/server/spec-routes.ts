@@ -202,7 +202,7 @@ async function send(
       void writeStreamBody(exchange.res, framing.status, exchange.headers, result.produce, {
         framing,
         fault,
-        check: (value, kind) => check(framing.status, result.mediaType, value, `stream ${kind}`),
+        check: options.checkResponses === 'off' ? undefined : (value, kind) => check(framing.status, result.mediaType, value, `stream ${kind}`),
         errorItem: streamError,
         shutdown: options.shutdownSignal,
       });

@@ -44,7 +44,14 @@ export async function writeStreamBody(res: ServerResponse, status: number, heade
     stop();
   };
   res.once('close', onClose);
-  const unlisten = options.shutdown ? onAbort(options.shutdown, stop) : undefined;
+  // A flag, not the signal's getter, is read per item.
+  let shuttingDownNow = options.shutdown?.aborted === true;
+  const unlisten = options.shutdown
+    ? onAbort(options.shutdown, () => {
+        shuttingDownNow = true;
+        stop();
+      })
+    : undefined;
   // Written with the first item (Node would send the head with it anyway): until then a thousand
   // waiting streams hold no head of their own.
   const head = () => {
@@ -92,11 +99,11 @@ export async function writeStreamBody(res: ServerResponse, status: number, heade
         next = await iterator.next();
       } catch (error) {
         if (gone) return;
-        return fail(options.shutdown?.aborted ? shuttingDown : `Generation failed: ${error instanceof Error ? error.message : String(error)}`);
+        return fail(shuttingDownNow ? shuttingDown : `Generation failed: ${error instanceof Error ? error.message : String(error)}`);
       }
       if (gone) return;
       // A producer stopped by shutdown may simply return: that is a cut answer, not a complete one.
-      if (options.shutdown?.aborted) return fail(shuttingDown);
+      if (shuttingDownNow) return fail(shuttingDown);
       if (next.done) {
         completed = true;
         return finish(encodeStreamEnd(framing));

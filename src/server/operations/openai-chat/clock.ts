@@ -43,7 +43,8 @@ export class RunClock {
       this.reached(step);
       return undefined;
     }
-    return waitUntil(dueMs, signal instanceof AbortSignal ? signal : signal.signal).then(() => this.reached(step));
+    const wait = waitUntil(dueMs, signal instanceof AbortSignal ? signal : signal.signal);
+    return step === 0 ? wait.then(() => this.reached(step)) : wait;
   }
 
   private reached(step: number): void {
