@@ -116,8 +116,9 @@ async function handle(exchange: Exchange, params: Record<string, string>, route:
     if (fault && (await beforeHandler(fault, request, route, fail))) return;
 
     const result = await definition.handle(request);
+    const errorContext = { requestId, variant };
     const streamError = (message: string) =>
-      definition.streamError?.(message, request) ?? { kind: 'error' as const, value: JSON.parse(style.render({ kind: 'server', message }, requestId, variant).body) };
+      definition.streamError?.(message, errorContext) ?? { kind: 'error' as const, value: JSON.parse(style.render({ kind: 'server', message }, errorContext.requestId, errorContext.variant).body) };
     await send(exchange, route, style, result, fault, requestId, options, streamError, variant);
   } catch (error) {
     if (error instanceof ClientGoneError) return;

@@ -41,6 +41,12 @@ export interface OperationRequest {
   options: ResolvedServerOptions;
 }
 
+/**
+ * What an in-stream error may depend on. Only this is kept for the life of a stream, not the whole
+ * request (its parsed body included): a thousand open streams would hold a thousand bodies.
+ */
+export type StreamErrorContext = Pick<OperationRequest, 'requestId' | 'variant'>;
+
 export type StreamProducer = (signal: AbortSignal) => AsyncIterable<OutgoingStreamItem<unknown>>;
 
 export type OperationResult =
@@ -64,5 +70,5 @@ export interface OperationDefinition {
    * after the status was sent), honouring the request's variant. Defaults to the API's error body
    * under the framing's first error event name.
    */
-  streamError?: (message: string, request: OperationRequest) => OutgoingStreamItem<unknown>;
+  streamError?: (message: string, request: StreamErrorContext) => OutgoingStreamItem<unknown>;
 }

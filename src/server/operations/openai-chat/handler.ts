@@ -6,7 +6,7 @@
 import type { OperationDefinition, OperationRequest, OperationResult } from '../types.js';
 import { streamChunks } from './chunks.js';
 import { completionBody, paceWholeAnswer } from './completion.js';
-import type { ChatProfile } from './profile.js';
+import type { ChatProfile, WireStyle } from './profile.js';
 import { prepareRun, type ChatRun } from './run.js';
 
 export function chatOperation(profile: ChatProfile): OperationDefinition {
@@ -35,16 +35,7 @@ async function handleChat(profile: ChatProfile, request: OperationRequest): Prom
   }
 
   const single = runs[0]!;
-  if (!batch && single.input.stream) {
-    return {
-      kind: 'stream',
-      mediaType: style.streamMediaType,
-      produce: (signal) =>
-        streamChunks(single, style, signal, (end) => {
-          if (!end.completed) request.options.log?.(`${profile.name} chat stream ${request.requestId} stopped after ${end.sent} chunks: generation cancelled`);
-        }),
-    };
-  }
+  if (!batch && single.input.stream) return streamed(single, style, profile.name, request.requestId, request.options.log);
 
   // The elements of a batch are generated side by side, as one batch on the accelerator.
   try {
@@ -57,4 +48,20 @@ async function handleChat(profile: ChatProfile, request: OperationRequest): Prom
   }
   const answers = runs.map((run) => completionBody(run, style));
   return { kind: 'json', body: batch ? answers : answers[0] };
+}
+
+/**
+ * The streamed answer, made outside `handleChat` so that its closures hold the run and what they log
+ * with, not the request (a closure keeps its whole scope alive, parsed body included, for as long
+ * as the stream lasts).
+ */
+function streamed(run: ChatRun, style: WireStyle, profileName: string, requestId: string, log: ((line: string) => void) | undefined): OperationResult {
+  return {
+    kind: 'stream',
+    mediaType: style.streamMediaType,
+    produce: (signal) =>
+      streamChunks(run, style, signal, (end) => {
+        if (!end.completed) log?.(`${profileName} chat stream ${requestId} stopped after ${end.sent} chunks: generation cancelled`);
+      }),
+  };
 }
