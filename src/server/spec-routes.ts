@@ -115,11 +115,13 @@ async function handle(exchange: Exchange, params: Record<string, string>, route:
     const request = new PipelineRequest({ route, params, headers, body: body.value, files: body.files, requestId, arrival: exchange.arrival, pacing, variant, options }, exchange.res);
     if (fault && (await beforeHandler(fault, request, route, fail))) return;
 
-    const result = await definition.handle(request);
+    const handled = definition.handle(request);
+    const result = handled instanceof Promise ? await handled : handled;
     const errorContext = { requestId, variant };
     const streamError = (message: string) =>
       definition.streamError?.(message, errorContext) ?? { kind: 'error' as const, value: JSON.parse(style.render({ kind: 'server', message }, errorContext.requestId, errorContext.variant).body) };
-    await send(exchange, route, style, result, fault, requestId, options, streamError, variant);
+    const sending = send(exchange, route, style, result, fault, requestId, options, streamError, variant);
+    if (sending) await sending;
   } catch (error) {
     if (error instanceof ClientGoneError) return;
     options.log?.(`error: ${route.api} ${route.operationId} ${requestId}: ${error instanceof Error ? error.message : String(error)}`);
@@ -166,7 +168,8 @@ function rateLimitHeaders(route: Route, seconds: number): OutgoingHttpHeaders {
   return headers;
 }
 
-async function send(
+/** Writes the handler's result; a promise only while a fault holds the answer back. */
+function send(
   exchange: Exchange,
   route: Route,
   style: ErrorStyle,
@@ -176,7 +179,7 @@ async function send(
   options: ResolvedServerOptions,
   streamError: (message: string) => OutgoingStreamItem<unknown>,
   variant: string | undefined,
-): Promise<void> {
+): Promise<void> | void {
   const check = (status: number, mediaType: string, value: unknown, where: string) => checkEmitted(route, options, status, mediaType, value, where);
   if (result.headers) Object.assign(exchange.headers, result.headers);
   switch (result.kind) {

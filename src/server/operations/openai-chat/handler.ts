@@ -7,7 +7,7 @@ import type { OperationDefinition, OperationRequest, OperationResult } from '../
 import { streamChunks } from './chunks.js';
 import { completionBody, paceWholeAnswer } from './completion.js';
 import type { ChatProfile, WireStyle } from './profile.js';
-import { prepareRun, type ChatRun } from './run.js';
+import { prepareRun, type ChatRun, type RunSettings } from './run.js';
 
 export function chatOperation(profile: ChatProfile): OperationDefinition {
   return {
@@ -17,7 +17,11 @@ export function chatOperation(profile: ChatProfile): OperationDefinition {
   };
 }
 
-async function handleChat(profile: ChatProfile, request: OperationRequest): Promise<OperationResult> {
+/**
+ * A whole answer with nothing left to wait for is returned as is, not as a promise: the pipeline
+ * then answers in the same turn.
+ */
+function handleChat(profile: ChatProfile, request: OperationRequest): OperationResult | Promise<OperationResult> {
   // Pacing counts from the request's arrival (its headers read), whatever waits come after.
   const { arrival } = request;
   const style = profile.style(request);
@@ -26,10 +30,13 @@ async function handleChat(profile: ChatProfile, request: OperationRequest): Prom
   const bodies = (batch ? request.body : [request.body]) as Array<Record<string, unknown>>;
 
   const runs: ChatRun[] = [];
-  for (const [index, body] of bodies.entries()) {
+  for (let index = 0; index < bodies.length; index++) {
+    const body = bodies[index]!;
     const refused = profile.checkBody?.(body);
     if (refused) return { kind: 'error', problem: refused };
-    const prepared = prepareRun(body, style, { seed: request.options.seed, pacing: request.pacing, arrival, ...(batch ? { batchIndex: index } : {}) });
+    const settings: RunSettings = { seed: request.options.seed, pacing: request.pacing, arrival };
+    if (batch) settings.batchIndex = index;
+    const prepared = prepareRun(body, style, settings);
     if (!prepared.ok) return { kind: 'error', problem: prepared.problem };
     runs.push(prepared.run);
   }
@@ -37,17 +44,18 @@ async function handleChat(profile: ChatProfile, request: OperationRequest): Prom
   const single = runs[0]!;
   if (!batch && single.input.stream) return streamed(single, style, profile.name, request.requestId, request.options.log);
 
+  const answer = (): OperationResult => {
+    const answers = runs.map((run) => completionBody(run, style));
+    return { kind: 'json', body: batch ? answers : answers[0] };
+  };
   // The elements of a batch are generated side by side, as one batch on the accelerator.
-  try {
-    const waits = runs.map((run) => paceWholeAnswer(run, request)).filter((wait) => wait !== undefined);
-    if (waits.length > 0) await Promise.all(waits);
-  } catch (error) {
+  const waits = runs.map((run) => paceWholeAnswer(run, request)).filter((wait) => wait !== undefined);
+  if (waits.length === 0) return answer();
+  return Promise.all(waits).then(answer, (error: unknown) => {
     if (!request.signal.aborted) throw error;
     request.options.log?.(`${profile.name} chat ${request.requestId} stopped: the client went away`);
     return { kind: 'error', problem: { kind: 'server', message: 'The client closed the request before the answer was ready.' } };
-  }
-  const answers = runs.map((run) => completionBody(run, style));
-  return { kind: 'json', body: batch ? answers : answers[0] };
+  });
 }
 
 /**
