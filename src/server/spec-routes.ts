@@ -115,13 +115,14 @@ async function handle(exchange: Exchange, params: Record<string, string>, route:
     const request = new PipelineRequest({ route, params, headers, body: body.value, files: body.files, requestId, arrival: exchange.arrival, pacing, variant, options }, exchange.res);
     if (fault && (await beforeHandler(fault, request, route, fail))) return;
 
-    const handled = definition.handle(request);
-    const result = handled instanceof Promise ? await handled : handled;
+    // Awaited even when the handler answered at once: what follows (the writing) then runs after
+    // the slice of queued work, so the answers of one slice leave together. Writing each answer as
+    // it was made cost a fifth of the requests per second (the client reads fewer, larger bursts).
+    const result = await definition.handle(request);
     const errorContext = { requestId, variant };
     const streamError = (message: string) =>
       definition.streamError?.(message, errorContext) ?? { kind: 'error' as const, value: JSON.parse(style.render({ kind: 'server', message }, errorContext.requestId, errorContext.variant).body) };
-    const sending = send(exchange, route, style, result, fault, requestId, options, streamError, variant);
-    if (sending) await sending;
+    await send(exchange, route, style, result, fault, requestId, options, streamError, variant);
   } catch (error) {
     if (error instanceof ClientGoneError) return;
     options.log?.(`error: ${route.api} ${route.operationId} ${requestId}: ${error instanceof Error ? error.message : String(error)}`);
@@ -168,8 +169,7 @@ function rateLimitHeaders(route: Route, seconds: number): OutgoingHttpHeaders {
   return headers;
 }
 
-/** Writes the handler's result; a promise only while a fault holds the answer back. */
-function send(
+async function send(
   exchange: Exchange,
   route: Route,
   style: ErrorStyle,
@@ -179,7 +179,7 @@ function send(
   options: ResolvedServerOptions,
   streamError: (message: string) => OutgoingStreamItem<unknown>,
   variant: string | undefined,
-): Promise<void> | void {
+): Promise<void> {
   const check = (status: number, mediaType: string, value: unknown, where: string) => checkEmitted(route, options, status, mediaType, value, where);
   if (result.headers) Object.assign(exchange.headers, result.headers);
   switch (result.kind) {

@@ -7,7 +7,7 @@ import type { OperationDefinition, OperationRequest, OperationResult } from '../
 import { streamChunks } from './chunks.js';
 import { completionBody, paceWholeAnswer } from './completion.js';
 import type { ChatProfile, WireStyle } from './profile.js';
-import { prepareRun, type ChatRun, type RunSettings } from './run.js';
+import { prepareRun, type ChatRun } from './run.js';
 
 export function chatOperation(profile: ChatProfile): OperationDefinition {
   return {
@@ -17,11 +17,7 @@ export function chatOperation(profile: ChatProfile): OperationDefinition {
   };
 }
 
-/**
- * A whole answer with nothing left to wait for is returned as is, not as a promise: the pipeline
- * then answers in the same turn.
- */
-function handleChat(profile: ChatProfile, request: OperationRequest): OperationResult | Promise<OperationResult> {
+async function handleChat(profile: ChatProfile, request: OperationRequest): Promise<OperationResult> {
   // Pacing counts from the request's arrival (its headers read), whatever waits come after.
   const { arrival } = request;
   const style = profile.style(request);
@@ -30,13 +26,10 @@ function handleChat(profile: ChatProfile, request: OperationRequest): OperationR
   const bodies = (batch ? request.body : [request.body]) as Array<Record<string, unknown>>;
 
   const runs: ChatRun[] = [];
-  for (let index = 0; index < bodies.length; index++) {
-    const body = bodies[index]!;
+  for (const [index, body] of bodies.entries()) {
     const refused = profile.checkBody?.(body);
     if (refused) return { kind: 'error', problem: refused };
-    const settings: RunSettings = { seed: request.options.seed, pacing: request.pacing, arrival };
-    if (batch) settings.batchIndex = index;
-    const prepared = prepareRun(body, style, settings);
+    const prepared = prepareRun(body, style, { seed: request.options.seed, pacing: request.pacing, arrival, ...(batch ? { batchIndex: index } : {}) });
     if (!prepared.ok) return { kind: 'error', problem: prepared.problem };
     runs.push(prepared.run);
   }
@@ -44,18 +37,17 @@ function handleChat(profile: ChatProfile, request: OperationRequest): OperationR
   const single = runs[0]!;
   if (!batch && single.input.stream) return streamed(single, style, profile.name, request.requestId, request.options.log);
 
-  const answer = (): OperationResult => {
-    const answers = runs.map((run) => completionBody(run, style));
-    return { kind: 'json', body: batch ? answers : answers[0] };
-  };
   // The elements of a batch are generated side by side, as one batch on the accelerator.
-  const waits = runs.map((run) => paceWholeAnswer(run, request)).filter((wait) => wait !== undefined);
-  if (waits.length === 0) return answer();
-  return Promise.all(waits).then(answer, (error: unknown) => {
+  try {
+    const waits = runs.map((run) => paceWholeAnswer(run, request)).filter((wait) => wait !== undefined);
+    if (waits.length > 0) await Promise.all(waits);
+  } catch (error) {
     if (!request.signal.aborted) throw error;
     request.options.log?.(`${profile.name} chat ${request.requestId} stopped: the client went away`);
     return { kind: 'error', problem: { kind: 'server', message: 'The client closed the request before the answer was ready.' } };
-  });
+  }
+  const answers = runs.map((run) => completionBody(run, style));
+  return { kind: 'json', body: batch ? answers : answers[0] };
 }
 
 /**
