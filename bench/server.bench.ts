@@ -18,7 +18,7 @@
  * run and the top self-time functions are printed. Prints Markdown and writes it as the section
  * "## Reference server" of bench/RESULTS.md (replacing that section if present; APPEND=0 to skip).
  *
- * Knobs (environment): ROUNDS (3), DURATION seconds per measurement (10), WARMUP seconds (3),
+ * Knobs (environment): ROUNDS (5), DURATION seconds per measurement (10), WARMUP seconds (3),
  * STREAMS (1000), WAVES of streams measured (5), COLD_WAVES before them (2), CONNECT (warm: connections opened before the requests | cold),
  * PARTS (rps,streams), PROFILE (auto|1|0), APPEND (1|0), MAX_MINUTES (20: the whole run's deadline).
  * @module
@@ -36,7 +36,7 @@ import { preconnect, runStreamWave, type WaveResult } from './server/streams.js'
 const root = fileURLToPath(new URL('../', import.meta.url));
 const here = `${root}bench/server/`;
 const cache = `${root}bench/.cache/`;
-const rounds = Number(process.env.ROUNDS ?? 3);
+const rounds = Number(process.env.ROUNDS ?? 5);
 const durationS = Number(process.env.DURATION ?? 10);
 const warmupS = Number(process.env.WARMUP ?? 3);
 const streamCount = Number(process.env.STREAMS ?? 1000);
