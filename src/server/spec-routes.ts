@@ -42,6 +42,7 @@ export type RouteHandler = (exchange: Exchange, params: Record<string, string>) 
 /** The pipeline of every route, by route. */
 export function specRouteHandlers(routes: readonly Route[], table: OperationTable, options: ResolvedServerOptions): Map<Route, RouteHandler> {
   const handlers = new Map<Route, RouteHandler>();
+  const serverPacing: Pacing = Object.freeze({ ttftMs: options.ttftMs, tokensPerSecond: options.tokensPerSecond });
   for (const route of routes) {
     // Every operation of the spec has a handler (test/server/operations.test.ts holds the table to
     // that); one without still gets the whole pipeline, then 501, rather than passing for an unknown route.
@@ -52,7 +53,7 @@ export function specRouteHandlers(routes: readonly Route[], table: OperationTabl
     // sockets. Under a burst the last request is then read (and stamped) about as soon as the first,
     // and the wait shows in every reported time instead of hiding before the arrival. By then a body
     // that came with its headers is whole, and is read without a wait.
-    handlers.set(route, (exchange, params) => afterPendingIo(() => void handle(exchange, params, route, definition, style, options)));
+    handlers.set(route, (exchange, params) => afterPendingIo(() => void handle(exchange, params, route, definition, style, options, serverPacing)));
   }
   return handlers;
 }
@@ -61,7 +62,15 @@ function notImplemented(route: Route): OperationDefinition {
   return { handle: () => ({ kind: 'error', problem: { kind: 'server', status: 501, message: `${route.operationId} is in the spec but the reference server has no handler for it.` } }) };
 }
 
-async function handle(exchange: Exchange, params: Record<string, string>, route: Route, definition: OperationDefinition, style: ErrorStyle, options: ResolvedServerOptions): Promise<void> {
+async function handle(
+  exchange: Exchange,
+  params: Record<string, string>,
+  route: Route,
+  definition: OperationDefinition,
+  style: ErrorStyle,
+  options: ResolvedServerOptions,
+  serverPacing: Pacing,
+): Promise<void> {
   const requestId = uuid();
   exchange.headers['x-request-id'] = requestId;
   const raw = exchange.req.headers;
@@ -108,7 +117,7 @@ async function handle(exchange: Exchange, params: Record<string, string>, route:
 
     const faultHeader = parseFault(headerValue(raw[controlHeaders.fault]));
     if (!faultHeader.ok) return fail({ kind: 'invalid_request', message: faultHeader.message, status: 400 });
-    const pacing = readPacing(raw, options);
+    const pacing = readPacing(raw, serverPacing);
     if (typeof pacing === 'string') return fail({ kind: 'invalid_request', status: 400, message: pacing });
 
     const fault = faultHeader.fault;
@@ -121,7 +130,7 @@ async function handle(exchange: Exchange, params: Record<string, string>, route:
     const result = await definition.handle(request);
     const errorContext = { requestId, variant };
     const streamError = (message: string) =>
-      definition.streamError?.(message, errorContext) ?? { kind: 'error' as const, value: JSON.parse(style.render({ kind: 'server', message }, errorContext.requestId, errorContext.variant).body) };
+      definition.streamError?.(message, errorContext) ?? { kind: 'error' as const, value: JSON.parse(style.render({ kind: 'server', message }, requestId, variant).body) };
     await send(exchange, route, style, result, fault, requestId, options, streamError, variant);
   } catch (error) {
     if (error instanceof ClientGoneError) return;
@@ -252,21 +261,20 @@ function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
-const serverPacing = new WeakMap<ResolvedServerOptions, Pacing>();
+const pacingHeaders = [
+  [controlHeaders.ttftMs, 'ttftMs', 0],
+  [controlHeaders.tokensPerSecond, 'tokensPerSecond', 0.001],
+] as const;
 
-function readPacing(headers: IncomingHttpHeaders, options: ResolvedServerOptions): Pacing | string {
-  if (headers[controlHeaders.ttftMs] === undefined && headers[controlHeaders.tokensPerSecond] === undefined) {
-    // The server's own pacing, one object for every request that does not override it.
-    let shared = serverPacing.get(options);
-    if (!shared) serverPacing.set(options, (shared = Object.freeze({ ttftMs: options.ttftMs, tokensPerSecond: options.tokensPerSecond })));
-    return shared;
-  }
-  const pacing = { ttftMs: options.ttftMs, tokensPerSecond: options.tokensPerSecond };
-  for (const [header, key, min] of [[controlHeaders.ttftMs, 'ttftMs', 0], [controlHeaders.tokensPerSecond, 'tokensPerSecond', 0.001]] as const) {
+/** The server's pacing (one object shared by every request that does not override it), or a copy with the request's overrides. */
+function readPacing(headers: IncomingHttpHeaders, serverPacing: Pacing): Pacing | string {
+  let pacing = serverPacing;
+  for (const [header, key, min] of pacingHeaders) {
     const raw = headerValue(headers[header]);
     if (raw === undefined) continue;
     const value = Number(raw);
     if (raw.trim() === '' || !Number.isFinite(value) || value < min) return `${header} must be a number >= ${min}, got "${raw}".`;
+    if (pacing === serverPacing) pacing = { ...serverPacing };
     pacing[key] = value;
   }
   return pacing;

@@ -3,7 +3,7 @@
  * out, with the terminator at the end.
  * @module
  */
-import { itemJSON } from './jsonl-encoder.js';
+import { encodeJSONLine, itemJSON } from './jsonl-encoder.js';
 import { encodeSSE } from './sse-encoder.js';
 import type { OutgoingStreamItem, StreamFramingSpec } from './types.js';
 
@@ -32,12 +32,9 @@ export interface EncodeStreamItemsOptions {
  * JSON lines: the value's JSON and `\n` (`event` and `id` have no place there and are dropped).
  */
 export function encodeStreamItem(item: OutgoingStreamItem<unknown>, framing: StreamFramingSpec): string {
-  const json = itemJSON(item.value);
-  if (framing.framing === 'jsonl') return `${json}\n`;
+  if (framing.framing === 'jsonl') return encodeJSONLine(item.value);
   const event = item.kind === 'error' ? (item.event ?? framing.errorEvents?.[0] ?? 'error') : item.event;
-  // The common case, written directly: JSON text is one data line, with nothing to check.
-  if (event === undefined && item.id === undefined) return `data: ${json}\n\n`;
-  return encodeSSE({ data: json, event, id: item.id });
+  return encodeSSE({ data: itemJSON(item.value), event, id: item.id });
 }
 
 /** The framing's terminator as text (`data: [DONE]` and a blank line, or a `[DONE]` line), or '' when it has none. */
