@@ -66,10 +66,10 @@ export interface components {
              * @constant
              */
             type: "image_url";
-            /** @description Where the image comes from. */
+            /** @description Where the image comes from. The vendor schemas do not mark `url` as required, so it is optional here too. */
             image_url: {
                 /** @description A `data:image/<kind>;base64,<bytes>` URL; services that accept remote images also take `https:` URLs. */
-                url: string;
+                url?: string;
                 /**
                  * @description Resolution hint some OpenAI-style clients send; accepted and ignored.
                  * @enum {string}
@@ -113,7 +113,7 @@ export interface components {
         StopSequences: string | string[] | null;
         /** @description A function the model may call. */
         FunctionDefinition: {
-            /** @description Name of the function; letters, digits, underscores and dashes, at most 64 characters. */
+            /** @description Name of the function, which the model's calls repeat. The vendor documents set no rule on it (OpenAI's own API keeps names to letters, digits, underscores and dashes, at most 64 characters). */
             name: string;
             /** @description What the function does, used by the model to decide when to call it. */
             description?: string;

@@ -305,10 +305,10 @@ export interface components {
              * @constant
              */
             type: "image_url";
-            /** @description Where the image comes from. */
+            /** @description Where the image comes from. The vendor schemas do not mark `url` as required, so it is optional here too. */
             image_url: {
                 /** @description A `data:image/<kind>;base64,<bytes>` URL; services that accept remote images also take `https:` URLs. */
-                url: string;
+                url?: string;
                 /**
                  * @description Resolution hint some OpenAI-style clients send; accepted and ignored.
                  * @enum {string}
@@ -348,7 +348,10 @@ export interface components {
              * @default false
              */
             stream?: boolean | null;
-            /** @description Options of a streamed answer (only with `stream` true): `include_usage` asks for a final chunk with empty `choices` carrying the usage of the whole request. Default null. */
+            /**
+             * @description Options of a streamed answer (only with `stream` true): `include_usage` asks for a final chunk with empty `choices` carrying the usage of the whole request. Default null.
+             * @default null
+             */
             stream_options?: components["schemas"]["StreamOptions"];
             /** @description Documented alternative spelling of `stream_options`, used by the reference pages of releases 24.8 and 24.9; same meaning. Send only one of the two. */
             stream_option?: components["schemas"]["StreamOptions"];
@@ -414,8 +417,8 @@ export interface components {
             logprob: number;
             /** @description The token as a list of byte values. */
             bytes?: number[] | null;
-            /** @description The most likely tokens at this position, most likely first. */
-            top_logprobs: components["schemas"]["TopLogprob"][];
+            /** @description The most likely tokens at this position. Services and the vendor's examples send a list, most likely first; the vendor's schema (and so the types of its SDKs, which clients send back as history) describe one object, so both forms are accepted. */
+            top_logprobs: components["schemas"]["TopLogprob"][] | components["schemas"]["TopLogprob"];
         };
         /** @description Log probabilities of the generated tokens, when they were asked for. */
         ChoiceLogprobs: {
@@ -463,11 +466,11 @@ export interface components {
              * @constant
              */
             object: "chat.completion";
-            /** @description Unix time in seconds when the completion was created. Documented as an integer; some releases send a fractional number, so any number is accepted. */
+            /** @description Unix time in whole seconds when the completion was created (an integer, as documented and as every known SambaStudio answer sends it; SambaNova Cloud's fractional seconds are not used here). */
             created: number;
             /** @description The model that produced the answer. */
             model: string;
-            /** @description The generated answers (one). */
+            /** @description The generated answers; the vendor documents a list holding exactly one completion. */
             choices: components["schemas"]["SambaStudioChatChoice"][];
             usage?: components["schemas"]["SambaStudioChatUsage"];
             /** @description Identifier of the serving configuration (often empty). */
@@ -524,13 +527,13 @@ export interface components {
              * @constant
              */
             object: "chat.completion.chunk";
-            /** @description Unix time in seconds, the same in every chunk (documented as an integer; any number accepted). */
+            /** @description Unix time in whole seconds, the same in every chunk (an integer, as documented). */
             created: number;
             /** @description The model that produced the answer. */
             model: string;
             /** @description Identifier of the serving configuration (often empty). */
             system_fingerprint?: string | null;
-            /** @description One choice in content chunks; empty in the usage chunk. */
+            /** @description One choice in content chunks; empty in the usage chunk (observed with `include_usage`; the vendor's table describes only the one-choice list). */
             choices: components["schemas"]["SambaStudioChatChunkChoice"][];
             usage?: components["schemas"]["SambaStudioChatUsage"];
         };
@@ -570,17 +573,17 @@ export interface components {
         SambaStudioPlainTextError: string;
         /** @description The prompts, one answer is produced per prompt. At least one prompt. */
         SambaStudioInputs: string[];
-        /** @description Upper bound on the number of tokens the model generates. The prompt and the generated tokens together must stay below 2048 tokens, so the largest value that can ever be valid is 2047. */
+        /** @description Upper bound on the number of tokens the model generates. Range: a whole number from 1. The prompt and the generated tokens together must fit in the endpoint's context (under 2048 tokens in the vendor's reference, larger on endpoints deployed with a longer context); the service checks that limit, not the schema. */
         SambaStudioMaxTokensToGenerateParam: {
             /**
              * @description Always `int`.
              * @constant
              */
             type: "int";
-            /** @description A whole number from 1 to 2047, as text (for example `"100"`). */
+            /** @description A whole number from 1, as text (for example `"100"`); prompt plus this must fit in the endpoint's context. */
             value: string;
         };
-        /** @description Chooses between sampling the next token from its probability distribution (`true`) and always taking the most likely token (`false`, greedy decoding, repeatable output). The service default is `false`. The documentation writes the value in lower case; clients written in Python send `True` / `False`, which the service also accepts, so both spellings are valid here. */
+        /** @description Chooses between sampling the next token from its probability distribution (`true`) and always taking the most likely token (`false`, greedy decoding, repeatable output). The service default is `false`. The documentation writes the value in lower case; clients written in Python send `True` / `False`, which the service also accepts, so both spellings are valid here. Default: `false`. */
         SambaStudioDoSampleParam: {
             /**
              * @description Always `bool`.
@@ -588,59 +591,75 @@ export interface components {
              */
             type: "bool";
             /**
-             * @description `"true"` or `"false"` (also `"True"` / `"False"` as Python prints them).
+             * @description `"true"` or `"false"` (also `"True"` / `"False"` as Python prints them). Default `"false"`.
+             * @default false
              * @enum {string}
              */
             value: "true" | "false" | "True" | "False";
         };
-        /** @description Penalty applied to tokens that already occurred. 1.0 (the default) applies no penalty; larger values make the output less repetitive. Allowed range 1.0 to 10.0. */
+        /** @description Penalty applied to tokens that already occurred. 1.0 (the default) applies no penalty; larger values make the output less repetitive. Range: 1.0 to 10.0. Default: 1.0. */
         SambaStudioRepetitionPenaltyParam: {
             /**
              * @description Always `float`.
              * @constant
              */
             type: "float";
-            /** @description A decimal number from 1.0 to 10.0, as text (`"1"`, `"1.2"`, `"10.0"`). */
+            /**
+             * @description A decimal number from 1.0 to 10.0, as text (`"1"`, `"1.2"`, `"10.0"`). Default `"1.0"`.
+             * @default 1.0
+             */
             value: string;
         };
-        /** @description Randomness of sampling, from 0 to 1. Values near 0 make the output nearly deterministic, values near 1 make it more varied. The service default is 1.0. */
+        /** @description Randomness of sampling, from 0 to 1. Values near 0 make the output nearly deterministic, values near 1 make it more varied. Range: 0 to 1. Default: 1.0. */
         SambaStudioTemperatureParam: {
             /**
              * @description Always `float`.
              * @constant
              */
             type: "float";
-            /** @description A decimal number from 0 to 1, as text (`"0"`, `"0.7"`, `"1"`, `"1.0"`). Very small values may be written in Python's exponent form (`"1e-05"`). */
+            /**
+             * @description A decimal number from 0 to 1, as text (`"0"`, `"0.7"`, `"1"`, `"1.0"`). Very small values may be written in Python's exponent form (`"1e-05"`). Default `"1.0"`.
+             * @default 1.0
+             */
             value: string;
         };
-        /** @description Number of most likely tokens the next token is drawn from, 1 to 100 (1 amounts to greedy decoding). The service default is 50. The vendor's parameter table calls the type "always float" while its own request templates send `int`; both type names are accepted, and the value may carry a `.0` fraction. */
+        /** @description Number of most likely tokens the next token is drawn from (1 amounts to greedy decoding). Range: 1 to 100. Default: 50. The vendor's parameter table calls the type "always float" while its own request templates send `int`; both type names are accepted, and the value may carry a `.0` fraction. */
         SambaStudioTopKParam: {
             /**
              * @description `int` (as in the vendor templates) or `float` (as in the vendor parameter table).
              * @enum {string}
              */
             type: "int" | "float";
-            /** @description A whole number from 1 to 100 as text, optionally followed by `.0` (`"50"`, `"50.0"`). */
+            /**
+             * @description A whole number from 1 to 100 as text, optionally followed by `.0` (`"50"`, `"50.0"`). Default `"50"`.
+             * @default 50
+             */
             value: string;
         };
-        /** @description How many of the most likely alternative tokens to report, with their log probabilities, for each generated position. 0 to 20; the service default is 0 (none). */
+        /** @description How many of the most likely alternative tokens to report, with their log probabilities, for each generated position. Range: 0 to 20. Default: 0 (none). */
         SambaStudioTopLogprobsParam: {
             /**
              * @description Always `int`.
              * @constant
              */
             type: "int";
-            /** @description A whole number from 0 to 20, as text. */
+            /**
+             * @description A whole number from 0 to 20, as text. Default `"0"`.
+             * @default 0
+             */
             value: string;
         };
-        /** @description Nucleus sampling threshold from 0 to 1: only the smallest set of most likely tokens whose probabilities add up to this value is kept. The service default is 1.0 (no cut). */
+        /** @description Nucleus sampling threshold from 0 to 1: only the smallest set of most likely tokens whose probabilities add up to this value is kept. Range: 0 to 1. Default: 1.0 (no cut). */
         SambaStudioTopPParam: {
             /**
              * @description Always `float`.
              * @constant
              */
             type: "float";
-            /** @description A decimal number from 0 to 1, as text (`"0.9"`, `"1"`). Very small values may be written in Python's exponent form (`"1e-05"`). */
+            /**
+             * @description A decimal number from 0 to 1, as text (`"0.9"`, `"1"`). Very small values may be written in Python's exponent form (`"1e-05"`). Default `"1.0"`.
+             * @default 1.0
+             */
             value: string;
         };
         /** @description Name of the model (expert) that should answer, on endpoints that host a bundle of several models. */
@@ -719,26 +738,29 @@ export interface components {
             text_offset?: number[] | null;
         } | null;
         /**
-         * @description Why generation ended: the length limit was reached (`max_len_reached`), the model produced its end token (`end_of_text`), or a stop sequence appeared (`stop_sequence_hit`). Stream objects that are not the last one carry an empty string.
-         * @enum {string|null}
+         * @description Why generation ended. The vendor names `max_len_reached` (the length limit was reached), `end_of_text` (the model produced its end token) and `stop_sequence_hit` (a stop sequence appeared); only `end_of_text` has been seen on the wire, and nothing says the list is complete, so any text is accepted. Stream objects that are not the last one carry an empty string.
+         * @example end_of_text
+         * @example max_len_reached
+         * @example stop_sequence_hit
+         * @example
          */
-        SambaStudioStopReason: "" | "max_len_reached" | "end_of_text" | "stop_sequence_hit" | null;
-        /** @description The answer to one prompt of a native predict call. Besides the documented fields, services report token counts and timings on some releases; all of them are optional. */
+        SambaStudioStopReason: string | null;
+        /** @description The answer to one prompt of a native predict call. The six fields of the vendor's table (`prompt`, `completion`, `tokens`, `total_tokens_count`, `logprobs`, `stop_reason`) are in every documented and observed answer and are required; the token counts and timings that some releases add are optional. */
         SambaStudioGeneration: {
             /** @description The prompt as the model saw it (an echo of the input, with the chat template applied when `process_prompt` was true). */
-            prompt?: string;
+            prompt: string;
             /** @description The generated text. */
-            completion?: string;
+            completion: string;
             /** @description The generated tokens, in order (may be empty). */
-            tokens?: string[] | null;
+            tokens: string[] | null;
             /** @description Token count of prompt and completion together (documented as a float, sent as `24.0` or `725`). */
-            total_tokens_count?: number;
+            total_tokens_count: number;
             /** @description Tokens in the prompt (reported by newer releases). */
             prompt_tokens_count?: number;
             /** @description Tokens generated (reported by newer releases). */
             completion_tokens_count?: number;
-            logprobs?: components["schemas"]["SambaStudioLogprobs"];
-            stop_reason?: components["schemas"]["SambaStudioStopReason"];
+            logprobs: components["schemas"]["SambaStudioLogprobs"];
+            stop_reason: components["schemas"]["SambaStudioStopReason"];
             /** @description When generation started, as a Unix time in seconds. */
             start_time?: number;
             /** @description When generation ended, as a Unix time in seconds. */
@@ -914,19 +936,37 @@ export interface components {
             select_expert?: string;
             /** @description True when each item's `value` is a JSON conversation (`{"conversation_id", "messages": [...]}`, and optionally `tools`) that the service turns into a prompt with the model's chat template; false when `value` is an already templated prompt. */
             process_prompt?: boolean;
-            /** @description Upper bound on generated tokens; prompt and generated tokens together must stay below 2048. */
+            /** @description Upper bound on generated tokens. Prompt and generated tokens together must fit in the endpoint's context (under 2048 tokens in the vendor's reference, more on endpoints with a longer context); the service checks that limit, not the schema. */
             max_tokens_to_generate?: number;
-            /** @description Randomness of sampling, 0 to 1 (service default 1.0). */
+            /**
+             * @description Randomness of sampling, 0 to 1 (service default 1.0).
+             * @default 1
+             */
             temperature?: number;
-            /** @description Nucleus sampling threshold, 0 to 1 (service default 1.0). */
+            /**
+             * @description Nucleus sampling threshold, 0 to 1 (service default 1.0).
+             * @default 1
+             */
             top_p?: number;
-            /** @description Number of most likely tokens to sample from, 1 to 100 (service default 50). */
+            /**
+             * @description Number of most likely tokens to sample from, 1 to 100 (service default 50).
+             * @default 50
+             */
             top_k?: number;
-            /** @description Sample the next token (true) or take the most likely one (false, the default). */
+            /**
+             * @description Sample the next token (true) or take the most likely one (false, the default).
+             * @default false
+             */
             do_sample?: boolean;
-            /** @description Penalty for repeated tokens, 1.0 (no penalty, the default) to 10.0. */
+            /**
+             * @description Penalty for repeated tokens, 1.0 (no penalty, the default) to 10.0.
+             * @default 1
+             */
             repetition_penalty?: number;
-            /** @description How many alternative tokens to report per position with their log probabilities, 0 to 20 (default 0). */
+            /**
+             * @description How many alternative tokens to report per position with their log probabilities, 0 to 20 (default 0).
+             * @default 0
+             */
             top_logprobs?: number;
             stop_sequences?: components["schemas"]["StopSequences"];
         };
