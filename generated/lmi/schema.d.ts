@@ -71,7 +71,7 @@ export interface components {
                 /** @description A `data:image/<kind>;base64,<bytes>` URL; services that accept remote images also take `https:` URLs. */
                 url?: string;
                 /**
-                 * @description Resolution hint some OpenAI-style clients send; accepted and ignored.
+                 * @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Resolution hint some OpenAI-style clients send; accepted and ignored.
                  * @enum {string}
                  */
                 detail?: "auto" | "low" | "high";
@@ -373,7 +373,7 @@ export interface components {
             /** @description Usage of the whole request on the usage line; absent or null elsewhere. */
             usage?: components["schemas"]["TokenUsage"] | null;
         };
-        /** @description One broken rule in a request, as reported by sambakit's reference server and validators. This is a sambakit extension carried inside each API's own error body; real services do not send it. */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). One broken rule in a request, as reported by sambakit's reference server and validators. This is a sambakit extension carried inside each API's own error body; real services do not send it. */
         Violation: {
             /** @description JSON Pointer to the offending value, prefixed by where it was found (`/body/messages/0/role`). */
             path: string;
@@ -384,7 +384,7 @@ export interface components {
             /** @description The value that was found there; left out when the value is missing (rule `required`). Long values are cut. */
             received?: unknown;
         };
-        /** @description Every broken rule found in the request (sambakit extension). */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Every broken rule found in the request (sambakit extension). */
         Violations: components["schemas"]["Violation"][];
         /** @description An LMI error: a numeric status `code` and an `error` text. Request validation failures come as `{"error": ..., "code": 424}`; failures of the model handler add `"message": "invoke handler failure"`. The same object is written as a stream line when generation fails after status 200 was sent. */
         LmiError: {

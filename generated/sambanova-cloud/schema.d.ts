@@ -241,7 +241,7 @@ export interface components {
                 /** @description A `data:image/<kind>;base64,<bytes>` URL; services that accept remote images also take `https:` URLs. */
                 url?: string;
                 /**
-                 * @description Resolution hint some OpenAI-style clients send; accepted and ignored.
+                 * @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Resolution hint some OpenAI-style clients send; accepted and ignored.
                  * @enum {string}
                  */
                 detail?: "auto" | "low" | "high";
@@ -329,7 +329,7 @@ export interface components {
             role: "tool";
             /** @description The tool's output, as text or a list of text parts. */
             content: string | components["schemas"]["CloudChatTextParts"];
-            /** @description The `id` of the call this result answers. The vendor schema does not list it but accepts it, and every client sends it. */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). The `id` of the call this result answers. The vendor schema does not list it but accepts it, and every client sends it. */
             tool_call_id?: string;
         };
         /** @description One message of the conversation; `role` says which kind. */
@@ -491,7 +491,7 @@ export interface components {
             } | null;
             /** @description Seed for best-effort reproducible sampling: the same seed and parameters should give the same answer, without guarantee. Marked as not yet supported in the vendor's older reference. */
             seed?: number | null;
-            /** @description Identifier of the end user, sent by some OpenAI clients. Not listed by the vendor documents; the service accepts it as an unknown field. */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Identifier of the end user, sent by some OpenAI clients. Not listed by the vendor documents; the service accepts it as an unknown field. */
             user?: string;
         };
         /**
@@ -633,7 +633,7 @@ export interface components {
                 type?: string;
             };
         };
-        /** @description One broken rule in a request, as reported by sambakit's reference server and validators. This is a sambakit extension carried inside each API's own error body; real services do not send it. */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). One broken rule in a request, as reported by sambakit's reference server and validators. This is a sambakit extension carried inside each API's own error body; real services do not send it. */
         Violation: {
             /** @description JSON Pointer to the offending value, prefixed by where it was found (`/body/messages/0/role`). */
             path: string;
@@ -644,7 +644,7 @@ export interface components {
             /** @description The value that was found there; left out when the value is missing (rule `required`). Long values are cut. */
             received?: unknown;
         };
-        /** @description Every broken rule found in the request (sambakit extension). */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Every broken rule found in the request (sambakit extension). */
         Violations: components["schemas"]["Violation"][];
         /** @description The usual SambaNova Cloud error body: an OpenAI-style `error` object, plus a `request_id` that support can trace. The vendor document marks only `error` as mandatory and every field inside it as optional; in practice `message`, `type`, `param` and `code` are all present. Also used for an error that arrives inside a stream. */
         CloudGeneralError: {
@@ -660,6 +660,7 @@ export interface components {
                 code?: string | null;
                 /** @description Raw text the model produced when the service could not turn it into the requested structure (for example a tool call whose JSON does not parse). Sent with some `server_error` bodies. */
                 error_model_output?: string | null;
+                /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). */
                 violations?: components["schemas"]["Violations"];
             };
             /** @description Identifier of the failed request for support and log correlation. Its format varies (short hex, long alphanumeric, UUID-like); older responses omit it. */
@@ -888,7 +889,7 @@ export interface components {
             /** @description The text to embed, or several texts in one request. No text may exceed the model's input token limit. */
             input: string | string[];
             /**
-             * @description How vectors are written in the answer: `float` (a JSON array of numbers) or `base64` (the little-endian 32-bit floats, base64-encoded). Not in the vendor documents, which only show float arrays. It matters for OpenAI clients: the official `openai` package sends `base64` whenever the caller leaves the field out and then decodes each embedding from base64, so a service that ignored the field and answered with float arrays would break that client. Whether SambaNova Cloud honours the field is not documented.
+             * @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). How vectors are written in the answer: `float` (a JSON array of numbers) or `base64` (the little-endian 32-bit floats, base64-encoded). Not in the vendor documents, which only show float arrays. It matters for OpenAI clients: the official `openai` package sends `base64` whenever the caller leaves the field out and then decodes each embedding from base64, so a service that ignored the field and answered with float arrays would break that client. Whether SambaNova Cloud honours the field is not documented.
              * @enum {string}
              */
             encoding_format?: "float" | "base64";
@@ -1041,7 +1042,7 @@ export interface components {
             object?: "model";
             /** @description Who publishes the model (for example `SambaNova` or the original author). */
             owned_by?: string;
-            /** @description Unix time (seconds) the entry was created. Not in the vendor's schema; OpenAI-style catalogues send it. */
+            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Unix time (seconds) the entry was created. Not in the vendor's schema; OpenAI-style catalogues send it. */
             created?: number;
             /** @description Largest number of tokens (input and output together) the model accepts. */
             context_length?: number;
@@ -1736,7 +1737,7 @@ export interface components {
             sequence_number: number;
             response: components["schemas"]["CloudResponse"];
         };
-        /** @description Last event when generation failed; the response has status `failed` and an `error`. Part of OpenAI's event set, not listed by the vendor. */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Last event when generation failed; the response has status `failed` and an `error`. Part of OpenAI's event set, not listed by the vendor. */
         CloudResponseFailedEvent: {
             /**
              * @description Kind of event (also the SSE event name).
@@ -1747,7 +1748,7 @@ export interface components {
             sequence_number: number;
             response: components["schemas"]["CloudResponse"];
         };
-        /** @description Last event when generation stopped early (for example at `max_output_tokens`); the response has status `incomplete`. Part of OpenAI's event set, not listed by the vendor. */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Last event when generation stopped early (for example at `max_output_tokens`); the response has status `incomplete`. Part of OpenAI's event set, not listed by the vendor. */
         CloudResponseIncompleteEvent: {
             /**
              * @description Kind of event (also the SSE event name).
@@ -2362,6 +2363,7 @@ export interface components {
                 type: "invalid_request_error" | "authentication_error" | "permission_error" | "not_found_error" | "request_too_large" | "rate_limit_error" | "api_error" | "overloaded_error" | "not_implemented_error";
                 /** @description Human-readable explanation. */
                 message: string;
+                /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). */
                 violations?: components["schemas"]["Violations"];
             };
             /** @description Identifier of the request, for support and log correlation. */
@@ -2404,7 +2406,7 @@ export interface components {
         RateLimitRemainingRequestsDay: number;
         /** @description When the daily allowance starts over (seconds from now or a timestamp; not documented). */
         RateLimitResetRequestsDay: string;
-        /** @description How long to wait before trying again, as a number of seconds or an HTTP date. Whether the service sends it on 429 is not documented; sambakit's reference server does. */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). How long to wait before trying again, as a number of seconds or an HTTP date. Whether the service sends it on 429 is not documented; sambakit's reference server does. */
         RetryAfter: string;
     };
     pathItems: never;

@@ -310,7 +310,7 @@ export interface components {
                 /** @description A `data:image/<kind>;base64,<bytes>` URL; services that accept remote images also take `https:` URLs. */
                 url?: string;
                 /**
-                 * @description Resolution hint some OpenAI-style clients send; accepted and ignored.
+                 * @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Resolution hint some OpenAI-style clients send; accepted and ignored.
                  * @enum {string}
                  */
                 detail?: "auto" | "low" | "high";
@@ -361,7 +361,7 @@ export interface components {
              */
             repetition_penalty?: number | null;
             stop?: components["schemas"]["StopSequences"];
-            /** @description Sample the next token (true) or always take the most likely one (false). Sent by some clients; not in the vendor table. */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Sample the next token (true) or always take the most likely one (false). Sent by some clients; not in the vendor table. */
             do_sample?: boolean | null;
             /** @description Whether the service applies the model's chat template to `messages` (true, the usual case). Shown in the vendor's batch example. */
             process_prompt?: boolean | null;
@@ -436,11 +436,11 @@ export interface components {
         };
         /** @description Token counts and timings of a request. Two families of names exist: the vendor documentation lists `input_tokens_count`, `output_tokens_count`, `total_tokens_count` and `queue_time`, while services have been seen sending OpenAI's `prompt_tokens`, `completion_tokens` and `total_tokens`. Both families share the timing fields. Every field is optional and others may appear. In streams, chunks before the last carry `null` or no usage at all. */
         SambaStudioChatUsage: {
-            /** @description Tokens in the input (observed name). */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Tokens in the input (observed name). */
             prompt_tokens?: number;
-            /** @description Tokens generated (observed name). */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Tokens generated (observed name). */
             completion_tokens?: number;
-            /** @description Input and generated tokens together (observed name). */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Input and generated tokens together (observed name). */
             total_tokens?: number;
             /** @description Tokens in the input (documented name). */
             input_tokens_count?: number;
@@ -537,7 +537,7 @@ export interface components {
             choices: components["schemas"]["SambaStudioChatChunkChoice"][];
             usage?: components["schemas"]["SambaStudioChatUsage"];
         };
-        /** @description One broken rule in a request, as reported by sambakit's reference server and validators. This is a sambakit extension carried inside each API's own error body; real services do not send it. */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). One broken rule in a request, as reported by sambakit's reference server and validators. This is a sambakit extension carried inside each API's own error body; real services do not send it. */
         Violation: {
             /** @description JSON Pointer to the offending value, prefixed by where it was found (`/body/messages/0/role`). */
             path: string;
@@ -548,7 +548,7 @@ export interface components {
             /** @description The value that was found there; left out when the value is missing (rule `required`). Long values are cut. */
             received?: unknown;
         };
-        /** @description Every broken rule found in the request (sambakit extension). */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Every broken rule found in the request (sambakit extension). */
         Violations: components["schemas"]["Violation"][];
         /** @description What went wrong, in the OpenAI error layout. */
         SambaStudioOpenAIErrorObject: {
@@ -560,9 +560,10 @@ export interface components {
             param?: string | null;
             /** @description Machine-readable error code, when the service gives one. */
             code?: string | number | null;
+            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). */
             violations?: components["schemas"]["Violations"];
         };
-        /** @description Error body of the OpenAI-compatible chat API. The same object may also arrive as the data of an event in a chat stream (on an event named `error_event` or as a plain data event), after which the stream ends. */
+        /** @description **Source: observed** (seen on the live service; no vendor document states it). Error body of the OpenAI-compatible chat API. The same object may also arrive as the data of an event in a chat stream (on an event named `error_event` or as a plain data event), after which the stream ends. */
         SambaStudioOpenAIError: {
             /** @description The error, as an object (documented OpenAI layout) or as a bare message. */
             error: components["schemas"]["SambaStudioOpenAIErrorObject"] | string;
@@ -755,25 +756,25 @@ export interface components {
             tokens: string[] | null;
             /** @description Token count of prompt and completion together (documented as a float, sent as `24.0` or `725`). */
             total_tokens_count: number;
-            /** @description Tokens in the prompt (reported by newer releases). */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Tokens in the prompt (reported by newer releases). */
             prompt_tokens_count?: number;
-            /** @description Tokens generated (reported by newer releases). */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Tokens generated (reported by newer releases). */
             completion_tokens_count?: number;
             logprobs: components["schemas"]["SambaStudioLogprobs"];
             stop_reason: components["schemas"]["SambaStudioStopReason"];
-            /** @description When generation started, as a Unix time in seconds. */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). When generation started, as a Unix time in seconds. */
             start_time?: number;
-            /** @description When generation ended, as a Unix time in seconds. */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). When generation ended, as a Unix time in seconds. */
             end_time?: number;
-            /** @description Seconds spent generating the whole answer. */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Seconds spent generating the whole answer. */
             model_execution_time?: number;
-            /** @description Seconds until the first token was produced. */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Seconds until the first token was produced. */
             time_to_first_token?: number;
-            /** @description Tokens per second produced after the first one. */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Tokens per second produced after the first one. */
             throughput_after_first_token?: number;
-            /** @description Size of the batch the request was run in. */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Size of the batch the request was run in. */
             batch_size_used?: number;
-            /** @description Function calls the model made (Generic v2 with `process_prompt` and tools), in the OpenAI shape. */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Function calls the model made (Generic v2 with `process_prompt` and tools), in the OpenAI shape. */
             tool_calls?: components["schemas"]["ToolCall"][] | null;
         };
         /** @description Answer of the NLP predict call (and the vendor's documented answer of Generic v1 predict): one result per prompt, in order. */
@@ -785,6 +786,7 @@ export interface components {
         SambaStudioNativeErrorDetail: {
             /** @description The error message, or (for request validation failures) FastAPI's list of problems. */
             detail: string | Record<string, unknown>[];
+            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). */
             violations?: components["schemas"]["Violations"];
         };
         /** @description What went wrong, in the layout the native APIs use inside `error`. */
@@ -795,13 +797,14 @@ export interface components {
             details?: unknown;
             /** @description Human-readable explanation. */
             message?: string;
+            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). */
             violations?: components["schemas"]["Violations"];
         };
         /** @description Error body of the native APIs with the details nested under `error`. */
         SambaStudioNativeErrorEnvelope: {
             error: components["schemas"]["SambaStudioNativeErrorObject"];
         };
-        /** @description Error body of the NLP, Generic and file APIs: either FastAPI's `{"detail": ...}` or `{"error": {"code", "details", "message"}}`. sambakit adds `violations` beside `detail` or inside `error`. */
+        /** @description **Source: observed** (seen on the live service; no vendor document states it). Error body of the NLP, Generic and file APIs: either FastAPI's `{"detail": ...}` or `{"error": {"code", "details", "message"}}`. sambakit adds `violations` beside `detail` or inside `error`. */
         SambaStudioNativeError: components["schemas"]["SambaStudioNativeErrorDetail"] | components["schemas"]["SambaStudioNativeErrorEnvelope"];
         /** @description One object of a native stream. Each object carries the next piece of text in `stream_token`; the last one has `is_last_response` true and repeats the full `completion`, the `tokens`, the `stop_reason` and (on newer releases) token counts and timings. The other objects leave those fields empty. */
         SambaStudioStreamResponse: {
@@ -817,36 +820,36 @@ export interface components {
             tokens?: string[] | null;
             /** @description Token count of prompt and completion together on the last object; 0 before. */
             total_tokens_count?: number;
-            /** @description Tokens in the prompt (last object, newer releases). */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Tokens in the prompt (last object, newer releases). */
             prompt_tokens_count?: number;
-            /** @description Tokens generated (last object, newer releases). */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Tokens generated (last object, newer releases). */
             completion_tokens_count?: number;
             logprobs?: components["schemas"]["SambaStudioLogprobs"];
             stop_reason?: components["schemas"]["SambaStudioStopReason"];
-            /** @description When generation started, as a Unix time in seconds. */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). When generation started, as a Unix time in seconds. */
             start_time?: number;
-            /** @description When generation ended, as a Unix time in seconds. */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). When generation ended, as a Unix time in seconds. */
             end_time?: number;
-            /** @description Seconds spent generating the whole answer. */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Seconds spent generating the whole answer. */
             model_execution_time?: number;
-            /** @description Seconds until the first token was produced. */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Seconds until the first token was produced. */
             time_to_first_token?: number;
-            /** @description Tokens per second produced after the first one. */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Tokens per second produced after the first one. */
             throughput_after_first_token?: number;
-            /** @description Size of the batch the request was run in. */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Size of the batch the request was run in. */
             batch_size_used?: number;
-            /** @description Alternative name of `time_to_first_token` used by some releases. */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Alternative name of `time_to_first_token` used by some releases. */
             time_to_first_response?: number;
-            /** @description Alternative name of `throughput_after_first_token` used by some releases. */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Alternative name of `throughput_after_first_token` used by some releases. */
             completion_tokens_per_sec_after_first_response?: number;
-            /** @description Prompt and generated tokens per second over the whole request. */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Prompt and generated tokens per second over the whole request. */
             total_tokens_per_sec?: number;
-            /** @description Share of speculatively drafted tokens that were kept (speculative decoding deployments). */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Share of speculatively drafted tokens that were kept (speculative decoding deployments). */
             acceptance_rate?: number;
-            /** @description Function calls the model made (Generic v2 with `process_prompt` and tools), in the OpenAI shape. */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Function calls the model made (Generic v2 with `process_prompt` and tools), in the OpenAI shape. */
             tool_calls?: components["schemas"]["ToolCall"][] | null;
         };
-        /** @description An error reported inside a native stream after the HTTP status 200 was already sent: a line (or an `error_event` event) holding an `error` object instead of a stream object. The stream ends after it. */
+        /** @description **Source: observed** (seen on the live service; no vendor document states it). An error reported inside a native stream after the HTTP status 200 was already sent: a line (or an `error_event` event) holding an `error` object instead of a stream object. The stream ends after it. */
         SambaStudioNativeStreamError: {
             error: components["schemas"]["SambaStudioNativeErrorObject"];
             /** @description HTTP-like status of the failure, sent by some releases beside `error`. */
@@ -854,7 +857,7 @@ export interface components {
         };
         /** @description The data of one event of the NLP stream: a stream object, or (in an event named `error_event`) an error. */
         SambaStudioNlpStreamItem: components["schemas"]["SambaStudioStreamResponse"] | components["schemas"]["SambaStudioNativeStreamError"];
-        /** @description Observed variant: the Generic v1 predict body that current clients and the API v1 reference send, a list of prompt strings under `instances`. With `process_prompt` true each string is a JSON conversation. */
+        /** @description **Source: observed** (seen on the live service; no vendor document states it). Observed variant: the Generic v1 predict body that current clients and the API v1 reference send, a list of prompt strings under `instances`. With `process_prompt` true each string is a JSON conversation. */
         SambaStudioGenericInstancesRequest: {
             /** @description The prompts, one answer per prompt. At least one. */
             instances: string[];
@@ -888,13 +891,13 @@ export interface components {
             exitCode?: number;
             /** @description Seconds the request took on the server. */
             elapsedTime?: number;
-            /** @description Human-readable status text (usually empty). */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Human-readable status text (usually empty). */
             message?: string;
-            /** @description Completion ratio, 1 when done. */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Completion ratio, 1 when done. */
             progress?: number;
-            /** @description Text describing the progress (usually empty). */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Text describing the progress (usually empty). */
             progressMessage?: string;
-            /** @description Why the request did not complete, if it did not (usually empty). */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Why the request did not complete, if it did not (usually empty). */
             reason?: string;
         };
         /** @description Answer of a Generic v1 predict call (text and multimodal endpoints): processing status and one prediction per instance. */
@@ -905,7 +908,7 @@ export interface components {
         };
         /** @description Answer of a Generic v1 predict call: the `status` + `predictions` envelope that services send, or the `data` list that the vendor's text-model reference prints for this URL. */
         SambaStudioGenericPredictResponse: components["schemas"]["SambaStudioPredictionsResponse"] | components["schemas"]["SambaStudioDataResponse"];
-        /** @description Observed variant: the Generic v1 stream body that services and clients use, a single prompt string under `instance`. */
+        /** @description **Source: observed** (seen on the live service; no vendor document states it). Observed variant: the Generic v1 stream body that services and clients use, a single prompt string under `instance`. */
         SambaStudioGenericInstanceStreamRequest: {
             /** @description The prompt (or a JSON conversation when `process_prompt` is true). */
             instance: string;
@@ -913,7 +916,7 @@ export interface components {
         };
         /** @description Body of a Generic v1 stream call, a single prompt under `instance` or the documented list of prompts under `inputs`. */
         SambaStudioGenericStreamRequest: components["schemas"]["SambaStudioGenericInstanceStreamRequest"] | components["schemas"]["SambaStudioInputsRequest"];
-        /** @description Observed variant of a Generic v1 stream line, the stream object wrapped as `{"result": {"responses": [...]}}`. */
+        /** @description **Source: observed** (seen on the live service; no vendor document states it). Observed variant of a Generic v1 stream line, the stream object wrapped as `{"result": {"responses": [...]}}`. */
         SambaStudioGenericStreamResult: {
             /** @description Holder of the stream objects of this line. */
             result: {
@@ -989,7 +992,7 @@ export interface components {
             /** @description Processing status of this item; `null` when there is nothing to report. */
             status?: components["schemas"]["SambaStudioPredictStatus"] | null;
         };
-        /** @description Answer of a Generic v2 predict call, one entry per input item. */
+        /** @description **Source: observed** (seen on the live service; no vendor document states it). Answer of a Generic v2 predict call, one entry per input item. */
         SambaStudioV2PredictResponse: {
             /** @description One answer per input item. */
             items: components["schemas"]["SambaStudioV2ResultItem"][];
@@ -1034,7 +1037,7 @@ export interface components {
                 "text/event-stream": components["schemas"]["SambaStudioChatStreamItem"];
             };
         };
-        /** @description Bad request. The body could not be read (for example it is not valid JSON). Answered with the OpenAI-style error body. */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Bad request. The body could not be read (for example it is not valid JSON). Answered with the OpenAI-style error body. */
         SambaStudioChatError400: {
             headers: {
                 [name: string]: unknown;
@@ -1043,7 +1046,7 @@ export interface components {
                 "application/json": components["schemas"]["SambaStudioOpenAIError"];
             };
         };
-        /** @description Unauthorized. The API key is missing or not valid for this endpoint. Answered with the OpenAI-style error body. */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Unauthorized. The API key is missing or not valid for this endpoint. Answered with the OpenAI-style error body. */
         SambaStudioChatError401: {
             headers: {
                 [name: string]: unknown;
@@ -1052,7 +1055,7 @@ export interface components {
                 "application/json": components["schemas"]["SambaStudioOpenAIError"];
             };
         };
-        /** @description Not found. No endpoint with this project and endpoint id exists, or the path is wrong. Answered with the OpenAI-style error body. */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Not found. No endpoint with this project and endpoint id exists, or the path is wrong. Answered with the OpenAI-style error body. */
         SambaStudioChatError404: {
             headers: {
                 [name: string]: unknown;
@@ -1061,7 +1064,7 @@ export interface components {
                 "application/json": components["schemas"]["SambaStudioOpenAIError"];
             };
         };
-        /** @description Payload too large. The request is too large, for example the prompt plus the tokens to generate exceed the model's limit. Answered with the OpenAI-style error body. */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Payload too large. The request is too large, for example the prompt plus the tokens to generate exceed the model's limit. Answered with the OpenAI-style error body. */
         SambaStudioChatError413: {
             headers: {
                 [name: string]: unknown;
@@ -1070,7 +1073,7 @@ export interface components {
                 "application/json": components["schemas"]["SambaStudioOpenAIError"];
             };
         };
-        /** @description Unsupported media type. The body is not in a media type the operation accepts. Answered with the OpenAI-style error body. */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Unsupported media type. The body is not in a media type the operation accepts. Answered with the OpenAI-style error body. */
         SambaStudioChatError415: {
             headers: {
                 [name: string]: unknown;
@@ -1079,7 +1082,7 @@ export interface components {
                 "application/json": components["schemas"]["SambaStudioOpenAIError"];
             };
         };
-        /** @description Unprocessable request. The body is well-formed but breaks a documented constraint (a value out of range, a wrong type, a missing field). sambakit lists every broken rule in `violations`. Answered with the OpenAI-style error body. */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Unprocessable request. The body is well-formed but breaks a documented constraint (a value out of range, a wrong type, a missing field). sambakit lists every broken rule in `violations`. Answered with the OpenAI-style error body. */
         SambaStudioChatError422: {
             headers: {
                 [name: string]: unknown;
@@ -1088,7 +1091,7 @@ export interface components {
                 "application/json": components["schemas"]["SambaStudioOpenAIError"];
             };
         };
-        /** @description Too many requests. Too many requests were sent; retry after the delay given by `Retry-After` when present. Answered with the OpenAI-style error body. */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Too many requests. Too many requests were sent; retry after the delay given by `Retry-After` when present. Answered with the OpenAI-style error body. */
         SambaStudioChatError429: {
             headers: {
                 /** @description Seconds to wait before retrying, when the service says. */
@@ -1099,7 +1102,7 @@ export interface components {
                 "application/json": components["schemas"]["SambaStudioOpenAIError"];
             };
         };
-        /** @description Internal server error. The service failed while handling the request. Some deployments answer with plain text instead of JSON. Answered with the OpenAI-style error body. */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Internal server error. The service failed while handling the request. Some deployments answer with plain text instead of JSON. Answered with the OpenAI-style error body. */
         SambaStudioChatError500: {
             headers: {
                 [name: string]: unknown;
@@ -1109,7 +1112,7 @@ export interface components {
                 "text/plain": components["schemas"]["SambaStudioPlainTextError"];
             };
         };
-        /** @description Service unavailable. The endpoint is not live yet, is being updated, or is overloaded. Some gateways answer with plain text instead of JSON. Answered with the OpenAI-style error body. */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Service unavailable. The endpoint is not live yet, is being updated, or is overloaded. Some gateways answer with plain text instead of JSON. Answered with the OpenAI-style error body. */
         SambaStudioChatError503: {
             headers: {
                 /** @description Seconds to wait before retrying, when the service says. */
@@ -1121,7 +1124,7 @@ export interface components {
                 "text/plain": components["schemas"]["SambaStudioPlainTextError"];
             };
         };
-        /** @description Bad request. The body could not be read (for example it is not valid JSON). Answered with the native error body (`detail` or `error`). */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Bad request. The body could not be read (for example it is not valid JSON). Answered with the native error body (`detail` or `error`). */
         SambaStudioNativeError400: {
             headers: {
                 [name: string]: unknown;
@@ -1130,7 +1133,7 @@ export interface components {
                 "application/json": components["schemas"]["SambaStudioNativeError"];
             };
         };
-        /** @description Unauthorized. The API key is missing or not valid for this endpoint. Answered with the native error body (`detail` or `error`). */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Unauthorized. The API key is missing or not valid for this endpoint. Answered with the native error body (`detail` or `error`). */
         SambaStudioNativeError401: {
             headers: {
                 [name: string]: unknown;
@@ -1139,7 +1142,7 @@ export interface components {
                 "application/json": components["schemas"]["SambaStudioNativeError"];
             };
         };
-        /** @description Not found. No endpoint with this project and endpoint id exists, or the path is wrong. Answered with the native error body (`detail` or `error`). */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Not found. No endpoint with this project and endpoint id exists, or the path is wrong. Answered with the native error body (`detail` or `error`). */
         SambaStudioNativeError404: {
             headers: {
                 [name: string]: unknown;
@@ -1148,7 +1151,7 @@ export interface components {
                 "application/json": components["schemas"]["SambaStudioNativeError"];
             };
         };
-        /** @description Payload too large. The request is too large, for example the prompt plus the tokens to generate exceed the model's limit. Answered with the native error body (`detail` or `error`). */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Payload too large. The request is too large, for example the prompt plus the tokens to generate exceed the model's limit. Answered with the native error body (`detail` or `error`). */
         SambaStudioNativeError413: {
             headers: {
                 [name: string]: unknown;
@@ -1157,7 +1160,7 @@ export interface components {
                 "application/json": components["schemas"]["SambaStudioNativeError"];
             };
         };
-        /** @description Unsupported media type. The body is not in a media type the operation accepts. Answered with the native error body (`detail` or `error`). */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Unsupported media type. The body is not in a media type the operation accepts. Answered with the native error body (`detail` or `error`). */
         SambaStudioNativeError415: {
             headers: {
                 [name: string]: unknown;
@@ -1166,7 +1169,7 @@ export interface components {
                 "application/json": components["schemas"]["SambaStudioNativeError"];
             };
         };
-        /** @description Unprocessable request. The body is well-formed but breaks a documented constraint (a value out of range, a wrong type, a missing field). sambakit lists every broken rule in `violations`. Answered with the native error body (`detail` or `error`). */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Unprocessable request. The body is well-formed but breaks a documented constraint (a value out of range, a wrong type, a missing field). sambakit lists every broken rule in `violations`. Answered with the native error body (`detail` or `error`). */
         SambaStudioNativeError422: {
             headers: {
                 [name: string]: unknown;
@@ -1175,7 +1178,7 @@ export interface components {
                 "application/json": components["schemas"]["SambaStudioNativeError"];
             };
         };
-        /** @description Too many requests. Too many requests were sent; retry after the delay given by `Retry-After` when present. Answered with the native error body (`detail` or `error`). */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Too many requests. Too many requests were sent; retry after the delay given by `Retry-After` when present. Answered with the native error body (`detail` or `error`). */
         SambaStudioNativeError429: {
             headers: {
                 /** @description Seconds to wait before retrying, when the service says. */
@@ -1186,7 +1189,7 @@ export interface components {
                 "application/json": components["schemas"]["SambaStudioNativeError"];
             };
         };
-        /** @description Internal server error. The service failed while handling the request. Some deployments answer with plain text instead of JSON. Answered with the native error body (`detail` or `error`). */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Internal server error. The service failed while handling the request. Some deployments answer with plain text instead of JSON. Answered with the native error body (`detail` or `error`). */
         SambaStudioNativeError500: {
             headers: {
                 [name: string]: unknown;
@@ -1196,7 +1199,7 @@ export interface components {
                 "text/plain": components["schemas"]["SambaStudioPlainTextError"];
             };
         };
-        /** @description Service unavailable. The endpoint is not live yet, is being updated, or is overloaded. Some gateways answer with plain text instead of JSON. Answered with the native error body (`detail` or `error`). */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Service unavailable. The endpoint is not live yet, is being updated, or is overloaded. Some gateways answer with plain text instead of JSON. Answered with the native error body (`detail` or `error`). */
         SambaStudioNativeError503: {
             headers: {
                 /** @description Seconds to wait before retrying, when the service says. */
@@ -1385,7 +1388,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Server-sent events, one stream object per event. */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Server-sent events, one stream object per event. */
             200: {
                 headers: {
                     [name: string]: unknown;
