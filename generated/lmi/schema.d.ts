@@ -355,7 +355,7 @@ export interface components {
             /** @description The stop sequence or token ID that ended the answer, when one did (vLLM). */
             stop_reason?: string | number | null;
         };
-        /** @description Observed variant: a stream line from the asynchronous vLLM engine (the default vLLM mode since LMI v17), which forwards vLLM's own chunks: `model` is present, `logprobs` is a proper object, and with `stream_options.include_usage` a last line with empty `choices` carries `usage`. The stream may end with an empty line, which is not an item. */
+        /** @description **Source: observed** (seen on the live service; no vendor document states it). Observed variant: a stream line from the asynchronous vLLM engine (the default vLLM mode since LMI v17), which forwards vLLM's own chunks: `model` is present, `logprobs` is a proper object, and with `stream_options.include_usage` a last line with empty `choices` carries `usage`. The stream may end with an empty line, which is not an item. */
         LmiChatCompletionChunkVllm: {
             /** @description Identifier of the completion, the same in every line of one stream. */
             id: string;
@@ -394,6 +394,7 @@ export interface components {
             error: string;
             /** @description Short summary added by the serving layer, for example `invoke handler failure`. */
             message?: string;
+            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). */
             violations?: components["schemas"]["Violations"];
         };
         /** @description One item of a streamed LMI chat completion: a rolling-batch line (documented), a vLLM line (observed variant), or an error line written after status 200 was already sent. */
@@ -420,7 +421,7 @@ export interface components {
                 "application/json": components["schemas"]["LmiError"];
             };
         };
-        /** @description The key is missing or not accepted. LMI itself checks no key; this comes from a gateway or from sambakit's reference server. */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The key is missing or not accepted. LMI itself checks no key; this comes from a gateway or from sambakit's reference server. */
         LmiUnauthorized: {
             headers: {
                 [name: string]: unknown;
