@@ -56,6 +56,20 @@ describe('x-sambakit-source: where a fact comes from, rendered into the descript
     visit(bundled(api), '');
     expect(unrendered).toEqual([]);
   });
+
+  it.each(apiNames)('%s: sambakit\'s `violations` extension is marked as its own wherever an error body carries it', (api) => {
+    const unmarked: string[] = [];
+    const visit = (node: unknown, at: string): void => {
+      if (!node || typeof node !== 'object') return;
+      const properties = (node as { properties?: Record<string, Record<string, unknown>> }).properties;
+      if (properties?.violations && properties.violations[mark] !== 'sambakit') unmarked.push(`${at}/properties/violations`);
+      for (const [key, value] of Object.entries(node)) if (key !== 'examples' && key !== 'example') visit(value, `${at}/${key}`);
+    };
+    const doc = bundled(api);
+    visit(doc, '');
+    expect(unmarked).toEqual([]);
+    expect(doc.components.schemas.Violations[mark]).toBe('sambakit');
+  });
 });
 
 describe('an unknown x-sambakit-source value fails generation and lint, at the place it is written', () => {
