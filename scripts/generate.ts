@@ -19,6 +19,7 @@ import { emitStreams } from './generate/emit-streams.js';
 import { emitTypes } from './generate/emit-types.js';
 import { emitValidators } from './generate/emit-validators.js';
 import { formatProblem, SpecError, type SpecProblem } from './generate/spec-error.js';
+import { renderSourceMarks } from './generate/source-marks.js';
 import { SpecSources } from './generate/spec-sources.js';
 
 export interface GenerateOptions {
@@ -36,9 +37,13 @@ export async function generateAll(options: GenerateOptions = {}): Promise<Map<st
   const problems: SpecProblem[] = [];
   for (const api of apiNames) {
     const rootFile = resolve(cwd, options.specDir ?? 'spec', `${api}.yaml`);
-    const { document, problems: bundleProblems } = await bundleRoot(rootFile, sources);
+    const { document: bundled, problems: bundleProblems } = await bundleRoot(rootFile, sources);
     problems.push(...bundleProblems);
     if (bundleProblems.length > 0) continue;
+    const markProblems: SpecProblem[] = [];
+    const document = renderSourceMarks(bundled, (pointer, message) => markProblems.push({ location: sources.locate(rootFile, pointer), message }));
+    problems.push(...markProblems);
+    if (markProblems.length > 0) continue;
     const operations = listOperations(document);
     const idProblems = checkOperationIds(operations, sources, rootFile);
     problems.push(...idProblems);

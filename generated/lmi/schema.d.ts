@@ -66,12 +66,12 @@ export interface components {
              * @constant
              */
             type: "image_url";
-            /** @description Where the image comes from. */
+            /** @description Where the image comes from. The vendor schemas do not mark `url` as required, so it is optional here too. */
             image_url: {
                 /** @description A `data:image/<kind>;base64,<bytes>` URL; services that accept remote images also take `https:` URLs. */
-                url: string;
+                url?: string;
                 /**
-                 * @description Resolution hint some OpenAI-style clients send; accepted and ignored.
+                 * @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Resolution hint some OpenAI-style clients send; accepted and ignored.
                  * @enum {string}
                  */
                 detail?: "auto" | "low" | "high";
@@ -113,7 +113,7 @@ export interface components {
         StopSequences: string | string[] | null;
         /** @description A function the model may call. */
         FunctionDefinition: {
-            /** @description Name of the function; letters, digits, underscores and dashes, at most 64 characters. */
+            /** @description Name of the function, which the model's calls repeat. The vendor documents set no rule on it (OpenAI's own API keeps names to letters, digits, underscores and dashes, at most 64 characters). */
             name: string;
             /** @description What the function does, used by the model to decide when to call it. */
             description?: string;
@@ -355,7 +355,7 @@ export interface components {
             /** @description The stop sequence or token ID that ended the answer, when one did (vLLM). */
             stop_reason?: string | number | null;
         };
-        /** @description Observed variant: a stream line from the asynchronous vLLM engine (the default vLLM mode since LMI v17), which forwards vLLM's own chunks: `model` is present, `logprobs` is a proper object, and with `stream_options.include_usage` a last line with empty `choices` carries `usage`. The stream may end with an empty line, which is not an item. */
+        /** @description **Source: observed** (seen on the live service; no vendor document states it). Observed variant: a stream line from the asynchronous vLLM engine (the default vLLM mode since LMI v17), which forwards vLLM's own chunks: `model` is present, `logprobs` is a proper object, and with `stream_options.include_usage` a last line with empty `choices` carries `usage`. The stream may end with an empty line, which is not an item. */
         LmiChatCompletionChunkVllm: {
             /** @description Identifier of the completion, the same in every line of one stream. */
             id: string;
@@ -373,7 +373,7 @@ export interface components {
             /** @description Usage of the whole request on the usage line; absent or null elsewhere. */
             usage?: components["schemas"]["TokenUsage"] | null;
         };
-        /** @description One broken rule in a request, as reported by sambakit's reference server and validators. This is a sambakit extension carried inside each API's own error body; real services do not send it. */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). One broken rule in a request, as reported by sambakit's reference server and validators. This is a sambakit extension carried inside each API's own error body; real services do not send it. */
         Violation: {
             /** @description JSON Pointer to the offending value, prefixed by where it was found (`/body/messages/0/role`). */
             path: string;
@@ -384,7 +384,7 @@ export interface components {
             /** @description The value that was found there; left out when the value is missing (rule `required`). Long values are cut. */
             received?: unknown;
         };
-        /** @description Every broken rule found in the request (sambakit extension). */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Every broken rule found in the request (sambakit extension). */
         Violations: components["schemas"]["Violation"][];
         /** @description An LMI error: a numeric status `code` and an `error` text. Request validation failures come as `{"error": ..., "code": 424}`; failures of the model handler add `"message": "invoke handler failure"`. The same object is written as a stream line when generation fails after status 200 was sent. */
         LmiError: {
@@ -394,6 +394,7 @@ export interface components {
             error: string;
             /** @description Short summary added by the serving layer, for example `invoke handler failure`. */
             message?: string;
+            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). */
             violations?: components["schemas"]["Violations"];
         };
         /** @description One item of a streamed LMI chat completion: a rolling-batch line (documented), a vLLM line (observed variant), or an error line written after status 200 was already sent. */
@@ -420,7 +421,7 @@ export interface components {
                 "application/json": components["schemas"]["LmiError"];
             };
         };
-        /** @description The key is missing or not accepted. LMI itself checks no key; this comes from a gateway or from sambakit's reference server. */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The key is missing or not accepted. LMI itself checks no key; this comes from a gateway or from sambakit's reference server. */
         LmiUnauthorized: {
             headers: {
                 [name: string]: unknown;

@@ -236,12 +236,12 @@ export interface components {
              * @constant
              */
             type: "image_url";
-            /** @description Where the image comes from. */
+            /** @description Where the image comes from. The vendor schemas do not mark `url` as required, so it is optional here too. */
             image_url: {
                 /** @description A `data:image/<kind>;base64,<bytes>` URL; services that accept remote images also take `https:` URLs. */
-                url: string;
+                url?: string;
                 /**
-                 * @description Resolution hint some OpenAI-style clients send; accepted and ignored.
+                 * @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Resolution hint some OpenAI-style clients send; accepted and ignored.
                  * @enum {string}
                  */
                 detail?: "auto" | "low" | "high";
@@ -285,24 +285,23 @@ export interface components {
             /** @description The message, as text or as a list of parts. */
             content: string | components["schemas"]["CloudChatUserContentPart"][] | null;
         };
-        /** @description The function a model decided to call, and the arguments it produced. */
-        FunctionCall: {
-            /** @description Name of the function, one of the tools offered in the request. */
-            name: string;
-            /** @description The arguments. The documented form is a string holding a JSON object; some services have been seen sending the object itself, so readers accept both. */
-            arguments: string | Record<string, unknown>;
-        };
-        /** @description One call of a tool (a function) made by the model. */
-        ToolCall: {
+        /** @description One call of a tool (a function) made by the model. Only `function` is required, as in the vendor's schema; services send `id` and `type` as well, and some leave `index` out or null. */
+        CloudChatToolCall: {
             /** @description Identifier that a later `tool` message quotes as `tool_call_id`. */
-            id: string;
+            id?: string | null;
             /**
              * @description The kind of tool; only functions exist.
-             * @constant
+             * @enum {string|null}
              */
-            type: "function";
-            function: components["schemas"]["FunctionCall"];
-            /** @description Position of the call among the calls of one message; only meaningful in streamed deltas, where some services omit it. */
+            type?: "function" | null;
+            /** @description The function called. The vendor's schema makes both fields optional and nullable; the arguments are a string holding a JSON object, or (observed variant) the object itself. */
+            function: {
+                /** @description Name of the function, one of the tools offered in the request. */
+                name?: string | null;
+                /** @description The arguments, as JSON text or (observed variant) as the parsed object. */
+                arguments?: (string | null) | Record<string, unknown>;
+            };
+            /** @description Position of the call among the calls of one message; only meaningful in streamed deltas. */
             index?: number | null;
         };
         /** @description An earlier answer of the model, sent back as history. May carry the tool calls it made and, for reasoning models such as gpt-oss, its reasoning and channel. */
@@ -319,7 +318,7 @@ export interface components {
             /** @description Output channel the turn belongs to (gpt-oss style models). */
             channel?: string | null;
             /** @description The tool calls the model made in this turn. */
-            tool_calls?: components["schemas"]["ToolCall"][] | null;
+            tool_calls?: components["schemas"]["CloudChatToolCall"][] | null;
         };
         /** @description The result of a tool call, sent back to the model. */
         CloudChatToolMessage: {
@@ -330,7 +329,7 @@ export interface components {
             role: "tool";
             /** @description The tool's output, as text or a list of text parts. */
             content: string | components["schemas"]["CloudChatTextParts"];
-            /** @description The `id` of the call this result answers. The vendor schema does not list it but accepts it, and every client sends it. */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). The `id` of the call this result answers. The vendor schema does not list it but accepts it, and every client sends it. */
             tool_call_id?: string;
         };
         /** @description One message of the conversation; `role` says which kind. */
@@ -382,7 +381,7 @@ export interface components {
         };
         /** @description A function the model may call. */
         FunctionDefinition: {
-            /** @description Name of the function; letters, digits, underscores and dashes, at most 64 characters. */
+            /** @description Name of the function, which the model's calls repeat. The vendor documents set no rule on it (OpenAI's own API keeps names to letters, digits, underscores and dashes, at most 64 characters). */
             name: string;
             /** @description What the function does, used by the model to decide when to call it. */
             description?: string;
@@ -437,9 +436,15 @@ export interface components {
             top_p?: number | null;
             /** @description Only the K most likely tokens are candidates at each step (1 to 100). */
             top_k?: number | null;
-            /** @description Penalty (-2 to 2) for tokens that already appeared at all, to push towards new topics. Accepted for compatibility with OpenAI clients but not applied by the service. */
+            /**
+             * @description Penalty (-2 to 2) for tokens that already appeared at all, to push towards new topics. Accepted for compatibility with OpenAI clients but not applied by the service.
+             * @default 0
+             */
             presence_penalty?: number | null;
-            /** @description Penalty (-2 to 2) that grows with how often a token already appeared, to discourage repetition. Accepted for compatibility with OpenAI clients but not applied by the service. */
+            /**
+             * @description Penalty (-2 to 2) that grows with how often a token already appeared, to discourage repetition. Accepted for compatibility with OpenAI clients but not applied by the service.
+             * @default 0
+             */
             frequency_penalty?: number | null;
             /** @description True to sample during generation, false for deterministic (greedy) decoding. */
             do_sample?: boolean | null;
@@ -480,13 +485,13 @@ export interface components {
              * @default 1
              */
             n?: number | null;
-            /** @description Map from token ID (as a string key) to a bias between -100 and 100 added to that token's score before sampling; -100 bans a token, 100 forces it. Marked as not yet supported in the vendor's older reference. */
+            /** @description Map from token ID (as a string key) to a bias added to that token's score before sampling. The vendor gives no range (OpenAI's API takes -100, which bans a token, to 100, which forces it). Marked as not yet supported in the vendor's older reference. */
             logit_bias?: {
                 [key: string]: number;
             } | null;
             /** @description Seed for best-effort reproducible sampling: the same seed and parameters should give the same answer, without guarantee. Marked as not yet supported in the vendor's older reference. */
             seed?: number | null;
-            /** @description Identifier of the end user, sent by some OpenAI clients. Not listed by the vendor documents; the service accepts it as an unknown field. */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Identifier of the end user, sent by some OpenAI clients. Not listed by the vendor documents; the service accepts it as an unknown field. */
             user?: string;
         };
         /**
@@ -500,7 +505,7 @@ export interface components {
             /** @description The answer text; null or empty when the model only called tools. */
             content: string | null;
             /** @description Tool calls the model made. */
-            tool_calls?: components["schemas"]["ToolCall"][] | null;
+            tool_calls?: components["schemas"]["CloudChatToolCall"][] | null;
             /** @description Reasoning text of reasoning models (gpt-oss and similar), kept apart from the answer. */
             reasoning?: string | null;
             /** @description Output channel of the message (gpt-oss style models). */
@@ -528,8 +533,8 @@ export interface components {
             logprob: number;
             /** @description The token as a list of byte values. */
             bytes?: number[] | null;
-            /** @description The most likely tokens at this position, most likely first. */
-            top_logprobs: components["schemas"]["TopLogprob"][];
+            /** @description The most likely tokens at this position. Services and the vendor's examples send a list, most likely first; the vendor's schema (and so the types of its SDKs, which clients send back as history) describe one object, so both forms are accepted. */
+            top_logprobs: components["schemas"]["TopLogprob"][] | components["schemas"]["TopLogprob"];
         };
         /** @description Log probabilities of the generated tokens, when they were asked for. */
         ChoiceLogprobs: {
@@ -544,12 +549,12 @@ export interface components {
             finish_reason: components["schemas"]["CloudChatFinishReason"];
             logprobs?: components["schemas"]["ChoiceLogprobs"];
         };
-        /** @description Token counts and performance figures of a request. Only the three token counts are always present; which of the other figures appear depends on the date and the model (for example `acceptance_rate` is missing from many 2025 responses, `stop_reason` appears from 2025, the `*_graph` figures and `prompt_tokens_details` from late 2025). Open: new figures may appear. */
+        /** @description Token counts and performance figures of a request. Services send the three token counts; which of the other figures appear depends on the date and the model (for example `acceptance_rate` is missing from many 2025 responses, `stop_reason` appears from 2025, the `*_graph` figures and `prompt_tokens_details` from late 2025). Open: new figures may appear. The vendor's schema requires none of them, and its own example has no `completion_tokens` (`{"prompt_tokens": 43, "total_tokens": 393}`), so every figure is optional. */
         CloudUsage: {
             /** @description Speculative-decoding acceptance rate (average tokens accepted per step). Observed variant: shown as null in one client printout, possibly filled in by the client. */
             acceptance_rate?: number | null;
             /** @description Tokens generated. */
-            completion_tokens: number;
+            completion_tokens?: number;
             /** @description Generation speed after the first token, in tokens per second. */
             completion_tokens_after_first_per_sec?: number;
             /** @description Generation speed over the first ten tokens after the first one, in tokens per second; can be 0. */
@@ -566,7 +571,7 @@ export interface components {
              */
             is_last_response?: true;
             /** @description Tokens in the input. */
-            prompt_tokens: number;
+            prompt_tokens?: number;
             /** @description Breakdown of the input tokens. */
             prompt_tokens_details?: {
                 /** @description Input tokens served from the prompt cache. */
@@ -588,7 +593,7 @@ export interface components {
             /** @description Seconds the whole generation took. */
             total_latency?: number;
             /** @description Input and generated tokens together. */
-            total_tokens: number;
+            total_tokens?: number;
             /** @description Input and generated tokens together divided by the total latency. */
             total_tokens_per_sec?: number;
         };
@@ -628,7 +633,7 @@ export interface components {
                 type?: string;
             };
         };
-        /** @description One broken rule in a request, as reported by sambakit's reference server and validators. This is a sambakit extension carried inside each API's own error body; real services do not send it. */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). One broken rule in a request, as reported by sambakit's reference server and validators. This is a sambakit extension carried inside each API's own error body; real services do not send it. */
         Violation: {
             /** @description JSON Pointer to the offending value, prefixed by where it was found (`/body/messages/0/role`). */
             path: string;
@@ -639,7 +644,7 @@ export interface components {
             /** @description The value that was found there; left out when the value is missing (rule `required`). Long values are cut. */
             received?: unknown;
         };
-        /** @description Every broken rule found in the request (sambakit extension). */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Every broken rule found in the request (sambakit extension). */
         Violations: components["schemas"]["Violation"][];
         /** @description The usual SambaNova Cloud error body: an OpenAI-style `error` object, plus a `request_id` that support can trace. The vendor document marks only `error` as mandatory and every field inside it as optional; in practice `message`, `type`, `param` and `code` are all present. Also used for an error that arrives inside a stream. */
         CloudGeneralError: {
@@ -655,6 +660,7 @@ export interface components {
                 code?: string | null;
                 /** @description Raw text the model produced when the service could not turn it into the requested structure (for example a tool call whose JSON does not parse). Sent with some `server_error` bodies. */
                 error_model_output?: string | null;
+                /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). */
                 violations?: components["schemas"]["Violations"];
             };
             /** @description Identifier of the failed request for support and log correlation. Its format varies (short hex, long alphanumeric, UUID-like); older responses omit it. */
@@ -786,7 +792,7 @@ export interface components {
              * @default 1
              */
             n?: number | null;
-            /** @description Map from token ID (as a string key) to a bias between -100 and 100 added to that token's score before sampling; -100 bans a token, 100 forces it. The SDK marks it as not supported yet by the models. */
+            /** @description Map from token ID (as a string key) to a bias added to that token's score before sampling. The vendor gives no range (OpenAI's API takes -100, which bans a token, to 100, which forces it). The SDK marks it as not supported yet by the models. */
             logit_bias?: {
                 [key: string]: number;
             } | null;
@@ -883,7 +889,7 @@ export interface components {
             /** @description The text to embed, or several texts in one request. No text may exceed the model's input token limit. */
             input: string | string[];
             /**
-             * @description How vectors are written in the answer: `float` (a JSON array of numbers) or `base64` (the little-endian 32-bit floats, base64-encoded). Not in the vendor documents, which only show float arrays. It matters for OpenAI clients: the official `openai` package sends `base64` whenever the caller leaves the field out and then decodes each embedding from base64, so a service that ignored the field and answered with float arrays would break that client. Whether SambaNova Cloud honours the field is not documented.
+             * @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). How vectors are written in the answer: `float` (a JSON array of numbers) or `base64` (the little-endian 32-bit floats, base64-encoded). Not in the vendor documents, which only show float arrays. It matters for OpenAI clients: the official `openai` package sends `base64` whenever the caller leaves the field out and then decodes each embedding from base64, so a service that ignored the field and answered with float arrays would break that client. Whether SambaNova Cloud honours the field is not documented.
              * @enum {string}
              */
             encoding_format?: "float" | "base64";
@@ -1036,7 +1042,7 @@ export interface components {
             object?: "model";
             /** @description Who publishes the model (for example `SambaNova` or the original author). */
             owned_by?: string;
-            /** @description Unix time (seconds) the entry was created. Not in the vendor's schema; OpenAI-style catalogues send it. */
+            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Unix time (seconds) the entry was created. Not in the vendor's schema; OpenAI-style catalogues send it. */
             created?: number;
             /** @description Largest number of tokens (input and output together) the model accepts. */
             context_length?: number;
@@ -1731,7 +1737,7 @@ export interface components {
             sequence_number: number;
             response: components["schemas"]["CloudResponse"];
         };
-        /** @description Last event when generation failed; the response has status `failed` and an `error`. Part of OpenAI's event set, not listed by the vendor. */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Last event when generation failed; the response has status `failed` and an `error`. Part of OpenAI's event set, not listed by the vendor. */
         CloudResponseFailedEvent: {
             /**
              * @description Kind of event (also the SSE event name).
@@ -1742,7 +1748,7 @@ export interface components {
             sequence_number: number;
             response: components["schemas"]["CloudResponse"];
         };
-        /** @description Last event when generation stopped early (for example at `max_output_tokens`); the response has status `incomplete`. Part of OpenAI's event set, not listed by the vendor. */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Last event when generation stopped early (for example at `max_output_tokens`); the response has status `incomplete`. Part of OpenAI's event set, not listed by the vendor. */
         CloudResponseIncompleteEvent: {
             /**
              * @description Kind of event (also the SSE event name).
@@ -1816,7 +1822,7 @@ export interface components {
              * @constant
              */
             type: "url";
-            /** @description HTTPS address of the media (an absolute `http` or `https` URL). */
+            /** @description Address of the media, an absolute URI (a URI format annotation in the vendor's schema; HTTPS in its prose). */
             url: string;
         };
         /** @description An image. Only base64 sources work; a URL source is answered with 400. */
@@ -2036,7 +2042,7 @@ export interface components {
         CloudMessagesThinking: components["schemas"]["CloudMessagesThinkingDisabled"] | components["schemas"]["CloudMessagesThinkingEnabled"] | components["schemas"]["CloudMessagesThinkingAdaptive"];
         /** @description A client-run function the model may call. Anthropic's server tools (`web_search`, `code_execution`, `bash`, `text_editor`, `memory`, tool search) are answered with 400 `unsupported_tool_type`; several Anthropic options are accepted and dropped. */
         CloudMessagesTool: {
-            /** @description Name of the tool; letters, digits, underscores and dashes. */
+            /** @description Name of the tool, which the model's `tool_use` blocks repeat. The vendor's schema sets no rule on it (Anthropic's own API keeps names to letters, digits, underscores and dashes). */
             name: string;
             /**
              * @description Kind of tool; `custom` or left out. Any other value is answered with 400.
@@ -2357,6 +2363,7 @@ export interface components {
                 type: "invalid_request_error" | "authentication_error" | "permission_error" | "not_found_error" | "request_too_large" | "rate_limit_error" | "api_error" | "overloaded_error" | "not_implemented_error";
                 /** @description Human-readable explanation. */
                 message: string;
+                /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). */
                 violations?: components["schemas"]["Violations"];
             };
             /** @description Identifier of the request, for support and log correlation. */
@@ -2399,7 +2406,7 @@ export interface components {
         RateLimitRemainingRequestsDay: number;
         /** @description When the daily allowance starts over (seconds from now or a timestamp; not documented). */
         RateLimitResetRequestsDay: string;
-        /** @description How long to wait before trying again, as a number of seconds or an HTTP date. Whether the service sends it on 429 is not documented; sambakit's reference server does. */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). How long to wait before trying again, as a number of seconds or an HTTP date. Whether the service sends it on 429 is not documented; sambakit's reference server does. */
         RetryAfter: string;
     };
     pathItems: never;
@@ -2482,7 +2489,7 @@ export interface operations {
                     "application/json": components["schemas"]["CloudSimpleError"];
                 };
             };
-            /** @description The request body is larger than the service accepts. Not in the vendor's list for this operation; sent by the HTTP front end and by sambakit's reference server in the general error form. */
+            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The request body is larger than the service accepts. Not in the vendor's list for this operation; sent by the HTTP front end and by sambakit's reference server in the general error form. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2491,7 +2498,7 @@ export interface operations {
                     "application/json": components["schemas"]["CloudGeneralError"];
                 };
             };
-            /** @description The body is not sent as `application/json`. Not in the vendor's list for this operation; sambakit's reference server answers it in the general error form. */
+            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The body is not sent as `application/json`. Not in the vendor's list for this operation; sambakit's reference server answers it in the general error form. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2500,7 +2507,7 @@ export interface operations {
                     "application/json": components["schemas"]["CloudGeneralError"];
                 };
             };
-            /** @description The request breaks the spec. Not sent by SambaNova Cloud itself (it uses 400); sent by `sambakit proxy --strict`, with every broken rule listed in `error.violations`. */
+            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The request breaks the spec. Not sent by SambaNova Cloud itself (it uses 400); sent by `sambakit proxy --strict`, with every broken rule listed in `error.violations`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2622,7 +2629,7 @@ export interface operations {
                     "application/json": components["schemas"]["CloudSimpleError"];
                 };
             };
-            /** @description The request body is larger than the service accepts. Not in the vendor's list for this operation; sent by the HTTP front end and by sambakit's reference server in the general error form. */
+            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The request body is larger than the service accepts. Not in the vendor's list for this operation; sent by the HTTP front end and by sambakit's reference server in the general error form. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2631,7 +2638,7 @@ export interface operations {
                     "application/json": components["schemas"]["CloudGeneralError"];
                 };
             };
-            /** @description The body is not sent with the media type this operation takes. Not in the vendor's list; sambakit's reference server answers it in the general error form. */
+            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The body is not sent with the media type this operation takes. Not in the vendor's list; sambakit's reference server answers it in the general error form. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2640,7 +2647,7 @@ export interface operations {
                     "application/json": components["schemas"]["CloudGeneralError"];
                 };
             };
-            /** @description The request breaks the spec. Not sent by SambaNova Cloud itself (it uses 400); sent by `sambakit proxy --strict`, with every broken rule listed in `error.violations`. */
+            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The request breaks the spec. Not sent by SambaNova Cloud itself (it uses 400); sent by `sambakit proxy --strict`, with every broken rule listed in `error.violations`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2761,7 +2768,7 @@ export interface operations {
                     "application/json": components["schemas"]["CloudSimpleError"];
                 };
             };
-            /** @description The request body is larger than the service accepts. Not in the vendor's list for this operation; sent by the HTTP front end and by sambakit's reference server in the general error form. */
+            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The request body is larger than the service accepts. Not in the vendor's list for this operation; sent by the HTTP front end and by sambakit's reference server in the general error form. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2770,7 +2777,7 @@ export interface operations {
                     "application/json": components["schemas"]["CloudGeneralError"];
                 };
             };
-            /** @description The body is not sent with the media type this operation takes. Not in the vendor's list; sambakit's reference server answers it in the general error form. */
+            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The body is not sent with the media type this operation takes. Not in the vendor's list; sambakit's reference server answers it in the general error form. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2779,7 +2786,7 @@ export interface operations {
                     "application/json": components["schemas"]["CloudGeneralError"];
                 };
             };
-            /** @description The request breaks the spec. Not sent by SambaNova Cloud itself (it uses 400); sent by `sambakit proxy --strict`, with every broken rule listed in `error.violations`. */
+            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The request breaks the spec. Not sent by SambaNova Cloud itself (it uses 400); sent by `sambakit proxy --strict`, with every broken rule listed in `error.violations`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2902,7 +2909,7 @@ export interface operations {
                     "application/json": components["schemas"]["CloudSimpleError"];
                 };
             };
-            /** @description The request body is larger than the service accepts. Not in the vendor's list for this operation; sent by the HTTP front end and by sambakit's reference server in the general error form. */
+            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The request body is larger than the service accepts. Not in the vendor's list for this operation; sent by the HTTP front end and by sambakit's reference server in the general error form. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2911,7 +2918,7 @@ export interface operations {
                     "application/json": components["schemas"]["CloudGeneralError"];
                 };
             };
-            /** @description The body is not sent with the media type this operation takes. Not in the vendor's list; sambakit's reference server answers it in the general error form. */
+            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The body is not sent with the media type this operation takes. Not in the vendor's list; sambakit's reference server answers it in the general error form. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2920,7 +2927,7 @@ export interface operations {
                     "application/json": components["schemas"]["CloudGeneralError"];
                 };
             };
-            /** @description The request breaks the spec. Not sent by SambaNova Cloud itself (it uses 400); sent by `sambakit proxy --strict`, with every broken rule listed in `error.violations`. */
+            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The request breaks the spec. Not sent by SambaNova Cloud itself (it uses 400); sent by `sambakit proxy --strict`, with every broken rule listed in `error.violations`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3043,7 +3050,7 @@ export interface operations {
                     "application/json": components["schemas"]["CloudSimpleError"];
                 };
             };
-            /** @description The request body is larger than the service accepts. Not in the vendor's list for this operation; sent by the HTTP front end and by sambakit's reference server in the general error form. */
+            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The request body is larger than the service accepts. Not in the vendor's list for this operation; sent by the HTTP front end and by sambakit's reference server in the general error form. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3052,7 +3059,7 @@ export interface operations {
                     "application/json": components["schemas"]["CloudGeneralError"];
                 };
             };
-            /** @description The body is not sent with the media type this operation takes. Not in the vendor's list; sambakit's reference server answers it in the general error form. */
+            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The body is not sent with the media type this operation takes. Not in the vendor's list; sambakit's reference server answers it in the general error form. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3061,7 +3068,7 @@ export interface operations {
                     "application/json": components["schemas"]["CloudGeneralError"];
                 };
             };
-            /** @description The request breaks the spec. Not sent by SambaNova Cloud itself (it uses 400); sent by `sambakit proxy --strict`, with every broken rule listed in `error.violations`. */
+            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The request breaks the spec. Not sent by SambaNova Cloud itself (it uses 400); sent by `sambakit proxy --strict`, with every broken rule listed in `error.violations`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3131,7 +3138,7 @@ export interface operations {
                     "application/json": components["schemas"]["CloudModelList"];
                 };
             };
-            /** @description The request cannot be served as sent (for example a control header with a value out of range). Not in the vendor's list for this operation, which takes no body; sent by the HTTP front end and by sambakit's reference server in the error forms of the other Cloud operations. */
+            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The request cannot be served as sent (for example a control header with a value out of range). Not in the vendor's list for this operation, which takes no body; sent by the HTTP front end and by sambakit's reference server in the error forms of the other Cloud operations. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3140,7 +3147,7 @@ export interface operations {
                     "application/json": components["schemas"]["CloudError"];
                 };
             };
-            /** @description The API key is missing or not valid. */
+            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The API key is missing or not valid. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3149,7 +3156,7 @@ export interface operations {
                     "application/json": components["schemas"]["CloudGeneralError"];
                 };
             };
-            /** @description Too many requests: the key's rate limit is used up, or too many requests are already waiting for the model. */
+            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Too many requests: the key's rate limit is used up, or too many requests are already waiting for the model. */
             429: {
                 headers: {
                     "x-ratelimit-limit-requests": components["headers"]["RateLimitLimitRequests"];
@@ -3165,7 +3172,7 @@ export interface operations {
                     "application/json": components["schemas"]["CloudGeneralError"];
                 };
             };
-            /** @description Unexpected failure inside the service. The vendor documents a plain-text body; the JSON error forms are accepted as well. */
+            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Unexpected failure inside the service. The vendor documents a plain-text body; the JSON error forms are accepted as well. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3175,7 +3182,7 @@ export interface operations {
                     "application/json": components["schemas"]["CloudError"];
                 };
             };
-            /** @description The service is overloaded or under maintenance; answered in plain text. */
+            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The service is overloaded or under maintenance; answered in plain text. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3213,7 +3220,7 @@ export interface operations {
                     "application/json": components["schemas"]["CloudModel"];
                 };
             };
-            /** @description The request cannot be served as sent (for example a control header with a value out of range). Not in the vendor's list for this operation, which takes no body; sent by the HTTP front end and by sambakit's reference server in the error forms of the other Cloud operations. */
+            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The request cannot be served as sent (for example a control header with a value out of range). Not in the vendor's list for this operation, which takes no body; sent by the HTTP front end and by sambakit's reference server in the error forms of the other Cloud operations. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3222,7 +3229,7 @@ export interface operations {
                     "application/json": components["schemas"]["CloudError"];
                 };
             };
-            /** @description The API key is missing or not valid. */
+            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The API key is missing or not valid. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3231,16 +3238,16 @@ export interface operations {
                     "application/json": components["schemas"]["CloudGeneralError"];
                 };
             };
-            /** @description No model with this identifier is available to the key. The vendor documents the simple form (`{"error": "Not found"}`); the general form with code `model_not_found`, used by the other operations, is accepted as well. */
+            /** @description No model with this identifier is available to the key, answered in the simple error form, as the vendor documents it for this operation (`{"error": "Not found"}`). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CloudError"];
+                    "application/json": components["schemas"]["CloudSimpleError"];
                 };
             };
-            /** @description Too many requests: the key's rate limit is used up, or too many requests are already waiting for the model. */
+            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Too many requests: the key's rate limit is used up, or too many requests are already waiting for the model. */
             429: {
                 headers: {
                     "x-ratelimit-limit-requests": components["headers"]["RateLimitLimitRequests"];
@@ -3256,7 +3263,7 @@ export interface operations {
                     "application/json": components["schemas"]["CloudGeneralError"];
                 };
             };
-            /** @description Unexpected failure inside the service. The vendor documents a plain-text body; the JSON error forms are accepted as well. */
+            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Unexpected failure inside the service. The vendor documents a plain-text body; the JSON error forms are accepted as well. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3266,7 +3273,7 @@ export interface operations {
                     "application/json": components["schemas"]["CloudError"];
                 };
             };
-            /** @description The service is overloaded or under maintenance; answered in plain text. */
+            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The service is overloaded or under maintenance; answered in plain text. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3307,14 +3314,13 @@ export interface operations {
                     "text/event-stream": components["schemas"]["CloudResponseStreamEvent"];
                 };
             };
-            /** @description The request is malformed or breaks a rule (no `input`, an empty input list, an unknown role, a value out of range). The vendor also lists under 400 a `server_error` whose tool call output could not be parsed, with the raw output in `error_model_output`. Usually a JSON error body; some failures come as plain text. */
+            /** @description The request is malformed or breaks a rule (no `input`, an empty input list, an unknown role, a value out of range). The vendor also lists under 400 a `server_error` whose tool call output could not be parsed, with the raw output in `error_model_output`. A JSON error body, in the general or the simple form (unlike the other generation operations, the vendor lists no plain-text body here). */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CloudError"];
-                    "text/plain": components["schemas"]["CloudPlainTextError"];
                 };
             };
             /** @description The API key is missing or not valid. */
@@ -3326,13 +3332,13 @@ export interface operations {
                     "application/json": components["schemas"]["CloudGeneralError"];
                 };
             };
-            /** @description The model does not exist or the key may not use it (`model_not_found`); the simple form is sent for an unknown path. */
+            /** @description The model does not exist or the key may not use it (`model_not_found`), in the general error form (the only form the vendor lists for this operation's 404). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CloudError"];
+                    "application/json": components["schemas"]["CloudGeneralError"];
                 };
             };
             /** @description The request took too long and was given up. */
@@ -3353,7 +3359,7 @@ export interface operations {
                     "application/json": components["schemas"]["CloudSimpleError"];
                 };
             };
-            /** @description The request body is larger than the service accepts. Not in the vendor's list for this operation; sent by the HTTP front end and by sambakit's reference server in the general error form. */
+            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The request body is larger than the service accepts. Not in the vendor's list for this operation; sent by the HTTP front end and by sambakit's reference server in the general error form. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3362,7 +3368,7 @@ export interface operations {
                     "application/json": components["schemas"]["CloudGeneralError"];
                 };
             };
-            /** @description The body is not sent with the media type this operation takes. Not in the vendor's list; sambakit's reference server answers it in the general error form. */
+            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The body is not sent with the media type this operation takes. Not in the vendor's list; sambakit's reference server answers it in the general error form. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3371,7 +3377,7 @@ export interface operations {
                     "application/json": components["schemas"]["CloudGeneralError"];
                 };
             };
-            /** @description The request breaks the spec. Not sent by SambaNova Cloud itself (it uses 400); sent by `sambakit proxy --strict`, with every broken rule listed in `error.violations`. */
+            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The request breaks the spec. Not sent by SambaNova Cloud itself (it uses 400); sent by `sambakit proxy --strict`, with every broken rule listed in `error.violations`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3495,7 +3501,7 @@ export interface operations {
                     "application/json": components["schemas"]["CloudMessagesError"];
                 };
             };
-            /** @description The body is not sent as `application/json`. Not in the vendor's list; sambakit's reference server answers it in this envelope (`invalid_request_error`). */
+            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The body is not sent as `application/json`. Not in the vendor's list; sambakit's reference server answers it in this envelope (`invalid_request_error`). */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3504,7 +3510,7 @@ export interface operations {
                     "application/json": components["schemas"]["CloudMessagesError"];
                 };
             };
-            /** @description The request breaks the spec. Not sent by SambaNova Cloud itself (it uses 400); sent by `sambakit proxy --strict`, with every broken rule listed in `error.violations` (`invalid_request_error`). */
+            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The request breaks the spec. Not sent by SambaNova Cloud itself (it uses 400); sent by `sambakit proxy --strict`, with every broken rule listed in `error.violations` (`invalid_request_error`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3635,7 +3641,7 @@ export interface operations {
                     "application/json": components["schemas"]["CloudMessagesError"];
                 };
             };
-            /** @description The body is not sent as `application/json`. Not in the vendor's list; sambakit's reference server answers it in this envelope (`invalid_request_error`). */
+            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The body is not sent as `application/json`. Not in the vendor's list; sambakit's reference server answers it in this envelope (`invalid_request_error`). */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3644,7 +3650,7 @@ export interface operations {
                     "application/json": components["schemas"]["CloudMessagesError"];
                 };
             };
-            /** @description The request breaks the spec. Not sent by SambaNova Cloud itself (it uses 400); sent by `sambakit proxy --strict`, with every broken rule listed in `error.violations` (`invalid_request_error`). */
+            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The request breaks the spec. Not sent by SambaNova Cloud itself (it uses 400); sent by `sambakit proxy --strict`, with every broken rule listed in `error.violations` (`invalid_request_error`). */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -109,7 +109,6 @@ export declare const createResponse_request_json: Validator<NonNullable<operatio
 export declare const createResponse_response_200_json: Validator<operations["createResponse"]['responses']["200"]['content']["application/json"]>;
 export declare const createResponse_response_200_event_stream: Validator<operations["createResponse"]['responses']["200"]['content']["text/event-stream"]>;
 export declare const createResponse_response_400_json: Validator<operations["createResponse"]['responses']["400"]['content']["application/json"]>;
-export declare const createResponse_response_400_plain: Validator<operations["createResponse"]['responses']["400"]['content']["text/plain"]>;
 export declare const createResponse_response_401_json: Validator<operations["createResponse"]['responses']["401"]['content']["application/json"]>;
 export declare const createResponse_response_404_json: Validator<operations["createResponse"]['responses']["404"]['content']["application/json"]>;
 export declare const createResponse_response_408_json: Validator<operations["createResponse"]['responses']["408"]['content']["application/json"]>;
@@ -264,7 +263,7 @@ export declare const operationValidators: {
     request: { "application/json": typeof createResponse_request_json };
     responses: {
       "200": { "application/json": typeof createResponse_response_200_json; "text/event-stream": typeof createResponse_response_200_event_stream };
-      "400": { "application/json": typeof createResponse_response_400_json; "text/plain": typeof createResponse_response_400_plain };
+      "400": { "application/json": typeof createResponse_response_400_json };
       "401": { "application/json": typeof createResponse_response_401_json };
       "404": { "application/json": typeof createResponse_response_404_json };
       "408": { "application/json": typeof createResponse_response_408_json };

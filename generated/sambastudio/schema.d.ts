@@ -305,12 +305,12 @@ export interface components {
              * @constant
              */
             type: "image_url";
-            /** @description Where the image comes from. */
+            /** @description Where the image comes from. The vendor schemas do not mark `url` as required, so it is optional here too. */
             image_url: {
                 /** @description A `data:image/<kind>;base64,<bytes>` URL; services that accept remote images also take `https:` URLs. */
-                url: string;
+                url?: string;
                 /**
-                 * @description Resolution hint some OpenAI-style clients send; accepted and ignored.
+                 * @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Resolution hint some OpenAI-style clients send; accepted and ignored.
                  * @enum {string}
                  */
                 detail?: "auto" | "low" | "high";
@@ -348,7 +348,10 @@ export interface components {
              * @default false
              */
             stream?: boolean | null;
-            /** @description Options of a streamed answer (only with `stream` true): `include_usage` asks for a final chunk with empty `choices` carrying the usage of the whole request. Default null. */
+            /**
+             * @description Options of a streamed answer (only with `stream` true): `include_usage` asks for a final chunk with empty `choices` carrying the usage of the whole request. Default null.
+             * @default null
+             */
             stream_options?: components["schemas"]["StreamOptions"];
             /** @description Documented alternative spelling of `stream_options`, used by the reference pages of releases 24.8 and 24.9; same meaning. Send only one of the two. */
             stream_option?: components["schemas"]["StreamOptions"];
@@ -358,7 +361,7 @@ export interface components {
              */
             repetition_penalty?: number | null;
             stop?: components["schemas"]["StopSequences"];
-            /** @description Sample the next token (true) or always take the most likely one (false). Sent by some clients; not in the vendor table. */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Sample the next token (true) or always take the most likely one (false). Sent by some clients; not in the vendor table. */
             do_sample?: boolean | null;
             /** @description Whether the service applies the model's chat template to `messages` (true, the usual case). Shown in the vendor's batch example. */
             process_prompt?: boolean | null;
@@ -414,8 +417,8 @@ export interface components {
             logprob: number;
             /** @description The token as a list of byte values. */
             bytes?: number[] | null;
-            /** @description The most likely tokens at this position, most likely first. */
-            top_logprobs: components["schemas"]["TopLogprob"][];
+            /** @description The most likely tokens at this position. Services and the vendor's examples send a list, most likely first; the vendor's schema (and so the types of its SDKs, which clients send back as history) describe one object, so both forms are accepted. */
+            top_logprobs: components["schemas"]["TopLogprob"][] | components["schemas"]["TopLogprob"];
         };
         /** @description Log probabilities of the generated tokens, when they were asked for. */
         ChoiceLogprobs: {
@@ -433,11 +436,11 @@ export interface components {
         };
         /** @description Token counts and timings of a request. Two families of names exist: the vendor documentation lists `input_tokens_count`, `output_tokens_count`, `total_tokens_count` and `queue_time`, while services have been seen sending OpenAI's `prompt_tokens`, `completion_tokens` and `total_tokens`. Both families share the timing fields. Every field is optional and others may appear. In streams, chunks before the last carry `null` or no usage at all. */
         SambaStudioChatUsage: {
-            /** @description Tokens in the input (observed name). */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Tokens in the input (observed name). */
             prompt_tokens?: number;
-            /** @description Tokens generated (observed name). */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Tokens generated (observed name). */
             completion_tokens?: number;
-            /** @description Input and generated tokens together (observed name). */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Input and generated tokens together (observed name). */
             total_tokens?: number;
             /** @description Tokens in the input (documented name). */
             input_tokens_count?: number;
@@ -463,11 +466,11 @@ export interface components {
              * @constant
              */
             object: "chat.completion";
-            /** @description Unix time in seconds when the completion was created. Documented as an integer; some releases send a fractional number, so any number is accepted. */
+            /** @description Unix time in whole seconds when the completion was created (an integer, as documented and as every known SambaStudio answer sends it; SambaNova Cloud's fractional seconds are not used here). */
             created: number;
             /** @description The model that produced the answer. */
             model: string;
-            /** @description The generated answers (one). */
+            /** @description The generated answers; the vendor documents a list holding exactly one completion. */
             choices: components["schemas"]["SambaStudioChatChoice"][];
             usage?: components["schemas"]["SambaStudioChatUsage"];
             /** @description Identifier of the serving configuration (often empty). */
@@ -524,17 +527,17 @@ export interface components {
              * @constant
              */
             object: "chat.completion.chunk";
-            /** @description Unix time in seconds, the same in every chunk (documented as an integer; any number accepted). */
+            /** @description Unix time in whole seconds, the same in every chunk (an integer, as documented). */
             created: number;
             /** @description The model that produced the answer. */
             model: string;
             /** @description Identifier of the serving configuration (often empty). */
             system_fingerprint?: string | null;
-            /** @description One choice in content chunks; empty in the usage chunk. */
+            /** @description One choice in content chunks; empty in the usage chunk (observed with `include_usage`; the vendor's table describes only the one-choice list). */
             choices: components["schemas"]["SambaStudioChatChunkChoice"][];
             usage?: components["schemas"]["SambaStudioChatUsage"];
         };
-        /** @description One broken rule in a request, as reported by sambakit's reference server and validators. This is a sambakit extension carried inside each API's own error body; real services do not send it. */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). One broken rule in a request, as reported by sambakit's reference server and validators. This is a sambakit extension carried inside each API's own error body; real services do not send it. */
         Violation: {
             /** @description JSON Pointer to the offending value, prefixed by where it was found (`/body/messages/0/role`). */
             path: string;
@@ -545,7 +548,7 @@ export interface components {
             /** @description The value that was found there; left out when the value is missing (rule `required`). Long values are cut. */
             received?: unknown;
         };
-        /** @description Every broken rule found in the request (sambakit extension). */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Every broken rule found in the request (sambakit extension). */
         Violations: components["schemas"]["Violation"][];
         /** @description What went wrong, in the OpenAI error layout. */
         SambaStudioOpenAIErrorObject: {
@@ -557,9 +560,10 @@ export interface components {
             param?: string | null;
             /** @description Machine-readable error code, when the service gives one. */
             code?: string | number | null;
+            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). */
             violations?: components["schemas"]["Violations"];
         };
-        /** @description Error body of the OpenAI-compatible chat API. The same object may also arrive as the data of an event in a chat stream (on an event named `error_event` or as a plain data event), after which the stream ends. */
+        /** @description **Source: observed** (seen on the live service; no vendor document states it). Error body of the OpenAI-compatible chat API. The same object may also arrive as the data of an event in a chat stream (on an event named `error_event` or as a plain data event), after which the stream ends. */
         SambaStudioOpenAIError: {
             /** @description The error, as an object (documented OpenAI layout) or as a bare message. */
             error: components["schemas"]["SambaStudioOpenAIErrorObject"] | string;
@@ -570,17 +574,17 @@ export interface components {
         SambaStudioPlainTextError: string;
         /** @description The prompts, one answer is produced per prompt. At least one prompt. */
         SambaStudioInputs: string[];
-        /** @description Upper bound on the number of tokens the model generates. The prompt and the generated tokens together must stay below 2048 tokens, so the largest value that can ever be valid is 2047. */
+        /** @description Upper bound on the number of tokens the model generates. Range: a whole number from 1. The prompt and the generated tokens together must fit in the endpoint's context (under 2048 tokens in the vendor's reference, larger on endpoints deployed with a longer context); the service checks that limit, not the schema. */
         SambaStudioMaxTokensToGenerateParam: {
             /**
              * @description Always `int`.
              * @constant
              */
             type: "int";
-            /** @description A whole number from 1 to 2047, as text (for example `"100"`). */
+            /** @description A whole number from 1, as text (for example `"100"`); prompt plus this must fit in the endpoint's context. */
             value: string;
         };
-        /** @description Chooses between sampling the next token from its probability distribution (`true`) and always taking the most likely token (`false`, greedy decoding, repeatable output). The service default is `false`. The documentation writes the value in lower case; clients written in Python send `True` / `False`, which the service also accepts, so both spellings are valid here. */
+        /** @description Chooses between sampling the next token from its probability distribution (`true`) and always taking the most likely token (`false`, greedy decoding, repeatable output). The service default is `false`. The documentation writes the value in lower case; clients written in Python send `True` / `False`, which the service also accepts, so both spellings are valid here. Default: `false`. */
         SambaStudioDoSampleParam: {
             /**
              * @description Always `bool`.
@@ -588,59 +592,75 @@ export interface components {
              */
             type: "bool";
             /**
-             * @description `"true"` or `"false"` (also `"True"` / `"False"` as Python prints them).
+             * @description `"true"` or `"false"` (also `"True"` / `"False"` as Python prints them). Default `"false"`.
+             * @default false
              * @enum {string}
              */
             value: "true" | "false" | "True" | "False";
         };
-        /** @description Penalty applied to tokens that already occurred. 1.0 (the default) applies no penalty; larger values make the output less repetitive. Allowed range 1.0 to 10.0. */
+        /** @description Penalty applied to tokens that already occurred. 1.0 (the default) applies no penalty; larger values make the output less repetitive. Range: 1.0 to 10.0. Default: 1.0. */
         SambaStudioRepetitionPenaltyParam: {
             /**
              * @description Always `float`.
              * @constant
              */
             type: "float";
-            /** @description A decimal number from 1.0 to 10.0, as text (`"1"`, `"1.2"`, `"10.0"`). */
+            /**
+             * @description A decimal number from 1.0 to 10.0, as text (`"1"`, `"1.2"`, `"10.0"`). Default `"1.0"`.
+             * @default 1.0
+             */
             value: string;
         };
-        /** @description Randomness of sampling, from 0 to 1. Values near 0 make the output nearly deterministic, values near 1 make it more varied. The service default is 1.0. */
+        /** @description Randomness of sampling, from 0 to 1. Values near 0 make the output nearly deterministic, values near 1 make it more varied. Range: 0 to 1. Default: 1.0. */
         SambaStudioTemperatureParam: {
             /**
              * @description Always `float`.
              * @constant
              */
             type: "float";
-            /** @description A decimal number from 0 to 1, as text (`"0"`, `"0.7"`, `"1"`, `"1.0"`). Very small values may be written in Python's exponent form (`"1e-05"`). */
+            /**
+             * @description A decimal number from 0 to 1, as text (`"0"`, `"0.7"`, `"1"`, `"1.0"`). Very small values may be written in Python's exponent form (`"1e-05"`). Default `"1.0"`.
+             * @default 1.0
+             */
             value: string;
         };
-        /** @description Number of most likely tokens the next token is drawn from, 1 to 100 (1 amounts to greedy decoding). The service default is 50. The vendor's parameter table calls the type "always float" while its own request templates send `int`; both type names are accepted, and the value may carry a `.0` fraction. */
+        /** @description Number of most likely tokens the next token is drawn from (1 amounts to greedy decoding). Range: 1 to 100. Default: 50. The vendor's parameter table calls the type "always float" while its own request templates send `int`; both type names are accepted, and the value may carry a `.0` fraction. */
         SambaStudioTopKParam: {
             /**
              * @description `int` (as in the vendor templates) or `float` (as in the vendor parameter table).
              * @enum {string}
              */
             type: "int" | "float";
-            /** @description A whole number from 1 to 100 as text, optionally followed by `.0` (`"50"`, `"50.0"`). */
+            /**
+             * @description A whole number from 1 to 100 as text, optionally followed by `.0` (`"50"`, `"50.0"`). Default `"50"`.
+             * @default 50
+             */
             value: string;
         };
-        /** @description How many of the most likely alternative tokens to report, with their log probabilities, for each generated position. 0 to 20; the service default is 0 (none). */
+        /** @description How many of the most likely alternative tokens to report, with their log probabilities, for each generated position. Range: 0 to 20. Default: 0 (none). */
         SambaStudioTopLogprobsParam: {
             /**
              * @description Always `int`.
              * @constant
              */
             type: "int";
-            /** @description A whole number from 0 to 20, as text. */
+            /**
+             * @description A whole number from 0 to 20, as text. Default `"0"`.
+             * @default 0
+             */
             value: string;
         };
-        /** @description Nucleus sampling threshold from 0 to 1: only the smallest set of most likely tokens whose probabilities add up to this value is kept. The service default is 1.0 (no cut). */
+        /** @description Nucleus sampling threshold from 0 to 1: only the smallest set of most likely tokens whose probabilities add up to this value is kept. Range: 0 to 1. Default: 1.0 (no cut). */
         SambaStudioTopPParam: {
             /**
              * @description Always `float`.
              * @constant
              */
             type: "float";
-            /** @description A decimal number from 0 to 1, as text (`"0.9"`, `"1"`). Very small values may be written in Python's exponent form (`"1e-05"`). */
+            /**
+             * @description A decimal number from 0 to 1, as text (`"0.9"`, `"1"`). Very small values may be written in Python's exponent form (`"1e-05"`). Default `"1.0"`.
+             * @default 1.0
+             */
             value: string;
         };
         /** @description Name of the model (expert) that should answer, on endpoints that host a bundle of several models. */
@@ -719,39 +739,42 @@ export interface components {
             text_offset?: number[] | null;
         } | null;
         /**
-         * @description Why generation ended: the length limit was reached (`max_len_reached`), the model produced its end token (`end_of_text`), or a stop sequence appeared (`stop_sequence_hit`). Stream objects that are not the last one carry an empty string.
-         * @enum {string|null}
+         * @description Why generation ended. The vendor names `max_len_reached` (the length limit was reached), `end_of_text` (the model produced its end token) and `stop_sequence_hit` (a stop sequence appeared); only `end_of_text` has been seen on the wire, and nothing says the list is complete, so any text is accepted. Stream objects that are not the last one carry an empty string.
+         * @example end_of_text
+         * @example max_len_reached
+         * @example stop_sequence_hit
+         * @example
          */
-        SambaStudioStopReason: "" | "max_len_reached" | "end_of_text" | "stop_sequence_hit" | null;
-        /** @description The answer to one prompt of a native predict call. Besides the documented fields, services report token counts and timings on some releases; all of them are optional. */
+        SambaStudioStopReason: string | null;
+        /** @description The answer to one prompt of a native predict call. The six fields of the vendor's table (`prompt`, `completion`, `tokens`, `total_tokens_count`, `logprobs`, `stop_reason`) are in every documented and observed answer and are required; the token counts and timings that some releases add are optional. */
         SambaStudioGeneration: {
             /** @description The prompt as the model saw it (an echo of the input, with the chat template applied when `process_prompt` was true). */
-            prompt?: string;
+            prompt: string;
             /** @description The generated text. */
-            completion?: string;
+            completion: string;
             /** @description The generated tokens, in order (may be empty). */
-            tokens?: string[] | null;
+            tokens: string[] | null;
             /** @description Token count of prompt and completion together (documented as a float, sent as `24.0` or `725`). */
-            total_tokens_count?: number;
-            /** @description Tokens in the prompt (reported by newer releases). */
+            total_tokens_count: number;
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Tokens in the prompt (reported by newer releases). */
             prompt_tokens_count?: number;
-            /** @description Tokens generated (reported by newer releases). */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Tokens generated (reported by newer releases). */
             completion_tokens_count?: number;
-            logprobs?: components["schemas"]["SambaStudioLogprobs"];
-            stop_reason?: components["schemas"]["SambaStudioStopReason"];
-            /** @description When generation started, as a Unix time in seconds. */
+            logprobs: components["schemas"]["SambaStudioLogprobs"];
+            stop_reason: components["schemas"]["SambaStudioStopReason"];
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). When generation started, as a Unix time in seconds. */
             start_time?: number;
-            /** @description When generation ended, as a Unix time in seconds. */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). When generation ended, as a Unix time in seconds. */
             end_time?: number;
-            /** @description Seconds spent generating the whole answer. */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Seconds spent generating the whole answer. */
             model_execution_time?: number;
-            /** @description Seconds until the first token was produced. */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Seconds until the first token was produced. */
             time_to_first_token?: number;
-            /** @description Tokens per second produced after the first one. */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Tokens per second produced after the first one. */
             throughput_after_first_token?: number;
-            /** @description Size of the batch the request was run in. */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Size of the batch the request was run in. */
             batch_size_used?: number;
-            /** @description Function calls the model made (Generic v2 with `process_prompt` and tools), in the OpenAI shape. */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Function calls the model made (Generic v2 with `process_prompt` and tools), in the OpenAI shape. */
             tool_calls?: components["schemas"]["ToolCall"][] | null;
         };
         /** @description Answer of the NLP predict call (and the vendor's documented answer of Generic v1 predict): one result per prompt, in order. */
@@ -763,6 +786,7 @@ export interface components {
         SambaStudioNativeErrorDetail: {
             /** @description The error message, or (for request validation failures) FastAPI's list of problems. */
             detail: string | Record<string, unknown>[];
+            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). */
             violations?: components["schemas"]["Violations"];
         };
         /** @description What went wrong, in the layout the native APIs use inside `error`. */
@@ -773,13 +797,14 @@ export interface components {
             details?: unknown;
             /** @description Human-readable explanation. */
             message?: string;
+            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). */
             violations?: components["schemas"]["Violations"];
         };
         /** @description Error body of the native APIs with the details nested under `error`. */
         SambaStudioNativeErrorEnvelope: {
             error: components["schemas"]["SambaStudioNativeErrorObject"];
         };
-        /** @description Error body of the NLP, Generic and file APIs: either FastAPI's `{"detail": ...}` or `{"error": {"code", "details", "message"}}`. sambakit adds `violations` beside `detail` or inside `error`. */
+        /** @description **Source: observed** (seen on the live service; no vendor document states it). Error body of the NLP, Generic and file APIs: either FastAPI's `{"detail": ...}` or `{"error": {"code", "details", "message"}}`. sambakit adds `violations` beside `detail` or inside `error`. */
         SambaStudioNativeError: components["schemas"]["SambaStudioNativeErrorDetail"] | components["schemas"]["SambaStudioNativeErrorEnvelope"];
         /** @description One object of a native stream. Each object carries the next piece of text in `stream_token`; the last one has `is_last_response` true and repeats the full `completion`, the `tokens`, the `stop_reason` and (on newer releases) token counts and timings. The other objects leave those fields empty. */
         SambaStudioStreamResponse: {
@@ -795,36 +820,36 @@ export interface components {
             tokens?: string[] | null;
             /** @description Token count of prompt and completion together on the last object; 0 before. */
             total_tokens_count?: number;
-            /** @description Tokens in the prompt (last object, newer releases). */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Tokens in the prompt (last object, newer releases). */
             prompt_tokens_count?: number;
-            /** @description Tokens generated (last object, newer releases). */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Tokens generated (last object, newer releases). */
             completion_tokens_count?: number;
             logprobs?: components["schemas"]["SambaStudioLogprobs"];
             stop_reason?: components["schemas"]["SambaStudioStopReason"];
-            /** @description When generation started, as a Unix time in seconds. */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). When generation started, as a Unix time in seconds. */
             start_time?: number;
-            /** @description When generation ended, as a Unix time in seconds. */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). When generation ended, as a Unix time in seconds. */
             end_time?: number;
-            /** @description Seconds spent generating the whole answer. */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Seconds spent generating the whole answer. */
             model_execution_time?: number;
-            /** @description Seconds until the first token was produced. */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Seconds until the first token was produced. */
             time_to_first_token?: number;
-            /** @description Tokens per second produced after the first one. */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Tokens per second produced after the first one. */
             throughput_after_first_token?: number;
-            /** @description Size of the batch the request was run in. */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Size of the batch the request was run in. */
             batch_size_used?: number;
-            /** @description Alternative name of `time_to_first_token` used by some releases. */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Alternative name of `time_to_first_token` used by some releases. */
             time_to_first_response?: number;
-            /** @description Alternative name of `throughput_after_first_token` used by some releases. */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Alternative name of `throughput_after_first_token` used by some releases. */
             completion_tokens_per_sec_after_first_response?: number;
-            /** @description Prompt and generated tokens per second over the whole request. */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Prompt and generated tokens per second over the whole request. */
             total_tokens_per_sec?: number;
-            /** @description Share of speculatively drafted tokens that were kept (speculative decoding deployments). */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Share of speculatively drafted tokens that were kept (speculative decoding deployments). */
             acceptance_rate?: number;
-            /** @description Function calls the model made (Generic v2 with `process_prompt` and tools), in the OpenAI shape. */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Function calls the model made (Generic v2 with `process_prompt` and tools), in the OpenAI shape. */
             tool_calls?: components["schemas"]["ToolCall"][] | null;
         };
-        /** @description An error reported inside a native stream after the HTTP status 200 was already sent: a line (or an `error_event` event) holding an `error` object instead of a stream object. The stream ends after it. */
+        /** @description **Source: observed** (seen on the live service; no vendor document states it). An error reported inside a native stream after the HTTP status 200 was already sent: a line (or an `error_event` event) holding an `error` object instead of a stream object. The stream ends after it. */
         SambaStudioNativeStreamError: {
             error: components["schemas"]["SambaStudioNativeErrorObject"];
             /** @description HTTP-like status of the failure, sent by some releases beside `error`. */
@@ -832,7 +857,7 @@ export interface components {
         };
         /** @description The data of one event of the NLP stream: a stream object, or (in an event named `error_event`) an error. */
         SambaStudioNlpStreamItem: components["schemas"]["SambaStudioStreamResponse"] | components["schemas"]["SambaStudioNativeStreamError"];
-        /** @description Observed variant: the Generic v1 predict body that current clients and the API v1 reference send, a list of prompt strings under `instances`. With `process_prompt` true each string is a JSON conversation. */
+        /** @description **Source: observed** (seen on the live service; no vendor document states it). Observed variant: the Generic v1 predict body that current clients and the API v1 reference send, a list of prompt strings under `instances`. With `process_prompt` true each string is a JSON conversation. */
         SambaStudioGenericInstancesRequest: {
             /** @description The prompts, one answer per prompt. At least one. */
             instances: string[];
@@ -866,13 +891,13 @@ export interface components {
             exitCode?: number;
             /** @description Seconds the request took on the server. */
             elapsedTime?: number;
-            /** @description Human-readable status text (usually empty). */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Human-readable status text (usually empty). */
             message?: string;
-            /** @description Completion ratio, 1 when done. */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Completion ratio, 1 when done. */
             progress?: number;
-            /** @description Text describing the progress (usually empty). */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Text describing the progress (usually empty). */
             progressMessage?: string;
-            /** @description Why the request did not complete, if it did not (usually empty). */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Why the request did not complete, if it did not (usually empty). */
             reason?: string;
         };
         /** @description Answer of a Generic v1 predict call (text and multimodal endpoints): processing status and one prediction per instance. */
@@ -883,7 +908,7 @@ export interface components {
         };
         /** @description Answer of a Generic v1 predict call: the `status` + `predictions` envelope that services send, or the `data` list that the vendor's text-model reference prints for this URL. */
         SambaStudioGenericPredictResponse: components["schemas"]["SambaStudioPredictionsResponse"] | components["schemas"]["SambaStudioDataResponse"];
-        /** @description Observed variant: the Generic v1 stream body that services and clients use, a single prompt string under `instance`. */
+        /** @description **Source: observed** (seen on the live service; no vendor document states it). Observed variant: the Generic v1 stream body that services and clients use, a single prompt string under `instance`. */
         SambaStudioGenericInstanceStreamRequest: {
             /** @description The prompt (or a JSON conversation when `process_prompt` is true). */
             instance: string;
@@ -891,7 +916,7 @@ export interface components {
         };
         /** @description Body of a Generic v1 stream call, a single prompt under `instance` or the documented list of prompts under `inputs`. */
         SambaStudioGenericStreamRequest: components["schemas"]["SambaStudioGenericInstanceStreamRequest"] | components["schemas"]["SambaStudioInputsRequest"];
-        /** @description Observed variant of a Generic v1 stream line, the stream object wrapped as `{"result": {"responses": [...]}}`. */
+        /** @description **Source: observed** (seen on the live service; no vendor document states it). Observed variant of a Generic v1 stream line, the stream object wrapped as `{"result": {"responses": [...]}}`. */
         SambaStudioGenericStreamResult: {
             /** @description Holder of the stream objects of this line. */
             result: {
@@ -914,19 +939,37 @@ export interface components {
             select_expert?: string;
             /** @description True when each item's `value` is a JSON conversation (`{"conversation_id", "messages": [...]}`, and optionally `tools`) that the service turns into a prompt with the model's chat template; false when `value` is an already templated prompt. */
             process_prompt?: boolean;
-            /** @description Upper bound on generated tokens; prompt and generated tokens together must stay below 2048. */
+            /** @description Upper bound on generated tokens. Prompt and generated tokens together must fit in the endpoint's context (under 2048 tokens in the vendor's reference, more on endpoints with a longer context); the service checks that limit, not the schema. */
             max_tokens_to_generate?: number;
-            /** @description Randomness of sampling, 0 to 1 (service default 1.0). */
+            /**
+             * @description Randomness of sampling, 0 to 1 (service default 1.0).
+             * @default 1
+             */
             temperature?: number;
-            /** @description Nucleus sampling threshold, 0 to 1 (service default 1.0). */
+            /**
+             * @description Nucleus sampling threshold, 0 to 1 (service default 1.0).
+             * @default 1
+             */
             top_p?: number;
-            /** @description Number of most likely tokens to sample from, 1 to 100 (service default 50). */
+            /**
+             * @description Number of most likely tokens to sample from, 1 to 100 (service default 50).
+             * @default 50
+             */
             top_k?: number;
-            /** @description Sample the next token (true) or take the most likely one (false, the default). */
+            /**
+             * @description Sample the next token (true) or take the most likely one (false, the default).
+             * @default false
+             */
             do_sample?: boolean;
-            /** @description Penalty for repeated tokens, 1.0 (no penalty, the default) to 10.0. */
+            /**
+             * @description Penalty for repeated tokens, 1.0 (no penalty, the default) to 10.0.
+             * @default 1
+             */
             repetition_penalty?: number;
-            /** @description How many alternative tokens to report per position with their log probabilities, 0 to 20 (default 0). */
+            /**
+             * @description How many alternative tokens to report per position with their log probabilities, 0 to 20 (default 0).
+             * @default 0
+             */
             top_logprobs?: number;
             stop_sequences?: components["schemas"]["StopSequences"];
         };
@@ -949,7 +992,7 @@ export interface components {
             /** @description Processing status of this item; `null` when there is nothing to report. */
             status?: components["schemas"]["SambaStudioPredictStatus"] | null;
         };
-        /** @description Answer of a Generic v2 predict call, one entry per input item. */
+        /** @description **Source: observed** (seen on the live service; no vendor document states it). Answer of a Generic v2 predict call, one entry per input item. */
         SambaStudioV2PredictResponse: {
             /** @description One answer per input item. */
             items: components["schemas"]["SambaStudioV2ResultItem"][];
@@ -994,7 +1037,7 @@ export interface components {
                 "text/event-stream": components["schemas"]["SambaStudioChatStreamItem"];
             };
         };
-        /** @description Bad request. The body could not be read (for example it is not valid JSON). Answered with the OpenAI-style error body. */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Bad request. The body could not be read (for example it is not valid JSON). Answered with the OpenAI-style error body. */
         SambaStudioChatError400: {
             headers: {
                 [name: string]: unknown;
@@ -1003,7 +1046,7 @@ export interface components {
                 "application/json": components["schemas"]["SambaStudioOpenAIError"];
             };
         };
-        /** @description Unauthorized. The API key is missing or not valid for this endpoint. Answered with the OpenAI-style error body. */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Unauthorized. The API key is missing or not valid for this endpoint. Answered with the OpenAI-style error body. */
         SambaStudioChatError401: {
             headers: {
                 [name: string]: unknown;
@@ -1012,7 +1055,7 @@ export interface components {
                 "application/json": components["schemas"]["SambaStudioOpenAIError"];
             };
         };
-        /** @description Not found. No endpoint with this project and endpoint id exists, or the path is wrong. Answered with the OpenAI-style error body. */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Not found. No endpoint with this project and endpoint id exists, or the path is wrong. Answered with the OpenAI-style error body. */
         SambaStudioChatError404: {
             headers: {
                 [name: string]: unknown;
@@ -1021,7 +1064,7 @@ export interface components {
                 "application/json": components["schemas"]["SambaStudioOpenAIError"];
             };
         };
-        /** @description Payload too large. The request is too large, for example the prompt plus the tokens to generate exceed the model's limit. Answered with the OpenAI-style error body. */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Payload too large. The request is too large, for example the prompt plus the tokens to generate exceed the model's limit. Answered with the OpenAI-style error body. */
         SambaStudioChatError413: {
             headers: {
                 [name: string]: unknown;
@@ -1030,7 +1073,7 @@ export interface components {
                 "application/json": components["schemas"]["SambaStudioOpenAIError"];
             };
         };
-        /** @description Unsupported media type. The body is not in a media type the operation accepts. Answered with the OpenAI-style error body. */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Unsupported media type. The body is not in a media type the operation accepts. Answered with the OpenAI-style error body. */
         SambaStudioChatError415: {
             headers: {
                 [name: string]: unknown;
@@ -1039,7 +1082,7 @@ export interface components {
                 "application/json": components["schemas"]["SambaStudioOpenAIError"];
             };
         };
-        /** @description Unprocessable request. The body is well-formed but breaks a documented constraint (a value out of range, a wrong type, a missing field). sambakit lists every broken rule in `violations`. Answered with the OpenAI-style error body. */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Unprocessable request. The body is well-formed but breaks a documented constraint (a value out of range, a wrong type, a missing field). sambakit lists every broken rule in `violations`. Answered with the OpenAI-style error body. */
         SambaStudioChatError422: {
             headers: {
                 [name: string]: unknown;
@@ -1048,7 +1091,7 @@ export interface components {
                 "application/json": components["schemas"]["SambaStudioOpenAIError"];
             };
         };
-        /** @description Too many requests. Too many requests were sent; retry after the delay given by `Retry-After` when present. Answered with the OpenAI-style error body. */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Too many requests. Too many requests were sent; retry after the delay given by `Retry-After` when present. Answered with the OpenAI-style error body. */
         SambaStudioChatError429: {
             headers: {
                 /** @description Seconds to wait before retrying, when the service says. */
@@ -1059,7 +1102,7 @@ export interface components {
                 "application/json": components["schemas"]["SambaStudioOpenAIError"];
             };
         };
-        /** @description Internal server error. The service failed while handling the request. Some deployments answer with plain text instead of JSON. Answered with the OpenAI-style error body. */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Internal server error. The service failed while handling the request. Some deployments answer with plain text instead of JSON. Answered with the OpenAI-style error body. */
         SambaStudioChatError500: {
             headers: {
                 [name: string]: unknown;
@@ -1069,7 +1112,7 @@ export interface components {
                 "text/plain": components["schemas"]["SambaStudioPlainTextError"];
             };
         };
-        /** @description Service unavailable. The endpoint is not live yet, is being updated, or is overloaded. Some gateways answer with plain text instead of JSON. Answered with the OpenAI-style error body. */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Service unavailable. The endpoint is not live yet, is being updated, or is overloaded. Some gateways answer with plain text instead of JSON. Answered with the OpenAI-style error body. */
         SambaStudioChatError503: {
             headers: {
                 /** @description Seconds to wait before retrying, when the service says. */
@@ -1081,7 +1124,7 @@ export interface components {
                 "text/plain": components["schemas"]["SambaStudioPlainTextError"];
             };
         };
-        /** @description Bad request. The body could not be read (for example it is not valid JSON). Answered with the native error body (`detail` or `error`). */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Bad request. The body could not be read (for example it is not valid JSON). Answered with the native error body (`detail` or `error`). */
         SambaStudioNativeError400: {
             headers: {
                 [name: string]: unknown;
@@ -1090,7 +1133,7 @@ export interface components {
                 "application/json": components["schemas"]["SambaStudioNativeError"];
             };
         };
-        /** @description Unauthorized. The API key is missing or not valid for this endpoint. Answered with the native error body (`detail` or `error`). */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Unauthorized. The API key is missing or not valid for this endpoint. Answered with the native error body (`detail` or `error`). */
         SambaStudioNativeError401: {
             headers: {
                 [name: string]: unknown;
@@ -1099,7 +1142,7 @@ export interface components {
                 "application/json": components["schemas"]["SambaStudioNativeError"];
             };
         };
-        /** @description Not found. No endpoint with this project and endpoint id exists, or the path is wrong. Answered with the native error body (`detail` or `error`). */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Not found. No endpoint with this project and endpoint id exists, or the path is wrong. Answered with the native error body (`detail` or `error`). */
         SambaStudioNativeError404: {
             headers: {
                 [name: string]: unknown;
@@ -1108,7 +1151,7 @@ export interface components {
                 "application/json": components["schemas"]["SambaStudioNativeError"];
             };
         };
-        /** @description Payload too large. The request is too large, for example the prompt plus the tokens to generate exceed the model's limit. Answered with the native error body (`detail` or `error`). */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Payload too large. The request is too large, for example the prompt plus the tokens to generate exceed the model's limit. Answered with the native error body (`detail` or `error`). */
         SambaStudioNativeError413: {
             headers: {
                 [name: string]: unknown;
@@ -1117,7 +1160,7 @@ export interface components {
                 "application/json": components["schemas"]["SambaStudioNativeError"];
             };
         };
-        /** @description Unsupported media type. The body is not in a media type the operation accepts. Answered with the native error body (`detail` or `error`). */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Unsupported media type. The body is not in a media type the operation accepts. Answered with the native error body (`detail` or `error`). */
         SambaStudioNativeError415: {
             headers: {
                 [name: string]: unknown;
@@ -1126,7 +1169,7 @@ export interface components {
                 "application/json": components["schemas"]["SambaStudioNativeError"];
             };
         };
-        /** @description Unprocessable request. The body is well-formed but breaks a documented constraint (a value out of range, a wrong type, a missing field). sambakit lists every broken rule in `violations`. Answered with the native error body (`detail` or `error`). */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Unprocessable request. The body is well-formed but breaks a documented constraint (a value out of range, a wrong type, a missing field). sambakit lists every broken rule in `violations`. Answered with the native error body (`detail` or `error`). */
         SambaStudioNativeError422: {
             headers: {
                 [name: string]: unknown;
@@ -1135,7 +1178,7 @@ export interface components {
                 "application/json": components["schemas"]["SambaStudioNativeError"];
             };
         };
-        /** @description Too many requests. Too many requests were sent; retry after the delay given by `Retry-After` when present. Answered with the native error body (`detail` or `error`). */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Too many requests. Too many requests were sent; retry after the delay given by `Retry-After` when present. Answered with the native error body (`detail` or `error`). */
         SambaStudioNativeError429: {
             headers: {
                 /** @description Seconds to wait before retrying, when the service says. */
@@ -1146,7 +1189,7 @@ export interface components {
                 "application/json": components["schemas"]["SambaStudioNativeError"];
             };
         };
-        /** @description Internal server error. The service failed while handling the request. Some deployments answer with plain text instead of JSON. Answered with the native error body (`detail` or `error`). */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Internal server error. The service failed while handling the request. Some deployments answer with plain text instead of JSON. Answered with the native error body (`detail` or `error`). */
         SambaStudioNativeError500: {
             headers: {
                 [name: string]: unknown;
@@ -1156,7 +1199,7 @@ export interface components {
                 "text/plain": components["schemas"]["SambaStudioPlainTextError"];
             };
         };
-        /** @description Service unavailable. The endpoint is not live yet, is being updated, or is overloaded. Some gateways answer with plain text instead of JSON. Answered with the native error body (`detail` or `error`). */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Service unavailable. The endpoint is not live yet, is being updated, or is overloaded. Some gateways answer with plain text instead of JSON. Answered with the native error body (`detail` or `error`). */
         SambaStudioNativeError503: {
             headers: {
                 /** @description Seconds to wait before retrying, when the service says. */
@@ -1345,7 +1388,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Server-sent events, one stream object per event. */
+            /** @description **Source: observed** (seen on the live service; no vendor document states it). Server-sent events, one stream object per event. */
             200: {
                 headers: {
                     [name: string]: unknown;

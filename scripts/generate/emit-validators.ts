@@ -20,6 +20,7 @@ import type { JsonSchema, OpenApiDocument, OperationEntry, SchemaSlot } from './
 import { SpecError, type SpecProblem } from './spec-error.js';
 import type { SpecSources } from './spec-sources.js';
 import { generatedHeader } from './header.js';
+import { sourceKeyword } from './source-marks.js';
 
 export interface ValidatorModules {
   js: string;
@@ -35,6 +36,7 @@ export function createSchemaCompiler(): SchemaCompiler {
     new Ajv({
       strict: true,
       allowUnionTypes: true,
+      keywords: [sourceKeyword],
       allErrors: true,
       // Errors carry their keyword's schema: a failed oneOf/anyOf then says how many branches it had,
       // which readable violations need to tell "matched no branch's tag" from "matched one".
@@ -46,7 +48,7 @@ export function createSchemaCompiler(): SchemaCompiler {
 
 /** The accept build: first error only, discriminated `oneOf`s. */
 function createAcceptCompiler(): SchemaCompiler {
-  return withFormats(new Ajv({ strict: true, allowUnionTypes: true, discriminator: true, code: { source: true, esm: false } }));
+  return withFormats(new Ajv({ strict: true, allowUnionTypes: true, keywords: [sourceKeyword], discriminator: true, code: { source: true, esm: false } }));
 }
 
 function withFormats(ajv: SchemaCompiler): SchemaCompiler {

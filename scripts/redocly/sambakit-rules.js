@@ -1,5 +1,12 @@
-// Lint rules that Redocly has no built-in for: every property carries a description, and every
-// request and response media type carries at least one example.
+// Lint rules that Redocly has no built-in for: every property carries a description, every
+// request and response media type carries at least one example, and every `x-sambakit-source`
+// mark has a known value in a place where it is rendered.
+import { readFileSync } from 'node:fs';
+
+// The values and their wording are shared with the generator (scripts/generate/source-marks.ts).
+const sourceValues = Object.keys(JSON.parse(readFileSync(new URL('../generate/sambakit-source.json', import.meta.url), 'utf8')));
+// Where the generator renders the mark into a description (and so where readers see it).
+const markedTypes = new Set(['Operation', 'Response', 'Parameter', 'Header', 'Schema']);
 
 function PropertyDescription() {
   return {
@@ -39,6 +46,23 @@ function MediaTypeExamples() {
   };
 }
 
+function SourceMark() {
+  return {
+    any: {
+      enter(node, ctx) {
+        if (!node || typeof node !== 'object' || Array.isArray(node) || !('x-sambakit-source' in node)) return;
+        const value = node['x-sambakit-source'];
+        const location = ctx.location.child(['x-sambakit-source']);
+        if (!sourceValues.includes(value)) {
+          ctx.report({ message: `\`x-sambakit-source\` must be one of ${sourceValues.join(', ')}; got ${JSON.stringify(value)}.`, location });
+        } else if (!markedTypes.has(ctx.type.name)) {
+          ctx.report({ message: `\`x-sambakit-source\` belongs on an operation, response, parameter, header or schema, not on a ${ctx.type.name}.`, location });
+        }
+      },
+    },
+  };
+}
+
 export default function sambakitRules() {
   return {
     id: 'sambakit',
@@ -46,6 +70,7 @@ export default function sambakitRules() {
       oas3: {
         'property-description': PropertyDescription,
         'media-type-examples': MediaTypeExamples,
+        'source-mark': SourceMark,
       },
     },
   };

@@ -1,7 +1,7 @@
 /**
  * @module `GET /models` and `GET /models/{model_id}`: the catalogue cards of `catalogue/models.json`,
  * prices as numbers (the documented form) or, in the observed variant, as decimal strings. An
- * unknown id is the service's 404 `model_not_found`.
+ * unknown id is a 404 in the simple error form the vendor documents for this operation.
  */
 import type { OperationDefinition, OperationRequest, OperationResult } from '../types.js';
 import { allModels, findModel, type CloudModelCard } from './catalogue/catalogue.js';
@@ -25,7 +25,8 @@ function listModels(request: OperationRequest): OperationResult {
 function retrieveModel(request: OperationRequest): OperationResult {
   const id = request.params.model_id ?? '';
   const model = findModel(id);
-  if (!model) return { kind: 'error', problem: unknownModel(id, 'model_id') };
+  // The vendor documents this operation's 404 in the simple form only, `{"error": "<text>"}`.
+  if (!model) return { kind: 'json', status: 404, body: { error: unknownModel(id, 'model_id').message } };
   return { kind: 'json', body: cardFor(model.card, request) };
 }
 
