@@ -291,7 +291,7 @@ export declare const operationTable: {
     readonly "parameters": readonly [];
     readonly "responses": {
       readonly "200": readonly ["application/json", "text/event-stream"];
-      readonly "400": readonly ["application/json", "text/plain"];
+      readonly "400": readonly ["application/json"];
       readonly "401": readonly ["application/json"];
       readonly "404": readonly ["application/json"];
       readonly "408": readonly ["application/json"];

@@ -483,8 +483,7 @@ export const operationTable = {
         "text/event-stream"
       ],
       "400": [
-        "application/json",
-        "text/plain"
+        "application/json"
       ],
       "401": [
         "application/json"
