@@ -83,13 +83,17 @@ function compareStreams(where: string, a: Node, b: Node, report: Reporter): void
     return report('stream-framing-changed', where, before ? `is no longer a stream (was ${framing})` : `is now a stream (${framing}): clients read one document, items arrive`, before ? oldPointer : a.pointer, after ? newPointer : b.pointer);
   }
   const show = (v: unknown) => (v === undefined ? 'none' : JSON.stringify(v));
+  // The key's own pointer where it is written, else the extension's.
+  const at = (media: Node, base: string, key: string) => (key in ((media.value as JsonObject)['x-sambakit-stream'] as JsonObject) ? `${base}/${key}` : base);
   for (const key of ['framing', 'terminator', 'eventFromType'] as const) {
-    if (before[key] !== after[key]) report('stream-framing-changed', where, `${key} ${show(before[key])} -> ${show(after[key])}`, `${oldPointer}/${key}`, `${newPointer}/${key}`);
+    if (before[key] !== after[key]) report('stream-framing-changed', where, `${key} ${show(before[key])} -> ${show(after[key])}`, at(a, oldPointer, key), at(b, newPointer, key));
   }
   const added = after.errorEvents.filter((e) => !before.errorEvents.includes(e));
   const removed = before.errorEvents.filter((e) => !after.errorEvents.includes(e));
-  if (added.length > 0) report('stream-framing-changed', where, `new in-stream error event ${added.map((e) => JSON.stringify(e)).join(', ')}: clients read it as an item`, `${oldPointer}/errorEvents`, `${newPointer}/errorEvents`);
-  if (removed.length > 0) report('stream-error-events-narrowed', where, `error event ${removed.map((e) => JSON.stringify(e)).join(', ')} is no longer sent`, `${oldPointer}/errorEvents`, `${newPointer}/errorEvents`);
+  const oldEvents = at(a, oldPointer, 'errorEvents');
+  const newEvents = at(b, newPointer, 'errorEvents');
+  if (added.length > 0) report('stream-framing-changed', where, `new in-stream error event ${added.map((e) => JSON.stringify(e)).join(', ')}: clients read it as an item`, oldEvents, newEvents);
+  if (removed.length > 0) report('stream-error-events-narrowed', where, `error event ${removed.map((e) => JSON.stringify(e)).join(', ')} is no longer sent`, oldEvents, newEvents);
 }
 
 export function compareRequestBodies(docs: Docs, operationA: Node, operationB: Node, report: Reporter): void {
@@ -147,7 +151,7 @@ function compareHeaders(docs: Docs, where: string, a: Node, b: Node, report: Rep
     const other = after.get(name);
     const at = `${where} header ${name}`;
     if (!other) {
-      report(required(node) ? 'response-header-removed' : 'response-optional-header-removed', at, `header ${name} was removed`, node.pointer, child(b, 'headers').pointer);
+      report('response-header-removed', at, `header ${name} was removed${required(node) ? ' (it was required)' : ''}`, node.pointer, child(b, 'headers').pointer);
       continue;
     }
     if (required(node) && !required(other)) report('response-header-became-optional', at, `header ${name} is no longer required`, `${node.pointer}/required`, `${other.pointer}/required`);

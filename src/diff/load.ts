@@ -5,10 +5,10 @@
  * @module
  */
 import { isAbsolute, resolve } from 'node:path';
-import { bundle, createConfig, Source } from '@redocly/openapi-core';
+import { bundle, createConfig, Source, type NormalizedProblem } from '@redocly/openapi-core';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { DiffInputError } from './errors.js';
-import { openRevision } from './git-source.js';
+import { GitRevision } from './git-source.js';
 import { fetchText } from './http-source.js';
 import { SpecResolver, isUrl, shownPath } from './spec-resolver.js';
 import { isHtmlPage, specOnPage } from './swagger-page.js';
@@ -28,15 +28,15 @@ export interface LoadOptions {
 }
 
 /** The root file to bundle and the resolver that reads it and everything it refers to. */
-async function locate(source: string, options: LoadOptions): Promise<{ label: string; ref: string; resolver: SpecResolver; body?: string }> {
+async function locate(source: string, options: LoadOptions): Promise<{ label: string; ref: string; resolver: SpecResolver; body?: string; revision?: GitRevision }> {
   const cwd = options.cwd ?? process.cwd();
   const git = /^git:([^:]+):(.+)$/.exec(source);
   if (source.startsWith('git:') && !git) throw new DiffInputError(`${source}: a git source is git:REF:path (for example git:origin/main:spec/sambanova-cloud.yaml)`);
   if (git) {
-    const revision = await openRevision(git[1]!, cwd);
+    const revision = await GitRevision.open(git[1]!, cwd);
     // As `git show REF:path`: relative to the repository's top, unless it starts with ./ or ../
     const path = /^\.\.?\//.test(git[2]!) ? resolve(cwd, git[2]!) : resolve(revision.root, git[2]!);
-    return { label: source, ref: path, resolver: new SpecResolver(revision) };
+    return { label: source, ref: path, resolver: new SpecResolver(revision), revision };
   }
   if (isUrl(source)) {
     const fetched = await fetchText(source);
@@ -92,20 +92,30 @@ function describe(value: unknown): string {
 }
 
 export async function loadSpec(source: string, options: LoadOptions = {}): Promise<LoadedSpec> {
-  const { label, ref, resolver, body } = await locate(source, options);
-  const text = body ?? (await resolver.loadExternalRef(ref)).body;
-  const parsed = parseRoot(label, text);
-  const result = await bundle({
-    doc: { source: new Source(ref, text), parsed },
-    externalRefResolver: resolver,
-    config: await createConfig({}),
-  });
-  const problem = result.problems.find((p) => p.severity === 'error');
-  if (problem) {
-    const where = problem.location[0];
-    const at = where ? ` (at ${isUrl(where.source.absoluteRef) ? where.source.absoluteRef : shownPath(where.source.absoluteRef)}${where.pointer ?? ''})` : '';
-    const ref = where ? refAt(where.source.body, where.pointer) : undefined;
-    throw new DiffInputError(`${label}: ${problem.message}${ref ? ` '${ref}'` : ''}${at}`);
+  const { label, ref, resolver, body, revision } = await locate(source, options);
+  try {
+    const text = body ?? (await resolver.loadExternalRef(ref)).body;
+    const parsed = parseRoot(label, text);
+    const result = await bundle({
+      doc: { source: new Source(ref, text), parsed },
+      externalRefResolver: resolver,
+      config: await createConfig({}),
+    });
+    const problem = result.problems.find((p) => p.severity === 'error');
+    if (problem) throw new DiffInputError(`${label}: ${describeProblem(problem)}`);
+    return { label, document: result.bundle.parsed as OpenApiDocument };
+  } finally {
+    revision?.close();
   }
-  return { label, document: result.bundle.parsed as OpenApiDocument };
+}
+
+/** Redocly's problem in one line: what, where (file and pointer), and the `$ref` involved. */
+function describeProblem(problem: NormalizedProblem): string {
+  const where = problem.location[0];
+  const file = where ? (isUrl(where.source.absoluteRef) ? where.source.absoluteRef : shownPath(where.source.absoluteRef)) : undefined;
+  const at = file ? ` at ${file}${where!.pointer ?? ''}` : '';
+  const ref = where ? refAt(where.source.body, where.pointer) : undefined;
+  const unresolved = /^Can't resolve \$ref(?:: ([\s\S]*))?$/.exec(problem.message);
+  if (unresolved) return `cannot resolve $ref${ref ? ` '${ref}'` : ''}${at}${unresolved[1] ? `: ${unresolved[1]}` : ''}`;
+  return `${problem.message}${at}`;
 }

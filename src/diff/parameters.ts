@@ -70,8 +70,9 @@ export function compareParameters(docs: Docs, items: { oldPath: string; newPath:
     take(newOnly, moved);
   }
   for (const p of [...oldOnly]) {
-    const candidates = newOnly.filter((q) => q.in === p.in);
-    const renamed = candidates.find((q) => sameSchema(docs, p, q)) ?? (candidates.length === 1 && oldOnly.filter((o) => o.in === p.in).length === 1 ? candidates[0] : undefined);
+    // Only a parameter of the same place and the very same schema counts as renamed; anything
+    // looser would turn an unrelated removal and addition into a breaking rename.
+    const renamed = newOnly.find((q) => q.in === p.in && sameSchema(docs, p, q));
     if (!renamed) continue;
     report('parameter-renamed', `${p.in} parameter ${p.name}`, `renamed to ${renamed.name}: clients send the old name`, p.node.pointer, renamed.node.pointer);
     take(oldOnly, p);

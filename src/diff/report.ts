@@ -26,7 +26,7 @@ function operationTitle(f: Finding): string {
 export function toText(input: ReportInput, { color }: { color: boolean }): string {
   const paint = (style: keyof typeof styles, text: string) => (color ? `\x1b[${styles[style][0]}m${text}\x1b[${styles[style][1]}m` : text);
   const lines = [`${input.old} -> ${input.new}`];
-  if (input.findings.length === 0) return `${lines[0]}\nno changes that touch the API's operations\n`;
+  if (input.findings.length === 0) return `${lines[0]}\nno changes to the API's operations\n`;
   lines.push(
     `${paint(input.breaking > 0 ? 'red' : 'green', `${input.breaking} breaking`)}, ${input.nonBreaking} non-breaking change${input.nonBreaking === 1 ? '' : 's'}`,
   );

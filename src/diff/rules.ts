@@ -65,9 +65,8 @@ export const rules = {
   'response-range-narrowed': { breaking: false, summary: 'A response bound is tighter.' },
   'response-pattern-widened': { breaking: true, summary: 'A response string pattern or format was removed or changed: clients may receive strings of another form.' },
   'response-pattern-narrowed': { breaking: false, summary: 'A response string pattern or format was added.' },
-  'response-header-removed': { breaking: true, summary: 'A required response header was removed.' },
+  'response-header-removed': { breaking: true, summary: 'A response header was removed (required or not, as for body properties): clients that read it find nothing.' },
   'response-header-became-optional': { breaking: true, summary: 'A required response header became optional.' },
-  'response-optional-header-removed': { breaking: false, summary: 'An optional response header is no longer documented.' },
   'response-header-added': { breaking: false, summary: 'A response header was added.' },
 
   // Streams (x-sambakit-stream)

@@ -10,11 +10,23 @@ import { child, isObject, resolve, type Json, type Node } from './pointer.js';
 /** One alternative: scheme signatures with their scopes. An empty alternative lets anyone in. */
 type Alternative = Map<string, { label: string; scopes: string[] }>;
 
-function signature(doc: Json, name: string): string {
-  const scheme = resolve(doc, { value: (doc as any)?.components?.securitySchemes?.[name], pointer: `/components/securitySchemes/${name}` }).value;
-  if (!isObject(scheme)) return `undefined:${name}`;
+function schemeOf(doc: Json, name: string): Record<string, unknown> | undefined {
+  const schemes = isObject(doc) && isObject(doc.components) && isObject(doc.components.securitySchemes) ? doc.components.securitySchemes : {};
+  const scheme = resolve(doc, { value: schemes[name], pointer: `/components/securitySchemes/${name}` }).value;
+  return isObject(scheme) ? scheme : undefined;
+}
+
+function signature(scheme: Record<string, unknown> | undefined, name: string): string {
+  if (!scheme) return `undefined:${name}`;
   const lower = (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : v);
   return JSON.stringify([scheme.type, lower(scheme.scheme), scheme.in, scheme.in === 'header' ? lower(scheme.name) : scheme.name, scheme.openIdConnectUrl, scheme.flows]);
+}
+
+/** `bearer (http bearer)`, `apiKey (apiKey in header x-api-key)`. */
+function schemeLabel(scheme: Record<string, unknown> | undefined, name: string): string {
+  if (!scheme) return `${name} (undefined scheme)`;
+  const kind = scheme.type === 'http' ? `http ${String(scheme.scheme)}` : scheme.type === 'apiKey' ? `apiKey in ${String(scheme.in)} ${String(scheme.name)}` : String(scheme.type);
+  return `${name} (${kind})`;
 }
 
 function effective(doc: Json, operation: Node): { alternatives: Alternative[]; pointer: string } {
@@ -24,7 +36,8 @@ function effective(doc: Json, operation: Node): { alternatives: Alternative[]; p
   const alternatives = list.filter(isObject).map((requirement) => {
     const alternative: Alternative = new Map();
     for (const [name, scopes] of Object.entries(requirement)) {
-      alternative.set(signature(doc, name), { label: name, scopes: Array.isArray(scopes) ? scopes.map(String) : [] });
+      const scheme = schemeOf(doc, name);
+      alternative.set(signature(scheme, name), { label: schemeLabel(scheme, name), scopes: Array.isArray(scopes) ? scopes.map(String) : [] });
     }
     return alternative;
   });
@@ -41,7 +54,7 @@ function accepts(newer: Alternative, older: Alternative): boolean {
 }
 
 const describe = (alternatives: Alternative[]) =>
-  alternatives.length === 0 ? 'none' : alternatives.map((a) => (a.size === 0 ? 'anonymous' : [...a.values()].map((s) => s.label + (s.scopes.length ? `[${s.scopes.join(',')}]` : '')).join('+'))).join(' or ');
+  alternatives.length === 0 ? 'no security' : alternatives.map((a) => (a.size === 0 ? 'anonymous' : [...a.values()].map((s) => s.label + (s.scopes.length ? `[${s.scopes.join(',')}]` : '')).join('+'))).join(' or ');
 
 export function compareSecurity(docs: Docs, operationA: Node, operationB: Node, report: Reporter): void {
   const before = effective(docs.oldDoc, operationA);

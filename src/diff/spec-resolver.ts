@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative, sep } from 'node:path';
 import { BaseResolver, Source } from '@redocly/openapi-core';
 import { DiffInputError } from './errors.js';
-import { readAtRevision, type GitRevision } from './git-source.js';
+import type { GitRevision } from './git-source.js';
 import { fetchText } from './http-source.js';
 
 export function isUrl(ref: string): boolean {
@@ -27,7 +27,7 @@ export class SpecResolver extends BaseResolver {
     if (this.revision) {
       const inRepo = relative(this.revision.root, absoluteRef);
       if (inRepo.startsWith('..')) throw new DiffInputError(`${absoluteRef} is outside the repository read at git revision ${this.revision.ref}`);
-      return new Source(absoluteRef, await readAtRevision(this.revision, inRepo.split(sep).join('/')));
+      return new Source(absoluteRef, await this.revision.read(inRepo.split(sep).join('/')));
     }
     try {
       return new Source(absoluteRef, (await readFile(absoluteRef, 'utf8')).replace(/\r\n/g, '\n'));
