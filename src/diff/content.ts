@@ -61,7 +61,7 @@ interface StreamInfo {
 }
 
 function streamOf(media: Node): StreamInfo | undefined {
-  const ext = (media.value as JsonObject)['x-sambakit-stream'];
+  const ext = isObject(media.value) ? media.value['x-sambakit-stream'] : undefined;
   if (!isObject(ext)) return undefined;
   return {
     framing: typeof ext.framing === 'string' ? ext.framing : undefined,

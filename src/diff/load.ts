@@ -16,9 +16,11 @@ import { isHtmlPage, specOnPage } from './swagger-page.js';
 export type OpenApiDocument = Record<string, unknown> & { openapi: string };
 
 export interface LoadedSpec {
-  /** What the user typed, or the spec URL a Swagger UI page led to. */
+  /** What the user typed, with the spec URL a Swagger UI page led to. */
   label: string;
   document: OpenApiDocument;
+  /** Whether the source was a Swagger UI page (the only kind `--api` picks from). */
+  fromPage: boolean;
 }
 
 export interface LoadOptions {
@@ -28,7 +30,16 @@ export interface LoadOptions {
 }
 
 /** The root file to bundle and the resolver that reads it and everything it refers to. */
-async function locate(source: string, options: LoadOptions): Promise<{ label: string; ref: string; resolver: SpecResolver; body?: string; revision?: GitRevision }> {
+interface Located {
+  label: string;
+  ref: string;
+  resolver: SpecResolver;
+  body?: string;
+  revision?: GitRevision;
+  fromPage?: boolean;
+}
+
+async function locate(source: string, options: LoadOptions): Promise<Located> {
   const cwd = options.cwd ?? process.cwd();
   const git = /^git:([^:]+):(.+)$/.exec(source);
   if (source.startsWith('git:') && !git) throw new DiffInputError(`${source}: a git source is git:REF:path (for example git:origin/main:spec/sambanova-cloud.yaml)`);
@@ -44,7 +55,7 @@ async function locate(source: string, options: LoadOptions): Promise<{ label: st
     const listed = await specOnPage(fetched, options.api);
     const spec = await fetchText(listed.url);
     if (isHtmlPage(spec)) throw new DiffInputError(`${listed.url} (listed by ${source}): an HTML page, not a spec`);
-    return { label: `${source} -> ${listed.url}`, ref: spec.url, resolver: new SpecResolver(), body: spec.body };
+    return { label: `${source} -> ${listed.url}`, ref: spec.url, resolver: new SpecResolver(), body: spec.body, fromPage: true };
   }
   return { label: source, ref: isAbsolute(source) ? source : resolve(cwd, source), resolver: new SpecResolver() };
 }
@@ -92,7 +103,7 @@ function describe(value: unknown): string {
 }
 
 export async function loadSpec(source: string, options: LoadOptions = {}): Promise<LoadedSpec> {
-  const { label, ref, resolver, body, revision } = await locate(source, options);
+  const { label, ref, resolver, body, revision, fromPage = false } = await locate(source, options);
   try {
     const text = body ?? (await resolver.loadExternalRef(ref)).body;
     const parsed = parseRoot(label, text);
@@ -103,7 +114,7 @@ export async function loadSpec(source: string, options: LoadOptions = {}): Promi
     });
     const problem = result.problems.find((p) => p.severity === 'error');
     if (problem) throw new DiffInputError(`${label}: ${describeProblem(problem)}`);
-    return { label, document: result.bundle.parsed as OpenApiDocument };
+    return { label, document: result.bundle.parsed as OpenApiDocument, fromPage };
   } finally {
     revision?.close();
   }

@@ -8,7 +8,8 @@ const cli = `${repoRoot}src/cli/index.ts`;
 const corpus = 'test/diff/corpus';
 const diff = (...args: string[]) => run(process.execPath, [...withTsx, cli, 'diff', ...args]);
 
-describe('sambakit diff', () => {
+// Each case spawns the CLI (a TypeScript entry point): slow on a loaded machine, hence the time limit.
+describe('sambakit diff', { timeout: 240_000 }, () => {
   const server = useServer();
 
   it('a breaking change: exit 1, breaking findings first, each under its operation with the rule and both pointers', async () => {
@@ -52,12 +53,14 @@ describe('sambakit diff', () => {
   });
 
   it('bad input: exit 2 with one line on stderr naming the culprit, nothing on stdout', async () => {
-    for (const [args, line] of [
+    const cases = [
       [['git:no-such-ref:spec/lmi.yaml', 'spec/lmi.yaml'], 'sambakit: git:no-such-ref: unknown git revision "no-such-ref"'],
       [['spec/lmi.yaml', 'README.md'], 'sambakit: README.md: not valid YAML or JSON'],
       [['package.json', 'spec/lmi.yaml'], 'sambakit: package.json: not an OpenAPI document'],
-    ] as const) {
-      const { code, stdout, stderr } = await diff(...args);
+    ] as const;
+    const results = await Promise.all(cases.map(([args]) => diff(...args)));
+    for (const [i, [, line]] of cases.entries()) {
+      const { code, stdout, stderr } = results[i]!;
       expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
       expect(stderr.split('\n')).toHaveLength(2);
       expect(stderr).toContain(line);
@@ -65,19 +68,19 @@ describe('sambakit diff', () => {
   });
 
   it('--help lists every flag; wrong flags are usage errors (exit 2)', async () => {
-    const help = await diff('--help');
+    const [help, wrong, noPage] = await Promise.all([diff('--help'), diff('a.yaml', 'b.yaml', '--format', 'xml'), diff('spec/lmi.yaml', 'spec/lmi.yaml', '--api', 'lmi')]);
     expect(help.code).toBe(0);
     for (const flag of ['--format text|json', '--api NAME', 'git:REF:path', 'NO_COLOR', 'exit 0']) expect(help.stdout).toContain(flag);
-    const wrong = await diff('a.yaml', 'b.yaml', '--format', 'xml');
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toContain('sambakit: --format expects text or json, got "xml"');
+    expect(noPage.code).toBe(2);
+    expect(noPage.stderr).toContain('sambakit: --api picks a spec of a Swagger UI page, but neither OLD nor NEW is one');
   });
 
   it('compares this spec with a live host: the Swagger UI page of the reference server, picking the API with --api', async () => {
-    const same = await diff('spec/sambanova-cloud.yaml', `${server.url}/api/docs`, '--api', 'sambanova-cloud');
+    const [same, unpicked] = await Promise.all([diff('spec/sambanova-cloud.yaml', `${server.url}/api/docs`, '--api', 'sambanova-cloud'), diff('spec/sambanova-cloud.yaml', `${server.url}/api/docs`)]);
     expect(same.code).toBe(0);
     expect(same.stdout).toBe(`spec/sambanova-cloud.yaml -> ${server.url}/api/docs -> ${server.url}/api/docs/sambanova-cloud.json\nno changes to the API's operations\n`);
-    const unpicked = await diff('spec/sambanova-cloud.yaml', `${server.url}/api/docs`);
     expect(unpicked.code).toBe(2);
     expect(unpicked.stderr).toBe(`sambakit: ${server.url}/api/docs: the page lists 3 specs; pick one with --api: sambastudio ("SambaStudio"), sambanova-cloud ("SambaNova Cloud"), lmi ("DJL LMI")\n`);
   });

@@ -41,8 +41,8 @@ export async function handleDiff(args: string[]): Promise<number> {
   const format = values.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format expects text or json, got "${format}"`);
   if (positionals.length !== 2) throw new UsageError(`expected two specs, OLD and NEW, got ${positionals.length}`);
-  if (values.api !== undefined && !positionals.some((p) => /^https?:\/\//i.test(p))) throw new UsageError('--api picks a spec of a Swagger UI page, but neither OLD nor NEW is a URL');
   const [before, after] = await loadBoth(positionals[0]!, positionals[1]!, values.api);
+  if (values.api !== undefined && !before.fromPage && !after.fromPage) throw new UsageError('--api picks a spec of a Swagger UI page, but neither OLD nor NEW is one');
   const result = { ...diffDocuments(before.document, after.document), old: before.label, new: after.label };
   const noColor = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
   process.stdout.write(format === 'json' ? toJson(result) : toText(result, { color: process.stdout.isTTY === true && !noColor }));
