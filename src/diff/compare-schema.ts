@@ -42,7 +42,7 @@ export function compareSchemas(ctx: SchemaContext, oldNode: Node, newNode: Node,
   const key = `${a.pointer}\u0000${b.pointer}`;
   if (ctx.seen.has(key)) return;
   ctx.seen.add(key);
-  if (a.boolean !== undefined || b.boolean !== undefined) return compareBooleanSchemas(ctx, a, b, field);
+  if (a.boolean === false || b.boolean === false) return compareFalseSchemas(ctx, a, b, field);
 
   const oldUnion = unionOf(a);
   const newUnion = unionOf(b);
@@ -62,13 +62,13 @@ export function compareSchemas(ctx: SchemaContext, oldNode: Node, newNode: Node,
   }
 }
 
-function compareBooleanSchemas(ctx: SchemaContext, a: SchemaView, b: SchemaView, field: string): void {
-  const accepts = (v: SchemaView) => v.boolean ?? true;
-  if (accepts(a) === accepts(b) && a.boolean !== undefined && b.boolean !== undefined) return;
-  const narrowed = accepts(a) && !accepts(b);
-  if (!narrowed && accepts(a) === accepts(b)) return;
-  const rule: RuleId = ctx.direction === 'request' ? (narrowed ? 'request-type-narrowed' : 'request-type-widened') : narrowed ? 'response-type-narrowed' : 'response-type-widened';
-  ctx.report(rule, field, narrowed ? 'now accepts no value (false schema)' : 'now accepts any value', a.pointer, b.pointer);
+/** `false` accepts nothing; `true` accepts anything, as `{}` does, and is compared as `{}`. */
+function compareFalseSchemas(ctx: SchemaContext, a: SchemaView, b: SchemaView, field: string): void {
+  if (a.boolean === b.boolean) return;
+  const narrowed = b.boolean === false;
+  const request = ctx.direction === 'request';
+  const rule: RuleId = request ? (narrowed ? 'request-type-narrowed' : 'request-type-widened') : narrowed ? 'response-type-narrowed' : 'response-type-widened';
+  ctx.report(rule, field, narrowed ? 'now allows no value (false schema)' : 'now allows values (was a false schema)', a.pointer, b.pointer);
 }
 
 /** Pairs old and new branches: by `$ref` name, then constant tag, then type, then what is left one to one. */
@@ -298,7 +298,9 @@ function compareObjects(ctx: SchemaContext, a: SchemaView, b: SchemaView, field:
   } else if (request && isClosed(a) && !isClosed(b)) {
     ctx.report('request-additional-properties-allowed', field ? `${field}.*` : '*', 'properties beyond the listed ones are now accepted', pointerOf(a, 'additionalProperties'), pointerOf(b, 'additionalProperties'));
   }
-  if (isObject(before) && isObject(after)) {
-    compareSchemas(ctx, { value: before, pointer: a.at.additionalProperties! }, { value: after, pointer: b.at.additionalProperties! }, field ? `${field}.*` : '*');
+  // Unset or `true` allows any extra property, as `{}` does; a schema on either side is compared with it.
+  const extra = (value: unknown) => (value === undefined || value === true ? {} : value);
+  if (isObject(extra(before)) && isObject(extra(after)) && (isObject(before) || isObject(after))) {
+    compareSchemas(ctx, { value: extra(before), pointer: pointerOf(a, 'additionalProperties') }, { value: extra(after), pointer: pointerOf(b, 'additionalProperties') }, field ? `${field}.*` : '*');
   }
 }

@@ -7,7 +7,7 @@ export interface FetchedText {
   contentType: string;
 }
 
-export const fetchTimeoutMs = 30_000;
+const fetchTimeoutMs = 30_000;
 
 export async function fetchText(url: string): Promise<FetchedText> {
   let response: Response;

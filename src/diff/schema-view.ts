@@ -3,7 +3,7 @@
  * keywords (each keyword keeping the pointer it came from), properties and required names gathered.
  * @module
  */
-import { child, isObject, resolve, type Json, type JsonObject, type Node } from './pointer.js';
+import { child, escapeSegment, isObject, resolve, type Json, type JsonObject, type Node } from './pointer.js';
 
 export interface SchemaView {
   pointer: string;
@@ -37,7 +37,7 @@ function absorb(doc: Json, member: Node, view: SchemaView, depth: number): void 
       for (const name of value) if (typeof name === 'string') view.required.add(name);
     } else if (!(key in view.keys)) {
       view.keys[key] = value;
-      view.at[key] = `${member.pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+      view.at[key] = `${member.pointer}/${escapeSegment(key)}`;
     }
   }
 }

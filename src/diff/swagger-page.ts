@@ -51,7 +51,7 @@ function stem(url: string): string {
 const bundledLibraries = /swagger-ui(-bundle|-standalone-preset|-es-bundle)?(\.min)?\.js$/;
 
 /** Every spec `page` lists. */
-export async function specsOnPage(page: FetchedText): Promise<ListedSpec[]> {
+async function specsOnPage(page: FetchedText): Promise<ListedSpec[]> {
   const inline = [...page.body.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/gi)].map((m) => m[1]!).filter((s) => s.trim() !== '');
   const texts = [...inline];
   for (const [, src] of page.body.matchAll(/<script\b[^>]*\bsrc=["']([^"']+)["'][^>]*>/gi)) {
