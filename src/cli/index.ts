@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 /** The `sambakit` command. @module */
+import { diffUsage, handleDiff } from './commands/diff.js';
 import { handleServe, serveUsage } from './commands/serve.js';
 import { runCommand, type CommandHandler } from './run-command.js';
 
 const commands: Record<string, { handler: CommandHandler; usage: string }> = {
   serve: { handler: handleServe, usage: serveUsage },
+  diff: { handler: handleDiff, usage: diffUsage },
 };
 
 const usage = `usage: sambakit <command> [options]\ncommands:\n${Object.values(commands)
