@@ -12,7 +12,7 @@ import { apiNames, apis, type ApiName } from '../../src/spec/apis.js';
 import { readGuides, renderGuide, type Guide } from './guides.js';
 import { escapeHtml, page, type SiteNav } from './layout.js';
 import { buildRedocPage, localRedocBundle } from './redoc-page.js';
-import { sourceLegend, withSourceNotes } from './sources.js';
+import { sourceLegend, withSourceLegend } from './sources.js';
 import { withStreamNotes } from './stream-notes.js';
 
 export interface BuildSiteOptions {
@@ -76,7 +76,7 @@ export async function buildSite({ repoRoot, outDir }: BuildSiteOptions): Promise
 
 /** The document a Redoc page renders: streams described, sources explained, a way back to the site. */
 function pageDocument(api: ApiName, doc: Record<string, unknown>): Record<string, unknown> {
-  const out = withSourceNotes(withStreamNotes(doc));
+  const out = withSourceLegend(withStreamNotes(doc));
   const info = out.info as Record<string, unknown>;
   const downloads = specFiles.map((file) => `[${file}](../specs/${api}/${file})`).join(', ');
   info.description = [`[← sambakit docs](../index.html) · Download this API's document: ${downloads}.`, info.description].filter(Boolean).join('\n\n');
@@ -113,7 +113,7 @@ ${cards}
 <h2>Guides</h2>
 <ul>${guideList}</ul>
 <h2 id="sources">Where each fact comes from</h2>
-<p>The API pages mark facts that do not come from the vendor documents: a description that starts with <strong>Source: observed</strong> or <strong>Source: sambakit</strong> says so, and a response or request form marked that way names its source in the operation's description.</p>
+<p>On the API pages, a description that starts with a source mark (<strong>Source: observed</strong>, <strong>Source: sambakit</strong>) says where its fact comes from; unmarked facts are the vendor's.</p>
 <dl class="legend">${legend}</dl>`;
   return page(nav, { title: 'sambakit API docs', description: 'API reference, guides and OpenAPI documents for the SambaStudio, SambaNova Cloud and DJL LMI APIs.', root: '', path: 'index.html', body });
 }

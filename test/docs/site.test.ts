@@ -2,9 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { specFiles } from '../../scripts/docs/build-site.js';
-import { withSourceNotes } from '../../scripts/docs/sources.js';
 import { withStreamNotes } from '../../scripts/docs/stream-notes.js';
-import { resolveLocalRef } from '../../src/spec/local-ref.js';
 import { iterateStreamItems, StreamEndedEarlyError } from '../../src/streams/index.js';
 import { siteDir } from '../helpers/site.js';
 import { apiNames, bundled, deref, operations, repoRoot, validatorsOf } from '../helpers/spec.js';
@@ -123,14 +121,21 @@ describe('stream operations on the API pages', () => {
 });
 
 describe('source marks on the API pages', () => {
-  it('puts a media type mark into its operation description, and the legend into the introduction', () => {
-    const doc = structuredClone(bundled('sambanova-cloud'));
-    const op = operations('sambanova-cloud').find((o) => o.operationId === 'createChatCompletion')!;
-    const response = resolveLocalRef(doc, doc.paths[op.path][op.method].responses['200']) as any;
-    response.content['text/event-stream']['x-sambakit-source'] = 'observed';
-    const out = withSourceNotes(doc);
-    expect(out.paths[op.path][op.method].description).toContain('Response 200 `text/event-stream`: **Source: observed**.');
-    expect(out.info.description).toMatch(/\*\*Source: sambakit\*\*/);
-    expect(bundled('sambanova-cloud').info.description).not.toMatch(/Source: sambakit/);
+  it('explains the marks in the introduction of every API page', () => {
+    for (const api of apiNames) {
+      const html = readFileSync(join(siteDir, 'api', `${api}.html`), 'utf8');
+      for (const mark of ['vendor', 'observed', 'sambakit']) expect(html, `${api} ${mark}`).toContain(`**Source: ${mark}**`);
+    }
+  });
+
+  it('carries every mark of the spec into the page, beside the legend', () => {
+    for (const api of apiNames) {
+      const page = readFileSync(join(siteDir, 'api', `${api}.html`), 'utf8');
+      const spec = JSON.stringify(bundled(api));
+      for (const mark of ['vendor', 'observed', 'sambakit']) {
+        const count = (text: string) => text.split(`**Source: ${mark}**`).length - 1;
+        expect(count(page), `${api} ${mark}`).toBe(count(spec) + 1);
+      }
+    }
   });
 });
