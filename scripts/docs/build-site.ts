@@ -8,7 +8,7 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { apiNames, apis, type ApiName } from '../../src/spec/apis.js';
+import { apiNames, apis, type ApiName } from '../../src/contract/apis.js';
 import { readGuides, renderGuide, type Guide } from './guides.js';
 import { escapeHtml, page, type SiteNav } from './layout.js';
 import { buildRedocPage, localRedocBundle } from './redoc-page.js';

@@ -7,7 +7,7 @@
  * with the same encoder the reference server uses.
  * @module
  */
-import { resolveLocalRef } from '../../src/spec/local-ref.js';
+import { resolveLocalRef } from '../../src/contract/local-ref.js';
 import { encodeStreamEnd, encodeStreamItem } from '../../src/streams/encode-stream-items.js';
 import type { StreamFramingSpec } from '../../src/streams/types.js';
 

@@ -12,7 +12,7 @@ import { repoRoot } from './spec.js';
 export const siteDir = join(repoRoot, 'site');
 
 /** Everything the build reads: the documents, the guides, the build itself and what it imports, the pinned packages. */
-const inputs = ['generated', 'docs', 'scripts/docs', 'scripts/docs.ts', 'src/streams', 'src/spec', 'package-lock.json'];
+const inputs = ['generated', 'docs', 'scripts/docs', 'scripts/docs.ts', 'src/streams', 'src/contract', 'package-lock.json'];
 const stamp = join(repoRoot, 'node_modules', '.cache', 'sambakit-site.sha256');
 
 function files(path: string): string[] {
