@@ -6,6 +6,7 @@
 import type { RequestListener } from 'node:http';
 import { apiDocs } from './api-docs.js';
 import { corsPolicy } from './cors.js';
+import { docsSite } from './docs-site.js';
 import { errorStyleFor } from './error-styles.js';
 import { exchangeOf, reply, type Exchange } from './exchange.js';
 import { operationTable } from './operations/index.js';
@@ -25,6 +26,7 @@ export function createRequestListener(options: AppOptions = {}): RequestListener
   const { log } = resolved;
   const cors = corsPolicy(resolved.cors);
   const docs = apiDocs();
+  const site = docsSite();
   const table = new RouteTable(buildRoutes(resolved.apis));
   const handlers = specRouteHandlers(table.routes, options.operations ?? operationTable, resolved);
 
@@ -48,7 +50,7 @@ export function createRequestListener(options: AppOptions = {}): RequestListener
       handlers.get(found.route)!(exchange, found.params);
       return;
     }
-    if (docs(exchange)) return;
+    if (docs(exchange) || site(exchange)) return;
     notFound(exchange, method, table.routes);
   };
 }

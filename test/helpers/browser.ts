@@ -1,10 +1,18 @@
 /** Debian's Chromium driven by playwright-core, with a fresh profile and no outside network. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describe } from 'vitest';
 import { chromium, type BrowserContext } from 'playwright-core';
 
 export const chromiumPath = process.env.SAMBAKIT_CHROMIUM ?? '/usr/bin/chromium';
+
+/**
+ * `describe` for browser suites: skipped, saying why, on a machine without Chromium, except in CI
+ * (`CI` set), where a missing browser must fail the run rather than pass it quietly.
+ */
+export const describeInBrowser: typeof describe = existsSync(chromiumPath) || process.env.CI ? describe : (describe.skip as typeof describe);
+if (!existsSync(chromiumPath) && !process.env.CI) console.warn(`browser tests skipped: no Chromium at ${chromiumPath} (apt-get install chromium, or set SAMBAKIT_CHROMIUM)`);
 
 export async function launchBrowser(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   const profile = mkdtempSync(join(tmpdir(), 'sambakit-chromium-'));
