@@ -355,7 +355,7 @@ export interface components {
             /** @description The stop sequence or token ID that ended the answer, when one did (vLLM). */
             stop_reason?: string | number | null;
         };
-        /** @description **Source: observed** (seen on the live service; no vendor document states it). Observed variant: a stream line from the asynchronous vLLM engine (the default vLLM mode since LMI v17), which forwards vLLM's own chunks: `model` is present, `logprobs` is a proper object, and with `stream_options.include_usage` a last line with empty `choices` carries `usage`. The stream may end with an empty line, which is not an item. */
+        /** @description **Source: observed** (seen in real traffic or in the clients built for it; no vendor document states it). Observed variant: a stream line from the asynchronous vLLM engine (the default vLLM mode since LMI v17), which forwards vLLM's own chunks: `model` is present, `logprobs` is a proper object, and with `stream_options.include_usage` a last line with empty `choices` carries `usage`. The stream may end with an empty line, which is not an item. */
         LmiChatCompletionChunkVllm: {
             /** @description Identifier of the completion, the same in every line of one stream. */
             id: string;

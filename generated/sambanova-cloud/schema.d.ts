@@ -329,7 +329,7 @@ export interface components {
             role: "tool";
             /** @description The tool's output, as text or a list of text parts. */
             content: string | components["schemas"]["CloudChatTextParts"];
-            /** @description **Source: observed** (seen on the live service; no vendor document states it). The `id` of the call this result answers. The vendor schema does not list it but accepts it, and every client sends it. */
+            /** @description **Source: observed** (seen in real traffic or in the clients built for it; no vendor document states it). The `id` of the call this result answers. The vendor schema does not list it but accepts it, and every client sends it. */
             tool_call_id?: string;
         };
         /** @description One message of the conversation; `role` says which kind. */
@@ -491,7 +491,7 @@ export interface components {
             } | null;
             /** @description Seed for best-effort reproducible sampling: the same seed and parameters should give the same answer, without guarantee. Marked as not yet supported in the vendor's older reference. */
             seed?: number | null;
-            /** @description **Source: observed** (seen on the live service; no vendor document states it). Identifier of the end user, sent by some OpenAI clients. Not listed by the vendor documents; the service accepts it as an unknown field. */
+            /** @description **Source: observed** (seen in real traffic or in the clients built for it; no vendor document states it). Identifier of the end user, sent by some OpenAI clients. Not listed by the vendor documents; the service accepts it as an unknown field. */
             user?: string;
         };
         /**

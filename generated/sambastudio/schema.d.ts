@@ -361,7 +361,7 @@ export interface components {
              */
             repetition_penalty?: number | null;
             stop?: components["schemas"]["StopSequences"];
-            /** @description **Source: observed** (seen on the live service; no vendor document states it). Sample the next token (true) or always take the most likely one (false). Sent by some clients; not in the vendor table. */
+            /** @description **Source: observed** (seen in real traffic or in the clients built for it; no vendor document states it). Sample the next token (true) or always take the most likely one (false). Sent by some clients; not in the vendor table. */
             do_sample?: boolean | null;
             /** @description Whether the service applies the model's chat template to `messages` (true, the usual case). Shown in the vendor's batch example. */
             process_prompt?: boolean | null;
@@ -436,11 +436,11 @@ export interface components {
         };
         /** @description Token counts and timings of a request. Two families of names exist: the vendor documentation lists `input_tokens_count`, `output_tokens_count`, `total_tokens_count` and `queue_time`, while services have been seen sending OpenAI's `prompt_tokens`, `completion_tokens` and `total_tokens`. Both families share the timing fields. Every field is optional and others may appear. In streams, chunks before the last carry `null` or no usage at all. */
         SambaStudioChatUsage: {
-            /** @description **Source: observed** (seen on the live service; no vendor document states it). Tokens in the input (observed name). */
+            /** @description **Source: observed** (seen in real traffic or in the clients built for it; no vendor document states it). Tokens in the input (observed name). */
             prompt_tokens?: number;
-            /** @description **Source: observed** (seen on the live service; no vendor document states it). Tokens generated (observed name). */
+            /** @description **Source: observed** (seen in real traffic or in the clients built for it; no vendor document states it). Tokens generated (observed name). */
             completion_tokens?: number;
-            /** @description **Source: observed** (seen on the live service; no vendor document states it). Input and generated tokens together (observed name). */
+            /** @description **Source: observed** (seen in real traffic or in the clients built for it; no vendor document states it). Input and generated tokens together (observed name). */
             total_tokens?: number;
             /** @description Tokens in the input (documented name). */
             input_tokens_count?: number;
@@ -563,7 +563,7 @@ export interface components {
             /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). */
             violations?: components["schemas"]["Violations"];
         };
-        /** @description **Source: observed** (seen on the live service; no vendor document states it). Error body of the OpenAI-compatible chat API. The same object may also arrive as the data of an event in a chat stream (on an event named `error_event` or as a plain data event), after which the stream ends. */
+        /** @description **Source: observed** (seen in real traffic or in the clients built for it; no vendor document states it). Error body of the OpenAI-compatible chat API. The same object may also arrive as the data of an event in a chat stream (on an event named `error_event` or as a plain data event), after which the stream ends. */
         SambaStudioOpenAIError: {
             /** @description The error, as an object (documented OpenAI layout) or as a bare message. */
             error: components["schemas"]["SambaStudioOpenAIErrorObject"] | string;
@@ -756,25 +756,25 @@ export interface components {
             tokens: string[] | null;
             /** @description Token count of prompt and completion together (documented as a float, sent as `24.0` or `725`). */
             total_tokens_count: number;
-            /** @description **Source: observed** (seen on the live service; no vendor document states it). Tokens in the prompt (reported by newer releases). */
+            /** @description **Source: observed** (seen in real traffic or in the clients built for it; no vendor document states it). Tokens in the prompt (reported by newer releases). */
             prompt_tokens_count?: number;
-            /** @description **Source: observed** (seen on the live service; no vendor document states it). Tokens generated (reported by newer releases). */
+            /** @description **Source: observed** (seen in real traffic or in the clients built for it; no vendor document states it). Tokens generated (reported by newer releases). */
             completion_tokens_count?: number;
             logprobs: components["schemas"]["SambaStudioLogprobs"];
             stop_reason: components["schemas"]["SambaStudioStopReason"];
-            /** @description **Source: observed** (seen on the live service; no vendor document states it). When generation started, as a Unix time in seconds. */
+            /** @description **Source: observed** (seen in real traffic or in the clients built for it; no vendor document states it). When generation started, as a Unix time in seconds. */
             start_time?: number;
-            /** @description **Source: observed** (seen on the live service; no vendor document states it). When generation ended, as a Unix time in seconds. */
+            /** @description **Source: observed** (seen in real traffic or in the clients built for it; no vendor document states it). When generation ended, as a Unix time in seconds. */
             end_time?: number;
-            /** @description **Source: observed** (seen on the live service; no vendor document states it). Seconds spent generating the whole answer. */
+            /** @description **Source: observed** (seen in real traffic or in the clients built for it; no vendor document states it). Seconds spent generating the whole answer. */
             model_execution_time?: number;
-            /** @description **Source: observed** (seen on the live service; no vendor document states it). Seconds until the first token was produced. */
+            /** @description **Source: observed** (seen in real traffic or in the clients built for it; no vendor document states it). Seconds until the first token was produced. */
             time_to_first_token?: number;
-            /** @description **Source: observed** (seen on the live service; no vendor document states it). Tokens per second produced after the first one. */
+            /** @description **Source: observed** (seen in real traffic or in the clients built for it; no vendor document states it). Tokens per second produced after the first one. */
             throughput_after_first_token?: number;
-            /** @description **Source: observed** (seen on the live service; no vendor document states it). Size of the batch the request was run in. */
+            /** @description **Source: observed** (seen in real traffic or in the clients built for it; no vendor document states it). Size of the batch the request was run in. */
             batch_size_used?: number;
-            /** @description **Source: observed** (seen on the live service; no vendor document states it). Function calls the model made (Generic v2 with `process_prompt` and tools), in the OpenAI shape. */
+            /** @description **Source: observed** (seen in real traffic or in the clients built for it; no vendor document states it). Function calls the model made (Generic v2 with `process_prompt` and tools), in the OpenAI shape. */
             tool_calls?: components["schemas"]["ToolCall"][] | null;
         };
         /** @description Answer of the NLP predict call (and the vendor's documented answer of Generic v1 predict): one result per prompt, in order. */
@@ -804,7 +804,7 @@ export interface components {
         SambaStudioNativeErrorEnvelope: {
             error: components["schemas"]["SambaStudioNativeErrorObject"];
         };
-        /** @description **Source: observed** (seen on the live service; no vendor document states it). Error body of the NLP, Generic and file APIs: either FastAPI's `{"detail": ...}` or `{"error": {"code", "details", "message"}}`. sambakit adds `violations` beside `detail` or inside `error`. */
+        /** @description **Source: observed** (seen in real traffic or in the clients built for it; no vendor document states it). Error body of the NLP, Generic and file APIs: either FastAPI's `{"detail": ...}` or `{"error": {"code", "details", "message"}}`. sambakit adds `violations` beside `detail` or inside `error`. */
         SambaStudioNativeError: components["schemas"]["SambaStudioNativeErrorDetail"] | components["schemas"]["SambaStudioNativeErrorEnvelope"];
         /** @description One object of a native stream. Each object carries the next piece of text in `stream_token`; the last one has `is_last_response` true and repeats the full `completion`, the `tokens`, the `stop_reason` and (on newer releases) token counts and timings. The other objects leave those fields empty. */
         SambaStudioStreamResponse: {
@@ -820,36 +820,36 @@ export interface components {
             tokens?: string[] | null;
             /** @description Token count of prompt and completion together on the last object; 0 before. */
             total_tokens_count?: number;
-            /** @description **Source: observed** (seen on the live service; no vendor document states it). Tokens in the prompt (last object, newer releases). */
+            /** @description **Source: observed** (seen in real traffic or in the clients built for it; no vendor document states it). Tokens in the prompt (last object, newer releases). */
             prompt_tokens_count?: number;
-            /** @description **Source: observed** (seen on the live service; no vendor document states it). Tokens generated (last object, newer releases). */
+            /** @description **Source: observed** (seen in real traffic or in the clients built for it; no vendor document states it). Tokens generated (last object, newer releases). */
             completion_tokens_count?: number;
             logprobs?: components["schemas"]["SambaStudioLogprobs"];
             stop_reason?: components["schemas"]["SambaStudioStopReason"];
-            /** @description **Source: observed** (seen on the live service; no vendor document states it). When generation started, as a Unix time in seconds. */
+            /** @description **Source: observed** (seen in real traffic or in the clients built for it; no vendor document states it). When generation started, as a Unix time in seconds. */
             start_time?: number;
-            /** @description **Source: observed** (seen on the live service; no vendor document states it). When generation ended, as a Unix time in seconds. */
+            /** @description **Source: observed** (seen in real traffic or in the clients built for it; no vendor document states it). When generation ended, as a Unix time in seconds. */
             end_time?: number;
-            /** @description **Source: observed** (seen on the live service; no vendor document states it). Seconds spent generating the whole answer. */
+            /** @description **Source: observed** (seen in real traffic or in the clients built for it; no vendor document states it). Seconds spent generating the whole answer. */
             model_execution_time?: number;
-            /** @description **Source: observed** (seen on the live service; no vendor document states it). Seconds until the first token was produced. */
+            /** @description **Source: observed** (seen in real traffic or in the clients built for it; no vendor document states it). Seconds until the first token was produced. */
             time_to_first_token?: number;
-            /** @description **Source: observed** (seen on the live service; no vendor document states it). Tokens per second produced after the first one. */
+            /** @description **Source: observed** (seen in real traffic or in the clients built for it; no vendor document states it). Tokens per second produced after the first one. */
             throughput_after_first_token?: number;
-            /** @description **Source: observed** (seen on the live service; no vendor document states it). Size of the batch the request was run in. */
+            /** @description **Source: observed** (seen in real traffic or in the clients built for it; no vendor document states it). Size of the batch the request was run in. */
             batch_size_used?: number;
-            /** @description **Source: observed** (seen on the live service; no vendor document states it). Alternative name of `time_to_first_token` used by some releases. */
+            /** @description **Source: observed** (seen in real traffic or in the clients built for it; no vendor document states it). Alternative name of `time_to_first_token` used by some releases. */
             time_to_first_response?: number;
-            /** @description **Source: observed** (seen on the live service; no vendor document states it). Alternative name of `throughput_after_first_token` used by some releases. */
+            /** @description **Source: observed** (seen in real traffic or in the clients built for it; no vendor document states it). Alternative name of `throughput_after_first_token` used by some releases. */
             completion_tokens_per_sec_after_first_response?: number;
-            /** @description **Source: observed** (seen on the live service; no vendor document states it). Prompt and generated tokens per second over the whole request. */
+            /** @description **Source: observed** (seen in real traffic or in the clients built for it; no vendor document states it). Prompt and generated tokens per second over the whole request. */
             total_tokens_per_sec?: number;
-            /** @description **Source: observed** (seen on the live service; no vendor document states it). Share of speculatively drafted tokens that were kept (speculative decoding deployments). */
+            /** @description **Source: observed** (seen in real traffic or in the clients built for it; no vendor document states it). Share of speculatively drafted tokens that were kept (speculative decoding deployments). */
             acceptance_rate?: number;
-            /** @description **Source: observed** (seen on the live service; no vendor document states it). Function calls the model made (Generic v2 with `process_prompt` and tools), in the OpenAI shape. */
+            /** @description **Source: observed** (seen in real traffic or in the clients built for it; no vendor document states it). Function calls the model made (Generic v2 with `process_prompt` and tools), in the OpenAI shape. */
             tool_calls?: components["schemas"]["ToolCall"][] | null;
         };
-        /** @description **Source: observed** (seen on the live service; no vendor document states it). An error reported inside a native stream after the HTTP status 200 was already sent: a line (or an `error_event` event) holding an `error` object instead of a stream object. The stream ends after it. */
+        /** @description **Source: observed** (seen in real traffic or in the clients built for it; no vendor document states it). An error reported inside a native stream after the HTTP status 200 was already sent: a line (or an `error_event` event) holding an `error` object instead of a stream object. The stream ends after it. */
         SambaStudioNativeStreamError: {
             error: components["schemas"]["SambaStudioNativeErrorObject"];
             /** @description HTTP-like status of the failure, sent by some releases beside `error`. */
@@ -857,7 +857,7 @@ export interface components {
         };
         /** @description The data of one event of the NLP stream: a stream object, or (in an event named `error_event`) an error. */
         SambaStudioNlpStreamItem: components["schemas"]["SambaStudioStreamResponse"] | components["schemas"]["SambaStudioNativeStreamError"];
-        /** @description **Source: observed** (seen on the live service; no vendor document states it). Observed variant: the Generic v1 predict body that current clients and the API v1 reference send, a list of prompt strings under `instances`. With `process_prompt` true each string is a JSON conversation. */
+        /** @description **Source: observed** (seen in real traffic or in the clients built for it; no vendor document states it). Observed variant: the Generic v1 predict body that current clients and the API v1 reference send, a list of prompt strings under `instances`. With `process_prompt` true each string is a JSON conversation. */
         SambaStudioGenericInstancesRequest: {
             /** @description The prompts, one answer per prompt. At least one. */
             instances: string[];
@@ -891,13 +891,13 @@ export interface components {
             exitCode?: number;
             /** @description Seconds the request took on the server. */
             elapsedTime?: number;
-            /** @description **Source: observed** (seen on the live service; no vendor document states it). Human-readable status text (usually empty). */
+            /** @description **Source: observed** (seen in real traffic or in the clients built for it; no vendor document states it). Human-readable status text (usually empty). */
             message?: string;
-            /** @description **Source: observed** (seen on the live service; no vendor document states it). Completion ratio, 1 when done. */
+            /** @description **Source: observed** (seen in real traffic or in the clients built for it; no vendor document states it). Completion ratio, 1 when done. */
             progress?: number;
-            /** @description **Source: observed** (seen on the live service; no vendor document states it). Text describing the progress (usually empty). */
+            /** @description **Source: observed** (seen in real traffic or in the clients built for it; no vendor document states it). Text describing the progress (usually empty). */
             progressMessage?: string;
-            /** @description **Source: observed** (seen on the live service; no vendor document states it). Why the request did not complete, if it did not (usually empty). */
+            /** @description **Source: observed** (seen in real traffic or in the clients built for it; no vendor document states it). Why the request did not complete, if it did not (usually empty). */
             reason?: string;
         };
         /** @description Answer of a Generic v1 predict call (text and multimodal endpoints): processing status and one prediction per instance. */
@@ -908,7 +908,7 @@ export interface components {
         };
         /** @description Answer of a Generic v1 predict call: the `status` + `predictions` envelope that services send, or the `data` list that the vendor's text-model reference prints for this URL. */
         SambaStudioGenericPredictResponse: components["schemas"]["SambaStudioPredictionsResponse"] | components["schemas"]["SambaStudioDataResponse"];
-        /** @description **Source: observed** (seen on the live service; no vendor document states it). Observed variant: the Generic v1 stream body that services and clients use, a single prompt string under `instance`. */
+        /** @description **Source: observed** (seen in real traffic or in the clients built for it; no vendor document states it). Observed variant: the Generic v1 stream body that services and clients use, a single prompt string under `instance`. */
         SambaStudioGenericInstanceStreamRequest: {
             /** @description The prompt (or a JSON conversation when `process_prompt` is true). */
             instance: string;
@@ -916,7 +916,7 @@ export interface components {
         };
         /** @description Body of a Generic v1 stream call, a single prompt under `instance` or the documented list of prompts under `inputs`. */
         SambaStudioGenericStreamRequest: components["schemas"]["SambaStudioGenericInstanceStreamRequest"] | components["schemas"]["SambaStudioInputsRequest"];
-        /** @description **Source: observed** (seen on the live service; no vendor document states it). Observed variant of a Generic v1 stream line, the stream object wrapped as `{"result": {"responses": [...]}}`. */
+        /** @description **Source: observed** (seen in real traffic or in the clients built for it; no vendor document states it). Observed variant of a Generic v1 stream line, the stream object wrapped as `{"result": {"responses": [...]}}`. */
         SambaStudioGenericStreamResult: {
             /** @description Holder of the stream objects of this line. */
             result: {
@@ -992,7 +992,7 @@ export interface components {
             /** @description Processing status of this item; `null` when there is nothing to report. */
             status?: components["schemas"]["SambaStudioPredictStatus"] | null;
         };
-        /** @description **Source: observed** (seen on the live service; no vendor document states it). Answer of a Generic v2 predict call, one entry per input item. */
+        /** @description **Source: observed** (seen in real traffic or in the clients built for it; no vendor document states it). Answer of a Generic v2 predict call, one entry per input item. */
         SambaStudioV2PredictResponse: {
             /** @description One answer per input item. */
             items: components["schemas"]["SambaStudioV2ResultItem"][];
@@ -1388,7 +1388,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description **Source: observed** (seen on the live service; no vendor document states it). Server-sent events, one stream object per event. */
+            /** @description **Source: observed** (seen in real traffic or in the clients built for it; no vendor document states it). Server-sent events, one stream object per event. */
             200: {
                 headers: {
                     [name: string]: unknown;

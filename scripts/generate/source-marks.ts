@@ -24,7 +24,8 @@ const dataKeys = new Set(['example', 'examples', 'const', 'enum', 'default']);
 
 /**
  * A copy of the document where every marked node's description starts with its source, e.g.
- * "**Source: observed** (seen on the live service; no vendor document states it). Original text".
+ * "**Source: observed** (seen in real traffic or in the clients built for it; no vendor document states
+ * it). Original text".
  * `report` gets the pointer of every mark whose value is unknown.
  */
 export function renderSourceMarks(doc: OpenApiDocument, report: (pointer: string[], message: string) => void): OpenApiDocument {

@@ -76,17 +76,17 @@ describe('an unknown x-sambakit-source value fails generation and lint, at the p
   let cleanup: (() => void) | undefined;
   afterEach(() => cleanup?.());
 
-  it('rejects "rumour" on an LMI operation', { timeout: 300_000 }, async () => {
+  it('rejects "rumour" on an LMI operation', { timeout: 600_000 }, async () => {
     const copy = copyOfSpec();
     cleanup = copy.cleanup;
     const file = join(copy.dir, 'spec/paths/lmi/chat-completions.yaml');
     const text = readFileSync(file, 'utf8');
     writeFileSync(file, text.replace(/^(\s+)operationId:/m, `$1${mark}: rumour\n$1operationId:`));
-    const generate = await runTs(`${repoRoot}scripts/generate.ts`, [], { cwd: copy.dir });
+    const generate = await runTs(`${repoRoot}scripts/generate.ts`, [], { cwd: copy.dir, timeoutMs: 280_000 });
     expect(generate.code).toBe(1);
     expect(generate.stderr).toMatch(/spec\/paths\/lmi\/chat-completions\.yaml:\d+:\d+: x-sambakit-source must be one of vendor, observed, sambakit; got "rumour"/);
     const lint = await run(process.execPath, [`${repoRoot}node_modules/@redocly/cli/bin/cli.js`, 'lint', join(copy.dir, 'spec/lmi.yaml'), '--config', `${repoRoot}redocly.yaml`, '--format', 'json'], {
-      timeoutMs: 180_000,
+      timeoutMs: 280_000,
     });
     const report = JSON.parse(lint.stdout) as { problems: Array<{ ruleId: string; message: string }> };
     expect(report.problems.filter((p) => p.ruleId === 'sambakit/source-mark').map((p) => p.message)).toEqual([
