@@ -420,7 +420,7 @@ export interface components {
                 "application/json": components["schemas"]["LmiError"];
             };
         };
-        /** @description The key is missing or not accepted. LMI itself checks no key; this comes from a gateway or from sambakit's reference server. */
+        /** @description The key is missing or not accepted. LMI itself checks no key; this comes from a gateway, or from sambakit's reference server when it was started with a key (`--api-key`). */
         LmiUnauthorized: {
             headers: {
                 [name: string]: unknown;
