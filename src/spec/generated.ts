@@ -27,6 +27,7 @@ export interface OperationValidators {
 export interface StreamFraming {
   readonly framing: 'sse' | 'jsonl';
   readonly terminator?: string;
+  readonly terminatorOptional?: boolean;
   readonly errorEvents?: readonly string[];
   readonly eventFromType?: boolean;
   readonly status: number;

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { useServer } from '../../helpers/server.js';
 
 const chat = { messages: [{ role: 'user', content: 'Hello' }], max_tokens: 4 };
+const generate = { inputs: 'What is Deep Learning?', parameters: { max_new_tokens: 4 } };
 const json = { 'content-type': 'application/json' };
 
 describe('LMI without a server key', () => {
@@ -13,8 +14,8 @@ describe('LMI without a server key', () => {
   const post = (path: string, body: unknown, headers: Record<string, string> = json) =>
     fetch(`${server.url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
 
-  for (const [path, body] of [['/lmi/v1/chat/completions', chat], ['/lmi/invocations', chat]] as const) {
-    it(`${path} (chat) answers a request that sends no key`, async () => {
+  for (const [path, body] of [['/lmi/v1/chat/completions', chat], ['/lmi/invocations', chat], ['/lmi/invocations', generate]] as const) {
+    it(`${path} (${'inputs' in body ? 'LMI schema' : 'chat'}) answers a request that sends no key`, async () => {
       const response = await post(path, body);
       expect(response.status).toBe(200);
       await response.arrayBuffer();
