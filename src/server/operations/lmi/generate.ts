@@ -5,7 +5,7 @@
  * without an end marker, as DJL's `sse` output formatter writes them).
  */
 import type { components } from '../../../../generated/lmi/schema.js';
-import { countTokens, generate, promptLogprobs } from '../../fake-model/index.js';
+import { generate, promptLogprobs } from '../../fake-model/index.js';
 import type { OutgoingStreamItem } from '../../../streams/index.js';
 import { paceWholeAnswer, type PacedRun } from '../openai-chat/completion.js';
 import { RunClock } from '../openai-chat/clock.js';
@@ -22,13 +22,18 @@ const failureMessage = 'Generation failed (x-sambakit-fault: error-event).';
 export async function handleGenerate(request: OperationRequest): Promise<OperationResult> {
   const input = readGenerateInput(request.body as LmiGenerateRequest);
   const { seed } = request.options;
-  const choice = generate(input.generate, { seed }).choices[0]!;
-  const answer: GenerateAnswer = { input, choice, promptTokens: countTokens(input.inputs), prefill: input.prefill ? promptLogprobs(input.inputs, seed) : undefined };
+  const generation = generate(input.generate, { seed });
+  const answer: GenerateAnswer = {
+    input,
+    choice: generation.choices[0]!,
+    promptTokens: generation.usage.promptTokens,
+    prefill: input.prefill ? promptLogprobs(input.inputs, seed) : undefined,
+  };
   const form: GenerateForm = request.variant === 'vllm-async' ? 'vllm-async' : 'rolling-batch';
   const clock = new RunClock(request.pacing, request.arrival);
   if (input.stream) return streamed(answer, form, clock, lmiStreamMediaType(request.headers.get('accept'), request.variant), request.requestId, request.options.log);
 
-  const run: PacedRun = { timelines: [new Timeline(choice)], clock };
+  const run: PacedRun = { timelines: [new Timeline(answer.choice)], clock };
   try {
     await paceWholeAnswer(run, request);
   } catch (error) {
