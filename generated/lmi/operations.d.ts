@@ -11,6 +11,8 @@ export interface SecurityScheme {
 export interface StreamFraming {
   readonly framing: 'sse' | 'jsonl';
   readonly terminator?: string;
+  /** The terminator may be missing: one operation answering in two schemas, one without an end marker. */
+  readonly terminatorOptional?: boolean;
   readonly errorEvents?: readonly string[];
   readonly eventFromType?: boolean;
   readonly status: number;
@@ -41,7 +43,7 @@ export declare const operationTable: {
     readonly "operationId": "createChatCompletion";
     readonly "method": "POST";
     readonly "path": "/v1/chat/completions";
-    readonly "security": readonly [readonly [{
+    readonly "security": readonly [readonly [], readonly [{
       readonly "name": "bearerAuth";
       readonly "kind": "bearer";
       readonly "headerName": "authorization";
@@ -58,7 +60,9 @@ export declare const operationTable: {
       readonly "413": readonly ["application/json"];
       readonly "415": readonly ["application/json"];
       readonly "424": readonly ["application/json"];
+      readonly "429": readonly ["application/json"];
       readonly "500": readonly ["application/json"];
+      readonly "503": readonly ["application/json"];
     };
     readonly "streams": {
       readonly "application/jsonlines": {
@@ -77,7 +81,7 @@ export declare const operationTable: {
     readonly "operationId": "invoke";
     readonly "method": "POST";
     readonly "path": "/invocations";
-    readonly "security": readonly [readonly [{
+    readonly "security": readonly [readonly [], readonly [{
       readonly "name": "bearerAuth";
       readonly "kind": "bearer";
       readonly "headerName": "authorization";
@@ -94,7 +98,9 @@ export declare const operationTable: {
       readonly "413": readonly ["application/json"];
       readonly "415": readonly ["application/json"];
       readonly "424": readonly ["application/json"];
+      readonly "429": readonly ["application/json"];
       readonly "500": readonly ["application/json"];
+      readonly "503": readonly ["application/json"];
     };
     readonly "streams": {
       readonly "application/jsonlines": {
@@ -104,6 +110,7 @@ export declare const operationTable: {
       readonly "text/event-stream": {
         readonly "framing": "sse";
         readonly "terminator": "[DONE]";
+        readonly "terminatorOptional": true;
         readonly "status": 200;
       };
     };

@@ -8,6 +8,7 @@ export const operationTable = {
     "method": "POST",
     "path": "/v1/chat/completions",
     "security": [
+      [],
       [
         {
           "name": "bearerAuth",
@@ -44,7 +45,13 @@ export const operationTable = {
       "424": [
         "application/json"
       ],
+      "429": [
+        "application/json"
+      ],
       "500": [
+        "application/json"
+      ],
+      "503": [
         "application/json"
       ]
     },
@@ -66,6 +73,7 @@ export const operationTable = {
     "method": "POST",
     "path": "/invocations",
     "security": [
+      [],
       [
         {
           "name": "bearerAuth",
@@ -102,7 +110,13 @@ export const operationTable = {
       "424": [
         "application/json"
       ],
+      "429": [
+        "application/json"
+      ],
       "500": [
+        "application/json"
+      ],
+      "503": [
         "application/json"
       ]
     },
@@ -114,6 +128,7 @@ export const operationTable = {
       "text/event-stream": {
         "framing": "sse",
         "terminator": "[DONE]",
+        "terminatorOptional": true,
         "status": 200
       }
     },

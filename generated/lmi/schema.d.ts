@@ -30,8 +30,10 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Invoke a SageMaker endpoint with a chat request
-         * @description The SageMaker inference route. LMI decides per request: a body with `messages` is handled exactly like a chat completion and answered in the chat format, so request, answers and errors are those of `POST /v1/chat/completions`. (Bodies with `inputs` use LMI's own schema and bodies with `prompt` the completions schema; neither is described here.)
+         * Invoke a SageMaker endpoint (chat or LMI schema)
+         * @description The SageMaker inference route. LMI reads each body on its own: a body with `messages` is a chat completion request, handled and answered exactly like `POST /v1/chat/completions`; a body with `inputs` (and no `messages`) is a request in LMI's own schema, answered with `generated_text` (and `details` when `parameters.details` is true), or with `stream: true` one JSON line per token whose last line adds `generated_text` and `details`. (Bodies with `prompt`, the completions schema of the async vLLM engine, are not described here.)
+         *
+         *     Both schemas share one response per media type, so each stream media type's item schema is the union of the two schemas' items; which one a stream holds follows from the request. They differ in how a stream ends: a chat stream sent as server-sent events ends with `data: [DONE]`, a stream in LMI's schema has no end marker (DJL's `sse` output formatter sends none; its last line, the one with `generated_text`, is the end), so the terminator of `text/event-stream` is marked optional here (`terminatorOptional`). A generation that fails after status 200 was sent ends a stream in LMI's schema with the failure token (ID -1) and `details.finish_reason` `error`; a non-streamed answer in LMI's schema reports it with that same body under an error status.
          */
         post: operations["invoke"];
         delete?: never;
@@ -399,6 +401,128 @@ export interface components {
         };
         /** @description One item of a streamed LMI chat completion: a rolling-batch line (documented), a vLLM line (observed variant), or an error line written after status 200 was already sent. */
         LmiChatStreamItem: components["schemas"]["LmiChatCompletionChunk"] | components["schemas"]["LmiChatCompletionChunkVllm"] | components["schemas"]["LmiError"];
+        /** @description Settings that control decoding; every one is optional. These are the parameters the vendor lists for every rolling-batch engine; engines take more (vLLM for example `n`, `best_of`, `min_p`, `presence_penalty`, `frequency_penalty`, `ignore_eos_token`, `logprobs`), so the object stays open. */
+        LmiGenerationParameters: {
+            /**
+             * @description Sample the next token (true) or decode greedily (false). Up to LMI 0.31.0 sampling needs `do_sample: true` whatever the other settings say; from 0.32.0 it is inferred from them when absent.
+             * @default false
+             */
+            do_sample?: boolean;
+            /** @description Seed for reproducible sampling; a random one when absent. */
+            seed?: number;
+            /**
+             * @description Sampling temperature (default 1.0); only used when sampling.
+             * @default 1
+             */
+            temperature?: number;
+            /**
+             * @description Penalty for tokens that already occurred (default 1.0, no penalty).
+             * @default 1
+             */
+            repetition_penalty?: number;
+            /**
+             * @description Sample only from the k most likely tokens (default 0, no limit; the vLLM engine's own default is -1).
+             * @default 0
+             */
+            top_k?: number;
+            /**
+             * @description Nucleus sampling share (default 1.0, no limit).
+             * @default 1
+             */
+            top_p?: number;
+            /**
+             * @description Upper bound on the number of tokens generated (default 30).
+             * @default 30
+             */
+            max_new_tokens?: number;
+            /**
+             * @description Add `details` to the answer (finish reason, token count, prompt, and in a whole answer every token); only rolling-batch engines have it.
+             * @default false
+             */
+            details?: boolean;
+            /**
+             * @description Start `generated_text` with the prompt itself.
+             * @default false
+             */
+            return_full_text?: boolean;
+            /** @description Texts at which generation stops; none by default. */
+            stop_sequences?: string[];
+            /**
+             * @description With `details`, also return the prompt's tokens as `details.prefill` (vLLM engine only; not with streaming).
+             * @default false
+             */
+            decoder_input_details?: boolean;
+            /** @description Engine-specific, passed through as given: the vLLM engine reads stop texts here (its own name for `stop_sequences`), TensorRT-LLM a boolean. */
+            stop?: string | string[] | boolean;
+        };
+        /** @description A request in LMI's own schema (the rolling-batch schema of the vendor document): the prompt in `inputs`, the decoding settings in `parameters`. LMI tells it from a chat request by its fields: a body with `messages` is a chat request whatever else it holds (see `LmiInvokeRequest`). Open: LMI passes unknown fields on to the engine. */
+        LmiGenerateRequest: {
+            /** @description The prompt, as the model reads it (no chat template is applied), for example `What is Deep Learning?`. */
+            inputs: string;
+            parameters?: components["schemas"]["LmiGenerationParameters"];
+            /**
+             * @description When true the answer comes token by token, one JSON object per line (`application/jsonlines`); a container configured with `option.output_formatter=sse` (or `option.tgi_compat`) sends the same objects as server-sent events instead.
+             * @default false
+             */
+            stream?: boolean;
+        };
+        /** @description The body of a SageMaker invocation, which LMI reads per request: a body with `messages` is a chat completion request, any other body a request in LMI's own schema (`inputs`). Written as `if`/`then`/`else`, which is that rule, so a body is checked against the one schema LMI would read it with (and a broken body is told what is wrong with it in that schema, not in both); in the generated types it is the union of the two. */
+        LmiInvokeRequest: components["schemas"]["LmiChatRequest"] | components["schemas"]["LmiGenerateRequest"];
+        /** @description One generated (or, in `prefill`, prompt) token. A failed generation ends with the token `{"id": -1, "text": "", "log_prob": -1, "special_token": true}`. */
+        LmiToken: {
+            /** @description The token's ID in the model's tokenizer; -1 for the token that reports a failure. */
+            id: number;
+            /** @description The token's text. */
+            text: string;
+            /** @description Natural log of the token's probability (0 or less; closer to 0 is more likely); null when unknown. */
+            log_prob?: number | null;
+            /** @description Present (true) for special tokens, such as the one that reports a failure. */
+            special_token?: boolean;
+            /** @description Observed variant: the async vLLM engine (LMI v17+) and TGI-compatible output name the log probability `logprob` instead of `log_prob`. */
+            logprob?: number | null;
+        };
+        /** @description Facts about a generation, sent when `parameters.details` is true, and (with only `finish_reason` set, or the other fields null) when generation failed. Streams send it on their last line, without `tokens`. */
+        LmiGenerateDetails: {
+            finish_reason: components["schemas"]["LmiFinishReason"];
+            /** @description How many tokens were generated; null after a failure. */
+            generated_tokens?: number | null;
+            /** @description The prompt generation started from; null after a failure. */
+            inputs?: string | null;
+            /** @description Every generated token, in order (whole answers only); null after a failure. */
+            tokens?: components["schemas"]["LmiToken"][] | null;
+            /** @description The prompt's tokens, when `parameters.decoder_input_details` was set. */
+            prefill?: components["schemas"]["LmiToken"][];
+            /** @description The other sequences, when `best_of` or `num_beams` above 1 made several (vLLM, whole answers only). */
+            best_of_sequences?: Record<string, unknown>[];
+            /** @description Observed variant: the request's seed, which the async vLLM engine (LMI v17+) echoes. */
+            seed?: number | null;
+            /** @description Observed variant: the prompt's token count, which the async vLLM engine sends in streams. */
+            input_length?: number;
+        };
+        /** @description A whole answer in LMI's schema. After a failed generation the same object carries an empty `generated_text` and `details.finish_reason` `error`. */
+        LmiGenerateResponse: {
+            /** @description The generated text (preceded by the prompt when `parameters.return_full_text` is true). */
+            generated_text: string;
+            details?: components["schemas"]["LmiGenerateDetails"];
+        };
+        /** @description A whole answer, in the schema of the request (chat completion or LMI's `generated_text`). */
+        LmiInvokeResponse: components["schemas"]["LmiChatCompletion"] | components["schemas"]["LmiGenerateResponse"];
+        /** @description One line of a streamed answer in LMI's schema: the token it adds; the last line also carries the whole `generated_text` and, when asked for (or after a failure), `details`. The stream has no end marker: its last line is the one with `generated_text`. A failed generation ends with the failure token (ID -1) and `details.finish_reason` `error`. */
+        LmiGenerateStreamLine: {
+            token: components["schemas"]["LmiToken"];
+            /** @description The whole generated text, on the last line only (null elsewhere in the async vLLM engine's form). */
+            generated_text?: string | null;
+            /** @description Facts about the generation, on the last line when asked for or after a failure. */
+            details?: components["schemas"]["LmiGenerateDetails"] | null;
+            /** @description Observed variant: which sequence the line belongs to, sent by the async vLLM engine (LMI v17+). */
+            index?: number;
+        };
+        /** @description One item of a stream in LMI's schema: a token line, or a `{code, error}` line written by the serving layer when the handler fails after status 200 was sent. */
+        LmiGenerateStreamItem: components["schemas"]["LmiGenerateStreamLine"] | components["schemas"]["LmiError"];
+        /** @description One stream item, in the schema of the request: a chat completion line (or in-stream error), or a token line of LMI's schema (or in-stream error). */
+        LmiInvokeStreamItem: components["schemas"]["LmiChatStreamItem"] | components["schemas"]["LmiGenerateStreamItem"];
+        /** @description A failure in the form of the request's schema: LMI's `{code, error}`, or (LMI schema, non-streamed) the documented failed generation, an empty `generated_text` with `details.finish_reason` `error`. */
+        LmiInvokeFailure: components["schemas"]["LmiError"] | components["schemas"]["LmiGenerateResponse"];
     };
     responses: {
         /** @description The answer: one JSON object when `stream` is false or absent; otherwise a stream, as JSON lines or (vLLM rolling-batch path of recent DJL sources) as server-sent events with the same items. */
@@ -421,7 +545,7 @@ export interface components {
                 "application/json": components["schemas"]["LmiError"];
             };
         };
-        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The key is missing or not accepted. LMI itself checks no key; this comes from a gateway or from sambakit's reference server. */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The key is missing or not accepted. LMI itself checks no key; this comes from a gateway, or from sambakit's reference server when it was started with a key (`--api-key`). */
         LmiUnauthorized: {
             headers: {
                 [name: string]: unknown;
@@ -457,8 +581,28 @@ export interface components {
                 "application/json": components["schemas"]["LmiError"];
             };
         };
+        /** @description Too many requests. LMI itself does not rate-limit; a gateway in front of it does (SageMaker throttles with 429). sambakit's reference server sends it (in LMI's `{code, error}` shape, with `Retry-After`) only when asked to by the `rate-limit` fault. */
+        LmiTooManyRequests: {
+            headers: {
+                /** @description Seconds to wait before trying again. */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["LmiError"];
+            };
+        };
         /** @description Unexpected failure of the server. */
         LmiInternalError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["LmiError"];
+            };
+        };
+        /** @description The server cannot take the request now (for example its model is still loading or its queue is full). sambakit's reference server sends it, in LMI's `{code, error}` shape, only when asked to by the `unavailable` fault. */
+        LmiUnavailable: {
             headers: {
                 [name: string]: unknown;
             };
@@ -496,7 +640,9 @@ export interface operations {
             413: components["responses"]["LmiPayloadTooLarge"];
             415: components["responses"]["LmiUnsupportedMediaType"];
             424: components["responses"]["LmiFailedDependency"];
+            429: components["responses"]["LmiTooManyRequests"];
             500: components["responses"]["LmiInternalError"];
+            503: components["responses"]["LmiUnavailable"];
         };
     };
     invoke: {
@@ -506,15 +652,40 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: components["requestBodies"]["LmiChatRequestBody"];
+        /** @description A chat completion request or a request in LMI's own schema, told apart by `messages`. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LmiInvokeRequest"];
+            };
+        };
         responses: {
-            200: components["responses"]["LmiChatOk"];
+            /** @description The answer, in the schema of the request: one JSON object when not streamed; otherwise JSON lines, or (the `sse` output formatter, and the vLLM rolling-batch chat path of recent DJL sources) server-sent events with the same items. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LmiInvokeResponse"];
+                    "application/jsonlines": components["schemas"]["LmiInvokeStreamItem"];
+                    "text/event-stream": components["schemas"]["LmiInvokeStreamItem"];
+                };
+            };
             400: components["responses"]["LmiBadRequest"];
             401: components["responses"]["LmiUnauthorized"];
             413: components["responses"]["LmiPayloadTooLarge"];
             415: components["responses"]["LmiUnsupportedMediaType"];
-            424: components["responses"]["LmiFailedDependency"];
+            /** @description The model handler refused or failed the request: invalid parameters (`{code, error}`, with every broken rule in `violations` on sambakit's reference server), or a failure inside the engine. A request in LMI's schema whose generation failed gets the documented failed generation instead: an empty `generated_text` with `details.finish_reason` `error` (the vendor says only "the appropriate 4XX or 5XX" status; sambakit's reference server uses 424, DJL's status for handler failures). */
+            424: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LmiInvokeFailure"];
+                };
+            };
+            429: components["responses"]["LmiTooManyRequests"];
             500: components["responses"]["LmiInternalError"];
+            503: components["responses"]["LmiUnavailable"];
         };
     };
 }

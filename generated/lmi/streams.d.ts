@@ -6,6 +6,8 @@ export interface StreamFraming {
   readonly framing: 'sse' | 'jsonl';
   /** SSE data that ends the stream; it is not an item. */
   readonly terminator?: string;
+  /** The stream may also end without the terminator (an operation answering in two schemas); its absence is then no cut. */
+  readonly terminatorOptional?: boolean;
   /** SSE event names whose data is an in-stream error item. */
   readonly errorEvents?: readonly string[];
   /** Every SSE event carries an `event:` line equal to the `type` field of its data (Responses, Messages). */
@@ -21,7 +23,7 @@ export declare const streams: {
   };
   readonly "invoke": {
     readonly "application/jsonlines": StreamFraming & {"framing":"jsonl","status":200};
-    readonly "text/event-stream": StreamFraming & {"framing":"sse","terminator":"[DONE]","status":200};
+    readonly "text/event-stream": StreamFraming & {"framing":"sse","terminator":"[DONE]","terminatorOptional":true,"status":200};
   };
 };
 

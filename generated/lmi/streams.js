@@ -7,6 +7,6 @@ export const streams = {
   },
   "invoke": {
     "application/jsonlines": {"framing":"jsonl","status":200},
-    "text/event-stream": {"framing":"sse","terminator":"[DONE]","status":200},
+    "text/event-stream": {"framing":"sse","terminator":"[DONE]","terminatorOptional":true,"status":200},
   },
 };

@@ -17,7 +17,9 @@ export declare const createChatCompletion_response_401_json: Validator<operation
 export declare const createChatCompletion_response_413_json: Validator<operations["createChatCompletion"]['responses']["413"]['content']["application/json"]>;
 export declare const createChatCompletion_response_415_json: Validator<operations["createChatCompletion"]['responses']["415"]['content']["application/json"]>;
 export declare const createChatCompletion_response_424_json: Validator<operations["createChatCompletion"]['responses']["424"]['content']["application/json"]>;
+export declare const createChatCompletion_response_429_json: Validator<operations["createChatCompletion"]['responses']["429"]['content']["application/json"]>;
 export declare const createChatCompletion_response_500_json: Validator<operations["createChatCompletion"]['responses']["500"]['content']["application/json"]>;
+export declare const createChatCompletion_response_503_json: Validator<operations["createChatCompletion"]['responses']["503"]['content']["application/json"]>;
 export declare const invoke_request_json: Validator<NonNullable<operations["invoke"]['requestBody']>['content']["application/json"]>;
 export declare const invoke_response_200_json: Validator<operations["invoke"]['responses']["200"]['content']["application/json"]>;
 export declare const invoke_response_200_jsonlines: Validator<operations["invoke"]['responses']["200"]['content']["application/jsonlines"]>;
@@ -27,7 +29,9 @@ export declare const invoke_response_401_json: Validator<operations["invoke"]['r
 export declare const invoke_response_413_json: Validator<operations["invoke"]['responses']["413"]['content']["application/json"]>;
 export declare const invoke_response_415_json: Validator<operations["invoke"]['responses']["415"]['content']["application/json"]>;
 export declare const invoke_response_424_json: Validator<operations["invoke"]['responses']["424"]['content']["application/json"]>;
+export declare const invoke_response_429_json: Validator<operations["invoke"]['responses']["429"]['content']["application/json"]>;
 export declare const invoke_response_500_json: Validator<operations["invoke"]['responses']["500"]['content']["application/json"]>;
+export declare const invoke_response_503_json: Validator<operations["invoke"]['responses']["503"]['content']["application/json"]>;
 
 export declare const operationValidators: {
   "createChatCompletion": {
@@ -39,7 +43,9 @@ export declare const operationValidators: {
       "413": { "application/json": typeof createChatCompletion_response_413_json };
       "415": { "application/json": typeof createChatCompletion_response_415_json };
       "424": { "application/json": typeof createChatCompletion_response_424_json };
+      "429": { "application/json": typeof createChatCompletion_response_429_json };
       "500": { "application/json": typeof createChatCompletion_response_500_json };
+      "503": { "application/json": typeof createChatCompletion_response_503_json };
     };
   };
   "invoke": {
@@ -51,7 +57,9 @@ export declare const operationValidators: {
       "413": { "application/json": typeof invoke_response_413_json };
       "415": { "application/json": typeof invoke_response_415_json };
       "424": { "application/json": typeof invoke_response_424_json };
+      "429": { "application/json": typeof invoke_response_429_json };
       "500": { "application/json": typeof invoke_response_500_json };
+      "503": { "application/json": typeof invoke_response_503_json };
     };
   };
 };

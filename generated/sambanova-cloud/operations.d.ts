@@ -11,6 +11,8 @@ export interface SecurityScheme {
 export interface StreamFraming {
   readonly framing: 'sse' | 'jsonl';
   readonly terminator?: string;
+  /** The terminator may be missing: one operation answering in two schemas, one without an end marker. */
+  readonly terminatorOptional?: boolean;
   readonly errorEvents?: readonly string[];
   readonly eventFromType?: boolean;
   readonly status: number;

@@ -283,11 +283,6 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /**
-         * @description Author of a message. The vendor documentation allows `system`, `user` and `assistant` only (no `tool` messages on this API), which is why the shared `Role` is not used here.
-         * @enum {string}
-         */
-        SambaStudioChatRole: "system" | "user" | "assistant";
         /** @description A piece of text inside a message whose content is a list of parts. */
         TextContentPart: {
             /**
@@ -316,12 +311,71 @@ export interface components {
                 detail?: "auto" | "low" | "high";
             };
         };
-        /** @description One message of the conversation. */
-        SambaStudioChatMessage: {
-            role: components["schemas"]["SambaStudioChatRole"];
-            /** @description The text of the message (documented), or a list of parts mixing text and images (observed with vision models; images are sent as `data:` URLs). */
-            content: string | (components["schemas"]["TextContentPart"] | components["schemas"]["ImageUrlContentPart"])[];
+        /** @description The content of a message: its text (documented), or a list of parts mixing text and images (observed with vision models; images are sent as `data:` URLs). */
+        SambaStudioChatContent: string | (components["schemas"]["TextContentPart"] | components["schemas"]["ImageUrlContentPart"])[];
+        /** @description Instructions that frame the whole conversation. */
+        SambaStudioChatSystemMessage: {
+            /**
+             * @description Marks a system message.
+             * @constant
+             */
+            role: "system";
+            content: components["schemas"]["SambaStudioChatContent"];
         };
+        /** @description A message written by the user. */
+        SambaStudioChatUserMessage: {
+            /**
+             * @description Marks a user message.
+             * @constant
+             */
+            role: "user";
+            content: components["schemas"]["SambaStudioChatContent"];
+        };
+        /** @description The function a model decided to call, and the arguments it produced. */
+        FunctionCall: {
+            /** @description Name of the function, one of the tools offered in the request. */
+            name: string;
+            /** @description The arguments. The documented form is a string holding a JSON object; some services have been seen sending the object itself, so readers accept both. */
+            arguments: string | Record<string, unknown>;
+        };
+        /** @description One call of a tool (a function) made by the model. */
+        ToolCall: {
+            /** @description Identifier that a later `tool` message quotes as `tool_call_id`. */
+            id: string;
+            /**
+             * @description The kind of tool; only functions exist.
+             * @constant
+             */
+            type: "function";
+            function: components["schemas"]["FunctionCall"];
+            /** @description Position of the call among the calls of one message; only meaningful in streamed deltas, where some services omit it. */
+            index?: number | null;
+        };
+        /** @description An earlier answer of the model, sent back as history. With `tool_calls` (not documented for this API) it is a turn that called tools, and `content` may be null or left out. */
+        SambaStudioChatAssistantMessage: {
+            /**
+             * @description Marks an assistant message.
+             * @constant
+             */
+            role: "assistant";
+            /** @description The answer text; null (or absent) when the turn only called tools. */
+            content?: components["schemas"]["SambaStudioChatContent"] | null;
+            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The tool calls the model made in this turn (not documented for this API). */
+            tool_calls?: components["schemas"]["ToolCall"][] | null;
+        };
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The result of a tool call, sent back to the model (not documented for this API; OpenAI's form, required by the OpenAI contract for the turn after a tool call). */
+        SambaStudioChatToolMessage: {
+            /**
+             * @description Marks a tool result.
+             * @constant
+             */
+            role: "tool";
+            content: components["schemas"]["SambaStudioChatContent"];
+            /** @description The `id` of the call this result answers. */
+            tool_call_id: string;
+        };
+        /** @description One message of the conversation, told apart by `role`. The vendor documentation lists `system`, `user` and `assistant` messages with content; the tool-call forms (an assistant turn that called tools, a `tool` message with its result) are not documented for this API but follow OpenAI's contract, which this API implements as the OpenAI-compatible form of API v2 (which has tools), so that a tool round trip is possible. */
+        SambaStudioChatMessage: components["schemas"]["SambaStudioChatSystemMessage"] | components["schemas"]["SambaStudioChatUserMessage"] | components["schemas"]["SambaStudioChatAssistantMessage"] | components["schemas"]["SambaStudioChatToolMessage"];
         /** @description Options for a streamed answer; only meaningful together with `stream = true`. */
         StreamOptions: {
             /** @description When true, one extra chunk with empty `choices` and the usage of the whole request is sent just before the end of the stream. */
@@ -329,6 +383,41 @@ export interface components {
         } | null;
         /** @description Text at which generation stops; the stop text itself is not returned. One string or a list of them. */
         StopSequences: string | string[] | null;
+        /** @description A function the model may call. */
+        FunctionDefinition: {
+            /** @description Name of the function, which the model's calls repeat. The vendor documents set no rule on it (OpenAI's own API keeps names to letters, digits, underscores and dashes, at most 64 characters). */
+            name: string;
+            /** @description What the function does, used by the model to decide when to call it. */
+            description?: string;
+            /** @description JSON Schema of the function's arguments object. Omit it for a function without arguments. */
+            parameters?: Record<string, unknown>;
+            /** @description Ask the service to keep generated arguments strictly inside `parameters`. */
+            strict?: boolean | null;
+        };
+        /** @description A tool offered to the model; only functions exist. */
+        FunctionTool: {
+            /**
+             * @description The kind of tool.
+             * @constant
+             */
+            type: "function";
+            function: components["schemas"]["FunctionDefinition"];
+        };
+        /** @description Forces the model to call one named function. */
+        NamedToolChoice: {
+            /**
+             * @description The kind of tool.
+             * @constant
+             */
+            type: "function";
+            /** @description Which function must be called. */
+            function: {
+                /** @description Name of a function offered in `tools`. */
+                name: string;
+            };
+        };
+        /** @description Whether and which tool the model calls: `none` (answer in text), `auto` (the model decides), `required` (at least one call), or a named function. */
+        ToolChoice: ("none" | "auto" | "required") | components["schemas"]["NamedToolChoice"];
         /** @description One chat completion request. The service also accepts fields it does not document; they are kept open here. */
         SambaStudioChatRequest: {
             /** @description Name of the model (expert) that answers, for example `Meta-Llama-3.1-8B-Instruct`. The vendor table does not mark it required, but every vendor example sends it and bundle endpoints need it to pick an expert; OpenAI clients always send it. */
@@ -365,29 +454,13 @@ export interface components {
             do_sample?: boolean | null;
             /** @description Whether the service applies the model's chat template to `messages` (true, the usual case). Shown in the vendor's batch example. */
             process_prompt?: boolean | null;
+            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Functions the model may call, in OpenAI's form. Not documented for this API; it is the OpenAI-compatible form of API v2, which takes tools, and the response's `tool_calls` are documented. A call comes back in `message.tool_calls` with `finish_reason` `tool_calls`. */
+            tools?: components["schemas"]["FunctionTool"][] | null;
+            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Whether and which of `tools` the model calls (not documented for this API; OpenAI's form). Default `auto` when tools are given. */
+            tool_choice?: components["schemas"]["ToolChoice"] | null;
         };
         /** @description A single chat completion request, or a batch: a JSON array of requests answered together. A batch is answered with one JSON array of chat completion objects, one per element and in the same order; `stream` inside batch elements is ignored, because a batch cannot be streamed (the vendor's batch example sets `stream: true` in each element, and sambakit still answers it with the array). */
         SambaStudioChatRequestBody: components["schemas"]["SambaStudioChatRequest"] | components["schemas"]["SambaStudioChatRequest"][];
-        /** @description The function a model decided to call, and the arguments it produced. */
-        FunctionCall: {
-            /** @description Name of the function, one of the tools offered in the request. */
-            name: string;
-            /** @description The arguments. The documented form is a string holding a JSON object; some services have been seen sending the object itself, so readers accept both. */
-            arguments: string | Record<string, unknown>;
-        };
-        /** @description One call of a tool (a function) made by the model. */
-        ToolCall: {
-            /** @description Identifier that a later `tool` message quotes as `tool_call_id`. */
-            id: string;
-            /**
-             * @description The kind of tool; only functions exist.
-             * @constant
-             */
-            type: "function";
-            function: components["schemas"]["FunctionCall"];
-            /** @description Position of the call among the calls of one message; only meaningful in streamed deltas, where some services omit it. */
-            index?: number | null;
-        };
         /** @description The message the model produced. */
         SambaStudioChatCompletionMessage: {
             /**

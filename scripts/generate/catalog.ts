@@ -18,6 +18,7 @@ export interface OpenApiDocument {
 export interface StreamFraming {
   framing: 'sse' | 'jsonl';
   terminator?: string;
+  terminatorOptional?: boolean;
   errorEvents?: string[];
 }
 

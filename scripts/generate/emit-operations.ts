@@ -88,6 +88,8 @@ export function emitOperations(doc: OpenApiDocument, operations: OperationEntry[
     'export interface StreamFraming {',
     "  readonly framing: 'sse' | 'jsonl';",
     '  readonly terminator?: string;',
+    '  /** The terminator may be missing: one operation answering in two schemas, one without an end marker. */',
+    '  readonly terminatorOptional?: boolean;',
     '  readonly errorEvents?: readonly string[];',
     '  readonly eventFromType?: boolean;',
     '  readonly status: number;',

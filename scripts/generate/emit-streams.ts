@@ -29,6 +29,8 @@ export function emitStreams(operations: OperationEntry[]): { js: string; dts: st
     "  readonly framing: 'sse' | 'jsonl';",
     '  /** SSE data that ends the stream; it is not an item. */',
     '  readonly terminator?: string;',
+    '  /** The stream may also end without the terminator (an operation answering in two schemas); its absence is then no cut. */',
+    '  readonly terminatorOptional?: boolean;',
     '  /** SSE event names whose data is an in-stream error item. */',
     '  readonly errorEvents?: readonly string[];',
     '  /** Every SSE event carries an `event:` line equal to the `type` field of its data (Responses, Messages). */',

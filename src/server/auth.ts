@@ -2,7 +2,9 @@
  * Authentication as the real services do it: the `key` header (SambaStudio native),
  * `Authorization: Bearer` (OpenAI-compatible, Cloud, LMI), `x-api-key` (Cloud Messages), read from
  * each operation's security requirements. With a configured key only that key passes (compared in
- * constant time); without one any non-empty key passes.
+ * constant time); without one any non-empty key passes. An empty requirement (`{}`, "no key needed",
+ * as on LMI, which checks no keys) lets a request through only while no key is configured: a server
+ * started with `--api-key` guards every operation.
  * @module
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -15,6 +17,10 @@ export function authenticate(route: Route, headers: RequestHeaders, apiKey: stri
   if (route.security.length === 0) return { ok: true };
   let sawKey = false;
   for (const alternative of route.security) {
+    if (alternative.length === 0) {
+      if (apiKey === undefined) return { ok: true };
+      continue;
+    }
     const keys = alternative.map((scheme) => presentedKey(scheme, headers));
     if (keys.some((k) => k !== undefined)) sawKey = true;
     if (keys.every((k) => k !== undefined && k !== '' && (apiKey === undefined || sameSecret(k, apiKey)))) return { ok: true };
@@ -24,7 +30,7 @@ export function authenticate(route: Route, headers: RequestHeaders, apiKey: stri
 
 /** How the operation wants its key, in words (`header "key"`, `Authorization: Bearer <key>`). */
 export function describeSecurity(security: readonly (readonly SecurityScheme[])[]): string {
-  return security.map((alt) => alt.map((s) => (s.kind === 'bearer' ? 'an `Authorization: Bearer <key>` header' : `a \`${s.headerName}\` header`)).join(' and ')).join(' or ');
+  return security.filter((alt) => alt.length > 0).map((alt) => alt.map((s) => (s.kind === 'bearer' ? 'an `Authorization: Bearer <key>` header' : `a \`${s.headerName}\` header`)).join(' and ')).join(' or ');
 }
 
 function presentedKey(scheme: SecurityScheme, headers: RequestHeaders): string | undefined {

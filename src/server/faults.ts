@@ -34,7 +34,7 @@ export const faults = {
     description: 'The third item is broken JSON and the stream ends (a JSON answer is cut in half).',
   },
   'error-event': {
-    description: 'After two items, an in-stream error in the API\'s real form (SSE error event or JSON-lines error line); the stream then ends.',
+    description: 'After two items, an in-stream error in the API\'s real form (SSE error event or JSON-lines error line); the stream then ends. A JSON answer gets the API\'s form of a failed answer where it has one (LMI\'s own schema), else is sent as is.',
   },
   'invalid-item': {
     description: 'The third item (or the JSON answer) is valid JSON that breaks its schema; a stream goes on normally.',

@@ -196,6 +196,10 @@ async function send(
       return renderProblem(exchange, style, result.problem, requestId, undefined, variant, options, route);
     case 'json': {
       const status = result.status ?? 200;
+      if (fault?.name === 'error-event' && result.failure) {
+        check(result.failure.status, 'application/json', result.failure.body, 'failure body');
+        return reply(exchange, result.failure.status, 'application/json', JSON.stringify(result.failure.body));
+      }
       if (fault?.name === 'invalid-item') return reply(exchange, status, 'application/json', JSON.stringify({ sambakit_fault: 'invalid-item: this body breaks the response schema on purpose' }));
       check(status, 'application/json', result.body, 'response body');
       const text = JSON.stringify(result.body);
@@ -207,8 +211,11 @@ async function send(
       check(result.status ?? 200, (result.contentType ?? 'text/plain').split(';')[0]!, result.body, 'response body');
       return reply(exchange, result.status ?? 200, result.contentType ?? 'text/plain; charset=utf-8', result.body);
     case 'stream': {
-      const framing = route.streams[result.mediaType];
-      if (!framing) throw new Error(`${route.operationId} streamed ${result.mediaType}, which the spec does not declare as a stream`);
+      const declared = route.streams[result.mediaType];
+      if (!declared) throw new Error(`${route.operationId} streamed ${result.mediaType}, which the spec does not declare as a stream`);
+      if (result.withoutTerminator && declared.terminator !== undefined && !declared.terminatorOptional) throw new Error(`${route.operationId} ended a ${result.mediaType} stream without the terminator the spec requires`);
+      const { terminator: _terminator, ...unterminated } = declared;
+      const framing = result.withoutTerminator ? unterminated : declared;
       Object.assign(exchange.headers, { 'content-type': result.mediaType, 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
       // Not awaited (it never rejects): the request's own frames end here, and an open stream holds
       // only what its writer needs.
@@ -216,7 +223,7 @@ async function send(
         framing,
         fault,
         check: options.checkResponses === 'off' ? undefined : (value, kind) => check(framing.status, result.mediaType, value, `stream ${kind}`),
-        errorItem: streamError,
+        errorItem: result.streamError ?? streamError,
         shutdown: options.shutdownSignal,
       });
       return;

@@ -157,7 +157,8 @@ function dropAfterFlush(res: ServerResponse): Promise<void> {
 
 /**
  * A JSON answer under a stream fault: cut in half (malformed-item), paused halfway (stall), or
- * dropped halfway (disconnect). error-event has no meaning outside a stream and is sent as is.
+ * dropped halfway (disconnect). error-event is sent as is here: an answer with a form for a failed
+ * generation (`failure`) was already answered with it by the pipeline.
  */
 export async function writeJsonWithFault(res: ServerResponse, status: number, headers: OutgoingHttpHeaders, text: string, fault: Fault): Promise<void> {
   const half = text.slice(0, Math.floor(text.length / 2));

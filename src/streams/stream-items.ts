@@ -39,10 +39,13 @@ class ItemSink<T, E> {
   #sawTerminator = false;
   #sawError = false;
   readonly #terminator: string | undefined;
+  /** A terminator whose absence means a cut stream (not one that may be left out). */
+  readonly #requiredTerminator: string | undefined;
   readonly #errorEvents: readonly string[] | undefined;
 
   constructor(framing: StreamFramingSpec) {
     this.#terminator = framing.terminator;
+    this.#requiredTerminator = framing.terminatorOptional ? undefined : framing.terminator;
     this.#errorEvents = framing.errorEvents?.length ? framing.errorEvents : undefined;
   }
 
@@ -75,7 +78,7 @@ class ItemSink<T, E> {
       this.stopped = true;
       const error = new StreamParseError({ raw: data, index, event, cause, atEnd: this.atEnd });
       // With a terminator still missing, a broken last item is the visible part of a cut stream.
-      if (this.atEnd && this.#terminator !== undefined) throw new StreamEndedEarlyError({ terminator: this.#terminator, itemCount: index, cause: error });
+      if (this.atEnd && this.#requiredTerminator !== undefined) throw new StreamEndedEarlyError({ terminator: this.#requiredTerminator, itemCount: index, cause: error });
       throw error;
     }
     this.#count++;
@@ -84,8 +87,8 @@ class ItemSink<T, E> {
 
   /** The body ended: without the terminator the stream was cut, unless the server reported an error first (then it may just close). */
   finish(): void {
-    if (this.#terminator !== undefined && !this.#sawTerminator && !this.#sawError && !this.stopped) {
-      throw new StreamEndedEarlyError({ terminator: this.#terminator, itemCount: this.#count });
+    if (this.#requiredTerminator !== undefined && !this.#sawTerminator && !this.#sawError && !this.stopped) {
+      throw new StreamEndedEarlyError({ terminator: this.#requiredTerminator, itemCount: this.#count });
     }
   }
 }

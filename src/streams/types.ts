@@ -19,6 +19,11 @@ export interface StreamFramingSpec {
   readonly framing: 'sse' | 'jsonl';
   /** Data that ends the stream and is not an item (SSE `data: [DONE]`). When set, a body that ends without it was cut. */
   readonly terminator?: string;
+  /**
+   * The stream may also end without `terminator` (one operation whose answers come in two schemas, only one of
+   * which sends it: LMI's `/invocations`). A body ending without it is then complete, not cut.
+   */
+  readonly terminatorOptional?: boolean;
   /** SSE event names whose data is an in-stream error item rather than a regular item. */
   readonly errorEvents?: readonly string[];
 }

@@ -119,6 +119,16 @@ describe('iterateStreamItems, SSE with [DONE] (SambaNova Cloud, SambaStudio Open
     expect((error as Error).cause).toMatchObject({ index: 1, raw: '{"n":1,"choi' });
   });
 
+  it('with terminatorOptional (LMI /invocations), a body may end with [DONE] or without it; a cut item is then a parse error', async () => {
+    const invoke = { framing: 'sse', terminator: '[DONE]', terminatorOptional: true, status: 200 } as const;
+    const items = encodeSSE({ data: '{"n":0}' }) + encodeSSE({ data: '{"n":1}' });
+    for (const text of [items, items + encodeStreamEnd(invoke)]) {
+      expect((await collect(iterateStreamItems(streamOf([text]).body, invoke))).map((i) => i.value)).toEqual([{ n: 0 }, { n: 1 }]);
+    }
+    const { error } = await collectUntilError(iterateStreamItems(streamOf([encodeSSE({ data: '{"n":0}' }) + 'data: {"n":1,"choi']).body, invoke));
+    expect(error).toBeInstanceOf(StreamParseError);
+  });
+
   it('accepts a body that ends without [DONE] right after an error event', async () => {
     const text = encodeSSE({ data: '{"n":0}' }) + encodeSSE({ event: 'error', data: '{"error":"gone"}' });
     expect(brief(await collect(iterateStreamItems(streamOf([text]).body, cloud))).map((i) => i.kind)).toEqual(['item', 'error']);

@@ -19,6 +19,7 @@ export {
 } from './finish-reason.js';
 export { countTokens, encodeText, decodeTokens } from './tokenizer.js';
 export { MAX_TOP_LOGPROBS, type GeneratedToken, type TokenAlternative } from './logprobs.js';
+export { promptLogprobs } from './prompt-logprobs.js';
 export { UnknownToolError, toolKeywords, toolScore, type ToolChoice, type ToolDefinition } from './tool-choice.js';
 export type { JsonSchema } from './schema-sampler.js';
 export { stopList } from './stop-sequences.js';

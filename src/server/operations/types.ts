@@ -50,9 +50,28 @@ export type StreamErrorContext = Pick<OperationRequest, 'requestId' | 'variant'>
 export type StreamProducer = (signal: AbortSignal) => AsyncIterable<OutgoingStreamItem<unknown>>;
 
 export type OperationResult =
-  | { kind: 'json'; status?: number; body: unknown; headers?: Record<string, string> }
+  | {
+      kind: 'json';
+      status?: number;
+      body: unknown;
+      headers?: Record<string, string>;
+      /** What this answer becomes when its generation fails (the `error-event` fault), where the API has a form for that. */
+      failure?: { status: number; body: unknown };
+    }
   | { kind: 'text'; status?: number; body: string; contentType?: string; headers?: Record<string, string> }
-  | { kind: 'stream'; mediaType: string; produce: StreamProducer; headers?: Record<string, string> }
+  | {
+      kind: 'stream';
+      mediaType: string;
+      produce: StreamProducer;
+      headers?: Record<string, string>;
+      /**
+       * The stream ends without its framing's terminator. Only where the spec marks the terminator
+       * optional (`terminatorOptional`): one operation answering in two schemas, one without an end marker.
+       */
+      withoutTerminator?: true;
+      /** This answer's in-stream error, when it differs from the operation's (`OperationDefinition.streamError`). */
+      streamError?: (message: string) => OutgoingStreamItem<unknown>;
+    }
   /** An error in the API's own shape (unknown model, over a model's limit, undecodable upload, ...). */
   | { kind: 'error'; problem: Problem; headers?: Record<string, string> };
 

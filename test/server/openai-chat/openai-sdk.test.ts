@@ -88,6 +88,30 @@ for (const target of targets) {
       expect(JSON.parse(call.function.arguments)).toHaveProperty('city');
     });
 
+    // The whole round trip: the client's own assistant message (content null, tool_calls) and a
+    // `tool` message answering it go back, and the model answers in words.
+    for (const stream of [false, true]) {
+      it(`tool round trip${stream ? ', streamed' : ''}: the call's result goes back and the answer is text`, async () => {
+        const tools = [weatherTool] as unknown as OpenAI.Chat.ChatCompletionTool[];
+        const ask = (conversation: OpenAI.Chat.ChatCompletionMessageParam[]) =>
+          stream
+            ? client().chat.completions.stream({ model: 'Meta-Llama-3.1-8B-Instruct', messages: conversation, tools }).finalChatCompletion()
+            : client().chat.completions.create({ model: 'Meta-Llama-3.1-8B-Instruct', messages: conversation, tools });
+        const first = (await ask(messages)).choices[0]!;
+        expect(first.finish_reason).toBe('tool_calls');
+        const call = first.message.tool_calls![0]! as OpenAI.Chat.ChatCompletionMessageFunctionToolCall;
+        const conversation: OpenAI.Chat.ChatCompletionMessageParam[] = [
+          ...messages,
+          first.message as OpenAI.Chat.ChatCompletionAssistantMessageParam,
+          { role: 'tool', tool_call_id: call.id, content: JSON.stringify({ temperature: 18, sky: 'cloudy' }) },
+        ];
+        const second = (await ask(conversation)).choices[0]!;
+        expect(second.message.tool_calls ?? []).toHaveLength(0);
+        expect(second.message.content!.length).toBeGreaterThan(0);
+        expect(second.finish_reason).not.toBe('tool_calls');
+      });
+    }
+
     it('json_schema response_format: parse() gives an object valid against the schema', async () => {
       const schema = {
         type: 'object',

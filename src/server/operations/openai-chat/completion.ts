@@ -10,6 +10,9 @@ import { usageFacts, type ChatRun } from './run.js';
 import { stepCount, tokensUpTo } from './timeline.js';
 import { messageToolCalls } from './tool-calls.js';
 
+/** What pacing a whole answer needs of a run: its token timelines and its clock (LMI's own schema paces with these too). */
+export type PacedRun = Pick<ChatRun, 'timelines' | 'clock'>;
+
 /**
  * Waits through the run as if it were streamed, but with at most three timers instead of one per
  * token: the first step, the step where the eleventh token comes (for the first-ten rate), and the
@@ -17,7 +20,7 @@ import { messageToolCalls } from './tool-calls.js';
  * reports the TTFT and throughput of the pace asked for. Undefined when nothing was left to wait
  * for (the answer is ready in this turn); otherwise rejects when `signal` aborts.
  */
-export function paceWholeAnswer(run: ChatRun, signal: SignalSource): Promise<void> | undefined {
+export function paceWholeAnswer(run: PacedRun, signal: SignalSource): Promise<void> | undefined {
   const steps = stepCount(run.timelines);
   let firstTenStep = 0;
   while (firstTenStep < steps - 1 && tokensUpTo(run.timelines, firstTenStep) < FIRST_TEN_TOKENS) firstTenStep++;
@@ -25,7 +28,7 @@ export function paceWholeAnswer(run: ChatRun, signal: SignalSource): Promise<voi
 }
 
 /** Records marks[i..] in turn, each once it is due; `recorded`: tokens recorded so far. */
-function recordFrom(run: ChatRun, marks: number[], i: number, recorded: number, signal: SignalSource): Promise<void> | undefined {
+function recordFrom(run: PacedRun, marks: number[], i: number, recorded: number, signal: SignalSource): Promise<void> | undefined {
   for (; i < marks.length; i++) {
     const step = marks[i]!;
     const wait = run.clock.untilStep(step, signal);
@@ -37,7 +40,7 @@ function recordFrom(run: ChatRun, marks: number[], i: number, recorded: number, 
 }
 
 /** Records the tokens made up to `step` beyond the `recorded` ones; the new total. */
-function record(run: ChatRun, step: number, recorded: number): number {
+function record(run: PacedRun, step: number, recorded: number): number {
   const upTo = tokensUpTo(run.timelines, step);
   run.clock.record(upTo - recorded);
   return upTo;

@@ -9,7 +9,6 @@ import { lmiChatProfile } from './profiles/lmi.js';
 import { sambaStudioChatProfile } from './profiles/sambastudio.js';
 
 const sambaStudioChat = chatOperation(sambaStudioChatProfile);
-const lmiChat = chatOperation(lmiChatProfile);
 
 export const sambaStudioChatOperations: Record<string, OperationDefinition> = {
   createChatCompletion: sambaStudioChat,
@@ -18,7 +17,5 @@ export const sambaStudioChatOperations: Record<string, OperationDefinition> = {
 export const cloudChatOperations: Record<string, OperationDefinition> = {
   createChatCompletion: chatOperation(cloudChatProfile),
 };
-export const lmiChatOperations: Record<string, OperationDefinition> = {
-  createChatCompletion: lmiChat,
-  invoke: lmiChat,
-};
+/** LMI's chat: its own operation, and the chat half of SageMaker's `/invocations` (see `../lmi/`). */
+export const lmiChatOperation: OperationDefinition = chatOperation(lmiChatProfile);
