@@ -6,13 +6,20 @@
  * landing page, and the introduction of every API page.
  * @module
  */
+import { sourceMeanings } from '../generate/source-marks.js';
+
+/** What a reader adds to each mark's meaning (the meanings are the generator's, one wording for both). */
+const notes: Readonly<Record<string, string>> = {
+  vendor: 'Anything unmarked is from them too.',
+  observed: 'Schema branches whose description starts with "Observed variant" are such forms, accepted beside the documented one.',
+  sambakit: 'For example the `violations` list in error bodies.',
+};
 
 /** The marks a reader meets, in the words the legend uses. */
-export const sourceLegend: ReadonlyArray<{ mark: string; meaning: string }> = [
-  { mark: 'vendor', meaning: "stated in the vendor's documents (SambaStudio, SambaNova Cloud, DJL serving). Anything unmarked is from them too." },
-  { mark: 'observed', meaning: 'seen on the live service; no vendor document states it. Schema branches whose description starts with "Observed variant" are such forms, accepted beside the documented one.' },
-  { mark: 'sambakit', meaning: "sambakit's own choice where the vendor documents say nothing (for example the `violations` list in error bodies)." },
-];
+export const sourceLegend: ReadonlyArray<{ mark: string; meaning: string }> = Object.entries(sourceMeanings).map(([mark, meaning]) => ({
+  mark,
+  meaning: [`${meaning}.`, notes[mark]].filter(Boolean).join(' '),
+}));
 
 /** The legend as Markdown, for an API page's introduction. */
 export function sourceLegendMarkdown(): string {
