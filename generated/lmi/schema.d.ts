@@ -452,7 +452,7 @@ export interface components {
              * @default false
              */
             decoder_input_details?: boolean;
-            /** @description Engine-specific, passed through as given: the vLLM engine reads stop texts here (its own name for `stop_sequences`), TensorRT-LLM a boolean. */
+            /** @description **Source: observed** (seen in real traffic or in the clients built for it; no vendor document states it). Engine-specific, passed through as given: the vLLM engine reads stop texts here (its own name for `stop_sequences`), TensorRT-LLM a boolean. */
             stop?: string | string[] | boolean;
         };
         /** @description A request in LMI's own schema (the rolling-batch schema of the vendor document): the prompt in `inputs`, the decoding settings in `parameters`. LMI tells it from a chat request by its fields: a body with `messages` is a chat request whatever else it holds (see `LmiInvokeRequest`). Open: LMI passes unknown fields on to the engine. */
@@ -478,7 +478,7 @@ export interface components {
             log_prob?: number | null;
             /** @description Present (true) for special tokens, such as the one that reports a failure. */
             special_token?: boolean;
-            /** @description Observed variant: the async vLLM engine (LMI v17+) and TGI-compatible output name the log probability `logprob` instead of `log_prob`. */
+            /** @description **Source: observed** (seen in real traffic or in the clients built for it; no vendor document states it). Observed variant: the async vLLM engine (LMI v17+) and TGI-compatible output name the log probability `logprob` instead of `log_prob`. */
             logprob?: number | null;
         };
         /** @description Facts about a generation, sent when `parameters.details` is true, and (with only `finish_reason` set, or the other fields null) when generation failed. Streams send it on their last line, without `tokens`. */
@@ -494,9 +494,9 @@ export interface components {
             prefill?: components["schemas"]["LmiToken"][];
             /** @description The other sequences, when `best_of` or `num_beams` above 1 made several (vLLM, whole answers only). */
             best_of_sequences?: Record<string, unknown>[];
-            /** @description Observed variant: the request's seed, which the async vLLM engine (LMI v17+) echoes. */
+            /** @description **Source: observed** (seen in real traffic or in the clients built for it; no vendor document states it). Observed variant: the request's seed, which the async vLLM engine (LMI v17+) echoes. */
             seed?: number | null;
-            /** @description Observed variant: the prompt's token count, which the async vLLM engine sends in streams. */
+            /** @description **Source: observed** (seen in real traffic or in the clients built for it; no vendor document states it). Observed variant: the prompt's token count, which the async vLLM engine sends in streams. */
             input_length?: number;
         };
         /** @description A whole answer in LMI's schema. After a failed generation the same object carries an empty `generated_text` and `details.finish_reason` `error`. */
@@ -514,7 +514,7 @@ export interface components {
             generated_text?: string | null;
             /** @description Facts about the generation, on the last line when asked for or after a failure. */
             details?: components["schemas"]["LmiGenerateDetails"] | null;
-            /** @description Observed variant: which sequence the line belongs to, sent by the async vLLM engine (LMI v17+). */
+            /** @description **Source: observed** (seen in real traffic or in the clients built for it; no vendor document states it). Observed variant: which sequence the line belongs to, sent by the async vLLM engine (LMI v17+). */
             index?: number;
         };
         /** @description One item of a stream in LMI's schema: a token line, or a `{code, error}` line written by the serving layer when the handler fails after status 200 was sent. */
@@ -554,7 +554,7 @@ export interface components {
                 "application/json": components["schemas"]["LmiError"];
             };
         };
-        /** @description The body is larger than the server's request size limit. */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The body is larger than the server's request size limit. */
         LmiPayloadTooLarge: {
             headers: {
                 [name: string]: unknown;
@@ -563,7 +563,7 @@ export interface components {
                 "application/json": components["schemas"]["LmiError"];
             };
         };
-        /** @description The body is not sent as JSON. */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The body is not sent as JSON. */
         LmiUnsupportedMediaType: {
             headers: {
                 [name: string]: unknown;
@@ -581,7 +581,7 @@ export interface components {
                 "application/json": components["schemas"]["LmiError"];
             };
         };
-        /** @description Too many requests. LMI itself does not rate-limit; a gateway in front of it does (SageMaker throttles with 429). sambakit's reference server sends it (in LMI's `{code, error}` shape, with `Retry-After`) only when asked to by the `rate-limit` fault. */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Too many requests. LMI itself does not rate-limit; a gateway in front of it does (SageMaker throttles with 429). sambakit's reference server sends it (in LMI's `{code, error}` shape, with `Retry-After`) only when asked to by the `rate-limit` fault. */
         LmiTooManyRequests: {
             headers: {
                 /** @description Seconds to wait before trying again. */
@@ -601,7 +601,7 @@ export interface components {
                 "application/json": components["schemas"]["LmiError"];
             };
         };
-        /** @description The server cannot take the request now (for example its model is still loading or its queue is full). sambakit's reference server sends it, in LMI's `{code, error}` shape, only when asked to by the `unavailable` fault. */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The server cannot take the request now (for example its model is still loading or its queue is full). sambakit's reference server sends it, in LMI's `{code, error}` shape, only when asked to by the `unavailable` fault. */
         LmiUnavailable: {
             headers: {
                 [name: string]: unknown;
