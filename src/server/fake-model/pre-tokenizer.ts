@@ -23,7 +23,7 @@ const NEWLINE = 8;
 const OTHER = 16;
 
 /** Longest piece: longer runs are cut (see the module comment). */
-export const MAX_PIECE_CHARS = 256;
+const MAX_PIECE_CHARS = 256;
 
 const CLASSES = new Uint8Array(128);
 for (let code = 0; code < 128; code++) {

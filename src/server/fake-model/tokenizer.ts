@@ -76,7 +76,7 @@ export function countTokens(text: string): number {
 }
 
 /** The longest cl100k token, in UTF-8 bytes (so in UTF-16 units too): a text has at least length/128 tokens. */
-export const MAX_TOKEN_CHARS = 128;
+const MAX_TOKEN_CHARS = 128;
 
 /**
  * A text's tokens counted a bounded run at a time: `advance` stops at a deadline and goes on from
@@ -86,7 +86,7 @@ export const MAX_TOKEN_CHARS = 128;
  * The text is taken a line at a time (see `lineEnd`), each line's count remembered; a line too long
  * to remember, and everything after it, is walked piece by piece.
  */
-export class TokenCounter {
+class TokenCounter {
   count = 0;
   /** Start of the next line to count. */
   private position = 0;
