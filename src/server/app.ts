@@ -5,6 +5,7 @@
  */
 import type { RequestListener } from 'node:http';
 import { apiDocs } from './api-docs.js';
+import { baseUrlHints, describeHints } from './base-url-hints.js';
 import { corsPolicy } from './cors.js';
 import { docsSite } from './docs-site.js';
 import { errorStyleFor } from './error-styles.js';
@@ -63,14 +64,19 @@ export function createRequestListener(options: AppOptions = {}): RequestListener
 function notFound(exchange: Exchange, method: string, routes: readonly Route[]): void {
   const { pathname } = exchange;
   const samePath = routes.filter((r) => matchPath(r, pathname));
+  const doubled = /\/chat\/completions\/chat\/completions$/.test(pathname);
+  const hints = samePath.length > 0 || doubled ? [] : baseUrlHints(routes, pathname);
   const nearest = samePath[0] ? { route: samePath[0], suggestion: pathname } : nearestRoute(routes, pathname);
+  // A wrong base URL names the route the SDK meant, which the nearest path by segments may not be.
+  const meant = hints.length > 0 && !hints.some((hint) => hint.route === nearest?.route) ? { route: hints[0]!.route, suggestion: hints[0]!.route.template } : nearest;
   const requestId = uuid();
   exchange.headers['x-request-id'] = requestId;
-  if (!nearest) {
-    reply(exchange, 404, 'application/json', JSON.stringify({ error: { message: `No route ${method} ${pathname}. See /api/docs.`, type: 'invalid_request_error', code: 'not_found' } }));
+  const baseHint = hints.length > 0 ? ` ${describeHints(hints, `http://${exchange.req.headers.host ?? 'HOST:PORT'}`)}` : '';
+  if (!meant) {
+    reply(exchange, 404, 'application/json', JSON.stringify({ error: { message: `No route ${method} ${pathname}. See /api/docs.${baseHint}`, type: 'invalid_request_error', code: 'not_found' } }));
     return;
   }
-  const style = errorStyleFor(nearest.route);
+  const style = errorStyleFor(meant.route);
   let rendered;
   let headers: Record<string, string> | undefined;
   if (samePath.length > 0) {
@@ -78,10 +84,9 @@ function notFound(exchange: Exchange, method: string, routes: readonly Route[]):
     headers = { allow: allowed };
     rendered = style.render({ kind: 'method_not_allowed', message: `${method} is not allowed on ${pathname}; use ${allowed}.` }, requestId);
   } else {
-    const doubled = /\/chat\/completions\/chat\/completions$/.test(pathname);
-    const hint = doubled ? ' Your base URL seems to include `/chat/completions`: end it at the endpoint (…/v1/<project>/<endpoint>), the client adds the rest.' : '';
+    const hint = doubled ? ' Your base URL seems to include `/chat/completions`: end it at the endpoint (…/v1/<project>/<endpoint>), the client adds the rest.' : baseHint;
     rendered = style.render(
-      { kind: 'not_found', message: `No route ${method} ${pathname}. Did you mean ${nearest.route.method} ${nearest.suggestion} (${nearest.route.operationId})?${hint}` },
+      { kind: 'not_found', message: `No route ${method} ${pathname}. Did you mean ${meant.route.method} ${meant.suggestion} (${meant.route.operationId})?${hint}` },
       requestId,
     );
   }

@@ -9,6 +9,8 @@ import type { Route } from './routes.js';
 
 export type ProblemKind =
   | 'invalid_request'
+  /** Prompt plus output budget over the model's context: a request error, in the API's request-error status. */
+  | 'context_length'
   | 'authentication'
   | 'not_found'
   | 'model_not_found'
@@ -46,6 +48,7 @@ export interface ErrorStyle {
 
 const statusOf: Record<ProblemKind, number> = {
   invalid_request: 400,
+  context_length: 400,
   authentication: 401,
   not_found: 404,
   model_not_found: 404,
@@ -59,6 +62,7 @@ const statusOf: Record<ProblemKind, number> = {
 
 const openAiTypes: Record<ProblemKind, [type: string, code: string]> = {
   invalid_request: ['invalid_request_error', 'invalid_value'],
+  context_length: ['invalid_request_error', 'context_length_exceeded'],
   authentication: ['authentication_error', 'invalid_api_key'],
   not_found: ['invalid_request_error', 'not_found'],
   model_not_found: ['invalid_request_error', 'model_not_found'],
@@ -90,7 +94,7 @@ function withViolations<T extends object>(object: T, problem: Problem): T {
 
 function status(problem: Problem, style: ErrorStyle): number {
   if (problem.status !== undefined) return problem.status;
-  return problem.kind === 'invalid_request' ? style.validationStatus : statusOf[problem.kind];
+  return problem.kind === 'invalid_request' || problem.kind === 'context_length' ? style.validationStatus : statusOf[problem.kind];
 }
 
 /** OpenAI's `{"error": {message, type, param, code}}` (SambaStudio's OpenAI-compatible chat). */
@@ -151,6 +155,7 @@ const cloudMessages: ErrorStyle = {
   render(problem, requestId) {
     const anthropicTypes: Record<ProblemKind, string> = {
       invalid_request: 'invalid_request_error',
+      context_length: 'invalid_request_error',
       authentication: 'authentication_error',
       not_found: 'not_found_error',
       model_not_found: 'not_found_error',

@@ -16,6 +16,15 @@ export interface ServerOptions {
   seed?: number;
   /** Largest request body accepted (413 beyond it). @default 26214400 (25 MiB: audio uploads) */
   bodyLimitBytes?: number;
+  /**
+   * Context length of the SambaStudio endpoint, in tokens, for its native and OpenAI-compatible APIs
+   * alike (an endpoint serves one model): prompt plus tokens to generate must stay under it on the
+   * native APIs (the vendor's parameter table) and within it on chat. SambaNova Cloud models take
+   * theirs from the catalogue. @default 2048 (the only figure the vendor documents)
+   */
+  sambastudioContextTokens?: number;
+  /** Context length of the LMI model (DJL's `max_model_len`), in tokens. @default 32768 (sambakit's choice: LMI takes it from the model) */
+  lmiContextTokens?: number;
   /** Origins allowed to call from a browser: a list, `*`, or false for no CORS headers. @default '*' */
   cors?: readonly string[] | '*' | false;
   /**
@@ -49,6 +58,8 @@ export const defaultServerOptions = {
   tokensPerSecond: 50,
   seed: 0,
   bodyLimitBytes: 25 * 1024 * 1024,
+  sambastudioContextTokens: 2048,
+  lmiContextTokens: 32768,
   cors: '*',
   checkResponses: 'off',
   apis: ['sambastudio', 'sambanova-cloud', 'lmi'],
@@ -56,11 +67,13 @@ export const defaultServerOptions = {
 
 export function resolveServerOptions(options: ServerOptions): ResolvedServerOptions {
   const resolved = { ...defaultServerOptions, ...stripUndefined(options) } as ResolvedServerOptions;
-  for (const [name, min] of [['ttftMs', 0], ['tokensPerSecond', 0.001], ['bodyLimitBytes', 1]] as const) {
+  for (const [name, min] of [['ttftMs', 0], ['tokensPerSecond', 0.001], ['bodyLimitBytes', 1], ['sambastudioContextTokens', 2], ['lmiContextTokens', 2]] as const) {
     const value = resolved[name];
     if (typeof value !== 'number' || !Number.isFinite(value) || value < min) throw new RangeError(`${name} must be a number >= ${min}, got ${String(value)}`);
   }
-  if (!Number.isInteger(resolved.seed)) throw new RangeError(`seed must be an integer, got ${String(resolved.seed)}`);
+  for (const name of ['seed', 'sambastudioContextTokens', 'lmiContextTokens'] as const) {
+    if (!Number.isInteger(resolved[name])) throw new RangeError(`${name} must be an integer, got ${String(resolved[name])}`);
+  }
   return resolved;
 }
 

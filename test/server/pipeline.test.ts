@@ -132,6 +132,38 @@ describe('request pipeline', () => {
       expect(message).toMatch(/base URL seems to include `\/chat\/completions`/);
     });
 
+    it('404 for an Anthropic SDK given /cloud/v1 says to use /cloud as the base URL', async () => {
+      const host = new URL(server.url).host;
+      for (const path of ['/cloud/v1/v1/messages', '/v1/messages', '/cloud/v1/v1/messages/count_tokens']) {
+        const response = await post(path, { model: 'm', max_tokens: 5, messages: [] });
+        expect(response.status).toBe(404);
+        const body = (await response.json()) as any;
+        expect(body).toMatchObject({ type: 'error', error: { type: 'not_found_error' } });
+        expect(body.error.message).toContain(`Anthropic SDKs: http://${host}/cloud (the client adds /v1/messages`);
+        expect(body.error.message).toContain('Did you mean POST /cloud/v1/messages');
+        expect(body.error.message).not.toContain('/models');
+      }
+    });
+
+    it('404 for other base-URL mistakes names the base URL each SDK needs', async () => {
+      const host = new URL(server.url).host;
+      const message = async (path: string, method = 'POST') => {
+        const response = await fetch(`${server.url}${path}`, { method, headers: bearer, ...(method === 'POST' ? { body: '{}' } : {}) });
+        expect(response.status).toBe(404);
+        const body = (await response.json()) as any;
+        return (typeof body.error === 'string' ? body.error : body.error.message) as string;
+      };
+      expect(await message('/lmi/v1/v1/chat/completions')).toContain(`DJL LMI with OpenAI SDKs: http://${host}/lmi/v1 (the client adds /chat/completions)`);
+      expect(await message('/cloud/chat/completions')).toContain(`SambaNova Cloud with OpenAI and SambaNova SDKs: http://${host}/cloud/v1`);
+      expect(await message('/v1/models', 'GET')).toContain(`http://${host}/cloud/v1 (the client adds /models)`);
+      const bare = await message('/v1/chat/completions');
+      expect(bare).toContain(`http://${host}/cloud/v1`);
+      expect(bare).toContain(`http://${host}/lmi/v1`);
+      expect(bare).toContain(`http://${host}/v1/<project>/<endpoint>`);
+      // A near miss inside the right base is not a base-URL problem.
+      expect(await message('/cloud/v1/chat/completion')).not.toContain('base URL');
+    });
+
     it('404 for a near-miss path on Cloud', async () => {
       const response = await post('/cloud/v1/chat/completion', chat);
       expect(response.status).toBe(404);

@@ -6,7 +6,9 @@ import { CommandFailure, UsageError } from '../run-command.js';
 
 export const serveUsage =
   'usage: sambakit serve [--host H] [--port P] [--api-key K] [--ttft-ms N] [--tokens-per-second N] [--seed N] [--cors ORIGINS|*|off] [--body-limit BYTES]\n' +
-  '  PORT sets the default port, SAMBAKIT_API_KEY the default key';
+  '                     [--sambastudio-context-tokens N] [--lmi-context-tokens N]\n' +
+  '  PORT sets the default port, SAMBAKIT_API_KEY the default key, SAMBAKIT_SAMBASTUDIO_CONTEXT_TOKENS and\n' +
+  '  SAMBAKIT_LMI_CONTEXT_TOKENS the default context lengths';
 
 export interface ServeArgv extends ServerOptions {
   host: string;
@@ -35,6 +37,8 @@ export function parseServeArgs(args: string[], env: NodeJS.ProcessEnv = process.
         seed: { type: 'string' },
         cors: { type: 'string' },
         'body-limit': { type: 'string' },
+        'sambastudio-context-tokens': { type: 'string' },
+        'lmi-context-tokens': { type: 'string' },
       },
       allowPositionals: false,
       strict: true,
@@ -54,7 +58,13 @@ export function parseServeArgs(args: string[], env: NodeJS.ProcessEnv = process.
     seed: values.seed === undefined ? undefined : number('--seed', values.seed, { integer: true, min: -(2 ** 31), max: 2 ** 31 - 1 }),
     cors,
     bodyLimitBytes: values['body-limit'] === undefined ? undefined : number('--body-limit', values['body-limit'], { integer: true, min: 1 }),
+    sambastudioContextTokens: contextTokens('--sambastudio-context-tokens', values['sambastudio-context-tokens'] ?? env.SAMBAKIT_SAMBASTUDIO_CONTEXT_TOKENS),
+    lmiContextTokens: contextTokens('--lmi-context-tokens', values['lmi-context-tokens'] ?? env.SAMBAKIT_LMI_CONTEXT_TOKENS),
   };
+}
+
+function contextTokens(flag: string, raw: string | undefined): number | undefined {
+  return raw === undefined ? undefined : number(flag, raw, { integer: true, min: 2 });
 }
 
 export async function handleServe(args: string[]): Promise<number> {

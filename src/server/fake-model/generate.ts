@@ -36,6 +36,17 @@ export const REASONING_TOKENS: Readonly<Record<ReasoningEffort, readonly [number
   high: [200, 300],
 };
 
+/**
+ * The most of the output budget reasoning may take, per effort: the rest is left for the answer,
+ * so that a short budget still gets answer text (a real reasoning model cut off while thinking
+ * returns nothing a client can show).
+ */
+export const REASONING_SHARE: Readonly<Record<ReasoningEffort, number>> = {
+  low: 0.25,
+  medium: 0.5,
+  high: 0.75,
+};
+
 /** Texts tried per choice before accepting one whose cut does not re-tokenize exactly. */
 const ATTEMPTS = 8;
 
@@ -70,7 +81,7 @@ export function generate(request: GenerateRequest, options: GenerateOptions): Ge
   // Greedy decoding has one best answer, so every choice is that answer.
   for (let index = 0; index < n; index++) choices.push(generateChoice(settings, new Rng(mixSeeds(base, greedy ? 0 : index)), index));
 
-  const promptTokens = countTokens(request.prompt);
+  const promptTokens = request.promptTokens ?? countTokens(request.prompt);
   const completionTokens = choices.reduce((sum, choice) => sum + choice.completionTokens, 0);
   return {
     choices,
@@ -126,14 +137,15 @@ function attemptChoice(settings: Settings, rng: Rng, index: number, tool: ToolDe
   let reasoningTokens = 0;
   let exact = true;
   if (request.reasoningEffort !== undefined) {
-    const [low, high] = REASONING_TOKENS[request.reasoningEffort] ?? REASONING_TOKENS.medium;
-    const cut = cutText(writeReasoning(rng.fork('reasoning'), rng.fork('reasoning-length').int(low, high), budget), budget, []);
-    reasoning = { text: cut.text, tokens: cut.pieces };
+    const effort = request.reasoningEffort in REASONING_TOKENS ? request.reasoningEffort : 'medium';
+    const [low, high] = REASONING_TOKENS[effort];
+    const drawn = rng.fork('reasoning-length').int(low, high);
+    const share = budget === undefined ? undefined : Math.floor(budget * REASONING_SHARE[effort]);
+    // Thinking stops at its share of the budget (mid-sentence if need be); the answer comes after it.
+    const cut = cutText(writeReasoning(rng.fork('reasoning'), share === undefined ? drawn : Math.min(drawn, share), share), share, []);
+    if (cut.pieces.length > 0) reasoning = { text: cut.text, tokens: cut.pieces };
     reasoningTokens = cut.pieces.length;
     exact = cut.exact;
-    if (cut.reason === FinishReason.MaxTokens) {
-      return { exact, choice: { index, text: '', tokens: [], reasoning, toolCalls: [], finishReason: FinishReason.MaxTokens, completionTokens: reasoningTokens, reasoningTokens } };
-    }
   }
   const remaining = budget === undefined ? undefined : budget - reasoningTokens;
 

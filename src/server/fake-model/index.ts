@@ -9,7 +9,7 @@
  * result.choices[0].text; // 16 tokens, finishReason 'max_tokens' -> toOpenAIFinishReason: 'length'
  * ```
  */
-export { generate, NATURAL_MIN_TOKENS, NATURAL_MAX_TOKENS, REASONING_TOKENS } from './generate.js';
+export { generate, NATURAL_MIN_TOKENS, NATURAL_MAX_TOKENS, REASONING_SHARE, REASONING_TOKENS } from './generate.js';
 export type {
   Choice, GenerateOptions, GenerateRequest, Generation, ReasoningEffort, ResponseFormat, ToolCall, Usage,
 } from './types.js';
@@ -17,7 +17,7 @@ export {
   FinishReason, toLmiFinishReason, toMessagesStopReason, toOpenAIFinishReason, toSambaStudioStopReason,
   type LmiFinishReason, type MessagesStopReason, type OpenAIFinishReason, type SambaStudioStopReason,
 } from './finish-reason.js';
-export { countTokens, encodeText, decodeTokens } from './tokenizer.js';
+export { countTokens, countTokensUpTo, encodeText, decodeTokens } from './tokenizer.js';
 export { MAX_TOP_LOGPROBS, type GeneratedToken, type TokenAlternative } from './logprobs.js';
 export { promptLogprobs } from './prompt-logprobs.js';
 export { UnknownToolError, toolKeywords, toolScore, type ToolChoice, type ToolDefinition } from './tool-choice.js';

@@ -316,20 +316,35 @@ function sampleNumber(s: SchemaObject, rng: Rng, integer: boolean): number {
   if (s.exclusiveMinimum === true) lowOpen = true;
   if (s.exclusiveMaximum === true) highOpen = true;
   if (s.format === 'int32' || s.format === 'int64') integer = true;
-  if (low === undefined && high === undefined) { low = 0; high = integer ? 100 : 100; }
-  else if (low === undefined) low = (high as number) - 100;
-  else if (high === undefined) high = low + 100;
-  let lo = low as number;
-  let hi = high as number;
-
+  // Bounds such as a validator library's ±2^53 for "an integer" are limits, not typical values: a
+  // number is drawn from a readable part of them first, from more of them only if that part has none.
+  const [readableLow, readableHigh] = readableRange(low ?? -Infinity, high ?? Infinity);
+  const wideLow = low ?? readableLow - 1e6;
+  const wideHigh = high ?? readableHigh + 1e6;
   const step = num(s.multipleOf);
+  return (
+    numberIn(readableLow, readableHigh, lowOpen && readableLow === low, highOpen && readableHigh === high, integer, step, rng) ??
+    numberIn(wideLow, wideHigh, lowOpen, highOpen, integer, step, rng) ??
+    (integer ? Math.ceil(wideLow) : wideLow)
+  );
+}
+
+/** The part of [low, high] a person would write: 0 to 100 where they overlap, else the 100 next to it. */
+function readableRange(low: number, high: number): [number, number] {
+  if (low <= 100 && high >= 0) return [Math.max(low, 0), Math.min(high, 100)];
+  if (high < 0) return [Math.max(low, high - 100), high];
+  return [low, Math.min(high, low + 100)];
+}
+
+/** A number in the range (a multiple of `step` when given), or undefined when the range holds none. */
+function numberIn(lo: number, hi: number, lowOpen: boolean, highOpen: boolean, integer: boolean, step: number | undefined, rng: Rng): number | undefined {
   if (integer || step !== undefined) {
     const unit = step !== undefined ? (integer ? lcmLike(step) : step) : 1;
     let first = Math.ceil(lo / unit);
     let last = Math.floor(hi / unit);
     if (lowOpen && first * unit <= lo) first++;
     if (highOpen && last * unit >= hi) last--;
-    if (last < first) return integer ? Math.ceil(lo) : lo;
+    if (last < first) return undefined;
     // Float steps such as 0.1 make k*step inexact; prefer a k whose value divides back exactly.
     for (let attempt = 0; attempt < 20; attempt++) {
       const k = rng.int(first, Math.min(last, first + 1000));
@@ -340,7 +355,7 @@ function sampleNumber(s: SchemaObject, rng: Rng, integer: boolean): number {
   }
   if (lowOpen) lo += Math.min(0.01, (hi - lo) / 4);
   if (highOpen) hi -= Math.min(0.01, (hi - lo) / 4);
-  if (hi < lo) return lo;
+  if (hi < lo) return undefined;
   const value = Math.round(rng.float(lo, hi) * 100) / 100;
   return value < lo || value > hi ? (lo + hi) / 2 : value;
 }

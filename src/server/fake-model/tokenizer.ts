@@ -9,7 +9,7 @@
  * tokens at a fraction of its cost.
  */
 import { decode, encode } from 'gpt-tokenizer/encoding/cl100k_base';
-import { pieceEnds } from './pre-tokenizer.js';
+import { PieceCursor, pieceEnds } from './pre-tokenizer.js';
 
 /**
  * Special-token markers such as `<|endoftext|>` in user text are counted as ordinary text: by
@@ -68,37 +68,109 @@ function pieceTokens(piece: string): readonly TokenPiece[] {
   return tokens;
 }
 
-/** Number of tokens in `text` (use it for prompt token counts; the caller flattens messages). */
+/** Number of tokens in `text`. A prompt of any size is counted with `countTokensUpTo` instead. */
 export function countTokens(text: string): number {
-  let count = 0;
-  for (let start = 0; start < text.length; ) {
-    const end = lineEnd(text, start);
-    count += lineCount(text.slice(start, end));
-    start = end;
+  const counter = new TokenCounter(text);
+  counter.advance(Infinity, Infinity);
+  return counter.count;
+}
+
+/** The longest cl100k token, in UTF-8 bytes (so in UTF-16 units too): a text has at least length/128 tokens. */
+const MAX_TOKEN_CHARS = 128;
+
+/**
+ * A text's tokens counted a bounded run at a time: `advance` stops at a deadline and goes on from
+ * there when called again, so that counting a long prompt never holds the event loop for long, and
+ * stops for good once a limit is passed (a prompt over the context need not be counted to its end).
+ *
+ * The text is taken a line at a time (see `lineEnd`), each line's count remembered; a line too long
+ * to remember, and everything after it, is walked piece by piece.
+ */
+class TokenCounter {
+  count = 0;
+  /** Start of the next line to count. */
+  private position = 0;
+  /** The rest of the text, walked by pieces once a long line was met. */
+  private cursor: PieceCursor | undefined;
+
+  constructor(readonly text: string) {}
+
+  /**
+   * Counts on until the end of the text, until more than `limit` tokens are counted, or until
+   * `deadline` (a `performance.now()` time) has passed, whichever comes first. True when counting
+   * is over (the end was reached or the limit passed).
+   */
+  advance(limit: number, deadline: number): boolean {
+    const { text } = this;
+    for (let step = 1; this.count <= limit; step++) {
+      if (this.cursor !== undefined) {
+        const start = this.cursor.position;
+        if (this.cursor.done) return true;
+        this.count += pieceTokens(this.cursor.text.slice(start, this.cursor.next())).length;
+      } else {
+        if (this.position >= text.length) return true;
+        const end = lineEnd(text, this.position);
+        if (end < 0) this.cursor = new PieceCursor(this.position === 0 ? text : text.slice(this.position));
+        else {
+          this.count += lineCount(text.slice(this.position, end));
+          this.position = end;
+        }
+      }
+      // A step is at most a remembered line or one piece; the clock is read every few of them.
+      if ((step & 7) === 0 && performance.now() > deadline) return false;
+    }
+    return true;
   }
-  return count;
+}
+
+/**
+ * Longest run of counting before the event loop gets a turn. A request does other work in the same
+ * turn (parsing, validation, generating), and no request may hold the loop for much over 50 ms.
+ */
+const COUNT_SLICE_MS = 10;
+
+/**
+ * Tokens of a prompt of any size, or, once counting has passed `limit`, the count so far (a number
+ * above `limit`: the prompt does not fit, and is not counted to its end). A text too long to fit
+ * at all is answered at once from its length alone. The first slice is counted at once, which is
+ * the whole of any ordinary prompt; a longer count goes on in slices between which the event loop runs.
+ */
+export function countTokensUpTo(text: string, limit: number): number | Promise<number> {
+  const atLeast = Math.ceil(text.length / MAX_TOKEN_CHARS);
+  if (atLeast > limit) return atLeast;
+  const counter = new TokenCounter(text);
+  if (counter.advance(limit, performance.now() + COUNT_SLICE_MS)) return counter.count;
+  return new Promise((resolve) => {
+    const slice = () => {
+      if (counter.advance(limit, performance.now() + COUNT_SLICE_MS)) resolve(counter.count);
+      else setImmediate(slice);
+    };
+    setImmediate(slice);
+  });
 }
 
 /**
  * End of the line that starts at `start`: after the next newline followed by a printable ASCII
  * character, where a piece always ends (no piece runs from a newline on into a non-space). So the
- * counts of such lines add up to the count of the text, and a line can be counted once and remembered.
+ * counts of such lines add up to the count of the text, and a line can be counted once and
+ * remembered. -1 when the line is longer than a line that is remembered.
  */
 function lineEnd(text: string, start: number): number {
-  for (let newline = text.indexOf('\n', start); newline >= 0; newline = text.indexOf('\n', newline + 1)) {
+  const last = start + MAX_REMEMBERED_LINE;
+  for (let newline = text.indexOf('\n', start); newline >= 0 && newline < last; newline = text.indexOf('\n', newline + 1)) {
     const next = text.charCodeAt(newline + 1);
     if (next > 32 && next < 128) return newline + 1;
   }
-  return text.length;
+  return text.length <= last ? text.length : -1;
 }
 
 /**
  * Line counts are remembered (clients resend the same system prompt and the earlier turns), up to
- * this many characters of lines in all; past that the oldest are forgotten, and a longer line is
- * not remembered at all, so that user text cannot grow the memo without bound.
+ * this many characters of lines in all; past that the oldest are forgotten. Longer lines are not
+ * remembered, so that user text cannot grow the memo without bound.
  */
 const MAX_LINE_CHARS = 1 << 22;
-const MAX_REMEMBERED_LINE = 1 << 16;
+const MAX_REMEMBERED_LINE = 1 << 12;
 const countOfLine = new Map<string, number>();
 let lineChars = 0;
 
@@ -111,7 +183,6 @@ function lineCount(line: string): number {
     count += pieceTokens(line.slice(start, end)).length;
     start = end;
   }
-  if (line.length > MAX_REMEMBERED_LINE) return count;
   for (const [oldest] of countOfLine) {
     if (lineChars + line.length <= MAX_LINE_CHARS) break;
     countOfLine.delete(oldest);

@@ -23,6 +23,8 @@ export type ResponseFormat =
 export interface GenerateRequest {
   /** The prompt text; chat callers flatten the messages first (see `countTokens`). */
   prompt: string;
+  /** The prompt's tokens when the caller has counted them already (a long prompt is counted in slices, once). */
+  promptTokens?: number;
   /** Model name; part of what the output depends on. */
   model?: string;
   /**

@@ -108,6 +108,19 @@ describe('openai client: responses.create (JSON)', () => {
     expect(response.usage!.output_tokens).toBe(5);
   });
 
+  it('a reasoning model leaves room for the answer: a short budget still gets answer text, and a response is incomplete only when the answer was cut', async () => {
+    const client = openai(server);
+    const short = await client.responses.create({ model: reasoningModel, input: 'Tell me about rivers.', max_output_tokens: 12, reasoning: { effort: 'high' } });
+    expect(short.output_text.length).toBeGreaterThan(0);
+    expect(short.usage!.output_tokens_details.reasoning_tokens).toBeLessThanOrEqual(9);
+    expect(short.status).toBe('incomplete');
+    const roomy = await client.responses.create({ model: reasoningModel, input: 'Tell me about rivers.', max_output_tokens: 2000, reasoning: { effort: 'high' } });
+    expect(roomy.status).toBe('completed');
+    expect(roomy.incomplete_details).toBeNull();
+    expect(roomy.output.some((item) => item.type === 'reasoning')).toBe(true);
+    expect(roomy.output_text.length).toBeGreaterThan(0);
+  });
+
   it('unknown model 404, max_output_tokens above the limit 400, unknown forced tool 400', async () => {
     const client = openai(server);
     const missing = (await client.responses.create({ model: 'nope', input: 'x' }).catch((e: unknown) => e)) as APIError;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countTokens, FinishReason, generate, REASONING_TOKENS } from '../../../src/server/fake-model/index.js';
+import { countTokens, FinishReason, generate, REASONING_SHARE, REASONING_TOKENS } from '../../../src/server/fake-model/index.js';
 import { seeds } from './helpers.js';
 
 describe('reasoning', () => {
@@ -32,15 +32,31 @@ describe('reasoning', () => {
     expect(choice?.reasoningTokens).toBe(0);
   });
 
-  it('shares the token budget with the answer', () => {
-    const cutInReasoning = generate({ prompt: 'think', reasoningEffort: 'high', maxTokens: 50 }, { seed: 3 }).choices[0];
-    expect(cutInReasoning?.finishReason).toBe(FinishReason.MaxTokens);
-    expect(cutInReasoning?.reasoningTokens).toBe(50);
-    expect(cutInReasoning?.text).toBe('');
+  it('takes at most its share of the budget, growing with the effort, so that a short budget still gets answer text', () => {
+    for (const effort of ['low', 'medium', 'high'] as const) {
+      for (const maxTokens of [4, 10, 50, 90]) {
+        const choice = generate({ prompt: 'think', reasoningEffort: effort, maxTokens }, { seed: 3 }).choices[0]!;
+        expect(choice.reasoningTokens, `${effort} ${maxTokens}`).toBeLessThanOrEqual(Math.floor(maxTokens * REASONING_SHARE[effort]));
+        expect(choice.text.length, `${effort} ${maxTokens}`).toBeGreaterThan(0);
+        expect(choice.completionTokens).toBeLessThanOrEqual(maxTokens);
+        expect(choice.tokens.length).toBe(choice.completionTokens - choice.reasoningTokens);
+      }
+    }
+    const share = (effort: 'low' | 'medium' | 'high') => generate({ prompt: 'think', reasoningEffort: effort, maxTokens: 60 }, { seed: 3 }).choices[0]!.reasoningTokens;
+    expect(share('low')).toBeLessThan(share('medium'));
+    expect(share('medium')).toBeLessThan(share('high'));
+  });
 
-    const cutInAnswer = generate({ prompt: 'think', reasoningEffort: 'low', maxTokens: 90 }, { seed: 3 }).choices[0];
-    expect(cutInAnswer?.finishReason).toBe(FinishReason.MaxTokens);
-    expect(cutInAnswer?.completionTokens).toBe(90);
-    expect(cutInAnswer?.tokens.length).toBe(90 - (cutInAnswer?.reasoningTokens ?? 0));
+  it('leaves the answer whole when the budget is large enough for both', () => {
+    const choice = generate({ prompt: 'think', reasoningEffort: 'low', maxTokens: 1000 }, { seed: 3 }).choices[0]!;
+    expect(choice.finishReason).toBe(FinishReason.EndOfText);
+    expect(choice.reasoningTokens).toBeGreaterThanOrEqual(REASONING_TOKENS.low[0]);
+  });
+
+  it('is cut with the answer only when the answer itself runs out of budget', () => {
+    const cut = generate({ prompt: 'think', reasoningEffort: 'low', maxTokens: 90 }, { seed: 3 }).choices[0]!;
+    expect(cut.finishReason).toBe(FinishReason.MaxTokens);
+    expect(cut.completionTokens).toBe(90);
+    expect(cut.tokens.length).toBe(90 - cut.reasoningTokens);
   });
 });

@@ -44,6 +44,28 @@ describe('schema sampler', () => {
     const validate = ajv.compile(schema as object);
     for (let seed = 0; seed < 50; seed++) expect(validate(sampleSchema(schema, new Rng(seed)))).toBe(true);
   });
+
+  it('draws readable numbers from bounds that only say "any safe integer" (zod, pydantic), and keeps to the bounds it is given', () => {
+    const cases: Array<[JsonSchema, number, number]> = [
+      [{ type: 'integer', minimum: Number.MIN_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER }, 0, 100],
+      [{ type: 'number', minimum: -1e308, maximum: 1e308 }, 0, 100],
+      [{ type: 'integer', maximum: Number.MAX_SAFE_INTEGER }, 0, 100],
+      [{ type: 'integer', minimum: Number.MIN_SAFE_INTEGER, maximum: -5000 }, -5100, -5000],
+      [{ type: 'integer', minimum: 10_000, maximum: Number.MAX_SAFE_INTEGER }, 10_000, 10_100],
+      [{ type: 'integer', minimum: 40, maximum: 60 }, 40, 60],
+      [{ type: 'number', exclusiveMinimum: 0, maximum: 1e12 }, 0, 100],
+      [{ type: 'integer', minimum: 150, maximum: 1e9, multipleOf: 1000 }, 1000, 1e9],
+    ];
+    for (const [schema, low, high] of cases) {
+      const validate = ajv.compile(schema as object);
+      for (let seed = 0; seed < 30; seed++) {
+        const value = sampleSchema(schema, new Rng(seed)) as number;
+        expect(validate(value), `${JSON.stringify(schema)}: ${value}`).toBe(true);
+        expect(value, JSON.stringify(schema)).toBeGreaterThanOrEqual(low);
+        expect(value, JSON.stringify(schema)).toBeLessThanOrEqual(high);
+      }
+    }
+  });
 });
 
 describe('pattern sampler', () => {

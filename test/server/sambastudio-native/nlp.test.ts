@@ -115,10 +115,15 @@ describe('NLP API', () => {
       expect(noMessages.error.violations[0].received).toMatch(/without a "messages" list/);
     });
 
-    it('a prompt plus max_tokens_to_generate at 2048 tokens or more is a 413', async () => {
+    it('a prompt plus max_tokens_to_generate at 2048 tokens or more is a 422 naming both counts and the limit', async () => {
       const long = 'word '.repeat(1500);
-      const body = await call(server(), predict, { inputs: [long], params: { max_tokens_to_generate: typed.int(1000) } }, {}, 413);
-      expect(body.error.message).toMatch(/max_tokens_to_generate.*under 2048/);
+      const body = await call(server(), predict, { inputs: [long], params: { max_tokens_to_generate: typed.int(1000) } }, {}, 422);
+      expect(body.error.message).toMatch(/1000 tokens to generate after a prompt of at least \d+ tokens.*under the context length of 2048/);
+      expect(body.error.violations[0]).toMatchObject({ path: '/body/params/max_tokens_to_generate', rule: 'maximum' });
+      const fits = await call(server(), predict, { inputs: [long], params: { max_tokens_to_generate: typed.int(500) } });
+      expect(fits.data[0].prompt_tokens_count + 500).toBeLessThan(2048);
+      const alone = await call(server(), predict, { inputs: ['word '.repeat(3000)], params: {} }, {}, 422);
+      expect(alone.error.violations[0]).toMatchObject({ path: '/body/inputs/0', rule: 'maxLength' });
     });
 
     it('variants: logprobs-empty-lists and total-count-only', async () => {

@@ -4,7 +4,7 @@
  * `openai` client asks for by default), as base64 of little-endian 32-bit floats. A text longer than
  * the model's context is refused, as the service refuses it. The answer waits the time to first token.
  */
-import { countTokens, embed } from '../../fake-model/index.js';
+import { countTokensUpTo, embed } from '../../fake-model/index.js';
 import type { OperationDefinition, OperationRequest, OperationResult } from '../types.js';
 import { waitUntil } from '../wait-until.js';
 import { checkCloudModel } from './catalogue/model-check.js';
@@ -33,14 +33,19 @@ async function handleEmbedding(request: OperationRequest): Promise<OperationResu
   const dimensions = check.model.embeddingDimensions!;
   const limit = check.model.card.context_length;
   const texts = typeof body.input === 'string' ? [body.input] : body.input;
-  const counts = texts.map((text) => countTokens(text));
-  const tooLong = limit === undefined ? -1 : counts.findIndex((count) => count > limit);
-  if (tooLong >= 0) {
-    const param = typeof body.input === 'string' ? 'input' : `input.${tooLong}`;
-    return {
-      kind: 'error',
-      problem: { kind: 'invalid_request', param, message: `${param} is ${counts[tooLong]} tokens long; model \`${body.model}\` takes at most ${limit} tokens per text.` },
-    };
+  // Each text counted only as far as the model's context (a longer one is refused without being counted to its end).
+  const counts: number[] = [];
+  for (const [index, text] of texts.entries()) {
+    const counted = countTokensUpTo(text, limit ?? Infinity);
+    const count = typeof counted === 'number' ? counted : await counted;
+    if (limit !== undefined && count > limit) {
+      const param = typeof body.input === 'string' ? 'input' : `input.${index}`;
+      return {
+        kind: 'error',
+        problem: { kind: 'context_length', param, message: `${param} is at least ${count} tokens long; model \`${body.model}\` takes at most ${limit} tokens per text (its maximum context length).` },
+      };
+    }
+    counts.push(count);
   }
   try {
     await waitUntil(arrival.monotonicMs + request.pacing.ttftMs, request.signal);

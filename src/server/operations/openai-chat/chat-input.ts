@@ -6,17 +6,26 @@
  */
 import type { GenerateRequest, JsonSchema, ReasoningEffort, ResponseFormat, ToolChoice, ToolDefinition } from '../../fake-model/index.js';
 import type { WireStyle } from './profile.js';
-import { endsWithToolResult, flattenMessages, promptTokenCount } from './prompt.js';
+import { endsWithToolResult, flattenMessages, promptTexts } from './prompt.js';
 
 /** One chat request, ready for the fake model. */
 export interface ChatInput {
   model: string | undefined;
+  /** Prompt tokens, tool definitions included (see `promptTexts`). */
   promptTokens: number;
   /** Streamed answer asked for (never inside a batch: a batch cannot be streamed). */
   stream: boolean;
   /** A usage chunk was asked for (`stream_options.include_usage`, or the API's other spelling). */
   includeUsage: boolean;
   generate: GenerateRequest;
+}
+
+/** A chat request as read, before its prompt is counted (which may take more than one turn of the event loop). */
+export interface ReadChat extends Omit<ChatInput, 'promptTokens'> {
+  /** What a real server counts as the prompt. */
+  promptTexts: string[];
+  /** The output budget the body sets, and the field that sets it. */
+  budget: { tokens: number; param: string } | undefined;
 }
 
 type Body = Record<string, unknown>;
@@ -90,14 +99,15 @@ function readIncludeUsage(body: Body, fields: readonly string[]): boolean {
 }
 
 /** The chat body as the fake model's request. `inBatch`: an element of a SambaStudio batch. */
-export function readChatInput(body: Body, style: WireStyle, inBatch: boolean): ChatInput {
+export function readChatInput(body: Body, style: WireStyle, inBatch: boolean): ReadChat {
   const prompt = flattenMessages(body.messages);
   const generate: GenerateRequest = { prompt };
   const model = typeof body.model === 'string' ? body.model : undefined;
   if (model !== undefined) generate.model = model;
 
   // OpenAI's newer name wins, as in OpenAI's API; both mean the whole completion budget.
-  const maxTokens = integer(body.max_completion_tokens) ?? integer(body.max_tokens);
+  const newer = integer(body.max_completion_tokens);
+  const maxTokens = newer ?? integer(body.max_tokens);
   if (maxTokens !== undefined) generate.maxTokens = maxTokens;
   // `do_sample: false` is greedy decoding, which is what temperature 0 means to the fake model.
   const temperature = body.do_sample === false ? 0 : number(body.temperature);
@@ -133,7 +143,8 @@ export function readChatInput(body: Body, style: WireStyle, inBatch: boolean): C
   const stream = body.stream === true && !inBatch;
   return {
     model,
-    promptTokens: promptTokenCount(prompt, body.tools),
+    promptTexts: promptTexts(prompt, body.tools),
+    budget: maxTokens === undefined ? undefined : { tokens: maxTokens, param: newer === undefined ? 'max_tokens' : 'max_completion_tokens' },
     stream,
     includeUsage: stream && readIncludeUsage(body, style.usageOptionFields),
     generate,

@@ -29,7 +29,10 @@ async function handleChat(profile: ChatProfile, request: OperationRequest): Prom
   for (const [index, body] of bodies.entries()) {
     const refused = profile.checkBody?.(body);
     if (refused) return { kind: 'error', problem: refused };
-    const prepared = prepareRun(body, style, { seed: request.options.seed, pacing: request.pacing, arrival, ...(batch ? { batchIndex: index } : {}) });
+    const settings = { seed: request.options.seed, pacing: request.pacing, arrival, contextTokens: profile.contextTokens(body, request.options), ...(batch ? { batchIndex: index } : {}) };
+    const preparing = prepareRun(body, style, settings);
+    // A long prompt is counted over several turns of the event loop; an ordinary one at once, without a wait.
+    const prepared = 'ok' in preparing ? preparing : await preparing;
     if (!prepared.ok) return { kind: 'error', problem: prepared.problem };
     runs.push(prepared.run);
   }

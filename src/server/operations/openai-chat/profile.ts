@@ -6,6 +6,7 @@
 import type { Problem } from '../../error-styles.js';
 import type { OutgoingStreamItem } from '../../../streams/index.js';
 import type { FinishReason, TimingMetrics } from '../../fake-model/index.js';
+import type { ResolvedServerOptions } from '../../options.js';
 import type { OperationRequest, StreamErrorContext, VariantTable } from '../types.js';
 
 /** Everything a usage object can be built from, measured on the run that produced the answer. */
@@ -87,6 +88,8 @@ export interface ChatProfile {
   streamError(message: string, request: StreamErrorContext): OutgoingStreamItem<unknown>;
   /** A check of one request body the API makes before generating (Cloud: the model catalogue). */
   checkBody?(body: Record<string, unknown>): Problem | undefined;
+  /** The context length of the model a (checked) body asks for. */
+  contextTokens(body: Record<string, unknown>, options: ResolvedServerOptions): number;
 }
 
 /**

@@ -3,8 +3,6 @@
  * template would: one `role: text` block per message and an open `assistant:` turn at the end.
  * Images, audio and video become a short marker, since the fake model cannot see them.
  */
-import { countTokens } from '../../fake-model/index.js';
-
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The text of one content part; non-text media leave a marker so that they still cost tokens. */
@@ -66,10 +64,10 @@ export function endsWithToolResult(messages: unknown): boolean {
 }
 
 /**
- * Prompt tokens as a real server counts them: the conversation plus the tool definitions, which the
- * chat template writes into the prompt. (The definitions are left out of the text the fake model
- * reads, or every tool would count as named by the prompt and `auto` would always call one.)
+ * The texts a real server counts as the prompt: the conversation, and the tool definitions that the
+ * chat template writes into it. (The definitions are left out of the text the fake model reads, or
+ * every tool would count as named by the prompt and `auto` would always call one.)
  */
-export function promptTokenCount(prompt: string, tools: unknown): number {
-  return countTokens(prompt) + (Array.isArray(tools) && tools.length > 0 ? countTokens(JSON.stringify(tools)) : 0);
+export function promptTexts(prompt: string, tools: unknown): string[] {
+  return Array.isArray(tools) && tools.length > 0 ? [prompt, JSON.stringify(tools)] : [prompt];
 }

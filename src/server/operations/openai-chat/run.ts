@@ -6,7 +6,8 @@
 import { generate, UnknownToolError, type Generation } from '../../fake-model/index.js';
 import type { Problem } from '../../error-styles.js';
 import type { Arrival, Pacing } from '../types.js';
-import { readChatInput, type ChatInput } from './chat-input.js';
+import { contextProblem, countTextsUpTo, promptRoom, type ContextFit } from '../context-limit.js';
+import { readChatInput, type ChatInput, type ReadChat } from './chat-input.js';
 import { RunClock } from './clock.js';
 import type { UsageFacts, WireStyle } from './profile.js';
 import { Timeline } from './timeline.js';
@@ -28,12 +29,37 @@ export interface RunSettings {
   arrival: Arrival;
   /** Where the body sits in a batch, for error messages; undefined for a single request. */
   batchIndex?: number;
+  /** The model's context length in tokens (prompt and output budget must fit in it). */
+  contextTokens: number;
+  /** The request's own names of the prompt and budget fields, when the body was translated from another API's. */
+  fieldNames?: { prompt: string; budget: string };
 }
 
 export type PreparedRun = { ok: true; run: ChatRun } | { ok: false; problem: Problem };
 
-export function prepareRun(body: Record<string, unknown>, style: WireStyle, settings: RunSettings): PreparedRun {
-  const input = readChatInput(body, style, settings.batchIndex !== undefined);
+/**
+ * A run of a chat body, or the refusal of its prompt when it does not fit the context. Counting a
+ * long prompt takes more than one turn of the event loop: then the run comes as a promise.
+ */
+export function prepareRun(body: Record<string, unknown>, style: WireStyle, settings: RunSettings): PreparedRun | Promise<PreparedRun> {
+  const read = readChatInput(body, style, settings.batchIndex !== undefined);
+  const fit: ContextFit = {
+    contextTokens: settings.contextTokens,
+    budget: read.budget && (settings.fieldNames ? { ...read.budget, param: settings.fieldNames.budget } : read.budget),
+    promptParam: settings.fieldNames?.prompt ?? (settings.batchIndex === undefined ? 'messages' : `${settings.batchIndex}.messages`),
+  };
+  const counted = countTextsUpTo(read.promptTexts, promptRoom(fit));
+  return typeof counted === 'number' ? runOf(read, counted, fit, style, settings) : counted.then((tokens) => runOf(read, tokens, fit, style, settings));
+}
+
+function runOf(read: ReadChat, promptTokens: number, fit: ContextFit, style: WireStyle, settings: RunSettings): PreparedRun {
+  const refused = contextProblem(fit, promptTokens);
+  if (refused) return { ok: false, problem: refused };
+  const { promptTexts: _texts, budget: _budget, ...rest } = read;
+  const input: ChatInput = { ...rest, promptTokens };
+  input.generate.promptTokens = promptTokens;
+  // Without a budget the answer ends naturally, but never past the context.
+  input.generate.maxTokens ??= fit.contextTokens - promptTokens;
   let generation: Generation;
   try {
     generation = generate(input.generate, { seed: settings.seed });

@@ -1,12 +1,13 @@
 /**
  * One prompt of a native request answered by the fake model: the prompt prepared (templated when
  * `process_prompt` is true), checked against the context limit the vendor documents (prompt plus
- * tokens to generate under 2048), generated, and described in API-neutral terms that the response
+ * tokens to generate under the endpoint's context, 2048 by default: `sambastudioContextTokens`),
+ * generated, and described in API-neutral terms that the response
  * and stream builders turn into wire objects.
  * @module
  */
 import {
-  countTokens,
+  countTokensUpTo,
   generate,
   toSambaStudioStopReason,
   type GeneratedToken,
@@ -18,9 +19,6 @@ import {
 import { templateConversation } from './conversation.js';
 import { NativeRequestError } from './native-error.js';
 import type { NativeParams } from './native-params.js';
-
-/** Prompt and generated tokens together must stay below this (vendor parameter table). */
-export const CONTEXT_TOKENS = 2048;
 
 export interface NativePrompt {
   /** The prompt as the model sees it. */
@@ -56,31 +54,49 @@ export function preparePrompt(raw: string, path: string, params: NativeParams): 
 /** Where the token budget is set in the request, for a context-limit error (`/body/params/max_tokens_to_generate`). */
 const maxTokensPath = '/body/params/max_tokens_to_generate';
 
-/** The fake model's answer to `prompt` on a server seeded with `seed`. */
-export function complete(prompt: NativePrompt, params: NativeParams, seed: number): NativeCompletion {
-  const promptTokens = countTokens(prompt.text);
-  if (promptTokens >= CONTEXT_TOKENS - 1) {
-    throw new NativeRequestError({
+/**
+ * The fake model's answers to the prompts of one request, or a `NativeRequestError` for the first
+ * prompt over the context. Prompts are counted only as far as the context (a longer one is refused
+ * without being counted to its end), a long one over several turns of the event loop.
+ */
+export async function completeAll(prompts: readonly NativePrompt[], params: NativeParams, seed: number, contextTokens: number): Promise<NativeCompletion[]> {
+  // "Under" the context: at least one token must be generated below it.
+  const room = contextTokens - 1 - (params.maxTokens ?? 1);
+  const completions: NativeCompletion[] = [];
+  for (const prompt of prompts) {
+    const counted = countTokensUpTo(prompt.text, room);
+    const promptTokens = typeof counted === 'number' ? counted : await counted;
+    if (promptTokens > room) throw contextError(prompt, promptTokens, params, contextTokens);
+    completions.push(complete(prompt, promptTokens, params, seed, contextTokens));
+  }
+  return completions;
+}
+
+/** The refusal of a prompt that does not fit; its count stopped once it could not, so it is a lower bound. */
+function contextError(prompt: NativePrompt, promptTokens: number, params: NativeParams, contextTokens: number): NativeRequestError {
+  if (params.maxTokens === undefined) {
+    return new NativeRequestError({
       path: prompt.path,
       rule: 'maxLength',
-      status: 413,
-      expected: `a prompt of at most ${CONTEXT_TOKENS - 2} tokens, so that one token can still be generated below ${CONTEXT_TOKENS}`,
-      received: `a prompt of ${promptTokens} tokens`,
+      expected: `a prompt of at most ${contextTokens - 2} tokens, so that one token can still be generated under the context length of ${contextTokens}`,
+      received: `a prompt of at least ${promptTokens} tokens`,
     });
   }
-  if (params.maxTokens !== undefined && promptTokens + params.maxTokens >= CONTEXT_TOKENS) {
-    throw new NativeRequestError({
-      path: maxTokensPath,
-      rule: 'maximum',
-      status: 413,
-      expected: `prompt and generated tokens together under ${CONTEXT_TOKENS} (at most ${CONTEXT_TOKENS - 1 - promptTokens} tokens to generate after this prompt)`,
-      received: `${params.maxTokens} tokens to generate after a prompt of ${promptTokens} tokens`,
-    });
-  }
+  return new NativeRequestError({
+    path: maxTokensPath,
+    rule: 'maximum',
+    expected: `prompt and generated tokens together under the context length of ${contextTokens}`,
+    received: `${params.maxTokens} tokens to generate after a prompt of at least ${promptTokens} tokens (at least ${promptTokens + params.maxTokens} in all)`,
+  });
+}
+
+/** The fake model's answer to a prompt of `promptTokens` tokens that fits the context. */
+function complete(prompt: NativePrompt, promptTokens: number, params: NativeParams, seed: number, contextTokens: number): NativeCompletion {
   const request: GenerateRequest = {
     prompt: prompt.text,
+    promptTokens,
     // Without a budget the answer ends naturally, but never past the context limit.
-    maxTokens: params.maxTokens ?? CONTEXT_TOKENS - 1 - promptTokens,
+    maxTokens: params.maxTokens ?? contextTokens - 1 - promptTokens,
     // do_sample false is greedy decoding: temperature, top_p and top_k do not apply.
     temperature: params.doSample ? params.temperature : 0,
     stop: params.stop,

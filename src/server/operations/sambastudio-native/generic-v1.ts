@@ -38,10 +38,10 @@ async function genericPredict(request: OperationRequest): Promise<OperationResul
   let shape: 'predictions' | 'data';
   if (body.instances !== undefined) {
     const texts = body.instances.filter((instance): instance is string => typeof instance === 'string');
-    completions = texts.length === body.instances.length ? answerTexts(texts, '/body/instances', params, request) : completeAll([multimodalPrompt(body.instances, params)], params, request);
+    completions = await (texts.length === body.instances.length ? answerTexts(texts, '/body/instances', params, request) : completeAll([multimodalPrompt(body.instances, params)], params, request));
     shape = 'predictions';
   } else {
-    completions = answerTexts(body.inputs ?? [], '/body/inputs', params, request);
+    completions = await answerTexts(body.inputs ?? [], '/body/inputs', params, request);
     shape = 'data';
   }
   if (request.variant === 'data-response') shape = 'data';
@@ -80,14 +80,14 @@ function predictStatus(clock: RequestClock, variant: string | undefined): Predic
   return { ...status, message: '', progress: 1, progressMessage: '', reason: '' };
 }
 
-function genericPredictStream(request: OperationRequest): OperationResult {
+async function genericPredictStream(request: OperationRequest): Promise<OperationResult> {
   const clock = requestClock(request.arrival);
   const body = request.body as StreamRequest & { instance?: string; inputs?: string[] };
   const params = readTypedParams(body.params);
   const single = typeof body.instance === 'string';
-  const completions = single
+  const completions = await (single
     ? completeAll([preparePrompt(body.instance!, '/body/instance', params)], params, request)
-    : answerTexts(body.inputs ?? [], '/body/inputs', params, request);
+    : answerTexts(body.inputs ?? [], '/body/inputs', params, request));
   const wrapped = request.variant === 'result-wrapper' ? true : request.variant === 'bare-stream-objects' ? false : single;
   const produce = nativeStream({
     request,

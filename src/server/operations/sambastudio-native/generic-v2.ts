@@ -27,9 +27,9 @@ function itemIds(body: V2Request, variant: string | undefined): ItemId[] {
   return body.items.map((item, index) => item.id ?? (variant === 'string-default-ids' ? String(index) : index));
 }
 
-function answerItems(request: OperationRequest) {
+async function answerItems(request: OperationRequest) {
   const body = request.body as V2Request;
-  const completions = answerTexts(body.items.map((item) => item.value), '/body/items', readPlainParams(body.params), request);
+  const completions = await answerTexts(body.items.map((item) => item.value), '/body/items', readPlainParams(body.params), request);
   return { body, completions };
 }
 
@@ -41,7 +41,7 @@ function batchSize(request: OperationRequest, items: number): number {
 
 async function genericV2Predict(request: OperationRequest): Promise<OperationResult> {
   const clock = requestClock(request.arrival);
-  const { body, completions } = answerItems(request);
+  const { body, completions } = await answerItems(request);
   await awaitBatch(completions, request, clock);
   const style = answerStyle(request.variant);
   const ids = itemIds(body, request.variant);
@@ -51,9 +51,9 @@ async function genericV2Predict(request: OperationRequest): Promise<OperationRes
   return { kind: 'json', body: response };
 }
 
-function genericV2PredictStream(request: OperationRequest): OperationResult {
+async function genericV2PredictStream(request: OperationRequest): Promise<OperationResult> {
   const clock = requestClock(request.arrival);
-  const { body, completions } = answerItems(request);
+  const { body, completions } = await answerItems(request);
   const ids = itemIds(body, request.variant);
   const produce = nativeStream({
     request,

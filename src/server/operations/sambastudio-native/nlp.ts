@@ -25,16 +25,16 @@ function answerInputs(body: NlpRequest, request: OperationRequest) {
 
 async function nlpPredict(request: OperationRequest): Promise<OperationResult> {
   const clock = requestClock(request.arrival);
-  const completions = answerInputs(request.body as NlpRequest, request);
+  const completions = await answerInputs(request.body as NlpRequest, request);
   await awaitBatch(completions, request, clock);
   const style = answerStyle(request.variant);
   const body: DataResponse = { data: completions.map((completion) => generationObject(completion, style)) };
   return { kind: 'json', body };
 }
 
-function nlpPredictStream(request: OperationRequest): OperationResult {
+async function nlpPredictStream(request: OperationRequest): Promise<OperationResult> {
   const clock = requestClock(request.arrival);
-  const completions = answerInputs(request.body as NlpRequest, request);
+  const completions = await answerInputs(request.body as NlpRequest, request);
   const produce = nativeStream({
     request,
     clock,

@@ -6,17 +6,17 @@
  */
 import { pace } from '../../fake-model/index.js';
 import type { OperationRequest } from '../types.js';
-import { complete, preparePrompt, type NativeCompletion, type NativePrompt } from './completion.js';
+import { completeAll as completePrompts, preparePrompt, type NativeCompletion, type NativePrompt } from './completion.js';
 import type { NativeParams } from './native-params.js';
 import type { RequestClock } from './stream-metrics.js';
 import { batchReadyMs, waitUntil } from './token-schedule.js';
 
-export function completeAll(prompts: readonly NativePrompt[], params: NativeParams, request: OperationRequest): NativeCompletion[] {
-  return prompts.map((prompt) => complete(prompt, params, request.options.seed));
+export function completeAll(prompts: readonly NativePrompt[], params: NativeParams, request: OperationRequest): Promise<NativeCompletion[]> {
+  return completePrompts(prompts, params, request.options.seed, request.options.sambastudioContextTokens);
 }
 
 /** Prompt strings found at `${listPath}/<index>` (templated under `process_prompt`), answered. */
-export function answerTexts(texts: readonly string[], listPath: string, params: NativeParams, request: OperationRequest): NativeCompletion[] {
+export function answerTexts(texts: readonly string[], listPath: string, params: NativeParams, request: OperationRequest): Promise<NativeCompletion[]> {
   return completeAll(texts.map((text, index) => preparePrompt(text, `${listPath}/${index}`, params)), params, request);
 }
 

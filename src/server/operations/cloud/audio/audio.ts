@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { OutgoingStreamItem } from '../../../../streams/index.js';
-import { countTokens, transcribe } from '../../../fake-model/index.js';
+import { countTokens, countTokensUpTo, transcribe } from '../../../fake-model/index.js';
 import { hashString, mixSeeds } from '../../../fake-model/random.js';
 import { RunClock } from '../../openai-chat/clock.js';
 import { bareUuid, fractionalSeconds } from '../../openai-chat/ids.js';
@@ -27,6 +27,8 @@ interface AudioRun {
   form: AudioForm;
   text: string;
   pieces: Array<{ text: string; tokens: number }>;
+  /** Tokens of the form's `prompt`. */
+  promptTokens: number;
   clock: RunClock;
   arrival: Arrival;
 }
@@ -40,7 +42,7 @@ function usageOf(run: AudioRun) {
   const end = performance.now();
   const completionTokens = run.pieces.reduce((sum, piece) => sum + piece.tokens, 0);
   return cloudUsage({
-    promptTokens: countTokens(run.form.prompt ?? ''),
+    promptTokens: run.promptTokens,
     completionTokens,
     reasoningTokens: 0,
     timing: run.clock.timing(end),
@@ -103,7 +105,9 @@ async function handleAudio(task: AudioTask, request: OperationRequest): Promise<
     const piece = index === 0 ? word : ` ${word}`;
     return { text: piece, tokens: Math.max(1, countTokens(piece)) };
   });
-  const run: AudioRun = { form, text, pieces, clock: new RunClock(request.pacing, arrival), arrival };
+  // A form field can be megabytes long: counted in slices (see countTokensUpTo).
+  const promptTokens = await countTokensUpTo(form.prompt ?? '', Infinity);
+  const run: AudioRun = { form, text, pieces, promptTokens, clock: new RunClock(request.pacing, arrival), arrival };
   if (form.stream) return { kind: 'stream', mediaType: 'text/event-stream', produce: (signal) => audioChunks(run, signal) };
   try {
     await paceWhole(run, request.signal);

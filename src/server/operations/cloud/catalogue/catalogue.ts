@@ -54,6 +54,11 @@ export function findModel(id: string): CatalogueModel | undefined {
   return catalogue.get(id);
 }
 
+/** A model's context length; a card without one is not limited. */
+export function cloudContextTokens(card: CloudModelCard): number {
+  return card.context_length ?? Number.MAX_SAFE_INTEGER;
+}
+
 /** Ids of the models that serve `use`, for error messages that say what to use instead. */
 export function modelIdsFor(use: ModelUse): string[] {
   return allModels().filter((model) => model.uses.includes(use)).map((model) => model.card.id);

@@ -4,6 +4,7 @@
  * as its named event stream; counting reads the same prompt, so a count equals the `input_tokens`
  * of the message it counts. Errors, in-stream ones included, use Anthropic's envelope.
  */
+import { countTextsUpTo } from '../../context-limit.js';
 import { readChatInput } from '../../openai-chat/chat-input.js';
 import { paceWholeAnswer } from '../../openai-chat/completion.js';
 import type { OperationDefinition, OperationRequest, OperationResult } from '../../types.js';
@@ -22,7 +23,7 @@ async function handleMessage(request: OperationRequest): Promise<OperationResult
   if (!check.ok) return { kind: 'error', problem: check.problem };
   const chat = messagesChatBody(body, check.model);
   if (!chat.ok) return { kind: 'error', problem: chat.problem };
-  const prepared = startChatRun(chat.chat, request, arrival);
+  const prepared = await startChatRun(chat.chat, request, arrival, check.model, { prompt: 'messages', budget: 'max_tokens' });
   if (!prepared.ok) return { kind: 'error', problem: prepared.problem };
   const draft = messageDraft(body.model, prepared.run, blocksOf(prepared.run.generation.choices[0]!));
   if (body.stream === true) return { kind: 'stream', mediaType: 'text/event-stream', produce: (signal) => messageEvents(draft, signal) };
@@ -34,13 +35,14 @@ async function handleMessage(request: OperationRequest): Promise<OperationResult
   return { kind: 'json', body: messageObject(draft, true) };
 }
 
-function countTokens(request: OperationRequest): OperationResult {
+async function countTokens(request: OperationRequest): Promise<OperationResult> {
   const body = request.body as CountTokensRequest;
   const check = checkCloudModel({ model: body.model, use: 'messages' });
   if (!check.ok) return { kind: 'error', problem: check.problem };
   const chat = promptChatBody(body);
   if (!chat.ok) return { kind: 'error', problem: chat.problem };
-  return { kind: 'json', body: { input_tokens: readChatInput(chat.chat, cloudStyle(request), false).promptTokens } };
+  // Counted to the end whatever the size (in slices: see countTextsUpTo), as the service counts what it is sent.
+  return { kind: 'json', body: { input_tokens: await countTextsUpTo(readChatInput(chat.chat, cloudStyle(request), false).promptTexts, Infinity) } };
 }
 
 export const messageOperations: Record<string, OperationDefinition> = {

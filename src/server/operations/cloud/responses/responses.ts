@@ -18,7 +18,7 @@ async function handleResponse(request: OperationRequest): Promise<OperationResul
   const body = request.body as ResponseRequest;
   const check = checkCloudModel({ model: body.model, use: 'responses', maxTokens: outputBudget(body, ['max_output_tokens']) });
   if (!check.ok) return { kind: 'error', problem: check.problem };
-  const prepared = startChatRun(responsesChatBody(body, check.model), request, arrival);
+  const prepared = await startChatRun(responsesChatBody(body, check.model), request, arrival, check.model, { prompt: 'input', budget: 'max_output_tokens' });
   if (!prepared.ok) return { kind: 'error', problem: prepared.problem };
   const draft = responseDraft(body, prepared.run, blocksOf(prepared.run.generation.choices[0]!));
   if (body.stream === true) return { kind: 'stream', mediaType: 'text/event-stream', produce: (signal) => responseEvents(draft, request, signal) };

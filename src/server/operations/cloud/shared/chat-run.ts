@@ -5,14 +5,17 @@
  * counts alike. Only the raw-prompt completion needs its own entry, since a chat body always has
  * its messages flattened into the prompt.
  */
-import { countTokens, generate } from '../../../fake-model/index.js';
-import type { OperationRequest } from '../../types.js';
+import { generate } from '../../../fake-model/index.js';
+import type { OperationRequest, OperationResult } from '../../types.js';
 import { readChatInput } from '../../openai-chat/chat-input.js';
+import { contextProblem, countTextsUpTo, promptRoom } from '../../context-limit.js';
+import { cloudContextTokens, type CatalogueModel } from '../catalogue/catalogue.js';
 import type { Arrival } from '../../types.js';
 import { RunClock } from '../../openai-chat/clock.js';
 import type { UsageFacts, WireStyle } from '../../openai-chat/profile.js';
 import { cloudChatProfile } from '../../openai-chat/profiles/cloud.js';
 import { prepareRun, usageFacts, type ChatRun, type PreparedRun } from '../../openai-chat/run.js';
+import { outputBudget } from './request-fields.js';
 import { Timeline } from '../../openai-chat/timeline.js';
 
 export type { ChatRun } from '../../openai-chat/run.js';
@@ -22,23 +25,41 @@ export function cloudStyle(request: OperationRequest): WireStyle {
   return cloudChatProfile.style({ headers: request.headers, variant: undefined });
 }
 
-/** A run of a chat body translated from another API's body. */
-export function startChatRun(chatBody: Record<string, unknown>, request: OperationRequest, arrival: Arrival): PreparedRun {
-  return prepareRun(chatBody, cloudStyle(request), { seed: request.options.seed, pacing: request.pacing, arrival });
+/**
+ * A run of a chat body translated from another API's body, for `model`. `fieldNames`: that API's
+ * own names of the prompt and budget fields, for a context-limit error.
+ */
+export function startChatRun(
+  chatBody: Record<string, unknown>,
+  request: OperationRequest,
+  arrival: Arrival,
+  model: CatalogueModel,
+  fieldNames: { prompt: string; budget: string },
+): Promise<PreparedRun> | PreparedRun {
+  return prepareRun(chatBody, cloudStyle(request), { seed: request.options.seed, pacing: request.pacing, arrival, contextTokens: cloudContextTokens(model.card), fieldNames });
 }
 
 /**
- * A run of a raw prompt (`POST /completions`): the body's settings read as chat reads them, the
- * prompt given to the model as written. Log probabilities are not asked of the model, since the
- * service does not support them in this API and always answers `logprobs: null`.
+ * A run of a raw prompt (`POST /completions`), or the refusal of a prompt over the context: the
+ * body's settings read as chat reads them, the prompt given to the model as written. Log
+ * probabilities are not asked of the model, since the service does not support them in this API
+ * and always answers `logprobs: null`.
  */
-export function startRawPromptRun(body: Record<string, unknown>, prompt: string, request: OperationRequest, arrival: Arrival): ChatRun {
+export async function startRawPromptRun(body: Record<string, unknown>, prompt: string, request: OperationRequest, arrival: Arrival, model: CatalogueModel): Promise<ChatRun | OperationResult> {
   const style = cloudStyle(request);
-  const input = readChatInput({ ...body, messages: [] }, style, false);
+  const { promptTexts: _texts, budget: _budget, ...read } = readChatInput({ ...body, messages: [] }, style, false);
+  const budget = outputBudget(body, ['max_completion_tokens', 'max_tokens']);
+  const fit = { contextTokens: cloudContextTokens(model.card), budget: budget && { tokens: budget.value, param: budget.param }, promptParam: 'prompt' };
+  const counted = countTextsUpTo([prompt], promptRoom(fit));
+  const promptTokens = typeof counted === 'number' ? counted : await counted;
+  const refused = contextProblem(fit, promptTokens);
+  if (refused) return { kind: 'error', problem: refused };
+  const input = { ...read, promptTokens };
   input.generate.prompt = prompt;
+  input.generate.promptTokens = promptTokens;
+  input.generate.maxTokens ??= fit.contextTokens - promptTokens;
   delete input.generate.logprobs;
   delete input.generate.topLogprobs;
-  input.promptTokens = countTokens(prompt);
   const generation = generate(input.generate, { seed: request.options.seed });
   return {
     input,

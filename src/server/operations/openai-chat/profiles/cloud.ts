@@ -4,6 +4,7 @@
  * `reasoning`, tool calls sent whole, a final chunk with `delta: {content: ""}`, and in-stream
  * errors under the SSE event name `error` (what the official SDKs check).
  */
+import { cloudContextTokens, findModel } from '../../cloud/catalogue/catalogue.js';
 import { checkCloudModel } from '../../cloud/catalogue/model-check.js';
 import type { components } from '../../../../contract/sambanova-cloud.js';
 import { toOpenAIFinishReason } from '../../../fake-model/index.js';
@@ -40,6 +41,7 @@ export const cloudChatProfile: ChatProfile = {
     const check = checkCloudModel({ model: body.model, use: 'chat', maxTokens: { value: body[budget], param: budget } });
     return check.ok ? undefined : check.problem;
   },
+  contextTokens: (body) => cloudContextTokens(findModel(body.model as string)!.card),
   variants: {
     'created-int': 'created as whole seconds, as 2024 responses have it, instead of a fraction',
     'usage-null-chunks': 'stream chunks before the usage chunk carry "usage": null (as the glossary says) instead of no usage key',

@@ -60,6 +60,7 @@ const lmiStyles = stylesBy((streamMediaType: WireStyle['streamMediaType'], varia
 export const lmiChatProfile: ChatProfile = {
   name: 'lmi',
   acceptsBatch: false,
+  contextTokens: (_body, options) => options.lmiContextTokens,
   variants: {
     sse: 'the stream as server-sent events ending with data: [DONE] (the vLLM rolling-batch path of recent DJL sources) instead of JSON lines',
     'vllm-async': 'the async vLLM engine\'s shapes (LMI v17+): model present, OpenAI finish reasons, n choices, full top_logprobs in UTF-8 bytes, a usage line with include_usage',

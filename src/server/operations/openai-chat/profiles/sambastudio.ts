@@ -33,6 +33,7 @@ const studioStyles = stylesBy((variant: string | undefined): WireStyle => ({
 export const sambaStudioChatProfile: ChatProfile = {
   name: 'sambastudio',
   acceptsBatch: true,
+  contextTokens: (_body, options) => options.sambastudioContextTokens,
   variants: {
     'usage-prompt-tokens': 'usage under OpenAI\'s names (prompt_tokens, completion_tokens, total_tokens) with the timing fields, as a 2024 release answered',
     'usage-null-chunks': 'stream chunks before the usage chunk carry "usage": null instead of no usage key',
