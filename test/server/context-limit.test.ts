@@ -78,6 +78,20 @@ describe('context limit', () => {
     expect(body.error).toMatch(/maximum context length is 32768 tokens/);
   });
 
+  it('LMI\'s own schema on /invocations: 424 naming inputs and parameters.max_new_tokens; a prompt that fits is answered', async () => {
+    const refused = await post(server.url, '/lmi/invocations', { inputs: text(200_000), parameters: { max_new_tokens: 10 } });
+    expect(refused.status).toBe(424);
+    expect(refused.body).toMatchObject({ code: 424 });
+    expect(refused.body.error).toMatch(/maximum context length is 32768 tokens/);
+    expect(refused.body.error).toContain('(inputs)');
+    expect(refused.body.error).toContain('parameters.max_new_tokens');
+    const huge = await post(server.url, '/lmi/invocations', { inputs: 'x'.repeat(8 << 20) });
+    expect(huge.status).toBe(424);
+    const fits = await post(server.url, '/lmi/invocations', { inputs: text(2_000), parameters: { max_new_tokens: 5 } });
+    expect(fits.status).toBe(200);
+    expect(typeof fits.body.generated_text).toBe('string');
+  });
+
   it('an 8 MB prompt is refused from its length alone, without being counted', async () => {
     const { status, body } = await post(server.url, '/api/predict/nlp/p/e', { inputs: ['x'.repeat(8 << 20)], params: {} });
     expect(status).toBe(422);

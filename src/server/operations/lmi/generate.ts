@@ -12,7 +12,8 @@ import { RunClock } from '../openai-chat/clock.js';
 import { lmiStreamMediaType } from '../openai-chat/profiles/lmi-stream-media-type.js';
 import { Timeline } from '../openai-chat/timeline.js';
 import type { OperationRequest, OperationResult } from '../types.js';
-import { readGenerateInput } from './generate-input.js';
+import { contextProblem, countTextsUpTo, promptRoom, type ContextFit } from '../context-limit.js';
+import { DEFAULT_MAX_NEW_TOKENS, readGenerateInput } from './generate-input.js';
 import { failedAnswer, failedStreamLine, streamedTokens, streamLine, wholeAnswer, type GenerateAnswer, type GenerateForm } from './generate-wire.js';
 
 type LmiGenerateRequest = components['schemas']['LmiGenerateRequest'];
@@ -22,6 +23,17 @@ const failureMessage = 'Generation failed (x-sambakit-fault: error-event).';
 export async function handleGenerate(request: OperationRequest): Promise<OperationResult> {
   const input = readGenerateInput(request.body as LmiGenerateRequest);
   const { seed } = request.options;
+  // As the chat path: the prompt and `max_new_tokens` must fit the model's context, and a prompt of
+  // any size is counted only as far as that, in slices that leave the event loop to other requests.
+  const fit: ContextFit = {
+    contextTokens: request.options.lmiContextTokens,
+    budget: { tokens: input.generate.maxTokens ?? DEFAULT_MAX_NEW_TOKENS, param: 'parameters.max_new_tokens' },
+    promptParam: 'inputs',
+  };
+  const promptTokens = await countTextsUpTo([input.inputs], promptRoom(fit));
+  const refused = contextProblem(fit, promptTokens);
+  if (refused) return { kind: 'error', problem: refused };
+  input.generate.promptTokens = promptTokens;
   const generation = generate(input.generate, { seed });
   const answer: GenerateAnswer = {
     input,
