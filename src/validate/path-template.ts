@@ -1,15 +1,16 @@
 /** Path templates of the spec (`/v1/{project_id}/chat`) as patterns. @module */
 
 /**
- * A pattern with one group per parameter; `anchored: false` lets any prefix come before (a mount
- * or a server's base path), for reading the parameters of a URL whose operation is known.
+ * A pattern with one group per parameter, matching the whole path; `anchored: false` lets any
+ * prefix come before (a mount or a server's base path), for reading the parameters of a URL whose
+ * operation is known.
  */
 export function templatePattern(template: string, anchored = true): RegExp {
   const source = template
     .split(/(\{[^}]+\})/)
     .map((part) => (part.startsWith('{') ? '([^/]+)' : part.replace(/[.*+?^$()|[\]\\]/g, '\\$&')))
     .join('');
-  return new RegExp(`${anchored ? '^' : ''}${source}/?$`);
+  return new RegExp(`${anchored ? '^' : ''}${source}$`);
 }
 
 export function templateParamNames(template: string): string[] {

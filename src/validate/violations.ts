@@ -329,8 +329,9 @@ function isUnder(error: ErrorObject, group: ErrorObject): boolean {
 function valueAt(data: unknown, pointer: string): unknown {
   if (pointer === '') return data;
   let node: unknown = data;
-  for (const raw of pointer.split('/').slice(1)) {
-    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+  const escaped = pointer.includes('~');
+  for (const raw of pointer.slice(1).split('/')) {
+    const key = escaped ? raw.replace(/~1/g, '/').replace(/~0/g, '~') : raw;
     // Own members only: `/__proto__` or `/constructor` must not read the prototype.
     if (node === null || typeof node !== 'object' || !Object.hasOwn(node, key)) return undefined;
     node = (node as Record<string, unknown>)[key];
