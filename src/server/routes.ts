@@ -4,6 +4,7 @@
  * Nothing here names an operation: a new operation in the spec appears here by itself.
  * @module
  */
+import { matchTemplate, templateParamNames, templatePattern } from '../validate/path-template.js';
 import { apiNames, apis, contracts, type ApiName, type OperationInfo, type OperationValidators, type SecurityScheme, type StreamFraming } from '../contract/index.js';
 
 export type { SecurityScheme };
@@ -45,7 +46,7 @@ export function buildRoutes(names: readonly ApiName[] = apiNames): Route[] {
         specPath: operation.path,
         template,
         pattern: templatePattern(template),
-        paramNames: [...operation.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!),
+        paramNames: templateParamNames(operation.path),
         security: operation.security,
         requestMediaTypes: operation.request.mediaTypes,
         bodyRequired: operation.request.required,
@@ -56,14 +57,6 @@ export function buildRoutes(names: readonly ApiName[] = apiNames): Route[] {
     }
   }
   return routes;
-}
-
-function templatePattern(template: string): RegExp {
-  const source = template
-    .split(/(\{[^}]+\})/)
-    .map((part) => (part.startsWith('{') ? '([^/]+)' : part.replace(/[.*+?^$()|[\]\\]/g, '\\$&')))
-    .join('');
-  return new RegExp(`^${source}$`);
 }
 
 /** The routes by method, for lookups: paths without parameters in a map, the rest tried in spec order. */
@@ -91,20 +84,7 @@ export class RouteTable {
 
 /** Path parameters of `pathname` if it fits the route's template. */
 export function matchPath(route: Route, pathname: string): Record<string, string> | undefined {
-  const match = route.pattern.exec(pathname);
-  if (!match) return undefined;
-  const params: Record<string, string> = {};
-  for (let i = 0; i < route.paramNames.length; i++) params[route.paramNames[i]!] = safeDecode(match[i + 1]!);
-  return params;
-}
-
-/** A malformed escape (`%zz`) is kept as sent rather than failing the request. */
-function safeDecode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
+  return matchTemplate(route.pattern, route.paramNames, pathname);
 }
 
 /**
