@@ -12,6 +12,7 @@ export const diffUsage = [
   '            a Swagger UI page such as https://host/api/docs, or git:REF:path ($refs resolved at REF)',
   '  --format text|json  text for people (default), json for machines',
   '  --api NAME          which spec of a Swagger UI page that lists several (name or file stem)',
+  '  -h, --help          this text',
   '  exit 0 no breaking change, 1 breaking changes, 2 bad input; NO_COLOR turns colour off',
 ].join('\n');
 
