@@ -9,13 +9,24 @@ export interface FetchedText {
 
 const fetchTimeoutMs = 30_000;
 
+/** Errors of a kept-alive connection the server closed as the request left: a GET is safe to send again. */
+const staleConnection = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
+
+function get(url: string): Promise<Response> {
+  return fetch(url, {
+    headers: { accept: 'application/json, application/yaml, text/yaml, text/html;q=0.9, */*;q=0.8' },
+    redirect: 'follow',
+    signal: AbortSignal.timeout(fetchTimeoutMs),
+  });
+}
+
 export async function fetchText(url: string): Promise<FetchedText> {
   let response: Response;
   try {
-    response = await fetch(url, {
-      headers: { accept: 'application/json, application/yaml, text/yaml, text/html;q=0.9, */*;q=0.8' },
-      redirect: 'follow',
-      signal: AbortSignal.timeout(fetchTimeoutMs),
+    response = await get(url).catch((error: unknown) => {
+      const code = (error as { cause?: { code?: string } }).cause?.code;
+      if (code && staleConnection.has(code)) return get(url);
+      throw error;
     });
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;

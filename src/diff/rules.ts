@@ -24,7 +24,7 @@ export const rules = {
   'request-parameter-became-required': { breaking: true, summary: 'A parameter was added as required, or an optional one became required.' },
   'request-parameter-added': { breaking: false, summary: 'An optional parameter was added.' },
   'request-parameter-became-optional': { breaking: false, summary: 'A required parameter became optional.' },
-  'request-parameter-removed': { breaking: false, summary: 'A parameter was removed: clients that still send it are ignored, not refused.' },
+  'request-parameter-removed': { breaking: false, summary: 'A parameter was removed: a value clients still send is ignored, not refused.' },
 
   // Request bodies and request schemas (narrowing breaks)
   'request-body-became-required': { breaking: true, summary: 'A request body became required (or a required one was added).' },

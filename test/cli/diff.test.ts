@@ -70,7 +70,7 @@ describe('sambakit diff', { timeout: 240_000 }, () => {
   it('--help lists every flag; wrong flags are usage errors (exit 2)', async () => {
     const [help, wrong, noPage] = await Promise.all([diff('--help'), diff('a.yaml', 'b.yaml', '--format', 'xml'), diff('spec/lmi.yaml', 'spec/lmi.yaml', '--api', 'lmi')]);
     expect(help.code).toBe(0);
-    for (const flag of ['--format text|json', '--api NAME', 'git:REF:path', 'NO_COLOR', 'exit 0']) expect(help.stdout).toContain(flag);
+    for (const flag of ['--format text|json', '--api NAME', '-h, --help', 'git:REF:path', 'NO_COLOR', 'exit 0']) expect(help.stdout).toContain(flag);
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toContain('sambakit: --format expects text or json, got "xml"');
     expect(noPage.code).toBe(2);

@@ -16,7 +16,7 @@ function valueAt(doc: unknown, pointer: string): unknown {
     .reduce<unknown>((at, key) => (at && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined), doc);
 }
 
-describe('the diff corpus', () => {
+describe('the diff corpus', { timeout: 180_000 }, () => {
   it.each(cases.map((c) => [c.name, c] as const))('%s: the findings, the verdict, and pointers that exist', async (_name, c) => {
     const before = (await loadSpec(c.old)).document;
     const after = (await loadSpec(c.new)).document;

@@ -30,7 +30,8 @@ async function inputError(source: string, options: { api?: string } = {}): Promi
   return (error as Error).message;
 }
 
-describe('split files and git revisions', () => {
+// Bundling and git reads are slow on a loaded machine: generous limits, no timing asserted.
+describe('split files and git revisions', { timeout: 180_000 }, () => {
   it.each(apiNames)('%s: the split spec/ root resolves to the same document as generated/ (no findings either way)', async (api) => {
     const fromSplit = (await loadSpec(`spec/${api}.yaml`, { cwd })).document;
     expect(diffDocuments(fromSplit, bundled(api)).findings).toEqual([]);
@@ -93,13 +94,15 @@ describe('split files and git revisions', () => {
   });
 });
 
-describe('URLs and Swagger UI pages of the reference server', () => {
+describe('URLs and Swagger UI pages of the reference server', { timeout: 180_000 }, () => {
   const server = useServer();
 
-  it('the bundled document at /api/docs/<api>.json and .yaml equals spec/ apart from its servers', async () => {
+  it('the bundled document at /api/docs/<api>.json (and .yaml) is the generated one apart from its servers', async () => {
     for (const api of apiNames) {
-      for (const ext of ['json', 'yaml']) expect(await diff(`spec/${api}.yaml`, `${server.url}/api/docs/${api}.${ext}`)).toMatchObject({ findings: [] });
+      const served = await loadSpec(`${server.url}/api/docs/${api}.json`);
+      expect(diffDocuments(bundled(api), served.document).findings).toEqual([]);
     }
+    expect(diffDocuments(bundled('lmi'), (await loadSpec(`${server.url}/api/docs/lmi.yaml`)).document).findings).toEqual([]);
   });
 
   it('/api/docs lists three specs: --api picks one by file name or by title, and without it the error lists the choices', async () => {
@@ -128,7 +131,7 @@ describe('URLs and Swagger UI pages of the reference server', () => {
   });
 });
 
-describe('other Swagger UI pages', () => {
+describe('other Swagger UI pages', { timeout: 180_000 }, () => {
   // Pages as other frameworks write them, served over real HTTP with the reference spec behind them.
   const spec = JSON.stringify(bundled('lmi'));
   const pages: Record<string, { body: string; type: string }> = {

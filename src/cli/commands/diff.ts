@@ -1,9 +1,6 @@
 /** `sambakit diff OLD NEW`: breaking and non-breaking changes between two specs; exit 1 when any breaks. @module */
 import { parseArgs } from 'node:util';
-import { diffDocuments } from '../../diff/diff.js';
-import { DiffInputError } from '../../diff/errors.js';
-import { loadSpec, type LoadedSpec } from '../../diff/load.js';
-import { toJson, toText } from '../../diff/report.js';
+import type { LoadedSpec } from '../../diff/load.js';
 import { CommandFailure, UsageError } from '../run-command.js';
 
 export const diffUsage = [
@@ -12,10 +9,13 @@ export const diffUsage = [
   '            a Swagger UI page such as https://host/api/docs, or git:REF:path ($refs resolved at REF)',
   '  --format text|json  text for people (default), json for machines',
   '  --api NAME          which spec of a Swagger UI page that lists several (name or file stem)',
+  '  -h, --help          this text',
   '  exit 0 no breaking change, 1 breaking changes, 2 bad input; NO_COLOR turns colour off',
 ].join('\n');
 
 async function loadBoth(oldSource: string, newSource: string, api: string | undefined): Promise<[LoadedSpec, LoadedSpec]> {
+  // Loaded here, not at the top: the bundler is heavy, and every other command starts without it.
+  const [{ loadSpec }, { DiffInputError }] = await Promise.all([import('../../diff/load.js'), import('../../diff/errors.js')]);
   const [before, after] = await Promise.allSettled([loadSpec(oldSource, { api }), loadSpec(newSource, { api })]);
   for (const side of [before, after]) {
     if (side.status === 'rejected') {
@@ -43,6 +43,7 @@ export async function handleDiff(args: string[]): Promise<number> {
   if (positionals.length !== 2) throw new UsageError(`expected two specs, OLD and NEW, got ${positionals.length}`);
   const [before, after] = await loadBoth(positionals[0]!, positionals[1]!, values.api);
   if (values.api !== undefined && !before.fromPage && !after.fromPage) throw new UsageError('--api picks a spec of a Swagger UI page, but neither OLD nor NEW is one');
+  const [{ diffDocuments }, { toJson, toText }] = await Promise.all([import('../../diff/diff.js'), import('../../diff/report.js')]);
   const result = { ...diffDocuments(before.document, after.document), old: before.label, new: after.label };
   const noColor = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
   process.stdout.write(format === 'json' ? toJson(result) : toText(result, { color: process.stdout.isTTY === true && !noColor }));
