@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 /** The `sambakit` command. @module */
 import { handleServe, serveUsage } from './commands/serve.js';
+import { handleValidate, validateUsage } from './commands/validate.js';
 import { runCommand, type CommandHandler } from './run-command.js';
 
 const commands: Record<string, { handler: CommandHandler; usage: string }> = {
   serve: { handler: handleServe, usage: serveUsage },
+  validate: { handler: handleValidate, usage: validateUsage },
 };
 
 const usage = `usage: sambakit <command> [options]\ncommands:\n${Object.values(commands)
