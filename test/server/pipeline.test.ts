@@ -93,7 +93,7 @@ describe('request pipeline', () => {
       const paths = body.error.violations.map((v: any) => v.path).sort();
       expect(paths).toEqual(['/body/messages/0/role', '/body/temperature', '/body/top_k'].sort());
       const temperature = body.error.violations.find((v: any) => v.path === '/body/temperature');
-      expect(temperature).toEqual({ path: '/body/temperature', rule: 'maximum', expected: 'a number <= 2', received: 5 });
+      expect(temperature).toEqual({ path: '/body/temperature', rule: 'maximum', expected: 'a number <= 2', received: 5, message: '/body/temperature: expected a number <= 2, received 5 (maximum)' });
     });
 
     it('SambaStudio OpenAI-compatible: 400 OpenAI error', async () => {

@@ -39,7 +39,7 @@ describe('checkCloudModel', () => {
     const check = checkCloudModel({ model: chatModel, use: 'completions', maxTokens: { value: 4097, param: 'max_completion_tokens' } });
     if (check.ok) throw new Error('expected a refusal');
     expect(check.problem).toMatchObject({ kind: 'invalid_request', param: 'max_completion_tokens' });
-    expect(check.problem.violations).toEqual([{ path: '/body/max_completion_tokens', rule: 'maximum', expected: expect.stringContaining('4096'), received: 4097 }]);
+    expect(check.problem.violations).toEqual([{ path: '/body/max_completion_tokens', rule: 'maximum', expected: expect.stringContaining('4096'), received: 4097, message: expect.stringMatching(/^\/body\/max_completion_tokens: expected .*4096.*, received 4097 \(maximum\)$/) }]);
   });
 });
 

@@ -43,7 +43,7 @@ describe('Generic v1 multimodal predict', () => {
     const body = await call(server(), predict, multimodal(imageContent), {}, 422);
     expect(body.error.message.startsWith(`${imagePath}: `)).toBe(true);
     expect(body.error.details).toBe('field instances.0.image_content');
-    expect(body.error.violations).toEqual([{ path: imagePath, rule, expected: expect.stringMatching(/PNG, JPEG, GIF or WebP/), received: expect.stringMatching(received) }]);
+    expect(body.error.violations).toEqual([{ path: imagePath, rule, expected: expect.stringMatching(/PNG, JPEG, GIF or WebP/), received: expect.stringMatching(received), message: expect.stringMatching(new RegExp(`^${imagePath}: expected .*\\(${rule}\\)$`)) }]);
     return body;
   };
 
@@ -85,7 +85,7 @@ describe('Generic v1 multimodal predict', () => {
   it('two instances are refused: one image per request', async () => {
     const one = { prompt, image_content: base64(fixture(images.png.file)) };
     const body = await call(server(), predict, { instances: [one, one], params }, {}, 422);
-    expect(body.error.violations).toContainEqual({ path: '/body/instances', rule: 'maxItems', expected: 'at most 1 item(s)', received: '2 item(s)' });
+    expect(body.error.violations).toContainEqual({ path: '/body/instances', rule: 'maxItems', expected: 'at most 1 item(s)', received: '2 item(s)', message: '/body/instances: expected at most 1 item(s), received "2 item(s)" (maxItems)' });
   });
 
   it('the detail-error variant carries the same message', async () => {
