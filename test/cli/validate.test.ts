@@ -12,7 +12,7 @@ import { handleValidate, validateUsage } from '../../src/cli/commands/validate.j
 import { runCommand } from '../../src/cli/run-command.js';
 import { getOperation } from '../../src/validate/index.js';
 import { runTs, withTsx } from '../helpers/run.js';
-import { apiNames, applyPatch, deref, examplesOf, operations, repoRoot, requestExample, type ApiName } from '../helpers/spec.js';
+import { apiNames, deref, examplesOf, negativeCases, negativePayload, operations, repoRoot } from '../helpers/spec.js';
 
 const cli = `${repoRoot}src/cli/index.ts`;
 const dir = mkdtempSync(join(tmpdir(), 'sambakit-validate-'));
@@ -111,31 +111,14 @@ describe.each(apiNames)('%s: every spec example passes through sambakit validate
   });
 });
 
-interface NegativeCase {
-  operationId: string;
-  name: string;
-  base: { example: string; mediaType?: string } | { value: unknown };
-  patch?: Array<{ op: 'add' | 'replace' | 'remove'; path: string; value?: unknown }>;
-  expectPath: string;
-  target?: 'request' | 'stream' | 'response';
-  mediaType?: string;
-  status?: number;
-}
-
-function negativeCases(api: ApiName): NegativeCase[] {
-  return JSON.parse(readFileSync(`${repoRoot}test/fixtures/negative/${api}.json`, 'utf8')) as NegativeCase[];
-}
-
 describe.each(apiNames)('%s: every negative case fails through sambakit validate at the field it breaks', (api) => {
   it('exits 1, each file invalid with its first violation at the broken field', async () => {
     const groups = new Map<string, Group>();
     const expectations = new Map<string, string>();
     for (const c of negativeCases(api)) {
-      const mediaType = c.mediaType ?? ('example' in c.base ? c.base.mediaType : undefined) ?? 'application/json';
+      const { payload, mediaType } = negativePayload(api, c);
       if (mediaType.startsWith('multipart/')) continue;
       const target = c.target ?? 'request';
-      const base = 'example' in c.base ? requestExample(api, c.operationId, c.base.example, mediaType) : c.base.value;
-      const payload = applyPatch(base, c.patch ?? []);
       const framing: { eventFromType?: boolean } | undefined = getOperation(api, c.operationId).operation.streams[mediaType];
       const file = target === 'stream' ? payloadFile(transcriptOf(payload, mediaType, framing?.eventFromType), 'txt') : payloadFile(payload);
       const prefix = target === 'stream' ? '/items/0' : '/body';

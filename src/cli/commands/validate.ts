@@ -141,8 +141,8 @@ export async function parseValidateArgs(args: string[]): Promise<ValidateArgv | 
 
   let status = 200;
   if (values.status !== undefined) {
-    status = Number(values.status);
     if (!/^[1-5]\d\d$/.test(values.status.trim())) throw new UsageError(`--status expects an HTTP status (100-599), got "${values.status}"`);
+    status = Number(values.status);
   }
   const target: Target = values.stream ? 'stream' : values.response || values.status !== undefined ? 'response' : 'request';
   const { operationId } = validators.operation;
