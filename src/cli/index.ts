@@ -2,11 +2,13 @@
 /** The `sambakit` command. @module */
 import { diffUsage, handleDiff } from './commands/diff.js';
 import { handleServe, serveUsage } from './commands/serve.js';
+import { handleValidate, validateUsage } from './commands/validate.js';
 import { runCommand, type CommandHandler } from './run-command.js';
 
 const commands: Record<string, { handler: CommandHandler; usage: string }> = {
   serve: { handler: handleServe, usage: serveUsage },
   diff: { handler: handleDiff, usage: diffUsage },
+  validate: { handler: handleValidate, usage: validateUsage },
 };
 
 const usage = `usage: sambakit <command> [options]\ncommands:\n${Object.values(commands)

@@ -181,7 +181,8 @@ const stylesBySchema: Record<string, ErrorStyle> = {
   LmiError: lmi,
 };
 
-export function errorStyleFor(route: Route): ErrorStyle {
+/** The style of an operation (a server route, or any operation of the operations table: the middleware uses it too). */
+export function errorStyleFor(route: Pick<Route, 'api' | 'operationId' | 'errorSchema'>): ErrorStyle {
   const style = route.errorSchema ? stylesBySchema[route.errorSchema] : undefined;
   if (!style) throw new Error(`${route.api} ${route.operationId}: no error style for its 400 schema ${route.errorSchema ?? '(none)'}; add one in src/server/error-styles.ts`);
   return style;

@@ -122,3 +122,26 @@ export function applyPatch<T>(value: T, patch: PatchOp[]): T {
   }
   return out as T;
 }
+
+/** One case of `test/fixtures/negative/<api>.json` (see the fixtures README). */
+export interface NegativeCase {
+  operationId: string;
+  name: string;
+  base: { example: string; mediaType?: string } | { value: unknown };
+  patch?: PatchOp[];
+  expectPath: string;
+  target?: 'request' | 'stream' | 'response';
+  mediaType?: string;
+  status?: number;
+}
+
+export function negativeCases(api: ApiName): NegativeCase[] {
+  return JSON.parse(readFileSync(`${repoRoot}test/fixtures/negative/${api}.json`, 'utf8')) as NegativeCase[];
+}
+
+/** A negative case's payload (its base with its patch applied) and the media type it is sent as. */
+export function negativePayload(api: ApiName, c: NegativeCase): { payload: unknown; mediaType: string } {
+  const mediaType = c.mediaType ?? ('example' in c.base ? c.base.mediaType : undefined) ?? 'application/json';
+  const base = 'example' in c.base ? requestExample(api, c.operationId, c.base.example, mediaType) : c.base.value;
+  return { payload: applyPatch(base, c.patch ?? []), mediaType };
+}

@@ -3,10 +3,9 @@
  * generated validators): examples pass, each negative case fails with a violation at the field it
  * breaks, and the first violation (the server's headline) is the one at that field.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { getOperation, validateRequest, validateResponse, validateStreamItem, type ValidationResult } from '../../src/validate/index.js';
-import { apiNames, applyPatch, deref, examplesOf, operations, repoRoot, requestExample, type ApiName } from '../helpers/spec.js';
+import { apiNames, deref, examplesOf, negativeCases, negativePayload, operations } from '../helpers/spec.js';
 
 const someParams = { project_id: 'p1', endpoint_id: 'e1', model_id: 'Meta-Llama-3.3-70B-Instruct' };
 const someHeaders = { 'anthropic-version': '2023-06-01' };
@@ -40,27 +39,10 @@ describe.each(apiNames)('%s examples pass through sambakit/validate', (api) => {
   }
 });
 
-interface NegativeCase {
-  operationId: string;
-  name: string;
-  base: { example: string; mediaType?: string } | { value: unknown };
-  patch?: Array<{ op: 'add' | 'replace' | 'remove'; path: string; value?: unknown }>;
-  expectPath: string;
-  target?: 'request' | 'stream' | 'response';
-  mediaType?: string;
-  status?: number;
-}
-
-function cases(api: ApiName): NegativeCase[] {
-  return JSON.parse(readFileSync(`${repoRoot}test/fixtures/negative/${api}.json`, 'utf8')) as NegativeCase[];
-}
-
 describe.each(apiNames)('%s negative cases fail through sambakit/validate, first naming the broken field', (api) => {
-  it.each(cases(api).map((c) => [`${c.operationId}: ${c.name}`, c] as const))('%s', (_name, c) => {
+  it.each(negativeCases(api).map((c) => [`${c.operationId}: ${c.name}`, c] as const))('%s', (_name, c) => {
     const validators = getOperation(api, c.operationId);
-    const mediaType = c.mediaType ?? ('example' in c.base ? c.base.mediaType : undefined) ?? 'application/json';
-    const base = 'example' in c.base ? requestExample(api, c.operationId, c.base.example, mediaType) : c.base.value;
-    const payload = applyPatch(base, c.patch ?? []);
+    const { payload, mediaType } = negativePayload(api, c);
     const target = c.target ?? 'request';
     const result =
       target === 'request'
