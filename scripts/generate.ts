@@ -1,13 +1,13 @@
 /**
  * `npm run generate [-- --check]`: bundles the three API documents in spec/ and writes, per API,
- * generated/<api>/{openapi.json, openapi.yaml, openapi-3.2.json, schema.d.ts, validators.js,
- * validators.d.ts, streams.js, streams.d.ts, operations.js, operations.d.ts}. Everything is computed in memory first: a broken spec
- * is reported (file:line:col) and leaves generated/ as it was. `--check` writes nothing and exits 1
+ * generated/<api>/{openapi.json, openapi.yaml, openapi-3.2.json, schema.d.ts, validators.js/.d.ts
+ * (index) and validators/<operationId>.js/.d.ts, streams.js/.d.ts, operations.js/.d.ts}. Everything
+ * is computed in memory first: a broken spec is reported (file:line:col) and leaves generated/ as it was. `--check` writes nothing and exits 1
  * naming every file that differs from what the spec gives.
  * @module
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { stringify as toYaml } from 'yaml';
 import { apiNames, rootFileOf, type ApiName } from './generate/apis.js';
@@ -69,8 +69,7 @@ async function emitApi(
   return [
     ...emitOpenApiDocs(document, toYaml),
     ['schema.d.ts', await emitTypes(document)],
-    ['validators.js', validators.js],
-    ['validators.d.ts', validators.dts],
+    ...validators,
     ['streams.js', streams.js],
     ['streams.d.ts', streams.dts],
     ['operations.js', table.js],
@@ -122,7 +121,10 @@ export function writeGenerated(dir: string, files: Map<string, string>): void {
     rmSync(staging, { recursive: true, force: true });
     mkdirSync(staging, { recursive: true });
     for (const [name, content] of files) {
-      if (name.startsWith(`${api}/`)) writeFileSync(join(staging, name.slice(api.length + 1)), content);
+      if (!name.startsWith(`${api}/`)) continue;
+      const path = join(staging, name.slice(api.length + 1));
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, content);
     }
     const target = join(dir, api);
     const old = join(dir, `.${api}.old-${process.pid}`);

@@ -383,6 +383,8 @@ export interface components {
             expected: string;
             /** @description The value that was found there; left out when the value is missing (rule `required`). Long values are cut. */
             received?: unknown;
+            /** @description The same in one line, for people: `/body/temperature: expected a number <= 2, received 3 (maximum)`. */
+            message?: string;
         };
         /** @description Every broken rule found in the request (sambakit extension). */
         Violations: components["schemas"]["Violation"][];

@@ -35,7 +35,10 @@ export interface OperationInfo {
   readonly errorSchema: string | null;
 }
 
-export declare const serverBasePaths: readonly ["/v1"];
+export declare const servers: readonly [{
+  readonly "host": "api.sambanova.ai";
+  readonly "basePath": "/v1";
+}];
 export declare const operationTable: {
   readonly "createChatCompletion": {
     readonly "operationId": "createChatCompletion";

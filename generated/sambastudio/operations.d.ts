@@ -35,7 +35,10 @@ export interface OperationInfo {
   readonly errorSchema: string | null;
 }
 
-export declare const serverBasePaths: readonly [""];
+export declare const servers: readonly [{
+  readonly "host": null;
+  readonly "basePath": "";
+}];
 export declare const operationTable: {
   readonly "createChatCompletion": {
     readonly "operationId": "createChatCompletion";

@@ -65,11 +65,11 @@ export function emitOperations(doc: OpenApiDocument, operations: OperationEntry[
   }
   if (problems.length > 0) throw new SpecError(problems);
 
-  const basePaths = serverBasePaths(doc);
+  const servers = serversOf(doc);
   const js = [
     generatedHeader,
-    '/** Path prefixes of the servers the document names (`/v1` of `https://api.sambanova.ai/v1`): a real URL is prefix + path template. */',
-    `export const serverBasePaths = ${JSON.stringify(basePaths)};`,
+    '/** The servers the document names: host (null when the URL leaves it to a variable) and base path; a real URL is host + base path + path template. */',
+    `export const servers = ${JSON.stringify(servers)};`,
     '/** Every operation of this API: routing, security, media types, statuses, stream framing, error shape. */',
     `export const operationTable = ${JSON.stringify(table, null, 2)};`,
     '',
@@ -112,7 +112,7 @@ export function emitOperations(doc: OpenApiDocument, operations: OperationEntry[
     '  readonly errorSchema: string | null;',
     '}',
     '',
-    `export declare const serverBasePaths: ${literalType(basePaths, '')};`,
+    `export declare const servers: ${literalType(servers, '')};`,
     `export declare const operationTable: ${literalType(table, '')};`,
     '',
     '/** The operationIds of this API. */',
@@ -122,11 +122,14 @@ export function emitOperations(doc: OpenApiDocument, operations: OperationEntry[
   return { js: js.join('\n'), dts: dts.join('\n') };
 }
 
-/** The path part of each server URL, template variables in the host left aside ('' for a bare host). */
-function serverBasePaths(doc: OpenApiDocument): string[] {
+/** Host and base path of each server URL (`https://api.sambanova.ai/v1` -> api.sambanova.ai, `/v1`); a host written as a variable is null. */
+function serversOf(doc: OpenApiDocument): Array<{ host: string | null; basePath: string }> {
   const servers = (doc.servers as Array<{ url: string }> | undefined) ?? [];
-  const paths = servers.map((server) => server.url.replace(/^[^:/]*:\/\/[^/]*/, '').replace(/\/$/, ''));
-  return [...new Set(paths)];
+  return servers.map((server) => {
+    const match = /^(?:[^:/]*:\/\/([^/]*))?(.*)$/.exec(server.url)!;
+    const host = match[1] && !match[1].includes('{') ? match[1].toLowerCase() : null;
+    return { host, basePath: match[2]!.replace(/\/$/, '') };
+  });
 }
 
 function toScheme(name: string, scheme: Record<string, unknown> | undefined): SecurityScheme | undefined {

@@ -1,7 +1,7 @@
 /**
  * Compiles every request, response, stream-item and parameter schema of one API with ajv (strict
- * mode) into one standalone ESM module, after checking each schema against the JSON Schema
- * meta-schema so that a broken schema is reported where it was written.
+ * mode), after checking each schema against the JSON Schema meta-schema so that a broken schema is
+ * reported where it was written; emit-validator-modules.ts writes them as ES modules, one per operation.
  *
  * Each schema is compiled twice. The "explain" build reports every violation (all errors, verbose,
  * for readable violations); the "accept" build stops at the first error and checks a `oneOf` whose
@@ -13,29 +13,28 @@
  * @module
  */
 import Ajv2020 from 'ajv/dist/2020.js';
-import standaloneCode from 'ajv/dist/standalone/index.js';
 import addFormats from 'ajv-formats';
 import type { ErrorObject } from 'ajv';
 import type { JsonSchema, OpenApiDocument, OperationEntry, SchemaSlot } from './catalog.js';
 import { SpecError, type SpecProblem } from './spec-error.js';
 import type { SpecSources } from './spec-sources.js';
-import { generatedHeader } from './header.js';
-
-export interface ValidatorModules {
-  js: string;
-  dts: string;
-}
+import { emitValidatorModules } from './emit-validator-modules.js';
 
 const Ajv = Ajv2020.default;
 type SchemaCompiler = InstanceType<typeof Ajv>;
 
-/** The explain build: every violation, each with its schema (see the module comment). */
+/**
+ * The explain build: every violation, each with its schema (see the module comment). A tagged
+ * `oneOf` is checked through its discriminator here too, so the violations are those of the branch
+ * the value names (a user message is not also told what a system message lacks).
+ */
 export function createSchemaCompiler(): SchemaCompiler {
   return withFormats(
     new Ajv({
       strict: true,
       allowUnionTypes: true,
       allErrors: true,
+      discriminator: true,
       // Errors carry their keyword's schema: a failed oneOf/anyOf then says how many branches it had,
       // which readable violations need to tell "matched no branch's tag" from "matched one".
       verbose: true,
@@ -51,6 +50,8 @@ function createAcceptCompiler(): SchemaCompiler {
 
 function withFormats(ajv: SchemaCompiler): SchemaCompiler {
   addFormats.default(ajv);
+  // Beside a discriminator: the tag values of its branches, for a violation naming them (annotation only).
+  ajv.addKeyword({ keyword: 'x-sambakit-tags', schemaType: 'array' });
   return ajv;
 }
 
@@ -60,7 +61,7 @@ export function emitValidators(
   operations: OperationEntry[],
   sources: SpecSources,
   rootFile: string,
-): ValidatorModules {
+): Array<[string, string]> {
   const base = `https://sambakit.local/${api}/components.json`;
   const ajv = createSchemaCompiler();
   const problems: SpecProblem[] = [];
@@ -73,7 +74,8 @@ export function emitValidators(
     if (checkMeta(ajv, schema, pointer, report)) defs[name] = rewriteRefs(schema, '#/$defs/');
   }
   if (problems.length > 0) throw new SpecError(problems);
-  ajv.addSchema({ $id: base, $defs: defs }, undefined, undefined, false);
+  const discriminated = withDiscriminators(defs, `${base}#/$defs/`);
+  ajv.addSchema({ $id: base, $defs: discriminated.defs }, undefined, undefined, false);
   for (const name of Object.keys(defs)) {
     compileOrReport(ajv, `${base}#/$defs/${name}`, components[name]!, ['components', 'schemas', name], report);
   }
@@ -90,71 +92,17 @@ export function emitValidators(
   ]);
   for (const slot of slots) {
     if (!checkMeta(ajv, slot.schema, slot.pointer, report)) continue;
-    ajv.addSchema(rewriteRefs(slot.schema, `${base}#/$defs/`) as object, slot.name, undefined, false);
+    ajv.addSchema(discriminated.schema(rewriteRefs(slot.schema, `${base}#/$defs/`)) as object, slot.name, undefined, false);
     compileOrReport(ajv, slot.name, slot.schema, slot.pointer, reportOnce);
   }
   if (problems.length > 0) throw new SpecError(problems);
 
   // The accept build of the same schemas: a failure here is the generator's, not the spec's.
   const accept = createAcceptCompiler();
-  const discriminated = withDiscriminators(defs, `${base}#/$defs/`);
   accept.addSchema({ $id: base, $defs: discriminated.defs }, undefined, undefined, false);
   for (const slot of slots) accept.addSchema(discriminated.schema(rewriteRefs(slot.schema, `${base}#/$defs/`)) as object, slot.name, undefined, false);
 
-  const exports = Object.fromEntries(slots.map((s) => [s.name, s.name]));
-  const js = [
-    generatedHeader,
-    ucs2lengthSource,
-    '/** Stops at the first error; `oneOf`s with a tag try only the tagged branch. */',
-    `const accept = ${asScope(standaloneCode.default(accept, exports))};`,
-    '/** Every error, verbose: run only on a value the accept build rejected. */',
-    `const explain = ${asScope(standaloneCode.default(ajv, exports))};`,
-    validatorFactorySource,
-    ...slots.map((slot) => `export const ${slot.name} = validator(${JSON.stringify(slot.name)});`),
-    '',
-    '/** The two builds behind every validator, by export name: tests hold them to the same verdicts. */',
-    'export const validatorBuilds = { accept, explain };',
-    '',
-    operationMap(operations),
-    '',
-  ].join('\n');
-  return { js, dts: validatorTypes(operations) };
-}
-
-/**
- * An exported validator: the accept build answers; only when it rejects does the explain build run
- * for the violations. Both check the same schemas, so they agree on validity (test/generate holds
- * them to it on every example and negative case).
- */
-const validatorFactorySource = [
-  'function validator(name) {',
-  '  const accepts = accept[name];',
-  '  const explains = explain[name];',
-  '  function validate(data) {',
-  '    if (accepts(data)) {',
-  '      validate.errors = null;',
-  '      return true;',
-  '    }',
-  '    const valid = explains(data);',
-  '    validate.errors = explains.errors;',
-  '    return valid;',
-  '  }',
-  '  return validate;',
-  '}',
-].join('\n');
-
-/**
- * ajv's CommonJS standalone output as an expression: its `exports` kept in a scope of its own, so
- * that two builds (with the same internal names) live in one ES module. Its runtime helper for
- * string lengths is inlined (it would `require` it, which breaks in ESM and in browsers); any other
- * `require` left is a generator bug, not something to ship.
- */
-function asScope(code: string): string {
-  const helper = 'require("ajv/dist/runtime/ucs2length").default';
-  const inlined = code.split(helper).join('ucs2length');
-  const left = /require\([^)]*\)/.exec(inlined);
-  if (left) throw new Error(`generated validators still call ${left[0]}; teach scripts/generate/emit-validators.ts to inline it`);
-  return `(() => {\nconst exports = {};\n${inlined}\nreturn exports;\n})()`;
+  return emitValidatorModules(api, operations, accept, ajv);
 }
 
 /**
@@ -202,6 +150,7 @@ function withDiscriminators(defs: Record<string, JsonSchema>, defsPrefix: string
       if (tag !== undefined) {
         out.type = 'object';
         out.discriminator = { propertyName: tag };
+        out['x-sambakit-tags'] = branches.map((b) => ((resolve(b)!.properties as Record<string, { const: string }>)[tag]!).const);
       }
     }
     return out;
@@ -209,19 +158,6 @@ function withDiscriminators(defs: Record<string, JsonSchema>, defsPrefix: string
   const schema = (node: JsonSchema) => walk(node) as JsonSchema;
   return { defs: Object.fromEntries(Object.entries(defs).map(([name, def]) => [name, schema(def)])), schema };
 }
-
-/** Length of a string in code points (JSON Schema counts characters, not UTF-16 units), as source text. */
-const ucs2lengthSource = [
-  'function ucs2length(text) {',
-  '  let length = 0;',
-  '  for (let i = 0; i < text.length; i++) {',
-  '    length++;',
-  '    const code = text.charCodeAt(i);',
-  '    if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) i++;',
-  '  }',
-  '  return length;',
-  '}',
-].join('\n');
 
 function checkMeta(
   ajv: InstanceType<typeof Ajv>,
@@ -287,73 +223,4 @@ function rewriteRefs(node: JsonSchema, defsPrefix: string): JsonSchema {
     return out;
   };
   return walk(node) as JsonSchema;
-}
-
-function operationMap(operations: OperationEntry[]): string {
-  const lines = ['/** Validators by operation, request media type, response status and media type. */', 'export const operationValidators = {'];
-  for (const op of operations) {
-    lines.push(`  ${JSON.stringify(op.operationId)}: {`);
-    if (op.parameters) lines.push(`    parameters: ${op.parameters.name},`);
-    lines.push(`    request: { ${op.request.map((m) => `${JSON.stringify(m.mediaType)}: ${m.name}`).join(', ')} },`);
-    lines.push('    responses: {');
-    for (const r of op.responses) {
-      lines.push(`      ${JSON.stringify(r.status)}: { ${r.media.map((m) => `${JSON.stringify(m.mediaType)}: ${m.name}`).join(', ')} },`);
-    }
-    lines.push('    },');
-    lines.push('  },');
-  }
-  lines.push('};');
-  return lines.join('\n');
-}
-
-function validatorTypes(operations: OperationEntry[]): string {
-  const out = [
-    generatedHeader,
-    "import type { ErrorObject } from 'ajv';",
-    "import type { operations } from './schema.js';",
-    '',
-    '/** A generated validator: a type guard that leaves the violations of its last call in `errors`. */',
-    'export interface Validator<T> {',
-    '  (data: unknown): data is T;',
-    '  errors?: ErrorObject[] | null;',
-    '}',
-    '',
-  ];
-  const mapLines: string[] = ['export declare const operationValidators: {'];
-  for (const op of operations) {
-    const id = JSON.stringify(op.operationId);
-    const opType = `operations[${id}]`;
-    mapLines.push(`  ${id}: {`);
-    if (op.parameters) {
-      out.push(`export declare const ${op.parameters.name}: Validator<unknown>;`);
-      mapLines.push(`    parameters: typeof ${op.parameters.name};`);
-    }
-    const request: string[] = [];
-    for (const m of op.request) {
-      out.push(`export declare const ${m.name}: Validator<NonNullable<${opType}['requestBody']>['content'][${JSON.stringify(m.mediaType)}]>;`);
-      request.push(`${JSON.stringify(m.mediaType)}: typeof ${m.name}`);
-    }
-    mapLines.push(`    request: { ${request.join('; ')} };`);
-    mapLines.push('    responses: {');
-    for (const r of op.responses) {
-      const media: string[] = [];
-      for (const m of r.media) {
-        out.push(`export declare const ${m.name}: Validator<${opType}['responses'][${JSON.stringify(r.status)}]['content'][${JSON.stringify(m.mediaType)}]>;`);
-        media.push(`${JSON.stringify(m.mediaType)}: typeof ${m.name}`);
-      }
-      mapLines.push(`      ${JSON.stringify(r.status)}: { ${media.join('; ')} };`);
-    }
-    mapLines.push('    };');
-    mapLines.push('  };');
-  }
-  mapLines.push('};');
-  const builds = [
-    '',
-    '/** The two builds behind every validator, by export name: tests hold them to the same verdicts. */',
-    'export declare const validatorBuilds: {',
-    '  accept: Readonly<Record<string, Validator<unknown>>>;',
-    '  explain: Readonly<Record<string, Validator<unknown>>>;',
-    '};',
-  ];
-  return [...out, '', ...mapLines, ...builds, ''].join('\n');
 }

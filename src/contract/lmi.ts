@@ -1,12 +1,14 @@
 /**
- * The DJL LMI API's contract, browser-safe: its types (openapi-typescript), validators by operation,
- * stream map and operations table, all from generated/lmi/.
+ * The DJL LMI API's contract, browser-safe: its types (openapi-typescript), validators by
+ * operation, stream map and operations table, all from generated/lmi/. Each operation's
+ * validators are also exported under its operationId: importing one by name keeps a bundle to
+ * that operation (`validators` holds them all).
  * @module
  */
 export type * from '../../generated/lmi/schema.js';
+export * from '../../generated/lmi/validators.js';
 export { operationValidators as validators } from '../../generated/lmi/validators.js';
-export type { Validator } from '../../generated/lmi/validators.js';
 export { streams } from '../../generated/lmi/streams.js';
 export type { StreamItems, StreamingOperationId } from '../../generated/lmi/streams.js';
-export { operationTable, serverBasePaths } from '../../generated/lmi/operations.js';
+export { operationTable, servers } from '../../generated/lmi/operations.js';
 export type { OperationId } from '../../generated/lmi/operations.js';

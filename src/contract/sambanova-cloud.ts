@@ -1,12 +1,14 @@
 /**
- * The SambaNova Cloud API's contract, browser-safe: its types (openapi-typescript), validators by operation,
- * stream map and operations table, all from generated/sambanova-cloud/.
+ * The SambaNova Cloud API's contract, browser-safe: its types (openapi-typescript), validators by
+ * operation, stream map and operations table, all from generated/sambanova-cloud/. Each operation's
+ * validators are also exported under its operationId: importing one by name keeps a bundle to
+ * that operation (`validators` holds them all).
  * @module
  */
 export type * from '../../generated/sambanova-cloud/schema.js';
+export * from '../../generated/sambanova-cloud/validators.js';
 export { operationValidators as validators } from '../../generated/sambanova-cloud/validators.js';
-export type { Validator } from '../../generated/sambanova-cloud/validators.js';
 export { streams } from '../../generated/sambanova-cloud/streams.js';
 export type { StreamItems, StreamingOperationId } from '../../generated/sambanova-cloud/streams.js';
-export { operationTable, serverBasePaths } from '../../generated/sambanova-cloud/operations.js';
+export { operationTable, servers } from '../../generated/sambanova-cloud/operations.js';
 export type { OperationId } from '../../generated/sambanova-cloud/operations.js';

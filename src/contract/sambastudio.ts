@@ -1,12 +1,14 @@
 /**
- * The SambaStudio API's contract, browser-safe: its types (openapi-typescript), validators by operation,
- * stream map and operations table, all from generated/sambastudio/.
+ * The SambaStudio API's contract, browser-safe: its types (openapi-typescript), validators by
+ * operation, stream map and operations table, all from generated/sambastudio/. Each operation's
+ * validators are also exported under its operationId: importing one by name keeps a bundle to
+ * that operation (`validators` holds them all).
  * @module
  */
 export type * from '../../generated/sambastudio/schema.js';
+export * from '../../generated/sambastudio/validators.js';
 export { operationValidators as validators } from '../../generated/sambastudio/validators.js';
-export type { Validator } from '../../generated/sambastudio/validators.js';
 export { streams } from '../../generated/sambastudio/streams.js';
 export type { StreamItems, StreamingOperationId } from '../../generated/sambastudio/streams.js';
-export { operationTable, serverBasePaths } from '../../generated/sambastudio/operations.js';
+export { operationTable, servers } from '../../generated/sambastudio/operations.js';
 export type { OperationId } from '../../generated/sambastudio/operations.js';

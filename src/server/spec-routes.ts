@@ -7,7 +7,7 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { OutgoingStreamItem } from '../streams/index.js';
-import { toViolations, type Violation } from '../validate/violations.js';
+import { validateRequest, validateResponse, validateStreamItem } from '../validate/check.js';
 import { afterPendingIo } from './after-pending-io.js';
 import { authenticate } from './auth.js';
 import { errorStyleFor, type ErrorStyle, type Problem } from './error-styles.js';
@@ -96,15 +96,7 @@ async function handle(
     const body = read instanceof Promise ? await read : read;
     if (!body.ok) return fail({ kind: body.status === 413 ? 'too_large' : body.status === 415 ? 'media_type' : 'invalid_request', message: body.message, status: body.status });
 
-    const violations: Violation[] = [];
-    if (route.validators.parameters) {
-      const parameters = { path: params, header: raw };
-      if (!route.validators.parameters(parameters)) violations.push(...toViolations(route.validators.parameters.errors, parameters));
-    }
-    if (body.mediaType !== undefined) {
-      const validate = route.validators.request[body.mediaType]!;
-      if (!validate(body.value)) violations.push(...toViolations(validate.errors, body.value, '/body'));
-    }
+    const { violations } = validateRequest(route.validators, { body: body.value, ...(body.mediaType === undefined ? {} : { mediaType: body.mediaType }), params, headers: raw });
     if (violations.length > 0) {
       const first = violations[0]!;
       return fail({
@@ -245,12 +237,10 @@ function renderProblem(
 /** In check mode, a response or item that the spec does not allow is reported (and, in `throw` mode, fails). */
 function checkEmitted(route: Route, options: ResolvedServerOptions, status: number, mediaType: string, value: unknown, where: string): void {
   if (options.checkResponses === 'off') return;
-  const validate = route.validators.responses[String(status)]?.[mediaType];
-  const violations = validate
-    ? validate(value)
-      ? []
-      : toViolations(validate.errors, value)
-    : [{ path: '', rule: 'responses', expected: `a status and media type the spec declares for ${route.operationId}`, received: `${status} ${mediaType}` }];
+  const { violations } =
+    route.streams[mediaType] && where.startsWith('stream')
+      ? validateStreamItem(route.validators, value, { mediaType })
+      : validateResponse(route.validators, { status, mediaType, body: value });
   if (violations.length === 0) return;
   options.onResponseViolation?.({ api: route.api, operationId: route.operationId, where, violations });
   options.log?.(`response violation: ${route.api} ${route.operationId} ${where}: ${JSON.stringify(violations)}`);

@@ -40,18 +40,24 @@ class ItemSink<T, E> {
   #sawError = false;
   readonly #terminator: string | undefined;
   readonly #errorEvents: readonly string[] | undefined;
+  readonly #hooks: TerminatorHooks;
 
-  constructor(framing: StreamFramingSpec) {
+  constructor(framing: StreamFramingSpec, hooks: TerminatorHooks = {}) {
     this.#terminator = framing.terminator;
     this.#errorEvents = framing.errorEvents?.length ? framing.errorEvents : undefined;
+    this.#hooks = hooks;
   }
 
   accept(data: string, event: string | undefined, id: string | undefined): void {
-    // After the terminator or an error, the rest of the chunk being decoded is ignored.
-    if (this.stopped) return;
+    // After the terminator or an error, the rest of the chunk being decoded is ignored (or only reported).
+    if (this.stopped) {
+      if (this.#sawTerminator) this.#hooks.onAfterTerminator?.(data);
+      return;
+    }
     if (data === this.#terminator) {
       this.stopped = true;
       this.#sawTerminator = true;
+      this.#hooks.onTerminator?.();
       return;
     }
     const index = this.#count;
@@ -94,8 +100,8 @@ class SSEItems<T, E> implements PushDecoder<StreamItem<T, E>> {
   readonly #sink: ItemSink<T, E>;
   readonly #sse: SSEDecoder;
 
-  constructor(framing: StreamFramingSpec, maxBufferSize: number) {
-    const sink = new ItemSink<T, E>(framing);
+  constructor(framing: StreamFramingSpec, maxBufferSize: number, hooks?: TerminatorHooks) {
+    const sink = new ItemSink<T, E>(framing, hooks);
     this.#sink = sink;
     this.#sse = createSSEDecoder({
       // WHATWG does not dispatch an event with empty data; keep-alives are sent that way too.
@@ -127,8 +133,8 @@ class JSONLItems<T, E> implements PushDecoder<StreamItem<T, E>> {
   readonly #sink: ItemSink<T, E>;
   readonly #lines: JSONLDecoder;
 
-  constructor(framing: StreamFramingSpec, maxBufferSize: number) {
-    this.#sink = new ItemSink<T, E>(framing);
+  constructor(framing: StreamFramingSpec, maxBufferSize: number, hooks?: TerminatorHooks) {
+    this.#sink = new ItemSink<T, E>(framing, hooks);
     this.#lines = new JSONLDecoder({ maxLineLength: maxBufferSize });
   }
 
@@ -149,9 +155,9 @@ class JSONLItems<T, E> implements PushDecoder<StreamItem<T, E>> {
   }
 }
 
-function createDecoder<T, E>(framing: StreamFramingSpec, maxBufferSize: number): PushDecoder<StreamItem<T, E>> {
-  if (framing.framing === 'sse') return new SSEItems<T, E>(framing, maxBufferSize);
-  if (framing.framing === 'jsonl') return new JSONLItems<T, E>(framing, maxBufferSize);
+function createDecoder<T, E>(framing: StreamFramingSpec, maxBufferSize: number, hooks?: TerminatorHooks): PushDecoder<StreamItem<T, E>> {
+  if (framing.framing === 'sse') return new SSEItems<T, E>(framing, maxBufferSize, hooks);
+  if (framing.framing === 'jsonl') return new JSONLItems<T, E>(framing, maxBufferSize, hooks);
   // Reachable from untyped callers or a newer spec; guessing a framing would decode garbage quietly.
   throw new TypeError(`Unknown stream framing ${JSON.stringify((framing as { framing: unknown }).framing)}: expected "sse" or "jsonl"`);
 }
@@ -177,7 +183,15 @@ export function iterateStreamItems<T, E = unknown>(body: StreamSource, framing: 
   return new BatchIterator(body, decoder, options.signal);
 }
 
-export interface StreamItemsDecoderOptions<T, E> {
+/** What a checker (sambakit/validate) wants to hear about the terminator that a reader just honours. */
+interface TerminatorHooks {
+  /** The terminator came. */
+  onTerminator?: () => void;
+  /** Data (an SSE event's data or a line) that came after the terminator: a framing error a reader ignores. */
+  onAfterTerminator?: (data: string) => void;
+}
+
+export interface StreamItemsDecoderOptions<T, E> extends TerminatorHooks {
   /** Runs for every item, in order, before `feed()` or `end()` returns (or throws). */
   onItem: (item: StreamItem<T, E>) => void;
   /** As in `StreamItemsOptions`. @default 16_777_216 */
@@ -198,7 +212,9 @@ export interface StreamItemsDecoder {
  * them (a proxy checking a stream while forwarding it).
  */
 export function createStreamItemsDecoder<T, E = unknown>(framing: StreamFramingSpec, options: StreamItemsDecoderOptions<T, E>): StreamItemsDecoder {
-  const decoder = createDecoder<T, E>(framing, options.maxBufferSize ?? defaultStreamItemsOptions.maxBufferSize);
+  const decoder = createDecoder<T, E>(framing, options.maxBufferSize ?? defaultStreamItemsOptions.maxBufferSize, options);
+  // With onAfterTerminator the rest of the body is still decoded, to report what follows the terminator.
+  const keepReading = options.onAfterTerminator !== undefined;
   const run = (step: (out: StreamItem<T, E>[]) => void) => {
     const out: StreamItem<T, E>[] = [];
     try {
@@ -209,7 +225,7 @@ export function createStreamItemsDecoder<T, E = unknown>(framing: StreamFramingS
   };
   return {
     feed: (chunk) => {
-      if (!decoder.stopped) run((out) => decoder.feed(chunk, out));
+      if (!decoder.stopped || keepReading) run((out) => decoder.feed(chunk, out));
     },
     end: () => run((out) => decoder.end(out)),
     get stopped() {

@@ -15,6 +15,14 @@ export interface Violation {
   expected: string;
   /** What was found (`undefined` for a missing value; long strings are cut). */
   received: unknown;
+  /** The same in one line, for people: `/body/temperature: expected a number <= 2, received 3 (maximum)`. */
+  message: string;
+}
+
+/** A violation, its one-line form included. */
+export function violation(path: string, rule: string, expected: string, received: unknown): Violation {
+  const clipped = clip(received);
+  return { path, rule, expected, received: clipped, message: formatViolation({ path, rule, expected, received: clipped }) };
 }
 
 const maxReceivedLength = 120;
@@ -25,17 +33,17 @@ export function toViolations(errors: readonly ErrorObject[] | null | undefined, 
   const seen = new Set<string>();
   const out: Violation[] = [];
   for (const error of kept) {
-    const violation = describe(error, data, prefix);
-    const key = `${violation.path}\u0000${violation.rule}\u0000${violation.expected}`;
+    const found = describe(error, data, prefix);
+    const key = `${found.path}\u0000${found.rule}\u0000${found.expected}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push(violation);
+    out.push(violation(found.path, found.rule, found.expected, found.received));
   }
   return out;
 }
 
 /** One line per violation: `path: expected X, received Y (rule)`. */
-export function formatViolation(v: Violation): string {
+export function formatViolation(v: Pick<Violation, 'path' | 'rule' | 'expected' | 'received'>): string {
   return `${v.path || '/'}: expected ${v.expected}, received ${formatReceived(v.received)} (${v.rule})`;
 }
 
@@ -45,7 +53,7 @@ export function formatReceived(value: unknown): string {
   return text.length > maxReceivedLength ? `${text.slice(0, maxReceivedLength)}…` : text;
 }
 
-function describe(error: ErrorObject, data: unknown, prefix: string): Violation {
+function describe(error: ErrorObject, data: unknown, prefix: string): Omit<Violation, 'message'> {
   const params = error.params as Record<string, unknown>;
   const at = error.instancePath;
   const value = valueAt(data, at);
@@ -80,6 +88,14 @@ function describe(error: ErrorObject, data: unknown, prefix: string): Violation 
       return { path: prefix + at, rule: 'pattern', expected: `text matching ${String(params.pattern)}`, received: clip(value) };
     case 'format':
       return { path: prefix + at, rule: 'format', expected: `a ${String(params.format)}`, received: clip(value) };
+    case 'discriminator': {
+      // A tagged oneOf (generated validators check it through ajv's discriminator): the tag is wrong or missing.
+      const tagPath = `${prefix}${at}/${escape(String(params.tag))}`;
+      const allowed = (error.parentSchema as Record<string, unknown> | undefined)?.['x-sambakit-tags'];
+      const expected = Array.isArray(allowed) ? `one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}` : 'a known tag value';
+      if (params.tagValue === undefined) return { path: tagPath, rule: 'required', expected: `a value (the field is required): ${expected}`, received: undefined };
+      return { path: tagPath, rule: typeof params.tagValue === 'string' ? 'enum' : 'type', expected, received: clip(params.tagValue) };
+    }
     case 'anyOf':
     case 'oneOf':
       return {
@@ -126,8 +142,11 @@ function foldGroup(group: ErrorObject, run: ErrorObject[], data: unknown): Error
   const tag = tagErrors(group, run);
   const branchCount = Array.isArray(group.schema) ? group.schema.length : undefined;
   if (tag) {
-    // Every branch rejected the tag (validators generated with `verbose` tell how many there are).
-    const rejectedByAll = branchCount === undefined ? !tag.allowed.some((a) => JSON.stringify(a) === JSON.stringify(valueAt(data, tag.path))) : tag.errors.length >= branchCount;
+    // Every branch rejected the tag (validators generated with `verbose` tell how many there are);
+    // a branch of another type (`null` beside tagged objects) rejected the value as a whole.
+    const otherTypes = run.filter((e) => e.instancePath === group.instancePath && e.keyword === 'type').length;
+    const rejectedByAll =
+      branchCount === undefined ? !tag.allowed.some((a) => JSON.stringify(a) === JSON.stringify(valueAt(data, tag.path))) : tag.errors.length + otherTypes >= branchCount;
     if (rejectedByAll) {
       return [{ ...tag.errors[0]!, keyword: 'enum', schemaPath: group.schemaPath, params: { allowedValues: tag.allowed }, message: 'must be equal to one of the allowed values' }];
     }
@@ -142,12 +161,127 @@ function foldGroup(group: ErrorObject, run: ErrorObject[], data: unknown): Error
     }
     const shallow = (list: ErrorObject[]) => list.every((e) => e.instancePath === group.instancePath && (e.keyword === 'type' || e.keyword === 'const' || e.keyword === 'enum'));
     const depth = (list: ErrorObject[]) => Math.max(...list.map((e) => e.instancePath.split('/').length + (e.keyword === 'required' ? 1 : 0)));
-    const best = [...branches.values()].filter((list) => !shallow(list)).sort((a, b) => depth(b) - depth(a) || a.length - b.length)[0];
-    return best ?? [group];
+    // A branch whose constant field (`type: "str"`) the value contradicts was not meant, however deep its other errors.
+    const childDepth = group.instancePath.split('/').length + 1;
+    const wrongTag = (list: ErrorObject[]) => (list.some((e) => (e.keyword === 'const' || e.keyword === 'enum') && e.instancePath.split('/').length === childDepth) ? 1 : 0);
+    const best = [...branches.values()].filter((list) => !shallow(list)).sort((a, b) => wrongTag(a) - wrongTag(b) || depth(b) - depth(a) || a.length - b.length)[0];
+    return best ? intoTheBranch(group, best, data) : shallowSummary(group, run);
   }
-  const kept = tag ? run.filter((e) => !tag.errors.includes(e) && !fromOtherBranch(e, group, tag.path, valueAt(data, tag.path))) : run;
-  const meaningful = kept.filter((e) => !(e.instancePath === group.instancePath && (e.keyword === 'type' || e.keyword === 'const' || e.keyword === 'enum')));
-  return meaningful.length > 0 ? meaningful : [group];
+  const kept = tag ? run.filter((e) => !tag.errors.includes(e) && !fromOtherBranch(e, group, tag.path, valueAt(data, tag.path))) : untaggedBranch(group, run, data);
+  if (tag && valueAt(data, tag.path) !== undefined && kept.every((e) => e.instancePath === group.instancePath && !hasProperty(e.parentSchema, tag.path.slice(group.instancePath.length + 1)))) {
+    // The value has the tag, with a value no tagged branch takes; what is left came from untagged
+    // branches (an error object beside the chunk kinds): the tag is what to fix.
+    return [{ ...tag.errors[0]!, keyword: 'enum', schemaPath: group.schemaPath, params: { allowedValues: tag.allowed }, message: 'must be equal to one of the allowed values' }];
+  }
+  const meaningful = intoTheBranch(group, kept, data, tag?.path).filter((e) => !(e.instancePath === group.instancePath && (e.keyword === 'type' || e.keyword === 'const' || e.keyword === 'enum')));
+  return meaningful.length > 0 ? meaningful : shallowSummary(group, run);
+}
+
+/**
+ * Some branch took the value in and failed inside it (errors below the group's place that are not a
+ * contradicted constant): that branch was meant. Dropped: what branches that do not know all of the
+ * value's fields said about the value itself (`instances` is required, in the form the value does
+ * not use), their contradicted constants (`type` is not "text", in an image part), and a type error
+ * with errors beneath it (another branch took that value's type).
+ */
+function intoTheBranch(group: ErrorObject, errors: ErrorObject[], data: unknown, tagPath?: string): ErrorObject[] {
+  const childDepth = group.instancePath.split('/').length + 1;
+  const constantOfChild = (e: ErrorObject) => (e.keyword === 'const' || e.keyword === 'enum') && e.instancePath.split('/').length === childDepth;
+  // The field that tells branches apart is the one several branches fix to other values (`type`);
+  // a constant only one branch fixes (`role` of a message) is a fault of that branch, not another branch.
+  const perField = new Map<string, number>();
+  for (const e of errors) if (constantOfChild(e)) perField.set(e.instancePath, (perField.get(e.instancePath) ?? 0) + 1);
+  const tagFields = tagPath !== undefined ? [tagPath] : [...perField].filter(([, n]) => n > 1).map(([path]) => path);
+  const contradictedConstant = (e: ErrorObject) => constantOfChild(e) && (tagFields.length === 0 || tagFields.includes(e.instancePath));
+  const value = valueAt(data, group.instancePath);
+  const fields = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  // A branch whose constant field the value contradicts (`type: "text"` for an image part) was not meant.
+  const otherBranch = (e: ErrorObject) => e.instancePath === group.instancePath && fields !== undefined && contradicts(e.parentSchema, fields);
+  const kept = errors.filter((e) => !contradictedConstant(e) && !otherBranch(e));
+  const constants = errors.filter(contradictedConstant);
+  const keys = fields ? Object.keys(fields) : [];
+  const knowsAll = (schema: unknown) => {
+    const properties = (schema as { properties?: object } | undefined)?.properties;
+    return !!properties && keys.every((k) => Object.hasOwn(properties, k));
+  };
+  // Left only with what branches that do not know the value's fields say (an error object's
+  // `error` is required, for a chunk whose `object` is wrong): the contradicted constant is the fault.
+  if (constants.length > 0 && kept.every((e) => e.instancePath === group.instancePath && !knowsAll(e.parentSchema))) return mergedConstants(constants);
+  if (kept.length === 0) return errors;
+  const inside = kept.filter((e) => e.instancePath !== group.instancePath);
+  return kept.filter((e) => {
+    if (inside.length > 0 && e.instancePath === group.instancePath && !knowsAll(e.parentSchema)) return false;
+    // Another branch took the value's type there and failed inside it.
+    return !(e.keyword === 'type' && kept.some((o) => o !== e && o.keyword !== 'type' && (o.instancePath === e.instancePath || o.instancePath.startsWith(`${e.instancePath}/`))));
+  });
+}
+
+/** The schema fixes a field (const or enum) to values other than the one `fields` has. */
+function contradicts(schema: unknown, fields: Record<string, unknown>): boolean {
+  const properties = (schema as { properties?: Record<string, { const?: unknown; enum?: unknown[] }> } | undefined)?.properties;
+  if (!properties) return false;
+  for (const [key, property] of Object.entries(properties)) {
+    if (!Object.hasOwn(fields, key) || !property || typeof property !== 'object') continue;
+    const allowed = property.const !== undefined ? [property.const] : property.enum;
+    if (allowed && !allowed.some((a) => JSON.stringify(a) === JSON.stringify(fields[key]))) return true;
+  }
+  return false;
+}
+
+/** const/enum errors on one field: one enum error listing every value allowed there. */
+function mergedConstants(errors: ErrorObject[]): ErrorObject[] {
+  const byPath = new Map<string, unknown[]>();
+  for (const e of errors) {
+    const params = e.params as { allowedValue?: unknown; allowedValues?: unknown[] };
+    byPath.set(e.instancePath, [...(byPath.get(e.instancePath) ?? []), ...(e.keyword === 'const' ? [params.allowedValue] : (params.allowedValues ?? []))]);
+  }
+  return [...byPath.entries()].map(([path, values]) => {
+    const first = errors.find((e) => e.instancePath === path)!;
+    return { ...first, keyword: 'enum', params: { allowedValues: [...new Map(values.map((v) => [JSON.stringify(v), v])).values()] }, message: 'must be equal to one of the allowed values' };
+  });
+}
+
+/**
+ * Every branch failed on the value itself (its type, or a constant or enum): one violation saying
+ * what was allowed. The branches of the value's own type are the ones meant (a string among
+ * `"auto" | "none" | {object}` was meant to be one of the strings): their allowed values; when no
+ * branch takes its type, the allowed types.
+ */
+function shallowSummary(group: ErrorObject, run: ErrorObject[]): ErrorObject[] {
+  const atGroup = run.filter((e) => e.instancePath === group.instancePath);
+  const values = atGroup.flatMap((e) => {
+    const params = e.params as { allowedValue?: unknown; allowedValues?: unknown[] };
+    return e.keyword === 'const' ? [params.allowedValue] : e.keyword === 'enum' ? (params.allowedValues ?? []) : [];
+  });
+  if (values.length > 0) {
+    const allowedValues = [...new Map(values.map((v) => [JSON.stringify(v), v])).values()];
+    return [{ ...group, keyword: 'enum', params: { allowedValues }, message: 'must be equal to one of the allowed values' }];
+  }
+  const types = atGroup.filter((e) => e.keyword === 'type').flatMap((e) => String((e.params as { type?: unknown }).type).split(','));
+  if (types.length > 0 && types.length === atGroup.length) return [{ ...group, keyword: 'type', params: { type: [...new Set(types)].join(',') }, message: 'must be of an allowed type' }];
+  return [group];
+}
+
+/**
+ * Branches behind $refs with no tag (a stream item that is a chunk or an error object): the errors
+ * at the group's own place come from each branch's object schema (their `parentSchema`, present with
+ * `verbose`). Keep the branch whose properties the value uses most (then the one with fewest such
+ * errors), so that `{"id": "x"}` is told what a chunk lacks, not also what an error object lacks.
+ */
+function untaggedBranch(group: ErrorObject, run: ErrorObject[], data: unknown): ErrorObject[] {
+  const value = valueAt(data, group.instancePath);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return run;
+  const byBranch = new Map<object, ErrorObject[]>();
+  for (const e of run) {
+    const schema = e.parentSchema as { properties?: unknown } | undefined;
+    if (e.instancePath !== group.instancePath || !schema || typeof schema !== 'object' || !schema.properties) continue;
+    byBranch.set(schema, [...(byBranch.get(schema) ?? []), e]);
+  }
+  if (byBranch.size < 2) return run;
+  const keys = Object.keys(value);
+  const score = (schema: object) => keys.filter((k) => Object.hasOwn((schema as { properties: object }).properties, k)).length;
+  const [best] = [...byBranch.entries()].sort(([a, ea], [b, eb]) => score(b) - score(a) || ea.length - eb.length)[0]!;
+  return run.filter((e) => e.instancePath !== group.instancePath || !byBranch.has(e.parentSchema as object) || e.parentSchema === best);
 }
 
 /** const/enum errors of two or more branches on one direct child of the group's value: a tag field. */
@@ -183,6 +317,11 @@ function fromOtherBranch(error: ErrorObject, group: ErrorObject, tagPath: string
   return !allowed.some((a) => JSON.stringify(a) === JSON.stringify(value));
 }
 
+function hasProperty(schema: unknown, escapedKey: string): boolean {
+  const properties = (schema as { properties?: object } | undefined)?.properties;
+  return !!properties && Object.hasOwn(properties, escapedKey.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
 function isUnder(error: ErrorObject, group: ErrorObject): boolean {
   return error.instancePath === group.instancePath || error.instancePath.startsWith(`${group.instancePath}/`);
 }
@@ -192,7 +331,8 @@ function valueAt(data: unknown, pointer: string): unknown {
   let node: unknown = data;
   for (const raw of pointer.split('/').slice(1)) {
     const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (node === null || typeof node !== 'object') return undefined;
+    // Own members only: `/__proto__` or `/constructor` must not read the prototype.
+    if (node === null || typeof node !== 'object' || !Object.hasOwn(node, key)) return undefined;
     node = (node as Record<string, unknown>)[key];
   }
   return node;

@@ -1,5 +1,5 @@
 /** Test access to what `npm run generate` wrote: bundled documents, validators, examples. */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ErrorObject } from 'ajv';
 import { contracts, type OperationValidators } from '../../src/contract/index.js';
@@ -32,11 +32,21 @@ type Check = (data: unknown) => boolean;
  * all-errors verbose) on `value`: they must always agree, or a validator could pass what its
  * violations would reject.
  */
+type BuildsModule = Record<string, unknown> & { validatorBuilds: { accept: Record<string, Check>; explain: Record<string, Check> } };
+const buildModules = new Map<ApiName, Promise<BuildsModule[]>>();
+
 export async function buildVerdicts(api: ApiName, validate: unknown, value: unknown): Promise<{ accept: boolean; explain: boolean }> {
-  const mod = (await import(`${repoRoot}generated/${api}/validators.js`)) as Record<string, unknown> & { validatorBuilds: { accept: Record<string, Check>; explain: Record<string, Check> } };
-  const name = Object.keys(mod).find((key) => mod[key] === validate);
-  if (!name) throw new Error('not a validator exported by generated/' + api + '/validators.js');
-  return { accept: mod.validatorBuilds.accept[name]!(value), explain: mod.validatorBuilds.explain[name]!(value) };
+  let modules = buildModules.get(api);
+  if (!modules) {
+    const files = readdirSync(`${repoRoot}generated/${api}/validators`).filter((file) => file.endsWith('.js') && file !== 'runtime.js');
+    modules = Promise.all(files.map((file) => import(`${repoRoot}generated/${api}/validators/${file}`) as Promise<BuildsModule>));
+    buildModules.set(api, modules);
+  }
+  for (const mod of await modules) {
+    const name = Object.keys(mod).find((key) => mod[key] === validate);
+    if (name) return { accept: mod.validatorBuilds.accept[name]!(value), explain: mod.validatorBuilds.explain[name]!(value) };
+  }
+  throw new Error(`not a validator exported by generated/${api}/validators/*.js`);
 }
 
 export interface OperationRef {
@@ -85,8 +95,10 @@ export function formatErrors(errors: ErrorObject[] | null | undefined): string {
 
 /** Path an ajv error points at: the value's path, or for a missing property the property's path. */
 export function errorPath(error: ErrorObject): string {
-  const missing = (error.params as { missingProperty?: string }).missingProperty;
-  return missing === undefined ? error.instancePath : `${error.instancePath}/${missing}`;
+  // A tagged oneOf is checked through a discriminator: its error is about the tag field.
+  const params = error.params as { missingProperty?: string; tag?: string };
+  const field = error.keyword === 'discriminator' ? params.tag : params.missingProperty;
+  return field === undefined ? error.instancePath : `${error.instancePath}/${field}`;
 }
 
 type PatchOp = { op: 'add' | 'replace' | 'remove'; path: string; value?: unknown };

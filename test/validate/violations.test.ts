@@ -30,9 +30,13 @@ const validate = ajv.compile({
   },
 });
 
+/** The violations without their one-line form, after checking that form is the formatted fields. */
 function violations(data: unknown) {
   expect(validate(data)).toBe(false);
-  return toViolations(validate.errors, data, '/body');
+  return toViolations(validate.errors, data, '/body').map(({ message, ...fields }) => {
+    expect(message).toBe(formatViolation(fields));
+    return fields;
+  });
 }
 
 describe('toViolations', () => {
@@ -65,10 +69,28 @@ describe('toViolations', () => {
     ]);
   });
 
-  it('keeps one anyOf violation when no branch fits the value type', () => {
+  it('says which types were allowed when no branch takes the value type', () => {
     expect(violations({ model: 'm', messages: [{ role: 'user', content: 42 }] })).toEqual([
-      { path: '/body/messages/0/content', rule: 'anyOf', expected: 'one of the allowed shapes', received: 42 },
+      { path: '/body/messages/0/content', rule: 'type', expected: 'type string or array', received: 42 },
     ]);
+  });
+
+  it('names the allowed values of the branches of the value type (a mode string beside an object form)', () => {
+    const modes = ajv.compile({ oneOf: [{ type: 'string', enum: ['none', 'auto'] }, { type: 'object', required: ['name'], properties: { name: { type: 'string' } } }] });
+    expect(modes('sometimes')).toBe(false);
+    expect(toViolations(modes.errors, 'sometimes').map((v) => v.message)).toEqual(['/: expected one of "none", "auto", received "sometimes" (enum)']);
+  });
+
+  it('does not take a branch whose constant field the value contradicts, even when its errors go deeper', () => {
+    const param = ajv.compile({
+      oneOf: [
+        { type: 'object', required: ['type', 'value'], properties: { type: { const: 'str' }, value: { type: 'string' } } },
+        { type: 'object', required: ['type', 'value'], properties: { type: { const: 'list' }, value: { type: 'string', pattern: '^\\[.*\\]$' } } },
+      ],
+    });
+    const data = { type: 'list', value: 'a, b' };
+    expect(param(data)).toBe(false);
+    expect(toViolations(param.errors, data).map((v) => v.path)).toEqual(['/value']);
   });
 
   it('folds a oneOf the same way', () => {
@@ -100,12 +122,12 @@ describe('branches told apart by one field', () => {
   it('a wrong tag is one enum violation listing every branch', () => {
     const data = { message: { role: 'robot', content: 'x' } };
     expect(tagged(data)).toBe(false);
-    expect(toViolations(tagged.errors, data)).toEqual([{ path: '/message/role', rule: 'enum', expected: 'one of "system", "user", "tool"', received: 'robot' }]);
+    expect(toViolations(tagged.errors, data)).toEqual([{ path: '/message/role', rule: 'enum', expected: 'one of "system", "user", "tool"', received: 'robot', message: '/message/role: expected one of "system", "user", "tool", received "robot" (enum)' }]);
   });
 
   it('a right tag with a wrong field names the field of that branch', () => {
     const data = { message: { role: 'user', content: 7 } };
     expect(tagged(data)).toBe(false);
-    expect(toViolations(tagged.errors, data)).toEqual([{ path: '/message/content', rule: 'type', expected: 'type string', received: 7 }]);
+    expect(toViolations(tagged.errors, data)).toEqual([{ path: '/message/content', rule: 'type', expected: 'type string', received: 7, message: '/message/content: expected type string, received 7 (type)' }]);
   });
 });

@@ -6,7 +6,7 @@
  * @module
  */
 import type { ProblemKind } from '../../error-styles.js';
-import type { Violation } from '../../../validate/violations.js';
+import { violation, type Violation } from '../../../validate/violations.js';
 import type { OperationHandler, OperationRequest, OperationResult } from '../types.js';
 
 export interface NativeProblemInit {
@@ -32,7 +32,7 @@ export class NativeRequestError extends Error {
     super(`${init.path}: ${init.received}; expected ${init.expected}.`);
     this.path = init.path;
     this.status = init.status ?? 422;
-    this.violation = { path: init.path, rule: init.rule, expected: init.expected, received: init.received };
+    this.violation = violation(init.path, init.rule, init.expected, init.received);
   }
 
   toResult(): OperationResult {

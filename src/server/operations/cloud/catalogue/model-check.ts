@@ -8,6 +8,7 @@
  * Chat completions call it too: `checkCloudModel({ model: body.model, use: 'chat', maxTokens:
  * { value: body.max_completion_tokens ?? body.max_tokens, param: ... } })`.
  */
+import { violation } from '../../../../validate/violations.js';
 import type { Problem } from '../../../error-styles.js';
 import { findModel, modelIdsFor, type CatalogueModel, type ModelUse } from './catalogue.js';
 
@@ -58,7 +59,7 @@ export function checkCloudModel(input: ModelCheckInput): ModelCheck {
         kind: 'invalid_request',
         param: field,
         message: `${field} is ${asked}, above the ${limit} output tokens model \`${id}\` can generate (its max_completion_tokens).`,
-        violations: [{ path: `/body/${field}`, rule: 'maximum', expected: `at most ${limit} (max_completion_tokens of ${id})`, received: asked }],
+        violations: [violation(`/body/${field}`, 'maximum', `at most ${limit} (max_completion_tokens of ${id})`, asked)],
       },
     };
   }

@@ -1,0 +1,191 @@
+/**
+ * Writes the compiled validators of one API as ES modules, one per operation
+ * (`validators/<operationId>.js`), so that code validating one operation loads (and a bundler
+ * keeps) only that operation's validators. `validators.js` is the index: every operation by name
+ * and the `operationValidators` map. Top-level calls are marked pure and nothing runs on import but
+ * building the validators, so a bundler drops what is not used.
+ * @module
+ */
+import standaloneCode from 'ajv/dist/standalone/index.js';
+import type Ajv2020 from 'ajv/dist/2020.js';
+import type { OperationEntry, SchemaSlot } from './catalog.js';
+import { generatedHeader } from './header.js';
+
+type SchemaCompiler = InstanceType<typeof Ajv2020.default>;
+
+export function emitValidatorModules(api: string, operations: OperationEntry[], accept: SchemaCompiler, explain: SchemaCompiler): Array<[string, string]> {
+  const files: Array<[string, string]> = [
+    ['validators/runtime.js', runtimeJs],
+    ['validators/runtime.d.ts', runtimeDts],
+  ];
+  for (const op of operations) {
+    if (!/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(op.operationId)) throw new Error(`operationId "${op.operationId}" is not a JavaScript name; the generator names modules and exports after it`);
+    files.push([`validators/${op.operationId}.js`, operationModule(api, op, accept, explain)], [`validators/${op.operationId}.d.ts`, operationTypes(api, op)]);
+  }
+  files.push(['validators.js', indexModule(operations)], ['validators.d.ts', indexTypes(operations)]);
+  return files;
+}
+
+function slotsOf(op: OperationEntry): SchemaSlot[] {
+  return [...(op.parameters ? [op.parameters] : []), ...op.request, ...op.responses.flatMap((r) => r.media)];
+}
+
+function operationModule(api: string, op: OperationEntry, accept: SchemaCompiler, explain: SchemaCompiler): string {
+  const slots = slotsOf(op);
+  const exports = Object.fromEntries(slots.map((s) => [s.name, s.name]));
+  const lines = [
+    generatedHeader,
+    "import { operationTable } from '../operations.js';",
+    "import { ucs2length, validator } from './runtime.js';",
+    '',
+    '/** Stops at the first error; `oneOf`s with a tag try only the tagged branch. */',
+    `const accept = /* @__PURE__ */ ${asScope(standaloneCode.default(accept, exports))};`,
+    '/** Every error, verbose: run only on a value the accept build rejected. */',
+    `const explain = /* @__PURE__ */ ${asScope(standaloneCode.default(explain, exports))};`,
+    '',
+    ...slots.map((s) => `export const ${s.name} = /* @__PURE__ */ validator(accept.${s.name}, explain.${s.name});`),
+    '',
+    '/** The two builds behind every validator, by export name: tests hold them to the same verdicts. */',
+    'export const validatorBuilds = { accept, explain };',
+    '',
+    `/** ${op.operationId}: its table entry and validators by request media type, response status and media type. */`,
+    'export const validators = {',
+    `  api: ${JSON.stringify(api)},`,
+    `  operation: operationTable[${JSON.stringify(op.operationId)}],`,
+    ...(op.parameters ? [`  parameters: ${op.parameters.name},`] : []),
+    `  request: { ${op.request.map((m) => `${JSON.stringify(m.mediaType)}: ${m.name}`).join(', ')} },`,
+    '  responses: {',
+    ...op.responses.map((r) => `    ${JSON.stringify(r.status)}: { ${r.media.map((m) => `${JSON.stringify(m.mediaType)}: ${m.name}`).join(', ')} },`),
+    '  },',
+    '};',
+    '',
+  ];
+  return lines.join('\n');
+}
+
+function operationTypes(api: string, op: OperationEntry): string {
+  const id = JSON.stringify(op.operationId);
+  const opType = `operations[${id}]`;
+  const lines = [
+    generatedHeader,
+    "import type { operations } from '../schema.js';",
+    "import type { operationTable } from '../operations.js';",
+    "import type { Validator } from './runtime.js';",
+    '',
+  ];
+  if (op.parameters) lines.push(`export declare const ${op.parameters.name}: Validator<unknown>;`);
+  for (const m of op.request) lines.push(`export declare const ${m.name}: Validator<NonNullable<${opType}['requestBody']>['content'][${JSON.stringify(m.mediaType)}]>;`);
+  for (const r of op.responses) {
+    for (const m of r.media) lines.push(`export declare const ${m.name}: Validator<${opType}['responses'][${JSON.stringify(r.status)}]['content'][${JSON.stringify(m.mediaType)}]>;`);
+  }
+  lines.push(
+    '',
+    'export declare const validatorBuilds: {',
+    '  accept: Readonly<Record<string, Validator<unknown>>>;',
+    '  explain: Readonly<Record<string, Validator<unknown>>>;',
+    '};',
+    '',
+    'export declare const validators: {',
+    `  readonly api: ${JSON.stringify(api)};`,
+    `  readonly operation: (typeof operationTable)[${id}];`,
+    ...(op.parameters ? [`  readonly parameters: typeof ${op.parameters.name};`] : []),
+    `  readonly request: { ${op.request.map((m) => `readonly ${JSON.stringify(m.mediaType)}: typeof ${m.name}`).join('; ')} };`,
+    '  readonly responses: {',
+    ...op.responses.map((r) => `    readonly ${JSON.stringify(r.status)}: { ${r.media.map((m) => `readonly ${JSON.stringify(m.mediaType)}: typeof ${m.name}`).join('; ')} };`),
+    '  };',
+    '};',
+    '',
+  );
+  return lines.join('\n');
+}
+
+function indexModule(operations: OperationEntry[]): string {
+  return [
+    generatedHeader,
+    ...operations.map((op) => `import { validators as ${op.operationId} } from './validators/${op.operationId}.js';`),
+    '',
+    `export { ${operations.map((op) => op.operationId).join(', ')} };`,
+    '',
+    '/** Validators by operation (this loads every operation: import one by name to load only it). */',
+    `export const operationValidators = { ${operations.map((op) => op.operationId).join(', ')} };`,
+    '',
+  ].join('\n');
+}
+
+function indexTypes(operations: OperationEntry[]): string {
+  return [
+    generatedHeader,
+    "export type { Validator } from './validators/runtime.js';",
+    ...operations.map((op) => `export { validators as ${op.operationId} } from './validators/${op.operationId}.js';`),
+    ...operations.map((op) => `import type { validators as ${op.operationId}_ } from './validators/${op.operationId}.js';`),
+    '',
+    'export declare const operationValidators: {',
+    ...operations.map((op) => `  readonly ${op.operationId}: typeof ${op.operationId}_;`),
+    '};',
+    '',
+  ].join('\n');
+}
+
+/**
+ * ajv's CommonJS standalone output as an expression: its `exports` kept in a scope of its own, so
+ * that two builds (with the same internal names) live in one ES module. Its runtime helper for
+ * string lengths comes from runtime.js (it would `require` it, which breaks in ESM and in
+ * browsers); any other `require` left is a generator bug, not something to ship.
+ */
+function asScope(code: string): string {
+  const helper = 'require("ajv/dist/runtime/ucs2length").default';
+  const inlined = code.split(helper).join('ucs2length');
+  const left = /require\([^)]*\)/.exec(inlined);
+  if (left) throw new Error(`generated validators still call ${left[0]}; teach scripts/generate/emit-validator-modules.ts to inline it`);
+  return `(() => {\nconst exports = {};\n${inlined}\nreturn exports;\n})()`;
+}
+
+/**
+ * An exported validator: the accept build answers; only when it rejects does the explain build run
+ * for the violations. Both check the same schemas, so they agree on validity (test/generate holds
+ * them to it on every example and negative case). `ucs2length` counts code points, as JSON Schema
+ * lengths do.
+ */
+const runtimeJs = [
+  generatedHeader,
+  '/** Length of a string in code points (JSON Schema counts characters, not UTF-16 units). */',
+  'export function ucs2length(text) {',
+  '  let length = 0;',
+  '  for (let i = 0; i < text.length; i++) {',
+  '    length++;',
+  '    const code = text.charCodeAt(i);',
+  '    if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) i++;',
+  '  }',
+  '  return length;',
+  '}',
+  '',
+  '/** One validator from its two builds: the accept build answers, the explain build runs only on a rejection. */',
+  'export function validator(accepts, explains) {',
+  '  function validate(data) {',
+  '    if (accepts(data)) {',
+  '      validate.errors = null;',
+  '      return true;',
+  '    }',
+  '    const valid = explains(data);',
+  '    validate.errors = explains.errors;',
+  '    return valid;',
+  '  }',
+  '  return validate;',
+  '}',
+  '',
+].join('\n');
+
+const runtimeDts = [
+  generatedHeader,
+  "import type { ErrorObject } from 'ajv';",
+  '',
+  '/** A generated validator: a type guard that leaves the violations of its last call in `errors`. */',
+  'export interface Validator<T> {',
+  '  (data: unknown): data is T;',
+  '  errors?: ErrorObject[] | null;',
+  '}',
+  '',
+  'export declare function ucs2length(text: string): number;',
+  'export declare function validator<T>(accepts: Validator<unknown>, explains: Validator<unknown>): Validator<T>;',
+  '',
+].join('\n');

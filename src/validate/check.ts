@@ -1,0 +1,156 @@
+/**
+ * Checks one request, response or stream item against one operation's generated validators. Takes
+ * the operation's validators object (from the contract layer, or `getOperation`/`findOperation`), so
+ * a bundle that checks one operation holds that operation's validators only.
+ * @module
+ */
+import type { OperationValidators, ValidateFunction } from '../contract/operation.js';
+import { checkSize, type SizeLimits } from './limits.js';
+import { toViolations, violation, type Violation } from './violations.js';
+
+export interface ValidationResult {
+  valid: boolean;
+  /** Empty when `valid`. */
+  violations: Violation[];
+}
+
+export interface ValidateOptions {
+  /** Refuse values nested or sized past these before the schema is tried (see `SizeLimits`). */
+  limits?: SizeLimits;
+}
+
+/** Header values: Web `Headers`, or a record as Node gives them (names in any case). */
+export type HeadersInput = Headers | Readonly<Record<string, string | readonly string[] | undefined>>;
+
+export interface RequestInput {
+  /** The parsed body: JSON as parsed, multipart/form-data as an object of fields (a file field holds its file name). */
+  body?: unknown;
+  /** The request's content type (parameters such as `charset` are ignored); defaults to the operation's only media type. */
+  mediaType?: string;
+  /** Path parameters by name, decoded (`{ project_id: 'abc' }`). */
+  params?: Readonly<Record<string, string>>;
+  /** Query parameters, as sent (strings). */
+  query?: URLSearchParams | Readonly<Record<string, string | readonly string[] | undefined>>;
+  headers?: HeadersInput;
+}
+
+export interface ResponseInput {
+  status: number;
+  /** The response's content type; defaults to the only media type declared for the status. */
+  mediaType?: string;
+  /** The parsed body (JSON as parsed, text as text). */
+  body: unknown;
+}
+
+const valid: ValidationResult = Object.freeze({ valid: true, violations: Object.freeze([]) as unknown as Violation[] });
+
+function result(violations: Violation[]): ValidationResult {
+  return violations.length === 0 ? valid : { valid: false, violations };
+}
+
+/** `application/json; charset=utf-8` -> `application/json`. */
+export function bareMediaType(contentType: string): string {
+  return contentType.split(';')[0]!.trim().toLowerCase();
+}
+
+/** A request's body, parameters and headers; `/body/...`, `/path/...`, `/query/...`, `/header/...` pointers. */
+export function validateRequest(operation: OperationValidators, input: RequestInput, options: ValidateOptions = {}): ValidationResult {
+  const violations: Violation[] = [];
+  if (operation.parameters) {
+    const parameters = parameterValues(operation, input);
+    if (!operation.parameters(parameters)) violations.push(...toViolations(operation.parameters.errors, parameters));
+  }
+  const { mediaTypes, required } = operation.operation.request;
+  if (input.body === undefined) {
+    if (required) violations.push(violation('/body', 'required', `a request body (${mediaTypes.join(' or ')})`, undefined));
+    return result(violations);
+  }
+  const mediaType = input.mediaType === undefined ? (mediaTypes.length === 1 ? mediaTypes[0]! : undefined) : bareMediaType(input.mediaType);
+  const validate = mediaType === undefined ? undefined : operation.request[mediaType];
+  if (!validate) {
+    violations.push(violation('/body', 'mediaType', mediaTypes.length ? `a body of ${mediaTypes.join(' or ')}` : 'no body', mediaType ?? 'a body of unknown media type'));
+    return result(violations);
+  }
+  violations.push(...checkValue(validate, input.body, '/body', options));
+  return result(violations);
+}
+
+/** A response body, by status (falling back to `4XX`-style ranges and `default`) and media type. */
+export function validateResponse(operation: OperationValidators, input: ResponseInput, options: ValidateOptions = {}): ValidationResult {
+  const status = String(input.status);
+  const byMedia = operation.responses[status] ?? operation.responses[`${status[0]}XX`] ?? operation.responses.default;
+  if (!byMedia) {
+    return result([violation('/status', 'responses', `a status ${operation.operation.operationId} declares (${Object.keys(operation.responses).join(', ')})`, input.status)]);
+  }
+  const declared = Object.keys(byMedia);
+  const mediaType = input.mediaType === undefined ? (declared.length === 1 ? declared[0]! : undefined) : bareMediaType(input.mediaType);
+  const validate = mediaType === undefined ? undefined : byMedia[mediaType];
+  if (!validate) return result([violation('/body', 'mediaType', `a body of ${declared.join(' or ') || 'no media type'} with status ${status}`, mediaType ?? 'a body of unknown media type')]);
+  if (mediaType !== undefined && operation.operation.streams[mediaType]) {
+    throw new TypeError(`${operation.operation.operationId} answers ${mediaType} as a stream: check it with validateStream() or each item with validateStreamItem()`);
+  }
+  return result(checkValue(validate, input.body, '/body', options));
+}
+
+/**
+ * One item of a stream (or an in-stream error item: the spec's item schema covers both). The media
+ * type defaults to the operation's only streamed media type.
+ */
+export function validateStreamItem(operation: OperationValidators, item: unknown, options: ValidateOptions & { mediaType?: string; path?: string } = {}): ValidationResult {
+  const validate = streamItemValidator(operation, options.mediaType);
+  return result(checkValue(validate, item, options.path ?? '', options));
+}
+
+/** The validator of one item of the operation's stream in `mediaType`; throws when the operation does not stream it. */
+export function streamItemValidator(operation: OperationValidators, mediaType: string | undefined): ValidateFunction {
+  const streamed = Object.keys(operation.operation.streams);
+  const chosen = mediaType === undefined ? (streamed.length === 1 ? streamed[0]! : undefined) : bareMediaType(mediaType);
+  const framing = chosen === undefined ? undefined : operation.operation.streams[chosen];
+  if (!framing || chosen === undefined) {
+    throw new TypeError(
+      `${operation.operation.operationId} ${streamed.length ? `streams ${streamed.join(', ')}` : 'does not stream'}${mediaType === undefined ? (streamed.length > 1 ? '; name the media type' : '') : `, not ${mediaType}`}`,
+    );
+  }
+  return operation.responses[String(framing.status)]![chosen]!;
+}
+
+function checkValue(validate: ValidateFunction, value: unknown, path: string, options: ValidateOptions): Violation[] {
+  const tooLarge = checkSize(value, path, options.limits);
+  if (tooLarge) return [tooLarge];
+  return validate(value) ? [] : toViolations(validate.errors, value, path);
+}
+
+/** `{path, query, header}` with the parameters the operation declares, as its parameters schema reads them. */
+function parameterValues(operation: OperationValidators, input: RequestInput): Record<string, Record<string, unknown>> {
+  const values: Record<string, Record<string, unknown>> = {};
+  for (const parameter of operation.operation.parameters) {
+    const group = (values[parameter.in] ??= {});
+    let value: unknown;
+    if (parameter.in === 'path') value = input.params?.[parameter.name];
+    else if (parameter.in === 'query') value = queryValue(input.query, parameter.name);
+    else if (parameter.in === 'header') value = headerValue(input.headers, parameter.name);
+    if (value !== undefined) group[parameter.in === 'header' ? parameter.name.toLowerCase() : parameter.name] = value;
+  }
+  return values;
+}
+
+function queryValue(query: RequestInput['query'], name: string): unknown {
+  if (!query) return undefined;
+  if (query instanceof URLSearchParams) {
+    const all = query.getAll(name);
+    return all.length === 0 ? undefined : all.length === 1 ? all[0] : all;
+  }
+  return query[name];
+}
+
+function headerValue(headers: HeadersInput | undefined, name: string): string | undefined {
+  if (!headers) return undefined;
+  if (typeof (headers as Headers).get === 'function' && typeof (headers as Headers).has === 'function') return (headers as Headers).get(name) ?? undefined;
+  const record = headers as Readonly<Record<string, string | readonly string[] | undefined>>;
+  const lower = name.toLowerCase();
+  let value = record[lower];
+  if (value === undefined) {
+    for (const key of Object.keys(record)) if (key.toLowerCase() === lower) value = record[key];
+  }
+  return Array.isArray(value) ? value.join(', ') : (value as string | undefined);
+}

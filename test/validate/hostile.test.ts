@@ -1,0 +1,55 @@
+/**
+ * Hostile payloads: prototype-pollution keys change nothing, and deep nesting or huge arrays are
+ * refused by the iterative pre-check (no stack overflow, no ajv walk over millions of items).
+ */
+import { describe, expect, it } from 'vitest';
+import { createChatCompletion } from '../../src/contract/sambanova-cloud.js';
+import { validateRequest, validateStreamItem, validateWebRequest } from '../../src/validate/index.js';
+
+const chat = { model: 'Meta-Llama-3.3-70B-Instruct', messages: [{ role: 'user', content: 'hi' }] };
+
+describe('hostile input', () => {
+  it('__proto__, constructor and prototype keys change nothing: same verdict as without them, Object.prototype untouched', () => {
+    const hostile = (model: unknown) =>
+      JSON.parse(`{"model":${JSON.stringify(model)},"messages":[{"role":"user","content":"hi","__proto__":{"role":"robot"}}],"__proto__":{"model":5,"polluted":1},"constructor":{"prototype":{"polluted":1}}}`) as unknown;
+    expect(validateRequest(createChatCompletion, { body: hostile('m') }).valid).toBe(true);
+    // A real fault next to them is reported as it would be alone, its received value read from the payload's own field.
+    const bad = validateRequest(createChatCompletion, { body: hostile(7) });
+    expect(bad.violations.map((v) => [v.path, v.received])).toEqual([['/body/model', 7]]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.prototype).not.toHaveProperty('polluted');
+  });
+
+  it('refuses 10,000-deep nesting with one violation, without a stack overflow', () => {
+    let deep: unknown = 'x';
+    for (let i = 0; i < 10_000; i++) deep = [deep];
+    const result = validateRequest(createChatCompletion, { body: { ...chat, messages: deep } });
+    expect(result.violations.map((v) => [v.path, v.rule])).toEqual([['/body', 'maxDepth']]);
+    expect(result.violations[0]!.message).toBe('/body: expected nesting at most 64 levels deep, received "more than 64 levels" (maxDepth)');
+  });
+
+  it('refuses 10,000-deep JSON text sent in a Web Request (parsed, then refused)', async () => {
+    const text = `{"model":"m","messages":${'['.repeat(10_000)}${']'.repeat(10_000)}}`;
+    const request = new Request('http://localhost/cloud/v1/chat/completions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: text });
+    const result = await validateWebRequest(createChatCompletion, request);
+    expect(result.violations.map((v) => v.rule)).toEqual(['maxDepth']);
+  });
+
+  it('refuses an array of two million items before the schema is tried', () => {
+    const messages = new Array<unknown>(2_000_000).fill(0);
+    const result = validateRequest(createChatCompletion, { body: { ...chat, messages } });
+    expect(result.violations.map((v) => [v.path, v.rule])).toEqual([['/body', 'maxNodes']]);
+  });
+
+  it('limits can be set per call, and apply to stream items too', () => {
+    const nested = { ...chat, messages: [{ role: 'user', content: [{ type: 'text', text: 'a' }] }] };
+    expect(validateRequest(createChatCompletion, { body: nested }, { limits: { maxDepth: 3 } }).violations.map((v) => v.rule)).toEqual(['maxDepth']);
+    expect(validateRequest(createChatCompletion, { body: nested }, { limits: { maxDepth: 5 } }).valid).toBe(true);
+    expect(validateStreamItem(createChatCompletion, { choices: new Array(20).fill({}) }, { limits: { maxNodes: 10 } }).violations.map((v) => v.rule)).toEqual(['maxNodes']);
+  });
+
+  it('long received values are cut in violations', () => {
+    const result = validateRequest(createChatCompletion, { body: { ...chat, model: 'x'.repeat(10_000), temperature: 'y'.repeat(10_000) } });
+    for (const v of result.violations) expect(v.message.length).toBeLessThan(400);
+  });
+});
