@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 /** The `sambakit` command. @module */
+import { handleProxy, proxyUsage } from './commands/proxy.js';
 import { handleServe, serveUsage } from './commands/serve.js';
 import { runCommand, type CommandHandler } from './run-command.js';
 
 const commands: Record<string, { handler: CommandHandler; usage: string }> = {
   serve: { handler: handleServe, usage: serveUsage },
+  proxy: { handler: handleProxy, usage: proxyUsage },
 };
 
 const usage = `usage: sambakit <command> [options]\ncommands:\n${Object.values(commands)
