@@ -2,7 +2,7 @@
 import { Agent as HttpAgent, createServer, request as httpRequest, type Server } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { PortInUseError } from '../server/serve.js';
+import { PortInUseError } from '../server/port-in-use.js';
 import { forward, type ForwardContext } from './forward.js';
 import { defaultProxyOptions, type ProxyOptions } from './options.js';
 import type { SummaryRecord } from './records.js';

@@ -6,6 +6,7 @@
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { PortInUseError } from '../../src/server/port-in-use.js';
 import { rawTarget, settled, withProxy, type TestProxy } from './helpers.js';
 
 const closers: Array<() => Promise<unknown>> = [];
@@ -36,6 +37,12 @@ function rawExchange(url: string, text: string): Promise<string> {
 describe('forwarding', () => {
   afterAll(async () => {
     for (const close of closers.splice(0).reverse()) await close();
+  });
+
+  it('a port in use is a PortInUseError naming it', async () => {
+    const { proxy } = await pair((_req, res) => res.end());
+    await expect(withProxy('lmi', 'http://127.0.0.1:1', { port: proxy.port })).rejects.toThrow(PortInUseError);
+    await expect(withProxy('lmi', 'http://127.0.0.1:1', { port: proxy.port })).rejects.toThrow(`port ${proxy.port} on 127.0.0.1 is already in use`);
   });
 
   it('sends method, path, query, headers and body as they came; drops hop-by-hop headers; sets Host to the target', async () => {

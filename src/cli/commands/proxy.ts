@@ -3,7 +3,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { apiNames, isApiName, type ApiName } from '../../contract/apis.js';
 import { defaultProxyOptions, formatSummary, parseTarget, startProxy, type ProxyRecord } from '../../proxy/index.js';
-import { PortInUseError } from '../../server/serve.js';
+import { PortInUseError } from '../../server/port-in-use.js';
 import { CommandFailure, UsageError } from '../run-command.js';
 
 export const proxyUsage =
