@@ -24,13 +24,14 @@
  * @module
  */
 import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, closeSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { ListeningMessage, LoadFailure, LoadRequest, LoadResult } from './server/messages.js';
 import { listenOverflows, openFileLimits, readProc, sampleProc, type ProcSummary } from './server/procstat.js';
 import { profileClockUs, summariseProfile, type ProfileSummary } from './server/profile.js';
+import { writeSection } from './results-section.js';
 import { preconnect, runStreamWave, type WaveResult } from './server/streams.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -1027,19 +1028,6 @@ function reading(input: ReadingInput): string[] {
   if (input.streamProfile) out.push(describe('streams', input.streamProfile));
   out.push('');
   return out;
-}
-
-/** Replaces the section under `heading` (up to the next `## `), or appends it; other sections stay as they are. */
-function writeSection(path: string, heading: string, section: string): void {
-  const text = readFileSync(path, 'utf8');
-  const at = text.indexOf(`\n${heading}\n`);
-  if (at === -1) {
-    writeFileSync(path, `${text.replace(/\n*$/, '')}\n\n${section.trimEnd()}\n`);
-    return;
-  }
-  const next = text.indexOf('\n## ', at + heading.length + 1);
-  const after = next === -1 ? '' : `\n${text.slice(next + 1)}`;
-  writeFileSync(path, `${text.slice(0, at + 1)}${section.trimEnd()}\n${after}`);
 }
 
 main().catch((error: unknown) => {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `sambakit` command. @module */
 import { diffUsage, handleDiff } from './commands/diff.js';
+import { handleProxy, proxyUsage } from './commands/proxy.js';
 import { handleServe, serveUsage } from './commands/serve.js';
 import { handleValidate, validateUsage } from './commands/validate.js';
 import { runCommand, type CommandHandler } from './run-command.js';
@@ -9,6 +10,7 @@ const commands: Record<string, { handler: CommandHandler; usage: string }> = {
   serve: { handler: handleServe, usage: serveUsage },
   diff: { handler: handleDiff, usage: diffUsage },
   validate: { handler: handleValidate, usage: validateUsage },
+  proxy: { handler: handleProxy, usage: proxyUsage },
 };
 
 const usage = `usage: sambakit <command> [options]\ncommands:\n${Object.values(commands)

@@ -172,6 +172,17 @@ const cloudMessages: ErrorStyle = {
   },
 };
 
+/** The problem of a request that breaks the spec: the first violation in the message, all of them in `violations`. */
+export function invalidRequestProblem(violations: Violation[]): Problem {
+  const first = violations[0]!;
+  return {
+    kind: 'invalid_request',
+    message: `Invalid request: ${violations.length === 1 ? '' : `${violations.length} problems, first: `}${first.path} expected ${first.expected}${first.received === undefined ? ' but it is missing' : `, got ${JSON.stringify(first.received)}`}.`,
+    param: first.path.replace(/^\/body\//, '').replace(/\//g, '.'),
+    violations,
+  };
+}
+
 /** Error schema (the component a 400 response uses) -> style. */
 const stylesBySchema: Record<string, ErrorStyle> = {
   SambaStudioOpenAIError: openAi,
@@ -181,7 +192,7 @@ const stylesBySchema: Record<string, ErrorStyle> = {
   LmiError: lmi,
 };
 
-/** The style of an operation (a server route, or any operation of the operations table: the middleware uses it too). */
+/** The style of an operation: the server's routes, the proxy's matched operations and the middleware's alike. */
 export function errorStyleFor(route: Pick<Route, 'api' | 'operationId' | 'errorSchema'>): ErrorStyle {
   const style = route.errorSchema ? stylesBySchema[route.errorSchema] : undefined;
   if (!style) throw new Error(`${route.api} ${route.operationId}: no error style for its 400 schema ${route.errorSchema ?? '(none)'}; add one in src/server/error-styles.ts`);

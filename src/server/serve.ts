@@ -3,6 +3,7 @@ import { setMaxListeners } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequestListener, type AppOptions } from './app.js';
+import { PortInUseError } from './port-in-use.js';
 
 export interface ServeOptions extends AppOptions {
   host?: string;
@@ -17,12 +18,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export class PortInUseError extends Error {
-  constructor(readonly host: string, readonly port: number) {
-    super(`port ${port} on ${host} is already in use; pick another with --port or PORT`);
-    this.name = 'PortInUseError';
-  }
-}
+export { PortInUseError };
 
 /** How long open streams get to send their closing error before connections are dropped. */
 const shutdownGraceMs = 250;

@@ -10,7 +10,7 @@ import type { OutgoingStreamItem } from '../streams/index.js';
 import { validateRequest, validateResponse, validateStreamItem } from '../validate/check.js';
 import { afterPendingIo } from './after-pending-io.js';
 import { authenticate } from './auth.js';
-import { errorStyleFor, type ErrorStyle, type Problem } from './error-styles.js';
+import { errorStyleFor, invalidRequestProblem, type ErrorStyle, type Problem } from './error-styles.js';
 import { reply, type Exchange } from './exchange.js';
 import { parseFault, type Fault } from './faults.js';
 import type { OperationDefinition, OperationRequest, OperationResult, Pacing } from './operations/types.js';
@@ -97,15 +97,7 @@ async function handle(
     if (!body.ok) return fail({ kind: body.status === 413 ? 'too_large' : body.status === 415 ? 'media_type' : 'invalid_request', message: body.message, status: body.status });
 
     const { violations } = validateRequest(route.validators, { body: body.value, ...(body.mediaType === undefined ? {} : { mediaType: body.mediaType }), params, headers: raw });
-    if (violations.length > 0) {
-      const first = violations[0]!;
-      return fail({
-        kind: 'invalid_request',
-        message: `Invalid request: ${violations.length === 1 ? '' : `${violations.length} problems, first: `}${first.path} expected ${first.expected}${first.received === undefined ? ' but it is missing' : `, got ${JSON.stringify(first.received)}`}.`,
-        param: first.path.replace(/^\/body\//, '').replace(/\//g, '.'),
-        violations,
-      });
-    }
+    if (violations.length > 0) return fail(invalidRequestProblem(violations));
 
     const faultHeader = parseFault(headerValue(raw[controlHeaders.fault]));
     if (!faultHeader.ok) return fail({ kind: 'invalid_request', message: faultHeader.message, status: 400 });

@@ -1,0 +1,31 @@
+/** What `startProxy` takes, and the defaults that change what is sent or received, named once. @module */
+import type { ApiName } from '../contract/apis.js';
+import type { ProxyRecord } from './records.js';
+
+export interface ProxyOptions {
+  /** Which spec the traffic is checked against. */
+  api: ApiName;
+  /** Where requests go: origin plus an optional base path, which every request path is appended to. */
+  target: string | URL;
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** Answer a request that breaks the spec with the API's own error instead of forwarding it. */
+  strict?: boolean;
+  /** Milliseconds to wait for the target's response headers; then 504 in the API's error shape. */
+  upstreamTimeoutMs?: number;
+  /** Largest body (request or non-streamed response) copied for checking; larger ones are forwarded unchecked. */
+  checkLimitBytes?: number;
+  /** Where violations, upstream faults and the summary go, one record per call (the key already removed). */
+  record: (record: ProxyRecord) => void;
+}
+
+export const defaultProxyOptions = {
+  host: '127.0.0.1',
+  port: 8090,
+  // Long enough for a loaded inference service to start answering; the target's own stalls after
+  // the headers are streams pausing, which the proxy leaves alone.
+  upstreamTimeoutMs: 60_000,
+  // The reference server's default body limit: an upload that big is still checked.
+  checkLimitBytes: 26_214_400,
+} as const;

@@ -1,0 +1,86 @@
+/** Runs the proxy on a Node HTTP listener, with a keep-alive pool of connections to the target. @module */
+import { Agent as HttpAgent, createServer, request as httpRequest, type Server } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { PortInUseError } from '../server/port-in-use.js';
+import { forward, type ForwardContext } from './forward.js';
+import { defaultProxyOptions, type ProxyOptions } from './options.js';
+import type { SummaryRecord } from './records.js';
+import { TrafficSummary } from './summary.js';
+
+export interface RunningProxy {
+  url: string;
+  host: string;
+  port: number;
+  target: string;
+  /** What went through so far. */
+  summary(): SummaryRecord;
+  /** Stops listening, drops open connections, and returns the final summary (also sent to `record`). */
+  close(): Promise<SummaryRecord>;
+}
+
+/** The target as a URL; throws a TypeError naming what is wrong. */
+export function parseTarget(target: string | URL): URL {
+  let url: URL;
+  try {
+    url = new URL(target);
+  } catch {
+    throw new TypeError(`--target "${String(target)}" is not a URL (expected http://host[:port][/base])`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`--target must be http:// or https://, got ${url.protocol}`);
+  if (url.search || url.hash) throw new TypeError('--target takes no query or fragment');
+  if (url.username || url.password) throw new TypeError('--target takes no credentials (send them as the API asks, in headers)');
+  return url;
+}
+
+export function startProxy(options: ProxyOptions): Promise<RunningProxy> {
+  const target = parseTarget(options.target);
+  const secure = target.protocol === 'https:';
+  // Connections to the target are kept and reused; no cap, as the client's own concurrency is the limit.
+  const agent = secure ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
+  const shownTarget = target.href.replace(/\/$/, '');
+  const summary = new TrafficSummary(options.api, shownTarget);
+  const context: ForwardContext = {
+    api: options.api,
+    target,
+    basePath: target.pathname.replace(/\/+$/, ''),
+    request: secure ? httpsRequest : httpRequest,
+    agent,
+    strict: options.strict ?? false,
+    upstreamTimeoutMs: options.upstreamTimeoutMs ?? defaultProxyOptions.upstreamTimeoutMs,
+    checkLimitBytes: options.checkLimitBytes ?? defaultProxyOptions.checkLimitBytes,
+    summary,
+    record: options.record,
+  };
+  const host = options.host ?? defaultProxyOptions.host;
+  return new Promise((resolve, reject) => {
+    const server: Server = createServer((req, res) => forward(context, req, res));
+    // Streams may be quiet for long: the target's pace decides, not a server default.
+    server.requestTimeout = 0;
+    const onError = (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new PortInUseError(host, options.port ?? 0) : error);
+    server.once('error', onError);
+    server.listen({ host, port: options.port ?? defaultProxyOptions.port, backlog: 4096 }, () => {
+      server.off('error', onError);
+      const info = server.address() as AddressInfo;
+      const shownHost = host.includes(':') ? `[${host}]` : host;
+      let closed: Promise<SummaryRecord> | undefined;
+      resolve({
+        url: `http://${shownHost}:${info.port}`,
+        host,
+        port: info.port,
+        target: shownTarget,
+        summary: () => summary.snapshot(),
+        close: () =>
+          (closed ??= new Promise<SummaryRecord>((done) => {
+            server.close(() => {
+              agent.destroy();
+              const final = summary.snapshot();
+              options.record(final);
+              done(final);
+            });
+            server.closeAllConnections();
+          })),
+      });
+    });
+  });
+}

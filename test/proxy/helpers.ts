@@ -1,0 +1,51 @@
+/** The proxy on a random loopback port in front of a target, with every record it reports kept. */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ApiName } from '../../src/contract/apis.js';
+import { startProxy, type ProxyOptions, type ProxyRecord, type RunningProxy } from '../../src/proxy/index.js';
+
+export interface TestProxy extends RunningProxy {
+  records: ProxyRecord[];
+  /** Records of one kind, for short assertions. */
+  violations(): Extract<ProxyRecord, { kind: 'violation' }>[];
+  faults(): Extract<ProxyRecord, { kind: 'upstream-fault' }>[];
+}
+
+export async function withProxy(api: ApiName, target: string, options: Partial<Omit<ProxyOptions, 'api' | 'target' | 'record'>> = {}): Promise<TestProxy> {
+  const records: ProxyRecord[] = [];
+  const proxy = await startProxy({ api, target, port: 0, record: (r) => records.push(r), ...options });
+  return Object.assign(proxy, {
+    records,
+    violations: () => records.filter((r): r is Extract<ProxyRecord, { kind: 'violation' }> => r.kind === 'violation'),
+    faults: () => records.filter((r): r is Extract<ProxyRecord, { kind: 'upstream-fault' }> => r.kind === 'upstream-fault'),
+  });
+}
+
+/**
+ * Records are written when an exchange's checks end, just after its last byte went to the client:
+ * waits until every exchange the proxy has taken is over (or fails after 20 s, saying how far it got).
+ */
+export async function settled(proxy: TestProxy): Promise<void> {
+  for (let waited = 0; ; waited += 5) {
+    const { requests, completed } = proxy.summary();
+    if (completed === requests) return;
+    if (waited > 20_000) throw new Error(`proxy: ${completed} of ${requests} exchanges over after 20 s`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/** A plain node:http target for what the reference server cannot show (echoes, held streams). */
+export async function rawTarget(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ url: string; server: Server; close(): Promise<void> }> {
+  const server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen({ host: '127.0.0.1', port: 0 }, resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
