@@ -37,3 +37,4 @@ export {
 } from './errors.js';
 export { imageDataURL, type UploadSource, type NamedUpload } from './uploads.js';
 export type { PlainNativeParams, TypedParam } from './native-params.js';
+export { collectChat, collectNative, collectResponse, collectMessage, type CollectedChat, type CollectedChoice, type CollectedToolCall } from './collect.js';
