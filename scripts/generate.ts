@@ -1,7 +1,7 @@
 /**
  * `npm run generate [-- --check]`: bundles the three API documents in spec/ and writes, per API,
  * generated/<api>/{openapi.json, openapi.yaml, openapi-3.2.json, schema.d.ts, validators.js,
- * validators.d.ts, streams.js, streams.d.ts}. Everything is computed in memory first: a broken spec
+ * validators.d.ts, streams.js, streams.d.ts, operations.js, operations.d.ts}. Everything is computed in memory first: a broken spec
  * is reported (file:line:col) and leaves generated/ as it was. `--check` writes nothing and exits 1
  * naming every file that differs from what the spec gives.
  * @module
@@ -14,7 +14,9 @@ import { apiNames, rootFileOf, type ApiName } from './generate/apis.js';
 import { bundleRoot } from './generate/bundle.js';
 import { listOperations, type OpenApiDocument, type OperationEntry } from './generate/catalog.js';
 import { emitOpenApiDocs } from './generate/emit-openapi.js';
+import { emitOperations } from './generate/emit-operations.js';
 import { emitStreams } from './generate/emit-streams.js';
+import { emitTypedParams } from './generate/emit-typed-params.js';
 import { emitTypes } from './generate/emit-types.js';
 import { emitValidators } from './generate/emit-validators.js';
 import { formatProblem, SpecError, type SpecProblem } from './generate/spec-error.js';
@@ -64,6 +66,8 @@ async function emitApi(
 ): Promise<Array<[string, string]>> {
   const validators = emitValidators(api, document, operations, sources, rootFile);
   const streams = emitStreams(operations);
+  const table = emitOperations(document, operations, sources, rootFile);
+  const typedParams = emitTypedParams(document, operations);
   return [
     ...emitOpenApiDocs(document, toYaml),
     ['schema.d.ts', await emitTypes(document)],
@@ -71,6 +75,10 @@ async function emitApi(
     ['validators.d.ts', validators.dts],
     ['streams.js', streams.js],
     ['streams.d.ts', streams.dts],
+    ['operations.js', table.js],
+    ['operations.d.ts', table.dts],
+    ['typed-params.js', typedParams.js],
+    ['typed-params.d.ts', typedParams.dts],
   ];
 }
 

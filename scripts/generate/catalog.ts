@@ -3,7 +3,7 @@
  * validator name for every schema. Every emitter reads this one list.
  * @module
  */
-import { resolveLocalRef } from '../../src/spec/local-ref.js';
+import { resolveLocalRef } from '../../src/contract/local-ref.js';
 
 export type JsonSchema = Record<string, unknown> | boolean;
 

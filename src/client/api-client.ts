@@ -4,7 +4,8 @@
  * `stream`; an operation added to the spec is callable through them after `npm run generate`.
  * @module
  */
-import { operationTables, type ApiName, type ApiTypes, type OperationInfo } from './contract.js';
+import type { OperationInfo } from '../contract/index.js';
+import type { ApiTypes } from './api-types.js';
 import { InvalidRequestError, InvalidResponseError } from './errors.js';
 import { ItemStream } from './item-stream.js';
 import type { AnswerOf, BodyOf, CallArgs, CallInputOf, OperationId, StreamItemOf, StreamingOperationId } from './operation-types.js';
@@ -30,11 +31,12 @@ export interface StreamableCall<Body, Answer, Item, StreamBody = Body> {
 
 export class ApiClient<A extends ApiTypes> {
   readonly #transport: Transport;
-  readonly #operations: Readonly<Record<string, OperationInfo>>;
+  readonly #operations: { readonly [operationId: string]: OperationInfo };
 
-  protected constructor(api: ApiName, options: ClientOptions, defaults: { baseURL: string; path?: Record<string, unknown> }) {
+  /** `contract` is the API's operations table from src/contract; `baseURL` the default when the options give none. */
+  protected constructor(contract: { operationTable: { readonly [operationId: string]: OperationInfo } }, options: ClientOptions, defaults: { baseURL: string; path?: Record<string, unknown> }) {
     this.#transport = new Transport(options, defaults.baseURL, defaults.path);
-    this.#operations = operationTables[api];
+    this.#operations = contract.operationTable;
   }
 
   /**
@@ -65,8 +67,8 @@ export class ApiClient<A extends ApiTypes> {
   /** The method behind `request`, `stream` and the ergonomic methods. */
   protected async call(operationId: string, input: CallInput, options: RequestOptions | undefined, mode: 'answer' | 'stream', rules: StreamRules<unknown> = {}): Promise<unknown> {
     const operation = this.operation(operationId);
-    const multipart = operation.requestMediaTypes[0] === 'multipart/form-data';
-    if (operation.bodyRequired && input.body === undefined) throw new InvalidRequestError('body', `${operationId} needs a request body`, { operationId });
+    const multipart = operation.request.mediaTypes[0] === 'multipart/form-data';
+    if (operation.request.required && input.body === undefined) throw new InvalidRequestError('body', `${operationId} needs a request body`, { operationId });
     const body = multipart && input.body !== undefined ? await resolveUploads(input.body as Record<string, unknown>) : input.body;
     const clientOptions = this.#transport.options;
     const validate = options?.validate ?? clientOptions.validate ?? clientDefaults.validate;

@@ -3,10 +3,10 @@
  * `sambakit/client/validation` loads them.
  * @module
  */
-import { validatorsByApi, type ValidateFunction } from '../spec/generated.js';
-import type { ApiName } from './contract.js';
+import { contracts, type ApiName, type OperationValidators, type ValidateFunction } from '../contract/index.js';
 
 /** The validator of one success answer or stream item, if the spec has one. */
 export function responseValidator(api: ApiName, operationId: string, status: number, mediaType: string): ValidateFunction | undefined {
-  return validatorsByApi[api][operationId]?.responses[String(status)]?.[mediaType];
+  const validators = contracts[api].validators as { readonly [operationId: string]: OperationValidators | undefined };
+  return validators[operationId]?.responses[String(status)]?.[mediaType];
 }

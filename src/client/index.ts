@@ -8,7 +8,7 @@ export { SambaStudio, type SambaStudioOptions, type MultimodalRequest } from './
 export { LMI } from './apis/lmi.js';
 export { ApiClient, type StreamableCall } from './api-client.js';
 export { ItemStream } from './item-stream.js';
-export type { SambaStudioTypes, SambaNovaCloudTypes, LmiTypes, ApiTypes } from './contract.js';
+export type { SambaStudioTypes, SambaNovaCloudTypes, LmiTypes, ApiTypes } from './api-types.js';
 export type { AnswerOf, StreamItemOf, CallInputOf, OperationId, StreamingOperationId } from './operation-types.js';
 export type { ClientOptions, RequestOptions, ClientHooks, RequestEvent, ResponseEvent, RetryEvent, ValidationWarning, ValidationMode, PayloadValidator } from './options.js';
 export {

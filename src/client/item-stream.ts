@@ -41,8 +41,9 @@ export class ItemStream<T> implements AsyncIterable<T> {
   readonly operationId: string;
   /** The media type the service answered with (LMI may answer JSON lines or SSE). */
   readonly mediaType: string;
-  readonly #decoder: ClientItems<T>;
-  #iterator: BatchIterator<T> | undefined;
+  // Typed by what is read from them only, so an ItemStream<Chunk> is an ItemStream<unknown> too.
+  readonly #decoder: { readonly items: readonly T[] };
+  #iterator: AsyncIterator<T> | undefined;
 
   constructor(init: ItemStreamInit<T>) {
     const { answer } = init;
@@ -50,8 +51,9 @@ export class ItemStream<T> implements AsyncIterable<T> {
     this.requestId = answer.requestId;
     this.operationId = answer.operationId;
     this.mediaType = init.mediaType;
-    this.#decoder = new ClientItems<T>(init);
-    this.#iterator = new BatchIterator<T>(timedBody(answer, this.#decoder), this.#decoder);
+    const decoder = new ClientItems<T>(init);
+    this.#decoder = decoder;
+    this.#iterator = new BatchIterator<T>(timedBody(answer, decoder), decoder);
   }
 
   /** Items received so far. */

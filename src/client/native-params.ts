@@ -5,7 +5,6 @@
  * type fails here, before anything is sent, naming the parameter.
  * @module
  */
-import { nativeParamTypes } from './contract.js';
 import { InvalidRequestError } from './errors.js';
 
 /** A parameter as the wire carries it. */
@@ -81,7 +80,12 @@ function inferType(value: unknown): string | undefined {
 const expected: Readonly<Record<string, string>> = { int: 'an integer', float: 'a number', bool: 'a boolean', str: 'a string', list: 'an array of strings' };
 
 /** `{ max_tokens_to_generate: 100, do_sample: false }` -> `{ max_tokens_to_generate: { type: 'int', value: '100' }, do_sample: { type: 'bool', value: 'false' } }`. */
-export function encodeNativeParams(params: Record<string, unknown> | undefined, operationId: string): Record<string, TypedParam> | undefined {
+export function encodeNativeParams(
+  params: Record<string, unknown> | undefined,
+  operationId: string,
+  /** The contract's `typedParams` of the API: type names by operation and parameter. */
+  table: { readonly [operationId: string]: { readonly [param: string]: readonly string[] } },
+): Record<string, TypedParam> | undefined {
   if (params === undefined) return undefined;
   const out: Record<string, TypedParam> = {};
   for (const [name, value] of Object.entries(params)) {
@@ -90,7 +94,7 @@ export function encodeNativeParams(params: Record<string, unknown> | undefined, 
       out[name] = value;
       continue;
     }
-    const allowed = nativeParamTypes[name];
+    const allowed = table[operationId]?.[name];
     const types = allowed?.length ? allowed : [inferType(value)].filter((t): t is string => t !== undefined);
     let encoded: TypedParam | undefined;
     for (const type of types) {

@@ -5,7 +5,7 @@
  * by these after `npm run generate`, with no hand edits.
  * @module
  */
-import type { ApiTypes } from './contract.js';
+import type { ApiTypes } from './api-types.js';
 import type { UploadSource } from './uploads.js';
 
 export type OperationId<A extends ApiTypes> = keyof A['operations'] & string;

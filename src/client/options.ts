@@ -92,4 +92,8 @@ export const clientDefaults = {
   // A minute without a byte: longer than any first token of a loaded endpoint seen in the research, far shorter than Node's 300 s body timeout.
   stallTimeout: 60_000,
   validate: 'off',
-} as const satisfies Omit<ClientOptions, 'hooks' | 'fetch'>;
+  /** Where SambaNova Cloud is served; the path after it is the spec's server base path (`/v1`). */
+  cloudHost: 'https://api.sambanova.ai',
+  /** An LMI container's own port, as DJL serving listens by default. */
+  lmiHost: 'http://localhost:8080',
+} as const;

@@ -7,7 +7,7 @@
  */
 import createClient, { type Client } from 'openapi-fetch';
 import { CallTimer } from './call-timer.js';
-import type { OperationInfo } from './contract.js';
+import type { OperationInfo } from '../contract/index.js';
 import { APIConnectionError, APIError, InvalidRequestError, SambakitClientError, apiErrorFor } from './errors.js';
 import { clientDefaults, type ClientOptions, type RequestOptions } from './options.js';
 import { redactSecret } from './redact.js';
@@ -107,7 +107,7 @@ export class Transport {
     let sentAt = 0;
     let url = '';
     if (plan.stallBeforeHead) timer.waitForData();
-    const { response, error } = await this.#client.request(operation.method, operation.path as never, {
+    const { response, error } = await this.#client.request(operation.method.toLowerCase() as 'post', operation.path as never, {
       params: { ...input.params, path },
       body: input.body,
       headers,
@@ -124,7 +124,7 @@ export class Transport {
     timer.dataArrived();
     const requestId = response.headers.get('x-request-id') ?? undefined;
     safely(() =>
-      hooks?.onResponse?.({ operationId: operation.operationId, method: operation.method.toUpperCase(), url, attempt, status: response.status, requestId, durationMs: Date.now() - sentAt }),
+      hooks?.onResponse?.({ operationId: operation.operationId, method: operation.method, url, attempt, status: response.status, requestId, durationMs: Date.now() - sentAt }),
     );
     if (!response.ok) {
       const body = redactSecret(error, this.#options.apiKey);
@@ -135,10 +135,11 @@ export class Transport {
 
   #authorize(operation: OperationInfo, headers: Headers): void {
     const key = this.#options.apiKey;
-    const scheme = operation.auth[0];
-    if (!key || !scheme || headers.has(scheme.kind === 'bearer' ? 'authorization' : scheme.name)) return;
-    if (scheme.kind === 'bearer') headers.set('authorization', `Bearer ${key}`);
-    else headers.set(scheme.name, key);
+    // The first alternative the spec lists is the one the service documents first (Bearer before x-api-key on Messages).
+    for (const scheme of operation.security[0] ?? []) {
+      if (!key || headers.has(scheme.headerName)) continue;
+      headers.set(scheme.headerName, scheme.kind === 'bearer' ? `Bearer ${key}` : key);
+    }
   }
 
   /** The path parameters with the client's defaults under the caller's; a parameter with no value is an error before anything is sent. */

@@ -8,7 +8,7 @@
  * @module
  */
 import { responseValidator } from './contract-validators.js';
-import type { ApiName } from './contract.js';
+import type { ApiName } from '../contract/index.js';
 import type { PayloadValidator } from './options.js';
 import { formatViolation, toViolations } from '../validate/violations.js';
 

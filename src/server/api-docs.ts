@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { stringify as toYaml } from 'yaml';
-import { apiNames, apis, bundledDocument, type ApiName } from '../spec/apis.js';
+import { apiNames, apis, type ApiName } from '../contract/apis.js';
+import { bundledDocument } from '../contract/node.js';
 import { reply, type Exchange } from './exchange.js';
 
 const assets: Record<string, string> = {

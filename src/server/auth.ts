@@ -23,7 +23,7 @@ export function authenticate(route: Route, headers: RequestHeaders, apiKey: stri
 }
 
 /** How the operation wants its key, in words (`header "key"`, `Authorization: Bearer <key>`). */
-export function describeSecurity(security: SecurityScheme[][]): string {
+export function describeSecurity(security: readonly (readonly SecurityScheme[])[]): string {
   return security.map((alt) => alt.map((s) => (s.kind === 'bearer' ? 'an `Authorization: Bearer <key>` header' : `a \`${s.headerName}\` header`)).join(' and ')).join(' or ');
 }
 

@@ -3,7 +3,7 @@
  * sent are documented in the README's server section.
  * @module
  */
-import type { ApiName } from '../spec/apis.js';
+import type { ApiName } from '../contract/apis.js';
 
 export interface ServerOptions {
   /** Only this key passes; without it any non-empty key passes (the banner says so). */

@@ -1,19 +1,12 @@
 /**
- * The reference server's routes, read from the bundled documents: one per operation, at the API's
- * mount point, with its security, request media types, validators and stream framings. Nothing here
- * names an operation: a new operation in the spec appears here by itself.
+ * The reference server's routes, from the operations tables of generated/: one per operation, at
+ * the API's mount point, with its security, request media types, validators and stream framings.
+ * Nothing here names an operation: a new operation in the spec appears here by itself.
  * @module
  */
-import { apiNames, apis, bundledDocument, type ApiName } from '../spec/apis.js';
-import { resolveLocalRef } from '../spec/local-ref.js';
-import { streamsByApi, validatorsByApi, type OperationValidators, type StreamFraming } from '../spec/generated.js';
+import { apiNames, apis, contracts, type ApiName, type OperationInfo, type OperationValidators, type SecurityScheme, type StreamFraming } from '../contract/index.js';
 
-export interface SecurityScheme {
-  name: string;
-  /** `header`: the key is the whole value of `headerName`; `bearer`: `Authorization: Bearer <key>`. */
-  kind: 'header' | 'bearer';
-  headerName: string;
-}
+export type { SecurityScheme };
 
 export interface Route {
   api: ApiName;
@@ -27,60 +20,42 @@ export interface Route {
   pattern: RegExp;
   paramNames: string[];
   /** Alternatives (any one passes), each a list of schemes that must all pass. */
-  security: SecurityScheme[][];
-  requestMediaTypes: string[];
+  security: OperationInfo['security'];
+  requestMediaTypes: readonly string[];
   bodyRequired: boolean;
   validators: OperationValidators;
   streams: Readonly<Record<string, StreamFraming>>;
   /** Component name of the JSON schema the operation's 400 response declares: which error shape it speaks. */
-  errorSchema: string | undefined;
-  operation: Readonly<Record<string, unknown>>;
+  errorSchema: string | null;
 }
-
-const methods = ['get', 'put', 'post', 'delete', 'patch'] as const;
 
 export function buildRoutes(names: readonly ApiName[] = apiNames): Route[] {
   const routes: Route[] = [];
   for (const api of names) {
-    const doc = bundledDocument(api) as Record<string, any>;
-    const schemes = (doc.components?.securitySchemes ?? {}) as Record<string, any>;
-    for (const [specPath, item] of Object.entries<Record<string, any>>(doc.paths ?? {})) {
-      for (const method of methods) {
-        const op = item[method] as Record<string, any> | undefined;
-        if (!op) continue;
-        const validators = validatorsByApi[api][op.operationId];
-        if (!validators) throw new Error(`${api} ${op.operationId}: no generated validators; run \`npm run generate\``);
-        const body = resolveLocalRef(doc, op.requestBody) as { required?: boolean; content?: Record<string, unknown> } | undefined;
-        const template = `${apis[api].mount}${specPath}`;
-        const paramNames = [...specPath.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
-        routes.push({
-          api,
-          operationId: op.operationId,
-          method: method.toUpperCase(),
-          specPath,
-          template,
-          pattern: templatePattern(template),
-          paramNames,
-          security: ((op.security ?? doc.security ?? []) as Array<Record<string, string[]>>).map((requirement) =>
-            Object.keys(requirement).map((name) => toScheme(name, schemes[name])),
-          ),
-          requestMediaTypes: Object.keys(body?.content ?? {}),
-          bodyRequired: body?.required === true,
-          validators,
-          streams: streamsByApi[api][op.operationId] ?? {},
-          errorSchema: (resolveLocalRef(doc, op.responses?.['400']) as any)?.content?.['application/json']?.schema?.$ref?.split('/').pop(),
-          operation: op,
-        });
-      }
+    const table: Readonly<Record<string, OperationInfo>> = contracts[api].operationTable;
+    const validatorsById: Readonly<Record<string, OperationValidators>> = contracts[api].validators;
+    for (const operation of Object.values(table)) {
+      const validators = validatorsById[operation.operationId];
+      if (!validators) throw new Error(`${api} ${operation.operationId}: no generated validators; run \`npm run generate\``);
+      const template = `${apis[api].mount}${operation.path}`;
+      routes.push({
+        api,
+        operationId: operation.operationId,
+        method: operation.method,
+        specPath: operation.path,
+        template,
+        pattern: templatePattern(template),
+        paramNames: [...operation.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!),
+        security: operation.security,
+        requestMediaTypes: operation.request.mediaTypes,
+        bodyRequired: operation.request.required,
+        validators,
+        streams: operation.streams,
+        errorSchema: operation.errorSchema,
+      });
     }
   }
   return routes;
-}
-
-function toScheme(name: string, scheme: Record<string, any> | undefined): SecurityScheme {
-  if (scheme?.type === 'apiKey' && scheme.in === 'header') return { name, kind: 'header', headerName: String(scheme.name).toLowerCase() };
-  if (scheme?.type === 'http' && String(scheme.scheme).toLowerCase() === 'bearer') return { name, kind: 'bearer', headerName: 'authorization' };
-  throw new Error(`security scheme ${name} (${JSON.stringify(scheme)}) is not one the reference server knows`);
 }
 
 function templatePattern(template: string): RegExp {

@@ -4,7 +4,7 @@
  * pass the generated validators (`validate: 'throw'`); streams end as their framing says.
  */
 import { describe, expect, it } from 'vitest';
-import { operationTables, type ApiName } from '../../src/client/contract.js';
+import { contracts, type ApiName } from '../../src/contract/index.js';
 import { APIError, ItemStream, PayloadTooLargeError, UnprocessableEntityError } from '../../src/client/index.js';
 import { bundled } from '../helpers/spec.js';
 import { useServer } from '../helpers/server.js';
@@ -35,8 +35,8 @@ const refused: Record<string, typeof APIError> = {
 
 describe.each(['sambanova-cloud', 'sambastudio', 'lmi'] as ApiName[])('every JSON operation of %s, every request example', (api) => {
   const doc = bundled(api);
-  const cases = Object.values(operationTables[api]).flatMap((op) =>
-    op.requestMediaTypes[0] === 'multipart/form-data' ? [] : op.requestMediaTypes.length === 0 ? [{ op, name: 'no body', value: undefined }] : examplesOf(doc, op.path, op.method).map((e) => ({ op, ...e })),
+  const cases = Object.values(contracts[api].operationTable).flatMap((op) =>
+    op.request.mediaTypes[0] === 'multipart/form-data' ? [] : op.request.mediaTypes.length === 0 ? [{ op, name: 'no body', value: undefined }] : examplesOf(doc, op.path, op.method.toLowerCase()).map((e) => ({ op, ...e })),
   );
 
   it.each(cases.map((c) => [`${c.op.operationId} ${c.name}`, c] as const))('%s', async (label, { op, value }) => {

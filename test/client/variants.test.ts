@@ -19,7 +19,7 @@ const audio = () => ({ data: wav(16_000, 1), name: 'a.wav', type: 'audio/wav' })
 /** Per operation with variants: a whole call and, where it streams, a streamed one read to its end. */
 const calls: Record<string, { whole?: Run; stream?: Run }> = {
   'sambastudio createChatCompletion': {
-    whole: (c, o) => c.studio.chat({ model, messages: hi, max_tokens: 8, tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object' } } }] }, o),
+    whole: (c, o) => c.studio.chat({ model, messages: hi, max_tokens: 8 }, o),
     stream: async (c, o) => drain(await c.studio.chat({ model, messages: hi, max_tokens: 8, stream: true }, o)),
   },
   'sambastudio nlpPredict': { whole: (c, o) => c.studio.nlp({ inputs: ['hi'], params }, o) },

@@ -2,19 +2,14 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ErrorObject } from 'ajv';
-import { resolveLocalRef } from '../../src/spec/local-ref.js';
+import { contracts, type OperationValidators } from '../../src/contract/index.js';
+import { resolveLocalRef } from '../../src/contract/local-ref.js';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const apiNames = ['sambastudio', 'sambanova-cloud', 'lmi'] as const;
 export type ApiName = (typeof apiNames)[number];
 
 type Doc = Record<string, any>;
-type ValidateFn = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
-interface OperationValidators {
-  parameters?: ValidateFn;
-  request: Record<string, ValidateFn>;
-  responses: Record<string, Record<string, ValidateFn>>;
-}
 
 const docs = new Map<ApiName, Doc>();
 export function bundled(api: ApiName): Doc {
@@ -26,9 +21,8 @@ export function bundled(api: ApiName): Doc {
   return doc;
 }
 
-export async function validatorsOf(api: ApiName): Promise<Record<string, OperationValidators>> {
-  const mod = (await import(`${repoRoot}generated/${api}/validators.js`)) as { operationValidators: Record<string, OperationValidators> };
-  return mod.operationValidators;
+export async function validatorsOf(api: ApiName): Promise<Readonly<Record<string, OperationValidators>>> {
+  return contracts[api].validators;
 }
 
 type Check = (data: unknown) => boolean;

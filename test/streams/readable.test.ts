@@ -12,7 +12,7 @@ import {
   type OutgoingStreamItem,
   type StreamFramingSpec,
 } from '../../src/streams/index.js';
-import { streamsByApi } from '../../src/spec/generated.js';
+import { contracts, type StreamFraming } from '../../src/contract/index.js';
 import { collect, readText, sleep } from './helpers.js';
 
 const cloud: StreamFramingSpec = { framing: 'sse', terminator: '[DONE]', errorEvents: ['error_event', 'error'] };
@@ -174,8 +174,8 @@ describe('encodeStreamItems', () => {
 });
 
 describe('every stream of the generated streams map', () => {
-  const entries = Object.entries(streamsByApi).flatMap(([api, ops]) =>
-    Object.entries(ops).flatMap(([op, media]) => Object.entries(media).map(([mediaType, framing]) => ({ name: `${api} ${op} ${mediaType}`, framing }))),
+  const entries = Object.entries(contracts).flatMap(([api, { streams }]) =>
+    Object.entries<Readonly<Record<string, StreamFraming>>>(streams).flatMap(([op, media]) => Object.entries(media).map(([mediaType, framing]) => ({ name: `${api} ${op} ${mediaType}`, framing }))),
   );
 
   it('has entries', () => {

@@ -4,11 +4,15 @@
  * rejection below is checked.
  */
 import { expectTypeOf } from 'vitest';
-import type { components as Cloud, operations as CloudOps } from '../../generated/sambanova-cloud/schema.js';
-import type { components as Lmi } from '../../generated/lmi/schema.js';
-import type { StreamItems as CloudStreamItems, streams as cloudStreams } from '../../generated/sambanova-cloud/streams.js';
-import type { StreamItems as LmiStreamItems } from '../../generated/lmi/streams.js';
-import type { operationValidators as cloudValidators } from '../../generated/sambanova-cloud/validators.js';
+import type {
+  components as Cloud,
+  operations as CloudOps,
+  StreamItems as CloudStreamItems,
+  streams as cloudStreams,
+  validators as cloudValidators,
+  operationTable as cloudTable,
+} from '../../src/contract/sambanova-cloud.js';
+import type { components as Lmi, StreamItems as LmiStreamItems } from '../../src/contract/lmi.js';
 
 type CloudChatRequest = Cloud['schemas']['CloudChatRequest'];
 
@@ -60,3 +64,9 @@ export const lmiRequest: Lmi['schemas']['LmiChatRequest'] = { messages: [{ role:
 export const lmiNoMessages: Lmi['schemas']['LmiChatRequest'] = { max_tokens: 1 };
 // @ts-expect-error max_tokens is a number
 export const lmiBadMax: Lmi['schemas']['LmiChatRequest'] = { messages: [], max_tokens: 'many' };
+
+// The operations table keeps literal types: a client can key on an operation's method, path and media types.
+expectTypeOf<(typeof cloudTable)['createChatCompletion']['method']>().toEqualTypeOf<'POST'>();
+expectTypeOf<(typeof cloudTable)['retrieveModel']['path']>().toEqualTypeOf<'/models/{model_id}'>();
+expectTypeOf<(typeof cloudTable)['createChatCompletion']['responses']['200']>().toEqualTypeOf<readonly ['application/json', 'text/event-stream']>();
+expectTypeOf<(typeof cloudTable)['createMessage']['streams']['text/event-stream']['eventFromType']>().toEqualTypeOf<true>();

@@ -1,7 +1,6 @@
 /** Type tests for the SambaStudio document (see cloud-and-lmi.types.ts for how they are checked). */
 import { expectTypeOf } from 'vitest';
-import type { components, operations } from '../../generated/sambastudio/schema.js';
-import type { StreamItems, streams } from '../../generated/sambastudio/streams.js';
+import type { components, operations, StreamItems, streams } from '../../src/contract/sambastudio.js';
 
 type S = components['schemas'];
 

@@ -1,9 +1,10 @@
 /** The DJL LMI client: chat completions and `/invocations`. @module */
 import { ApiClient, type StreamableCall } from '../api-client.js';
-import { defaultServerURLs, type LmiTypes } from '../contract.js';
+import * as contract from '../../contract/lmi.js';
+import type { LmiTypes } from '../api-types.js';
 import { isLmiFinal } from '../final-items.js';
 import type { AnswerOf, BodyOf, StreamItemOf, StreamingOperationId } from '../operation-types.js';
-import type { ClientOptions } from '../options.js';
+import { clientDefaults, type ClientOptions } from '../options.js';
 
 type Api = LmiTypes;
 type Call<Id extends StreamingOperationId<Api>> = StreamableCall<BodyOf<Api, Id>, AnswerOf<Api, Id>, StreamItemOf<Api, Id>>;
@@ -20,7 +21,7 @@ type Call<Id extends StreamingOperationId<Api>> = StreamableCall<BodyOf<Api, Id>
  */
 export class LMI extends ApiClient<Api> {
   constructor(options: ClientOptions = {}) {
-    super('lmi', options, { baseURL: defaultServerURLs.lmi });
+    super(contract, options, { baseURL: `${clientDefaults.lmiHost}${contract.serverBasePaths[0]}` });
   }
 
   /** Chat completions (`POST /v1/chat/completions`). */

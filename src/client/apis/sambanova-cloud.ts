@@ -1,8 +1,9 @@
 /** The SambaNova Cloud client: every operation of its spec as a method. @module */
 import { ApiClient, type StreamableCall } from '../api-client.js';
-import { defaultServerURLs, type SambaNovaCloudTypes } from '../contract.js';
+import * as contract from '../../contract/sambanova-cloud.js';
+import type { SambaNovaCloudTypes } from '../api-types.js';
 import type { AnswerOf, BodyOf, OperationId, StreamItemOf, StreamingOperationId } from '../operation-types.js';
-import type { ClientOptions, RequestOptions } from '../options.js';
+import { clientDefaults, type ClientOptions, type RequestOptions } from '../options.js';
 
 type Api = SambaNovaCloudTypes;
 type Body<Id extends OperationId<Api>> = BodyOf<Api, Id>;
@@ -18,7 +19,7 @@ type Call<Id extends StreamingOperationId<Api>> = StreamableCall<Body<Id>, Answe
  */
 export class SambaNovaCloud extends ApiClient<Api> {
   constructor(options: ClientOptions = {}) {
-    super('sambanova-cloud', options, { baseURL: defaultServerURLs['sambanova-cloud'] });
+    super(contract, options, { baseURL: `${clientDefaults.cloudHost}${contract.serverBasePaths[0]}` });
   }
 
   /** Chat completions (`POST /chat/completions`); `stream: true` gives the chunks. */

@@ -1,6 +1,7 @@
 /** The SambaStudio client: the OpenAI-compatible chat API and the native NLP, Generic v1/v2, multimodal and file APIs. @module */
 import { ApiClient, type StreamableCall } from '../api-client.js';
-import type { SambaStudioTypes } from '../contract.js';
+import * as contract from '../../contract/sambastudio.js';
+import type { SambaStudioTypes } from '../api-types.js';
 import { InvalidRequestError } from '../errors.js';
 import { isNativeFinal } from '../final-items.js';
 import { encodeNativeParams, type PlainNativeParams } from '../native-params.js';
@@ -50,7 +51,7 @@ export class SambaStudio extends ApiClient<Api> {
 
   constructor(options: SambaStudioOptions) {
     if (!options?.baseURL) throw new InvalidRequestError('baseURL', 'SambaStudio needs baseURL: the URL of your installation (https://<host>)');
-    super('sambastudio', options, { baseURL: options.baseURL, path: { project_id: options.project, endpoint_id: options.endpoint } });
+    super(contract, options, { baseURL: `${options.baseURL.replace(/\/+$/, '')}${contract.serverBasePaths[0]}`, path: { project_id: options.project, endpoint_id: options.endpoint } });
     this.#chatOperation = options.openaiPath ? 'createChatCompletionOpenAIPath' : 'createChatCompletion';
     // A batch body is an array, which cannot stream: `chat` takes one request, `chatBatch` several.
     this.chat = this.streamable(this.#chatOperation) as unknown as SambaStudio['chat'];
@@ -104,7 +105,7 @@ export class SambaStudio extends ApiClient<Api> {
   /** A multimodal (LLaVA) endpoint through Generic v1: one prompt with one image. */
   async multimodal(request: MultimodalRequest, options?: RequestOptions): Promise<AnswerOf<Api, 'genericPredict'>> {
     const image_content = await imageBase64(request.image, 'image');
-    const body = { instances: [{ prompt: request.prompt, image_content }], params: encodeNativeParams(request.params, 'genericPredict') };
+    const body = { instances: [{ prompt: request.prompt, image_content }], params: encodeNativeParams(request.params, 'genericPredict', contract.typedParams) };
     return this.request('genericPredict', { body }, options);
   }
 
@@ -115,5 +116,5 @@ export class SambaStudio extends ApiClient<Api> {
 }
 
 function nativeInput(body: { params?: Record<string, unknown> }, operationId: string): CallInput {
-  return { body: body.params === undefined ? body : { ...body, params: encodeNativeParams(body.params, operationId) } };
+  return { body: body.params === undefined ? body : { ...body, params: encodeNativeParams(body.params, operationId, contract.typedParams) } };
 }

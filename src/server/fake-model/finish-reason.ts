@@ -2,6 +2,9 @@
  * @module Why a choice ended, in the fake model's own words, and the word each API family uses
  * for it. The API layers call the mapping for their family; nothing else should spell these.
  */
+import type { components as Lmi } from '../../contract/lmi.js';
+import type { components as Cloud } from '../../contract/sambanova-cloud.js';
+import type { components as Studio } from '../../contract/sambastudio.js';
 
 /**
  * Why generation ended:
@@ -18,14 +21,15 @@ export const FinishReason = {
 } as const;
 export type FinishReason = (typeof FinishReason)[keyof typeof FinishReason];
 
+// The words are the spec's (generated enums): a mapping to a word the spec does not have fails to compile.
 /** SambaStudio native (NLP / Generic v1 / v2) `stop_reason`. */
-export type SambaStudioStopReason = 'end_of_text' | 'stop_sequence_hit' | 'max_len_reached';
-/** OpenAI-style `finish_reason` (SambaStudio OpenAI-compatible, SambaNova Cloud, vLLM). */
-export type OpenAIFinishReason = 'stop' | 'length' | 'tool_calls';
+export type SambaStudioStopReason = NonNullable<Studio['schemas']['SambaStudioStopReason']>;
+/** OpenAI-style `finish_reason` (SambaStudio OpenAI-compatible, SambaNova Cloud, vLLM), as the Cloud spec spells it. */
+export type OpenAIFinishReason = NonNullable<Cloud['schemas']['CloudChatFinishReason']>;
 /** DJL LMI rolling-batch `finish_reason`. */
-export type LmiFinishReason = 'eos_token' | 'stop_sequence' | 'length' | 'tool_calls';
+export type LmiFinishReason = Lmi['schemas']['LmiFinishReason'];
 /** Messages API (Anthropic-style) `stop_reason`. */
-export type MessagesStopReason = 'end_turn' | 'max_tokens' | 'stop_sequence' | 'tool_use';
+export type MessagesStopReason = Cloud['schemas']['CloudMessagesStopReason'];
 
 /** The native APIs have no tool calls; a tool-call answer reads as a natural end there. */
 export function toSambaStudioStopReason(reason: FinishReason): SambaStudioStopReason {

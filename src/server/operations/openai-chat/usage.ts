@@ -3,9 +3,9 @@
  * fake model and timings from the actual send times (so TTFT and throughput agree with what a client
  * sees on the wire). Totals are always prompt + completion.
  */
-import type { components as Cloud } from '../../../../generated/sambanova-cloud/schema.js';
-import type { components as Lmi } from '../../../../generated/lmi/schema.js';
-import type { components as Studio } from '../../../../generated/sambastudio/schema.js';
+import type { components as Cloud } from '../../../contract/sambanova-cloud.js';
+import type { components as Lmi } from '../../../contract/lmi.js';
+import type { components as Studio } from '../../../contract/sambastudio.js';
 import type { UsageFacts } from './profile.js';
 
 type StudioUsage = NonNullable<Studio['schemas']['SambaStudioChatUsage']>;

@@ -4,7 +4,7 @@
  * with it: logprobs, tool calls and token counts.
  * @module
  */
-import type { components } from '../../../../generated/sambastudio/schema.js';
+import type { components } from '../../../contract/sambastudio.js';
 import type { NativeCompletion } from './completion.js';
 
 type Generation = components['schemas']['SambaStudioGeneration'];

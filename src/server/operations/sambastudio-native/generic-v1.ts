@@ -7,7 +7,7 @@
  * for the documented `inputs` body, bare stream objects.
  * @module
  */
-import type { components } from '../../../../generated/sambastudio/schema.js';
+import type { components } from '../../../contract/sambastudio.js';
 import type { OperationDefinition, OperationRequest, OperationResult } from '../types.js';
 import { preparePrompt, type NativeCompletion, type NativePrompt } from './completion.js';
 import { answerStyle, generationObject } from './generation-object.js';

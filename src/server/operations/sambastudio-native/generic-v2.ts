@@ -6,7 +6,7 @@
  * them apart. `ss-sn-options: disable-dynamic-batch` runs each item on its own (batch size 1).
  * @module
  */
-import type { components } from '../../../../generated/sambastudio/schema.js';
+import type { components } from '../../../contract/sambastudio.js';
 import type { OperationDefinition, OperationRequest, OperationResult } from '../types.js';
 import { answerStyle, generationObject } from './generation-object.js';
 import { answeringProblems } from './native-error.js';

@@ -5,7 +5,7 @@
  * Several prompts in one stream are answered one after another: the objects carry no id.
  * @module
  */
-import type { components } from '../../../../generated/sambastudio/schema.js';
+import type { components } from '../../../contract/sambastudio.js';
 import type { OperationDefinition, OperationRequest, OperationResult } from '../types.js';
 import { answerStyle, generationObject } from './generation-object.js';
 import { answeringProblems } from './native-error.js';

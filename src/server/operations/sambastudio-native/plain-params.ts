@@ -4,7 +4,7 @@
  * ones. Types and ranges were checked against the spec before the handler ran.
  * @module
  */
-import type { components } from '../../../../generated/sambastudio/schema.js';
+import type { components } from '../../../contract/sambastudio.js';
 import { stopList } from '../../fake-model/index.js';
 import { defaultNativeParams, knownParamNames, type NativeParams } from './native-params.js';
 

@@ -7,7 +7,7 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import type { components } from '../../../../generated/sambastudio/schema.js';
+import type { components } from '../../../contract/sambastudio.js';
 import { transcribe } from '../../fake-model/index.js';
 import type { OperationDefinition, OperationRequest, OperationResult } from '../types.js';
 import { readAudioUpload } from './audio-file.js';

@@ -7,7 +7,7 @@
  * stream item the spec allows.
  * @module
  */
-import type { components } from '../../../../generated/sambastudio/schema.js';
+import type { components } from '../../../contract/sambastudio.js';
 import type { OutgoingStreamItem } from '../../../streams/index.js';
 
 type NativeStreamError = components['schemas']['SambaStudioNativeStreamError'];

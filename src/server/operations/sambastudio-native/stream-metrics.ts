@@ -4,7 +4,7 @@
  * shows up in the numbers as it would on a real endpoint.
  * @module
  */
-import type { components } from '../../../../generated/sambastudio/schema.js';
+import type { components } from '../../../contract/sambastudio.js';
 import { measureTiming, type SendRecord } from '../../fake-model/index.js';
 import type { Arrival } from '../types.js';
 

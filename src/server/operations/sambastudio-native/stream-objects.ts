@@ -6,7 +6,7 @@
  * `is_last_response` before the last object (vendor v2 docs).
  * @module
  */
-import type { components } from '../../../../generated/sambastudio/schema.js';
+import type { components } from '../../../contract/sambastudio.js';
 import type { NativeCompletion } from './completion.js';
 import { logprobsObject, tokenCounts, toolCallsOf, type AnswerStyle } from './generation-object.js';
 import { timingFields, type TimingInput } from './stream-metrics.js';

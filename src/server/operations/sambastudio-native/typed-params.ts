@@ -5,7 +5,7 @@
  * `True`/`False`.
  * @module
  */
-import type { components } from '../../../../generated/sambastudio/schema.js';
+import type { components } from '../../../contract/sambastudio.js';
 import { defaultNativeParams, knownParamNames, type NativeParams } from './native-params.js';
 import { readTypedStopSequences } from './stop-sequences.js';
 

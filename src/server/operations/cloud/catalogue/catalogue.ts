@@ -3,8 +3,7 @@
  * (its one data file). Every card is checked against the spec's `CloudModel` schema when the module
  * loads, so a broken data file stops the server at start instead of failing a response check later.
  */
-import type { components } from '../../../../../generated/sambanova-cloud/schema.js';
-import { validatorsByApi } from '../../../../spec/generated.js';
+import { validators, type components } from '../../../../contract/sambanova-cloud.js';
 import { toViolations } from '../../../../validate/violations.js';
 import data from './models.json' with { type: 'json' };
 
@@ -26,8 +25,7 @@ export interface CatalogueModel {
 }
 
 function load(): Map<string, CatalogueModel> {
-  const validate = validatorsByApi['sambanova-cloud'].retrieveModel?.responses['200']?.['application/json'];
-  if (!validate) throw new Error('models.json: the spec has no retrieveModel 200 schema to check the catalogue against; run `npm run generate`');
+  const validate = validators.retrieveModel.responses['200']['application/json'];
   const models = new Map<string, CatalogueModel>();
   for (const [index, entry] of data.models.entries()) {
     const { sambakit, ...card } = entry as typeof entry & { sambakit: { uses: string[]; reasoning: boolean; embeddingDimensions?: number } };
@@ -39,7 +37,7 @@ function load(): Map<string, CatalogueModel> {
     const dimensions = sambakit.embeddingDimensions;
     if (uses.includes('embeddings') && !(Number.isInteger(dimensions) && dimensions! > 0)) throw new Error(`${where}: an embedding model needs sambakit.embeddingDimensions`);
     if (models.has(card.id)) throw new Error(`${where}: duplicate id`);
-    models.set(card.id, { card: card as CloudModelCard, uses, reasoning: sambakit.reasoning, ...(dimensions !== undefined ? { embeddingDimensions: dimensions } : {}) });
+    models.set(card.id, { card, uses, reasoning: sambakit.reasoning, ...(dimensions !== undefined ? { embeddingDimensions: dimensions } : {}) });
   }
   return models;
 }

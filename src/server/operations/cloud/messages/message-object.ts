@@ -4,7 +4,7 @@
  * message envelope and its usage, as the vendor's examples show them (`signature: null` on a whole
  * thinking block, `caller: null` on a tool call).
  */
-import type { components } from '../../../../../generated/sambanova-cloud/schema.js';
+import type { components } from '../../../../contract/sambanova-cloud.js';
 import { toMessagesStopReason } from '../../../fake-model/index.js';
 import type { Block } from '../shared/blocks.js';
 import type { ChatRun } from '../shared/chat-run.js';

@@ -7,7 +7,7 @@
  * other Anthropic-only history blocks are dropped. A reasoning model reasons at medium effort and
  * answers with a thinking block, as the service does whatever `thinking` says.
  */
-import type { components } from '../../../../../generated/sambanova-cloud/schema.js';
+import type { components } from '../../../../contract/sambanova-cloud.js';
 import type { Problem } from '../../../error-styles.js';
 import type { CatalogueModel } from '../catalogue/catalogue.js';
 

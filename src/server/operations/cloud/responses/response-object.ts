@@ -4,7 +4,7 @@
  * echoed, as the vendor's examples show them. Item ids are drawn once per answer, so that the stream
  * events and the final response name the same items.
  */
-import type { components } from '../../../../../generated/sambanova-cloud/schema.js';
+import type { components } from '../../../../contract/sambanova-cloud.js';
 import { FinishReason, type GeneratedToken } from '../../../fake-model/index.js';
 import type { UsageFacts } from '../../openai-chat/profile.js';
 import { tokenLogprob, type TokenLogprobEntry } from '../../openai-chat/logprobs.js';

@@ -5,7 +5,7 @@
  * it), the flat function tools become chat tools, `text.format` a `response_format`, and a
  * reasoning model reasons at `reasoning.effort` (medium by default, as the vendor documents).
  */
-import type { components } from '../../../../../generated/sambanova-cloud/schema.js';
+import type { components } from '../../../../contract/sambanova-cloud.js';
 import type { CatalogueModel } from '../catalogue/catalogue.js';
 import { MAX_TOP_LOGPROBS } from '../../../fake-model/index.js';
 

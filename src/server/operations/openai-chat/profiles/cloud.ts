@@ -5,7 +5,7 @@
  * errors under the SSE event name `error` (what the official SDKs check).
  */
 import { checkCloudModel } from '../../cloud/catalogue/model-check.js';
-import type { components } from '../../../../../generated/sambanova-cloud/schema.js';
+import type { components } from '../../../../contract/sambanova-cloud.js';
 import { toOpenAIFinishReason } from '../../../fake-model/index.js';
 import { bareUuid, fractionalSeconds, wholeSeconds } from '../ids.js';
 import { stylesBy, type ChatProfile, type WireStyle } from '../profile.js';

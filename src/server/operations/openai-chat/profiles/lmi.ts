@@ -7,7 +7,7 @@
  * Variant `vllm-async` gives the async vLLM engine's shapes instead; the stream framing is chosen by
  * `lmi-stream-media-type.ts`.
  */
-import type { components } from '../../../../../generated/lmi/schema.js';
+import type { components } from '../../../../contract/lmi.js';
 import { toLmiFinishReason, toOpenAIFinishReason } from '../../../fake-model/index.js';
 import { lmiRollingBatchId, vllmId, wholeSeconds } from '../ids.js';
 import { stylesBy, type ChatProfile, type WireStyle } from '../profile.js';

@@ -5,7 +5,7 @@
  * with `delta: {}`, usage asked for by `stream_options` or the 24.8/24.9 spelling `stream_option`,
  * errors in the stream under the event name `error_event`. A JSON array body is a batch.
  */
-import type { components } from '../../../../../generated/sambastudio/schema.js';
+import type { components } from '../../../../contract/sambastudio.js';
 import { toOpenAIFinishReason } from '../../../fake-model/index.js';
 import { openAiStyleId, wholeSeconds } from '../ids.js';
 import { stylesBy, type ChatProfile, type WireStyle } from '../profile.js';

@@ -1,0 +1,13 @@
+/**
+ * The SambaStudio API's contract, browser-safe: its types (openapi-typescript), validators by operation,
+ * stream map and operations table, all from generated/sambastudio/.
+ * @module
+ */
+export type * from '../../generated/sambastudio/schema.js';
+export { operationValidators as validators } from '../../generated/sambastudio/validators.js';
+export type { Validator } from '../../generated/sambastudio/validators.js';
+export { streams } from '../../generated/sambastudio/streams.js';
+export type { StreamItems, StreamingOperationId } from '../../generated/sambastudio/streams.js';
+export { operationTable, serverBasePaths } from '../../generated/sambastudio/operations.js';
+export type { OperationId } from '../../generated/sambastudio/operations.js';
+export { typedParams } from '../../generated/sambastudio/typed-params.js';
