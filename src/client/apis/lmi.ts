@@ -1,6 +1,7 @@
 /** The DJL LMI client: chat completions and `/invocations`. @module */
 import { ApiClient, type StreamableCall } from '../api-client.js';
-import * as contract from '../../contract/lmi.js';
+// Named imports, not the namespace: a bundle then leaves out the validators this module also exports.
+import { operationTable, serverBasePaths } from '../../contract/lmi.js';
 import type { LmiTypes } from '../api-types.js';
 import { isLmiFinal } from '../final-items.js';
 import type { AnswerOf, BodyOf, StreamItemOf, StreamingOperationId } from '../operation-types.js';
@@ -21,7 +22,7 @@ type Call<Id extends StreamingOperationId<Api>> = StreamableCall<BodyOf<Api, Id>
  */
 export class LMI extends ApiClient<Api> {
   constructor(options: ClientOptions = {}) {
-    super(contract, options, { baseURL: `${clientDefaults.lmiHost}${contract.serverBasePaths[0]}` });
+    super({ operationTable }, options, { baseURL: `${clientDefaults.lmiHost}${serverBasePaths[0]}` });
   }
 
   /** Chat completions (`POST /v1/chat/completions`). */

@@ -1,6 +1,7 @@
 /** The SambaNova Cloud client: every operation of its spec as a method. @module */
 import { ApiClient, type StreamableCall } from '../api-client.js';
-import * as contract from '../../contract/sambanova-cloud.js';
+// Named imports, not the namespace: a bundle then leaves out the validators this module also exports.
+import { operationTable, serverBasePaths } from '../../contract/sambanova-cloud.js';
 import type { SambaNovaCloudTypes } from '../api-types.js';
 import type { AnswerOf, BodyOf, OperationId, StreamItemOf, StreamingOperationId } from '../operation-types.js';
 import { clientDefaults, type ClientOptions, type RequestOptions } from '../options.js';
@@ -19,7 +20,7 @@ type Call<Id extends StreamingOperationId<Api>> = StreamableCall<Body<Id>, Answe
  */
 export class SambaNovaCloud extends ApiClient<Api> {
   constructor(options: ClientOptions = {}) {
-    super(contract, options, { baseURL: `${clientDefaults.cloudHost}${contract.serverBasePaths[0]}` });
+    super({ operationTable }, options, { baseURL: `${clientDefaults.cloudHost}${serverBasePaths[0]}` });
   }
 
   /** Chat completions (`POST /chat/completions`); `stream: true` gives the chunks. */

@@ -1,6 +1,7 @@
 /** The SambaStudio client: the OpenAI-compatible chat API and the native NLP, Generic v1/v2, multimodal and file APIs. @module */
 import { ApiClient, type StreamableCall } from '../api-client.js';
-import * as contract from '../../contract/sambastudio.js';
+// Named imports, not the namespace: a bundle then leaves out the validators this module also exports.
+import { operationTable, serverBasePaths, typedParams } from '../../contract/sambastudio.js';
 import type { SambaStudioTypes } from '../api-types.js';
 import { InvalidRequestError } from '../errors.js';
 import { isNativeFinal } from '../final-items.js';
@@ -51,7 +52,7 @@ export class SambaStudio extends ApiClient<Api> {
 
   constructor(options: SambaStudioOptions) {
     if (!options?.baseURL) throw new InvalidRequestError('baseURL', 'SambaStudio needs baseURL: the URL of your installation (https://<host>)');
-    super(contract, options, { baseURL: `${options.baseURL.replace(/\/+$/, '')}${contract.serverBasePaths[0]}`, path: { project_id: options.project, endpoint_id: options.endpoint } });
+    super({ operationTable }, options, { baseURL: `${options.baseURL.replace(/\/+$/, '')}${serverBasePaths[0]}`, path: { project_id: options.project, endpoint_id: options.endpoint } });
     this.#chatOperation = options.openaiPath ? 'createChatCompletionOpenAIPath' : 'createChatCompletion';
     // A batch body is an array, which cannot stream: `chat` takes one request, `chatBatch` several.
     this.chat = this.streamable(this.#chatOperation) as unknown as SambaStudio['chat'];
@@ -105,7 +106,7 @@ export class SambaStudio extends ApiClient<Api> {
   /** A multimodal (LLaVA) endpoint through Generic v1: one prompt with one image. */
   async multimodal(request: MultimodalRequest, options?: RequestOptions): Promise<AnswerOf<Api, 'genericPredict'>> {
     const image_content = await imageBase64(request.image, 'image');
-    const body = { instances: [{ prompt: request.prompt, image_content }], params: encodeNativeParams(request.params, 'genericPredict', contract.typedParams) };
+    const body = { instances: [{ prompt: request.prompt, image_content }], params: encodeNativeParams(request.params, 'genericPredict', typedParams) };
     return this.request('genericPredict', { body }, options);
   }
 
@@ -116,5 +117,5 @@ export class SambaStudio extends ApiClient<Api> {
 }
 
 function nativeInput(body: { params?: Record<string, unknown> }, operationId: string): CallInput {
-  return { body: body.params === undefined ? body : { ...body, params: encodeNativeParams(body.params, operationId, contract.typedParams) } };
+  return { body: body.params === undefined ? body : { ...body, params: encodeNativeParams(body.params, operationId, typedParams) } };
 }
