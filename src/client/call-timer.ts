@@ -28,6 +28,11 @@ export class CallTimer {
     if (Number.isFinite(totalMs)) this.#total = setTimeout(() => this.#expire('total', totalMs), totalMs);
   }
 
+  /** The caller's own signal, if any. */
+  get callerSignal(): AbortSignal | undefined {
+    return this.#user;
+  }
+
   /** True when the caller's own signal stopped the call (its reason is then rethrown as is). */
   get abortedByCaller(): boolean {
     return this.#user?.aborted === true;

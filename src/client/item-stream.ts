@@ -53,7 +53,8 @@ export class ItemStream<T> implements AsyncIterable<T> {
     this.mediaType = init.mediaType;
     const decoder = new ClientItems<T>(init);
     this.#decoder = decoder;
-    this.#iterator = new BatchIterator<T>(timedBody(answer, decoder), decoder);
+    // The caller's signal also stops items already decoded from being handed out; the call's own timers act through the body.
+    this.#iterator = new BatchIterator<T>(timedBody(answer, decoder), decoder, answer.timer.callerSignal);
   }
 
   /** Items received so far. */
