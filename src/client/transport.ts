@@ -31,8 +31,6 @@ export interface CallPlan {
   operation: OperationInfo;
   input: CallInput;
   options: RequestOptions | undefined;
-  /** Media types to ask for (the `Accept` header), or undefined to leave it to the service. */
-  accept?: string;
   /** Builds a multipart body; JSON otherwise. */
   serializeBody?: (body: unknown) => FormData;
   /** Stall limit applies from sending: true for streams. A whole JSON answer may take long to compute before its head. */
@@ -102,7 +100,6 @@ export class Transport {
     const headers = new Headers(this.#options.headers);
     for (const [name, value] of Object.entries(options?.headers ?? {})) headers.set(name, value);
     this.#authorize(operation, headers);
-    if (plan.accept) headers.set('accept', plan.accept);
     const hooks = this.#options.hooks;
     let sentAt = 0;
     let url = '';
