@@ -1,5 +1,7 @@
 /**
- * `npm run bench:streams`: in-memory decode speed of `sambakit/streams` next to
+ * `npm run bench:streams`: in-memory decode speed of `sambakit/streams` and of the client's typed
+ * streams (`ItemStream`, what `cloud.chat({ stream: true })` returns, with the call's stall timer;
+ * per-item validation off and on) next to
  * a hand-written loop (the reference, 1.0), raw eventsource-parser and the openai SDK's decoders, on
  * the same bytes (~50k `chat.completion.chunk` events of ~200 B, as SSE and as JSON lines) fed as a
  * web ReadableStream in 256-byte and 64-KiB reads. Every decoder runs once per read size per round,
@@ -11,6 +13,10 @@ import { cpus, loadavg } from 'node:os';
 import { createParser } from 'eventsource-parser';
 import { Stream } from 'openai/core/streaming';
 import { createStreamItemsDecoder, encodeJSONLine, encodeSSE, iterateStreamItems, type StreamFramingSpec } from '../src/streams/index.js';
+import { CallTimer } from '../src/client/call-timer.js';
+import { clientDefaults } from '../src/client/options.js';
+import { ItemStream } from '../src/client/item-stream.js';
+import { specValidator } from '../src/client/validation.js';
 
 const events = Number(process.env.EVENTS ?? 50_000);
 const rounds = Number(process.env.ROUNDS ?? 7);
@@ -30,6 +36,8 @@ function chunkValue(i: number): unknown {
     object: 'chat.completion.chunk',
     created: 1_763_800_000 + Math.floor(i / 50),
     model: 'Meta-Llama-3.3-70B-Instruct',
+    // Valid SambaNova Cloud and LMI chunks, so the client's per-item validation passes them.
+    system_fingerprint: 'fastcoe',
     choices: [{ index: 0, delta: { content: ` tok${i}` }, logprobs: null, finish_reason: null }],
   };
 }
@@ -157,6 +165,17 @@ async function openaiJSONL(body: ReadableStream<Uint8Array>): Promise<number> {
   return sum;
 }
 
+/** The client's typed stream over a body, as a call returns it once the answer's head came: the call's timer (default total and stall timeouts) runs. */
+async function clientItems(body: ReadableStream<Uint8Array>, framing: StreamFramingSpec, validate: 'off' | 'throw', api: 'sambanova-cloud' | 'lmi', mediaType: string): Promise<number> {
+  const timer = new CallTimer(undefined, clientDefaults.timeout, clientDefaults.stallTimeout);
+  const answer = { response: new Response(body, { headers: { 'content-type': mediaType } }), timer, requestId: 'r', operationId: 'createChatCompletion' };
+  const stream = new ItemStream<Chunk>({ answer, framing, mediaType, validate, validator: validators[api], hooks: undefined, apiKey: 'k' });
+  let sum = 0;
+  for await (const chunk of stream) sum += contentLength(chunk);
+  return sum;
+}
+const validators = { 'sambanova-cloud': specValidator('sambanova-cloud'), lmi: specValidator('lmi') };
+
 const reference = 'hand-written `indexOf` SSE loop (REF)';
 const decoders: Record<string, { bytes: Uint8Array; run: (body: ReadableStream<Uint8Array>) => Promise<number> }> = {
   [reference]: { bytes: sseBytes, run: handwrittenSSE },
@@ -164,9 +183,13 @@ const decoders: Record<string, { bytes: Uint8Array; run: (body: ReadableStream<U
   'sambakit `createStreamItemsDecoder` SSE (push)': { bytes: sseBytes, run: oursPush },
   'eventsource-parser `feed` + JSON.parse': { bytes: sseBytes, run: eventsourceParserFeed },
   'openai `Stream.fromSSEResponse`': { bytes: sseBytes, run: openaiSSE },
+  'sambakit client `ItemStream` SSE, validation off': { bytes: sseBytes, run: (b) => clientItems(b, sseFraming, 'off', 'sambanova-cloud', 'text/event-stream') },
+  'sambakit client `ItemStream` SSE, validation on': { bytes: sseBytes, run: (b) => clientItems(b, sseFraming, 'throw', 'sambanova-cloud', 'text/event-stream') },
   'hand-written `indexOf` JSONL loop': { bytes: jsonlBytes, run: handwrittenJSONL },
   'sambakit `iterateStreamItems` JSONL': { bytes: jsonlBytes, run: (b) => oursItems(b, jsonlFraming) },
   'openai `Stream.fromReadableStream` JSONL': { bytes: jsonlBytes, run: openaiJSONL },
+  'sambakit client `ItemStream` JSONL, validation off': { bytes: jsonlBytes, run: (b) => clientItems(b, jsonlFraming, 'off', 'lmi', 'application/jsonlines') },
+  'sambakit client `ItemStream` JSONL, validation on': { bytes: jsonlBytes, run: (b) => clientItems(b, jsonlFraming, 'throw', 'lmi', 'application/jsonlines') },
 };
 
 // --- the rounds ------------------------------------------------------------------------------------

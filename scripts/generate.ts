@@ -16,6 +16,7 @@ import { listOperations, type OpenApiDocument, type OperationEntry } from './gen
 import { emitOpenApiDocs } from './generate/emit-openapi.js';
 import { emitOperations } from './generate/emit-operations.js';
 import { emitStreams } from './generate/emit-streams.js';
+import { emitTypedParams } from './generate/emit-typed-params.js';
 import { emitTypes } from './generate/emit-types.js';
 import { emitValidators } from './generate/emit-validators.js';
 import { formatProblem, SpecError, type SpecProblem } from './generate/spec-error.js';
@@ -71,6 +72,7 @@ async function emitApi(
   const validators = emitValidators(api, document, operations, sources, rootFile);
   const streams = emitStreams(operations);
   const table = emitOperations(document, operations, sources, rootFile);
+  const typedParams = emitTypedParams(document, operations);
   return [
     ...emitOpenApiDocs(document, toYaml),
     ['schema.d.ts', await emitTypes(document)],
@@ -79,6 +81,8 @@ async function emitApi(
     ['streams.d.ts', streams.dts],
     ['operations.js', table.js],
     ['operations.d.ts', table.dts],
+    ['typed-params.js', typedParams.js],
+    ['typed-params.d.ts', typedParams.dts],
   ];
 }
 

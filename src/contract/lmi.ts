@@ -12,3 +12,4 @@ export { streams } from '../../generated/lmi/streams.js';
 export type { StreamItems, StreamingOperationId } from '../../generated/lmi/streams.js';
 export { operationTable, servers } from '../../generated/lmi/operations.js';
 export type { OperationId } from '../../generated/lmi/operations.js';
+export { typedParams } from '../../generated/lmi/typed-params.js';

@@ -12,3 +12,4 @@ export { streams } from '../../generated/sambanova-cloud/streams.js';
 export type { StreamItems, StreamingOperationId } from '../../generated/sambanova-cloud/streams.js';
 export { operationTable, servers } from '../../generated/sambanova-cloud/operations.js';
 export type { OperationId } from '../../generated/sambanova-cloud/operations.js';
+export { typedParams } from '../../generated/sambanova-cloud/typed-params.js';

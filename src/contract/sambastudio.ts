@@ -12,3 +12,4 @@ export { streams } from '../../generated/sambastudio/streams.js';
 export type { StreamItems, StreamingOperationId } from '../../generated/sambastudio/streams.js';
 export { operationTable, servers } from '../../generated/sambastudio/operations.js';
 export type { OperationId } from '../../generated/sambastudio/operations.js';
+export { typedParams } from '../../generated/sambastudio/typed-params.js';

@@ -1,0 +1,32 @@
+/** The DJL LMI client: chat completions and `/invocations`. @module */
+import { ApiClient, type StreamableCall } from '../api-client.js';
+// Named imports, not the namespace: a bundle then leaves out the validators this module also exports.
+import { operationTable, servers } from '../../contract/lmi.js';
+import type { LmiTypes } from '../api-types.js';
+import { isLmiFinal } from '../final-items.js';
+import type { AnswerOf, BodyOf, StreamItemOf, StreamingOperationId } from '../operation-types.js';
+import { clientDefaults, type ClientOptions } from '../options.js';
+
+type Api = LmiTypes;
+type Call<Id extends StreamingOperationId<Api>> = StreamableCall<BodyOf<Api, Id>, AnswerOf<Api, Id>, StreamItemOf<Api, Id>>;
+
+/**
+ * An LMI container (`http://localhost:8080` unless `baseURL` says otherwise; the reference server
+ * serves it under `/lmi`). LMI checks no key; one given is sent as `Authorization: Bearer` for the
+ * gateways in front of it. Streams come as JSON lines or, on newer builds, SSE: the client reads
+ * whichever the container sends.
+ *
+ * @example
+ * const lmi = new LMI({ baseURL: 'http://localhost:8080' });
+ * for await (const chunk of await lmi.chat({ messages: [{ role: 'user', content: 'Hi' }], stream: true })) console.log(chunk);
+ */
+export class LMI extends ApiClient<Api> {
+  constructor(options: ClientOptions = {}) {
+    super({ operationTable }, options, { baseURL: `${clientDefaults.lmiHost}${servers[0].basePath}` });
+  }
+
+  /** Chat completions (`POST /v1/chat/completions`). */
+  readonly chat: Call<'createChatCompletion'> = this.streamable('createChatCompletion', { isFinal: isLmiFinal });
+  /** SageMaker's `POST /invocations`: a chat body (with `messages`) or the LMI schema (with `inputs`), told apart by LMI from the body. */
+  readonly invoke: Call<'invoke'> = this.streamable('invoke', { isFinal: isLmiFinal });
+}

@@ -1,0 +1,99 @@
+/**
+ * The clock of one call: a total deadline for the whole call, retries and stream included, and a
+ * stall limit on every wait for data (the answer's head, a stream's first item, the gap between
+ * two reads). Either one aborts the call's signal; `timeout()` then says which ran out.
+ * @module
+ */
+import { APITimeoutError } from './errors.js';
+
+export class CallTimer {
+  readonly #controller = new AbortController();
+  readonly signal: AbortSignal = this.#controller.signal;
+  readonly #user: AbortSignal | undefined;
+  readonly #totalMs: number;
+  readonly #stallMs: number;
+  #total: ReturnType<typeof setTimeout> | undefined;
+  #stall: ReturnType<typeof setTimeout> | undefined;
+  /** Start of the current wait for data, or -1 when nobody is waiting (the caller holds an item). */
+  #waitingSince = -1;
+  #expired: { kind: 'total' | 'stall'; ms: number } | undefined;
+  #onUserAbort = () => this.#controller.abort(this.#user?.reason);
+
+  constructor(user: AbortSignal | undefined, totalMs: number, stallMs: number) {
+    this.#user = user;
+    this.#totalMs = totalMs;
+    this.#stallMs = stallMs;
+    if (user?.aborted) this.#controller.abort(user.reason);
+    else user?.addEventListener('abort', this.#onUserAbort, { once: true });
+    if (Number.isFinite(totalMs)) this.#total = setTimeout(() => this.#expire('total', totalMs), totalMs);
+  }
+
+  /** The caller's own signal, if any. */
+  get callerSignal(): AbortSignal | undefined {
+    return this.#user;
+  }
+
+  /** True when the caller's own signal stopped the call (its reason is then rethrown as is). */
+  get abortedByCaller(): boolean {
+    return this.#user?.aborted === true;
+  }
+
+  /** A wait for data begins (a request sent, a read asked for). One timer serves every wait: it re-arms itself rather than being replaced per item. */
+  waitForData(): void {
+    if (!Number.isFinite(this.#stallMs)) return;
+    this.#waitingSince = Date.now();
+    this.#stall ??= setTimeout(this.#checkStall, this.#stallMs);
+  }
+
+  /** Data came; the caller holds it, and that time is not a stall. */
+  dataArrived(): void {
+    this.#waitingSince = -1;
+  }
+
+  #checkStall = () => {
+    this.#stall = undefined;
+    if (this.#waitingSince < 0) return;
+    const waited = Date.now() - this.#waitingSince;
+    if (waited >= this.#stallMs) this.#expire('stall', this.#stallMs);
+    else this.#stall = setTimeout(this.#checkStall, this.#stallMs - waited);
+  };
+
+  #expire(kind: 'total' | 'stall', ms: number): void {
+    if (this.signal.aborted) return;
+    this.#expired = { kind, ms };
+    this.#controller.abort(new Error(`${kind} timeout`));
+    this.stop();
+  }
+
+  /** The typed timeout error if a limit ran out, else undefined. */
+  timeout(context: { operationId?: string; requestId?: string; itemsReceived: number; waitingFor: string }): APITimeoutError | undefined {
+    if (!this.#expired) return undefined;
+    return new APITimeoutError({ kind: this.#expired.kind, timeoutMs: this.#expired.ms, ...context });
+  }
+
+  /** Waits `ms` (a retry's backoff) unless the call is stopped first; true when the wait ran out normally. */
+  sleep(ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      if (this.signal.aborted) return resolve(false);
+      const onAbort = () => {
+        clearTimeout(timer);
+        resolve(false);
+      };
+      const timer = setTimeout(() => {
+        this.signal.removeEventListener('abort', onAbort);
+        resolve(true);
+      }, ms);
+      this.signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** The call is over: no timer may fire any more. */
+  stop(): void {
+    clearTimeout(this.#total);
+    clearTimeout(this.#stall);
+    this.#total = undefined;
+    this.#stall = undefined;
+    this.#waitingSince = -1;
+    this.#user?.removeEventListener('abort', this.#onUserAbort);
+  }
+}

@@ -1,0 +1,184 @@
+/**
+ * A streamed answer as a typed async iterable of its items: decoded by src/streams with the framing
+ * of the generated stream map, each item checked as the client is told, and every way a stream can
+ * go wrong thrown as one typed error that carries the items that came before it.
+ * @module
+ */
+import { StreamEndedEarlyError, StreamParseError, createStreamItemsDecoder, type StreamFramingSpec, type StreamItem, type StreamItemsDecoder } from '../streams/index.js';
+import { BatchIterator, type PushDecoder } from '../streams/internal/batch-iterator.js';
+import { APIConnectionError, StreamError, describeErrorBody } from './errors.js';
+import { inStreamErrorBody } from './in-stream-error.js';
+import type { ClientHooks, PayloadValidator, ValidationMode } from './options.js';
+import { redactSecret } from './redact.js';
+import type { Answer } from './transport.js';
+import { warnInvalid } from './warn.js';
+
+export interface ItemStreamInit<T> {
+  answer: Answer;
+  framing: StreamFramingSpec;
+  mediaType: string;
+  validate: ValidationMode;
+  validator: PayloadValidator | undefined;
+  hooks: ClientHooks | undefined;
+  apiKey: string | undefined;
+  /**
+   * For framings without a terminator: true for the item that ends the answer (a native object with
+   * `is_last_response`, an LMI line with a finish reason). A body that ends before one is truncated.
+   */
+  isFinal?: (item: T) => boolean;
+}
+
+/**
+ * The items of a streamed answer. Iterate it once (`for await`); `break` or the call's
+ * `AbortSignal` closes the connection. It throws `StreamError` when the stream is cut
+ * (`truncated`), carries an item that is not JSON (`malformed-item`) or breaks the spec in
+ * `validate: 'throw'` mode (`invalid-item`), or reports an error (`error-event`), and
+ * `APITimeoutError` when the stall or total timeout runs out; each holds the items received.
+ */
+export class ItemStream<T> implements AsyncIterable<T> {
+  readonly response: Response;
+  readonly requestId: string | undefined;
+  readonly operationId: string;
+  /** The media type the service answered with (LMI may answer JSON lines or SSE). */
+  readonly mediaType: string;
+  // Typed by what is read from them only, so an ItemStream<Chunk> is an ItemStream<unknown> too.
+  readonly #decoder: { readonly items: readonly T[] };
+  #iterator: AsyncIterator<T> | undefined;
+
+  constructor(init: ItemStreamInit<T>) {
+    const { answer } = init;
+    this.response = answer.response;
+    this.requestId = answer.requestId;
+    this.operationId = answer.operationId;
+    this.mediaType = init.mediaType;
+    const decoder = new ClientItems<T>(init);
+    this.#decoder = decoder;
+    // The caller's signal also stops items already decoded from being handed out; the call's own timers act through the body.
+    this.#iterator = new BatchIterator<T>(timedBody(answer, decoder), decoder, answer.timer.callerSignal);
+  }
+
+  /** Items received so far. */
+  get received(): readonly T[] {
+    return this.#decoder.items;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<T> {
+    const iterator = this.#iterator;
+    if (!iterator) throw new TypeError('This stream was already iterated: an ItemStream can be read once');
+    this.#iterator = undefined;
+    return iterator;
+  }
+}
+
+/** The push decoder behind an ItemStream: the framing's items, then the client's rules. */
+class ClientItems<T> implements PushDecoder<T> {
+  readonly items: T[] = [];
+  readonly #init: ItemStreamInit<T>;
+  readonly #inner: StreamItemsDecoder;
+  #out: T[] = [];
+  #sawFinal = false;
+
+  constructor(init: ItemStreamInit<T>) {
+    this.#init = init;
+    this.#inner = createStreamItemsDecoder<T, unknown>(init.framing, { onItem: (item) => this.#accept(item) });
+  }
+
+  get stopped(): boolean {
+    return this.#inner.stopped;
+  }
+
+  feed(chunk: Uint8Array | string, out: T[]): void {
+    this.#out = out;
+    try {
+      this.#inner.feed(chunk);
+    } catch (error) {
+      throw this.#fromDecoder(error);
+    }
+  }
+
+  end(out: T[]): void {
+    this.#out = out;
+    try {
+      this.#inner.end();
+    } catch (error) {
+      throw this.#fromDecoder(error);
+    }
+    const { isFinal, framing } = this.#init;
+    if (isFinal && framing.terminator === undefined && !this.#sawFinal) {
+      throw this.error('truncated', `Stream ended after ${this.items.length} item${this.items.length === 1 ? '' : 's'} without its final item: the connection was cut or the server stopped early`);
+    }
+  }
+
+  error(failure: StreamError['failure'], message: string, extra: { body?: unknown; cause?: unknown } = {}): StreamError<T> {
+    const { answer } = this.#init;
+    return new StreamError<T>({ failure, message, items: this.items, operationId: answer.operationId, requestId: answer.requestId, ...extra });
+  }
+
+  #accept(item: StreamItem<T, unknown>): void {
+    const index = this.items.length;
+    const errorBody = item.kind === 'error' ? item.value : inStreamErrorBody(item.value);
+    if (errorBody !== undefined) {
+      const body = redactSecret(errorBody, this.#init.apiKey);
+      const said = describeErrorBody(body).message ?? (typeof body === 'string' ? body : JSON.stringify(body));
+      throw this.error('error-event', `The service reported an error in the stream after ${index} item${index === 1 ? '' : 's'}: ${said}`, { body });
+    }
+    const value = item.value as T;
+    if (this.#init.validate !== 'off' && this.#init.validator) this.#check(value, index);
+    if (this.#init.isFinal?.(value)) this.#sawFinal = true;
+    this.items.push(value);
+    this.#out.push(value);
+  }
+
+  #check(value: T, index: number): void {
+    const { answer, mediaType, validator } = this.#init;
+    const problems = validator?.({ operationId: answer.operationId, status: answer.response.status, mediaType }, value);
+    if (!problems?.length) return;
+    if (this.#init.validate === 'throw') throw this.error('invalid-item', `Stream item ${index} breaks the spec: ${problems.join('; ')}`, { body: value });
+    warnInvalid(this.#init.hooks, { operationId: answer.operationId, what: 'item', index, problems });
+  }
+
+  #fromDecoder(error: unknown): unknown {
+    if (error instanceof StreamEndedEarlyError) return this.error('truncated', error.message, { cause: error });
+    if (error instanceof StreamParseError) return this.error('malformed-item', error.message, { cause: error });
+    return error;
+  }
+}
+
+/**
+ * The answer's body as the decoder reads it: every read is a wait the stall timer watches, the end
+ * or a failure of the body stops the call's clock, and a read that fails says why in the client's
+ * terms (timeout, the caller's abort, or a cut connection).
+ */
+function timedBody<T>(answer: Answer, decoder: ClientItems<T>): ReadableStream<Uint8Array> {
+  const { response, timer, operationId, requestId } = answer;
+  const body = response.body;
+  if (!body) return new ReadableStream({ start: (controller) => controller.close() });
+  const reader = body.getReader();
+  const failed = (error: unknown): never => {
+    timer.stop();
+    if (timer.abortedByCaller) throw timer.signal.reason;
+    const received = decoder.items.length;
+    const timeout = timer.timeout({ operationId, requestId, itemsReceived: received, waitingFor: received === 0 ? 'the first stream item' : `stream item ${received}` });
+    if (timeout) throw timeout;
+    const cause = new APIConnectionError(`Connection error: ${error instanceof Error ? error.message : String(error)}`, { operationId, requestId }, { cause: error });
+    throw decoder.error('truncated', `Stream cut after ${received} item${received === 1 ? '' : 's'}: ${cause.message}`, { cause });
+  };
+  // Only getReader() is used by the decoder's chunk source; this object stands in for the body.
+  const stand = {
+    getReader: () => ({
+      read: (): Promise<ReadableStreamReadResult<Uint8Array>> => {
+        timer.waitForData();
+        return reader.read().then((result) => {
+          timer.dataArrived();
+          if (result.done) timer.stop();
+          return result;
+        }, failed);
+      },
+      cancel: (reason?: unknown): Promise<void> => {
+        timer.stop();
+        return reader.cancel(reason);
+      },
+    }),
+  };
+  return stand as unknown as ReadableStream<Uint8Array>;
+}

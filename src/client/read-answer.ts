@@ -1,0 +1,78 @@
+/**
+ * A whole (non-stream) answer read and parsed by its media type, with the stall timer watching the
+ * body and a cut or unparsable body turned into a typed error.
+ * @module
+ */
+import { APIConnectionError, InvalidResponseError, apiErrorFor } from './errors.js';
+import { inStreamErrorBody } from './in-stream-error.js';
+import type { ClientHooks, PayloadValidator, ValidationMode } from './options.js';
+import type { Answer } from './transport.js';
+import { warnInvalid } from './warn.js';
+
+/** `application/json; charset=utf-8` -> `application/json`. */
+export function mediaTypeOf(response: Response): string {
+  return (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+async function readText(answer: Answer): Promise<string> {
+  const { response, timer, operationId, requestId } = answer;
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const text = new TextDecoder();
+  let out = '';
+  try {
+    for (;;) {
+      timer.waitForData();
+      const { done, value } = await reader.read();
+      timer.dataArrived();
+      if (done) return out + text.decode();
+      out += text.decode(value, { stream: true });
+    }
+  } catch (error) {
+    if (timer.abortedByCaller) throw timer.signal.reason;
+    throw timer.timeout({ operationId, requestId, itemsReceived: 0, waitingFor: 'the rest of the answer' }) ??
+      new APIConnectionError(`Connection error while reading the answer: ${error instanceof Error ? error.message : String(error)}`, { operationId, requestId }, { cause: error });
+  }
+}
+
+export interface ReadAnswerOptions {
+  validate: ValidationMode;
+  validator: PayloadValidator | undefined;
+  hooks: ClientHooks | undefined;
+}
+
+/** The answer's body: parsed JSON for JSON media types, text otherwise; checked against the spec as `validate` says. */
+export async function readAnswer(answer: Answer, options: ReadAnswerOptions): Promise<unknown> {
+  const { response, operationId, requestId } = answer;
+  const mediaType = mediaTypeOf(response);
+  const text = await readText(answer);
+  answer.timer.stop();
+  if (response.status === 204 || text === '') return undefined;
+  let value: unknown = text;
+  if (mediaType === 'application/json' || mediaType.endsWith('+json')) {
+    try {
+      value = JSON.parse(text);
+    } catch (cause) {
+      const shown = text.length > 200 ? `${text.slice(0, 200)}… (${text.length} characters)` : text;
+      throw new InvalidResponseError({
+        status: response.status,
+        body: text,
+        problems: ['not valid JSON'],
+        message: `The ${operationId} answer is not valid JSON (${cause instanceof Error ? cause.message : String(cause)}): ${JSON.stringify(shown)}`,
+        operationId,
+        requestId,
+        cause,
+      });
+    }
+  }
+  // Cloud answers a model output it could not parse with a 200 carrying an error body.
+  if (inStreamErrorBody(value) !== undefined) throw apiErrorFor({ status: response.status, body: value, headers: response.headers, operationId, requestId });
+  if (options.validate !== 'off' && options.validator) {
+    const problems = options.validator({ operationId, status: response.status, mediaType }, value);
+    if (problems?.length) {
+      if (options.validate === 'throw') throw new InvalidResponseError({ status: response.status, body: value, problems, message: `The ${operationId} answer breaks the spec: ${problems.join('; ')}`, operationId, requestId });
+      warnInvalid(options.hooks, { operationId, what: 'response', problems });
+    }
+  }
+  return value;
+}

@@ -1,0 +1,174 @@
+/**
+ * One call of one operation, start to end: the request built by openapi-fetch (URL, path and query
+ * parameters, headers, body), the key added as the operation's security says, then tries until an
+ * answer comes or the retries run out, each try timed, each failure turned into a typed error.
+ * What to do with a successful answer (read JSON, open a stream) is the caller's `consume`.
+ * @module
+ */
+import createClient, { type Client } from 'openapi-fetch';
+import { CallTimer } from './call-timer.js';
+import type { OperationInfo } from '../contract/index.js';
+import { APIConnectionError, APIError, InvalidRequestError, SambakitClientError, apiErrorFor } from './errors.js';
+import { clientDefaults, type ClientOptions, type RequestOptions } from './options.js';
+import { redactSecret } from './redact.js';
+import { backoffMs, isRetryableStatus } from './retry.js';
+
+/** Parameters and body of one call, as openapi-fetch takes them. */
+export interface CallInput {
+  params?: { path?: Record<string, unknown>; query?: Record<string, unknown>; header?: Record<string, unknown> };
+  body?: unknown;
+}
+
+/** A successful answer's head, and the call's clock, which keeps running while the body is read. */
+export interface Answer {
+  response: Response;
+  timer: CallTimer;
+  requestId: string | undefined;
+  operationId: string;
+}
+
+export interface CallPlan {
+  operation: OperationInfo;
+  input: CallInput;
+  options: RequestOptions | undefined;
+  /** Builds a multipart body; JSON otherwise. */
+  serializeBody?: (body: unknown) => FormData;
+  /** Stall limit applies from sending: true for streams. A whole JSON answer may take long to compute before its head. */
+  stallBeforeHead: boolean;
+}
+
+export class Transport {
+  readonly #options: ClientOptions;
+  readonly #client: Client<object>;
+  readonly #defaultPath: Record<string, unknown>;
+
+  constructor(options: ClientOptions, defaultBaseURL: string, defaultPath: Record<string, unknown> = {}) {
+    this.#options = options;
+    this.#defaultPath = defaultPath;
+    // The global fetch is looked up per request, so a polyfill or test double installed later is used.
+    this.#client = createClient<object>({ baseUrl: options.baseURL ?? defaultBaseURL, fetch: (request) => (options.fetch ?? globalThis.fetch)(request) });
+  }
+
+  get options(): ClientOptions {
+    return this.#options;
+  }
+
+  /**
+   * Sends the call and hands a successful answer to `consume`, which then owns the answer's timer
+   * (it stops it when it is done reading). A failure of `consume` that is a connection error (a
+   * JSON body cut on its way) is retried like a failed request; a stream's `consume` returns before
+   * reading, so what fails once items flow is never retried.
+   */
+  async call<R>(plan: CallPlan, consume: (answer: Answer) => Promise<R>): Promise<R> {
+    const { operation, options } = plan;
+    const maxRetries = options?.maxRetries ?? this.#options.maxRetries ?? clientDefaults.maxRetries;
+    const timer = new CallTimer(
+      options?.signal,
+      options?.timeout ?? this.#options.timeout ?? clientDefaults.timeout,
+      options?.stallTimeout ?? this.#options.stallTimeout ?? clientDefaults.stallTimeout,
+    );
+    const path = this.#pathParams(plan);
+    try {
+      for (let attempt = 1; ; attempt++) {
+        let error: SambakitClientError;
+        let headers: Headers | undefined;
+        try {
+          const answer = await this.#send(plan, path, timer, attempt);
+          return await consume(answer);
+        } catch (thrown) {
+          if (timer.abortedByCaller) throw timer.signal.reason;
+          error = this.#typed(thrown, timer, operation.operationId);
+          if (error instanceof APIError) headers = error.headers;
+          const retryable = error instanceof APIError ? isRetryableStatus(error.status) : error instanceof APIConnectionError;
+          if (!retryable || attempt > maxRetries || timer.signal.aborted) throw error;
+        }
+        const delayMs = backoffMs(attempt, headers);
+        safely(() => this.#options.hooks?.onRetry?.({ operationId: operation.operationId, attempt: attempt + 1, delayMs, error }));
+        if (!(await timer.sleep(delayMs))) {
+          if (timer.abortedByCaller) throw timer.signal.reason;
+          throw timer.timeout({ operationId: operation.operationId, itemsReceived: 0, waitingFor: 'a retry' }) ?? error;
+        }
+      }
+    } catch (error) {
+      timer.stop();
+      throw error;
+    }
+  }
+
+  async #send(plan: CallPlan, path: Record<string, unknown>, timer: CallTimer, attempt: number): Promise<Answer> {
+    const { operation, input, options } = plan;
+    const headers = new Headers(this.#options.headers);
+    for (const [name, value] of Object.entries(options?.headers ?? {})) headers.set(name, value);
+    this.#authorize(operation, headers);
+    const hooks = this.#options.hooks;
+    let sentAt = 0;
+    let url = '';
+    if (plan.stallBeforeHead) timer.waitForData();
+    const { response, error } = await this.#client.request(operation.method.toLowerCase() as 'post', operation.path as never, {
+      params: { ...input.params, path },
+      body: input.body,
+      headers,
+      signal: timer.signal,
+      parseAs: 'stream',
+      ...(plan.serializeBody ? { bodySerializer: plan.serializeBody } : {}),
+      fetch: (request: Request) => {
+        url = request.url;
+        sentAt = Date.now();
+        safely(() => hooks?.onRequest?.({ operationId: operation.operationId, method: request.method, url, attempt }));
+        return (this.#options.fetch ?? globalThis.fetch)(request);
+      },
+    } as never);
+    timer.dataArrived();
+    const requestId = response.headers.get('x-request-id') ?? undefined;
+    safely(() =>
+      hooks?.onResponse?.({ operationId: operation.operationId, method: operation.method, url, attempt, status: response.status, requestId, durationMs: Date.now() - sentAt }),
+    );
+    if (!response.ok) {
+      const body = redactSecret(error, this.#options.apiKey);
+      throw apiErrorFor({ status: response.status, body, headers: response.headers, operationId: operation.operationId, requestId });
+    }
+    return { response, timer, requestId, operationId: operation.operationId };
+  }
+
+  #authorize(operation: OperationInfo, headers: Headers): void {
+    const key = this.#options.apiKey;
+    // The first alternative the spec lists is the one the service documents first (Bearer before x-api-key on Messages).
+    for (const scheme of operation.security[0] ?? []) {
+      if (!key || headers.has(scheme.headerName)) continue;
+      headers.set(scheme.headerName, scheme.kind === 'bearer' ? `Bearer ${key}` : key);
+    }
+  }
+
+  /** The path parameters with the client's defaults under the caller's; a parameter with no value is an error before anything is sent. */
+  #pathParams(plan: CallPlan): Record<string, unknown> {
+    const path = { ...this.#defaultPath, ...plan.options?.pathParams, ...plan.input.params?.path };
+    for (const match of plan.operation.path.matchAll(/\{([^}]+)\}/g)) {
+      const name = match[1] as string;
+      const value = path[name];
+      if (value === undefined || value === null || value === '') {
+        throw new InvalidRequestError(`params.path.${name}`, `${plan.operation.operationId} needs the path parameter ${name} (${plan.operation.path}); pass it in the call or as a client default`, {
+          operationId: plan.operation.operationId,
+        });
+      }
+    }
+    return path;
+  }
+
+  /** Any failure of a try as a client error; the caller's own abort is handled before this. */
+  #typed(thrown: unknown, timer: CallTimer, operationId: string): SambakitClientError {
+    const timeout = timer.timeout({ operationId, itemsReceived: 0, waitingFor: 'the answer' });
+    if (timeout) return timeout;
+    if (thrown instanceof SambakitClientError) return thrown;
+    const reason = thrown instanceof Error ? thrown.message : String(thrown);
+    return new APIConnectionError(`Connection error: ${redactSecret(reason, this.#options.apiKey)}`, { operationId }, { cause: thrown });
+  }
+}
+
+/** A hook must not break the call it observes. */
+function safely(run: () => void): void {
+  try {
+    run();
+  } catch {
+    // Ignored on purpose: see ClientHooks.
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * Every fault of the reference server (`x-sambakit-fault`), on the streams of every framing and on
+ * whole answers, with real timers: each surfaces as the right typed error, with the items that came
+ * before it, and retryable failures are retried.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  APIConnectionError,
+  APITimeoutError,
+  InternalServerError,
+  InvalidResponseError,
+  RateLimitError,
+  StreamError,
+  type ItemStream,
+  type RequestOptions,
+  type ValidationWarning,
+} from '../../src/client/index.js';
+import { useServer } from '../helpers/server.js';
+import { clientsFor, drain, hi, model } from './helpers.js';
+
+const server = useServer({ ttftMs: 0, tokensPerSecond: 2000 });
+
+type Clients = ReturnType<typeof clientsFor>;
+/** One stream of each framing and API: SSE with [DONE], SSE without terminator, named-event SSE, JSON lines. */
+const streams: Array<[string, (c: Clients, o: RequestOptions) => Promise<ItemStream<unknown>>]> = [
+  ['Cloud chat (SSE, [DONE])', (c, o) => c.cloud.chat({ model, messages: hi, max_tokens: 30, stream: true }, o)],
+  ['Cloud Responses (named SSE events)', (c, o) => c.cloud.responses({ model: 'gpt-oss-120b', input: 'hi', max_output_tokens: 60, stream: true }, o)],
+  ['Cloud Messages (named SSE events)', (c, o) => c.cloud.messages({ model: 'gpt-oss-120b', max_tokens: 60, messages: hi, stream: true }, o)],
+  ['SambaStudio chat (SSE, [DONE])', (c, o) => c.studio.chat({ model, messages: hi, max_tokens: 30, stream: true }, o)],
+  ['SambaStudio NLP (SSE, no terminator)', (c, o) => c.studio.nlp({ inputs: ['hi'], params: { max_tokens_to_generate: 30 }, stream: true }, o)],
+  ['SambaStudio Generic v1 (JSON lines)', (c, o) => c.studio.generic({ instance: 'hi', params: { max_tokens_to_generate: 30 }, stream: true }, o)],
+  ['SambaStudio Generic v2 (JSON lines)', (c, o) => c.studio.genericV2({ items: [{ value: 'hi' }], params: { max_tokens_to_generate: 30 }, stream: true }, o)],
+  ['LMI chat (JSON lines, no terminator)', (c, o) => c.lmi.chat({ messages: hi, max_tokens: 30, stream: true }, o)],
+];
+
+const fault = (value: string, extra: RequestOptions = {}): RequestOptions => ({ ...extra, headers: { 'x-sambakit-fault': value, ...extra.headers } });
+
+async function failure(run: () => Promise<unknown>): Promise<unknown> {
+  try {
+    await run();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the call to fail');
+}
+
+describe.each(streams)('%s', (_name, open) => {
+  it('is whole without a fault', async () => {
+    const items = await drain(await open(clientsFor(server), {}));
+    expect(items.length).toBeGreaterThan(2);
+  });
+
+  it('disconnect: StreamError "truncated" holding the two items that came', async () => {
+    const error = await failure(async () => drain(await open(clientsFor(server), fault('disconnect'))));
+    expect(error).toBeInstanceOf(StreamError);
+    expect((error as StreamError).failure).toBe('truncated');
+    expect((error as StreamError).items).toHaveLength(2);
+  });
+
+  it('malformed-item: StreamError "malformed-item" holding the items before it', async () => {
+    const error = await failure(async () => drain(await open(clientsFor(server), fault('malformed-item'))));
+    expect(error).toBeInstanceOf(StreamError);
+    expect((error as StreamError).failure).toBe('malformed-item');
+    expect((error as StreamError).items).toHaveLength(2);
+  });
+
+  it('error-event: StreamError "error-event" with the service\'s error body and the items before it', async () => {
+    const error = await failure(async () => drain(await open(clientsFor(server), fault('error-event'))));
+    expect(error).toBeInstanceOf(StreamError);
+    expect((error as StreamError).failure).toBe('error-event');
+    expect((error as StreamError).items).toHaveLength(2);
+    expect(JSON.stringify((error as StreamError).body)).toMatch(/error/);
+  });
+
+  it('stall: APITimeoutError "stall" after the two items, within the stall timeout', async () => {
+    const error = await failure(async () => drain(await open(clientsFor(server), fault('stall=20000', { stallTimeout: 300 }))));
+    expect(error).toBeInstanceOf(APITimeoutError);
+    expect((error as APITimeoutError).kind).toBe('stall');
+    expect((error as APITimeoutError).itemsReceived).toBe(2);
+  });
+
+  it('slow-headers: APITimeoutError "stall" before the first item; the total timeout says "total"', async () => {
+    const stall = await failure(() => open(clientsFor(server), fault('slow-headers=20000', { stallTimeout: 300 })));
+    expect((stall as APITimeoutError).kind).toBe('stall');
+    expect((stall as APITimeoutError).message).toMatch(/stall timeout/);
+    const total = await failure(() => open(clientsFor(server), fault('slow-headers=20000', { timeout: 300 })));
+    expect(total).toBeInstanceOf(APITimeoutError);
+    expect((total as APITimeoutError).kind).toBe('total');
+  });
+
+  it('invalid-item: StreamError "invalid-item" in throw mode; a warning and the whole stream in warn mode; nothing in off mode', async () => {
+    const error = await failure(async () => drain(await open(clientsFor(server), fault('invalid-item'))));
+    expect((error as StreamError).failure).toBe('invalid-item');
+    expect((error as StreamError).items).toHaveLength(2);
+    const warnings: ValidationWarning[] = [];
+    const warned = await drain(await open(clientsFor(server, { hooks: { onValidationWarning: (w) => warnings.push(w) } }), fault('invalid-item', { validate: 'warn' })));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.index).toBe(2);
+    expect(warned.length).toBeGreaterThan(2);
+    const quiet = await drain(await open(clientsFor(server), fault('invalid-item', { validate: 'off' })));
+    expect(quiet.length).toBe(warned.length);
+  });
+});
+
+describe('faults before the answer, and on whole answers', () => {
+  const chat = (c: Clients, o: RequestOptions) => c.cloud.chat({ model, messages: hi, max_tokens: 20 }, o);
+
+  it('rate-limit, server-error and unavailable are retried (maxRetries + 1 tries), then thrown typed with status, body and request id', async () => {
+    for (const [name, Class, status] of [['rate-limit=0', RateLimitError, 429], ['server-error', InternalServerError, 500], ['unavailable', InternalServerError, 503]] as const) {
+      const tries: number[] = [];
+      const retries: number[] = [];
+      const clients = clientsFor(server, { maxRetries: 2, hooks: { onRequest: (e) => tries.push(e.attempt), onRetry: (e) => retries.push(e.delayMs) } });
+      const error = await failure(() => chat(clients, fault(name)));
+      expect(error).toBeInstanceOf(Class);
+      expect((error as RateLimitError).status).toBe(status);
+      expect((error as RateLimitError).requestId).toMatch(/\S/);
+      expect((error as RateLimitError).body).toBeTruthy();
+      expect(tries).toEqual([1, 2, 3]);
+      expect(retries).toHaveLength(2);
+      if (status === 429) expect(retries).toEqual([0, 0]); // Retry-After: 0 is honoured
+    }
+  });
+
+  it('a retry that succeeds returns the answer (the fault gone on the second try)', async () => {
+    let calls = 0;
+    const clients = clientsFor(server, {
+      maxRetries: 2,
+      fetch: (request) => {
+        calls++;
+        if (calls > 1) request.headers.delete('x-sambakit-fault');
+        return fetch(request);
+      },
+    });
+    const answer = await chat(clients, fault('rate-limit=0'));
+    expect(answer.choices[0]?.message.content).toMatch(/\S/);
+    expect(calls).toBe(2);
+  });
+
+  it('maxRetries per call wins over the client', async () => {
+    const tries: number[] = [];
+    const clients = clientsFor(server, { maxRetries: 2, hooks: { onRequest: (e) => tries.push(e.attempt) } });
+    await failure(() => chat(clients, fault('server-error', { maxRetries: 0 })));
+    expect(tries).toEqual([1]);
+  });
+
+  it('disconnect halfway through a JSON answer: APIConnectionError (retried first)', async () => {
+    const tries: number[] = [];
+    const error = await failure(() => chat(clientsFor(server, { maxRetries: 1, hooks: { onRequest: (e) => tries.push(e.attempt) } }), fault('disconnect')));
+    expect(error).toBeInstanceOf(APIConnectionError);
+    expect(tries).toEqual([1, 2]);
+  });
+
+  it('malformed JSON answer: InvalidResponseError with the text received', async () => {
+    const error = await failure(() => chat(clientsFor(server), fault('malformed-item')));
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect(typeof (error as InvalidResponseError).body).toBe('string');
+  });
+
+  it('a JSON answer that pauses halfway: APITimeoutError "stall"', async () => {
+    const error = await failure(() => chat(clientsFor(server), fault('stall=20000', { stallTimeout: 300 })));
+    expect((error as APITimeoutError).kind).toBe('stall');
+  });
+
+  it('invalid JSON answer: InvalidResponseError listing the violations in throw mode, the answer in off mode', async () => {
+    const error = await failure(() => chat(clientsFor(server), fault('invalid-item')));
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect((error as InvalidResponseError).problems.length).toBeGreaterThan(0);
+    await expect(chat(clientsFor(server), fault('invalid-item', { validate: 'off' }))).resolves.toBeDefined();
+  });
+});
