@@ -132,8 +132,9 @@ export class Transport {
 
   #authorize(operation: OperationInfo, headers: Headers): void {
     const key = this.#options.apiKey;
-    // The first alternative the spec lists is the one the service documents first (Bearer before x-api-key on Messages).
-    for (const scheme of operation.security[0] ?? []) {
+    // The first alternative that takes a key is the one the service documents first (Bearer before
+    // x-api-key on Messages); an empty one ("no key needed", LMI) is for callers without a key.
+    for (const scheme of operation.security.find((alternative) => alternative.length > 0) ?? []) {
       if (!key || headers.has(scheme.headerName)) continue;
       headers.set(scheme.headerName, scheme.kind === 'bearer' ? `Bearer ${key}` : key);
     }
