@@ -80,9 +80,11 @@ export async function handleServe(args: string[]): Promise<number> {
   process.stdout.write(
     [
       `listening on ${server.url}`,
-      `  API docs (Swagger UI): ${server.url}/api/docs`,
-      `  SambaStudio: ${server.url}/v1/<project>/<endpoint>, ${server.url}/api/predict/...; SambaNova Cloud: ${server.url}/cloud/v1; LMI: ${server.url}/lmi/v1`,
-      argv.apiKey ? '  auth: only the configured API key passes' : '  auth: no --api-key set, so any non-empty key passes (a missing key is still 401)',
+      `  API docs (Swagger UI): ${server.url}/api/docs; docs site (npm run docs builds it): ${server.url}/docs`,
+      `  SambaStudio: ${server.url}/v1/<project>/<endpoint>, ${server.url}/api/predict/...; SambaNova Cloud: ${server.url}/cloud/v1 (Anthropic SDKs: ${server.url}/cloud); LMI: ${server.url}/lmi/v1`,
+      argv.apiKey
+        ? '  auth: only the configured API key passes (LMI too)'
+        : '  auth: no --api-key set, so any non-empty key passes (a missing key is still 401, except on LMI, which checks no key)',
       `  pacing: first token after ${argv.ttftMs ?? defaultServerOptions.ttftMs} ms, then ${argv.tokensPerSecond ?? defaultServerOptions.tokensPerSecond} tokens/s; seed ${argv.seed ?? defaultServerOptions.seed}`,
       '',
     ].join('\n'),
