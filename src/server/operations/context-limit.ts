@@ -34,7 +34,7 @@ export interface ContextFit {
 }
 
 /** The most prompt tokens that fit beside the budget (with none set, at least one token must be left to generate). */
-export function promptRoom(fit: ContextFit): number {
+function promptRoom(fit: ContextFit): number {
   return fit.contextTokens - (fit.budget?.tokens ?? 1);
 }
 
@@ -43,7 +43,7 @@ export function promptRoom(fit: ContextFit): number {
  * error shape and request-error status). Counting stopped once the prompt could not fit, so its
  * count is a lower bound.
  */
-export function contextProblem(fit: ContextFit, promptTokens: number): Problem | undefined {
+function contextProblem(fit: ContextFit, promptTokens: number): Problem | undefined {
   if (promptTokens <= promptRoom(fit)) return undefined;
   const { contextTokens, budget, promptParam } = fit;
   const message =
@@ -51,4 +51,20 @@ export function contextProblem(fit: ContextFit, promptTokens: number): Problem |
       ? `This model's maximum context length is ${contextTokens} tokens, but the prompt (${promptParam}) has at least ${promptTokens} tokens, which leaves no room to generate. Shorten the prompt.`
       : `This model's maximum context length is ${contextTokens} tokens, but the request asks for at least ${promptTokens + budget.tokens}: at least ${promptTokens} tokens in the prompt (${promptParam}) and ${budget.tokens} to generate (${budget.param}). Shorten the prompt or lower ${budget.param}.`;
   return { kind: 'context_length', message, param: promptParam };
+}
+
+export type PromptFit = { ok: true; promptTokens: number } | { ok: false; problem: Problem };
+
+/**
+ * The prompt's tokens when `texts` fit beside the budget, or the refusal: counted only as far as
+ * the room, in the same turn when that is quick, else as a promise (see `countTextsUpTo`).
+ */
+export function fitPrompt(texts: readonly string[], fit: ContextFit): PromptFit | Promise<PromptFit> {
+  const counted = countTextsUpTo(texts, promptRoom(fit));
+  return typeof counted === 'number' ? verdict(fit, counted) : counted.then((promptTokens) => verdict(fit, promptTokens));
+}
+
+function verdict(fit: ContextFit, promptTokens: number): PromptFit {
+  const problem = contextProblem(fit, promptTokens);
+  return problem ? { ok: false, problem } : { ok: true, promptTokens };
 }

@@ -12,7 +12,7 @@ import { RunClock } from '../openai-chat/clock.js';
 import { lmiStreamMediaType } from '../openai-chat/profiles/lmi-stream-media-type.js';
 import { Timeline } from '../openai-chat/timeline.js';
 import type { OperationRequest, OperationResult } from '../types.js';
-import { contextProblem, countTextsUpTo, promptRoom, type ContextFit } from '../context-limit.js';
+import { fitPrompt, type ContextFit } from '../context-limit.js';
 import { DEFAULT_MAX_NEW_TOKENS, readGenerateInput } from './generate-input.js';
 import { failedAnswer, failedStreamLine, streamedTokens, streamLine, wholeAnswer, type GenerateAnswer, type GenerateForm } from './generate-wire.js';
 
@@ -30,10 +30,9 @@ export async function handleGenerate(request: OperationRequest): Promise<Operati
     budget: { tokens: input.generate.maxTokens ?? DEFAULT_MAX_NEW_TOKENS, param: 'parameters.max_new_tokens' },
     promptParam: 'inputs',
   };
-  const promptTokens = await countTextsUpTo([input.inputs], promptRoom(fit));
-  const refused = contextProblem(fit, promptTokens);
-  if (refused) return { kind: 'error', problem: refused };
-  input.generate.promptTokens = promptTokens;
+  const fitted = await fitPrompt([input.inputs], fit);
+  if (!fitted.ok) return { kind: 'error', problem: fitted.problem };
+  input.generate.promptTokens = fitted.promptTokens;
   const generation = generate(input.generate, { seed });
   const answer: GenerateAnswer = {
     input,

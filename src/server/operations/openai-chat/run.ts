@@ -6,7 +6,7 @@
 import { generate, UnknownToolError, type Generation } from '../../fake-model/index.js';
 import type { Problem } from '../../error-styles.js';
 import type { Arrival, Pacing } from '../types.js';
-import { contextProblem, countTextsUpTo, promptRoom, type ContextFit } from '../context-limit.js';
+import { fitPrompt, type ContextFit, type PromptFit } from '../context-limit.js';
 import { readChatInput, type ChatInput, type ReadChat } from './chat-input.js';
 import { RunClock } from './clock.js';
 import type { UsageFacts, WireStyle } from './profile.js';
@@ -48,13 +48,13 @@ export function prepareRun(body: Record<string, unknown>, style: WireStyle, sett
     budget: read.budget && (settings.fieldNames ? { ...read.budget, param: settings.fieldNames.budget } : read.budget),
     promptParam: settings.fieldNames?.prompt ?? (settings.batchIndex === undefined ? 'messages' : `${settings.batchIndex}.messages`),
   };
-  const counted = countTextsUpTo(read.promptTexts, promptRoom(fit));
-  return typeof counted === 'number' ? runOf(read, counted, fit, style, settings) : counted.then((tokens) => runOf(read, tokens, fit, style, settings));
+  const fitted = fitPrompt(read.promptTexts, fit);
+  return fitted instanceof Promise ? fitted.then((settled) => runOf(read, settled, fit, style, settings)) : runOf(read, fitted, fit, style, settings);
 }
 
-function runOf(read: ReadChat, promptTokens: number, fit: ContextFit, style: WireStyle, settings: RunSettings): PreparedRun {
-  const refused = contextProblem(fit, promptTokens);
-  if (refused) return { ok: false, problem: refused };
+function runOf(read: ReadChat, fitted: PromptFit, fit: ContextFit, style: WireStyle, settings: RunSettings): PreparedRun {
+  if (!fitted.ok) return fitted;
+  const { promptTokens } = fitted;
   const { promptTexts: _texts, budget: _budget, ...rest } = read;
   const input: ChatInput = { ...rest, promptTokens };
   input.generate.promptTokens = promptTokens;

@@ -8,7 +8,7 @@
 import { generate } from '../../../fake-model/index.js';
 import type { OperationRequest, OperationResult } from '../../types.js';
 import { readChatInput } from '../../openai-chat/chat-input.js';
-import { contextProblem, countTextsUpTo, promptRoom } from '../../context-limit.js';
+import { fitPrompt } from '../../context-limit.js';
 import { cloudContextTokens, type CatalogueModel } from '../catalogue/catalogue.js';
 import type { Arrival } from '../../types.js';
 import { RunClock } from '../../openai-chat/clock.js';
@@ -50,10 +50,9 @@ export async function startRawPromptRun(body: Record<string, unknown>, prompt: s
   const { promptTexts: _texts, budget: _budget, ...read } = readChatInput({ ...body, messages: [] }, style, false);
   const budget = outputBudget(body, ['max_completion_tokens', 'max_tokens']);
   const fit = { contextTokens: cloudContextTokens(model.card), budget: budget && { tokens: budget.value, param: budget.param }, promptParam: 'prompt' };
-  const counted = countTextsUpTo([prompt], promptRoom(fit));
-  const promptTokens = typeof counted === 'number' ? counted : await counted;
-  const refused = contextProblem(fit, promptTokens);
-  if (refused) return { kind: 'error', problem: refused };
+  const fitted = await fitPrompt([prompt], fit);
+  if (!fitted.ok) return { kind: 'error', problem: fitted.problem };
+  const { promptTokens } = fitted;
   const input = { ...read, promptTokens };
   input.generate.prompt = prompt;
   input.generate.promptTokens = promptTokens;
