@@ -11,7 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { apiNames, apis, type ApiName } from '../../src/contract/apis.js';
 import { readGuides, renderGuide, type Guide } from './guides.js';
 import { escapeHtml, page, type SiteNav } from './layout.js';
-import { buildRedocPage, localRedocBundle } from './redoc-page.js';
+import { buildRedocPage, classicRedocBundle } from './redoc-page.js';
 import { sourceLegend, withSourceLegend } from './sources.js';
 import { withStreamNotes } from './stream-notes.js';
 
@@ -38,8 +38,7 @@ export async function buildSite({ repoRoot, outDir }: BuildSiteOptions): Promise
 
     mkdirSync(join(staging, 'assets'));
     cpSync(assetsDir, join(staging, 'assets'), { recursive: true });
-    const bundle = localRedocBundle();
-    writeFileSync(join(staging, 'assets', 'redoc.standalone.js'), bundle);
+    writeFileSync(join(staging, 'assets', 'redoc.standalone.js'), await classicRedocBundle());
 
     mkdirSync(join(staging, 'api'));
     await Promise.all(
@@ -54,7 +53,6 @@ export async function buildSite({ repoRoot, outDir }: BuildSiteOptions): Promise
           title: `${apis[api].title} API reference · sambakit`,
           description: `Every operation of the ${apis[api].title} API: parameters, bodies, responses, streams and examples.`,
           bundleUrl: '../assets/redoc.standalone.js',
-          bundle,
         });
       }),
     );

@@ -1,13 +1,14 @@
 /**
- * The docs site in Chromium, twice: as a static host would publish the folder (the browser answers
- * from site/ under another base path, no sambakit code involved) and from the reference server's
- * `/docs`. Every Redoc page renders every operation of its API and shows its streams; every page
+ * The docs site in Chromium, three ways: opened from disk (`file://`, where browsers refuse module
+ * scripts), as a static host would publish the folder (the browser answers from site/ under another
+ * base path, no sambakit code involved) and from the reference server's `/docs`. Every Redoc page renders every operation of its API and shows its streams; every page
  * passes the basics (title, headings, no console errors, no horizontal scrolling at 1280 and 390
  * px) and loads nothing from another host. Screenshots go to test-results/screenshots/.
  * @module
  */
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeInBrowser, launchBrowser } from '../helpers/browser.js';
@@ -83,11 +84,12 @@ describeInBrowser('the docs site in Chromium', () => {
   // One API page load per origin, each at one of the two widths, so that the basics of the heavy
   // pages are checked at both without loading them twice more.
   const origins = () => [
+    { name: 'disk', base: `${pathToFileURL(siteDir).href}/`, origin: 'file://', width: 1280 },
     { name: 'static', base: `${staticOrigin}/published/`, origin: staticOrigin, width: 390 },
     { name: 'server', base: `${server.url}/docs/`, origin: server.url, width: 1280 },
   ];
 
-  it.each(apiNames)('renders every operation of the %s API, from the static folder and from /docs', async (api) => {
+  it.each(apiNames)('renders every operation of the %s API, from disk, from a static host and from /docs', async (api) => {
     for (const { name, base, origin, width } of origins()) {
       const page = await browser.context.newPage();
       await page.setViewportSize({ width, height: 900 });
