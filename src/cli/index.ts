@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** The `sambakit` command. @module */
+import { readFileSync } from 'node:fs';
 import { diffUsage, handleDiff } from './commands/diff.js';
 import { handleProxy, proxyUsage } from './commands/proxy.js';
 import { handleServe, serveUsage } from './commands/serve.js';
@@ -13,20 +14,39 @@ const commands: Record<string, { handler: CommandHandler; usage: string }> = {
   proxy: { handler: handleProxy, usage: proxyUsage },
 };
 
-const usage = `usage: sambakit <command> [options]\ncommands:\n${Object.values(commands)
-  .map((c) => `  ${c.usage.replace(/^usage: /, '')}`)
-  .join('\n')}`;
+const usage = [
+  'usage: sambakit <command> [options]     sambakit <command> --help     sambakit --version',
+  'commands:',
+  ...Object.values(commands).map((c) => `  ${c.usage.split('\n')[0]!.replace(/^usage: /, '')}`),
+  'exit codes: 0 ok, 1 the command found a problem (invalid payload, breaking change, violations seen),',
+  '  2 usage error or a problem before work started (bad flag, unreadable input, port in use)',
+  'output: data on stdout (--format json where it is data), messages and errors on stderr;',
+  '  colour only on a terminal, never with NO_COLOR set',
+].join('\n');
+
+/** The installed package's version: package.json sits two folders up from dist/cli and src/cli alike. */
+function version(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h') {
-    process.stdout.write(`${usage}\n`);
+    (name === undefined ? process.stderr : process.stdout).write(`${usage}\n`);
     return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-v') {
+    process.stdout.write(`${version()}\n`);
+    return 0;
   }
   const command = commands[name];
   if (!command) {
     process.stderr.write(`sambakit: unknown command "${name}"\n${usage}\n`);
     return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`${command.usage}\n`);
+    return 0;
   }
   return runCommand(command.handler, rest, command.usage);
 }

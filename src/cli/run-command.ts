@@ -19,6 +19,10 @@ export class CommandFailure extends Error {
 
 export type CommandHandler = (args: string[]) => Promise<number | void>;
 
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
+}
+
 export async function runCommand(handler: CommandHandler, args: string[], usage: string): Promise<number> {
   try {
     return (await handler(args)) ?? 0;
@@ -31,7 +35,8 @@ export async function runCommand(handler: CommandHandler, args: string[], usage:
       process.stderr.write(`sambakit: ${error.message}\n`);
       return error.exitCode;
     }
-    process.stderr.write(`sambakit: unexpected error (likely a bug): ${error instanceof Error ? error.stack : String(error)}\n`);
+    // One line, no stack: the message says what failed; a trace is for a debugger, not a user.
+    process.stderr.write(`sambakit: unexpected error (likely a bug): ${oneLine(error instanceof Error ? error.message : String(error))}\n`);
     return 1;
   }
 }

@@ -10,7 +10,7 @@ export const diffUsage = [
   '  --format text|json  text for people (default), json for machines',
   '  --api NAME          which spec of a Swagger UI page that lists several (name or file stem)',
   '  -h, --help          this text',
-  '  exit 0 no breaking change, 1 breaking changes, 2 bad input; NO_COLOR turns colour off',
+  '  exit 0 no breaking change, 1 breaking changes, 2 usage error or unreadable spec; NO_COLOR turns colour off',
 ].join('\n');
 
 async function loadBoth(oldSource: string, newSource: string, api: string | undefined): Promise<[LoadedSpec, LoadedSpec]> {
@@ -29,15 +29,11 @@ async function loadBoth(oldSource: string, newSource: string, api: string | unde
 export async function handleDiff(args: string[]): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args, options: { format: { type: 'string' }, api: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args, options: { format: { type: 'string' }, api: { type: 'string' } }, allowPositionals: true, strict: true });
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
   const { values, positionals } = parsed;
-  if (values.help) {
-    process.stdout.write(`${diffUsage}\n`);
-    return 0;
-  }
   const format = values.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format expects text or json, got "${format}"`);
   if (positionals.length !== 2) throw new UsageError(`expected two specs, OLD and NEW, got ${positionals.length}`);

@@ -10,7 +10,8 @@ export const proxyUsage =
   `usage: sambakit proxy --api <${apiNames.join('|')}> --target URL [--host H] [--port P] [--strict] [--log FILE] [--upstream-timeout MS] [--check-limit BYTES]\n` +
   `  forwards to URL and checks every request, answer and stream item against the API's spec;\n` +
   `  violations and upstream faults go to FILE (or stderr) as JSON lines, a summary on exit (exit 1 if any violation was seen)\n` +
-  `  --port defaults to ${defaultProxyOptions.port}, --upstream-timeout to ${defaultProxyOptions.upstreamTimeoutMs} ms, --check-limit to ${defaultProxyOptions.checkLimitBytes} bytes`;
+  `  --port defaults to ${defaultProxyOptions.port}, --upstream-timeout to ${defaultProxyOptions.upstreamTimeoutMs} ms, --check-limit to ${defaultProxyOptions.checkLimitBytes} bytes\n` +
+  '  exit 0 no violation seen, 1 violations seen, 2 usage error or port in use';
 
 export interface ProxyArgv {
   api: ApiName;
@@ -81,10 +82,6 @@ function openLog(path: string): Promise<WriteStream> {
 }
 
 export async function handleProxy(args: string[]): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write(`${proxyUsage}\n`);
-    return 0;
-  }
   const argv = parseProxyArgs(args);
   const file = argv.log === undefined ? undefined : await openLog(argv.log);
   const write = (line: string) => (file ? file.write(line) : process.stderr.write(line));

@@ -8,7 +8,8 @@ export const serveUsage =
   'usage: sambakit serve [--host H] [--port P] [--api-key K] [--ttft-ms N] [--tokens-per-second N] [--seed N] [--cors ORIGINS|*|off] [--body-limit BYTES]\n' +
   '                     [--sambastudio-context-tokens N] [--lmi-context-tokens N]\n' +
   '  PORT sets the default port, SAMBAKIT_API_KEY the default key, SAMBAKIT_SAMBASTUDIO_CONTEXT_TOKENS and\n' +
-  '  SAMBAKIT_LMI_CONTEXT_TOKENS the default context lengths';
+  '  SAMBAKIT_LMI_CONTEXT_TOKENS the default context lengths\n' +
+  '  exit 0 after SIGINT or SIGTERM, 2 usage error or port in use';
 
 export interface ServeArgv extends ServerOptions {
   host: string;

@@ -97,7 +97,7 @@ function operationById(api: ApiName, operationId: string): OperationValidators {
   }
 }
 
-export async function parseValidateArgs(args: string[]): Promise<ValidateArgv | 'help'> {
+export async function parseValidateArgs(args: string[]): Promise<ValidateArgv> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -112,7 +112,6 @@ export async function parseValidateArgs(args: string[]): Promise<ValidateArgv | 
         stream: { type: 'boolean' },
         'media-type': { type: 'string' },
         format: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: true,
       strict: true,
@@ -121,7 +120,6 @@ export async function parseValidateArgs(args: string[]): Promise<ValidateArgv | 
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
   const { values, positionals } = parsed;
-  if (values.help) return 'help';
   const format = values.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format expects text or json, got "${format}"`);
   const api = values.api === undefined ? undefined : resolveApi(values.api);
@@ -241,10 +239,6 @@ function textLines(result: FileResult): string[] {
 
 export async function handleValidate(args: string[]): Promise<number> {
   const argv = await parseValidateArgs(args);
-  if (argv === 'help') {
-    process.stdout.write(`${validateUsage}\n`);
-    return 0;
-  }
   const results: FileResult[] = [];
   for (const file of argv.files) {
     let result: FileResult;

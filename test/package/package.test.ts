@@ -1,0 +1,210 @@
+/**
+ * What `npm pack` ships works as users will use it, installed in an empty folder with no access to
+ * this tree: the `sambakit` command, every export (ESM at run time; types under `moduleResolution`
+ * `node16` and `bundler`), the generated specs and validators, the docs site at `/docs`, and the
+ * README's samples run against `sambakit serve` of the installed package.
+ * @module
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../helpers/run.js';
+import { repoRoot } from '../helpers/spec.js';
+import { packAndInstall, packageJson, type Installed } from './installed.js';
+
+/** The exports design.md promises; package.json may add more, never fewer. */
+const promisedExports = ['.', './validate', './server', './streams', ...['sambastudio', 'sambanova-cloud', 'lmi'].flatMap((api) => [`./types/${api}`, `./spec/${api}.json`])];
+
+const exportsByKind = Object.entries(packageJson.exports)
+  .filter(([key]) => key !== './package.json')
+  .map(([key, target]) => ({ specifier: `${packageJson.name}${key.slice(1)}`, key, json: key.endsWith('.json'), typesOnly: typeof target === 'object' && target.default === undefined }));
+
+/** The README's code blocks of one language, unindented (some sit in list items). */
+function readmeBlocks(lang: string): string[] {
+  const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+  return [...readme.matchAll(new RegExp(`^( *)\`\`\`${lang}\\n([\\s\\S]*?)^\\1\`\`\``, 'gm'))].map(([, indent, code]) =>
+    code!
+      .split('\n')
+      .map((line) => (line.startsWith(indent!) ? line.slice(indent!.length) : line))
+      .join('\n'),
+  );
+}
+const readmeTs = readmeBlocks('ts');
+const readmeCurl = readmeBlocks('sh').filter((block) => block.includes('curl '));
+
+/**
+ * Loaded before each README sample: the samples name the real host or port 8080 as the README
+ * shows them; their requests go to the installed server under test instead.
+ */
+const routeToServer = `const server = process.env.SAMBAKIT_SERVER;
+const routes = [['https://api.sambanova.ai/', server + '/cloud/'], ['http://127.0.0.1:8080/', server + '/']];
+const realFetch = globalThis.fetch;
+globalThis.fetch = async (input, init) => {
+  const request = new Request(input, init);
+  const route = routes.find(([from]) => request.url.startsWith(from));
+  if (!route) throw new Error('a README sample called an unexpected host: ' + request.url);
+  const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.arrayBuffer();
+  return realFetch(route[1] + request.url.slice(route[0].length), { method: request.method, headers: request.headers, body, signal: request.signal });
+};
+`;
+
+function tsconfig(module: 'node16' | 'esnext', moduleResolution: 'node16' | 'bundler', outDir: string) {
+  // skipLibCheck off: a declaration of the package that names a file it does not ship is an error.
+  return JSON.stringify({ compilerOptions: { target: 'ES2022', module, moduleResolution, strict: true, skipLibCheck: false, types: ['node'], outDir, lib: ['ES2023', 'DOM'] }, include: ['check.ts', 'readme'] });
+}
+
+describe('the package as installed from npm pack', () => {
+  let installed: Installed;
+
+  /** tsc in the installed folder over check.ts (when written) and the README's samples, into out-<resolution>/. */
+  async function compileSamples(module: 'node16' | 'esnext', moduleResolution: 'node16' | 'bundler') {
+    mkdirSync(join(installed.dir, 'readme'), { recursive: true });
+    readmeTs.forEach((code, i) => writeFileSync(join(installed.dir, 'readme', `sample-${i}.ts`), code));
+    const config = `tsconfig.${moduleResolution}.json`;
+    writeFileSync(join(installed.dir, config), tsconfig(module, moduleResolution, `out-${moduleResolution}`));
+    return run(process.execPath, [join(installed.dir, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', config], { cwd: installed.dir, timeoutMs: 240_000 });
+  }
+
+  beforeAll(async () => {
+    installed = await packAndInstall();
+  }, 900_000);
+  afterAll(() => installed?.remove());
+
+  it('ships the compiled code, the spec, the generated specs, types and validators, and the docs site, and no tests', () => {
+    for (const api of ['sambastudio', 'sambanova-cloud', 'lmi']) {
+      for (const file of ['openapi.json', 'openapi.yaml', 'schema.d.ts', 'validators.js', 'validators.d.ts', 'streams.js']) expect(installed.files, `${api}/${file}`).toContain(`generated/${api}/${file}`);
+      expect(installed.files).toContain(`${api === 'sambanova-cloud' ? 'spec/sambanova-cloud.yaml' : `spec/${api}.yaml`}`);
+      expect(installed.files).toContain(`site/api/${api}.html`);
+    }
+    for (const file of ['dist/cli/index.js', 'dist/client/index.d.ts', 'site/index.html', 'site/assets/redoc.standalone.js', 'README.md', 'package.json']) expect(installed.files).toContain(file);
+    expect(installed.files.filter((f) => /^(test|bench|scripts|src|node_modules)\//.test(f))).toEqual([]);
+  });
+
+  it('runs npx sambakit --help and --version', async () => {
+    const [help, version] = await Promise.all([run('npx', ['sambakit', '--help'], { cwd: installed.dir }), run('npx', ['sambakit', '--version'], { cwd: installed.dir })]);
+    expect(help.code, help.stderr).toBe(0);
+    for (const command of ['serve', 'validate', 'diff', 'proxy']) expect(help.stdout).toContain(`sambakit ${command}`);
+    expect(version.code, version.stderr).toBe(0);
+    expect(version.stdout).toBe(`${packageJson.version}\n`);
+  }, 120_000);
+
+  it('exports everything design.md promises', () => {
+    expect(Object.keys(packageJson.exports)).toEqual(expect.arrayContaining(promisedExports));
+  });
+
+  it('imports every export with code in plain Node ESM, and the specs as JSON', async () => {
+    const lines = exportsByKind
+      .filter((e) => !e.typesOnly)
+      .map((e, i) =>
+        e.json
+          ? `import m${i} from '${e.specifier}' with { type: 'json' }; loaded['${e.key}'] = m${i}.openapi;`
+          : `import * as m${i} from '${e.specifier}'; loaded['${e.key}'] = Object.keys(m${i}).length;`,
+      );
+    writeFileSync(join(installed.dir, 'imports.mjs'), `const loaded = {};\n${lines.join('\n')}\nconsole.log(JSON.stringify(loaded));\n`);
+    const result = await run(process.execPath, ['imports.mjs'], { cwd: installed.dir });
+    expect(result.code, result.stderr).toBe(0);
+    const loaded = JSON.parse(result.stdout) as Record<string, number | string>;
+    for (const e of exportsByKind.filter((e) => !e.typesOnly)) {
+      if (e.json) expect(loaded[e.key], e.key).toMatch(/^3\.1\./);
+      else expect(loaded[e.key], `${e.key} exports nothing`).toBeGreaterThan(0);
+    }
+  }, 120_000);
+
+  it.each([
+    ['node16', 'node16'],
+    ['esnext', 'bundler'],
+  ] as const)('type-checks every export and the README samples with module %s, moduleResolution %s', async (module, moduleResolution) => {
+    const imports = exportsByKind
+      .filter((e) => !e.json)
+      .map((e, i) => (e.typesOnly ? `import type * as t${i} from '${e.specifier}';\nexport type T${i} = keyof t${i}.paths;` : `export * as m${i} from '${e.specifier}';`));
+    // Types that are really there, not `any`: a wrong option must be an error.
+    const wrong = `import { SambaNovaCloud } from 'sambakit';\n// @ts-expect-error apiKey is a string\nnew SambaNovaCloud({ apiKey: 42 });`;
+    writeFileSync(join(installed.dir, 'check.ts'), `${imports.join('\n')}\n${wrong}\n`);
+    const result = await compileSamples(module, moduleResolution);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+  }, 300_000);
+
+  it('validates with the generated validators inside the package', async () => {
+    const script = `import { getOperation, validateRequest } from 'sambakit/validate';
+const op = getOperation('sambanova-cloud', 'createChatCompletion');
+const good = validateRequest(op, { body: { model: 'm', messages: [{ role: 'user', content: 'hi' }] } });
+const bad = validateRequest(op, { body: { model: 'm', messages: [{ role: 'user', content: 'hi' }], temperature: 5 } });
+console.log(JSON.stringify({ good: good.valid, bad: bad.violations.map((v) => v.path) }));`;
+    writeFileSync(join(installed.dir, 'validate.mjs'), script);
+    const result = await run(process.execPath, ['validate.mjs'], { cwd: installed.dir });
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ good: true, bad: ['/body/temperature'] });
+  }, 60_000);
+
+  describe('sambakit serve from the installed package', () => {
+    let server: ChildProcess;
+    let url: string;
+    const log: string[] = [];
+
+    beforeAll(async () => {
+      server = spawn(join(installed.dir, 'node_modules', '.bin', 'sambakit'), ['serve', '--port', '0', '--ttft-ms', '0', '--tokens-per-second', '100000'], { cwd: installed.dir, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        server.stdout!.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          const listening = /listening on (http:\/\/\S+)/.exec(out);
+          if (listening) resolve(listening[1]!);
+          log.push(...chunk.toString().split('\n').filter(Boolean));
+        });
+        server.once('exit', (code) => reject(new Error(`sambakit serve exited with ${code} before listening: ${out}`)));
+      });
+      // Compiled here too, so that these tests stand without the type-check ones.
+      writeFileSync(join(installed.dir, 'route-to-server.mjs'), routeToServer);
+      const compiled = await compileSamples('node16', 'node16');
+      if (compiled.code !== 0) throw new Error(`the README samples do not compile against the installed package:\n${compiled.stdout}`);
+    }, 300_000);
+    afterAll(async () => {
+      if (!server || server.exitCode !== null) return;
+      const exited = new Promise((resolve) => server.once('exit', resolve));
+      server.kill('SIGTERM');
+      await exited;
+    });
+
+    /** Statuses of the requests the server logged since `from` (its log line: method path status ms id). */
+    const statusesSince = (from: number) => log.slice(from).map((line) => /^\S+ \S+ (\d{3}) /.exec(line)?.[1]).filter(Boolean).map(Number);
+
+    it('serves the docs site at /docs and Swagger UI at /api/docs', async () => {
+      for (const [path, text] of [
+        ['/docs/', 'sambakit API docs'],
+        ['/docs/api/lmi.html', 'redoc.standalone.js'],
+        ['/api/docs', 'swagger'],
+      ] as const) {
+        const response = await fetch(`${url}${path}`);
+        expect(response.status, path).toBe(200);
+        expect((await response.text()).toLowerCase(), path).toContain(text.toLowerCase());
+      }
+      expect((await fetch(`${url}/docs/assets/redoc.standalone.js`)).status).toBe(200);
+    });
+
+    it('has TypeScript and curl samples in the README to run', () => {
+      expect(readmeTs.length).toBeGreaterThanOrEqual(2);
+      expect(readmeCurl.length).toBeGreaterThanOrEqual(2);
+    });
+
+    it.each(readmeTs.map((code, i) => [i, code] as const))('runs README TypeScript sample %i', async (i) => {
+      const from = log.length;
+      const result = await run(process.execPath, ['--import', './route-to-server.mjs', `out-node16/readme/sample-${i}.js`], { cwd: installed.dir, env: { SAMBAKIT_SERVER: url, SAMBANOVA_API_KEY: 'readme-sample-key' } });
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout.length).toBeGreaterThan(0);
+      expect(statusesSince(from).length).toBeGreaterThan(0);
+      expect(statusesSince(from).every((status) => status === 200)).toBe(true);
+    }, 180_000);
+
+    it.each(readmeCurl.map((code, i) => [i, code] as const))('runs README curl sample %i', async (_i, code) => {
+      const from = log.length;
+      const result = await run('bash', ['-euo', 'pipefail', '-c', code.replaceAll('http://127.0.0.1:8080', url)], { cwd: installed.dir });
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout.length).toBeGreaterThan(0);
+      const statuses = statusesSince(from);
+      expect(statuses.length).toBeGreaterThan(0);
+      // The fault samples ask for a 429; nothing else may fail.
+      expect(statuses.filter((status) => status !== 200 && status !== 429), result.stdout).toEqual([]);
+    }, 60_000);
+  });
+});
