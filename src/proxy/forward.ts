@@ -55,6 +55,12 @@ function pathOf(requestTarget: string): string {
   }
 }
 
+/** What looks at an answer's body as it goes by. */
+interface Observer {
+  push(chunk: Buffer): void;
+  end(done: () => void): void;
+}
+
 /**
  * A head with no body bytes behind it yet (a stream whose first token is still to come) goes to
  * the client at once, as the target sent it: node:http would hold it until the first write. A head
@@ -218,9 +224,15 @@ export function forward(ctx: ForwardContext, req: IncomingMessage, res: ServerRe
       // An answer cut short: handled on 'close' below, where it is known for sure.
     });
 
-    const observe = match ? responseObserver(match, answer, status) : undefined;
-    // Added after `pipe`, so each chunk is written to the client before it is queued for a look.
-    if (observe) answer.on('data', (chunk: Buffer) => ctx.checks.add(observe.push, chunk));
+    // The checker too is set up in the queue: with many streams starting at once, its set-up would
+    // otherwise hold back the first bytes of every other stream read in the same loop turn.
+    let observe: Observer | undefined;
+    const lookAt = (chunk: Buffer) => observe?.push(chunk);
+    if (match) {
+      ctx.checks.add(() => (observe = responseObserver(match, answer, status)), undefined);
+      // Added after `pipe`, so each chunk is written to the client before it is queued for a look.
+      answer.on('data', (chunk: Buffer) => ctx.checks.add(lookAt, chunk));
+    }
     answer.once('close', () => {
       const cut = !answer.complete;
       // Without the body's end (no last chunk), as the target left it.
@@ -236,7 +248,7 @@ export function forward(ctx: ForwardContext, req: IncomingMessage, res: ServerRe
   };
 
   /** Checks the answer as it goes by: a stream item by item, anything else whole at its end. */
-  const responseObserver = (operation: OperationMatch, answer: IncomingMessage, status: number): { push(chunk: Buffer): void; end(done: () => void): void } | undefined => {
+  const responseObserver = (operation: OperationMatch, answer: IncomingMessage, status: number): Observer | undefined => {
     const contentType = answer.headers['content-type'];
     const encoding = encodingOf(answer.headers['content-encoding']);
     if (encoding === undefined) {
