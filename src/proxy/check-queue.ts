@@ -19,7 +19,7 @@ export class CheckQueue {
   #values: unknown[] = [];
   #scheduled = false;
 
-  /** Runs `job(value)` after pending I/O, after every job added before it. `job` must not throw (callers guard their checks). */
+  /** Runs `job(value)` after pending I/O, after every job added before it. Callers guard their checks; a job that throws anyway surfaces as any uncaught error, and the jobs after it still run. */
   add<T>(job: Job<T>, value: T): void {
     this.#jobs.push(job as Job<never>);
     this.#values.push(value);
@@ -36,6 +36,21 @@ export class CheckQueue {
     // Jobs added while these run go to fresh lists (and the next turn), after these.
     this.#jobs = [];
     this.#values = [];
-    for (let i = 0; i < jobs.length; i++) (jobs[i] as Job<unknown>)(values[i]);
+    let i = 0;
+    try {
+      for (; i < jobs.length; i++) (jobs[i] as Job<unknown>)(values[i]);
+    } finally {
+      if (i < jobs.length) this.#requeue(jobs.slice(i + 1), values.slice(i + 1));
+    }
   };
+
+  /** Jobs left behind by one that threw go first, before those added since. */
+  #requeue(jobs: Array<Job<never>>, values: unknown[]): void {
+    this.#jobs = [...jobs, ...this.#jobs];
+    this.#values = [...values, ...this.#values];
+    if (!this.#scheduled && this.#jobs.length > 0) {
+      this.#scheduled = true;
+      setImmediate(this.#drain);
+    }
+  }
 }
