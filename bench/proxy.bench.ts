@@ -8,8 +8,13 @@
  *    bench): direct vs through the proxy; the proxy's added p50 and p99. Goal: <= 1 ms added p50.
  *
  * Target, proxy and load generator each run in their own process. Rounds alternate which side goes
- * first; each figure is the median over rounds of the within-round comparison. Prints Markdown and
- * writes it as the section "## Proxy" of bench/RESULTS.md (APPEND=0 to skip).
+ * first; each figure is the median over rounds of the within-round comparison. Each measured wave
+ * follows an unmeasured one on the same side: the client's sockets are connected before a wave on
+ * both sides, and so are the proxy's to the target (the target drops idle connections after 5 s, so
+ * without it every proxied wave, and only those, timed 100 fresh connections). Also reported: CPU
+ * time per exchange of the proxy and the target processes (from /proc), which a loaded machine
+ * bends less than wall time. Prints Markdown and writes it as the section "## Proxy" of
+ * bench/RESULTS.md (APPEND=0 to skip).
  *
  * Knobs (environment): ROUNDS (5), DURATION seconds per req/s measurement (8), CONNECTIONS (50),
  * STREAMS (100), TTFT_MS of the stream target (50), APPEND (1|0).
@@ -19,6 +24,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { writeSection } from './results-section.js';
+import { readProc } from './server/procstat.js';
 import type { ListeningMessage, LoadFailure, LoadRequest, LoadResult } from './server/messages.js';
 import { preconnect, runStreamWave, type WaveResult } from './server/streams.js';
 
@@ -47,6 +53,7 @@ const quantile = (xs: readonly number[], q: number) => {
   return s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]!;
 };
 const fmt = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
+const signed = (n: number) => `${n >= 0 ? '+' : ''}${fmt(n)}`;
 
 async function forkChild(script: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
   const child = fork(`${root}bench/${script}`, [], { cwd: root, execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -83,9 +90,19 @@ async function wave(url: string): Promise<{ ttfts: number[]; failed: number }> {
 interface Round {
   rps: { direct: LoadResult; proxy: LoadResult };
   ttft: { direct: number[]; proxy: number[]; failed: number };
+  /** CPU ms per exchange of the req/s runs: the target's (direct and proxied) and the proxy's. */
+  cpu: { direct: number; proxiedTarget: number; proxy: number };
+}
+
+/** CPU ms that `pids` used while `run` ran. */
+async function cpuDuring<T>(pids: number[], run: () => Promise<T>): Promise<{ result: T; cpuMs: number[] }> {
+  const before = pids.map((pid) => readProc(pid)?.cpuMs ?? NaN);
+  const result = await run();
+  return { result, cpuMs: pids.map((pid, i) => (readProc(pid)?.cpuMs ?? NaN) - before[i]!) };
 }
 
 async function main(): Promise<void> {
+  const loadAtStart = loadavg();
   log(`bench:proxy: ${rounds} rounds, ${durationS} s per req/s run at ${connections} connections, ${streamCount} streams (target TTFT ${streamTtftMs} ms); load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   const rpsTarget = await forkChild('proxy/target-child.ts');
   const streamTarget = await forkChild('proxy/target-child.ts', { TTFT_MS: String(streamTtftMs), TOKENS_PER_SECOND: '50' });
@@ -108,12 +125,18 @@ async function main(): Promise<void> {
   for (let round = 1; round <= rounds; round++) {
     const order = round % 2 ? (['direct', 'proxy'] as const) : (['proxy', 'direct'] as const);
     const rps = {} as Round['rps'];
+    const cpu = {} as Round['cpu'];
     const ttft = { direct: [] as number[], proxy: [] as number[], failed: 0 };
     for (const side of order) {
-      rps[side] = await load(side === 'direct' ? direct.rps : proxied.rps, durationS);
+      const measured = await cpuDuring([rpsTarget.child.pid!, rpsProxy.child.pid!], () => load(side === 'direct' ? direct.rps : proxied.rps, durationS));
+      rps[side] = measured.result;
+      const [targetMs, proxyMs] = measured.cpuMs.map((ms) => ms / measured.result.completed);
+      if (side === 'direct') cpu.direct = targetMs!;
+      else Object.assign(cpu, { proxiedTarget: targetMs!, proxy: proxyMs! });
       await sleep(300);
     }
     for (const side of order) {
+      await wave(side === 'direct' ? direct.streams : proxied.streams);
       const w = await wave(side === 'direct' ? direct.streams : proxied.streams);
       ttft[side] = w.ttfts;
       ttft.failed += w.failed;
@@ -121,9 +144,9 @@ async function main(): Promise<void> {
     }
     log(
       `  round ${round}: req/s direct ${rps.direct.requestsPerSecond.toFixed(0)} proxy ${rps.proxy.requestsPerSecond.toFixed(0)} (${fmt(rps.proxy.requestsPerSecond / rps.direct.requestsPerSecond)}x); ` +
-        `TTFT p50 direct ${fmt(quantile(ttft.direct, 0.5))} proxy ${fmt(quantile(ttft.proxy, 0.5))} ms, p99 direct ${fmt(quantile(ttft.direct, 0.99))} proxy ${fmt(quantile(ttft.proxy, 0.99))} ms; failed streams ${ttft.failed}; non-2xx ${rps.direct.non2xx + rps.proxy.non2xx}`,
+        `CPU ms/exchange target ${fmt(cpu.direct, 3)} vs proxy ${fmt(cpu.proxy, 3)} + target ${fmt(cpu.proxiedTarget, 3)}; TTFT p50 direct ${fmt(quantile(ttft.direct, 0.5))} proxy ${fmt(quantile(ttft.proxy, 0.5))} ms, p99 direct ${fmt(quantile(ttft.direct, 0.99))} proxy ${fmt(quantile(ttft.proxy, 0.99))} ms; failed streams ${ttft.failed}; non-2xx ${rps.direct.non2xx + rps.proxy.non2xx}`,
     );
-    results.push({ rps, ttft });
+    results.push({ rps, ttft, cpu });
   }
   for (const c of children) if (c.connected) c.send({ type: 'close' });
   loader?.disconnect();
@@ -137,10 +160,9 @@ async function main(): Promise<void> {
   const section = [
     '## Proxy (`npm run bench:proxy`)',
     '',
-    `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${machine}; load average at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')}.`,
-    'The machine was shared with other work running in parallel (several test suites and benches), so absolute figures are',
-    `noisy; each figure below is the median over ${rounds} rounds of a comparison made within one round (direct and proxied`,
-    'measured back to back, the order alternating).',
+    `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${machine}; load average (1/5/15 min) at the start ${loadAtStart.map((l) => l.toFixed(2)).join(' ')}, at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')}.`,
+    `Each figure below is the median over ${rounds} rounds of a comparison made within one round (direct and proxied`,
+    'measured back to back, the order alternating; each measured wave after an unmeasured one on the same side).',
     '',
     'Target: the reference server (Cloud chat), in its own process; the proxy (`startProxy`, checks on, records counted',
     'not written) in another; autocannon and the stream client in the bench processes.',
@@ -149,8 +171,9 @@ async function main(): Promise<void> {
     '|---|---|---|---|---|',
     `| validated chat req/s (${connections} connections, ${durationS} s) | ${med((r) => r.rps.direct.requestsPerSecond).toFixed(0)} | ${med((r) => r.rps.proxy.requestsPerSecond).toFixed(0)} | ${fmt(ratio)}x | >= 0.5x ${ratio >= 0.5 ? 'met' : 'missed'} |`,
     `| req/s latency p50 / p99 (ms) | ${med((r) => r.rps.direct.latencyP50)} / ${med((r) => r.rps.direct.latencyP99)} | ${med((r) => r.rps.proxy.latencyP50)} / ${med((r) => r.rps.proxy.latencyP99)} | | |`,
-    `| TTFT p50, ${streamCount} concurrent streams (ms) | ${fmt(med((r) => quantile(r.ttft.direct, 0.5)))} | ${fmt(med((r) => quantile(r.ttft.proxy, 0.5)))} | +${fmt(addedP50)} ms | <= 1 ms ${addedP50 <= 1 ? 'met' : 'missed'} |`,
-    `| TTFT p99, ${streamCount} concurrent streams (ms) | ${fmt(med((r) => quantile(r.ttft.direct, 0.99)))} | ${fmt(med((r) => quantile(r.ttft.proxy, 0.99)))} | +${fmt(addedP99)} ms | |`,
+    `| TTFT p50, ${streamCount} concurrent streams (ms) | ${fmt(med((r) => quantile(r.ttft.direct, 0.5)))} | ${fmt(med((r) => quantile(r.ttft.proxy, 0.5)))} | ${signed(addedP50)} ms | <= 1 ms ${addedP50 <= 1 ? 'met' : 'missed'} |`,
+    `| TTFT p99, ${streamCount} concurrent streams (ms) | ${fmt(med((r) => quantile(r.ttft.direct, 0.99)))} | ${fmt(med((r) => quantile(r.ttft.proxy, 0.99)))} | ${signed(addedP99)} ms | |`,
+    `| CPU ms per chat exchange (req/s runs) | target ${fmt(med((r) => r.cpu.direct), 3)} | proxy ${fmt(med((r) => r.cpu.proxy), 3)} + target ${fmt(med((r) => r.cpu.proxiedTarget), 3)} | proxy ÷ direct target ${fmt(med((r) => r.cpu.proxy / r.cpu.direct))}x | |`,
     '',
     `Failed streams, non-2xx answers and errors over the run: ${failed}. TTFT is measured from the request's write to the`,
     `first content chunk on the client's socket; the target waits ${streamTtftMs} ms before the first token, then sends 50 tokens/s.`,

@@ -26,9 +26,13 @@ export function operationFor(api: ApiName, method: string, url: URL): OperationM
   return match;
 }
 
-/** Header names the operation's security schemes read its key from (lower case). */
-export function securityHeaders(match: OperationMatch): string[] {
-  return match.validators.operation.security.flatMap((alternative) => alternative.map((scheme) => scheme.headerName.toLowerCase()));
+const headerNames = new WeakMap<OperationMatch, readonly string[]>();
+
+/** Header names the operation's security schemes read its key from (lower case); matches are remembered, and so are these. */
+export function securityHeaders(match: OperationMatch): readonly string[] {
+  let names = headerNames.get(match);
+  if (!names) headerNames.set(match, (names = match.validators.operation.security.flatMap((alternative) => alternative.map((scheme) => scheme.headerName.toLowerCase()))));
+  return names;
 }
 
 export function mediaTypeOf(contentType: string | undefined): string | undefined {

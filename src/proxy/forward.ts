@@ -1,8 +1,9 @@
 /**
  * One exchange through the proxy: the request goes to the target as it came (hop-by-hop headers
  * aside, Host set to the target's), the answer comes back as it came, and copies of both are
- * checked on the side. Bytes are written on before they are looked at, and a stream moves at the
- * pace of its slower end: `pipe` stops reading the target while the client's socket is full.
+ * checked on the side. Bytes are written on before they are looked at (the checks wait in the
+ * proxy's CheckQueue until the loop's pending I/O is done), and a stream moves at the pace of its
+ * slower end: `pipe` stops reading the target while the client's socket is full.
  * @module
  */
 import { randomUUID } from 'node:crypto';
@@ -11,6 +12,7 @@ import type { ApiName } from '../contract/apis.js';
 import type { Violation } from '../validate/index.js';
 import { violation } from '../validate/violations.js';
 import { BodyCopy } from './body-copy.js';
+import type { CheckQueue } from './check-queue.js';
 import { decodeWhole, decodingTap, encodingOf } from './content-decoding.js';
 import { checkRequest, checkResponse, operationFor, securityHeaders, streamValidatorFor, type OperationMatch } from './exchange-check.js';
 import { forwardedHeaders } from './headers.js';
@@ -29,6 +31,8 @@ export interface ForwardContext {
   strict: boolean;
   upstreamTimeoutMs: number;
   checkLimitBytes: number;
+  /** Where checks wait for the forwarding work of the loop turn to be done. */
+  checks: CheckQueue;
   summary: TrafficSummary;
   record: (record: ProxyRecord) => void;
 }
@@ -49,6 +53,21 @@ function pathOf(requestTarget: string): string {
   } catch {
     return `/${requestTarget}`;
   }
+}
+
+/** What looks at an answer's body as it goes by. */
+interface Observer {
+  push(chunk: Buffer): void;
+  end(done: () => void): void;
+}
+
+/**
+ * A head with no body bytes behind it yet (a stream whose first token is still to come) goes to
+ * the client at once, as the target sent it: node:http would hold it until the first write. A head
+ * that came with its body leaves with it, in one write.
+ */
+function sendHeadWithoutBody(answer: IncomingMessage, res: ServerResponse): void {
+  if (answer.readableLength === 0 && !answer.complete && !res.destroyed) res.flushHeaders();
 }
 
 export function forward(ctx: ForwardContext, req: IncomingMessage, res: ServerResponse): void {
@@ -97,9 +116,13 @@ export function forward(ctx: ForwardContext, req: IncomingMessage, res: ServerRe
     if (!res.writableFinished) {
       clientGone = true;
       upstream?.destroy();
-      // Nothing more will be checked for a client that left.
-      over('request');
-      over('response');
+      // Nothing more will be checked for a client that left, once the checks of what it was sent are done.
+      ctx.checks.add(() => {
+        over('request');
+        over('response');
+        over('client');
+      }, undefined);
+      return;
     }
     over('client');
   });
@@ -113,7 +136,7 @@ export function forward(ctx: ForwardContext, req: IncomingMessage, res: ServerRe
     held = undefined;
     reportViolations('request', violations);
   };
-  const checkTheRequest = (then?: (violations: Violation[]) => void) => {
+  const checkTheRequest = (then?: ((violations: Violation[]) => void) | undefined) => {
     const done = (violations: Violation[]) => {
       if (held) held.push(...violations);
       else reportViolations('request', violations);
@@ -194,28 +217,38 @@ export function forward(ctx: ForwardContext, req: IncomingMessage, res: ServerRe
       reportFault('status', `the target answered ${status}`, { status, ...(Object.keys(headers).length ? { headers } : {}) });
     }
     res.writeHead(status, answer.statusMessage, forwardedHeaders(answer.rawHeaders));
+    // Before `pipe`, so that it runs before the body already read starts to flow.
+    process.nextTick(sendHeadWithoutBody, answer, res);
     answer.pipe(res);
     answer.on('error', () => {
       // An answer cut short: handled on 'close' below, where it is known for sure.
     });
 
-    const observe = match ? responseObserver(match, answer, status) : undefined;
-    // Added after `pipe`, so each chunk is written to the client before it is looked at.
-    if (observe) answer.on('data', observe.push);
+    // The checker too is set up in the queue: with many streams starting at once, its set-up would
+    // otherwise hold back the first bytes of every other stream read in the same loop turn.
+    let observe: Observer | undefined;
+    const lookAt = (chunk: Buffer) => observe?.push(chunk);
+    if (match) {
+      ctx.checks.add(() => (observe = responseObserver(match, answer, status)), undefined);
+      // Added after `pipe`, so each chunk is written to the client before it is queued for a look.
+      answer.on('data', (chunk: Buffer) => ctx.checks.add(lookAt, chunk));
+    }
     answer.once('close', () => {
-      if (!answer.complete) {
-        if (!clientGone) reportFault('cut', 'the target closed the connection before the end of its answer; the client\'s answer is cut the same way', { status });
-        // Without the body's end (no last chunk), as the target left it.
-        res.destroy();
-      }
+      const cut = !answer.complete;
+      // Without the body's end (no last chunk), as the target left it.
+      if (cut) res.destroy();
       if (clientGone) return;
-      if (observe) observe.end(() => over('response'));
-      else over('response');
+      // Queued after the chunks, so that records keep the order of what went by.
+      ctx.checks.add(() => {
+        if (cut) reportFault('cut', 'the target closed the connection before the end of its answer; the client\'s answer is cut the same way', { status });
+        if (observe) observe.end(() => over('response'));
+        else over('response');
+      }, undefined);
     });
   };
 
   /** Checks the answer as it goes by: a stream item by item, anything else whole at its end. */
-  const responseObserver = (operation: OperationMatch, answer: IncomingMessage, status: number): { push(chunk: Buffer): void; end(done: () => void): void } | undefined => {
+  const responseObserver = (operation: OperationMatch, answer: IncomingMessage, status: number): Observer | undefined => {
     const contentType = answer.headers['content-type'];
     const encoding = encodingOf(answer.headers['content-encoding']);
     if (encoding === undefined) {
@@ -281,7 +314,7 @@ export function forward(ctx: ForwardContext, req: IncomingMessage, res: ServerRe
     req.pipe(request);
     req.on('data', keep);
   } else req.pipe(request);
-  req.once('end', () => checkTheRequest());
+  req.once('end', () => ctx.checks.add(checkTheRequest, undefined));
 
   /**
    * --strict: the request is read whole and checked before anything is sent, and refused in the

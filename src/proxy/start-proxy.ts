@@ -3,6 +3,7 @@ import { Agent as HttpAgent, createServer, request as httpRequest, type Server }
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { PortInUseError } from '../server/port-in-use.js';
+import { CheckQueue } from './check-queue.js';
 import { forward, type ForwardContext } from './forward.js';
 import { defaultProxyOptions, type ProxyOptions } from './options.js';
 import type { SummaryRecord } from './records.js';
@@ -49,6 +50,7 @@ export function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     strict: options.strict ?? false,
     upstreamTimeoutMs: options.upstreamTimeoutMs ?? defaultProxyOptions.upstreamTimeoutMs,
     checkLimitBytes: options.checkLimitBytes ?? defaultProxyOptions.checkLimitBytes,
+    checks: new CheckQueue(),
     summary,
     record: options.record,
   };

@@ -22,16 +22,20 @@ const server = useServer();
 let faulty: TestServer;
 const proxies = new Map<ApiName, TestProxy>();
 const faultProxies = new Map<ApiName, TestProxy>();
+// A short wait for the target's head, for the headers that come too late.
+const upstreamTimeoutMs = 250;
+const timeoutProxies = new Map<ApiName, TestProxy>();
 
 beforeAll(async () => {
   faulty = await withServer({ checkResponses: 'off' });
   for (const api of ['sambastudio', 'sambanova-cloud', 'lmi'] as const) {
     proxies.set(api, await withProxy(api, server.url));
     faultProxies.set(api, await withProxy(api, faulty.url));
+    timeoutProxies.set(api, await withProxy(api, faulty.url, { upstreamTimeoutMs }));
   }
 });
 afterAll(async () => {
-  for (const proxy of [...proxies.values(), ...faultProxies.values()]) await proxy.close();
+  for (const proxy of [...proxies.values(), ...faultProxies.values(), ...timeoutProxies.values()]) await proxy.close();
   await faulty.close();
 });
 
@@ -114,7 +118,7 @@ describe('every variant of every operation goes through without a record', () =>
 
 /** One stream of each framing (SSE with a terminator, SSE with named events, JSON lines) and a JSON answer. */
 const streams = calls.filter((c) => c.stream && ['sambanova-cloud createChatCompletion', 'sambanova-cloud createMessage', 'lmi createChatCompletion', 'sambastudio genericV2PredictStream', 'sambastudio createChatCompletion'].includes(`${c.api} ${c.operationId}`));
-const answers = calls.filter((c) => !c.stream && ['sambanova-cloud createChatCompletion', 'sambastudio genericV2Predict'].includes(`${c.api} ${c.operationId}`));
+const answers = calls.filter((c) => !c.stream && ['sambanova-cloud createChatCompletion', 'sambastudio genericV2Predict', 'lmi createChatCompletion'].includes(`${c.api} ${c.operationId}`));
 
 describe('every fault', () => {
   it('covers every fault the server has', () => {
@@ -134,6 +138,8 @@ describe('every fault', () => {
       const result = await fault({ 'x-sambakit-fault': name });
       expect(result.status).toBe(status);
       expect(result.faults).toMatchObject([{ fault: 'status', status }]);
+      // When to retry is part of the record, as the client got it.
+      if (status === 429) expect(result.faults[0]).toMatchObject({ headers: { 'retry-after': '1' } });
       const declared = String(status) in operationInfo(call).responses;
       expect(result.violations).toEqual(declared ? [] : [expect.objectContaining({ direction: 'response', pointer: '/status', rule: 'responses', received: status })]);
     });
@@ -144,8 +150,19 @@ describe('every fault', () => {
       expect(result.records).toEqual([]);
     });
 
-    it('disconnect: the client\'s answer is cut as the target\'s was, recorded as a cut', async () => {
-      const result = await fault({ 'x-sambakit-fault': 'disconnect' });
+    it('slow-headers past the upstream timeout: 504 in the API\'s shape, recorded as a timeout; the proxy goes on', async () => {
+      const result = await through(call, { 'x-sambakit-fault': 'slow-headers=10000' }, timeoutProxies);
+      expect(result.status).toBe(504);
+      expect(result.faults).toMatchObject([{ fault: 'timeout', operation: call.operationId }]);
+      expect(result.violations).toEqual([]);
+      // The late answer is dropped with its connection; the next exchange is whole.
+      const next = await through(call, {}, timeoutProxies);
+      expect(next.status).toBe(200);
+      expect(next.records).toEqual([]);
+    });
+
+    it.each(['disconnect', 'disconnect=0'])('%s: the client\'s answer is cut as the target\'s was, recorded as a cut', async (name) => {
+      const result = await fault({ 'x-sambakit-fault': name });
       expect(result.cut).toBe(true);
       expect(result.faults).toMatchObject([{ fault: 'cut', status: 200 }]);
       // A JSON answer cut halfway is no JSON; an SSE stream cut before its terminator breaks its framing.
@@ -165,6 +182,14 @@ describe('every fault', () => {
       expect(result.violations.length).toBeGreaterThan(0);
       for (const v of result.violations) expect(v.pointer).toMatch(call.stream ? /^\/items\/2(\/|$)/ : /^\/body(\/|$)/);
     });
+
+    if (!call.stream) {
+      it('error-event: a JSON answer comes whole, as the API sends a failed answer', async () => {
+        const result = await fault({ 'x-sambakit-fault': 'error-event' });
+        expect(result.cut).toBe(false);
+        expect(result.violations).toEqual([]);
+      });
+    }
 
     if (call.stream) {
       // An SSE error event is known by its name; on JSON lines an error is an item like another (the spec's item schema allows it).

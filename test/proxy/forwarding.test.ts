@@ -132,6 +132,38 @@ describe('forwarding', () => {
     expect(rest).toBe('data: {"n":2}\n\ndata: [DONE]\n\n');
   });
 
+  it('a head sent before any body byte reaches the client before the target sends the body', async () => {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const { proxy } = await pair((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'x-first': 'head' });
+      res.flushHeaders();
+      void released.then(() => res.end('data: {"n":1}\n\ndata: [DONE]\n\n'));
+    });
+    // fetch resolves on the head: were it held until the first body byte, this would never resolve.
+    const response = await fetch(`${proxy.url}/x`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-first')).toBe('head');
+    release();
+    expect(await response.text()).toBe('data: {"n":1}\n\ndata: [DONE]\n\n');
+  });
+
+  it('a head that comes with its body leaves with it, in one write', async () => {
+    const { proxy } = await pair((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '2' });
+      res.end('{}');
+    });
+    const { hostname, port } = new URL(proxy.url);
+    // The first 'data' on the client's socket holds the head and the body: they were not written apart.
+    const first = await new Promise<string>((resolve, reject) => {
+      const socket = connect({ host: hostname, port: Number(port) }, () => socket.write('GET /x HTTP/1.1\r\nhost: a\r\nconnection: close\r\n\r\n'));
+      socket.once('data', (d: Buffer) => (resolve(d.toString('latin1')), socket.destroy()));
+      socket.on('error', reject);
+    });
+    expect(first.startsWith('HTTP/1.1 200 OK\r\n')).toBe(true);
+    expect(first.endsWith('\r\n\r\n{}')).toBe(true);
+  });
+
   it('backpressure: while the client does not read, the target is held back (the proxy does not buffer the stream)', async () => {
     const chunk = Buffer.alloc(64 * 1024, 'a');
     const total = 512; // 32 MiB in all

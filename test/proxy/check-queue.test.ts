@@ -1,0 +1,31 @@
+/** The proxy's check queue: checks run after the I/O of the loop turn, all of them, in the order they came. */
+import { describe, expect, it } from 'vitest';
+import { CheckQueue } from '../../src/proxy/check-queue.js';
+
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+describe('CheckQueue', () => {
+  it('runs nothing at once, then every job in the order added; jobs added while running come after', async () => {
+    const queue = new CheckQueue();
+    const ran: string[] = [];
+    queue.add((v) => ran.push(v), 'a');
+    queue.add((v) => {
+      ran.push(v);
+      queue.add((w) => ran.push(w), 'c (added by b)');
+    }, 'b');
+    queue.add((v) => ran.push(v), 'd');
+    expect(ran).toEqual([]);
+    await turn();
+    await turn();
+    expect(ran).toEqual(['a', 'b', 'd', 'c (added by b)']);
+  });
+
+  it('runs after the work the current tick deferred (node:http uncorks a written answer there)', async () => {
+    const queue = new CheckQueue();
+    const ran: string[] = [];
+    queue.add(() => ran.push('check'), undefined);
+    process.nextTick(() => ran.push('tick'));
+    await turn();
+    expect(ran).toEqual(['tick', 'check']);
+  });
+});
