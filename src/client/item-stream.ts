@@ -36,8 +36,9 @@ export interface ItemStreamInit<T> {
  * `APITimeoutError` when the stall or total timeout runs out; each holds the items received.
  */
 export class ItemStream<T> implements AsyncIterable<T> {
-  readonly response: Response;
-  readonly requestId: string | undefined;
+  /** The answer being read: a stream cut before its first item is sent again (within the retry policy), and this is then the new answer. */
+  response: Response;
+  requestId: string | undefined;
   readonly operationId: string;
   /** The media type the service answered with (LMI may answer JSON lines or SSE). */
   readonly mediaType: string;
@@ -54,7 +55,11 @@ export class ItemStream<T> implements AsyncIterable<T> {
     const decoder = new ClientItems<T>(init);
     this.#decoder = decoder;
     // The caller's signal also stops items already decoded from being handed out; the call's own timers act through the body.
-    this.#iterator = new BatchIterator<T>(timedBody(answer, decoder), decoder, answer.timer.callerSignal);
+    const reopened = (next: Answer) => {
+      this.response = next.response;
+      this.requestId = next.requestId;
+    };
+    this.#iterator = new BatchIterator<T>(timedBody(answer, decoder, reopened), decoder, answer.timer.callerSignal);
   }
 
   /** Items received so far. */
@@ -73,14 +78,24 @@ export class ItemStream<T> implements AsyncIterable<T> {
 /** The push decoder behind an ItemStream: the framing's items, then the client's rules. */
 class ClientItems<T> implements PushDecoder<T> {
   readonly items: T[] = [];
-  readonly #init: ItemStreamInit<T>;
-  readonly #inner: StreamItemsDecoder;
+  #init: ItemStreamInit<T>;
+  #inner: StreamItemsDecoder;
   #out: T[] = [];
   #sawFinal = false;
 
   constructor(init: ItemStreamInit<T>) {
     this.#init = init;
-    this.#inner = createStreamItemsDecoder<T, unknown>(init.framing, { onItem: (item) => this.#accept(item) });
+    this.#inner = this.#decoder();
+  }
+
+  /** Forgets the bytes of a body that failed before its first item: the retried answer starts afresh. */
+  restart(answer: Answer): void {
+    this.#init = { ...this.#init, answer };
+    this.#inner = this.#decoder();
+  }
+
+  #decoder(): StreamItemsDecoder {
+    return createStreamItemsDecoder<T, unknown>(this.#init.framing, { onItem: (item) => this.#accept(item) });
   }
 
   get stopped(): boolean {
@@ -147,33 +162,58 @@ class ClientItems<T> implements PushDecoder<T> {
 /**
  * The answer's body as the decoder reads it: every read is a wait the stall timer watches, the end
  * or a failure of the body stops the call's clock, and a read that fails says why in the client's
- * terms (timeout, the caller's abort, or a cut connection).
+ * terms (timeout, the caller's abort, or a cut connection). A body cut before its first item is
+ * safe to ask for again: the call is retried as its policy allows and the new body read instead.
  */
-function timedBody<T>(answer: Answer, decoder: ClientItems<T>): ReadableStream<Uint8Array> {
-  const { response, timer, operationId, requestId } = answer;
-  const body = response.body;
-  if (!body) return new ReadableStream({ start: (controller) => controller.close() });
-  const reader = body.getReader();
+function timedBody<T>(first: Answer, decoder: ClientItems<T>, reopened: (answer: Answer) => void): ReadableStream<Uint8Array> {
+  let answer = first;
+  const { timer, operationId } = first;
+  const open = (body: ReadableStream<Uint8Array> | null) => (body ?? new ReadableStream<Uint8Array>({ start: (controller) => controller.close() })).getReader();
+  let reader = open(first.response.body);
   const failed = (error: unknown): never => {
     timer.stop();
     if (timer.abortedByCaller) throw timer.signal.reason;
     const received = decoder.items.length;
+    const { requestId } = answer;
     const timeout = timer.timeout({ operationId, requestId, itemsReceived: received, waitingFor: received === 0 ? 'the first stream item' : `stream item ${received}` });
     if (timeout) throw timeout;
-    const cause = new APIConnectionError(`Connection error: ${error instanceof Error ? error.message : String(error)}`, { operationId, requestId }, { cause: error });
-    throw decoder.error('truncated', `Stream cut after ${received} item${received === 1 ? '' : 's'}: ${cause.message}`, { cause });
+    if (!(error instanceof APIConnectionError)) error = new APIConnectionError(`Connection error: ${error instanceof Error ? error.message : String(error)}`, { operationId, requestId }, { cause: error });
+    throw decoder.error('truncated', `Stream cut after ${received} item${received === 1 ? '' : 's'}: ${(error as APIConnectionError).message}`, { cause: error });
+  };
+  const retry = async (cut: unknown): Promise<void> => {
+    let next: Answer;
+    try {
+      next = await answer.retry(cut);
+    } catch (error) {
+      // Out of tries on the same cut: reported as the stream's truncation; anything else (an error status) as it is.
+      if (error instanceof APIConnectionError || timer.abortedByCaller) failed(error);
+      timer.stop();
+      throw error;
+    }
+    answer = next;
+    reader = open(next.response.body);
+    decoder.restart(next);
+    reopened(next);
+  };
+  const read = async (): Promise<ReadableStreamReadResult<Uint8Array>> => {
+    for (;;) {
+      timer.waitForData();
+      try {
+        const result = await reader.read();
+        timer.dataArrived();
+        if (result.done) timer.stop();
+        return result;
+      } catch (error) {
+        // Retried only before any item: one already decoded may be in the caller's hands.
+        if (decoder.items.length > 0 || timer.signal.aborted) return failed(error);
+        await retry(error);
+      }
+    }
   };
   // Only getReader() is used by the decoder's chunk source; this object stands in for the body.
   const stand = {
     getReader: () => ({
-      read: (): Promise<ReadableStreamReadResult<Uint8Array>> => {
-        timer.waitForData();
-        return reader.read().then((result) => {
-          timer.dataArrived();
-          if (result.done) timer.stop();
-          return result;
-        }, failed);
-      },
+      read,
       cancel: (reason?: unknown): Promise<void> => {
         timer.stop();
         return reader.cancel(reason);

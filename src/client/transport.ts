@@ -25,6 +25,12 @@ export interface Answer {
   timer: CallTimer;
   requestId: string | undefined;
   operationId: string;
+  /**
+   * Sends the call again within its retry policy (the same tries count, backoff, hooks and clock)
+   * after `failure` cut this answer: for a stream whose body failed before its first item. Throws
+   * the typed error when the failure is not retryable or the tries are used up.
+   */
+  retry(failure: unknown): Promise<Answer>;
 }
 
 export interface CallPlan {
@@ -56,37 +62,39 @@ export class Transport {
   /**
    * Sends the call and hands a successful answer to `consume`, which then owns the answer's timer
    * (it stops it when it is done reading). A failure of `consume` that is a connection error (a
-   * JSON body cut on its way) is retried like a failed request; a stream's `consume` returns before
-   * reading, so what fails once items flow is never retried.
+   * JSON body cut on its way) is retried like a failed request. A stream's `consume` returns before
+   * reading; its body, cut before the first item, is retried through `answer.retry`, and once an
+   * item has come nothing is retried.
    */
   async call<R>(plan: CallPlan, consume: (answer: Answer) => Promise<R>): Promise<R> {
-    const { operation, options } = plan;
+    const { options } = plan;
     const maxRetries = options?.maxRetries ?? this.#options.maxRetries ?? clientDefaults.maxRetries;
+    const path = this.#pathParams(plan);
     const timer = new CallTimer(
       options?.signal,
       options?.timeout ?? this.#options.timeout ?? clientDefaults.timeout,
       options?.stallTimeout ?? this.#options.stallTimeout ?? clientDefaults.stallTimeout,
     );
-    const path = this.#pathParams(plan);
-    try {
-      for (let attempt = 1; ; attempt++) {
-        let error: SambakitClientError;
-        let headers: Headers | undefined;
+    let attempt = 1;
+    const send = (): Promise<Answer> => this.#send(plan, path, timer, attempt, retry);
+    // Every retry of the call, whichever part of it failed, goes through here: one count of tries.
+    const retry = async (failure: unknown): Promise<Answer> => {
+      for (;;) {
+        await this.#backOff(plan, timer, failure, attempt++, maxRetries);
         try {
-          const answer = await this.#send(plan, path, timer, attempt);
+          return await send();
+        } catch (thrown) {
+          failure = thrown;
+        }
+      }
+    };
+    try {
+      let answer = await send().catch(retry);
+      for (;;) {
+        try {
           return await consume(answer);
         } catch (thrown) {
-          if (timer.abortedByCaller) throw timer.signal.reason;
-          error = this.#typed(thrown, timer, operation.operationId);
-          if (error instanceof APIError) headers = error.headers;
-          const retryable = error instanceof APIError ? isRetryableStatus(error.status) : error instanceof APIConnectionError;
-          if (!retryable || attempt > maxRetries || timer.signal.aborted) throw error;
-        }
-        const delayMs = backoffMs(attempt, headers);
-        safely(() => this.#options.hooks?.onRetry?.({ operationId: operation.operationId, attempt: attempt + 1, delayMs, error }));
-        if (!(await timer.sleep(delayMs))) {
-          if (timer.abortedByCaller) throw timer.signal.reason;
-          throw timer.timeout({ operationId: operation.operationId, itemsReceived: 0, waitingFor: 'a retry' }) ?? error;
+          answer = await retry(thrown);
         }
       }
     } catch (error) {
@@ -95,7 +103,23 @@ export class Transport {
     }
   }
 
-  async #send(plan: CallPlan, path: Record<string, unknown>, timer: CallTimer, attempt: number): Promise<Answer> {
+  /** Throws the failure, typed, unless it may be retried; else waits the backoff of retry number `attempt`. */
+  async #backOff(plan: CallPlan, timer: CallTimer, thrown: unknown, attempt: number, maxRetries: number): Promise<void> {
+    const { operationId } = plan.operation;
+    if (timer.abortedByCaller) throw timer.signal.reason;
+    const error = this.#typed(thrown, timer, operationId);
+    const headers = error instanceof APIError ? error.headers : undefined;
+    const retryable = error instanceof APIError ? isRetryableStatus(error.status) : error instanceof APIConnectionError;
+    if (!retryable || attempt > maxRetries || timer.signal.aborted) throw error;
+    const delayMs = backoffMs(attempt, headers);
+    safely(() => this.#options.hooks?.onRetry?.({ operationId, attempt: attempt + 1, delayMs, error }));
+    if (!(await timer.sleep(delayMs))) {
+      if (timer.abortedByCaller) throw timer.signal.reason;
+      throw timer.timeout({ operationId, itemsReceived: 0, waitingFor: 'a retry' }) ?? error;
+    }
+  }
+
+  async #send(plan: CallPlan, path: Record<string, unknown>, timer: CallTimer, attempt: number, retry: Answer['retry']): Promise<Answer> {
     const { operation, input, options } = plan;
     const headers = new Headers(this.#options.headers);
     for (const [name, value] of Object.entries(options?.headers ?? {})) headers.set(name, value);
@@ -127,7 +151,7 @@ export class Transport {
       const body = redactSecret(error, this.#options.apiKey);
       throw apiErrorFor({ status: response.status, body, headers: response.headers, operationId: operation.operationId, requestId });
     }
-    return { response, timer, requestId, operationId: operation.operationId };
+    return { response, timer, requestId, operationId: operation.operationId, retry };
   }
 
   #authorize(operation: OperationInfo, headers: Headers): void {
