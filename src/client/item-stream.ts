@@ -181,6 +181,7 @@ function timedBody<T>(first: Answer, decoder: ClientItems<T>, reopened: (answer:
     throw decoder.error('truncated', `Stream cut after ${received} item${received === 1 ? '' : 's'}: ${(error as APIConnectionError).message}`, { cause: error });
   };
   const retry = async (cut: unknown): Promise<void> => {
+    if (!answer.retry) return failed(cut);
     let next: Answer;
     try {
       next = await answer.retry(cut);

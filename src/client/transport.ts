@@ -28,9 +28,10 @@ export interface Answer {
   /**
    * Sends the call again within its retry policy (the same tries count, backoff, hooks and clock)
    * after `failure` cut this answer: for a stream whose body failed before its first item. Throws
-   * the typed error when the failure is not retryable or the tries are used up.
+   * the typed error when the failure is not retryable or the tries are used up. Absent: an answer
+   * that cannot be asked for again (a body handed over by its owner).
    */
-  retry(failure: unknown): Promise<Answer>;
+  retry?: (failure: unknown) => Promise<Answer>;
 }
 
 export interface CallPlan {
@@ -119,7 +120,7 @@ export class Transport {
     }
   }
 
-  async #send(plan: CallPlan, path: Record<string, unknown>, timer: CallTimer, attempt: number, retry: Answer['retry']): Promise<Answer> {
+  async #send(plan: CallPlan, path: Record<string, unknown>, timer: CallTimer, attempt: number, retry: (failure: unknown) => Promise<Answer>): Promise<Answer> {
     const { operation, input, options } = plan;
     const headers = new Headers(this.#options.headers);
     for (const [name, value] of Object.entries(options?.headers ?? {})) headers.set(name, value);
