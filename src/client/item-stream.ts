@@ -21,6 +21,8 @@ export interface ItemStreamInit<T> {
   validator: PayloadValidator | undefined;
   hooks: ClientHooks | undefined;
   apiKey: string | undefined;
+  /** Keep every item for `received` and the errors (see ClientOptions.keepItems). */
+  keepItems: boolean;
   /**
    * For framings without a terminator: true for the item that ends the answer (a native object with
    * `is_last_response`, an LMI line with a finish reason). A body that ends before one is truncated.
@@ -43,7 +45,7 @@ export class ItemStream<T> implements AsyncIterable<T> {
   /** The media type the service answered with (LMI may answer JSON lines or SSE). */
   readonly mediaType: string;
   // Typed by what is read from them only, so an ItemStream<Chunk> is an ItemStream<unknown> too.
-  readonly #decoder: { readonly items: readonly T[] };
+  readonly #decoder: { readonly items: readonly T[]; readonly count: number };
   #iterator: AsyncIterator<T> | undefined;
 
   constructor(init: ItemStreamInit<T>) {
@@ -62,9 +64,14 @@ export class ItemStream<T> implements AsyncIterable<T> {
     this.#iterator = new BatchIterator<T>(timedBody(answer, decoder, reopened), decoder, answer.timer.callerSignal);
   }
 
-  /** Items received so far. */
+  /** Items received so far (none kept with `keepItems: false`). */
   get received(): readonly T[] {
     return this.#decoder.items;
+  }
+
+  /** How many items were received so far. */
+  get receivedCount(): number {
+    return this.#decoder.count;
   }
 
   [Symbol.asyncIterator](): AsyncIterator<T> {
@@ -78,6 +85,8 @@ export class ItemStream<T> implements AsyncIterable<T> {
 /** The push decoder behind an ItemStream: the framing's items, then the client's rules. */
 class ClientItems<T> implements PushDecoder<T> {
   readonly items: T[] = [];
+  /** Items decoded, kept or not. */
+  count = 0;
   #init: ItemStreamInit<T>;
   #inner: StreamItemsDecoder;
   #out: T[] = [];
@@ -120,7 +129,7 @@ class ClientItems<T> implements PushDecoder<T> {
     }
     const { isFinal, framing } = this.#init;
     if (isFinal && framing.terminator === undefined && !this.#sawFinal) {
-      throw this.error('truncated', `Stream ended after ${this.items.length} item${this.items.length === 1 ? '' : 's'} without its final item: the connection was cut or the server stopped early`);
+      throw this.error('truncated', `Stream ended after ${this.count} item${this.count === 1 ? '' : 's'} without its final item: the connection was cut or the server stopped early`);
     }
   }
 
@@ -130,7 +139,7 @@ class ClientItems<T> implements PushDecoder<T> {
   }
 
   #accept(item: StreamItem<T, unknown>): void {
-    const index = this.items.length;
+    const index = this.count;
     const errorBody = item.kind === 'error' ? item.value : inStreamErrorBody(item.value);
     if (errorBody !== undefined) {
       const body = redactSecret(errorBody, this.#init.apiKey);
@@ -140,7 +149,8 @@ class ClientItems<T> implements PushDecoder<T> {
     const value = item.value as T;
     if (this.#init.validate !== 'off' && this.#init.validator) this.#check(value, index);
     if (this.#init.isFinal?.(value)) this.#sawFinal = true;
-    this.items.push(value);
+    this.count++;
+    if (this.#init.keepItems) this.items.push(value);
     this.#out.push(value);
   }
 
@@ -173,7 +183,7 @@ function timedBody<T>(first: Answer, decoder: ClientItems<T>, reopened: (answer:
   const failed = (error: unknown): never => {
     timer.stop();
     if (timer.abortedByCaller) throw timer.signal.reason;
-    const received = decoder.items.length;
+    const received = decoder.count;
     const { requestId } = answer;
     const timeout = timer.timeout({ operationId, requestId, itemsReceived: received, waitingFor: received === 0 ? 'the first stream item' : `stream item ${received}` });
     if (timeout) throw timeout;
@@ -206,7 +216,7 @@ function timedBody<T>(first: Answer, decoder: ClientItems<T>, reopened: (answer:
         return result;
       } catch (error) {
         // Retried only before any item: one already decoded may be in the caller's hands.
-        if (decoder.items.length > 0 || timer.signal.aborted) return failed(error);
+        if (decoder.count > 0 || timer.signal.aborted) return failed(error);
         await retry(error);
       }
     }

@@ -94,6 +94,20 @@ describe.each(streams)('%s', (_name, open) => {
     expect(tries).toEqual([1]);
   });
 
+  it('keepItems: false: the same items yielded, none kept; the error gives their count', async () => {
+    const stream = await open(clientsFor(server, { keepItems: false }), fault('disconnect'));
+    const yielded: unknown[] = [];
+    const error = await failure(async () => {
+      for await (const item of stream) yielded.push(item);
+    });
+    expect((error as StreamError).failure).toBe('truncated');
+    expect((error as StreamError).items).toHaveLength(0);
+    expect((error as StreamError).message).toMatch(/after 2 items/);
+    expect(yielded).toHaveLength(2);
+    expect(stream.received).toHaveLength(0);
+    expect(stream.receivedCount).toBe(2);
+  });
+
   it('malformed-item: StreamError "malformed-item" holding the items before it', async () => {
     const error = await failure(async () => drain(await open(clientsFor(server), fault('malformed-item'))));
     expect(error).toBeInstanceOf(StreamError);
