@@ -5,7 +5,9 @@
  * What to do with a successful answer (read JSON, open a stream) is the caller's `consume`.
  * @module
  */
-import createClient, { type Client } from 'openapi-fetch';
+// openapi-fetch's request building (URL, path and query serialization, JSON body) without its
+// client object, whose middleware machinery a browser bundle would carry for nothing.
+import { createFinalURL, createQuerySerializer, defaultBodySerializer, defaultPathSerializer } from 'openapi-fetch';
 import { CallTimer } from './call-timer.js';
 import type { OperationInfo } from '../contract/index.js';
 import { APIConnectionError, APIError, InvalidRequestError, SambakitClientError, apiErrorFor } from './errors.js';
@@ -46,14 +48,13 @@ export interface CallPlan {
 
 export class Transport {
   readonly #options: ClientOptions;
-  readonly #client: Client<object>;
+  readonly #baseUrl: string;
   readonly #defaultPath: Record<string, unknown>;
 
   constructor(options: ClientOptions, defaultBaseURL: string, defaultPath: Record<string, unknown> = {}) {
     this.#options = options;
     this.#defaultPath = defaultPath;
-    // The global fetch is looked up per request, so a polyfill or test double installed later is used.
-    this.#client = createClient<object>({ baseUrl: options.baseURL ?? defaultBaseURL, fetch: (request) => (options.fetch ?? globalThis.fetch)(request) });
+    this.#baseUrl = (options.baseURL ?? defaultBaseURL).replace(/\/+$/, '');
   }
 
   get options(): ClientOptions {
@@ -126,23 +127,18 @@ export class Transport {
     for (const [name, value] of Object.entries(options?.headers ?? {})) headers.set(name, value);
     this.#authorize(operation, headers);
     const hooks = this.#options.hooks;
-    let sentAt = 0;
-    let url = '';
     if (plan.stallBeforeHead) timer.waitForData();
-    const { response, error } = await this.#client.request(operation.method.toLowerCase() as 'post', operation.path as never, {
-      params: { ...input.params, path },
-      body: input.body,
-      headers,
-      signal: timer.signal,
-      parseAs: 'stream',
-      ...(plan.serializeBody ? { bodySerializer: plan.serializeBody } : {}),
-      fetch: (request: Request) => {
-        url = request.url;
-        sentAt = Date.now();
-        safely(() => hooks?.onRequest?.({ operationId: operation.operationId, method: request.method, url, attempt }));
-        return (this.#options.fetch ?? globalThis.fetch)(request);
-      },
-    } as never);
+    const body = input.body === undefined ? undefined : (plan.serializeBody ?? defaultBodySerializer)(input.body);
+    // FormData sets its own content type, with the boundary.
+    if (body !== undefined && !(body instanceof FormData) && !headers.has('content-type')) headers.set('content-type', 'application/json');
+    for (const [name, value] of Object.entries(input.params?.header ?? {})) if (value !== undefined && value !== null) headers.set(name, String(value));
+    const url = createFinalURL(operation.path, { baseUrl: this.#baseUrl, params: { query: input.params?.query, path }, querySerializer, pathSerializer: defaultPathSerializer });
+    const request = new Request(url, { method: operation.method, headers, body, signal: timer.signal });
+    const sentAt = Date.now();
+    safely(() => hooks?.onRequest?.({ operationId: operation.operationId, method: request.method, url, attempt }));
+    // The global fetch is looked up per request, so a polyfill or test double installed later is used.
+    const response = await (this.#options.fetch ?? globalThis.fetch)(request);
+    const error = response.ok ? undefined : parsedText(await response.text());
     timer.dataArrived();
     const requestId = response.headers.get('x-request-id') ?? undefined;
     safely(() =>
@@ -187,6 +183,18 @@ export class Transport {
     if (thrown instanceof SambakitClientError) return thrown;
     const reason = thrown instanceof Error ? thrown.message : String(thrown);
     return new APIConnectionError(`Connection error: ${redactSecret(reason, this.#options.apiKey)}`, { operationId }, { cause: thrown });
+  }
+}
+
+const querySerializer = createQuerySerializer();
+
+/** An error body: JSON when it parses, else the text (undefined when empty). */
+function parsedText(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
   }
 }
 
