@@ -9,6 +9,7 @@ import { BatchIterator, type PushDecoder } from '../streams/internal/batch-itera
 import { APIConnectionError, StreamError, describeErrorBody } from './errors.js';
 import { inStreamErrorBody } from './in-stream-error.js';
 import type { ClientHooks, PayloadValidator, ValidationMode } from './options.js';
+import { cancelOnAbort } from './read-answer.js';
 import { redactSecret } from './redact.js';
 import type { Answer } from './transport.js';
 import { warnInvalid } from './warn.js';
@@ -178,10 +179,17 @@ class ClientItems<T> implements PushDecoder<T> {
 function timedBody<T>(first: Answer, decoder: ClientItems<T>, reopened: (answer: Answer) => void): ReadableStream<Uint8Array> {
   let answer = first;
   const { timer, operationId } = first;
-  const open = (body: ReadableStream<Uint8Array> | null) => (body ?? new ReadableStream<Uint8Array>({ start: (controller) => controller.close() })).getReader();
+  let stopListening = () => {};
+  const open = (body: ReadableStream<Uint8Array> | null) => {
+    const opened = (body ?? new ReadableStream<Uint8Array>({ start: (controller) => controller.close() })).getReader();
+    stopListening();
+    stopListening = cancelOnAbort(timer.signal, opened);
+    return opened;
+  };
   let reader = open(first.response.body);
   const failed = (error: unknown): never => {
     timer.stop();
+    stopListening();
     if (timer.abortedByCaller) throw timer.signal.reason;
     const received = decoder.count;
     const { requestId } = answer;
@@ -212,7 +220,12 @@ function timedBody<T>(first: Answer, decoder: ClientItems<T>, reopened: (answer:
       try {
         const result = await reader.read();
         timer.dataArrived();
-        if (result.done) timer.stop();
+        // A read cancelled by a timeout or the caller's abort settles as done.
+        if (timer.signal.aborted) return failed(timer.signal.reason);
+        if (result.done) {
+          timer.stop();
+          stopListening();
+        }
         return result;
       } catch (error) {
         // Retried only before any item: one already decoded may be in the caller's hands.
@@ -227,6 +240,7 @@ function timedBody<T>(first: Answer, decoder: ClientItems<T>, reopened: (answer:
       read,
       cancel: (reason?: unknown): Promise<void> => {
         timer.stop();
+        stopListening();
         return reader.cancel(reason);
       },
     }),
