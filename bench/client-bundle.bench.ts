@@ -4,30 +4,20 @@
  * `sambakit` and with `openai`, gzip-compressed. Prints the table for bench/RESULTS.md.
  * @module
  */
-import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
-import { fileURLToPath } from 'node:url';
+import { bundleSize, chatOnlyPages } from './client-bundle-build.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const entries = {
-  'sambakit (`SambaNovaCloud`, chat stream)': `import { SambaNovaCloud } from './src/client/index.ts';
-const cloud = new SambaNovaCloud({ apiKey: 'k' });
-export async function run() { for await (const c of await cloud.chat({ model: 'm', messages: [], stream: true })) console.log(c); }`,
-  'openai (`OpenAI`, chat stream)': `import OpenAI from 'openai';
-const client = new OpenAI({ apiKey: 'k', dangerouslyAllowBrowser: true });
-export async function run() { for await (const c of await client.chat.completions.create({ model: 'm', messages: [], stream: true })) console.log(c); }`,
+const names: Record<keyof typeof chatOnlyPages, string> = {
+  sambakit: 'sambakit (`SambaNovaCloud`, chat stream)',
+  openai: 'openai (`OpenAI`, chat stream)',
 };
 
 console.log('| import | minified | minified + gzip | largest inputs (minified bytes) |');
 console.log('|---|---:|---:|---|');
-for (const [name, contents] of Object.entries(entries)) {
-  const result = await build({ stdin: { contents, resolveDir: root, loader: 'ts' }, bundle: true, minify: true, format: 'esm', platform: 'browser', write: false, metafile: true });
-  const bytes = result.outputFiles[0]!.contents;
-  const inputs = Object.values(result.metafile.outputs)[0]!.inputs;
-  const largest = Object.entries(inputs)
-    .sort((a, b) => b[1].bytesInOutput - a[1].bytesInOutput)
+for (const [key, page] of Object.entries(chatOnlyPages) as Array<[keyof typeof chatOnlyPages, string]>) {
+  const size = await bundleSize(page);
+  const largest = size.inputs
     .slice(0, 4)
-    .map(([file, v]) => `${file.replace(/^node_modules\//, '')} ${v.bytesInOutput}`)
+    .map(([file, bytes]) => `${file.replace(/^node_modules\//, '')} ${bytes}`)
     .join(', ');
-  console.log(`| ${name} | ${(bytes.length / 1024).toFixed(1)} kB | ${(gzipSync(bytes).length / 1024).toFixed(1)} kB | ${largest} |`);
+  console.log(`| ${names[key]} | ${(size.minifiedBytes / 1024).toFixed(1)} kB | ${(size.gzipBytes / 1024).toFixed(1)} kB | ${largest} |`);
 }

@@ -6,7 +6,8 @@
  * the same bytes (~50k `chat.completion.chunk` events of ~200 B, as SSE and as JSON lines) fed as a
  * web ReadableStream in 256-byte and 64-KiB reads. Every decoder runs once per read size per round,
  * the order rotating each round; ratios are taken within a round, then the median over rounds.
- * Prints the table for bench/RESULTS.md.
+ * Prints the table for bench/RESULTS.md. EVENTS, ROUNDS, SAMPLES and ONLY (a regex of decoder
+ * names) shorten a run.
  * @module
  */
 import { cpus, loadavg } from 'node:os';
@@ -166,10 +167,10 @@ async function openaiJSONL(body: ReadableStream<Uint8Array>): Promise<number> {
 }
 
 /** The client's typed stream over a body, as a call returns it once the answer's head came: the call's timer (default total and stall timeouts) runs. */
-async function clientItems(body: ReadableStream<Uint8Array>, framing: StreamFramingSpec, validate: 'off' | 'throw', api: 'sambanova-cloud' | 'lmi', mediaType: string): Promise<number> {
+async function clientItems(body: ReadableStream<Uint8Array>, framing: StreamFramingSpec, validate: 'off' | 'throw', api: 'sambanova-cloud' | 'lmi', mediaType: string, keepItems = true): Promise<number> {
   const timer = new CallTimer(undefined, clientDefaults.timeout, clientDefaults.stallTimeout);
   const answer = { response: new Response(body, { headers: { 'content-type': mediaType } }), timer, requestId: 'r', operationId: 'createChatCompletion' };
-  const stream = new ItemStream<Chunk>({ answer, framing, mediaType, validate, validator: validators[api], hooks: undefined, apiKey: 'k' });
+  const stream = new ItemStream<Chunk>({ answer, framing, mediaType, validate, validator: validators[api], hooks: undefined, apiKey: 'k', keepItems });
   let sum = 0;
   for await (const chunk of stream) sum += contentLength(chunk);
   return sum;
@@ -185,11 +186,15 @@ const decoders: Record<string, { bytes: Uint8Array; run: (body: ReadableStream<U
   'openai `Stream.fromSSEResponse`': { bytes: sseBytes, run: openaiSSE },
   'sambakit client `ItemStream` SSE, validation off': { bytes: sseBytes, run: (b) => clientItems(b, sseFraming, 'off', 'sambanova-cloud', 'text/event-stream') },
   'sambakit client `ItemStream` SSE, validation on': { bytes: sseBytes, run: (b) => clientItems(b, sseFraming, 'throw', 'sambanova-cloud', 'text/event-stream') },
+  'sambakit client `ItemStream` SSE, validation off, keepItems off': { bytes: sseBytes, run: (b) => clientItems(b, sseFraming, 'off', 'sambanova-cloud', 'text/event-stream', false) },
+  'sambakit client `ItemStream` SSE, validation on, keepItems off': { bytes: sseBytes, run: (b) => clientItems(b, sseFraming, 'throw', 'sambanova-cloud', 'text/event-stream', false) },
   'hand-written `indexOf` JSONL loop': { bytes: jsonlBytes, run: handwrittenJSONL },
   'sambakit `iterateStreamItems` JSONL': { bytes: jsonlBytes, run: (b) => oursItems(b, jsonlFraming) },
   'openai `Stream.fromReadableStream` JSONL': { bytes: jsonlBytes, run: openaiJSONL },
   'sambakit client `ItemStream` JSONL, validation off': { bytes: jsonlBytes, run: (b) => clientItems(b, jsonlFraming, 'off', 'lmi', 'application/jsonlines') },
   'sambakit client `ItemStream` JSONL, validation on': { bytes: jsonlBytes, run: (b) => clientItems(b, jsonlFraming, 'throw', 'lmi', 'application/jsonlines') },
+  'sambakit client `ItemStream` JSONL, validation off, keepItems off': { bytes: jsonlBytes, run: (b) => clientItems(b, jsonlFraming, 'off', 'lmi', 'application/jsonlines', false) },
+  'sambakit client `ItemStream` JSONL, validation on, keepItems off': { bytes: jsonlBytes, run: (b) => clientItems(b, jsonlFraming, 'throw', 'lmi', 'application/jsonlines', false) },
 };
 
 // --- the rounds ------------------------------------------------------------------------------------
@@ -218,7 +223,9 @@ async function sample(name: string, readSize: number): Promise<number> {
   return median(got);
 }
 
-const names = Object.keys(decoders);
+// ONLY=<regex> keeps the reference and the decoders whose names match (a quick look at a few).
+const only = process.env.ONLY ? new RegExp(process.env.ONLY) : undefined;
+const names = Object.keys(decoders).filter((name) => name === reference || !only || only.test(name));
 const loadAtStart = loadavg()[0]!;
 // rates[size][name] = chunks/s per round; ratios likewise, against the reference of the same round.
 const rates = new Map<number, Map<string, number[]>>(readSizes.map((s) => [s, new Map(names.map((n) => [n, []]))]));

@@ -78,7 +78,8 @@ export class ApiClient<A extends ApiTypes> {
       const mediaType = mediaTypeOf(answer.response);
       const framing = operation.streams[mediaType];
       if (mode === 'stream' && framing) {
-        return new ItemStream({ answer, framing, mediaType, ...check, apiKey: clientOptions.apiKey, isFinal: rules.isFinal });
+        const keepItems = options?.keepItems ?? clientOptions.keepItems ?? clientDefaults.keepItems;
+        return new ItemStream({ answer, framing, mediaType, ...check, apiKey: clientOptions.apiKey, keepItems, isFinal: rules.isFinal });
       }
       if (framing || mode === 'stream') {
         answer.timer.stop();

@@ -169,3 +169,41 @@ export async function collectMessage<T extends { type?: string }>(stream: AsyncI
   }
   return message;
 }
+
+interface GeneratedTokenLike {
+  id: number;
+  text: string;
+}
+
+interface GenerateLineLike {
+  token?: GeneratedTokenLike;
+  generated_text?: string | null;
+  details?: ({ finish_reason?: string; tokens?: GeneratedTokenLike[] | null } & Record<string, unknown>) | null;
+  index?: number;
+}
+
+type GeneratedAnswerOf<T> = T extends { details?: infer D } ? { generated_text: string; details?: Exclude<D, null | undefined> } : never;
+
+/**
+ * Folds a stream in LMI's own schema (`lmi.invoke({ inputs, stream: true })`) into its whole
+ * answer: the last line's `generated_text` and `details`, with `details.tokens` filled from the
+ * streamed tokens as a whole answer lists them (not after a failed generation, where a whole answer
+ * has none). With several sequences (vLLM's `index`), the one the last line belongs to.
+ *
+ * @example
+ * const { generated_text, details } = await collectGenerated(await lmi.invoke({ inputs: 'Hi', parameters: { details: true }, stream: true }));
+ */
+export async function collectGenerated<T extends GenerateLineLike>(stream: AsyncIterable<T>): Promise<GeneratedAnswerOf<T>> {
+  const tokens = new Map<number, GeneratedTokenLike[]>();
+  let last: GenerateLineLike | undefined;
+  for await (const line of stream) {
+    const index = line.index ?? 0;
+    if (line.token) (tokens.get(index) ?? tokens.set(index, []).get(index)!).push(line.token);
+    if (typeof line.generated_text === 'string') last = line;
+  }
+  const sequence = tokens.get(last?.index ?? 0) ?? [];
+  const answer: { generated_text: string; details?: GenerateLineLike['details'] } = { generated_text: last?.generated_text ?? sequence.map((token) => token.text).join('') };
+  const details = last?.details;
+  if (details) answer.details = details.finish_reason === 'error' || details.tokens ? details : { ...details, tokens: sequence };
+  return answer as GeneratedAnswerOf<T>;
+}

@@ -143,8 +143,9 @@ export type StreamFailure = 'truncated' | 'malformed-item' | 'invalid-item' | 'e
 
 /**
  * A stream that did not complete. `items` holds every item that arrived before it broke (so a
- * partial answer is never lost, and never mistaken for a whole one); for an in-stream error,
- * `body` is the error as the service sent it.
+ * partial answer is never lost, and never mistaken for a whole one; with `keepItems: false` none are
+ * kept and the message gives their count); for an in-stream error, `body` is the error as the
+ * service sent it.
  */
 export class StreamError<T = unknown> extends SambakitClientError {
   override name = 'StreamError';

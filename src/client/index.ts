@@ -5,7 +5,7 @@
  */
 export { SambaNovaCloud } from './apis/sambanova-cloud.js';
 export { SambaStudio, type SambaStudioOptions, type MultimodalRequest } from './apis/sambastudio.js';
-export { LMI } from './apis/lmi.js';
+export { LMI, type LmiInvoke } from './apis/lmi.js';
 export { ApiClient, type StreamableCall } from './api-client.js';
 export { ItemStream } from './item-stream.js';
 export type { SambaStudioTypes, SambaNovaCloudTypes, LmiTypes, ApiTypes } from './api-types.js';
@@ -37,4 +37,4 @@ export {
 } from './errors.js';
 export { imageDataURL, type UploadSource, type NamedUpload } from './uploads.js';
 export type { PlainNativeParams, TypedParam } from './native-params.js';
-export { collectChat, collectNative, collectResponse, collectMessage, type CollectedChat, type CollectedChoice, type CollectedToolCall } from './collect.js';
+export { collectChat, collectGenerated, collectNative, collectResponse, collectMessage, type CollectedChat, type CollectedChoice, type CollectedToolCall } from './collect.js';

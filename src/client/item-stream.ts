@@ -9,6 +9,7 @@ import { BatchIterator, type PushDecoder } from '../streams/internal/batch-itera
 import { APIConnectionError, StreamError, describeErrorBody } from './errors.js';
 import { inStreamErrorBody } from './in-stream-error.js';
 import type { ClientHooks, PayloadValidator, ValidationMode } from './options.js';
+import { cancelOnAbort } from './read-answer.js';
 import { redactSecret } from './redact.js';
 import type { Answer } from './transport.js';
 import { warnInvalid } from './warn.js';
@@ -21,6 +22,8 @@ export interface ItemStreamInit<T> {
   validator: PayloadValidator | undefined;
   hooks: ClientHooks | undefined;
   apiKey: string | undefined;
+  /** Keep every item for `received` and the errors (see ClientOptions.keepItems). */
+  keepItems: boolean;
   /**
    * For framings without a terminator: true for the item that ends the answer (a native object with
    * `is_last_response`, an LMI line with a finish reason). A body that ends before one is truncated.
@@ -36,13 +39,14 @@ export interface ItemStreamInit<T> {
  * `APITimeoutError` when the stall or total timeout runs out; each holds the items received.
  */
 export class ItemStream<T> implements AsyncIterable<T> {
-  readonly response: Response;
-  readonly requestId: string | undefined;
+  /** The answer being read: a stream cut before its first item is sent again (within the retry policy), and this is then the new answer. */
+  response: Response;
+  requestId: string | undefined;
   readonly operationId: string;
   /** The media type the service answered with (LMI may answer JSON lines or SSE). */
   readonly mediaType: string;
   // Typed by what is read from them only, so an ItemStream<Chunk> is an ItemStream<unknown> too.
-  readonly #decoder: { readonly items: readonly T[] };
+  readonly #decoder: { readonly items: readonly T[]; readonly count: number };
   #iterator: AsyncIterator<T> | undefined;
 
   constructor(init: ItemStreamInit<T>) {
@@ -54,12 +58,21 @@ export class ItemStream<T> implements AsyncIterable<T> {
     const decoder = new ClientItems<T>(init);
     this.#decoder = decoder;
     // The caller's signal also stops items already decoded from being handed out; the call's own timers act through the body.
-    this.#iterator = new BatchIterator<T>(timedBody(answer, decoder), decoder, answer.timer.callerSignal);
+    const reopened = (next: Answer) => {
+      this.response = next.response;
+      this.requestId = next.requestId;
+    };
+    this.#iterator = new BatchIterator<T>(timedBody(answer, decoder, reopened), decoder, answer.timer.callerSignal);
   }
 
-  /** Items received so far. */
+  /** Items received so far (none kept with `keepItems: false`). */
   get received(): readonly T[] {
     return this.#decoder.items;
+  }
+
+  /** How many items were received so far. */
+  get receivedCount(): number {
+    return this.#decoder.count;
   }
 
   [Symbol.asyncIterator](): AsyncIterator<T> {
@@ -73,14 +86,26 @@ export class ItemStream<T> implements AsyncIterable<T> {
 /** The push decoder behind an ItemStream: the framing's items, then the client's rules. */
 class ClientItems<T> implements PushDecoder<T> {
   readonly items: T[] = [];
-  readonly #init: ItemStreamInit<T>;
-  readonly #inner: StreamItemsDecoder;
+  /** Items decoded, kept or not. */
+  count = 0;
+  #init: ItemStreamInit<T>;
+  #inner: StreamItemsDecoder;
   #out: T[] = [];
   #sawFinal = false;
 
   constructor(init: ItemStreamInit<T>) {
     this.#init = init;
-    this.#inner = createStreamItemsDecoder<T, unknown>(init.framing, { onItem: (item) => this.#accept(item) });
+    this.#inner = this.#decoder();
+  }
+
+  /** Forgets the bytes of a body that failed before its first item: the retried answer starts afresh. */
+  restart(answer: Answer): void {
+    this.#init = { ...this.#init, answer };
+    this.#inner = this.#decoder();
+  }
+
+  #decoder(): StreamItemsDecoder {
+    return createStreamItemsDecoder<T, unknown>(this.#init.framing, { onItem: (item) => this.#accept(item) });
   }
 
   get stopped(): boolean {
@@ -105,7 +130,7 @@ class ClientItems<T> implements PushDecoder<T> {
     }
     const { isFinal, framing } = this.#init;
     if (isFinal && framing.terminator === undefined && !this.#sawFinal) {
-      throw this.error('truncated', `Stream ended after ${this.items.length} item${this.items.length === 1 ? '' : 's'} without its final item: the connection was cut or the server stopped early`);
+      throw this.error('truncated', `Stream ended after ${this.count} item${this.count === 1 ? '' : 's'} without its final item: the connection was cut or the server stopped early`);
     }
   }
 
@@ -115,7 +140,7 @@ class ClientItems<T> implements PushDecoder<T> {
   }
 
   #accept(item: StreamItem<T, unknown>): void {
-    const index = this.items.length;
+    const index = this.count;
     const errorBody = item.kind === 'error' ? item.value : inStreamErrorBody(item.value);
     if (errorBody !== undefined) {
       const body = redactSecret(errorBody, this.#init.apiKey);
@@ -125,7 +150,8 @@ class ClientItems<T> implements PushDecoder<T> {
     const value = item.value as T;
     if (this.#init.validate !== 'off' && this.#init.validator) this.#check(value, index);
     if (this.#init.isFinal?.(value)) this.#sawFinal = true;
-    this.items.push(value);
+    this.count++;
+    if (this.#init.keepItems) this.items.push(value);
     this.#out.push(value);
   }
 
@@ -147,35 +173,74 @@ class ClientItems<T> implements PushDecoder<T> {
 /**
  * The answer's body as the decoder reads it: every read is a wait the stall timer watches, the end
  * or a failure of the body stops the call's clock, and a read that fails says why in the client's
- * terms (timeout, the caller's abort, or a cut connection).
+ * terms (timeout, the caller's abort, or a cut connection). A body cut before its first item is
+ * safe to ask for again: the call is retried as its policy allows and the new body read instead.
  */
-function timedBody<T>(answer: Answer, decoder: ClientItems<T>): ReadableStream<Uint8Array> {
-  const { response, timer, operationId, requestId } = answer;
-  const body = response.body;
-  if (!body) return new ReadableStream({ start: (controller) => controller.close() });
-  const reader = body.getReader();
+function timedBody<T>(first: Answer, decoder: ClientItems<T>, reopened: (answer: Answer) => void): ReadableStream<Uint8Array> {
+  let answer = first;
+  const { timer, operationId } = first;
+  let stopListening = () => {};
+  const open = (body: ReadableStream<Uint8Array> | null) => {
+    const opened = (body ?? new ReadableStream<Uint8Array>({ start: (controller) => controller.close() })).getReader();
+    stopListening();
+    stopListening = cancelOnAbort(timer.signal, opened);
+    return opened;
+  };
+  let reader = open(first.response.body);
   const failed = (error: unknown): never => {
     timer.stop();
+    stopListening();
     if (timer.abortedByCaller) throw timer.signal.reason;
-    const received = decoder.items.length;
+    const received = decoder.count;
+    const { requestId } = answer;
     const timeout = timer.timeout({ operationId, requestId, itemsReceived: received, waitingFor: received === 0 ? 'the first stream item' : `stream item ${received}` });
     if (timeout) throw timeout;
-    const cause = new APIConnectionError(`Connection error: ${error instanceof Error ? error.message : String(error)}`, { operationId, requestId }, { cause: error });
-    throw decoder.error('truncated', `Stream cut after ${received} item${received === 1 ? '' : 's'}: ${cause.message}`, { cause });
+    if (!(error instanceof APIConnectionError)) error = new APIConnectionError(`Connection error: ${error instanceof Error ? error.message : String(error)}`, { operationId, requestId }, { cause: error });
+    throw decoder.error('truncated', `Stream cut after ${received} item${received === 1 ? '' : 's'}: ${(error as APIConnectionError).message}`, { cause: error });
+  };
+  const retry = async (cut: unknown): Promise<void> => {
+    if (!answer.retry) return failed(cut);
+    let next: Answer;
+    try {
+      next = await answer.retry(cut);
+    } catch (error) {
+      // Out of tries on the same cut: reported as the stream's truncation; anything else (an error status) as it is.
+      if (error instanceof APIConnectionError || timer.abortedByCaller) failed(error);
+      timer.stop();
+      throw error;
+    }
+    answer = next;
+    reader = open(next.response.body);
+    decoder.restart(next);
+    reopened(next);
+  };
+  const read = async (): Promise<ReadableStreamReadResult<Uint8Array>> => {
+    for (;;) {
+      timer.waitForData();
+      try {
+        const result = await reader.read();
+        timer.dataArrived();
+        // A read cancelled by a timeout or the caller's abort settles as done.
+        if (timer.signal.aborted) return failed(timer.signal.reason);
+        if (result.done) {
+          timer.stop();
+          stopListening();
+        }
+        return result;
+      } catch (error) {
+        // Retried only before any item: one already decoded may be in the caller's hands.
+        if (decoder.count > 0 || timer.signal.aborted) return failed(error);
+        await retry(error);
+      }
+    }
   };
   // Only getReader() is used by the decoder's chunk source; this object stands in for the body.
   const stand = {
     getReader: () => ({
-      read: (): Promise<ReadableStreamReadResult<Uint8Array>> => {
-        timer.waitForData();
-        return reader.read().then((result) => {
-          timer.dataArrived();
-          if (result.done) timer.stop();
-          return result;
-        }, failed);
-      },
+      read,
       cancel: (reason?: unknown): Promise<void> => {
         timer.stop();
+        stopListening();
         return reader.cancel(reason);
       },
     }),

@@ -72,6 +72,12 @@ export interface ClientOptions {
   validate?: ValidationMode;
   validator?: PayloadValidator;
   hooks?: ClientHooks;
+  /**
+   * Keep a stream's items for `ItemStream.received` and for the errors that end it (`StreamError.items`).
+   * Off, a very long stream costs no memory and decodes faster (every kept item outlives the
+   * garbage collector's young generation); the errors then carry only the count. @default true
+   */
+  keepItems?: boolean;
 }
 
 export interface RequestOptions {
@@ -83,6 +89,7 @@ export interface RequestOptions {
   timeout?: number;
   stallTimeout?: number;
   validate?: ValidationMode;
+  keepItems?: boolean;
 }
 
 export const clientDefaults = {
@@ -92,6 +99,7 @@ export const clientDefaults = {
   // A minute without a byte: longer than any first token of a loaded endpoint seen in the research, far shorter than Node's 300 s body timeout.
   stallTimeout: 60_000,
   validate: 'off',
+  keepItems: true,
   /** Where SambaNova Cloud is served; the path after it is the spec's server base path (`/v1`). */
   cloudHost: 'https://api.sambanova.ai',
   /** An LMI container's own port, as DJL serving listens by default. */

@@ -18,6 +18,7 @@ async function readText(answer: Answer): Promise<string> {
   const { response, timer, operationId, requestId } = answer;
   if (!response.body) return '';
   const reader = response.body.getReader();
+  const stopped = cancelOnAbort(timer.signal, reader);
   const text = new TextDecoder();
   let out = '';
   try {
@@ -25,6 +26,8 @@ async function readText(answer: Answer): Promise<string> {
       timer.waitForData();
       const { done, value } = await reader.read();
       timer.dataArrived();
+      // A read cancelled by a timeout or the caller's abort settles as done.
+      if (timer.signal.aborted) throw timer.signal.reason;
       if (done) return out + text.decode();
       out += text.decode(value, { stream: true });
     }
@@ -32,7 +35,21 @@ async function readText(answer: Answer): Promise<string> {
     if (timer.abortedByCaller) throw timer.signal.reason;
     throw timer.timeout({ operationId, requestId, itemsReceived: 0, waitingFor: 'the rest of the answer' }) ??
       new APIConnectionError(`Connection error while reading the answer: ${error instanceof Error ? error.message : String(error)}`, { operationId, requestId }, { cause: error });
+  } finally {
+    stopped();
   }
+}
+
+/**
+ * Cancels the body's reader when the call's signal aborts (a timeout, the caller): the signal the
+ * request was sent with does not reach a body reliably (undici follows it through a weak reference
+ * to the request, which may be collected once fetch has answered). Returns the un-listen.
+ */
+export function cancelOnAbort(signal: AbortSignal, reader: ReadableStreamDefaultReader<Uint8Array>): () => void {
+  const cancel = () => void reader.cancel(signal.reason).catch(() => {});
+  if (signal.aborted) cancel();
+  else signal.addEventListener('abort', cancel, { once: true });
+  return () => signal.removeEventListener('abort', cancel);
 }
 
 export interface ReadAnswerOptions {

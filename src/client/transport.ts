@@ -5,7 +5,9 @@
  * What to do with a successful answer (read JSON, open a stream) is the caller's `consume`.
  * @module
  */
-import createClient, { type Client } from 'openapi-fetch';
+// openapi-fetch's request building (URL, path and query serialization, JSON body) without its
+// client object, whose middleware machinery a browser bundle would carry for nothing.
+import { createFinalURL, createQuerySerializer, defaultBodySerializer, defaultPathSerializer } from 'openapi-fetch';
 import { CallTimer } from './call-timer.js';
 import type { OperationInfo } from '../contract/index.js';
 import { APIConnectionError, APIError, InvalidRequestError, SambakitClientError, apiErrorFor } from './errors.js';
@@ -25,6 +27,13 @@ export interface Answer {
   timer: CallTimer;
   requestId: string | undefined;
   operationId: string;
+  /**
+   * Sends the call again within its retry policy (the same tries count, backoff, hooks and clock)
+   * after `failure` cut this answer: for a stream whose body failed before its first item. Throws
+   * the typed error when the failure is not retryable or the tries are used up. Absent: an answer
+   * that cannot be asked for again (a body handed over by its owner).
+   */
+  retry?: (failure: unknown) => Promise<Answer>;
 }
 
 export interface CallPlan {
@@ -39,14 +48,13 @@ export interface CallPlan {
 
 export class Transport {
   readonly #options: ClientOptions;
-  readonly #client: Client<object>;
+  readonly #baseUrl: string;
   readonly #defaultPath: Record<string, unknown>;
 
   constructor(options: ClientOptions, defaultBaseURL: string, defaultPath: Record<string, unknown> = {}) {
     this.#options = options;
     this.#defaultPath = defaultPath;
-    // The global fetch is looked up per request, so a polyfill or test double installed later is used.
-    this.#client = createClient<object>({ baseUrl: options.baseURL ?? defaultBaseURL, fetch: (request) => (options.fetch ?? globalThis.fetch)(request) });
+    this.#baseUrl = (options.baseURL ?? defaultBaseURL).replace(/\/+$/, '');
   }
 
   get options(): ClientOptions {
@@ -56,37 +64,39 @@ export class Transport {
   /**
    * Sends the call and hands a successful answer to `consume`, which then owns the answer's timer
    * (it stops it when it is done reading). A failure of `consume` that is a connection error (a
-   * JSON body cut on its way) is retried like a failed request; a stream's `consume` returns before
-   * reading, so what fails once items flow is never retried.
+   * JSON body cut on its way) is retried like a failed request. A stream's `consume` returns before
+   * reading; its body, cut before the first item, is retried through `answer.retry`, and once an
+   * item has come nothing is retried.
    */
   async call<R>(plan: CallPlan, consume: (answer: Answer) => Promise<R>): Promise<R> {
-    const { operation, options } = plan;
+    const { options } = plan;
     const maxRetries = options?.maxRetries ?? this.#options.maxRetries ?? clientDefaults.maxRetries;
+    const path = this.#pathParams(plan);
     const timer = new CallTimer(
       options?.signal,
       options?.timeout ?? this.#options.timeout ?? clientDefaults.timeout,
       options?.stallTimeout ?? this.#options.stallTimeout ?? clientDefaults.stallTimeout,
     );
-    const path = this.#pathParams(plan);
-    try {
-      for (let attempt = 1; ; attempt++) {
-        let error: SambakitClientError;
-        let headers: Headers | undefined;
+    let attempt = 1;
+    const send = (): Promise<Answer> => this.#send(plan, path, timer, attempt, retry);
+    // Every retry of the call, whichever part of it failed, goes through here: one count of tries.
+    const retry = async (failure: unknown): Promise<Answer> => {
+      for (;;) {
+        await this.#backOff(plan, timer, failure, attempt++, maxRetries);
         try {
-          const answer = await this.#send(plan, path, timer, attempt);
+          return await send();
+        } catch (thrown) {
+          failure = thrown;
+        }
+      }
+    };
+    try {
+      let answer = await send().catch(retry);
+      for (;;) {
+        try {
           return await consume(answer);
         } catch (thrown) {
-          if (timer.abortedByCaller) throw timer.signal.reason;
-          error = this.#typed(thrown, timer, operation.operationId);
-          if (error instanceof APIError) headers = error.headers;
-          const retryable = error instanceof APIError ? isRetryableStatus(error.status) : error instanceof APIConnectionError;
-          if (!retryable || attempt > maxRetries || timer.signal.aborted) throw error;
-        }
-        const delayMs = backoffMs(attempt, headers);
-        safely(() => this.#options.hooks?.onRetry?.({ operationId: operation.operationId, attempt: attempt + 1, delayMs, error }));
-        if (!(await timer.sleep(delayMs))) {
-          if (timer.abortedByCaller) throw timer.signal.reason;
-          throw timer.timeout({ operationId: operation.operationId, itemsReceived: 0, waitingFor: 'a retry' }) ?? error;
+          answer = await retry(thrown);
         }
       }
     } catch (error) {
@@ -95,29 +105,40 @@ export class Transport {
     }
   }
 
-  async #send(plan: CallPlan, path: Record<string, unknown>, timer: CallTimer, attempt: number): Promise<Answer> {
+  /** Throws the failure, typed, unless it may be retried; else waits the backoff of retry number `attempt`. */
+  async #backOff(plan: CallPlan, timer: CallTimer, thrown: unknown, attempt: number, maxRetries: number): Promise<void> {
+    const { operationId } = plan.operation;
+    if (timer.abortedByCaller) throw timer.signal.reason;
+    const error = this.#typed(thrown, timer, operationId);
+    const headers = error instanceof APIError ? error.headers : undefined;
+    const retryable = error instanceof APIError ? isRetryableStatus(error.status) : error instanceof APIConnectionError;
+    if (!retryable || attempt > maxRetries || timer.signal.aborted) throw error;
+    const delayMs = backoffMs(attempt, headers);
+    safely(() => this.#options.hooks?.onRetry?.({ operationId, attempt: attempt + 1, delayMs, error }));
+    if (!(await timer.sleep(delayMs))) {
+      if (timer.abortedByCaller) throw timer.signal.reason;
+      throw timer.timeout({ operationId, itemsReceived: 0, waitingFor: 'a retry' }) ?? error;
+    }
+  }
+
+  async #send(plan: CallPlan, path: Record<string, unknown>, timer: CallTimer, attempt: number, retry: (failure: unknown) => Promise<Answer>): Promise<Answer> {
     const { operation, input, options } = plan;
     const headers = new Headers(this.#options.headers);
     for (const [name, value] of Object.entries(options?.headers ?? {})) headers.set(name, value);
     this.#authorize(operation, headers);
     const hooks = this.#options.hooks;
-    let sentAt = 0;
-    let url = '';
     if (plan.stallBeforeHead) timer.waitForData();
-    const { response, error } = await this.#client.request(operation.method.toLowerCase() as 'post', operation.path as never, {
-      params: { ...input.params, path },
-      body: input.body,
-      headers,
-      signal: timer.signal,
-      parseAs: 'stream',
-      ...(plan.serializeBody ? { bodySerializer: plan.serializeBody } : {}),
-      fetch: (request: Request) => {
-        url = request.url;
-        sentAt = Date.now();
-        safely(() => hooks?.onRequest?.({ operationId: operation.operationId, method: request.method, url, attempt }));
-        return (this.#options.fetch ?? globalThis.fetch)(request);
-      },
-    } as never);
+    const body = input.body === undefined ? undefined : (plan.serializeBody ?? defaultBodySerializer)(input.body);
+    // FormData sets its own content type, with the boundary.
+    if (body !== undefined && !(body instanceof FormData) && !headers.has('content-type')) headers.set('content-type', 'application/json');
+    for (const [name, value] of Object.entries(input.params?.header ?? {})) if (value !== undefined && value !== null) headers.set(name, String(value));
+    const url = createFinalURL(operation.path, { baseUrl: this.#baseUrl, params: { query: input.params?.query, path }, querySerializer, pathSerializer: defaultPathSerializer });
+    const request = new Request(url, { method: operation.method, headers, body, signal: timer.signal });
+    const sentAt = Date.now();
+    safely(() => hooks?.onRequest?.({ operationId: operation.operationId, method: request.method, url, attempt }));
+    // The global fetch is looked up per request, so a polyfill or test double installed later is used.
+    const response = await (this.#options.fetch ?? globalThis.fetch)(request);
+    const error = response.ok ? undefined : parsedText(await response.text());
     timer.dataArrived();
     const requestId = response.headers.get('x-request-id') ?? undefined;
     safely(() =>
@@ -127,7 +148,7 @@ export class Transport {
       const body = redactSecret(error, this.#options.apiKey);
       throw apiErrorFor({ status: response.status, body, headers: response.headers, operationId: operation.operationId, requestId });
     }
-    return { response, timer, requestId, operationId: operation.operationId };
+    return { response, timer, requestId, operationId: operation.operationId, retry };
   }
 
   #authorize(operation: OperationInfo, headers: Headers): void {
@@ -162,6 +183,18 @@ export class Transport {
     if (thrown instanceof SambakitClientError) return thrown;
     const reason = thrown instanceof Error ? thrown.message : String(thrown);
     return new APIConnectionError(`Connection error: ${redactSecret(reason, this.#options.apiKey)}`, { operationId }, { cause: thrown });
+  }
+}
+
+const querySerializer = createQuerySerializer();
+
+/** An error body: JSON when it parses, else the text (undefined when empty). */
+function parsedText(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
   }
 }
 

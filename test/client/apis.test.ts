@@ -8,7 +8,7 @@ import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { collectChat, collectMessage, collectNative, collectResponse, imageDataURL } from '../../src/client/index.js';
+import { collectChat, collectGenerated, collectMessage, collectNative, collectResponse, imageDataURL } from '../../src/client/index.js';
 import { fileFromPath } from '../../src/client/node.js';
 import { wav } from '../helpers/audio.js';
 import { useServer } from '../helpers/server.js';
@@ -163,18 +163,28 @@ describe('LMI', () => {
 
   it('/invocations with the chat schema, whole and streamed', async () => {
     const { lmi } = clientsFor(server);
-    const answer = await lmi.invoke({ messages: hi, max_tokens: 8 });
-    expect(answer).toBeDefined();
-    // /invocations streams either schema's items (typed as their union): a chat body gets chat chunks only.
-    const items = await lmi.invoke({ messages: hi, max_tokens: 8, stream: true });
-    const collected = await collectChat(onlyChatChunks(items));
+    const answer = await lmi.invoke({ messages: hi, max_tokens: 8, temperature: 0 });
+    expect(answer.choices[0]?.message.content).toMatch(/\S/);
+    // A chat body gets chat chunks only (the client's spec check would throw on anything else).
+    const collected = await collectChat(await lmi.invoke({ messages: hi, max_tokens: 8, temperature: 0, stream: true }));
+    expect(collected.choices[0]?.message.content).toBe(answer.choices[0]?.message.content);
     expect(collected.choices[0]?.finish_reason).not.toBeNull();
   });
-});
 
-async function* onlyChatChunks<T extends object>(items: AsyncIterable<T>): AsyncGenerator<Extract<T, { choices: unknown }>> {
-  for await (const item of items) {
-    if (!('choices' in item)) throw new Error(`a chat body got a non-chat stream item: ${JSON.stringify(item)}`);
-    yield item as Extract<T, { choices: unknown }>;
-  }
-}
+  it('/invocations with LMI\'s own schema: token lines collected into the whole answer, details and all', async () => {
+    const { lmi } = clientsFor(server);
+    const body = { inputs: 'What is deep learning?', parameters: { max_new_tokens: 6, do_sample: false, details: true } };
+    const answer = await lmi.invoke(body);
+    expect(answer.details?.tokens?.length).toBe(6);
+    const lines = await lmi.invoke({ ...body, stream: true });
+    expect(lines.mediaType).toBe('application/jsonlines');
+    expect(await collectGenerated(lines)).toEqual(answer);
+    // Without details, and with the prompt in front: the last line's generated_text, as whole.
+    const full = { inputs: 'What is deep learning?', parameters: { max_new_tokens: 4, do_sample: false, return_full_text: true } };
+    expect(await collectGenerated(await lmi.invoke({ ...full, stream: true }))).toEqual(await lmi.invoke(full));
+    // SSE (the container's sse output formatter) carries the same lines.
+    const sse = await lmi.invoke({ ...body, stream: true }, { headers: { 'x-sambakit-variant': 'sse' } });
+    expect(sse.mediaType).toBe('text/event-stream');
+    expect(await collectGenerated(sse)).toEqual(answer);
+  });
+});

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   APIConnectionError,
+  APIError,
   APITimeoutError,
   InternalServerError,
   InvalidResponseError,
@@ -31,6 +32,7 @@ const streams: Array<[string, (c: Clients, o: RequestOptions) => Promise<ItemStr
   ['SambaStudio Generic v1 (JSON lines)', (c, o) => c.studio.generic({ instance: 'hi', params: { max_tokens_to_generate: 30 }, stream: true }, o)],
   ['SambaStudio Generic v2 (JSON lines)', (c, o) => c.studio.genericV2({ items: [{ value: 'hi' }], params: { max_tokens_to_generate: 30 }, stream: true }, o)],
   ['LMI chat (JSON lines, no terminator)', (c, o) => c.lmi.chat({ messages: hi, max_tokens: 30, stream: true }, o)],
+  ['LMI /invocations, LMI schema (JSON token lines)', (c, o) => c.lmi.invoke({ inputs: 'hi', parameters: { max_new_tokens: 30 }, stream: true }, o)],
 ];
 
 const fault = (value: string, extra: RequestOptions = {}): RequestOptions => ({ ...extra, headers: { 'x-sambakit-fault': value, ...extra.headers } });
@@ -57,6 +59,55 @@ describe.each(streams)('%s', (_name, open) => {
     expect((error as StreamError).items).toHaveLength(2);
   });
 
+  it('disconnect=0 (cut after the head, before the first item): retried within maxRetries, then StreamError "truncated" with no items', async () => {
+    const tries: number[] = [];
+    const clients = clientsFor(server, { maxRetries: 2, hooks: { onRequest: (e) => tries.push(e.attempt), onRetry: () => {} } });
+    const error = await failure(async () => drain(await open(clients, fault('disconnect=0'))));
+    expect(error).toBeInstanceOf(StreamError);
+    expect((error as StreamError).failure).toBe('truncated');
+    expect((error as StreamError).items).toHaveLength(0);
+    expect(tries).toEqual([1, 2, 3]);
+  });
+
+  it('disconnect=0 once: the retried stream is whole, the same items as an unfaulted one, nothing lost or doubled', async () => {
+    let calls = 0;
+    const clients = clientsFor(server, {
+      maxRetries: 1,
+      fetch: (request) => {
+        if (++calls > 1) request.headers.delete('x-sambakit-fault');
+        return fetch(request);
+      },
+    });
+    const stream = await open(clients, fault('disconnect=0'));
+    const first = stream.requestId;
+    const items = await drain(stream);
+    expect(calls).toBe(2);
+    expect(stream.requestId).not.toBe(first);
+    expect(items.length).toBe((await drain(await open(clientsFor(server), {}))).length);
+  });
+
+  it('disconnect=1 (cut after one item): never retried, StreamError "truncated" holding that item', async () => {
+    const tries: number[] = [];
+    const error = await failure(async () => drain(await open(clientsFor(server, { maxRetries: 2, hooks: { onRequest: (e) => tries.push(e.attempt) } }), fault('disconnect=1'))));
+    expect((error as StreamError).failure).toBe('truncated');
+    expect((error as StreamError).items).toHaveLength(1);
+    expect(tries).toEqual([1]);
+  });
+
+  it('keepItems: false: the same items yielded, none kept; the error gives their count', async () => {
+    const stream = await open(clientsFor(server, { keepItems: false }), fault('disconnect'));
+    const yielded: unknown[] = [];
+    const error = await failure(async () => {
+      for await (const item of stream) yielded.push(item);
+    });
+    expect((error as StreamError).failure).toBe('truncated');
+    expect((error as StreamError).items).toHaveLength(0);
+    expect((error as StreamError).message).toMatch(/after 2 items/);
+    expect(yielded).toHaveLength(2);
+    expect(stream.received).toHaveLength(0);
+    expect(stream.receivedCount).toBe(2);
+  });
+
   it('malformed-item: StreamError "malformed-item" holding the items before it', async () => {
     const error = await failure(async () => drain(await open(clientsFor(server), fault('malformed-item'))));
     expect(error).toBeInstanceOf(StreamError);
@@ -73,10 +124,28 @@ describe.each(streams)('%s', (_name, open) => {
   });
 
   it('stall: APITimeoutError "stall" after the two items, within the stall timeout', async () => {
-    const error = await failure(async () => drain(await open(clientsFor(server), fault('stall=20000', { stallTimeout: 300 }))));
+    // The pause is the fault's (60 s); the stall timeout is long enough that a loaded machine's own
+    // gaps before the second item do not pass for it (they once did at 300 ms).
+    const error = await failure(async () => drain(await open(clientsFor(server), fault('stall=60000', { stallTimeout: 2000 }))));
     expect(error).toBeInstanceOf(APITimeoutError);
     expect((error as APITimeoutError).kind).toBe('stall');
     expect((error as APITimeoutError).itemsReceived).toBe(2);
+  });
+
+  it('stall shorter than the stall timeout: the whole stream, as many items as without the fault (none lost or doubled)', async () => {
+    const items = await drain(await open(clientsFor(server), fault('stall=300', { stallTimeout: 5000 })));
+    expect(items.length).toBe((await drain(await open(clientsFor(server), {}))).length);
+  });
+
+  it('rate-limit, server-error and unavailable on the stream\'s request: the typed status error, retried first', async () => {
+    for (const [name, status] of [['rate-limit=0', 429], ['server-error', 500], ['unavailable', 503]] as const) {
+      const tries: number[] = [];
+      const error = await failure(() => open(clientsFor(server, { maxRetries: 1, hooks: { onRequest: (e) => tries.push(e.attempt) } }), fault(name)));
+      expect(error).toBeInstanceOf(APIError);
+      expect((error as APIError).status).toBe(status);
+      expect((error as APIError).body).toBeTruthy();
+      expect(tries).toEqual([1, 2]);
+    }
   });
 
   it('slow-headers: APITimeoutError "stall" before the first item; the total timeout says "total"', async () => {
@@ -102,7 +171,67 @@ describe.each(streams)('%s', (_name, open) => {
   });
 });
 
-describe('faults before the answer, and on whole answers', () => {
+/** One whole (non-streamed) answer of each API family, and the status error-event gets where the API has a failed-answer form. */
+const wholes: Array<[string, (c: Clients, o: RequestOptions) => Promise<unknown>, failedAnswerStatus?: number]> = [
+  ['Cloud chat', (c, o) => c.cloud.chat({ model, messages: hi, max_tokens: 20 }, o)],
+  ['Cloud Messages', (c, o) => c.cloud.messages({ model: 'gpt-oss-120b', max_tokens: 20, messages: hi }, o)],
+  ['SambaStudio chat', (c, o) => c.studio.chat({ model, messages: hi, max_tokens: 20 }, o)],
+  ['SambaStudio NLP', (c, o) => c.studio.nlp({ inputs: ['hi'], params: { max_tokens_to_generate: 20 } }, o)],
+  ['SambaStudio Generic v1', (c, o) => c.studio.generic({ instances: ['hi'], params: { max_tokens_to_generate: 20 } }, o)],
+  ['SambaStudio Generic v2', (c, o) => c.studio.genericV2({ items: [{ value: 'hi' }], params: { max_tokens_to_generate: 20 } }, o)],
+  ['LMI chat', (c, o) => c.lmi.chat({ messages: hi, max_tokens: 20 }, o)],
+  ['LMI /invocations, LMI schema', (c, o) => c.lmi.invoke({ inputs: 'hi', parameters: { max_new_tokens: 20 } }, o), 424],
+];
+
+describe.each(wholes)('%s, whole answer', (_name, call, failedAnswerStatus) => {
+  it('rate-limit, server-error, unavailable: the typed status error with its body', async () => {
+    for (const [name, status] of [['rate-limit=0', 429], ['server-error', 500], ['unavailable', 503]] as const) {
+      const error = await failure(() => call(clientsFor(server), fault(name)));
+      expect(error).toBeInstanceOf(APIError);
+      expect((error as APIError).status).toBe(status);
+      expect((error as APIError).body).toBeTruthy();
+    }
+  });
+
+  it('disconnect halfway: APIConnectionError after its retry', async () => {
+    const tries: number[] = [];
+    const error = await failure(() => call(clientsFor(server, { maxRetries: 1, hooks: { onRequest: (e) => tries.push(e.attempt) } }), fault('disconnect')));
+    expect(error).toBeInstanceOf(APIConnectionError);
+    expect(tries).toEqual([1, 2]);
+  });
+
+  it('malformed-item (the JSON cut in half): InvalidResponseError with the text received', async () => {
+    const error = await failure(() => call(clientsFor(server), fault('malformed-item')));
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect(typeof (error as InvalidResponseError).body).toBe('string');
+  });
+
+  it('stall (a pause halfway): APITimeoutError "stall"', async () => {
+    const error = await failure(() => call(clientsFor(server), fault('stall=60000', { stallTimeout: 2000 })));
+    expect(error).toBeInstanceOf(APITimeoutError);
+    expect((error as APITimeoutError).kind).toBe('stall');
+  });
+
+  it('slow-headers: the answer, late (a whole answer may take long before its head); the total timeout still applies', async () => {
+    await expect(call(clientsFor(server), fault('slow-headers=1500', { stallTimeout: 1000 }))).resolves.toBeDefined();
+    const error = await failure(() => call(clientsFor(server), fault('slow-headers=20000', { timeout: 300 })));
+    expect((error as APITimeoutError).kind).toBe('total');
+  });
+
+  it('invalid-item: InvalidResponseError in throw mode, the answer in off mode', async () => {
+    const error = await failure(() => call(clientsFor(server), fault('invalid-item')));
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    await expect(call(clientsFor(server), fault('invalid-item', { validate: 'off' }))).resolves.toBeDefined();
+  });
+
+  it('error-event: the failed answer in the API\'s form where it has one (LMI schema: a typed 424), else the answer', async () => {
+    const outcome = await call(clientsFor(server), fault('error-event')).catch((error: unknown) => error);
+    if (failedAnswerStatus) expect((outcome as APIError).status).toBe(failedAnswerStatus);
+    else expect(outcome).not.toBeInstanceOf(Error);
+  });
+});
+
+describe('retries of faults before the answer', () => {
   const chat = (c: Clients, o: RequestOptions) => c.cloud.chat({ model, messages: hi, max_tokens: 20 }, o);
 
   it('rate-limit, server-error and unavailable are retried (maxRetries + 1 tries), then thrown typed with status, body and request id', async () => {
@@ -141,30 +270,5 @@ describe('faults before the answer, and on whole answers', () => {
     const clients = clientsFor(server, { maxRetries: 2, hooks: { onRequest: (e) => tries.push(e.attempt) } });
     await failure(() => chat(clients, fault('server-error', { maxRetries: 0 })));
     expect(tries).toEqual([1]);
-  });
-
-  it('disconnect halfway through a JSON answer: APIConnectionError (retried first)', async () => {
-    const tries: number[] = [];
-    const error = await failure(() => chat(clientsFor(server, { maxRetries: 1, hooks: { onRequest: (e) => tries.push(e.attempt) } }), fault('disconnect')));
-    expect(error).toBeInstanceOf(APIConnectionError);
-    expect(tries).toEqual([1, 2]);
-  });
-
-  it('malformed JSON answer: InvalidResponseError with the text received', async () => {
-    const error = await failure(() => chat(clientsFor(server), fault('malformed-item')));
-    expect(error).toBeInstanceOf(InvalidResponseError);
-    expect(typeof (error as InvalidResponseError).body).toBe('string');
-  });
-
-  it('a JSON answer that pauses halfway: APITimeoutError "stall"', async () => {
-    const error = await failure(() => chat(clientsFor(server), fault('stall=20000', { stallTimeout: 300 })));
-    expect((error as APITimeoutError).kind).toBe('stall');
-  });
-
-  it('invalid JSON answer: InvalidResponseError listing the violations in throw mode, the answer in off mode', async () => {
-    const error = await failure(() => chat(clientsFor(server), fault('invalid-item')));
-    expect(error).toBeInstanceOf(InvalidResponseError);
-    expect((error as InvalidResponseError).problems.length).toBeGreaterThan(0);
-    await expect(chat(clientsFor(server), fault('invalid-item', { validate: 'off' }))).resolves.toBeDefined();
   });
 });

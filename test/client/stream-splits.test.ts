@@ -24,7 +24,7 @@ function responseOf(bytes: Uint8Array, cuts: number[]): Response {
 
 function streamOf<T>(response: Response, framing: StreamFramingSpec, isFinal?: (item: T) => boolean): ItemStream<T> {
   const answer = { response, timer: new CallTimer(undefined, Infinity, Infinity), requestId: 'r', operationId: 'op' };
-  return new ItemStream<T>({ answer, framing, mediaType: 'x', validate: 'off', validator: undefined, hooks: undefined, apiKey: undefined, isFinal });
+  return new ItemStream<T>({ answer, framing, mediaType: 'x', validate: 'off', validator: undefined, hooks: undefined, apiKey: undefined, keepItems: true, isFinal });
 }
 
 async function collect<T>(stream: ItemStream<T>): Promise<{ items: T[]; error?: unknown }> {

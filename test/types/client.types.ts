@@ -8,7 +8,7 @@ import { expectTypeOf } from 'vitest';
 import type { components as Cloud } from '../../generated/sambanova-cloud/schema.js';
 import type { components as Studio } from '../../generated/sambastudio/schema.js';
 import type { components as Lmi } from '../../generated/lmi/schema.js';
-import { LMI, SambaNovaCloud, SambaStudio, collectChat, type ItemStream } from '../../src/client/index.js';
+import { LMI, SambaNovaCloud, SambaStudio, collectChat, collectGenerated, type ItemStream } from '../../src/client/index.js';
 
 declare const cloud: SambaNovaCloud;
 declare const studio: SambaStudio;
@@ -33,6 +33,15 @@ export async function overloads(flag: boolean) {
   expectTypeOf(studio.chat({ model: 'm', messages })).toEqualTypeOf<Promise<Studio['schemas']['SambaStudioChatCompletion']>>();
   expectTypeOf(studio.chatBatch([{ model: 'm', messages }])).toEqualTypeOf<Promise<Studio['schemas']['SambaStudioChatCompletion'][]>>();
   expectTypeOf(lmi.chat({ messages, stream: true })).toEqualTypeOf<Promise<ItemStream<Lmi['schemas']['LmiChatStreamItem'] extends infer I ? Exclude<I, { error: unknown }> : never>>>();
+  // /invocations follows the body's schema: messages -> chat, inputs -> LMI's generate schema, whole or streamed.
+  expectTypeOf(lmi.invoke({ messages })).toEqualTypeOf<Promise<Lmi['schemas']['LmiChatCompletion']>>();
+  expectTypeOf(lmi.invoke({ messages, stream: true })).toEqualTypeOf<Promise<ItemStream<Exclude<Lmi['schemas']['LmiChatStreamItem'], { error: unknown }>>>>();
+  expectTypeOf(lmi.invoke({ inputs: 'hi' })).toEqualTypeOf<Promise<Lmi['schemas']['LmiGenerateResponse']>>();
+  expectTypeOf(lmi.invoke({ inputs: 'hi', parameters: { details: true }, stream: true })).toEqualTypeOf<Promise<ItemStream<Lmi['schemas']['LmiGenerateStreamLine']>>>();
+  const generated = await collectGenerated(await lmi.invoke({ inputs: 'hi', stream: true }));
+  expectTypeOf(generated).toEqualTypeOf<{ generated_text: string; details?: Lmi['schemas']['LmiGenerateDetails'] }>();
+  // @ts-expect-error a body of neither schema
+  await lmi.invoke({ prompt: 'hi' });
   // The collect helper keeps the usage type of the stream.
   const collected = await collectChat(await cloud.chat({ model: 'm', messages, stream: true }));
   expectTypeOf(collected.usage).toEqualTypeOf<Cloud['schemas']['CloudUsage'] | undefined>();

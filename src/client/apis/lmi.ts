@@ -10,6 +10,19 @@ import { clientDefaults, type ClientOptions } from '../options.js';
 type Api = LmiTypes;
 type Call<Id extends StreamingOperationId<Api>> = StreamableCall<BodyOf<Api, Id>, AnswerOf<Api, Id>, StreamItemOf<Api, Id>>;
 
+// `/invocations` answers in the schema of its body: LMI tells the two apart by `messages`.
+type InvokeChatBody = Extract<BodyOf<Api, 'invoke'>, { messages: unknown }>;
+type InvokeGenerateBody = Exclude<BodyOf<Api, 'invoke'>, InvokeChatBody>;
+type InvokeGenerateAnswer = Extract<AnswerOf<Api, 'invoke'>, { generated_text: unknown }>;
+type InvokeGenerateItem = Extract<StreamItemOf<Api, 'invoke'>, { token: unknown }>;
+
+/**
+ * `/invocations`, typed by the body's schema: a chat body (`messages`) answers a chat completion
+ * or chat chunks, an LMI-schema body (`inputs`) `generated_text` or token lines.
+ */
+export type LmiInvoke = StreamableCall<InvokeChatBody, Exclude<AnswerOf<Api, 'invoke'>, InvokeGenerateAnswer>, Exclude<StreamItemOf<Api, 'invoke'>, InvokeGenerateItem>> &
+  StreamableCall<InvokeGenerateBody, InvokeGenerateAnswer, InvokeGenerateItem>;
+
 /**
  * An LMI container (`http://localhost:8080` unless `baseURL` says otherwise; the reference server
  * serves it under `/lmi`). LMI checks no key; one given is sent as `Authorization: Bearer` for the
@@ -27,6 +40,6 @@ export class LMI extends ApiClient<Api> {
 
   /** Chat completions (`POST /v1/chat/completions`). */
   readonly chat: Call<'createChatCompletion'> = this.streamable('createChatCompletion', { isFinal: isLmiFinal });
-  /** SageMaker's `POST /invocations`: a chat body (with `messages`) or the LMI schema (with `inputs`), told apart by LMI from the body. */
-  readonly invoke: Call<'invoke'> = this.streamable('invoke', { isFinal: isLmiFinal });
+  /** SageMaker's `POST /invocations`: a chat body (with `messages`) or the LMI schema (with `inputs`); the answer and the stream items follow the body's schema. */
+  readonly invoke: LmiInvoke = this.streamable('invoke', { isFinal: isLmiFinal }) as LmiInvoke;
 }
