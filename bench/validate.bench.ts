@@ -57,8 +57,8 @@ const runtimeAjv = ajv.compile({ $ref: 'https://bench.local/cloud.json#/componen
 type Candidate = { name: string; run: (value: unknown, text: string) => unknown };
 const candidates: Candidate[] = [
   { name: 'JSON.parse', run: (_v, text) => JSON.parse(text) },
-  { name: 'sambakit validateRequest', run: (value) => validateRequest(createChatCompletion, { body: value }) },
-  { name: 'sambakit generated validator', run: (value) => generated(value) },
+  { name: 'sambakit validateRequest (public API)', run: (value) => validateRequest(createChatCompletion, { body: value }) },
+  { name: 'generated validator alone (raw)', run: (value) => generated(value) },
   { name: 'ajv compiled at run time', run: (value) => runtimeAjv(value) },
 ];
 

@@ -14,6 +14,7 @@ export interface StreamFraming {
   /** The terminator may be missing: one operation answering in two schemas, one without an end marker. */
   readonly terminatorOptional?: boolean;
   readonly errorEvents?: readonly string[];
+  readonly errorProperty?: string;
   readonly eventFromType?: boolean;
   readonly status: number;
 }
@@ -70,11 +71,13 @@ export declare const operationTable: {
     readonly "streams": {
       readonly "application/jsonlines": {
         readonly "framing": "jsonl";
+        readonly "errorProperty": "error";
         readonly "status": 200;
       };
       readonly "text/event-stream": {
         readonly "framing": "sse";
         readonly "terminator": "[DONE]";
+        readonly "errorProperty": "error";
         readonly "status": 200;
       };
     };
@@ -108,12 +111,14 @@ export declare const operationTable: {
     readonly "streams": {
       readonly "application/jsonlines": {
         readonly "framing": "jsonl";
+        readonly "errorProperty": "error";
         readonly "status": 200;
       };
       readonly "text/event-stream": {
         readonly "framing": "sse";
         readonly "terminator": "[DONE]";
         readonly "terminatorOptional": true;
+        readonly "errorProperty": "error";
         readonly "status": 200;
       };
     };

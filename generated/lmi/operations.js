@@ -58,11 +58,13 @@ export const operationTable = {
     "streams": {
       "application/jsonlines": {
         "framing": "jsonl",
+        "errorProperty": "error",
         "status": 200
       },
       "text/event-stream": {
         "framing": "sse",
         "terminator": "[DONE]",
+        "errorProperty": "error",
         "status": 200
       }
     },
@@ -123,12 +125,14 @@ export const operationTable = {
     "streams": {
       "application/jsonlines": {
         "framing": "jsonl",
+        "errorProperty": "error",
         "status": 200
       },
       "text/event-stream": {
         "framing": "sse",
         "terminator": "[DONE]",
         "terminatorOptional": true,
+        "errorProperty": "error",
         "status": 200
       }
     },

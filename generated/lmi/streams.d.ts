@@ -10,6 +10,8 @@ export interface StreamFraming {
   readonly terminatorOptional?: boolean;
   /** SSE event names whose data is an in-stream error item. */
   readonly errorEvents?: readonly string[];
+  /** An item whose JSON object has this member (not null) is an in-stream error item, whatever its event name. */
+  readonly errorProperty?: string;
   /** Every SSE event carries an `event:` line equal to the `type` field of its data (Responses, Messages). */
   readonly eventFromType?: boolean;
   /** HTTP status the stream is sent with. */
@@ -18,12 +20,12 @@ export interface StreamFraming {
 
 export declare const streams: {
   readonly "createChatCompletion": {
-    readonly "application/jsonlines": StreamFraming & {"framing":"jsonl","status":200};
-    readonly "text/event-stream": StreamFraming & {"framing":"sse","terminator":"[DONE]","status":200};
+    readonly "application/jsonlines": StreamFraming & {"framing":"jsonl","errorProperty":"error","status":200};
+    readonly "text/event-stream": StreamFraming & {"framing":"sse","terminator":"[DONE]","errorProperty":"error","status":200};
   };
   readonly "invoke": {
-    readonly "application/jsonlines": StreamFraming & {"framing":"jsonl","status":200};
-    readonly "text/event-stream": StreamFraming & {"framing":"sse","terminator":"[DONE]","terminatorOptional":true,"status":200};
+    readonly "application/jsonlines": StreamFraming & {"framing":"jsonl","errorProperty":"error","status":200};
+    readonly "text/event-stream": StreamFraming & {"framing":"sse","terminator":"[DONE]","terminatorOptional":true,"errorProperty":"error","status":200};
   };
 };
 

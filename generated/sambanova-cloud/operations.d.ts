@@ -14,6 +14,7 @@ export interface StreamFraming {
   /** The terminator may be missing: one operation answering in two schemas, one without an end marker. */
   readonly terminatorOptional?: boolean;
   readonly errorEvents?: readonly string[];
+  readonly errorProperty?: string;
   readonly eventFromType?: boolean;
   readonly status: number;
 }
@@ -75,6 +76,7 @@ export declare const operationTable: {
         readonly "framing": "sse";
         readonly "terminator": "[DONE]";
         readonly "errorEvents": readonly ["error", "error_event"];
+        readonly "errorProperty": "error";
         readonly "status": 200;
       };
     };
@@ -113,6 +115,7 @@ export declare const operationTable: {
         readonly "framing": "sse";
         readonly "terminator": "[DONE]";
         readonly "errorEvents": readonly ["error", "error_event"];
+        readonly "errorProperty": "error";
         readonly "status": 200;
       };
     };
@@ -182,6 +185,7 @@ export declare const operationTable: {
         readonly "framing": "sse";
         readonly "terminator": "[DONE]";
         readonly "errorEvents": readonly ["error", "error_event"];
+        readonly "errorProperty": "error";
         readonly "status": 200;
       };
     };
@@ -220,6 +224,7 @@ export declare const operationTable: {
         readonly "framing": "sse";
         readonly "terminator": "[DONE]";
         readonly "errorEvents": readonly ["error", "error_event"];
+        readonly "errorProperty": "error";
         readonly "status": 200;
       };
     };

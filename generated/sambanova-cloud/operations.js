@@ -72,6 +72,7 @@ export const operationTable = {
           "error",
           "error_event"
         ],
+        "errorProperty": "error",
         "status": 200
       }
     },
@@ -146,6 +147,7 @@ export const operationTable = {
           "error",
           "error_event"
         ],
+        "errorProperty": "error",
         "status": 200
       }
     },
@@ -284,6 +286,7 @@ export const operationTable = {
           "error",
           "error_event"
         ],
+        "errorProperty": "error",
         "status": 200
       }
     },
@@ -359,6 +362,7 @@ export const operationTable = {
           "error",
           "error_event"
         ],
+        "errorProperty": "error",
         "status": 200
       }
     },

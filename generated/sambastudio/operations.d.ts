@@ -14,6 +14,7 @@ export interface StreamFraming {
   /** The terminator may be missing: one operation answering in two schemas, one without an end marker. */
   readonly terminatorOptional?: boolean;
   readonly errorEvents?: readonly string[];
+  readonly errorProperty?: string;
   readonly eventFromType?: boolean;
   readonly status: number;
 }
@@ -89,6 +90,7 @@ export declare const operationTable: {
         readonly "framing": "sse";
         readonly "terminator": "[DONE]";
         readonly "errorEvents": readonly ["error_event"];
+        readonly "errorProperty": "error";
         readonly "status": 200;
       };
     };
@@ -141,6 +143,7 @@ export declare const operationTable: {
         readonly "framing": "sse";
         readonly "terminator": "[DONE]";
         readonly "errorEvents": readonly ["error_event"];
+        readonly "errorProperty": "error";
         readonly "status": 200;
       };
     };
@@ -300,6 +303,7 @@ export declare const operationTable: {
     readonly "streams": {
       readonly "application/jsonl": {
         readonly "framing": "jsonl";
+        readonly "errorProperty": "error";
         readonly "status": 200;
       };
     };
@@ -387,6 +391,7 @@ export declare const operationTable: {
     readonly "streams": {
       readonly "application/jsonl": {
         readonly "framing": "jsonl";
+        readonly "errorProperty": "error";
         readonly "status": 200;
       };
     };

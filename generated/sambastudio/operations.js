@@ -88,6 +88,7 @@ export const operationTable = {
         "errorEvents": [
           "error_event"
         ],
+        "errorProperty": "error",
         "status": 200
       }
     },
@@ -178,6 +179,7 @@ export const operationTable = {
         "errorEvents": [
           "error_event"
         ],
+        "errorProperty": "error",
         "status": 200
       }
     },
@@ -463,6 +465,7 @@ export const operationTable = {
     "streams": {
       "application/jsonl": {
         "framing": "jsonl",
+        "errorProperty": "error",
         "status": 200
       }
     },
@@ -614,6 +617,7 @@ export const operationTable = {
     "streams": {
       "application/jsonl": {
         "framing": "jsonl",
+        "errorProperty": "error",
         "status": 200
       }
     },

@@ -10,6 +10,8 @@ export interface StreamFraming {
   readonly terminatorOptional?: boolean;
   /** SSE event names whose data is an in-stream error item. */
   readonly errorEvents?: readonly string[];
+  /** An item whose JSON object has this member (not null) is an in-stream error item, whatever its event name. */
+  readonly errorProperty?: string;
   /** Every SSE event carries an `event:` line equal to the `type` field of its data (Responses, Messages). */
   readonly eventFromType?: boolean;
   /** HTTP status the stream is sent with. */
@@ -18,19 +20,19 @@ export interface StreamFraming {
 
 export declare const streams: {
   readonly "createChatCompletion": {
-    readonly "text/event-stream": StreamFraming & {"framing":"sse","terminator":"[DONE]","errorEvents":["error_event"],"status":200};
+    readonly "text/event-stream": StreamFraming & {"framing":"sse","terminator":"[DONE]","errorEvents":["error_event"],"errorProperty":"error","status":200};
   };
   readonly "createChatCompletionOpenAIPath": {
-    readonly "text/event-stream": StreamFraming & {"framing":"sse","terminator":"[DONE]","errorEvents":["error_event"],"status":200};
+    readonly "text/event-stream": StreamFraming & {"framing":"sse","terminator":"[DONE]","errorEvents":["error_event"],"errorProperty":"error","status":200};
   };
   readonly "nlpPredictStream": {
     readonly "text/event-stream": StreamFraming & {"framing":"sse","errorEvents":["error_event"],"status":200};
   };
   readonly "genericPredictStream": {
-    readonly "application/jsonl": StreamFraming & {"framing":"jsonl","status":200};
+    readonly "application/jsonl": StreamFraming & {"framing":"jsonl","errorProperty":"error","status":200};
   };
   readonly "genericV2PredictStream": {
-    readonly "application/jsonl": StreamFraming & {"framing":"jsonl","status":200};
+    readonly "application/jsonl": StreamFraming & {"framing":"jsonl","errorProperty":"error","status":200};
   };
 };
 

@@ -73,8 +73,9 @@ function streamNote(doc: Node, mediaType: string, media: Node, stream: StreamExt
   const itemName = schemaName(media.schema);
   const eventOf = (value: unknown) => (stream.eventFromType && value && typeof value === 'object' ? String((value as Node).type) : undefined);
   const frame = (e: NamedExample, kind: 'item' | 'error') => encodeStreamItem({ kind, value: e.value, event: eventOf(e.value) }, stream);
-  // Without error event names an SSE error is a plain data event: the item schema, not the framing, tells it apart.
-  const errorKind = stream.framing === 'sse' && stream.errorEvents?.length ? 'error' : 'item';
+  // An error goes under the first error event name; without one it is a plain data event (or line),
+  // told apart by the framing's errorProperty, else by the item schema alone.
+  const errorKind = (stream.framing === 'sse' && stream.errorEvents?.length) || stream.errorProperty !== undefined ? 'error' : 'item';
 
   const lines = [`**Stream: \`${mediaType}\`.** ${framingSentence(stream)} Each ${stream.framing === 'sse' ? "event's data" : 'line'} is one ${itemName ? `\`${itemName}\` ` : ''}item: the schema shown for \`${mediaType}\` under Responses is the schema of one item, not of the whole body.`];
   lines.push(endSentence(stream));
@@ -106,7 +107,8 @@ function errorSentence(stream: StreamExtension): string {
   if (stream.framing === 'jsonl') return 'An error after status 200 arrives as a line holding the error object, and the stream ends.';
   if (!stream.errorEvents?.length) return 'An error after status 200 arrives as a `data:` event holding the error object, and the stream ends without a terminator.';
   const names = stream.errorEvents.map((n) => `\`event: ${n}\``).join(' or ');
-  return `An error after status 200 arrives as an event named ${names} whose data is the error object, and the stream ends without a terminator.`;
+  const plain = stream.errorProperty === undefined ? '' : ` (or as a plain \`data:\` event holding \`${stream.errorProperty}\`)`;
+  return `An error after status 200 arrives as an event named ${names}${plain} whose data is the error object, and the stream ends without a terminator.`;
 }
 
 function schemaName(schema: unknown): string | undefined {

@@ -20,6 +20,7 @@ export interface StreamFraming {
   terminator?: string;
   terminatorOptional?: boolean;
   errorEvents?: string[];
+  errorProperty?: string;
 }
 
 export interface SchemaSlot {

@@ -91,6 +91,7 @@ export function emitOperations(doc: OpenApiDocument, operations: OperationEntry[
     '  /** The terminator may be missing: one operation answering in two schemas, one without an end marker. */',
     '  readonly terminatorOptional?: boolean;',
     '  readonly errorEvents?: readonly string[];',
+    '  readonly errorProperty?: string;',
     '  readonly eventFromType?: boolean;',
     '  readonly status: number;',
     '}',

@@ -19,7 +19,7 @@ export function emitStreams(operations: OperationEntry[]): { js: string; dts: st
   const byOp = new Map<string, typeof entries>();
   for (const e of entries) byOp.set(e.op.operationId, [...(byOp.get(e.op.operationId) ?? []), e]);
 
-  const js = [generatedHeader, '/** Stream media types per operation: framing, terminator, error event names, and the status they come with. */', 'export const streams = {'];
+  const js = [generatedHeader, '/** Stream media types per operation: framing, terminator, how in-stream errors are told, and the status they come with. */', 'export const streams = {'];
   const dts = [
     generatedHeader,
     "import type { operations } from './schema.js';",
@@ -33,6 +33,8 @@ export function emitStreams(operations: OperationEntry[]): { js: string; dts: st
     '  readonly terminatorOptional?: boolean;',
     '  /** SSE event names whose data is an in-stream error item. */',
     '  readonly errorEvents?: readonly string[];',
+    '  /** An item whose JSON object has this member (not null) is an in-stream error item, whatever its event name. */',
+    '  readonly errorProperty?: string;',
     '  /** Every SSE event carries an `event:` line equal to the `type` field of its data (Responses, Messages). */',
     '  readonly eventFromType?: boolean;',
     '  /** HTTP status the stream is sent with. */',

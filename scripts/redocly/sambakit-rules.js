@@ -1,7 +1,9 @@
 // Lint rules that Redocly has no built-in for: every property carries a description, every
-// request and response media type carries at least one example, and every `x-sambakit-source`
-// mark has a known value in a place where it is rendered.
+// request and response media type carries at least one example, every `x-sambakit-source`
+// mark has a known value in a place where it is rendered, and no `pattern` can backtrack
+// catastrophically.
 import { readFileSync } from 'node:fs';
+import { analyse } from 'scslre';
 
 // The values and their wording are shared with the generator (scripts/generate/source-marks.ts).
 const sourceValues = Object.keys(JSON.parse(readFileSync(new URL('../generate/sambakit-source.json', import.meta.url), 'utf8')));
@@ -63,6 +65,38 @@ function SourceMark() {
   };
 }
 
+/**
+ * Every `pattern` compiles as the validators compile it (ECMA-262 with the `u` flag) and has no
+ * super-linear backtracking: a crafted string must not make checking a field take seconds. scslre
+ * (pure JavaScript, no binaries) finds quantifiers that trade characters with each other (`^(a+)+$`
+ * on "aaaa…b"), looking for attack strings that repeat one character; that keeps its false positives
+ * rare (safe-regex2 flagged seven safe patterns of these specs; scslre flags none).
+ */
+function PatternBacktracking() {
+  return {
+    Schema: {
+      enter(schema, ctx) {
+        if (!schema || typeof schema !== 'object' || typeof schema.pattern !== 'string') return;
+        const location = ctx.location.child(['pattern']);
+        try {
+          new RegExp(schema.pattern, 'u');
+        } catch (error) {
+          ctx.report({ message: `\`pattern\` is not a valid regular expression (with the u flag): ${error.message}`, location });
+          return;
+        }
+        for (const found of analyse({ source: schema.pattern, flags: 'u' }).reports) {
+          const kind = found.exponential ? 'exponential' : 'polynomial';
+          const fixed = found.fix();
+          ctx.report({
+            message: `\`pattern\` ${JSON.stringify(schema.pattern)} backtracks catastrophically (${kind} in the length of a run of ${JSON.stringify(found.character.pick)}): rewrite it so that no two quantifiers can match the same characters${fixed ? `, e.g. ${JSON.stringify(fixed.source)}` : ''}.`,
+            location,
+          });
+        }
+      },
+    },
+  };
+}
+
 export default function sambakitRules() {
   return {
     id: 'sambakit',
@@ -71,6 +105,7 @@ export default function sambakitRules() {
         'property-description': PropertyDescription,
         'media-type-examples': MediaTypeExamples,
         'source-mark': SourceMark,
+        'pattern-backtracking': PatternBacktracking,
       },
     },
   };

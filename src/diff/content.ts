@@ -57,6 +57,7 @@ interface StreamInfo {
   framing?: string;
   terminator?: string;
   errorEvents: string[];
+  errorProperty?: string;
   eventFromType: boolean;
 }
 
@@ -67,6 +68,7 @@ function streamOf(media: Node): StreamInfo | undefined {
     framing: typeof ext.framing === 'string' ? ext.framing : undefined,
     terminator: typeof ext.terminator === 'string' ? ext.terminator : undefined,
     errorEvents: Array.isArray(ext.errorEvents) ? ext.errorEvents.filter((e): e is string => typeof e === 'string') : [],
+    errorProperty: typeof ext.errorProperty === 'string' ? ext.errorProperty : undefined,
     eventFromType: ext.eventFromType === true,
   };
 }
@@ -85,7 +87,7 @@ function compareStreams(where: string, a: Node, b: Node, report: Reporter): void
   const show = (v: unknown) => (v === undefined ? 'none' : JSON.stringify(v));
   // The key's own pointer where it is written, else the extension's.
   const at = (media: Node, base: string, key: string) => (key in ((media.value as JsonObject)['x-sambakit-stream'] as JsonObject) ? `${base}/${key}` : base);
-  for (const key of ['framing', 'terminator', 'eventFromType'] as const) {
+  for (const key of ['framing', 'terminator', 'errorProperty', 'eventFromType'] as const) {
     if (before[key] !== after[key]) report('stream-framing-changed', where, `${key} ${show(before[key])} -> ${show(after[key])}`, at(a, oldPointer, key), at(b, newPointer, key));
   }
   const added = after.errorEvents.filter((e) => !before.errorEvents.includes(e));

@@ -279,7 +279,7 @@ export function forward(ctx: ForwardContext, req: IncomingMessage, res: ServerRe
           if (failed) return;
           const result = validator.end();
           reportViolations('stream', result.violations);
-          for (const item of result.errorItems) reportFault('stream-error', `in-stream error event "${item.event}" at item ${item.index}`, { status });
+          for (const item of result.errorItems) reportFault('stream-error', `in-stream error ${item.event === undefined ? '' : `event "${item.event}" `}at item ${item.index}`, { status });
         });
         done();
       };

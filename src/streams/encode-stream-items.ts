@@ -28,12 +28,13 @@ export interface EncodeStreamItemsOptions {
 
 /**
  * One item as framed text. SSE: the JSON as one `data:` line, under the item's `event` and `id`;
- * an error item's event name defaults to the framing's first `errorEvents` name, else `error`.
+ * an error item's event name defaults to the framing's first `errorEvents` name, else none when the
+ * framing knows errors by `errorProperty` (a plain data event), else `error`.
  * JSON lines: the value's JSON and `\n` (`event` and `id` have no place there and are dropped).
  */
 export function encodeStreamItem(item: OutgoingStreamItem<unknown>, framing: StreamFramingSpec): string {
   if (framing.framing === 'jsonl') return encodeJSONLine(item.value);
-  const event = item.kind === 'error' ? (item.event ?? framing.errorEvents?.[0] ?? 'error') : item.event;
+  const event = item.kind === 'error' ? (item.event ?? framing.errorEvents?.[0] ?? (framing.errorProperty === undefined ? 'error' : undefined)) : item.event;
   return encodeSSE({ data: itemJSON(item.value), event, id: item.id });
 }
 

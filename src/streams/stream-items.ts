@@ -42,12 +42,14 @@ class ItemSink<T, E> {
   /** A terminator whose absence means a cut stream (not one that may be left out). */
   readonly #requiredTerminator: string | undefined;
   readonly #errorEvents: readonly string[] | undefined;
+  readonly #errorProperty: string | undefined;
   readonly #hooks: TerminatorHooks;
 
   constructor(framing: StreamFramingSpec, hooks: TerminatorHooks = {}) {
     this.#terminator = framing.terminator;
     this.#requiredTerminator = framing.terminatorOptional ? undefined : framing.terminator;
     this.#errorEvents = framing.errorEvents?.length ? framing.errorEvents : undefined;
+    this.#errorProperty = framing.errorProperty;
     this.#hooks = hooks;
   }
 
@@ -88,6 +90,11 @@ class ItemSink<T, E> {
       throw error;
     }
     this.#count++;
+    if (this.#errorProperty !== undefined && hasErrorMember(value, this.#errorProperty)) {
+      this.#sawError = true;
+      this.out.push({ kind: 'error', value: value as unknown as E, index, raw: data, event, id });
+      return;
+    }
     this.out.push({ kind: 'item', value, index, raw: data, event, id });
   }
 
@@ -97,6 +104,13 @@ class ItemSink<T, E> {
       throw new StreamEndedEarlyError({ terminator: this.#requiredTerminator, itemCount: this.#count });
     }
   }
+}
+
+/** `{"error": {...}}` for `errorProperty: error`: an own member that is there and not null. */
+function hasErrorMember(value: unknown, property: string): boolean {
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || !Object.hasOwn(value, property)) return false;
+  const member = (value as Record<string, unknown>)[property];
+  return member !== null && member !== undefined;
 }
 
 class SSEItems<T, E> implements PushDecoder<StreamItem<T, E>> {
@@ -168,7 +182,8 @@ function createDecoder<T, E>(framing: StreamFramingSpec, maxBufferSize: number, 
 /**
  * The items of a stream body, parsed, one by one:
  * - stops at the terminator (not an item) and cancels the rest of the body;
- * - an SSE event named in `errorEvents` comes as `{ kind: 'error' }`, everything else as `{ kind: 'item' }`;
+ * - an SSE event named in `errorEvents`, or an item whose object has the `errorProperty` member,
+ *   comes as `{ kind: 'error' }`, everything else as `{ kind: 'item' }`;
  * - invalid JSON throws `StreamParseError` (index and text), never a bare `SyntaxError`;
  * - a body that ends before a declared terminator throws `StreamEndedEarlyError` after the items it
  *   did carry, unless an error item came first (a server that reports an error may just close);

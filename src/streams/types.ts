@@ -26,6 +26,12 @@ export interface StreamFramingSpec {
   readonly terminatorOptional?: boolean;
   /** SSE event names whose data is an in-stream error item rather than a regular item. */
   readonly errorEvents?: readonly string[];
+  /**
+   * An item (SSE data or JSON line, whatever its event name) whose JSON is an object with this member,
+   * not null, is an in-stream error item: servers that send `data: {"error": {...}}` (SambaStudio,
+   * LMI) then end the stream without the terminator, as after an error event.
+   */
+  readonly errorProperty?: string;
 }
 
 /**
@@ -59,17 +65,18 @@ export interface StreamDataItem<T> {
 }
 
 /**
- * An in-stream error: an SSE event whose name is listed in `errorEvents`. `value` is the parsed JSON
- * data, or the data text itself when it is not JSON, so a plain-text server message is not lost.
- * A `data: {"error": …}` event with no such name stays a `StreamDataItem`: the item schema, not the
- * framing, says what it means.
+ * An in-stream error: an SSE event whose name is listed in `errorEvents`, or an item whose JSON object
+ * has the framing's `errorProperty` member. `value` is the parsed JSON data, or (error events only)
+ * the data text itself when it is not JSON, so a plain-text server message is not lost. Without
+ * `errorProperty`, a `data: {"error": …}` event with no error event name stays a `StreamDataItem`.
  */
 export interface StreamErrorItem<E = unknown> {
   readonly kind: 'error';
   readonly value: E;
   readonly index: number;
   readonly raw: string;
-  readonly event: string;
+  /** The SSE event name it came under: one of `errorEvents`, or any (or none) for an `errorProperty` error. */
+  readonly event?: string;
   readonly id?: string;
 }
 
@@ -83,7 +90,7 @@ export type StreamItem<T, E = unknown> = StreamDataItem<T> | StreamErrorItem<E>;
 /**
  * What `encodeStreamItems` writes: the same union without `index` and `raw`, so decoded items can
  * be passed straight through (a proxy). An error item's `event` defaults to the framing's first
- * `errorEvents` name, else `error`.
+ * `errorEvents` name, else none when the framing has an `errorProperty` (a plain data event), else `error`.
  */
 export type OutgoingStreamItem<T, E = unknown> =
   | { readonly kind: 'item'; readonly value: T; readonly event?: string; readonly id?: string }

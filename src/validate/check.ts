@@ -42,10 +42,11 @@ export interface ResponseInput {
   body: unknown;
 }
 
+/** Every valid verdict is this one frozen object: the valid path allocates nothing. */
 const valid: ValidationResult = Object.freeze({ valid: true, violations: Object.freeze([]) as unknown as Violation[] });
 
-function result(violations: Violation[]): ValidationResult {
-  return violations.length === 0 ? valid : { valid: false, violations };
+function result(violations: Violation[] | undefined): ValidationResult {
+  return violations === undefined || violations.length === 0 ? valid : { valid: false, violations };
 }
 
 /** `application/json; charset=utf-8` -> `application/json`. */
@@ -54,29 +55,30 @@ export function bareMediaType(contentType: string): string {
 }
 
 /** A request's body, parameters and headers; `/body/...`, `/path/...`, `/query/...`, `/header/...` pointers. */
-export function validateRequest(operation: OperationValidators, input: RequestInput, options: ValidateOptions = {}): ValidationResult {
-  const violations: Violation[] = [];
+export function validateRequest(operation: OperationValidators, input: RequestInput, options?: ValidateOptions): ValidationResult {
+  let violations: Violation[] | undefined;
   if (operation.parameters) {
     const parameters = parameterValues(operation, input);
-    if (!operation.parameters(parameters)) violations.push(...toViolations(operation.parameters.errors, parameters));
+    if (!operation.parameters(parameters)) violations = toViolations(operation.parameters.errors, parameters);
   }
   const { mediaTypes, required } = operation.operation.request;
   if (input.body === undefined) {
-    if (required) violations.push(violation('/body', 'required', `a request body (${mediaTypes.join(' or ')})`, undefined));
+    if (required) (violations ??= []).push(violation('/body', 'required', `a request body (${mediaTypes.join(' or ')})`, undefined));
     return result(violations);
   }
   const mediaType = input.mediaType === undefined ? (mediaTypes.length === 1 ? mediaTypes[0]! : undefined) : bareMediaType(input.mediaType);
   const validate = mediaType === undefined ? undefined : operation.request[mediaType];
   if (!validate) {
-    violations.push(violation('/body', 'mediaType', mediaTypes.length ? `a body of ${mediaTypes.join(' or ')}` : 'no body', mediaType ?? 'a body of unknown media type'));
+    (violations ??= []).push(violation('/body', 'mediaType', mediaTypes.length ? `a body of ${mediaTypes.join(' or ')}` : 'no body', mediaType ?? 'a body of unknown media type'));
     return result(violations);
   }
-  violations.push(...checkValue(validate, input.body, '/body', options));
-  return result(violations);
+  const found = checkValue(validate, input.body, '/body', options);
+  if (found === undefined) return result(violations);
+  return result(violations === undefined ? found : [...violations, ...found]);
 }
 
 /** A response body, by status (falling back to `4XX`-style ranges and `default`) and media type. */
-export function validateResponse(operation: OperationValidators, input: ResponseInput, options: ValidateOptions = {}): ValidationResult {
+export function validateResponse(operation: OperationValidators, input: ResponseInput, options?: ValidateOptions): ValidationResult {
   const status = String(input.status);
   const byMedia = operation.responses[status] ?? operation.responses[`${status[0]}XX`] ?? operation.responses.default;
   if (!byMedia) {
@@ -96,9 +98,9 @@ export function validateResponse(operation: OperationValidators, input: Response
  * One item of a stream (or an in-stream error item: the spec's item schema covers both). The media
  * type defaults to the operation's only streamed media type.
  */
-export function validateStreamItem(operation: OperationValidators, item: unknown, options: ValidateOptions & { mediaType?: string; path?: string } = {}): ValidationResult {
-  const validate = streamItemValidator(operation, options.mediaType);
-  return result(checkValue(validate, item, options.path ?? '', options));
+export function validateStreamItem(operation: OperationValidators, item: unknown, options?: ValidateOptions & { mediaType?: string; path?: string }): ValidationResult {
+  const validate = streamItemValidator(operation, options?.mediaType);
+  return result(checkValue(validate, item, options?.path ?? '', options));
 }
 
 /** The validator of one item of the operation's stream in `mediaType`; throws when the operation does not stream it. */
@@ -114,10 +116,11 @@ export function streamItemValidator(operation: OperationValidators, mediaType: s
   return operation.responses[String(framing.status)]![chosen]!;
 }
 
-function checkValue(validate: ValidateFunction, value: unknown, path: string, options: ValidateOptions): Violation[] {
-  const tooLarge = checkSize(value, path, options.limits);
+/** The value's violations, or undefined when it has none. */
+function checkValue(validate: ValidateFunction, value: unknown, path: string, options: ValidateOptions | undefined): Violation[] | undefined {
+  const tooLarge = checkSize(value, path, options?.limits);
   if (tooLarge) return [tooLarge];
-  return validate(value) ? [] : toViolations(validate.errors, value, path);
+  return validate(value) ? undefined : toViolations(validate.errors, value, path);
 }
 
 /** `{path, query, header}` with the parameters the operation declares, as its parameters schema reads them. */

@@ -16,8 +16,13 @@ import { toViolations, violation, type Violation } from './violations.js';
 export interface StreamValidationResult extends ValidationResult {
   /** Items read, in-stream error items included (the terminator is not an item). */
   items: number;
-  /** In-stream error items (SSE events the spec names as errors), as sent. */
-  errorItems: Array<{ index: number; event: string; value: unknown }>;
+  /**
+   * In-stream error items, as sent: SSE events the spec names as errors (`event` is the name), and
+   * items holding the spec's `errorProperty` (`event` only if the server named the event). Each is
+   * checked against the item schema like any item, and ends the stream legitimately (no terminator
+   * needs to follow).
+   */
+  errorItems: Array<{ index: number; event?: string; value: unknown }>;
   /** Whether the terminator came (always false for a stream that has none). */
   terminated: boolean;
   /** More violations were found than `maxViolations`; the rest were not kept. */
@@ -70,7 +75,7 @@ export function createStreamValidator(operation: OperationValidators, options: S
   const onItem = (item: StreamItem<unknown, unknown>) => {
     items = item.index + 1;
     const at = `/items/${item.index}`;
-    if (item.kind === 'error') errorItems.push({ index: item.index, event: item.event, value: item.value });
+    if (item.kind === 'error') errorItems.push({ index: item.index, ...(item.event === undefined ? {} : { event: item.event }), value: item.value });
     const tooLarge = checkSize(item.value, at, options.limits);
     if (tooLarge) return report([tooLarge]);
     if (!validate(item.value)) report(toViolations(validate.errors, item.value, at));

@@ -110,11 +110,11 @@ describe('stream operations on the API pages', () => {
       try {
         for await (const item of iterateStreamItems(new Response(afterError).body!, stream)) received.push(item);
       } catch (error) {
-        // Without error event names, an error ends an SSE stream as a cut one: the items come first.
+        // Known by neither an error event name nor an errorProperty, an error ends an SSE stream as a cut one: the items come first.
         expect(error).toBeInstanceOf(StreamEndedEarlyError);
       }
       const last = received.at(-1)!;
-      expect(last.kind).toBe(stream.framing === 'sse' && stream.errorEvents?.length ? 'error' : 'item');
+      expect(last.kind).toBe((stream.framing === 'sse' && stream.errorEvents?.length) || stream.errorProperty !== undefined ? 'error' : 'item');
       expect(validate(last.value), JSON.stringify(validate.errors)).toBe(true);
     }
   });

@@ -83,4 +83,11 @@ describe('a broken spec stops generation with file, line and the problem, and le
     );
     expect(stderr).toMatch(/spec\/paths\/broken\/typo\.yaml:8:\d+: invalid schema \(ajv strict mode\): strict mode: unknown keyword: "propertis"/);
   });
+
+  it('a keyword the validators are compiled without (unevaluatedProperties)', async () => {
+    const stderr = await generateBroken((dir) =>
+      addPath(dir, '/broken', 'unevaluated.yaml', operation('brokenUnevaluated', '          type: object\n          unevaluatedProperties: false')),
+    );
+    expect(stderr).toMatch(/spec\/paths\/broken\/unevaluated\.yaml:8:\d+: `unevaluatedProperties` is not supported/);
+  });
 });

@@ -185,8 +185,9 @@ describe('every stream of the generated streams map', () => {
   it.each(entries)('round-trips items and an error item: $name', async ({ framing }) => {
     const sent: OutgoingStreamItem<unknown>[] = [item({ n: 0, text: 'ü' }), item({ n: 1 }), { kind: 'error', value: { error: { message: 'boom' } } }];
     const got = await collect(iterateStreamItems(encodeStreamItems(sent, framing), framing));
-    // JSON lines have no error events: an error object is an item there, and the item schema tells them apart.
-    const errorKind = framing.framing === 'sse' && framing.errorEvents?.length ? 'error' : 'item';
+    // An error is told by an error event name (SSE) or by the framing's errorProperty (`error`, any framing);
+    // without either it is an item like another, and the item schema tells them apart.
+    const errorKind = (framing.framing === 'sse' && framing.errorEvents?.length) || framing.errorProperty === 'error' ? 'error' : 'item';
     expect(got.map((g) => [g.kind, g.value])).toEqual([
       ['item', { n: 0, text: 'ü' }],
       ['item', { n: 1 }],

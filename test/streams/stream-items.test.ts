@@ -72,6 +72,34 @@ describe('iterateStreamItems, SSE with [DONE] (SambaNova Cloud, SambaStudio Open
     expect(items[2]!.raw).toBe('Internal Server Error');
   });
 
+  it("with errorProperty, an item holding that member is an error item whatever its event name, and the stream may end after it without [DONE]", async () => {
+    const framing: StreamFramingSpec = { ...cloud, errorProperty: 'error' };
+    const text =
+      encodeSSE({ data: '{"n":0}' }) +
+      encodeSSE({ data: '{"error":null,"n":1}' }) +
+      encodeSSE({ data: '{"error":{"message":"the model stopped"}}' }) +
+      encodeSSE({ event: 'message', data: '{"error":"plain text"}' });
+    const items = await collect(iterateStreamItems(streamOf(split(utf8(text), 5)).body, framing));
+    expect(brief(items)).toEqual([
+      { kind: 'item', value: { n: 0 }, index: 0, event: undefined },
+      { kind: 'item', value: { error: null, n: 1 }, index: 1, event: undefined },
+      { kind: 'error', value: { error: { message: 'the model stopped' } }, index: 2, event: undefined },
+      { kind: 'error', value: { error: 'plain text' }, index: 3, event: 'message' },
+    ]);
+    // Without an error, the same stream cut before [DONE] is cut.
+    await expect(collect(iterateStreamItems(streamOf([encodeSSE({ data: '{"n":0}' })]).body, framing))).rejects.toBeInstanceOf(StreamEndedEarlyError);
+  });
+
+  it('with errorProperty, a JSON line holding it is an error item (LMI), and an error item is encoded as a plain data event', async () => {
+    const lmiErrors: StreamFramingSpec = { framing: 'jsonl', errorProperty: 'error' };
+    const items = await collect(iterateStreamItems(streamOf(['{"token":{"text":"a"}}\n{"code":424,"error":"CUDA out of memory"}\n']).body, lmiErrors));
+    expect(brief(items).map((i) => i.kind)).toEqual(['item', 'error']);
+    const sse: StreamFramingSpec = { framing: 'sse', terminator: '[DONE]', errorProperty: 'error' };
+    expect(encodeStreamItem({ kind: 'error', value: { error: { message: 'x' } } }, sse)).toBe('data: {"error":{"message":"x"}}\n\n');
+    // With error event names too, the first stays the default.
+    expect(encodeStreamItem({ kind: 'error', value: { error: { message: 'x' } } }, { ...sse, errorEvents: ['error_event'] })).toBe('event: error_event\ndata: {"error":{"message":"x"}}\n\n');
+  });
+
   it('skips events with empty data and comments (keep-alives), without counting them', async () => {
     const text = ': keep-alive\n\n' + 'data:\n\n' + encodeSSE({ data: '{"n":0}' }) + 'event: ping\ndata: \n\n' + encodeSSE({ data: '{"n":1}' }) + encodeSSE({ data: '[DONE]' });
     expect(brief(await collect(iterateStreamItems(streamOf([text]).body, cloud))).map((i) => [i.index, i.value])).toEqual([

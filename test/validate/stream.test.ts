@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createChatCompletion } from '../../src/contract/sambanova-cloud.js';
-import { genericPredictStream } from '../../src/contract/sambastudio.js';
+import { createChatCompletion as sambaStudioChat, genericPredictStream } from '../../src/contract/sambastudio.js';
 import { createMessage } from '../../src/contract/sambanova-cloud.js';
 import { createStreamValidator, validateStream, validateWebResponse } from '../../src/validate/index.js';
 import { useServer } from '../helpers/server.js';
@@ -77,6 +77,24 @@ describe('validateStream over the reference server', () => {
     expect(['error', 'error_event']).toContain(result.errorItems[0]!.event);
   });
 
+  it("recognises an error sent as a plain data event by the spec's errorProperty: no missing [DONE], the error item kept without an event name", async () => {
+    // SambaStudio's error-data-event variant: `data: {"error": {...}}`, then the stream ends without [DONE].
+    const response = await fetch(`${server.url}/v1/p/e/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer k', 'content-type': 'application/json', 'x-sambakit-fault': 'error-event', 'x-sambakit-variant': 'error-data-event' },
+      body: JSON.stringify({ model: 'Meta-Llama-3.3-70B-Instruct', messages: [{ role: 'user', content: 'Tell me about rivers' }], max_tokens: 12, stream: true }),
+    });
+    const text = await response.text();
+    expect(text).not.toMatch(/^event:/m);
+    expect(text).not.toContain('[DONE]');
+    const result = await validateStream(sambaStudioChat, text);
+    expect(result.violations).toEqual([]);
+    expect(result.terminated).toBe(false);
+    expect(result.errorItems).toHaveLength(1);
+    expect(result.errorItems[0]).not.toHaveProperty('event');
+    expect(result.errorItems[0]!.value).toMatchObject({ error: { message: expect.any(String) } });
+  });
+
   it('validateWebResponse reads a streamed Response (a clone: the body stays readable)', async () => {
     const response = await cloudChat();
     const result = await validateWebResponse(createChatCompletion, response);
@@ -102,6 +120,18 @@ describe('validateStream over transcripts', () => {
   it('a transcript cut before [DONE] is one terminator violation', async () => {
     const result = await validateStream(createChatCompletion, transcript.replace('data: [DONE]\n\n', ''));
     expect(result.violations.map((v) => [v.path, v.rule])).toEqual([['/items/2', 'terminator']]);
+  });
+
+  it('an errorProperty error item is checked against the item schema, and a stream cut before any error still misses [DONE]', async () => {
+    const broken = await validateStream(createChatCompletion, `data: ${chunk('Hel')}\n\ndata: {"error": 42}\n\n`);
+    expect(broken.errorItems.map((e) => e.index)).toEqual([1]);
+    expect(broken.violations.map((v) => v.path.startsWith('/items/1'))).toEqual(broken.violations.map(() => true));
+    expect(broken.violations.length).toBeGreaterThan(0);
+    expect(broken.violations.some((v) => v.rule === 'terminator')).toBe(false);
+    // `"error": null` is no error: the item is a chunk (here an invalid one), and the cut stream is said.
+    const notAnError = await validateStream(createChatCompletion, `data: ${chunk('Hel')}\n\ndata: {"error": null}\n\n`);
+    expect(notAnError.errorItems).toEqual([]);
+    expect(notAnError.violations.map((v) => v.rule)).toContain('terminator');
   });
 
   it('data after the terminator is a violation at the index it would have had', async () => {
