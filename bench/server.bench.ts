@@ -32,6 +32,8 @@ import type { ListeningMessage, LoadFailure, LoadRequest, LoadResult } from './s
 import { listenOverflows, openFileLimits, readProc, sampleProc, type ProcSummary } from './server/procstat.js';
 import { profileClockUs, summariseProfile, type ProfileSummary } from './server/profile.js';
 import { writeSection } from './results-section.js';
+import { closeForked, forkServer, guardChildren, spawnServe, stopServe, track, waitExit, type ServeChild } from './server/children.js';
+import { median, streamStats, type StreamStats } from './server/stats.js';
 import { preconnect, runStreamWave, type WaveResult } from './server/streams.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -57,37 +59,7 @@ const connectMode = process.env.CONNECT === 'cold' ? 'cold' : 'warm';
 // ------------------------------------------------------------------------------------------------
 // Small helpers
 
-/** Every child this bench starts, so that none outlives it (on a normal end, an error, Ctrl-C or the deadline). */
-const children = new Set<ChildProcess>();
-function track<T extends ChildProcess>(child: T): T {
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return child;
-}
-function killChildren(): void {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-}
-process.once('exit', killChildren);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    killChildren();
-    process.exit(130);
-  });
-}
-const maxMinutes = Number(process.env.MAX_MINUTES ?? 20);
-setTimeout(() => {
-  process.stderr.write(`bench:server: still running after ${maxMinutes} min (MAX_MINUTES); stopping\n`);
-  killChildren();
-  process.exit(1);
-}, maxMinutes * 60_000).unref();
-
-const median = (xs: readonly number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  if (s.length === 0) return NaN;
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-const quantile = (sorted: readonly number[], q: number) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!);
+guardChildren('bench:server', Number(process.env.MAX_MINUTES ?? 20));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const fmtRps = (n: number) => (n >= 10_000 ? `${(n / 1000).toFixed(1)}k` : n.toFixed(0));
 const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
@@ -129,20 +101,6 @@ function waitForPort(port: number, timeoutMs: number, child: ChildProcess): Prom
   });
 }
 
-function waitExit(child: ChildProcess, timeoutMs: number): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      resolve();
-    }, timeoutMs);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-}
-
 /**
  * Compiles src/ to dist/ (what `npm run build` does), so that the servers measured run the code
  * `npm start` runs: plain Node on tsc's output, not the tsx loader, whose transform adds its own
@@ -152,30 +110,6 @@ function buildDist(): void {
   log('building dist/ (tsc -p tsconfig.build.json) ...');
   const result = spawnSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', `${root}tsconfig.build.json`], { cwd: root, stdio: 'pipe', encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`tsc failed: ${result.stdout}${result.stderr}`);
-}
-
-/** Forks one of the TypeScript children under bench/server (through tsx's loader) and waits for its `listening` message. */
-async function forkServer(script: string, options: { env?: Record<string, string>; execArgv?: string[] } = {}): Promise<{ child: ChildProcess; url: string }> {
-  const child = track(fork(`${here}${script}`, [], {
-    cwd: root,
-    execArgv: [...(options.execArgv ?? []), '--import', 'tsx'],
-    env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  }));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${script} did not start in 60 s`)), 60_000);
-    child.once('message', (message: ListeningMessage) => {
-      clearTimeout(timer);
-      resolve(message.url);
-    });
-    child.once('exit', (code) => reject(new Error(`${script} exited with code ${code}`)));
-  });
-  return { child, url };
-}
-
-async function closeForked(child: ChildProcess): Promise<void> {
-  if (child.connected) child.send({ type: 'close' });
-  await waitExit(child, 10_000);
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -466,42 +400,8 @@ interface StreamsOutcome {
   bareTokens: number;
 }
 
-async function startCli(extraNodeArgs: string[] = []): Promise<{ child: ChildProcess; url: string; startS: number; lines: () => number; stderr: () => string }> {
-  const started = performance.now();
-  const child = track(
-    spawn(
-      process.execPath,
-      [...extraNodeArgs, 'dist/cli/index.js', 'serve', '--port', '0', '--ttft-ms', String(streamTtftMs), '--tokens-per-second', String(streamTps)],
-      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
-    ),
-  );
-  let lines = 0;
-  let stderr = '';
-  child.stderr!.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`sambakit serve did not print "listening on" in 60 s: ${stderr}`)), 60_000);
-    child.stdout!.setEncoding('utf8').on('data', (s: string) => {
-      lines += s.split('\n').length - 1;
-      out += s;
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        out = '';
-        resolve(match[1]!);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`sambakit serve exited with code ${code}: ${stderr.trim().split('\n')[0] ?? ''}`));
-    });
-  });
-  return { child, url, startS: (performance.now() - started) / 1000, lines: () => lines, stderr: () => stderr };
-}
-
-async function stopCli(child: ChildProcess): Promise<void> {
-  child.kill('SIGTERM');
-  await waitExit(child, 10_000);
+function startCli(extraNodeArgs: string[] = []): Promise<ServeChild> {
+  return spawnServe({ nodeArgs: extraNodeArgs, serveArgs: ['--ttft-ms', String(streamTtftMs), '--tokens-per-second', String(streamTps)] });
 }
 
 const streamsPath = '/cloud/v1/chat/completions';
@@ -535,7 +435,7 @@ async function runWave(server: StreamServerName, round: number, url: string, pid
     server,
     round,
     wave,
-    stats: streamStats(wave),
+    stats: streamStats(wave, streamTtftMs),
     proc,
     clientCpu: ((cpu.user + cpu.system) / 1000 / wave.wallMs) * 100,
     listenOverflows: overflowsBefore !== undefined && overflowsAfter !== undefined ? overflowsAfter - overflowsBefore : undefined,
@@ -565,7 +465,7 @@ async function coldWave(url: string, streams: number): Promise<number> {
   await sleep(300);
   const wave = await runStreamWave({ url: `${url}${streamsPath}`, streams, body: streamBody, timeoutMs: 60_000, sockets });
   await sleep(1000);
-  return streamStats(wave).ttftWritten.p99;
+  return streamStats(wave, streamTtftMs).ttftWritten.p99;
 }
 
 async function runStreams(): Promise<StreamsOutcome> {
@@ -619,7 +519,7 @@ async function runStreams(): Promise<StreamsOutcome> {
       }
     }
   } finally {
-    if (cli) await stopCli(cli.child);
+    if (cli) await stopServe(cli.child);
     if (bare) await closeForked(bare.child);
   }
   if (cli) {
@@ -649,51 +549,10 @@ async function profileStreams(streams: number): Promise<ProfileSummary | undefin
     await runStreamWave({ url: `${cli.url}${streamsPath}`, streams, body: streamBody, timeoutMs: 60_000, sockets });
     toUs = profileClockUs();
   } finally {
-    await stopCli(cli.child);
+    await stopServe(cli.child);
   }
   const file = mainThreadProfile(dir);
   return file ? summariseProfile(`${dir}${file}`, 15, fromUs && toUs ? { fromUs, toUs } : undefined) : undefined;
-}
-
-interface StreamStats {
-  completed: number;
-  errors: number;
-  errorKinds: string;
-  ttft: { p50: number; p90: number; p99: number; max: number };
-  ttftWritten: { p50: number; p90: number; p99: number; max: number };
-  serverTtft: { p50: number; p99: number; max: number; count: number };
-  gapP50: number;
-  gapP99: number;
-  gapMean: number;
-  chunksMedian: number;
-}
-
-function spread(xs: number[]): { p50: number; p90: number; p99: number; max: number } {
-  const s = [...xs].sort((a, b) => a - b);
-  return { p50: quantile(s, 0.5), p90: quantile(s, 0.9), p99: quantile(s, 0.99), max: s[s.length - 1] ?? NaN };
-}
-
-function streamStats(wave: WaveResult): StreamStats {
-  const all = wave.streams;
-  const ok = all.filter((s) => s.done && !s.error && s.status === 200);
-  const errors = all.filter((s) => s.error);
-  const kinds = new Map<string, number>();
-  for (const s of errors) kinds.set(s.error!, (kinds.get(s.error!) ?? 0) + 1);
-  const withFirst = all.filter((s) => s.firstContentAt !== undefined);
-  const server = spread(all.filter((s) => s.serverTtftMs !== undefined).map((s) => s.serverTtftMs! - streamTtftMs));
-  const gaps = all.flatMap((s) => s.gaps).sort((a, b) => a - b);
-  return {
-    completed: ok.length,
-    errors: errors.length,
-    errorKinds: [...kinds.entries()].map(([k, n]) => `${n}× ${k}`).join(', '),
-    ttft: spread(withFirst.map((s) => s.firstContentAt! - s.startedAt - streamTtftMs)),
-    ttftWritten: spread(withFirst.filter((s) => s.writtenAt !== undefined).map((s) => s.firstContentAt! - s.writtenAt! - streamTtftMs)),
-    serverTtft: { ...server, count: all.filter((s) => s.serverTtftMs !== undefined).length },
-    gapP50: quantile(gaps, 0.5),
-    gapP99: quantile(gaps, 0.99),
-    gapMean: gaps.reduce((a, b) => a + b, 0) / Math.max(1, gaps.length),
-    chunksMedian: median(all.map((s) => s.contentChunks)),
-  };
 }
 
 // ------------------------------------------------------------------------------------------------

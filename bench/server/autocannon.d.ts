@@ -8,7 +8,8 @@ declare module 'autocannon' {
     timeout?: number;
     method?: string;
     headers?: Record<string, string>;
-    body?: string;
+    body?: string | Buffer;
+    amount?: number;
   }
   interface Histogram {
     average: number;

@@ -41,6 +41,75 @@ export interface LoadResult {
   cpuMs: number;
 }
 
+/** One kind of request in a mixed load: what is sent, and which status class counts as the right answer. */
+export interface MixedRequestSpec {
+  /** The API family it belongs to, for the per-family tally. */
+  family: string;
+  method: 'GET' | 'POST';
+  path: string;
+  headers: Record<string, string>;
+  /** The body, base64 (multipart uploads carry binary audio, which JSON over IPC would mangle). */
+  bodyBase64?: string;
+  /** 2 for a 2xx, 4 for a 4xx. */
+  expect: 2 | 4;
+}
+
+/** The parent asks the load child for `amount` requests spread evenly over `requests`, sent at once on `connections` connections shared among them. */
+export interface MixedLoadRequest {
+  type: 'mixed';
+  url: string;
+  connections: number;
+  amount: number;
+  requests: MixedRequestSpec[];
+}
+
+/** Per family: answers in the expected status class, answers outside it, and 5xx among those. */
+export interface FamilyTally {
+  expected: number;
+  unexpected: number;
+  serverErrors: number;
+  /** Socket errors and timeouts (no status). */
+  errors: number;
+  /** The unexpected statuses with their counts, for the report. */
+  samples: string[];
+}
+
+export interface MixedLoadResult {
+  type: 'mixed-result';
+  completed: number;
+  durationS: number;
+  requestsPerSecond: number;
+  /** The median of the entries' p50s. */
+  latencyP50: number;
+  /** The worst of the entries' p99s. */
+  latencyP99: number;
+  errors: number;
+  timeouts: number;
+  statusCodes: Record<string, number>;
+  families: Record<string, FamilyTally>;
+  cpuMs: number;
+}
+
+/** The parent asks a server child carrying bench/server/memory-probe.mjs for its memory (after a full collection when `gc`). */
+export interface MemoryRequest {
+  type: 'memory';
+  gc: boolean;
+}
+
+/** What the memory probe answers: `process.memoryUsage()` and the active handles by type. */
+export interface MemoryReport {
+  type: 'memory-report';
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  arrayBuffers: number;
+  /** `process.getActiveResourcesInfo()` counted by type (TCPSocketWrap, Timeout, ...): compared with the same child's own baseline. */
+  resources: Record<string, number>;
+  /** Whether a full collection ran first (the child was started with --expose-gc). */
+  collected: boolean;
+}
+
 export interface LoadFailure {
   type: 'error';
   message: string;

@@ -21,6 +21,8 @@ export interface StreamTiming {
   done: boolean;
   /** `usage.time_to_first_token` of the final usage chunk, in ms, when the server sent one. */
   serverTtftMs?: number;
+  /** The client closed the connection itself after the content chunks `cancelAfter` asked for. */
+  cancelled?: boolean;
   error?: string;
 }
 
@@ -34,6 +36,8 @@ export interface WaveOptions {
    * request opens its own connection when it is issued (through an Agent allowing that many sockets).
    */
   sockets?: Socket[];
+  /** For stream `i`, the number of content chunks after which the client closes its connection (a user cancelling); undefined: read to the end. */
+  cancelAfter?: (i: number) => number | undefined;
 }
 
 /**
@@ -179,7 +183,9 @@ export function runStreamWave(options: WaveOptions): Promise<WaveResult> {
       let now = 0;
       let buffer = '';
       let lastContentAt = 0;
+      const cancelAt = options.cancelAfter?.(i);
       const reader = new ResponseReader((text) => {
+        if (t.cancelled) return;
         buffer += text;
         let end: number;
         while ((end = buffer.indexOf('\n\n')) !== -1) {
@@ -205,6 +211,12 @@ export function runStreamWave(options: WaveOptions): Promise<WaveResult> {
               else t.gaps.push(now - lastContentAt);
               lastContentAt = now;
               t.contentChunks++;
+              if (cancelAt !== undefined && t.contentChunks >= cancelAt) {
+                t.cancelled = true;
+                finishOne(t);
+                socket.destroy();
+                return;
+              }
             }
             const ttft = item.usage?.time_to_first_token;
             if (typeof ttft === 'number') t.serverTtftMs = ttft * 1000;
@@ -221,14 +233,14 @@ export function runStreamWave(options: WaveOptions): Promise<WaveResult> {
           t.status = reader.status;
           if (reader.status !== 200) t.error ??= `status ${reader.status}`;
         }
-        if (reader.ended) {
+        if (reader.ended && !t.cancelled) {
           if (!t.done && !t.error) t.error = 'ended without [DONE]';
           finishOne(t);
           socket.destroy();
         }
       });
       socket.on('close', () => {
-        if (!reader.ended && !t.error) t.error = t.done ? 'connection closed before the end of the body' : 'ended without [DONE]';
+        if (!reader.ended && !t.error && !t.cancelled) t.error = t.done ? 'connection closed before the end of the body' : 'ended without [DONE]';
         finishOne(t);
       });
       socket.on('error', (error) => {
