@@ -92,9 +92,14 @@ async function handle(
       });
     }
 
-    const read = readRequestBody(exchange.req, route.requestMediaTypes, route.bodyRequired, options.bodyLimitBytes);
+    const read = readRequestBody(exchange.req, route.requestMediaTypes, route.bodyRequired, options.bodyLimitBytes, options.bodyIdleTimeoutMs);
     const body = read instanceof Promise ? await read : read;
-    if (!body.ok) return fail({ kind: body.status === 413 ? 'too_large' : body.status === 415 ? 'media_type' : 'invalid_request', message: body.message, status: body.status });
+    if (!body.ok && body.violations) return fail(invalidRequestProblem(body.violations));
+    // A body left unread (too large, stalled) cannot be skipped to reach a next request: close.
+    const unread = exchange.req.complete ? undefined : { connection: 'close' };
+    // No API documents a 408: answered plainly, as Node answers its own request timeouts.
+    if (!body.ok && body.status === 408) return reply(exchange, 408, 'text/plain; charset=utf-8', body.message, unread);
+    if (!body.ok) return fail({ kind: body.status === 413 ? 'too_large' : body.status === 415 ? 'media_type' : 'invalid_request', message: body.message, status: body.status }, unread);
 
     const { violations } = validateRequest(route.validators, { body: body.value, ...(body.mediaType === undefined ? {} : { mediaType: body.mediaType }), params, headers: raw });
     if (violations.length > 0) return fail(invalidRequestProblem(violations));
