@@ -2,13 +2,21 @@
  * Parses a JSON request body without holding the event loop: a small body with `JSON.parse` at once,
  * a large one with @streamparser/json (a maintained, dependency-free incremental parser) fed in
  * slices with a turn of the event loop between them. The incremental parse refuses nesting and
- * member counts past the validators' size limits as soon as it meets them, so a body of millions of
+ * member counts past `bodySizeLimits` as soon as it meets them, so a body of millions of
  * items or a deep run of `[` costs the work up to the limit, not the whole body.
  * @module
  */
 import { TokenParser, Tokenizer, TokenType, type ParsedTokenInfo } from '@streamparser/json';
-import { defaultSizeLimits } from '../validate/limits.js';
+import type { SizeLimits } from '../validate/limits.js';
 import { violation, type Violation } from '../validate/violations.js';
+
+/**
+ * The size limits of the server's request bodies, applied while parsing and again by the
+ * validators. The validators' default of a million members would hold the event loop for about a
+ * second in one validation; a hundred thousand cost a few tens of milliseconds, and is far past
+ * any request these APIs take (no context holds 100,000 messages). sambakit's choice.
+ */
+export const bodySizeLimits = { maxDepth: 64, maxNodes: 100_000 } as const satisfies Required<SizeLimits>;
 
 export type JsonParseResult = { ok: true; value: unknown } | { ok: false; message: string } | { ok: false; violation: Violation };
 
@@ -63,7 +71,7 @@ class IncrementalParse {
   private depth = 0;
   private members = 0;
   /** Whether the container at each depth is an array (its items count as members one by one). */
-  private readonly inArray = new Uint8Array(defaultSizeLimits.maxDepth + 2);
+  private readonly inArray = new Uint8Array(bodySizeLimits.maxDepth + 2);
 
   constructor() {
     this.tokenizer.onToken = (info) => this.token(info);
@@ -92,14 +100,14 @@ class IncrementalParse {
     if (this.failed) return;
     const { token } = info;
     if (token === TokenType.COLON || (this.inArray[this.depth] === 1 && startsValue(token))) {
-      if (++this.members > defaultSizeLimits.maxNodes) {
-        const max = defaultSizeLimits.maxNodes;
+      if (++this.members > bodySizeLimits.maxNodes) {
+        const max = bodySizeLimits.maxNodes;
         return this.refuse(violation('/body', 'maxNodes', `at most ${max} array items and object members in all`, `more than ${max}`));
       }
     }
     if (token === TokenType.LEFT_BRACE || token === TokenType.LEFT_BRACKET) {
-      if (++this.depth > defaultSizeLimits.maxDepth) {
-        const max = defaultSizeLimits.maxDepth;
+      if (++this.depth > bodySizeLimits.maxDepth) {
+        const max = bodySizeLimits.maxDepth;
         return this.refuse(violation('/body', 'maxDepth', `nesting at most ${max} levels deep`, `more than ${max} levels`));
       }
       this.inArray[this.depth] = token === TokenType.LEFT_BRACKET ? 1 : 0;

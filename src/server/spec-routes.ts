@@ -15,6 +15,7 @@ import { reply, type Exchange } from './exchange.js';
 import { parseFault, type Fault } from './faults.js';
 import type { OperationDefinition, OperationRequest, OperationResult, Pacing } from './operations/types.js';
 import type { ResolvedServerOptions } from './options.js';
+import { bodySizeLimits } from './json-body.js';
 import { ClientGoneError, readRequestBody } from './request-body.js';
 import { PipelineRequest } from './pipeline-request.js';
 import { nodeRequestHeaders } from './request-headers.js';
@@ -101,7 +102,7 @@ async function handle(
     if (!body.ok && body.status === 408) return reply(exchange, 408, 'text/plain; charset=utf-8', body.message, unread);
     if (!body.ok) return fail({ kind: body.status === 413 ? 'too_large' : body.status === 415 ? 'media_type' : 'invalid_request', message: body.message, status: body.status }, unread);
 
-    const { violations } = validateRequest(route.validators, { body: body.value, ...(body.mediaType === undefined ? {} : { mediaType: body.mediaType }), params, headers: raw });
+    const { violations } = validateRequest(route.validators, { body: body.value, ...(body.mediaType === undefined ? {} : { mediaType: body.mediaType }), params, headers: raw }, { limits: bodySizeLimits });
     if (violations.length > 0) return fail(invalidRequestProblem(violations));
 
     const faultHeader = parseFault(headerValue(raw[controlHeaders.fault]));

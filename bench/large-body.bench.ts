@@ -1,0 +1,110 @@
+/**
+ * `npm run bench:large-body`: the longest block of the server's event loop while it handles one large
+ * request body, side by side with a baseline checkout of the server (BASELINE, default /work/main:
+ * the code before sliced parsing) in the same run. Each server runs in its own process with a
+ * monitorEventLoopDelay histogram (5 ms resolution) reset before each request and read after its
+ * answer; the bodies are sent by this process. Rounds alternate the order; medians over rounds.
+ * Prints Markdown and writes it as the section "## Large request bodies" of bench/RESULTS.md
+ * (APPEND=0 to skip). Knobs: ROUNDS (3), BASELINE (path of the baseline's source tree).
+ * @module
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { request } from 'node:http';
+import { cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { writeSection } from './results-section.js';
+import type { LagMessage } from './server/lag-child.js';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const baselineRoot = process.env.BASELINE ?? '/work/main';
+const rounds = Number(process.env.ROUNDS ?? 3);
+const model = 'Meta-Llama-3.3-70B-Instruct';
+
+const bodies: Array<[string, () => string]> = [
+  ['20 MB prompt (one string)', () => JSON.stringify({ model, messages: [{ role: 'user', content: 'x'.repeat(20 << 20) }], max_tokens: 5 })],
+  ['9 MB of 30k messages, last invalid', () => JSON.stringify({ model, messages: [...Array.from({ length: 30_000 }, (_, i) => ({ role: 'user', content: `message ${i}`.padEnd(280, '.') })), { role: 'robot', content: 'x' }] })],
+  ['8 MB of 160k messages (past the member limit)', () => JSON.stringify({ model, messages: Array.from({ length: 160_000 }, (_, i) => ({ role: 'user', content: `message ${i}`.padEnd(40, '.') })) })],
+  ['6 MB array of 3M numbers', () => `{"model":"${model}","messages":[${'0,'.repeat(3_000_000)}0]}`],
+  ['4 MB of nesting', () => `{"model":"${model}","messages":${'['.repeat(2_000_000)}${']'.repeat(2_000_000)}}`],
+  ['12 MB string of escapes', () => JSON.stringify({ model, messages: [{ role: 'user', content: '"\\\n\u00e9'.repeat(2 << 20) }] })],
+];
+
+interface Server {
+  child: ChildProcess;
+  port: number;
+  ask(message: { type: 'reset' } | { type: 'read' }): Promise<number>;
+}
+
+async function start(tree: string): Promise<Server> {
+  const child = fork(fileURLToPath(new URL('server/lag-child.ts', import.meta.url)), [tree], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const port = await new Promise<number>((resolve) => child.once('message', (message: LagMessage) => message.type === 'listening' && resolve(message.port)));
+  return {
+    child,
+    port,
+    ask: (message) =>
+      new Promise((resolve) => {
+        if (message.type === 'reset') {
+          child.send(message);
+          resolve(0);
+          return;
+        }
+        child.once('message', (answer: LagMessage) => answer.type === 'lag' && resolve(answer.worstMs));
+        child.send(message);
+      }),
+  };
+}
+
+function post(port: number, body: Buffer): Promise<{ status: number; ms: number }> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: '/cloud/v1/chat/completions', method: 'POST', agent: false, headers: { authorization: 'Bearer sk-bench', 'content-type': 'application/json' } }, (res) => {
+      res.resume().on('end', () => resolve({ status: res.statusCode!, ms: performance.now() - started }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function measure(server: Server, body: Buffer): Promise<{ worstMs: number; totalMs: number; status: number }> {
+  await server.ask({ type: 'reset' });
+  const { status, ms } = await post(server.port, body);
+  return { worstMs: await server.ask({ type: 'read' }), totalMs: ms, status };
+}
+
+const median = (values: number[]) => values.slice().sort((a, b) => a - b)[values.length >> 1]!;
+
+const load = loadavg();
+const [current, baseline] = await Promise.all([start(root), start(baselineRoot)]);
+const rows: string[] = [];
+for (const [name, make] of bodies) {
+  const body = Buffer.from(make());
+  const results = { current: [] as Array<{ worstMs: number; totalMs: number; status: number }>, baseline: [] as Array<{ worstMs: number; totalMs: number; status: number }> };
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 ? (['baseline', 'current'] as const) : (['current', 'baseline'] as const);
+    for (const which of order) results[which].push(await measure(which === 'current' ? current : baseline, body));
+  }
+  const worst = (which: 'current' | 'baseline') => median(results[which].map((r) => r.worstMs));
+  const total = (which: 'current' | 'baseline') => median(results[which].map((r) => r.totalMs));
+  const row = `| ${name} | ${worst('baseline').toFixed(0)} | ${worst('current').toFixed(0)} | ${(worst('current') / worst('baseline')).toFixed(2)} | ${total('baseline').toFixed(0)} | ${total('current').toFixed(0)} | ${results.baseline[0]!.status} / ${results.current[0]!.status} |`;
+  rows.push(row);
+  process.stderr.write(`${row}\n`);
+}
+current.child.disconnect();
+baseline.child.disconnect();
+
+const section = [
+  '## Large request bodies (`npm run bench:large-body`)',
+  '',
+  'The longest block of the server\'s event loop (monitorEventLoopDelay max, 5 ms resolution) while it',
+  'handles one large body on `/cloud/v1/chat/completions`, and the time to its answer, against a baseline',
+  'checkout of the server in the same run (each in its own process; order alternating; medians).',
+  '',
+  `${new Date().toISOString().slice(0, 10)}, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'} (shared; load ${load.map((l) => l.toFixed(1)).join(' / ')} at the start), Node ${process.version}, ${rounds} rounds; baseline: ${baselineRoot}.`,
+  '',
+  '| body | worst block ms, baseline | worst block ms, now | ÷ baseline | answer ms, baseline | answer ms, now | status baseline / now |',
+  '|---|---:|---:|---:|---:|---:|---|',
+  ...rows,
+  '',
+];
+process.stdout.write(`${section.join('\n')}\n`);
+if (process.env.APPEND !== '0') writeSection(fileURLToPath(new URL('RESULTS.md', import.meta.url)), '## Large request bodies (`npm run bench:large-body`)', section.join('\n'));

@@ -1,0 +1,23 @@
+/**
+ * A reference server whose event loop is watched, for bench/large-body.bench.ts: `startServer` from
+ * the source tree given as the first argument (this worktree, or a baseline checkout), and a
+ * monitorEventLoopDelay histogram the parent resets before each request and reads after it.
+ * @module
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type * as Serve from '../../src/server/serve.js';
+
+export type LagRequest = { type: 'reset' } | { type: 'read' };
+export type LagMessage = { type: 'listening'; port: number } | { type: 'lag'; worstMs: number };
+
+const root = process.argv[2]!;
+const { startServer } = (await import(new URL('src/server/serve.ts', `file://${root.replace(/\/?$/, '/')}`).href)) as typeof Serve;
+const server = await startServer({ host: '127.0.0.1', port: 0, ttftMs: 0, tokensPerSecond: 1e9, checkResponses: 'off' });
+const histogram = monitorEventLoopDelay({ resolution: 5 });
+histogram.enable();
+process.send!({ type: 'listening', port: server.port } satisfies LagMessage);
+process.on('message', (message: LagRequest) => {
+  if (message.type === 'reset') histogram.reset();
+  else process.send!({ type: 'lag', worstMs: histogram.max / 1e6 } satisfies LagMessage);
+});
+process.on('disconnect', () => void server.close().then(() => process.exit(0)));
