@@ -1,9 +1,9 @@
 /**
  * `npm run bench:large-body`: the longest block of the server's event loop while it handles one large
  * request body, side by side with a baseline checkout of the server (BASELINE, default /work/main:
- * the code before sliced parsing) in the same run. Each server runs in its own process with a
- * monitorEventLoopDelay histogram (5 ms resolution) reset before each request and read after its
- * answer; the bodies are sent by this process. Rounds alternate the order; medians over rounds.
+ * the code before sliced parsing) in the same run. Each server runs in its own process with a 1 ms
+ * interval timer (bench/server/lag-child.ts) whose longest gap, in wall time and in the process's
+ * CPU time, is read after each answer; the bodies are sent by this process. Rounds alternate the order; medians over rounds.
  * Prints Markdown and writes it as the section "## Large request bodies" of bench/RESULTS.md
  * (APPEND=0 to skip). Knobs: ROUNDS (3), BASELINE (path of the baseline's source tree).
  * @module
@@ -32,7 +32,8 @@ const bodies: Array<[string, () => string]> = [
 interface Server {
   child: ChildProcess;
   port: number;
-  ask(message: { type: 'reset' } | { type: 'read' }): Promise<number>;
+  reset(): void;
+  read(): Promise<{ worstWallMs: number; worstCpuMs: number }>;
 }
 
 async function start(tree: string): Promise<Server> {
@@ -41,15 +42,11 @@ async function start(tree: string): Promise<Server> {
   return {
     child,
     port,
-    ask: (message) =>
+    reset: () => child.send({ type: 'reset' }),
+    read: () =>
       new Promise((resolve) => {
-        if (message.type === 'reset') {
-          child.send(message);
-          resolve(0);
-          return;
-        }
-        child.once('message', (answer: LagMessage) => answer.type === 'lag' && resolve(answer.worstMs));
-        child.send(message);
+        child.once('message', (answer: LagMessage) => answer.type === 'lag' && resolve(answer));
+        child.send({ type: 'read' });
       }),
   };
 }
@@ -65,10 +62,17 @@ function post(port: number, body: Buffer): Promise<{ status: number; ms: number 
   });
 }
 
-async function measure(server: Server, body: Buffer): Promise<{ worstMs: number; totalMs: number; status: number }> {
-  await server.ask({ type: 'reset' });
+interface Measured {
+  worstWallMs: number;
+  worstCpuMs: number;
+  totalMs: number;
+  status: number;
+}
+
+async function measure(server: Server, body: Buffer): Promise<Measured> {
+  server.reset();
   const { status, ms } = await post(server.port, body);
-  return { worstMs: await server.ask({ type: 'read' }), totalMs: ms, status };
+  return { ...(await server.read()), totalMs: ms, status };
 }
 
 const median = (values: number[]) => values.slice().sort((a, b) => a - b)[values.length >> 1]!;
@@ -78,14 +82,22 @@ const [current, baseline] = await Promise.all([start(root), start(baselineRoot)]
 const rows: string[] = [];
 for (const [name, make] of bodies) {
   const body = Buffer.from(make());
-  const results = { current: [] as Array<{ worstMs: number; totalMs: number; status: number }>, baseline: [] as Array<{ worstMs: number; totalMs: number; status: number }> };
+  const results = { current: [] as Measured[], baseline: [] as Measured[] };
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 ? (['baseline', 'current'] as const) : (['current', 'baseline'] as const);
     for (const which of order) results[which].push(await measure(which === 'current' ? current : baseline, body));
   }
-  const worst = (which: 'current' | 'baseline') => median(results[which].map((r) => r.worstMs));
-  const total = (which: 'current' | 'baseline') => median(results[which].map((r) => r.totalMs));
-  const row = `| ${name} | ${worst('baseline').toFixed(0)} | ${worst('current').toFixed(0)} | ${(worst('current') / worst('baseline')).toFixed(2)} | ${total('baseline').toFixed(0)} | ${total('current').toFixed(0)} | ${results.baseline[0]!.status} / ${results.current[0]!.status} |`;
+  const of = (which: 'current' | 'baseline', key: keyof Measured) => median(results[which].map((r) => r[key]));
+  const cells = [
+    of('baseline', 'worstCpuMs'),
+    of('current', 'worstCpuMs'),
+    of('current', 'worstCpuMs') / of('baseline', 'worstCpuMs'),
+    of('baseline', 'worstWallMs'),
+    of('current', 'worstWallMs'),
+    of('baseline', 'totalMs'),
+    of('current', 'totalMs'),
+  ].map((value, i) => value.toFixed(i === 2 ? 2 : 0));
+  const row = `| ${name} | ${cells.join(' | ')} | ${results.baseline[0]!.status} / ${results.current[0]!.status} |`;
   rows.push(row);
   process.stderr.write(`${row}\n`);
 }
@@ -95,14 +107,16 @@ baseline.child.disconnect();
 const section = [
   '## Large request bodies (`npm run bench:large-body`)',
   '',
-  'The longest block of the server\'s event loop (monitorEventLoopDelay max, 5 ms resolution) while it',
-  'handles one large body on `/cloud/v1/chat/completions`, and the time to its answer, against a baseline',
-  'checkout of the server in the same run (each in its own process; order alternating; medians).',
+  'The longest turn of the server\'s event loop (the longest gap of a 1 ms interval timer) while it handles',
+  'one large body on `/cloud/v1/chat/completions`, and the time to its answer, against a baseline checkout of',
+  'the server in the same run (each in its own process; order alternating; medians). CPU ms is the',
+  'process\'s CPU time over that gap (GC threads included): the work held in one turn, which the load of',
+  'a shared machine does not inflate; wall ms adds the time the process waited for a core.',
   '',
   `${new Date().toISOString().slice(0, 10)}, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'} (shared; load ${load.map((l) => l.toFixed(1)).join(' / ')} at the start), Node ${process.version}, ${rounds} rounds; baseline: ${baselineRoot}.`,
   '',
-  '| body | worst block ms, baseline | worst block ms, now | ÷ baseline | answer ms, baseline | answer ms, now | status baseline / now |',
-  '|---|---:|---:|---:|---:|---:|---|',
+  '| body | worst turn CPU ms, baseline | now | ÷ baseline | worst turn wall ms, baseline | now | answer ms, baseline | now | status baseline / now |',
+  '|---|---:|---:|---:|---:|---:|---:|---:|---|',
   ...rows,
   '',
 ];

@@ -25,14 +25,20 @@ export type JsonParseResult = { ok: true; value: unknown } | { ok: false; messag
  * fastest way for the usual request. Larger ones are parsed in slices.
  */
 export const syncParseBytes = 256 * 1024;
-/** Text handed to the incremental parser per call: well under a millisecond of work. */
-const pieceChars = 16 * 1024;
+/** Bytes handed to the incremental parser per call: well under a millisecond of work. */
+const pieceBytes = 16 * 1024;
 /** Work done before the event loop gets a turn. */
 const sliceMs = 4;
 
-/** The body parsed: synchronously when small, else a promise settled after the sliced parse. */
-export function parseJsonBody(bytes: Buffer): JsonParseResult | Promise<JsonParseResult> {
-  return bytes.byteLength <= syncParseBytes ? parseAtOnce(bytes) : parseInSlices(bytes);
+/**
+ * The body, given as the chunks it came in, parsed: synchronously when small, else a promise settled
+ * after the sliced parse (the chunks are never joined: copying megabytes is a long turn too).
+ */
+export function parseJsonBody(chunks: readonly Buffer[]): JsonParseResult | Promise<JsonParseResult> {
+  let size = 0;
+  for (const chunk of chunks) size += chunk.byteLength;
+  if (size > syncParseBytes) return parseInSlices(chunks);
+  return parseAtOnce(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
 }
 
 function parseAtOnce(bytes: Buffer): JsonParseResult {
@@ -46,17 +52,19 @@ function parseAtOnce(bytes: Buffer): JsonParseResult {
   }
 }
 
-async function parseInSlices(bytes: Buffer): Promise<JsonParseResult> {
+async function parseInSlices(chunks: readonly Buffer[]): Promise<JsonParseResult> {
   const parse = new IncrementalParse();
   // Decoded here rather than by the parser, so that invalid UTF-8 becomes U+FFFD as it does for
   // `JSON.parse` of a small body (the parser's own decoder would refuse it).
   const decoder = new TextDecoder('utf-8', { ignoreBOM: false });
   let until = performance.now() + sliceMs;
-  for (let offset = 0; offset < bytes.byteLength && !parse.failed; offset += pieceChars) {
-    parse.write(decoder.decode(bytes.subarray(offset, offset + pieceChars), { stream: true }));
-    if (performance.now() >= until) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      until = performance.now() + sliceMs;
+  for (const chunk of chunks) {
+    for (let offset = 0; offset < chunk.byteLength && !parse.failed; offset += pieceBytes) {
+      parse.write(decoder.decode(chunk.subarray(offset, offset + pieceBytes), { stream: true }));
+      if (performance.now() >= until) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        until = performance.now() + sliceMs;
+      }
     }
   }
   parse.write(decoder.decode());

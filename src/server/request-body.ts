@@ -7,7 +7,7 @@
 import type { IncomingMessage } from 'node:http';
 import { Busboy } from '@fastify/busboy';
 import type { Violation } from '../validate/violations.js';
-import { parseJsonBody, type JsonParseResult } from './json-body.js';
+import { parseJsonBody, syncParseBytes, type JsonParseResult } from './json-body.js';
 
 export interface UploadedFile {
   field: string;
@@ -46,13 +46,16 @@ export function readRequestBody(request: IncomingMessage, accepted: readonly str
     };
   }
   if (declaredLength > limitBytes) return tooLarge(limitBytes, declaredLength);
-  const parse = (bytes: Buffer | typeof stalled | undefined): BodyResult | Promise<BodyResult> => {
-    if (bytes === undefined) return tooLarge(limitBytes);
-    if (bytes === stalled) return { ok: false, status: 408, message: `The request body stalled: no bytes came for ${idleTimeoutMs} ms.` };
-    if (mediaType === 'multipart/form-data') return parseMultipart(contentType!, bytes, limitBytes);
-    return parseJson(mediaType, bytes);
+  const parse = (chunks: readonly Buffer[] | typeof stalled | undefined): BodyResult | Promise<BodyResult> => {
+    if (chunks === undefined) return tooLarge(limitBytes);
+    if (chunks === stalled) return { ok: false, status: 408, message: `The request body stalled: no bytes came for ${idleTimeoutMs} ms.` };
+    if (mediaType === 'multipart/form-data') return parseMultipart(contentType!, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), limitBytes);
+    return parseJson(mediaType, chunks);
   };
-  return request.complete ? parse(readBuffered(request, limitBytes)) : readLimited(request, limitBytes, idleTimeoutMs).then(parse);
+  // A large body is taken chunk by chunk even when it has wholly arrived: one read would copy it all in one turn.
+  return request.complete && request.readableLength <= syncParseBytes
+    ? parse(readBuffered(request, limitBytes))
+    : readLimited(request, limitBytes, idleTimeoutMs).then(parse);
 }
 
 function tooLarge(limit: number, length?: number): BodyResult {
@@ -72,11 +75,11 @@ const stalled = Symbol('stalled');
  * stops there, and the answer closes the connection). Rejects with ClientGoneError when the client
  * goes away mid-body.
  */
-function readLimited(request: IncomingMessage, limit: number, idleTimeoutMs: number): Promise<Buffer | typeof stalled | undefined> {
+function readLimited(request: IncomingMessage, limit: number, idleTimeoutMs: number): Promise<Buffer[] | typeof stalled | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const stop = (outcome: Buffer | typeof stalled | undefined) => {
+    const stop = (outcome: Buffer[] | typeof stalled | undefined) => {
       clearTimeout(idle);
       request.off('data', onData).off('end', onEnd);
       resolve(outcome);
@@ -88,7 +91,7 @@ function readLimited(request: IncomingMessage, limit: number, idleTimeoutMs: num
       idle.refresh();
       chunks.push(chunk);
     };
-    const onEnd = () => stop(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    const onEnd = () => stop(chunks);
     // After 'end', the limit or the timeout this settles nothing: the promise is already settled.
     const gone = () => {
       clearTimeout(idle);
@@ -102,13 +105,13 @@ function readLimited(request: IncomingMessage, limit: number, idleTimeoutMs: num
  * A body that has wholly arrived sits in the request's buffer: taken in one synchronous read, with
  * no listeners, promise or extra turn. Undefined past the limit.
  */
-function readBuffered(request: IncomingMessage, limit: number): Buffer | undefined {
+function readBuffered(request: IncomingMessage, limit: number): Buffer[] | undefined {
   if (request.readableLength > limit) return undefined;
-  return (request.read() as Buffer | null) ?? Buffer.alloc(0);
+  return [(request.read() as Buffer | null) ?? Buffer.alloc(0)];
 }
 
-function parseJson(mediaType: string, bytes: Buffer): BodyResult | Promise<BodyResult> {
-  const parsed = parseJsonBody(bytes);
+function parseJson(mediaType: string, chunks: readonly Buffer[]): BodyResult | Promise<BodyResult> {
+  const parsed = parseJsonBody(chunks);
   return parsed instanceof Promise ? parsed.then((result) => jsonBody(mediaType, result)) : jsonBody(mediaType, parsed);
 }
 

@@ -110,6 +110,11 @@ describe('slow and lying clients', () => {
     expect(chunks).toBeLessThan(10_000);
     expect(client.received()).toMatch(/^HTTP\/1\.1 413/);
   });
+});
+
+describe('many silent connections', () => {
+  // A headers timeout long enough for a loaded machine to open them all and still serve others.
+  const server = useServer({ headersTimeoutMs: 4000, requestTimeoutMs: 8000 });
 
   it('2,000 silent connections do not stop others from being served, and are closed by the headers timeout', async () => {
     const idle: RawClient[] = [];
