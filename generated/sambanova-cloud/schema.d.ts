@@ -889,7 +889,7 @@ export interface components {
             /** @description Identifier of the embedding model, for example `E5-Mistral-7B-Instruct`. Any string is accepted here; the service answers 404 `model_not_found` for an unknown one. */
             model: string;
             /** @description The text to embed, or several texts in one request. No text may exceed the model's input token limit. */
-            input: string | string[];
+            input: string | (string[] & unknown);
             /**
              * @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). How vectors are written in the answer: `float` (a JSON array of numbers) or `base64` (the little-endian 32-bit floats, base64-encoded). Not in the vendor documents, which only show float arrays. It matters for OpenAI clients: the official `openai` package sends `base64` whenever the caller leaves the field out and then decodes each embedding from base64, so a service that ignored the field and answered with float arrays would break that client. Whether SambaNova Cloud honours the field is not documented.
              * @enum {string}

@@ -460,7 +460,7 @@ export interface components {
             tool_choice?: components["schemas"]["ToolChoice"] | null;
         };
         /** @description A single chat completion request, or a batch: a JSON array of requests answered together. A batch is answered with one JSON array of chat completion objects, one per element and in the same order; `stream` inside batch elements is ignored, because a batch cannot be streamed (the vendor's batch example sets `stream: true` in each element, and sambakit still answers it with the array). */
-        SambaStudioChatRequestBody: components["schemas"]["SambaStudioChatRequest"] | components["schemas"]["SambaStudioChatRequest"][];
+        SambaStudioChatRequestBody: components["schemas"]["SambaStudioChatRequest"] | (components["schemas"]["SambaStudioChatRequest"][] & unknown);
         /** @description The message the model produced. */
         SambaStudioChatCompletionMessage: {
             /**
@@ -647,8 +647,8 @@ export interface components {
         SambaStudioChatStreamItem: components["schemas"]["SambaStudioChatCompletionChunk"] | components["schemas"]["SambaStudioOpenAIError"];
         /** @description Error message sent as plain text (gateways and some 5xx answers do not send JSON). */
         SambaStudioPlainTextError: string;
-        /** @description The prompts, one answer is produced per prompt. At least one prompt. */
-        SambaStudioInputs: string[];
+        /** @description The prompts, one answer is produced per prompt. From 1 to 256 prompts. */
+        SambaStudioInputs: string[] & unknown;
         /** @description Upper bound on the number of tokens the model generates. Range: a whole number from 1. The prompt and the generated tokens together must fit in the endpoint's context (under 2048 tokens in the vendor's reference, larger on endpoints deployed with a longer context); the service checks that limit, not the schema. */
         SambaStudioMaxTokensToGenerateParam: {
             /**
@@ -934,8 +934,8 @@ export interface components {
         SambaStudioNlpStreamItem: components["schemas"]["SambaStudioStreamResponse"] | components["schemas"]["SambaStudioNativeStreamError"];
         /** @description **Source: observed** (seen in real traffic or in the clients built for it; no vendor document states it). Observed variant: the Generic v1 predict body that current clients and the API v1 reference send, a list of prompt strings under `instances`. With `process_prompt` true each string is a JSON conversation. */
         SambaStudioGenericInstancesRequest: {
-            /** @description The prompts, one answer per prompt. At least one. */
-            instances: string[];
+            /** @description The prompts, one answer per prompt. From 1 to 256. */
+            instances: string[] & unknown;
             params?: components["schemas"]["SambaStudioTypedParams"];
         };
         /** @description The body documented in the vendor's text-model reference for the generic predict and stream URLs, a list of prompts under `inputs`. */
@@ -1050,8 +1050,8 @@ export interface components {
         };
         /** @description Body of the Generic v2 predict and stream calls (the same for both): one or more prompts and plain tuning parameters. */
         SambaStudioV2Request: {
-            /** @description The prompts; several are answered together in one batch. At least one. */
-            items: components["schemas"]["SambaStudioV2InputItem"][];
+            /** @description The prompts; several are answered together in one batch. From 1 to 256. */
+            items: components["schemas"]["SambaStudioV2InputItem"][] & unknown;
             params?: components["schemas"]["SambaStudioPlainParams"];
         };
         /** @description The identifier of the input item this answer belongs to (its position when the request gave none). */

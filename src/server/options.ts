@@ -17,6 +17,19 @@ export interface ServerOptions {
   /** Largest request body accepted (413 beyond it). @default 26214400 (25 MiB: audio uploads) */
   bodyLimitBytes?: number;
   /**
+   * Time a client gets to send a request's headers, from the moment its connection is open or its
+   * previous request answered; past it the server answers 408 and closes the connection (slow or
+   * silent clients cannot hold connections open). @default 10000
+   */
+  headersTimeoutMs?: number;
+  /**
+   * Time a client gets to send a whole request, headers and body; past it 408 and the connection
+   * is closed. At least `headersTimeoutMs`. @default 120000 (25 MiB at about 1.7 Mbit/s)
+   */
+  requestTimeoutMs?: number;
+  /** Longest pause between two pieces of a request body; past it 408 and the connection is closed. @default 10000 */
+  bodyIdleTimeoutMs?: number;
+  /**
    * Context length of the SambaStudio endpoint, in tokens, for its native and OpenAI-compatible APIs
    * alike (an endpoint serves one model): prompt plus tokens to generate must stay under it on the
    * native APIs (the vendor's parameter table) and within it on chat. SambaNova Cloud models take
@@ -58,6 +71,9 @@ export const defaultServerOptions = {
   tokensPerSecond: 50,
   seed: 0,
   bodyLimitBytes: 25 * 1024 * 1024,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 120_000,
+  bodyIdleTimeoutMs: 10_000,
   sambastudioContextTokens: 2048,
   lmiContextTokens: 32768,
   cors: '*',
@@ -67,12 +83,15 @@ export const defaultServerOptions = {
 
 export function resolveServerOptions(options: ServerOptions): ResolvedServerOptions {
   const resolved = { ...defaultServerOptions, ...stripUndefined(options) } as ResolvedServerOptions;
-  for (const [name, min] of [['ttftMs', 0], ['tokensPerSecond', 0.001], ['bodyLimitBytes', 1], ['sambastudioContextTokens', 2], ['lmiContextTokens', 2]] as const) {
+  for (const [name, min] of [['ttftMs', 0], ['tokensPerSecond', 0.001], ['bodyLimitBytes', 1], ['headersTimeoutMs', 1], ['requestTimeoutMs', 1], ['bodyIdleTimeoutMs', 1], ['sambastudioContextTokens', 2], ['lmiContextTokens', 2]] as const) {
     const value = resolved[name];
     if (typeof value !== 'number' || !Number.isFinite(value) || value < min) throw new RangeError(`${name} must be a number >= ${min}, got ${String(value)}`);
   }
   for (const name of ['seed', 'sambastudioContextTokens', 'lmiContextTokens'] as const) {
     if (!Number.isInteger(resolved[name])) throw new RangeError(`${name} must be an integer, got ${String(resolved[name])}`);
+  }
+  if (resolved.requestTimeoutMs < resolved.headersTimeoutMs) {
+    throw new RangeError(`requestTimeoutMs (${resolved.requestTimeoutMs}) must be at least headersTimeoutMs (${resolved.headersTimeoutMs}): the headers are part of the request`);
   }
   return resolved;
 }

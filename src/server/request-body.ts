@@ -1,11 +1,13 @@
 /**
  * Reads a request body the way the operation declares it: checks the media type (415), the size
- * limit (413, without buffering past it), and parses JSON (400 with the position) or multipart form
+ * limit (413, without buffering past it), and parses JSON (400 with the position; see json-body.ts) or multipart form
  * data (with @fastify/busboy, a maintained streaming multipart parser).
  * @module
  */
 import type { IncomingMessage } from 'node:http';
 import { Busboy } from '@fastify/busboy';
+import type { Violation } from '../validate/violations.js';
+import { parseJsonBody, syncParseBytes, type JsonParseResult } from './json-body.js';
 
 export interface UploadedFile {
   field: string;
@@ -16,7 +18,8 @@ export interface UploadedFile {
 
 export type BodyResult =
   | { ok: true; mediaType: string | undefined; value: unknown; files: UploadedFile[] }
-  | { ok: false; status: 400 | 413 | 415; message: string; param?: string };
+  /** `violations` when the body was refused by the size limits the validators apply. */
+  | { ok: false; status: 400 | 408 | 413 | 415; message: string; param?: string; violations?: Violation[] };
 
 const noBody: BodyResult = { ok: true, mediaType: undefined, value: undefined, files: [] };
 
@@ -25,7 +28,7 @@ const noBody: BodyResult = { ok: true, mediaType: undefined, value: undefined, f
  * pipeline reads it only after the event loop's pending I/O) is read and parsed synchronously, so
  * the pipeline runs on without giving up its turn; otherwise a promise.
  */
-export function readRequestBody(request: IncomingMessage, accepted: readonly string[], required: boolean, limitBytes: number): BodyResult | Promise<BodyResult> {
+export function readRequestBody(request: IncomingMessage, accepted: readonly string[], required: boolean, limitBytes: number, idleTimeoutMs: number): BodyResult | Promise<BodyResult> {
   if (accepted.length === 0) return noBody;
   const contentType = request.headers['content-type'];
   const declaredLength = Number(request.headers['content-length'] ?? NaN);
@@ -43,12 +46,16 @@ export function readRequestBody(request: IncomingMessage, accepted: readonly str
     };
   }
   if (declaredLength > limitBytes) return tooLarge(limitBytes, declaredLength);
-  const parse = (bytes: Buffer | undefined): BodyResult | Promise<BodyResult> => {
-    if (bytes === undefined) return tooLarge(limitBytes);
-    if (mediaType === 'multipart/form-data') return parseMultipart(contentType!, bytes, limitBytes);
-    return parseJson(mediaType, bytes);
+  const parse = (chunks: readonly Buffer[] | typeof stalled | undefined): BodyResult | Promise<BodyResult> => {
+    if (chunks === undefined) return tooLarge(limitBytes);
+    if (chunks === stalled) return { ok: false, status: 408, message: `The request body stalled: no bytes came for ${idleTimeoutMs} ms.` };
+    if (mediaType === 'multipart/form-data') return parseMultipart(contentType!, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), limitBytes);
+    return parseJson(mediaType, chunks);
   };
-  return request.complete ? parse(readBuffered(request, limitBytes)) : readLimited(request, limitBytes).then(parse);
+  // A large body is taken chunk by chunk even when it has wholly arrived: one read would copy it all in one turn.
+  return request.complete && request.readableLength <= syncParseBytes
+    ? parse(readBuffered(request, limitBytes))
+    : readLimited(request, limitBytes, idleTimeoutMs).then(parse);
 }
 
 function tooLarge(limit: number, length?: number): BodyResult {
@@ -60,26 +67,36 @@ export class ClientGoneError extends Error {
   override name = 'ClientGoneError';
 }
 
+/** What readLimited gives when no byte of the body came for the idle timeout. */
+const stalled = Symbol('stalled');
+
 /**
- * The whole body, or undefined as soon as it passes the limit (reading stops there; Node discards
- * the rest once the answer is sent). Rejects with ClientGoneError when the client goes away mid-body.
+ * The whole body; undefined as soon as it passes the limit, `stalled` when it stops coming (reading
+ * stops there, and the answer closes the connection). Rejects with ClientGoneError when the client
+ * goes away mid-body.
  */
-function readLimited(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+function readLimited(request: IncomingMessage, limit: number, idleTimeoutMs: number): Promise<Buffer[] | typeof stalled | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const stop = (outcome: Buffer[] | typeof stalled | undefined) => {
+      clearTimeout(idle);
+      request.off('data', onData).off('end', onEnd);
+      resolve(outcome);
+    };
+    const idle = setTimeout(() => stop(stalled), idleTimeoutMs);
     const onData = (chunk: Buffer) => {
       size += chunk.byteLength;
-      if (size > limit) {
-        request.off('data', onData).off('end', onEnd);
-        resolve(undefined);
-        return;
-      }
+      if (size > limit) return stop(undefined);
+      idle.refresh();
       chunks.push(chunk);
     };
-    const onEnd = () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
-    // After 'end' or the limit this settles nothing: the promise is already settled.
-    const gone = () => reject(new ClientGoneError('the client closed the connection before the request body ended'));
+    const onEnd = () => stop(chunks);
+    // After 'end', the limit or the timeout this settles nothing: the promise is already settled.
+    const gone = () => {
+      clearTimeout(idle);
+      reject(new ClientGoneError('the client closed the connection before the request body ended'));
+    };
     request.on('data', onData).once('end', onEnd).once('error', gone).once('close', () => request.complete || gone());
   });
 }
@@ -88,21 +105,20 @@ function readLimited(request: IncomingMessage, limit: number): Promise<Buffer | 
  * A body that has wholly arrived sits in the request's buffer: taken in one synchronous read, with
  * no listeners, promise or extra turn. Undefined past the limit.
  */
-function readBuffered(request: IncomingMessage, limit: number): Buffer | undefined {
+function readBuffered(request: IncomingMessage, limit: number): Buffer[] | undefined {
   if (request.readableLength > limit) return undefined;
-  return (request.read() as Buffer | null) ?? Buffer.alloc(0);
+  return [(request.read() as Buffer | null) ?? Buffer.alloc(0)];
 }
 
-function parseJson(mediaType: string, bytes: Buffer): BodyResult {
-  let text = bytes.toString('utf8');
-  // As a Web body reader would, a UTF-8 byte order mark is not part of the JSON.
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  try {
-    return { ok: true, mediaType, value: JSON.parse(text), files: [] };
-  } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    return { ok: false, status: 400, message: `The request body is not valid JSON: ${detail}.` };
-  }
+function parseJson(mediaType: string, chunks: readonly Buffer[]): BodyResult | Promise<BodyResult> {
+  const parsed = parseJsonBody(chunks);
+  return parsed instanceof Promise ? parsed.then((result) => jsonBody(mediaType, result)) : jsonBody(mediaType, parsed);
+}
+
+function jsonBody(mediaType: string, parsed: JsonParseResult): BodyResult {
+  if (parsed.ok) return { ok: true, mediaType, value: parsed.value, files: [] };
+  if ('violation' in parsed) return { ok: false, status: 400, message: parsed.violation.message, violations: [parsed.violation] };
+  return { ok: false, status: 400, message: `The request body is not valid JSON: ${parsed.message}.` };
 }
 
 /** Form fields as an object (file fields hold the file name, for validation) plus the files. */

@@ -3,6 +3,7 @@ import { setMaxListeners } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequestListener, type AppOptions } from './app.js';
+import { resolveServerOptions } from './options.js';
 import { PortInUseError } from './port-in-use.js';
 
 export interface ServeOptions extends AppOptions {
@@ -29,8 +30,18 @@ export function startServer(options: ServeOptions = {}): Promise<RunningServer> 
   // Every open stream listens for shutdown on this one signal.
   setMaxListeners(0, shutdown.signal);
   const listener = createRequestListener({ ...options, shutdownSignal: shutdown.signal });
+  const { headersTimeoutMs, requestTimeoutMs } = resolveServerOptions(options);
   return new Promise((resolve, reject) => {
-    const server: Server = createServer(listener);
+    const server: Server = createServer(
+      {
+        headersTimeout: headersTimeoutMs,
+        requestTimeout: requestTimeoutMs,
+        // Node looks for connections past these timeouts every 30 s by default: a slow client would
+        // hold its connection up to that much longer than the timeout says.
+        connectionsCheckingInterval: Math.min(1000, Math.ceil(headersTimeoutMs / 4)),
+      },
+      listener,
+    );
     const onError = (error: NodeJS.ErrnoException) => {
       reject(error.code === 'EADDRINUSE' ? new PortInUseError(host, options.port ?? 0) : error);
     };

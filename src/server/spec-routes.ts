@@ -15,6 +15,7 @@ import { reply, type Exchange } from './exchange.js';
 import { parseFault, type Fault } from './faults.js';
 import type { OperationDefinition, OperationRequest, OperationResult, Pacing } from './operations/types.js';
 import type { ResolvedServerOptions } from './options.js';
+import { bodySizeLimits } from './json-body.js';
 import { ClientGoneError, readRequestBody } from './request-body.js';
 import { PipelineRequest } from './pipeline-request.js';
 import { nodeRequestHeaders } from './request-headers.js';
@@ -92,11 +93,16 @@ async function handle(
       });
     }
 
-    const read = readRequestBody(exchange.req, route.requestMediaTypes, route.bodyRequired, options.bodyLimitBytes);
+    const read = readRequestBody(exchange.req, route.requestMediaTypes, route.bodyRequired, options.bodyLimitBytes, options.bodyIdleTimeoutMs);
     const body = read instanceof Promise ? await read : read;
-    if (!body.ok) return fail({ kind: body.status === 413 ? 'too_large' : body.status === 415 ? 'media_type' : 'invalid_request', message: body.message, status: body.status });
+    if (!body.ok && body.violations) return fail(invalidRequestProblem(body.violations));
+    // A body left unread (too large, stalled) cannot be skipped to reach a next request: close.
+    const unread = exchange.req.complete ? undefined : { connection: 'close' };
+    // No API documents a 408: answered plainly, as Node answers its own request timeouts.
+    if (!body.ok && body.status === 408) return reply(exchange, 408, 'text/plain; charset=utf-8', body.message, unread);
+    if (!body.ok) return fail({ kind: body.status === 413 ? 'too_large' : body.status === 415 ? 'media_type' : 'invalid_request', message: body.message, status: body.status }, unread);
 
-    const { violations } = validateRequest(route.validators, { body: body.value, ...(body.mediaType === undefined ? {} : { mediaType: body.mediaType }), params, headers: raw });
+    const { violations } = validateRequest(route.validators, { body: body.value, ...(body.mediaType === undefined ? {} : { mediaType: body.mediaType }), params, headers: raw }, { limits: bodySizeLimits });
     if (violations.length > 0) return fail(invalidRequestProblem(violations));
 
     const faultHeader = parseFault(headerValue(raw[controlHeaders.fault]));

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/spec.js';
 import { runTs, withTsx } from '../helpers/run.js';
@@ -104,6 +104,23 @@ describe('sambakit serve', () => {
     } finally {
       blocker.close();
     }
+  });
+
+  it('--headers-timeout-ms reaches the server: a silent connection gets 408 and is closed; bad timeout values exit 2', async () => {
+    const { child, listening } = startCli(['serve', '--port', '0', '--headers-timeout-ms', '300', '--request-timeout-ms', '1000', '--body-idle-timeout-ms', '200']);
+    children.push(child);
+    const url = new URL(await listening);
+    const silent = connect({ host: url.hostname, port: Number(url.port) });
+    let received = '';
+    silent.setEncoding('utf8').on('data', (chunk: string) => (received += chunk));
+    await new Promise((resolve) => silent.once('close', resolve));
+    expect(received).toMatch(/^HTTP\/1\.1 408/);
+    const zero = await runTs(cli, ['serve', '--headers-timeout-ms', '0']);
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toContain('--headers-timeout-ms expects a whole number from 1 to');
+    const shorter = await runTs(cli, ['serve', '--headers-timeout-ms', '5000', '--request-timeout-ms', '1000']);
+    expect(shorter.code).toBe(2);
+    expect(shorter.stderr).toContain('--request-timeout-ms must be at least --headers-timeout-ms');
   });
 
   it('rejects bad flags with the usage line and exit 2', async () => {

@@ -7,6 +7,7 @@ import { CommandFailure, UsageError } from '../run-command.js';
 export const serveUsage =
   'usage: sambakit serve [--host H] [--port P] [--api-key K] [--ttft-ms N] [--tokens-per-second N] [--seed N] [--cors ORIGINS|*|off] [--body-limit BYTES]\n' +
   '                     [--sambastudio-context-tokens N] [--lmi-context-tokens N]\n' +
+  '                     [--headers-timeout-ms N] [--request-timeout-ms N] [--body-idle-timeout-ms N]\n' +
   '  PORT sets the default port, SAMBAKIT_API_KEY the default key, SAMBAKIT_SAMBASTUDIO_CONTEXT_TOKENS and\n' +
   '  SAMBAKIT_LMI_CONTEXT_TOKENS the default context lengths\n' +
   '  exit 0 after SIGINT or SIGTERM, 2 usage error or port in use';
@@ -40,6 +41,9 @@ export function parseServeArgs(args: string[], env: NodeJS.ProcessEnv = process.
         'body-limit': { type: 'string' },
         'sambastudio-context-tokens': { type: 'string' },
         'lmi-context-tokens': { type: 'string' },
+        'headers-timeout-ms': { type: 'string' },
+        'request-timeout-ms': { type: 'string' },
+        'body-idle-timeout-ms': { type: 'string' },
       },
       allowPositionals: false,
       strict: true,
@@ -49,6 +53,11 @@ export function parseServeArgs(args: string[], env: NodeJS.ProcessEnv = process.
   }
   const apiKey = values['api-key'] ?? env.SAMBAKIT_API_KEY;
   if (apiKey !== undefined && apiKey.trim() === '') throw new UsageError('--api-key (or SAMBAKIT_API_KEY) must not be empty');
+  const headersTimeoutMs = milliseconds('--headers-timeout-ms', values['headers-timeout-ms']);
+  const requestTimeoutMs = milliseconds('--request-timeout-ms', values['request-timeout-ms']);
+  if ((requestTimeoutMs ?? defaultServerOptions.requestTimeoutMs) < (headersTimeoutMs ?? defaultServerOptions.headersTimeoutMs)) {
+    throw new UsageError('--request-timeout-ms must be at least --headers-timeout-ms (the headers are part of the request)');
+  }
   const cors = values.cors === undefined ? undefined : values.cors === 'off' ? false : values.cors === '*' ? '*' : values.cors.split(',').map((o) => o.trim());
   return {
     host: values.host ?? '127.0.0.1',
@@ -61,7 +70,14 @@ export function parseServeArgs(args: string[], env: NodeJS.ProcessEnv = process.
     bodyLimitBytes: values['body-limit'] === undefined ? undefined : number('--body-limit', values['body-limit'], { integer: true, min: 1 }),
     sambastudioContextTokens: contextTokens('--sambastudio-context-tokens', values['sambastudio-context-tokens'] ?? env.SAMBAKIT_SAMBASTUDIO_CONTEXT_TOKENS),
     lmiContextTokens: contextTokens('--lmi-context-tokens', values['lmi-context-tokens'] ?? env.SAMBAKIT_LMI_CONTEXT_TOKENS),
+    headersTimeoutMs,
+    requestTimeoutMs,
+    bodyIdleTimeoutMs: milliseconds('--body-idle-timeout-ms', values['body-idle-timeout-ms']),
   };
+}
+
+function milliseconds(flag: string, raw: string | undefined): number | undefined {
+  return raw === undefined ? undefined : number(flag, raw, { integer: true, min: 1 });
 }
 
 function contextTokens(flag: string, raw: string | undefined): number | undefined {

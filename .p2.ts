@@ -1,0 +1,11 @@
+import { parseJsonBody } from './src/server/json-body.ts';
+import { validateRequest } from './src/validate/check.ts';
+import { getOperation } from './src/validate/lookup.ts';
+const text = JSON.stringify({ model: 'Meta-Llama-3.3-70B-Instruct', messages: [{ role: 'user', content: 'x'.repeat(20 << 20) }], max_tokens: 5 });
+const chunks: Buffer[] = []; const b = Buffer.from(text); for (let i = 0; i < b.length; i += 65536) chunks.push(Buffer.from(b.subarray(i, i + 65536)));
+let t = performance.now(); const all = Buffer.concat(chunks); console.log('concat', (performance.now() - t).toFixed(1));
+let worst = 0, last = performance.now(); const timer = setInterval(() => { const n = performance.now(); worst = Math.max(worst, n - last); last = n; }, 1);
+t = performance.now(); const r: any = await parseJsonBody(all); console.log('parse', (performance.now() - t).toFixed(0), 'worst gap', worst.toFixed(1)); clearInterval(timer);
+const s = r.value.messages[0].content;
+t = performance.now(); s.charCodeAt(5000); console.log('flatten', (performance.now() - t).toFixed(1));
+t = performance.now(); validateRequest(getOperation('sambanova-cloud', 'createChatCompletion'), { body: r.value }); console.log('validate', (performance.now() - t).toFixed(1));

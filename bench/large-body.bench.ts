@@ -1,0 +1,124 @@
+/**
+ * `npm run bench:large-body`: the longest block of the server's event loop while it handles one large
+ * request body, side by side with a baseline checkout of the server (BASELINE, default /work/main:
+ * the code before sliced parsing) in the same run. Each server runs in its own process with a 1 ms
+ * interval timer (bench/server/lag-child.ts) whose longest gap, in wall time and in the process's
+ * CPU time, is read after each answer; the bodies are sent by this process. Rounds alternate the order; medians over rounds.
+ * Prints Markdown and writes it as the section "## Large request bodies" of bench/RESULTS.md
+ * (APPEND=0 to skip). Knobs: ROUNDS (3), BASELINE (path of the baseline's source tree).
+ * @module
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { request } from 'node:http';
+import { cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { writeSection } from './results-section.js';
+import type { LagMessage } from './server/lag-child.js';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const baselineRoot = process.env.BASELINE ?? '/work/main';
+const rounds = Number(process.env.ROUNDS ?? 3);
+const model = 'Meta-Llama-3.3-70B-Instruct';
+
+const bodies: Array<[string, () => string]> = [
+  ['20 MB prompt (one string)', () => JSON.stringify({ model, messages: [{ role: 'user', content: 'x'.repeat(20 << 20) }], max_tokens: 5 })],
+  ['9 MB of 30k messages, last invalid', () => JSON.stringify({ model, messages: [...Array.from({ length: 30_000 }, (_, i) => ({ role: 'user', content: `message ${i}`.padEnd(280, '.') })), { role: 'robot', content: 'x' }] })],
+  ['8 MB of 160k messages (past the member limit)', () => JSON.stringify({ model, messages: Array.from({ length: 160_000 }, (_, i) => ({ role: 'user', content: `message ${i}`.padEnd(40, '.') })) })],
+  ['6 MB array of 3M numbers', () => `{"model":"${model}","messages":[${'0,'.repeat(3_000_000)}0]}`],
+  ['4 MB of nesting', () => `{"model":"${model}","messages":${'['.repeat(2_000_000)}${']'.repeat(2_000_000)}}`],
+  ['12 MB string of escapes', () => JSON.stringify({ model, messages: [{ role: 'user', content: '"\\\n\u00e9'.repeat(2 << 20) }] })],
+];
+
+interface Server {
+  child: ChildProcess;
+  port: number;
+  reset(): void;
+  read(): Promise<{ worstWallMs: number; worstCpuMs: number }>;
+}
+
+async function start(tree: string): Promise<Server> {
+  const child = fork(fileURLToPath(new URL('server/lag-child.ts', import.meta.url)), [tree], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const port = await new Promise<number>((resolve) => child.once('message', (message: LagMessage) => message.type === 'listening' && resolve(message.port)));
+  return {
+    child,
+    port,
+    reset: () => child.send({ type: 'reset' }),
+    read: () =>
+      new Promise((resolve) => {
+        child.once('message', (answer: LagMessage) => answer.type === 'lag' && resolve(answer));
+        child.send({ type: 'read' });
+      }),
+  };
+}
+
+function post(port: number, body: Buffer): Promise<{ status: number; ms: number }> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: '/cloud/v1/chat/completions', method: 'POST', agent: false, headers: { authorization: 'Bearer sk-bench', 'content-type': 'application/json' } }, (res) => {
+      res.resume().on('end', () => resolve({ status: res.statusCode!, ms: performance.now() - started }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+interface Measured {
+  worstWallMs: number;
+  worstCpuMs: number;
+  totalMs: number;
+  status: number;
+}
+
+async function measure(server: Server, body: Buffer): Promise<Measured> {
+  server.reset();
+  const { status, ms } = await post(server.port, body);
+  return { ...(await server.read()), totalMs: ms, status };
+}
+
+const median = (values: number[]) => values.slice().sort((a, b) => a - b)[values.length >> 1]!;
+
+const load = loadavg();
+const [current, baseline] = await Promise.all([start(root), start(baselineRoot)]);
+const rows: string[] = [];
+for (const [name, make] of bodies) {
+  const body = Buffer.from(make());
+  const results = { current: [] as Measured[], baseline: [] as Measured[] };
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 ? (['baseline', 'current'] as const) : (['current', 'baseline'] as const);
+    for (const which of order) results[which].push(await measure(which === 'current' ? current : baseline, body));
+  }
+  const of = (which: 'current' | 'baseline', key: keyof Measured) => median(results[which].map((r) => r[key]));
+  const cells = [
+    of('baseline', 'worstCpuMs'),
+    of('current', 'worstCpuMs'),
+    of('current', 'worstCpuMs') / of('baseline', 'worstCpuMs'),
+    of('baseline', 'worstWallMs'),
+    of('current', 'worstWallMs'),
+    of('baseline', 'totalMs'),
+    of('current', 'totalMs'),
+  ].map((value, i) => value.toFixed(i === 2 ? 2 : 0));
+  const row = `| ${name} | ${cells.join(' | ')} | ${results.baseline[0]!.status} / ${results.current[0]!.status} |`;
+  rows.push(row);
+  process.stderr.write(`${row}\n`);
+}
+current.child.disconnect();
+baseline.child.disconnect();
+
+const section = [
+  '## Large request bodies (`npm run bench:large-body`)',
+  '',
+  'The longest turn of the server\'s event loop (the longest gap of a 1 ms interval timer) while it handles',
+  'one large body on `/cloud/v1/chat/completions`, and the time to its answer, against a baseline checkout of',
+  'the server in the same run (each in its own process; order alternating; medians). CPU ms is the',
+  'process\'s CPU time over that gap (GC threads included): the work held in one turn, which the load of',
+  'a shared machine does not inflate; wall ms adds the time the process waited for a core.',
+  '',
+  `${new Date().toISOString().slice(0, 10)}, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'} (shared; load ${load.map((l) => l.toFixed(1)).join(' / ')} at the start), Node ${process.version}, ${rounds} rounds; baseline: ${baselineRoot}.`,
+  '',
+  '| body | worst turn CPU ms, baseline | now | ÷ baseline | worst turn wall ms, baseline | now | answer ms, baseline | now | status baseline / now |',
+  '|---|---:|---:|---:|---:|---:|---:|---:|---|',
+  ...rows,
+  '',
+];
+process.stdout.write(`${section.join('\n')}\n`);
+if (process.env.APPEND !== '0') writeSection(fileURLToPath(new URL('RESULTS.md', import.meta.url)), '## Large request bodies (`npm run bench:large-body`)', section.join('\n'));

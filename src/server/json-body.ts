@@ -1,0 +1,139 @@
+/**
+ * Parses a JSON request body without holding the event loop: a small body with `JSON.parse` at once,
+ * a large one with @streamparser/json (a maintained, dependency-free incremental parser) fed in
+ * slices with a turn of the event loop between them. The incremental parse refuses nesting and
+ * member counts past `bodySizeLimits` as soon as it meets them, so a body of millions of
+ * items or a deep run of `[` costs the work up to the limit, not the whole body.
+ * @module
+ */
+import { TokenParser, Tokenizer, TokenType, type ParsedTokenInfo } from '@streamparser/json';
+import type { SizeLimits } from '../validate/limits.js';
+import { violation, type Violation } from '../validate/violations.js';
+
+/**
+ * The size limits of the server's request bodies, applied while parsing and again by the
+ * validators. The validators' default of a million members would hold the event loop for about a
+ * second in one validation; a hundred thousand cost a few tens of milliseconds, and is far past
+ * any request these APIs take (no context holds 100,000 messages). sambakit's choice.
+ */
+export const bodySizeLimits = { maxDepth: 64, maxNodes: 100_000 } as const satisfies Required<SizeLimits>;
+
+export type JsonParseResult = { ok: true; value: unknown } | { ok: false; message: string } | { ok: false; violation: Violation };
+
+/**
+ * Bodies up to this size are parsed by one `JSON.parse` call: a few milliseconds at most, and the
+ * fastest way for the usual request. Larger ones are parsed in slices.
+ */
+export const syncParseBytes = 256 * 1024;
+/** Bytes handed to the incremental parser per call: well under a millisecond of work. */
+const pieceBytes = 16 * 1024;
+/** Work done before the event loop gets a turn. */
+const sliceMs = 4;
+
+/**
+ * The body, given as the chunks it came in, parsed: synchronously when small, else a promise settled
+ * after the sliced parse (the chunks are never joined: copying megabytes is a long turn too).
+ */
+export function parseJsonBody(chunks: readonly Buffer[]): JsonParseResult | Promise<JsonParseResult> {
+  let size = 0;
+  for (const chunk of chunks) size += chunk.byteLength;
+  if (size > syncParseBytes) return parseInSlices(chunks);
+  return parseAtOnce(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+}
+
+function parseAtOnce(bytes: Buffer): JsonParseResult {
+  let text = bytes.toString('utf8');
+  // As a Web body reader would, a UTF-8 byte order mark is not part of the JSON.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (error) {
+    return { ok: false, message: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+async function parseInSlices(chunks: readonly Buffer[]): Promise<JsonParseResult> {
+  const parse = new IncrementalParse();
+  // Decoded here rather than by the parser, so that invalid UTF-8 becomes U+FFFD as it does for
+  // `JSON.parse` of a small body (the parser's own decoder would refuse it).
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: false });
+  let until = performance.now() + sliceMs;
+  for (const chunk of chunks) {
+    for (let offset = 0; offset < chunk.byteLength && !parse.failed; offset += pieceBytes) {
+      parse.write(decoder.decode(chunk.subarray(offset, offset + pieceBytes), { stream: true }));
+      if (performance.now() >= until) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        until = performance.now() + sliceMs;
+      }
+    }
+  }
+  parse.write(decoder.decode());
+  return parse.end();
+}
+
+/** One incremental parse, counting depth and members as the validators' size check does. */
+class IncrementalParse {
+  private outcome: JsonParseResult | undefined;
+  private readonly tokenizer = new Tokenizer({ stringBufferSize: 64 * 1024 });
+  private readonly parser = new TokenParser({ paths: ['$'], keepStack: false });
+  private depth = 0;
+  private members = 0;
+  /** Whether the container at each depth is an array (its items count as members one by one). */
+  private readonly inArray = new Uint8Array(bodySizeLimits.maxDepth + 2);
+
+  constructor() {
+    this.tokenizer.onToken = (info) => this.token(info);
+    this.tokenizer.onError = (error) => this.fail(error.message);
+    this.parser.onError = (error) => this.fail(error.message);
+    this.parser.onValue = ({ value }) => {
+      this.outcome ??= { ok: true, value };
+    };
+  }
+
+  get failed(): boolean {
+    return this.outcome?.ok === false;
+  }
+
+  /** After the value, only whitespace may follow: anything else is written, to be refused. */
+  write(text: string): void {
+    if (this.outcome === undefined || (this.outcome.ok && text.trim() !== '')) this.tokenizer.write(text);
+  }
+
+  end(): JsonParseResult {
+    if (this.outcome === undefined && !this.tokenizer.isEnded) this.tokenizer.end();
+    return this.outcome ?? { ok: false, message: 'Unexpected end of JSON input' };
+  }
+
+  private token(info: ParsedTokenInfo): void {
+    if (this.failed) return;
+    const { token } = info;
+    if (token === TokenType.COLON || (this.inArray[this.depth] === 1 && startsValue(token))) {
+      if (++this.members > bodySizeLimits.maxNodes) {
+        const max = bodySizeLimits.maxNodes;
+        return this.refuse(violation('/body', 'maxNodes', `at most ${max} array items and object members in all`, `more than ${max}`));
+      }
+    }
+    if (token === TokenType.LEFT_BRACE || token === TokenType.LEFT_BRACKET) {
+      if (++this.depth > bodySizeLimits.maxDepth) {
+        const max = bodySizeLimits.maxDepth;
+        return this.refuse(violation('/body', 'maxDepth', `nesting at most ${max} levels deep`, `more than ${max} levels`));
+      }
+      this.inArray[this.depth] = token === TokenType.LEFT_BRACKET ? 1 : 0;
+    } else if (token === TokenType.RIGHT_BRACE || token === TokenType.RIGHT_BRACKET) {
+      this.depth--;
+    }
+    this.parser.write(info);
+  }
+
+  private fail(message: string): void {
+    if (this.outcome === undefined || this.outcome.ok) this.outcome = { ok: false, message };
+  }
+
+  private refuse(found: Violation): void {
+    this.outcome = { ok: false, violation: found };
+  }
+}
+
+function startsValue(token: TokenType): boolean {
+  return token !== TokenType.COMMA && token !== TokenType.COLON && token !== TokenType.RIGHT_BRACE && token !== TokenType.RIGHT_BRACKET;
+}
