@@ -69,7 +69,7 @@ describe('the package as installed from npm pack', () => {
   beforeAll(async () => {
     installed = await packAndInstall();
   }, 900_000);
-  afterAll(() => installed?.remove());
+  afterAll(() => installed?.remove(), 120_000);
 
   it('ships the compiled code, the spec, the generated specs, types and validators, and the docs site, and no tests', () => {
     for (const api of ['sambastudio', 'sambanova-cloud', 'lmi']) {
@@ -164,7 +164,7 @@ console.log(JSON.stringify({ good: good.valid, bad: bad.violations.map((v) => v.
       const exited = new Promise((resolve) => server.once('exit', resolve));
       server.kill('SIGTERM');
       await exited;
-    });
+    }, 120_000);
 
     /** Statuses of the requests the server logged since `from` (its log line: method path status ms id). */
     const statusesSince = (from: number) => log.slice(from).map((line) => /^\S+ \S+ (\d{3}) /.exec(line)?.[1]).filter(Boolean).map(Number);
