@@ -6,6 +6,8 @@
  */
 import { parseArgs } from 'node:util';
 import { apiNames, isApiName, type ApiName } from '../src/contract/apis.js';
+import { fuzzCli } from './fuzz/fuzz-cli.js';
+import { fuzzValidators } from './fuzz/fuzz-validators.js';
 import { progressReporter } from './fuzz/progress.js';
 import { failedOutcomes, maxBlockMs, runFuzz } from './fuzz/run-fuzz.js';
 import { formatSummary } from './fuzz/summary.js';
@@ -63,8 +65,19 @@ async function main(): Promise<number> {
   const progress = progressReporter(process.stderr, `fuzz seed ${seed}`);
   const summary = await runFuzz({ apis: chosen as ApiName[], cases, seed, concurrency, proxy: !values['no-proxy'], save: !values['no-save'], onProgress: progress.update });
   progress.end();
+  // The same cases through sambakit/validate in this process, and (at most 200 per API) as files through `sambakit validate`.
+  const validators = chosen.flatMap((api) => fuzzValidators(api as ApiName, seed, cases));
+  const cli = [];
+  for (const api of chosen) cli.push(...(await fuzzCli(api as ApiName, seed, Math.min(cases, 200))).failures);
   const failed = failedOutcomes(summary, { timing: true });
-  process.stdout.write(values.format === 'json' ? `${JSON.stringify({ ...summary, ok: failed.length === 0, failedOutcomes: failed }, null, 2)}\n` : formatSummary(summary, failed));
+  if (validators.length) failed.push(`${validators.length} validator check(s) threw or gave no verdict`);
+  if (cli.length) failed.push(`${cli.length} CLI problem(s)`);
+  const extra = { validatorFailures: validators, cliFailures: cli };
+  process.stdout.write(
+    values.format === 'json'
+      ? `${JSON.stringify({ ...summary, ...extra, ok: failed.length === 0, failedOutcomes: failed }, null, 2)}\n`
+      : formatSummary(summary, failed) + [...validators.map((v) => `  VALIDATOR ${v.id} ${v.operationId} ${v.check}: ${v.reason}`), ...cli.map((c) => `  CLI ${c}`)].map((l) => `${l}\n`).join(''),
+  );
   return failed.length ? 1 : 0;
 }
 

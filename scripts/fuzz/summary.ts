@@ -19,6 +19,6 @@ export function formatSummary(summary: FuzzSummary, failedOutcomes: string[]): s
     lines.push(`  FAIL ${failed.case.id} via ${failed.via} ${failed.case.operationId} [${failed.case.detail.slice(0, 100)}]: ${failed.failure.kind}: ${failed.failure.reason.slice(0, 200)}${failed.file ? `\n       saved: ${failed.file}` : ''}`);
   }
   if (summary.failures.length > 30) lines.push(`  ... ${summary.failures.length - 30} more failing cases (--format json lists all)`);
-  lines.push(failedOutcomes.length ? `FAILED: ${failedOutcomes.join('; ')}` : 'ok: no 5xx, crash, hang or unclear 4xx; the event loop never blocked over the limit');
+  lines.push(failedOutcomes.length ? `FAILED: ${failedOutcomes.join('; ')}` : 'ok: no 5xx, crash, hang or unclear 4xx; the event loop never blocked over the limit; the validators and the CLI held');
   return `${lines.join('\n')}\n`;
 }
