@@ -49,7 +49,7 @@ export function formatViolation(v: Pick<Violation, 'path' | 'rule' | 'expected' 
 
 export function formatReceived(value: unknown): string {
   if (value === undefined) return 'nothing';
-  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'string' ? jsonText(value) : jsonText(value) ?? String(value);
   return text.length > maxReceivedLength ? `${text.slice(0, maxReceivedLength)}…` : text;
 }
 
@@ -70,9 +70,9 @@ function describe(error: ErrorObject, data: unknown, prefix: string): Omit<Viola
     case 'type':
       return { path: prefix + at, rule: 'type', expected: `type ${String(params.type).replace(/,/g, ' or ')}`, received: clip(value) };
     case 'enum':
-      return { path: prefix + at, rule: 'enum', expected: `one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`, received: clip(value) };
+      return { path: prefix + at, rule: 'enum', expected: `one of ${(params.allowedValues as unknown[]).map((v) => jsonText(v)).join(', ')}`, received: clip(value) };
     case 'const':
-      return { path: prefix + at, rule: 'const', expected: JSON.stringify(params.allowedValue), received: clip(value) };
+      return { path: prefix + at, rule: 'const', expected: jsonText(params.allowedValue), received: clip(value) };
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
@@ -92,7 +92,7 @@ function describe(error: ErrorObject, data: unknown, prefix: string): Omit<Viola
       // A tagged oneOf (generated validators check it through ajv's discriminator): the tag is wrong or missing.
       const tagPath = `${prefix}${at}/${escape(String(params.tag))}`;
       const allowed = (error.parentSchema as Record<string, unknown> | undefined)?.['x-sambakit-tags'];
-      const expected = Array.isArray(allowed) ? `one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}` : 'a known tag value';
+      const expected = Array.isArray(allowed) ? `one of ${allowed.map((v) => jsonText(v)).join(', ')}` : 'a known tag value';
       if (params.tagValue === undefined) return { path: tagPath, rule: 'required', expected: `a value (the field is required): ${expected}`, received: undefined };
       return { path: tagPath, rule: typeof params.tagValue === 'string' ? 'enum' : 'type', expected, received: clip(params.tagValue) };
     }
@@ -146,7 +146,7 @@ function foldGroup(group: ErrorObject, run: ErrorObject[], data: unknown): Error
     // a branch of another type (`null` beside tagged objects) rejected the value as a whole.
     const otherTypes = run.filter((e) => e.instancePath === group.instancePath && e.keyword === 'type').length;
     const rejectedByAll =
-      branchCount === undefined ? !tag.allowed.some((a) => JSON.stringify(a) === JSON.stringify(valueAt(data, tag.path))) : tag.errors.length + otherTypes >= branchCount;
+      branchCount === undefined ? !tag.allowed.some((a) => jsonText(a) === jsonText(valueAt(data, tag.path))) : tag.errors.length + otherTypes >= branchCount;
     if (rejectedByAll) {
       return [{ ...tag.errors[0]!, keyword: 'enum', schemaPath: group.schemaPath, params: { allowedValues: tag.allowed }, message: 'must be equal to one of the allowed values' }];
     }
@@ -223,7 +223,7 @@ function contradicts(schema: unknown, fields: Record<string, unknown>): boolean 
   for (const [key, property] of Object.entries(properties)) {
     if (!Object.hasOwn(fields, key) || !property || typeof property !== 'object') continue;
     const allowed = property.const !== undefined ? [property.const] : property.enum;
-    if (allowed && !allowed.some((a) => JSON.stringify(a) === JSON.stringify(fields[key]))) return true;
+    if (allowed && !allowed.some((a) => jsonText(a) === jsonText(fields[key]))) return true;
   }
   return false;
 }
@@ -237,7 +237,7 @@ function mergedConstants(errors: ErrorObject[]): ErrorObject[] {
   }
   return [...byPath.entries()].map(([path, values]) => {
     const first = errors.find((e) => e.instancePath === path)!;
-    return { ...first, keyword: 'enum', params: { allowedValues: [...new Map(values.map((v) => [JSON.stringify(v), v])).values()] }, message: 'must be equal to one of the allowed values' };
+    return { ...first, keyword: 'enum', params: { allowedValues: [...new Map(values.map((v) => [jsonText(v), v])).values()] }, message: 'must be equal to one of the allowed values' };
   });
 }
 
@@ -254,7 +254,7 @@ function shallowSummary(group: ErrorObject, run: ErrorObject[]): ErrorObject[] {
     return e.keyword === 'const' ? [params.allowedValue] : e.keyword === 'enum' ? (params.allowedValues ?? []) : [];
   });
   if (values.length > 0) {
-    const allowedValues = [...new Map(values.map((v) => [JSON.stringify(v), v])).values()];
+    const allowedValues = [...new Map(values.map((v) => [jsonText(v), v])).values()];
     return [{ ...group, keyword: 'enum', params: { allowedValues }, message: 'must be equal to one of the allowed values' }];
   }
   const types = atGroup.filter((e) => e.keyword === 'type').flatMap((e) => String((e.params as { type?: unknown }).type).split(','));
@@ -299,7 +299,7 @@ function tagErrors(group: ErrorObject, run: ErrorObject[]): { path: string; allo
       const params = e.params as { allowedValue?: unknown; allowedValues?: unknown[] };
       return e.keyword === 'const' ? [params.allowedValue] : (params.allowedValues ?? []);
     });
-    return { path, allowed: [...new Map(allowed.map((v) => [JSON.stringify(v), v])).values()], errors };
+    return { path, allowed: [...new Map(allowed.map((v) => [jsonText(v), v])).values()], errors };
   }
   return undefined;
 }
@@ -314,7 +314,7 @@ function fromOtherBranch(error: ErrorObject, group: ErrorObject, tagPath: string
   const tagSchema = (error.parentSchema as { properties?: Record<string, { const?: unknown; enum?: unknown[] }> } | undefined)?.properties?.[key];
   if (!tagSchema || (tagSchema.const === undefined && tagSchema.enum === undefined)) return false;
   const allowed = tagSchema.const !== undefined ? [tagSchema.const] : tagSchema.enum!;
-  return !allowed.some((a) => JSON.stringify(a) === JSON.stringify(value));
+  return !allowed.some((a) => jsonText(a) === jsonText(value));
 }
 
 function hasProperty(schema: unknown, escapedKey: string): boolean {
@@ -339,10 +339,22 @@ function valueAt(data: unknown, pointer: string): unknown {
   return node;
 }
 
+/**
+ * JSON text of a value the caller passed, which need not be JSON: a BigInt is shown as `12n` and a
+ * value JSON cannot write (a cycle) by its kind, so describing a payload never throws.
+ */
+function jsonText(value: unknown): string {
+  try {
+    return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
 function clip(value: unknown): unknown {
   if (typeof value === 'string' && value.length > maxReceivedLength) return `${value.slice(0, maxReceivedLength)}…`;
   if (value !== null && typeof value === 'object') {
-    const text = JSON.stringify(value);
+    const text = jsonText(value);
     return text.length > maxReceivedLength ? `${text.slice(0, maxReceivedLength)}…` : value;
   }
   return value;

@@ -1,0 +1,183 @@
+/**
+ * Runs fuzz cases against the process under fuzz: each case to the reference server, and every case
+ * again through a proxy (plain and strict in turn), a few at a time; judges every answer, restarts
+ * the process after a crash (the cases in flight are the crash's suspects), and keeps the event
+ * loop's report with the cases that were in flight during each stall.
+ * @module
+ */
+import { Agent } from 'node:http';
+import { apis, type ApiName } from '../../src/contract/apis.js';
+import { fuzzCase, type FuzzCase } from './cases.js';
+import { judge, type CaseFailure } from './outcome.js';
+import { saveRegression, type Via } from './regressions.js';
+import { sendCase, type SendResult } from './send-case.js';
+import { startTarget, type FuzzTarget, type LoopStall, type TargetUrls } from './target.js';
+
+/** A stall during which the process itself computed this long is a blocked event loop. */
+export const maxBlockMs = 100;
+
+export interface FuzzOptions {
+  apis: readonly ApiName[];
+  /** Cases per API. */
+  cases: number;
+  seed: number;
+  /** Requests in flight at once. */
+  concurrency?: number;
+  /** Also send every case through the proxy. */
+  proxy?: boolean;
+  /** Write failing cases to test/fuzz/regressions/. */
+  save?: boolean;
+  onProgress?: (progress: { done: number; total: number; failures: number }) => void;
+}
+
+export interface FailedCase {
+  case: FuzzCase;
+  via: Via;
+  failure: CaseFailure;
+  file?: string;
+}
+
+export interface StallReport extends LoopStall {
+  /** Cases in flight while the loop stalled. */
+  inFlight: string[];
+}
+
+export interface FuzzSummary {
+  seed: number;
+  durationMs: number;
+  perApi: Record<string, { cases: number; requests: number; statuses: Record<string, number>; failures: number }>;
+  failures: FailedCase[];
+  crashes: number;
+  loop: {
+    /** Largest event-loop delay seen by monitorEventLoopDelay (wall clock: includes time the machine did not run the process). */
+    maxDelayMs: number;
+    /** Largest stall the process spent computing (min of the stall and the CPU time used over it). */
+    maxBlockMs: number;
+    /** Stalls over maxBlockMs of wall time, largest first (at most 20). */
+    stalls: StallReport[];
+  };
+}
+
+interface InFlight {
+  id: string;
+  start: number;
+  end?: number;
+}
+
+export function baseUrl(urls: TargetUrls, api: ApiName, via: Via): string {
+  if (via === 'server') return urls.server + apis[api].mount;
+  return via === 'proxy' ? urls.proxy[api] : urls.strictProxy[api];
+}
+
+/** Sends one case to a running target (the regression tests use it too). */
+export function sendTo(target: FuzzTarget, agent: Agent, fuzz: FuzzCase, via: Via): Promise<SendResult> {
+  return sendCase(baseUrl(target.urls, fuzz.api, via), fuzz, agent);
+}
+
+export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
+  const started = Date.now();
+  const concurrency = options.concurrency ?? 4;
+  // A fresh connection per request: a kept socket the server closes as it is reused reads as a reset.
+  const agent = new Agent({ keepAlive: false });
+  let target = await startTarget();
+  const summary: FuzzSummary = { seed: options.seed, durationMs: 0, perApi: {}, failures: [], crashes: 0, loop: { maxDelayMs: 0, maxBlockMs: 0, stalls: [] } };
+  const jobs: Array<{ api: ApiName; index: number }> = options.apis.flatMap((api) => Array.from({ length: options.cases }, (_, index) => ({ api, index })));
+  const flights: InFlight[] = [];
+  let done = 0;
+
+  let asking = false;
+  const collectLoop = async () => {
+    // A blocked loop answers late: one question at a time.
+    if (target.exited || asking) return;
+    asking = true;
+    const report = await target.loop().catch(() => undefined);
+    asking = false;
+    if (!report) return;
+    summary.loop.maxDelayMs = Math.max(summary.loop.maxDelayMs, report.maxDelayMs);
+    for (const stall of report.stalls) {
+      summary.loop.maxBlockMs = Math.max(summary.loop.maxBlockMs, Math.min(stall.stallMs, stall.cpuMs));
+      if (stall.stallMs <= maxBlockMs) continue;
+      const from = stall.at - stall.stallMs;
+      const inFlight = flights.filter((f) => f.start <= stall.at && (f.end ?? Infinity) >= from).map((f) => f.id);
+      summary.loop.stalls.push({ ...stall, inFlight: [...new Set(inFlight)] });
+    }
+    summary.loop.stalls.sort((a, b) => Math.min(b.stallMs, b.cpuMs) - Math.min(a.stallMs, a.cpuMs) || b.stallMs - a.stallMs).splice(20);
+    // Only flights that may still overlap a later stall are kept.
+    const horizon = Date.now() - 60_000;
+    for (let i = flights.length - 1; i >= 0; i--) if ((flights[i]!.end ?? Infinity) < horizon) flights.splice(i, 1);
+  };
+  const loopTimer = setInterval(() => void collectLoop(), 1000);
+
+  const fail = (fuzz: FuzzCase, via: Via, failure: CaseFailure) => {
+    const failed: FailedCase = { case: fuzz, via, failure };
+    if (options.save) failed.file = saveRegression({ case: fuzz, via, failure });
+    summary.failures.push(failed);
+  };
+
+  const runOne = async (fuzz: FuzzCase, via: Via) => {
+    const stats = (summary.perApi[fuzz.api] ??= { cases: 0, requests: 0, statuses: {}, failures: 0 });
+    const flight: InFlight = { id: `${fuzz.id} via ${via}`, start: Date.now() };
+    flights.push(flight);
+    const current = target;
+    const result = await Promise.race([sendTo(current, agent, fuzz, via), current.onExit.then((reason): SendResult => ({ ok: false, error: `crash: ${reason}` }))]);
+    flight.end = Date.now();
+    stats.requests++;
+    if (result.ok) {
+      const bucket = `${Math.floor(result.answer.status / 100)}xx`;
+      stats.statuses[bucket] = (stats.statuses[bucket] ?? 0) + 1;
+    }
+    let failure = judge(fuzz, result);
+    if (current.exited) failure = { kind: 'crash', reason: `the process under fuzz died (${current.exited}) with this case in flight: ${current.stderr().slice(-1500)}` };
+    if (failure) {
+      stats.failures++;
+      fail(fuzz, via, failure);
+    }
+  };
+
+  let restarting: Promise<void> | undefined;
+  const ensureTarget = async () => {
+    if (!target.exited) return;
+    restarting ??= startTarget().then((fresh) => {
+      summary.crashes++;
+      target = fresh;
+      restarting = undefined;
+    });
+    await restarting;
+  };
+
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const job = jobs[next++]!;
+      const fuzz = fuzzCase(job.api, options.seed, job.index);
+      (summary.perApi[job.api] ??= { cases: 0, requests: 0, statuses: {}, failures: 0 }).cases++;
+      const vias: Via[] = ['server'];
+      if (options.proxy !== false) vias.push(job.index % 2 ? 'proxy' : 'strict-proxy');
+      for (const via of vias) {
+        await ensureTarget();
+        await runOne(fuzz, via);
+      }
+      done++;
+      options.onProgress?.({ done, total: jobs.length, failures: summary.failures.length });
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    await collectLoop();
+  } finally {
+    clearInterval(loopTimer);
+    agent.destroy();
+    await target.close();
+  }
+  summary.durationMs = Date.now() - started;
+  return summary;
+}
+
+/** The outcomes the dedicated command asserts; `npm test` asserts all but timing. */
+export function failedOutcomes(summary: FuzzSummary, { timing }: { timing: boolean }): string[] {
+  const out: string[] = [];
+  if (summary.failures.length) out.push(`${summary.failures.length} failing case(s)`);
+  if (summary.crashes) out.push(`${summary.crashes} crash(es)`);
+  if (timing && summary.loop.maxBlockMs > maxBlockMs) out.push(`the event loop was blocked for ${summary.loop.maxBlockMs} ms (limit ${maxBlockMs} ms)`);
+  return out;
+}
