@@ -5,7 +5,7 @@
  */
 import { measureTiming, pace, type PacePlan, type SendRecord, type TimingMetrics } from '../../fake-model/index.js';
 import type { Arrival, Pacing } from '../types.js';
-import { waitUntil } from '../wait-until.js';
+import { waitUntil } from '../../pacing/wait-until.js';
 
 /** Cloud's `..._first_ten` rate spans the first token and the ten after it. */
 export const FIRST_TEN_TOKENS = 11;

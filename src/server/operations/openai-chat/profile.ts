@@ -7,7 +7,7 @@ import type { Problem } from '../../error-styles.js';
 import type { OutgoingStreamItem } from '../../../streams/index.js';
 import type { FinishReason, TimingMetrics } from '../../fake-model/index.js';
 import type { ResolvedServerOptions } from '../../options.js';
-import type { OperationRequest, StreamErrorContext, VariantTable } from '../types.js';
+import type { OperationRequest, VariantTable } from '../types.js';
 
 /** Everything a usage object can be built from, measured on the run that produced the answer. */
 export interface UsageFacts {
@@ -85,7 +85,7 @@ export interface ChatProfile {
   /** Built once per distinct variant (and header it reads) and shared: see `stylesBy`. */
   style(request: Pick<OperationRequest, 'variant' | 'headers'>): WireStyle;
   /** The in-stream error in the API's real form, honouring the request's variant. */
-  streamError(message: string, request: StreamErrorContext): OutgoingStreamItem<unknown>;
+  streamError(message: string, request: Pick<OperationRequest, 'requestId' | 'variant'>): OutgoingStreamItem<unknown>;
   /** A check of one request body the API makes before generating (Cloud: the model catalogue). */
   checkBody?(body: Record<string, unknown>): Problem | undefined;
   /** The context length of the model a (checked) body asks for. */

@@ -7,7 +7,7 @@
  * @module
  */
 import type { PacePlan } from '../../fake-model/index.js';
-import { waitUntil as waitForDeadline } from '../wait-until.js';
+import { waitUntil as waitForDeadline } from '../../pacing/wait-until.js';
 
 /** One thing to send: a token of an answer, or the answer's last object (full completion and metrics). */
 export interface ScheduledEvent {
