@@ -9,7 +9,7 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { OutgoingStreamItem, StreamFramingSpec } from '../streams/index.js';
 import type { Problem } from './error-styles.js';
-import { waitUntil } from './pacing/wait-until.js';
+import { reached } from './pacing/wait-until.js';
 
 export interface FaultSpec {
   description: string;
@@ -103,10 +103,7 @@ function rateLimitHeaders(api: string, seconds: number): OutgoingHttpHeaders {
 
 /** Waits `ms` from now; false when `signal` aborted first. */
 export function pause(ms: number, signal: AbortSignal): Promise<boolean> {
-  return waitUntil(performance.now() + ms, signal).then(
-    () => true,
-    () => false,
-  );
+  return reached(performance.now() + ms, signal);
 }
 
 /** A JSON answer as a fault leaves it: a failed generation's own form, or a body that breaks the schema on purpose; undefined when the fault acts on the writing. */

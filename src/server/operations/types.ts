@@ -5,6 +5,7 @@
  */
 import type { OutgoingStreamItem } from '../../streams/index.js';
 import type { Problem } from '../error-styles.js';
+import type { Pacing } from '../pacing/plan.js';
 import type { ResolvedServerOptions } from '../options.js';
 import type { UploadedFile } from '../request-body.js';
 import type { Route } from '../routes.js';
@@ -15,10 +16,7 @@ export interface Arrival {
   epochMs: number;
 }
 
-export interface Pacing {
-  ttftMs: number;
-  tokensPerSecond: number;
-}
+export type { Pacing };
 
 /** Request headers as handlers read them, like the Web `Headers`. */
 export interface RequestHeaders {

@@ -8,7 +8,7 @@ import type { components } from '../../../../generated/lmi/schema.js';
 import { generate, promptLogprobs } from '../../fake-model/index.js';
 import type { OutgoingStreamItem } from '../../../streams/index.js';
 import { paceWholeAnswer, type PacedRun } from '../openai-chat/completion.js';
-import { RunClock } from '../openai-chat/clock.js';
+import { RunClock } from '../../pacing/run-clock.js';
 import { lmiStreamMediaType } from '../openai-chat/profiles/lmi-stream-media-type.js';
 import { Timeline } from '../openai-chat/timeline.js';
 import type { OperationRequest, OperationResult } from '../types.js';

@@ -3,7 +3,7 @@
  * answer is ready when its last token would have been sent), then written in the API's style.
  */
 import type { Choice } from '../../fake-model/index.js';
-import { FIRST_TEN_TOKENS, type SignalSource } from './clock.js';
+import { FIRST_TEN_TOKENS, type SignalSource } from '../../pacing/run-clock.js';
 import { answerLogprobs } from './logprobs.js';
 import type { WireStyle } from './profile.js';
 import { usageFacts, type ChatRun } from './run.js';

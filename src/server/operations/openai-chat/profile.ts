@@ -5,7 +5,8 @@
  */
 import type { Problem } from '../../error-styles.js';
 import type { OutgoingStreamItem } from '../../../streams/index.js';
-import type { FinishReason, TimingMetrics } from '../../fake-model/index.js';
+import type { FinishReason } from '../../fake-model/index.js';
+import type { TimingMetrics } from '../../pacing/plan.js';
 import type { ResolvedServerOptions } from '../../options.js';
 import type { OperationRequest, VariantTable } from '../types.js';
 

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import type { OutgoingStreamItem } from '../../../../streams/index.js';
 import { countTokens, countTokensUpTo, transcribe } from '../../../fake-model/index.js';
 import { hashString, mixSeeds } from '../../../fake-model/random.js';
-import { RunClock } from '../../openai-chat/clock.js';
+import { RunClock } from '../../../pacing/run-clock.js';
 import { bareUuid, fractionalSeconds } from '../../openai-chat/ids.js';
 import { cloudChatProfile } from '../../openai-chat/profiles/cloud.js';
 import { cloudUsage } from '../../openai-chat/usage.js';

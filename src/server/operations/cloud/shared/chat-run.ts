@@ -11,7 +11,7 @@ import { readChatInput } from '../../openai-chat/chat-input.js';
 import { fitPrompt } from '../../context-limit.js';
 import { cloudContextTokens, type CatalogueModel } from '../catalogue/catalogue.js';
 import type { Arrival } from '../../types.js';
-import { RunClock } from '../../openai-chat/clock.js';
+import { RunClock } from '../../../pacing/run-clock.js';
 import type { UsageFacts, WireStyle } from '../../openai-chat/profile.js';
 import { cloudChatProfile } from '../../openai-chat/profiles/cloud.js';
 import { prepareRun, usageFacts, type ChatRun, type PreparedRun } from '../../openai-chat/run.js';
