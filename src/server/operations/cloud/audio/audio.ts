@@ -11,7 +11,7 @@ import type { OutgoingStreamItem } from '../../../../streams/index.js';
 import { countTokens, countTokensUpTo, transcribe } from '../../../fake-model/index.js';
 import { hashString, mixSeeds } from '../../../fake-model/random.js';
 import { RunClock } from '../../../pacing/run-clock.js';
-import { bareUuid, fractionalSeconds } from '../../openai-chat/ids.js';
+import { bareUuid, fractionalSeconds } from '../../shared/ids.js';
 import { cloudChatProfile } from '../../openai-chat/profiles/cloud.js';
 import { cloudUsage } from '../../openai-chat/usage.js';
 import type { Arrival, OperationDefinition, OperationRequest, OperationResult } from '../../types.js';
