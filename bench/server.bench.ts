@@ -256,7 +256,7 @@ async function startSubjects(): Promise<{ subjects: Subject[]; notes: string[]; 
   }
 
   notes.push(
-    'sambakit runs `startServer` from dist/ (tsc\'s build, as `npm start` runs it) with no log function, `checkResponses: \'off\'`, `ttftMs: 0` and `tokensPerSecond: 1e9`: a non-stream chat answer is paced as if streamed (src/server/operations/openai-chat/completion.ts), so these make it ready at once.',
+    'sambakit runs `startServer` from dist/ (tsc\'s build, as `npm start` runs it) with no log function, `checkResponses: \'off\'`, `ttftMs: 0` and `tokensPerSecond: 1e9`: a non-stream chat answer is paced as if streamed (src/server/operations/shared/whole-answer.ts), so these make it ready at once.',
   );
   const bareBody = sambakitCheck?.status === 200 && sambakitCheck.isChatCompletion ? sambakitCheck.body : cannedAnswer;
   if (bareBody === cannedAnswer) notes.push(`bare answers a canned chat completion (${Buffer.byteLength(cannedAnswer)} B): sambakit gave no 200 chat completion to copy.`);
@@ -868,7 +868,7 @@ function reading(input: ReadingInput): string[] {
     const lowGap = sk.some((r) => r.stats.gapP50 < 25);
     out.push(
       `- **Between tokens**: median gap ${fmt(m(sk, (r) => r.stats.gapP50))} ms (target ${1000 / streamTps}), p99 ${fmt(m(sk, (r) => r.stats.gapP99), 0)} ms; bare SSE ${fmt(m(bare, (r) => r.stats.gapP50))} / ${fmt(m(bare, (r) => r.stats.gapP99), 0)} ms. ` +
-        (lowGap ? `sambakit's schedule is anchored at the request's arrival (src/server/fake-model/pacing.ts), so when the first token is late the overdue tokens leave together: the waves with a median gap near 0 are that catch-up. ` : '') +
+        (lowGap ? `sambakit's schedule is anchored at the request's arrival (src/server/pacing/run-clock.ts), so when the first token is late the overdue tokens leave together: the waves with a median gap near 0 are that catch-up. ` : '') +
         `Memory: sambakit's RSS peaks at ${fmt(m(sk, (r) => (r.proc?.peakRssBytes ?? NaN) / 1024 / 1024), 0)} MB with the streams open, the baseline's at ${fmt(m(bare, (r) => (r.proc?.peakRssBytes ?? NaN) / 1024 / 1024), 0)} MB.` +
         (overflows > 0
           ? ` The kernel dropped ${overflows} handshakes from full listen queues during the waves (Node's default backlog is 511; the client's socket counts as connected and sends, the server only sees the request after the kernel's 1 s / 3 s retry): those streams' TTFT includes that retry.`

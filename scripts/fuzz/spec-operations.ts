@@ -5,7 +5,7 @@
  * @module
  */
 import { apis, contracts, type ApiName } from '../../src/contract/index.js';
-import type { OperationValidators } from '../../src/contract/operation.js';
+import type { OperationInfo, OperationValidators } from '../../src/contract/operation.js';
 import { resolveLocalRef } from '../../src/contract/local-ref.js';
 import { bundledDocument } from '../../src/contract/node.js';
 
@@ -38,10 +38,11 @@ export const fuzzApiKey = 'fuzz-key';
 const pathParamValues: Record<string, string> = { project_id: 'fuzz-project', endpoint_id: 'fuzz-endpoint', model_id: 'Meta-Llama-3.3-70B-Instruct' };
 
 function operationsOf(api: ApiName): FuzzOperation[] {
-  const document = bundledDocument(api) as { paths: Record<string, Record<string, { operationId?: string; requestBody?: unknown }>> };
+  const document = bundledDocument(api) as unknown as { paths: Record<string, Record<string, { operationId?: string; requestBody?: unknown }>> };
   const byId = new Map<string, { requestBody?: unknown }>();
   for (const item of Object.values(document.paths)) for (const operation of Object.values(item)) if (operation?.operationId) byId.set(operation.operationId, operation);
-  return Object.values(contracts[api].operationTable).map((info) => {
+  const table: readonly OperationInfo[] = Object.values(contracts[api].operationTable);
+  return table.map((info) => {
     const pathParams = Object.fromEntries(info.parameters.filter((p) => p.in === 'path').map((p) => [p.name, pathParamValues[p.name] ?? 'fuzz']));
     const path = info.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(pathParams[name]!));
     const body = resolveLocalRef(document, byId.get(info.operationId)?.requestBody) as { content?: Record<string, { schema?: unknown; examples?: Record<string, unknown> }> } | undefined;

@@ -8,12 +8,12 @@
  * @module
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { RequestHeaders } from './request-headers.js';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Route, SecurityScheme } from './routes.js';
 
 export type AuthResult = { ok: true } | { ok: false; reason: 'missing' | 'invalid'; expected: string };
 
-export function authenticate(route: Route, headers: RequestHeaders, apiKey: string | undefined): AuthResult {
+export function authenticate(route: Route, headers: IncomingHttpHeaders, apiKey: string | undefined): AuthResult {
   if (route.security.length === 0) return { ok: true };
   let sawKey = false;
   for (const alternative of route.security) {
@@ -33,9 +33,10 @@ export function describeSecurity(security: readonly (readonly SecurityScheme[])[
   return security.filter((alt) => alt.length > 0).map((alt) => alt.map((s) => (s.kind === 'bearer' ? 'an `Authorization: Bearer <key>` header' : `a \`${s.headerName}\` header`)).join(' and ')).join(' or ');
 }
 
-function presentedKey(scheme: SecurityScheme, headers: RequestHeaders): string | undefined {
-  const value = headers.get(scheme.headerName);
-  if (value === null) return undefined;
+function presentedKey(scheme: SecurityScheme, headers: IncomingHttpHeaders): string | undefined {
+  const raw = headers[scheme.headerName.toLowerCase()];
+  if (raw === undefined) return undefined;
+  const value = Array.isArray(raw) ? raw.join(', ') : raw;
   if (scheme.kind === 'header') return value.trim();
   const match = /^Bearer\s+(.*)$/i.exec(value.trim());
   return match ? match[1]!.trim() : '';

@@ -1,9 +1,15 @@
 /**
  * Fault injection by request header: `x-sambakit-fault: <name>[=<number>]`, so a client's retry,
- * timeout and stream-error paths can be tested against real bytes. Every fault is listed here with
- * what its number means; the README documents them with examples.
+ * timeout and stream-error paths can be tested against real bytes. Everything a fault does is
+ * decided here: the catalogue (with what each number means; the README documents them), the
+ * header's parsing, the answers that replace the handler's, and what happens to a JSON answer or to
+ * a stream at which item. `stream-body.ts` only carries out the stream's part as it writes.
  * @module
  */
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { OutgoingStreamItem, StreamFramingSpec } from '../streams/index.js';
+import type { Problem } from './error-styles.js';
+import { reached } from './pacing/wait-until.js';
 
 export interface FaultSpec {
   description: string;
@@ -60,4 +66,97 @@ export function parseFault(header: string | null | undefined): FaultParse {
   const spec: FaultSpec = faults[name as FaultName];
   if (match[2] !== undefined && !spec.parameter) return { ok: false, message: `x-sambakit-fault ${name} takes no number.` };
   return { ok: true, fault: { name: name as FaultName, value: match[2] !== undefined ? Number(match[2]) : (spec.parameter?.default ?? 0) } };
+}
+
+/** What a fault does before the handler runs: an error answered instead, or a delay of the whole answer. */
+export type FaultBeforeHandler = { answer: Problem; headers?: OutgoingHttpHeaders } | { delayMs: number } | undefined;
+
+export function faultBeforeHandler(fault: Fault, api: string): FaultBeforeHandler {
+  switch (fault.name) {
+    case 'rate-limit':
+      return { answer: { kind: 'rate_limit', message: 'Rate limit exceeded (x-sambakit-fault: rate-limit).' }, headers: rateLimitHeaders(api, fault.value) };
+    case 'server-error':
+      return { answer: { kind: 'server', message: 'Internal server error (x-sambakit-fault: server-error).' } };
+    case 'unavailable':
+      return { answer: { kind: 'unavailable', message: 'Service temporarily unavailable (x-sambakit-fault: unavailable).' } };
+    case 'slow-headers':
+      return { delayMs: fault.value };
+    default:
+      return undefined;
+  }
+}
+
+function rateLimitHeaders(api: string, seconds: number): OutgoingHttpHeaders {
+  const headers: OutgoingHttpHeaders = { 'retry-after': String(seconds) };
+  if (api === 'sambanova-cloud') {
+    Object.assign(headers, {
+      'x-ratelimit-limit-requests': '20',
+      'x-ratelimit-remaining-requests': '0',
+      'x-ratelimit-reset-requests': `${seconds}s`,
+      'x-ratelimit-limit-requests-day': '4000',
+      'x-ratelimit-remaining-requests-day': '3999',
+      'x-ratelimit-reset-requests-day': '86400s',
+    });
+  }
+  return headers;
+}
+
+/** Waits `ms` from now; false when `signal` aborted first. */
+export function pause(ms: number, signal: AbortSignal): Promise<boolean> {
+  return reached(performance.now() + ms, signal);
+}
+
+/** A JSON answer as a fault leaves it: a failed generation's own form, or a body that breaks the schema on purpose; undefined when the fault acts on the writing. */
+export function faultedJsonBody(fault: Fault, failure: { status: number; body: unknown } | undefined): { status?: number; body: unknown; checked: boolean } | undefined {
+  if (fault.name === 'error-event' && failure) return { status: failure.status, body: failure.body, checked: true };
+  if (fault.name === 'invalid-item') return { body: { sambakit_fault: 'invalid-item: this body breaks the response schema on purpose' }, checked: false };
+  return undefined;
+}
+
+/**
+ * A JSON answer under a stream fault: cut in half (malformed-item), paused halfway (stall), or
+ * dropped halfway (disconnect); any other fault leaves it whole (error-event without a failure form).
+ */
+export async function writeJsonWithFault(res: ServerResponse, status: number, headers: OutgoingHttpHeaders, text: string, fault: Fault, signal: AbortSignal): Promise<void> {
+  const half = text.slice(0, Math.floor(text.length / 2));
+  res.writeHead(status, headers);
+  if (fault.name === 'malformed-item') return void res.end(half);
+  if (fault.name !== 'stall' && fault.name !== 'disconnect') return void res.end(text);
+  res.write(half);
+  if (fault.name === 'disconnect') return dropAfterFlush(res);
+  if ((await pause(fault.value, signal)) && !res.destroyed) res.end(text.slice(half.length));
+}
+
+/** What a stream fault does before item `sent` (0-based) is taken from the producer. */
+export type StreamFaultStep = { pauseMs: number } | { fail: string } | { end: string } | 'drop' | undefined;
+
+const failedGeneration = { fail: 'Generation failed (x-sambakit-fault: error-event).' };
+const brokenSse = { end: 'data: {"choices": [{"delta": \n\n' };
+const brokenJsonLine = { end: '{"result": {"responses": [\n' };
+
+export function streamFaultBefore(fault: Fault, sent: number, framing: StreamFramingSpec): StreamFaultStep {
+  if (sent === 2) {
+    if (fault.name === 'stall') return { pauseMs: fault.value };
+    if (fault.name === 'error-event') return failedGeneration;
+    if (fault.name === 'malformed-item') return framing.framing === 'sse' ? brokenSse : brokenJsonLine;
+  }
+  if (fault.name === 'disconnect' && sent === fault.value) return 'drop';
+  return undefined;
+}
+
+const invalidItem: OutgoingStreamItem<unknown> = { kind: 'item', value: { sambakit_fault: 'invalid-item: this item breaks the item schema on purpose' } };
+
+/** The item a fault sends in place of item `sent`, or undefined. */
+export function streamFaultItem(fault: Fault, sent: number): OutgoingStreamItem<unknown> | undefined {
+  return fault.name === 'invalid-item' && sent === 2 ? invalidItem : undefined;
+}
+
+/** Drops the connection once what was written has left, so the client sees it, then no end. */
+export function dropAfterFlush(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    res.write('', () => {
+      res.destroy();
+      resolve();
+    });
+  });
 }

@@ -1,26 +1,29 @@
 /**
  * The body of a streamed answer, written to the socket: pulls items from the handler's producer only
  * when the socket has room (backpressure), frames them with src/streams, checks each against the
- * spec when asked, and carries the stream faults (stall, disconnect, broken or schema-invalid items,
- * in-stream errors). A client that leaves aborts the producer, which clears its timers.
+ * spec when asked, and carries out the stream faults `faults.ts` chooses. A client that leaves
+ * aborts the producer, which clears its timers.
  * @module
  */
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { encodeStreamEnd, encodeStreamItem, type OutgoingStreamItem, type StreamFramingSpec } from '../streams/index.js';
 import { onAbort } from './abort-listeners.js';
-import type { Fault } from './faults.js';
+import { dropAfterFlush, pause, streamFaultBefore, streamFaultItem, type Fault } from './faults.js';
 import type { StreamProducer } from './operations/types.js';
 
-export interface StreamBodyOptions {
-  framing: StreamFramingSpec;
-  fault: Fault | undefined;
+/**
+ * Where a stream goes and what it needs of its request, for as long as it is open: the pipeline's
+ * request object itself (methods, not closures made per stream).
+ */
+export interface StreamTarget {
+  readonly res: ServerResponse;
+  readonly fault: Fault | undefined;
   /** Checks one item against the spec; throws to cut the stream (test mode). */
-  check?: (value: unknown, kind: 'item' | 'error') => void;
+  checkItem(value: unknown, kind: 'item' | 'error'): void;
   /** The API's in-stream error item with a message: for the error-event fault, a failing producer and shutdown. */
-  errorItem: (message: string) => OutgoingStreamItem<unknown>;
+  errorItem(message: string): OutgoingStreamItem<unknown>;
   /** Aborted when the server shuts down: the stream ends with an in-stream error instead of hanging. */
-  shutdown?: AbortSignal;
+  readonly shutdown: AbortSignal | undefined;
 }
 
 const shuttingDown = 'The server is shutting down; the answer was cut.';
@@ -28,12 +31,12 @@ const shuttingDown = 'The server is shutting down; the answer was cut.';
 const stopped = new Error('the stream ended');
 
 /**
- * Writes the status, `headers` and every item of `produce` to `res`, then the framing's terminator.
+ * Writes the status, `headers` and every item of `produce` to the target's response, then the framing's terminator.
  * The headers leave with the first item (one write instead of two). Resolves when the stream ended,
  * whichever way; never rejects.
  */
-export async function writeStreamBody(res: ServerResponse, status: number, headers: OutgoingHttpHeaders, produce: StreamProducer, options: StreamBodyOptions): Promise<void> {
-  const { framing, fault } = options;
+export async function writeStreamBody(target: StreamTarget, status: number, headers: OutgoingHttpHeaders, produce: StreamProducer, framing: StreamFramingSpec): Promise<void> {
+  const { res, fault, shutdown } = target;
   const abort = new AbortController();
   const iterator = produce(abort.signal)[Symbol.asyncIterator]();
   let gone = false;
@@ -45,9 +48,9 @@ export async function writeStreamBody(res: ServerResponse, status: number, heade
   };
   res.once('close', onClose);
   // A flag, not the signal's getter, is read per item.
-  let shuttingDownNow = options.shutdown?.aborted === true;
-  const unlisten = options.shutdown
-    ? onAbort(options.shutdown, () => {
+  let shuttingDownNow = shutdown?.aborted === true;
+  const unlisten = shutdown
+    ? onAbort(shutdown, () => {
         shuttingDownNow = true;
         stop();
       })
@@ -80,19 +83,20 @@ export async function writeStreamBody(res: ServerResponse, status: number, heade
     head();
     res.end(text);
   };
-  const fail = (message: string) => finish(encodeStreamItem(options.errorItem(message), framing));
+  const fail = (message: string) => finish(encodeStreamItem(target.errorItem(message), framing));
   let sent = 0;
   let completed = false;
   try {
     for (;;) {
-      if (fault && sent === 2) {
-        if (fault.name === 'stall') await sleep(fault.value, undefined, { signal: abort.signal }).catch(() => {});
-        if (fault.name === 'error-event') return fail('Generation failed (x-sambakit-fault: error-event).');
-        if (fault.name === 'malformed-item') return finish(framing.framing === 'sse' ? 'data: {"choices": [{"delta": \n\n' : '{"result": {"responses": [\n');
-      }
-      if (fault?.name === 'disconnect' && sent === fault.value) {
+      const faulted = fault && streamFaultBefore(fault, sent, framing);
+      if (faulted === 'drop') {
         head();
         return dropAfterFlush(res);
+      }
+      if (faulted) {
+        if ('fail' in faulted) return fail(faulted.fail);
+        if ('end' in faulted) return finish(faulted.end);
+        await pause(faulted.pauseMs, abort.signal);
       }
       let next: IteratorResult<OutgoingStreamItem<unknown>>;
       try {
@@ -109,11 +113,12 @@ export async function writeStreamBody(res: ServerResponse, status: number, heade
         return finish(encodeStreamEnd(framing));
       }
       let item = next.value;
-      if (fault?.name === 'invalid-item' && sent === 2) {
-        item = { kind: 'item', value: { sambakit_fault: 'invalid-item: this item breaks the item schema on purpose' } };
+      const replaced = fault && streamFaultItem(fault, sent);
+      if (replaced) {
+        item = replaced;
       } else {
         try {
-          options.check?.(item.value, item.kind);
+          target.checkItem(item.value, item.kind);
         } catch {
           // Test mode: an item the spec does not allow cuts the stream (the report is already made).
           res.destroy();
@@ -143,30 +148,4 @@ function drained(res: ServerResponse): Promise<void> {
     };
     res.on('drain', done).on('close', done);
   });
-}
-
-/** Drops the connection once what was written has left, so the client sees those items, then no end. */
-function dropAfterFlush(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    res.write('', () => {
-      res.destroy();
-      resolve();
-    });
-  });
-}
-
-/**
- * A JSON answer under a stream fault: cut in half (malformed-item), paused halfway (stall), or
- * dropped halfway (disconnect). error-event is sent as is here: an answer with a form for a failed
- * generation (`failure`) was already answered with it by the pipeline.
- */
-export async function writeJsonWithFault(res: ServerResponse, status: number, headers: OutgoingHttpHeaders, text: string, fault: Fault): Promise<void> {
-  const half = text.slice(0, Math.floor(text.length / 2));
-  res.writeHead(status, headers);
-  if (fault.name === 'malformed-item') return void res.end(half);
-  if (fault.name !== 'stall' && fault.name !== 'disconnect') return void res.end(text);
-  res.write(half);
-  if (fault.name === 'disconnect') return dropAfterFlush(res);
-  await sleep(fault.value);
-  if (!res.destroyed) res.end(text.slice(half.length));
 }

@@ -1,7 +1,7 @@
 /**
  * @module The fake model behind the reference server: deterministic text, JSON, tool calls,
- * reasoning and logprobs from a seed, counted in real tokenizer tokens; plus pacing, timing
- * metrics, transcripts and embeddings. Pure functions with no HTTP and no API shapes: the API
+ * reasoning and logprobs from a seed, counted in real tokenizer tokens; plus transcripts and
+ * embeddings (pacing is `../pacing/`). Pure functions with no HTTP and no API shapes: the API
  * layers translate their bodies into a `GenerateRequest` and the `Generation` back.
  *
  * ```ts
@@ -23,6 +23,5 @@ export { promptLogprobs } from './prompt-logprobs.js';
 export { UnknownToolError, toolKeywords, toolScore, type ToolChoice, type ToolDefinition } from './tool-choice.js';
 export type { JsonSchema } from './schema-sampler.js';
 export { stopList } from './stop-sequences.js';
-export { pace, measureTiming, type PaceOptions, type PacePlan, type SendRecord, type TimingMetrics } from './pacing.js';
 export { transcribe, WORDS_PER_SECOND, type Transcript, type TranscriptSegment } from './transcription.js';
 export { embed } from './embeddings.js';

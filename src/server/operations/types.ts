@@ -5,8 +5,8 @@
  */
 import type { OutgoingStreamItem } from '../../streams/index.js';
 import type { Problem } from '../error-styles.js';
+import type { Pacing } from '../pacing/plan.js';
 import type { ResolvedServerOptions } from '../options.js';
-import type { RequestHeaders } from '../request-headers.js';
 import type { UploadedFile } from '../request-body.js';
 import type { Route } from '../routes.js';
 
@@ -16,9 +16,13 @@ export interface Arrival {
   epochMs: number;
 }
 
-export interface Pacing {
-  ttftMs: number;
-  tokensPerSecond: number;
+export type { Pacing };
+
+/** Request headers as handlers read them, like the Web `Headers`. */
+export interface RequestHeaders {
+  /** The header's value (repeated headers joined with `, `), or null. */
+  get(name: string): string | null;
+  has(name: string): boolean;
 }
 
 export interface OperationRequest {
@@ -40,12 +44,6 @@ export interface OperationRequest {
   variant: string | undefined;
   options: ResolvedServerOptions;
 }
-
-/**
- * What an in-stream error may depend on. Only this is kept for the life of a stream, not the whole
- * request (its parsed body included): a thousand open streams would hold a thousand bodies.
- */
-export type StreamErrorContext = Pick<OperationRequest, 'requestId' | 'variant'>;
 
 export type StreamProducer = (signal: AbortSignal) => AsyncIterable<OutgoingStreamItem<unknown>>;
 
@@ -89,5 +87,5 @@ export interface OperationDefinition {
    * after the status was sent), honouring the request's variant. Defaults to the API's error body
    * under the framing's first error event name.
    */
-  streamError?: (message: string, request: StreamErrorContext) => OutgoingStreamItem<unknown>;
+  streamError?: (message: string, request: Pick<OperationRequest, 'requestId' | 'variant'>) => OutgoingStreamItem<unknown>;
 }

@@ -6,7 +6,7 @@
  * @module
  */
 import { describe, expect, it } from 'vitest';
-import { pendingStepTimers } from '../../../src/server/operations/wait-until.js';
+import { pendingStepTimers } from '../../../src/server/pacing/wait-until.js';
 import { useServer } from '../../helpers/server.js';
 import { parseSse } from '../openai-chat/helpers.js';
 import { wav } from '../../helpers/audio.js';

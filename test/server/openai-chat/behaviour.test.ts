@@ -5,7 +5,7 @@
  */
 import { encode } from 'gpt-tokenizer/encoding/cl100k_base';
 import { describe, expect, it } from 'vitest';
-import { pendingStepTimers } from '../../../src/server/operations/wait-until.js';
+import { pendingStepTimers } from '../../../src/server/pacing/wait-until.js';
 import { useServer } from '../../helpers/server.js';
 import { chatBody, contentByChoice, key, parseJsonLines, parseSse, paths, post, postJson, postSse, readTimed, withoutVolatile } from './helpers.js';
 

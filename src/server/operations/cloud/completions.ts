@@ -6,7 +6,7 @@
  * and usage are Cloud chat's (see `shared/chat-run.ts`).
  */
 import type { OutgoingStreamItem } from '../../../streams/index.js';
-import { paceWholeAnswer } from '../openai-chat/completion.js';
+import { paceWholeAnswer } from '../shared/whole-answer.js';
 import { cloudChatProfile } from '../openai-chat/profiles/cloud.js';
 import type { OperationDefinition, OperationRequest, OperationResult } from '../types.js';
 import { checkCloudModel } from './catalogue/model-check.js';

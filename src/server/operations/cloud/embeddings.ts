@@ -6,7 +6,7 @@
  */
 import { countTokensUpTo, embed } from '../../fake-model/index.js';
 import type { OperationDefinition, OperationRequest, OperationResult } from '../types.js';
-import { waitUntil } from '../wait-until.js';
+import { waitUntil } from '../../pacing/wait-until.js';
 import { checkCloudModel } from './catalogue/model-check.js';
 import { abortedAnswer } from './shared/request-fields.js';
 

@@ -7,12 +7,12 @@
 import type { components } from '../../../../generated/lmi/schema.js';
 import { generate, promptLogprobs } from '../../fake-model/index.js';
 import type { OutgoingStreamItem } from '../../../streams/index.js';
-import { paceWholeAnswer, type PacedRun } from '../openai-chat/completion.js';
-import { RunClock } from '../openai-chat/clock.js';
+import { paceWholeAnswer, type PacedRun } from '../shared/whole-answer.js';
+import { RunClock } from '../../pacing/run-clock.js';
 import { lmiStreamMediaType } from '../openai-chat/profiles/lmi-stream-media-type.js';
-import { Timeline } from '../openai-chat/timeline.js';
+import { Timeline } from '../shared/timeline.js';
 import type { OperationRequest, OperationResult } from '../types.js';
-import { fitPrompt, type ContextFit } from '../context-limit.js';
+import { fitPrompt, type ContextFit } from '../shared/context-limit.js';
 import { DEFAULT_MAX_NEW_TOKENS, readGenerateInput } from './generate-input.js';
 import { failedAnswer, failedStreamLine, streamedTokens, streamLine, wholeAnswer, type GenerateAnswer, type GenerateForm } from './generate-wire.js';
 

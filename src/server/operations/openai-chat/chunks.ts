@@ -7,10 +7,10 @@
  * at once and leaves no timer behind.
  */
 import type { OutgoingStreamItem } from '../../../streams/index.js';
-import { chunkLogprobs } from './logprobs.js';
-import type { WireStyle } from './profile.js';
-import { usageFacts, type ChatRun } from './run.js';
-import { stepCount, type Piece } from './timeline.js';
+import { chunkLogprobs } from '../shared/logprobs.js';
+import type { WireStyle } from '../shared/wire-style.js';
+import { usageFacts, type ChatRun } from '../shared/run.js';
+import { stepCount, type Piece } from '../shared/timeline.js';
 import { callArgumentsDelta, callHeaderDelta, wholeCallDelta } from './tool-calls.js';
 
 /** How a stream ended, for the log: `completed` false means it was cut (client gone, fault, shutdown). */

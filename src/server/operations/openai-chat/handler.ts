@@ -5,9 +5,11 @@
  */
 import type { OperationDefinition, OperationRequest, OperationResult } from '../types.js';
 import { streamChunks } from './chunks.js';
-import { completionBody, paceWholeAnswer } from './completion.js';
-import type { ChatProfile, WireStyle } from './profile.js';
-import { prepareRun, type ChatRun } from './run.js';
+import { paceWholeAnswer } from '../shared/whole-answer.js';
+import type { WireStyle } from '../shared/wire-style.js';
+import { completionBody } from './completion.js';
+import type { ChatProfile } from './profile.js';
+import { prepareRun, type ChatRun } from '../shared/run.js';
 
 export function chatOperation(profile: ChatProfile): OperationDefinition {
   return {

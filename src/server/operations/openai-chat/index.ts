@@ -1,6 +1,7 @@
 /**
- * @module OpenAI-style chat completions of SambaStudio, SambaNova Cloud and LMI: one shared core
- * (`handler.ts` and the files it uses) and a profile per API (`profiles/`) for what differs.
+ * @module OpenAI-style chat completions of SambaStudio, SambaNova Cloud and LMI: one operation
+ * (`handler.ts`, on the chat core in `../shared/` that every text operation uses) and a profile per
+ * API (`profiles/`) for what differs.
  */
 import type { OperationDefinition } from '../types.js';
 import { chatOperation } from './handler.js';

@@ -5,7 +5,7 @@
  * in the observed variant, the parsed object.
  */
 import type { ToolCall } from '../../fake-model/index.js';
-import type { WireStyle } from './profile.js';
+import type { WireStyle } from '../shared/wire-style.js';
 
 type ToolCallStyle = WireStyle['toolCalls'];
 

@@ -6,7 +6,7 @@
 import type { components as Cloud } from '../../../contract/sambanova-cloud.js';
 import type { components as Lmi } from '../../../contract/lmi.js';
 import type { components as Studio } from '../../../contract/sambastudio.js';
-import type { UsageFacts } from './profile.js';
+import type { UsageFacts } from '../shared/wire-style.js';
 
 type StudioUsage = NonNullable<Studio['schemas']['SambaStudioChatUsage']>;
 type CloudUsage = Cloud['schemas']['CloudUsage'];

@@ -6,14 +6,14 @@
  * and a client that leaves aborts its signal, which ends generation at once.
  * @module
  */
-import { pace, type SendRecord } from '../../fake-model/index.js';
+import { pace, type SendRecord } from '../../pacing/plan.js';
 import type { OutgoingStreamItem } from '../../../streams/index.js';
 import type { OperationRequest, StreamProducer } from '../types.js';
 import type { NativeCompletion } from './completion.js';
 import type { AnswerStyle } from './generation-object.js';
 import type { RequestClock } from './stream-metrics.js';
 import { lastObject, tokenObject, type StreamObject, type StreamObjectForm } from './stream-objects.js';
-import { paced, streamSchedule, type Interleaving } from './token-schedule.js';
+import { paced, streamSchedule, type Interleaving } from '../../pacing/schedule.js';
 
 export interface NativeStreamInit {
   request: OperationRequest;

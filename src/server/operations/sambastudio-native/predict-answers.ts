@@ -4,12 +4,13 @@
  * non-streamed calls, returned only once the batch would have finished on the request's pace.
  * @module
  */
-import { pace } from '../../fake-model/index.js';
+import { pace } from '../../pacing/plan.js';
 import type { OperationRequest } from '../types.js';
 import { completeAll as completePrompts, preparePrompt, type NativeCompletion, type NativePrompt } from './completion.js';
 import type { NativeParams } from './native-params.js';
 import type { RequestClock } from './stream-metrics.js';
-import { batchReadyMs, waitUntil } from './token-schedule.js';
+import { batchReadyMs } from '../../pacing/schedule.js';
+import { reached } from '../../pacing/wait-until.js';
 
 export function completeAll(prompts: readonly NativePrompt[], params: NativeParams, request: OperationRequest): Promise<NativeCompletion[]> {
   return completePrompts(prompts, params, request.options.seed, request.options.sambastudioContextTokens);
@@ -26,7 +27,7 @@ export function answerTexts(texts: readonly string[], listPath: string, params: 
  */
 export async function awaitBatch(completions: readonly NativeCompletion[], request: OperationRequest, clock: RequestClock): Promise<void> {
   const readyMs = batchReadyMs(completions.map((completion) => completion.completionTokens), pace(request.pacing));
-  await waitUntil(clock.startMs + readyMs, request.signal);
+  await reached(clock.startMs + readyMs, request.signal);
 }
 
 /** Seconds since the request arrived (`status.elapsedTime`). */

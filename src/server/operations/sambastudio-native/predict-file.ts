@@ -12,7 +12,7 @@ import { transcribe } from '../../fake-model/index.js';
 import type { OperationDefinition, OperationRequest, OperationResult } from '../types.js';
 import { readAudioUpload } from './audio-file.js';
 import { answeringProblems } from './native-error.js';
-import { waitUntil } from './token-schedule.js';
+import { reached } from '../../pacing/wait-until.js';
 import { variantTable } from './variants.js';
 
 type FileResponse = components['schemas']['SambaStudioFileResponse'];
@@ -22,7 +22,7 @@ async function predictFile(request: OperationRequest): Promise<OperationResult> 
   const audio = await readAudioUpload(upload, (request.body as Record<string, unknown> | undefined)?.predict_file);
   const fileHash = createHash('sha256').update(upload!.bytes).digest().readUInt32BE(0);
   const { text } = transcribe(audio.durationS, (request.options.seed ^ fileHash) >>> 0);
-  await waitUntil(request.arrival.monotonicMs + request.pacing.ttftMs, request.signal);
+  await reached(request.arrival.monotonicMs + request.pacing.ttftMs, request.signal);
   const response: FileResponse = request.variant === 'file-data-string' ? { status_code: 200, data: text } : { status_code: 200, data: [text] };
   if (request.variant === 'no-status-code') delete response.status_code;
   return { kind: 'json', body: response };

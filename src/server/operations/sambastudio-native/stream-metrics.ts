@@ -5,7 +5,7 @@
  * @module
  */
 import type { components } from '../../../contract/sambastudio.js';
-import { measureTiming, type SendRecord } from '../../fake-model/index.js';
+import { measureTiming, type SendRecord } from '../../pacing/plan.js';
 import type { Arrival } from '../types.js';
 
 type StreamObject = components['schemas']['SambaStudioStreamResponse'];

@@ -4,9 +4,9 @@
  * as its named event stream; counting reads the same prompt, so a count equals the `input_tokens`
  * of the message it counts. Errors, in-stream ones included, use Anthropic's envelope.
  */
-import { countTextsUpTo } from '../../context-limit.js';
-import { readChatInput } from '../../openai-chat/chat-input.js';
-import { paceWholeAnswer } from '../../openai-chat/completion.js';
+import { countTextsUpTo } from '../../shared/context-limit.js';
+import { readChatInput } from '../../shared/chat-input.js';
+import { paceWholeAnswer } from '../../shared/whole-answer.js';
 import type { OperationDefinition, OperationRequest, OperationResult } from '../../types.js';
 import { checkCloudModel } from '../catalogue/model-check.js';
 import { blocksOf } from '../shared/blocks.js';

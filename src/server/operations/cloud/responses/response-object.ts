@@ -6,8 +6,8 @@
  */
 import type { components } from '../../../../contract/sambanova-cloud.js';
 import { FinishReason, type GeneratedToken } from '../../../fake-model/index.js';
-import type { UsageFacts } from '../../openai-chat/profile.js';
-import { tokenLogprob, type TokenLogprobEntry } from '../../openai-chat/logprobs.js';
+import type { UsageFacts } from '../../shared/wire-style.js';
+import { tokenLogprob, type TokenLogprobEntry } from '../../shared/logprobs.js';
 import type { Block } from '../shared/blocks.js';
 import type { ChatRun } from '../shared/chat-run.js';
 import { prefixedId } from '../shared/ids.js';

@@ -3,7 +3,7 @@
  * (the body translated in `responses-request.ts`) as one response object or as its typed event
  * stream. A failure after the 200 status is OpenAI's `error` event.
  */
-import { paceWholeAnswer } from '../../openai-chat/completion.js';
+import { paceWholeAnswer } from '../../shared/whole-answer.js';
 import type { OperationDefinition, OperationRequest, OperationResult } from '../../types.js';
 import { checkCloudModel } from '../catalogue/model-check.js';
 import { blocksOf } from '../shared/blocks.js';

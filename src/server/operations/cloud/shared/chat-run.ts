@@ -1,5 +1,5 @@
 /**
- * @module A thin adapter to the shared chat core (`../openai-chat/`): the Cloud text operations
+ * @module A thin adapter to the shared chat core (`../../shared/`): the Cloud text operations
  * (completions, Responses, Messages) translate their bodies into a chat completion body and run it
  * through the same run, clock and usage as Cloud chat, so every Cloud API generates, paces and
  * counts alike. Only the raw-prompt completion needs its own entry, since a chat body always has
@@ -7,18 +7,18 @@
  */
 import { generate } from '../../../fake-model/index.js';
 import type { OperationRequest, OperationResult } from '../../types.js';
-import { readChatInput } from '../../openai-chat/chat-input.js';
-import { fitPrompt } from '../../context-limit.js';
+import { readChatInput } from '../../shared/chat-input.js';
+import { fitPrompt } from '../../shared/context-limit.js';
 import { cloudContextTokens, type CatalogueModel } from '../catalogue/catalogue.js';
 import type { Arrival } from '../../types.js';
-import { RunClock } from '../../openai-chat/clock.js';
-import type { UsageFacts, WireStyle } from '../../openai-chat/profile.js';
+import { RunClock } from '../../../pacing/run-clock.js';
+import type { UsageFacts, WireStyle } from '../../shared/wire-style.js';
 import { cloudChatProfile } from '../../openai-chat/profiles/cloud.js';
-import { prepareRun, usageFacts, type ChatRun, type PreparedRun } from '../../openai-chat/run.js';
+import { prepareRun, usageFacts, type ChatRun, type PreparedRun } from '../../shared/run.js';
 import { outputBudget } from './request-fields.js';
-import { Timeline } from '../../openai-chat/timeline.js';
+import { Timeline } from '../../shared/timeline.js';
 
-export type { ChatRun } from '../../openai-chat/run.js';
+export type { ChatRun } from '../../shared/run.js';
 
 /** Cloud chat's wire style without chat's own variants (the request's variant belongs to another operation). */
 export function cloudStyle(request: OperationRequest): WireStyle {

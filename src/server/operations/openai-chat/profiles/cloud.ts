@@ -8,8 +8,9 @@ import { cloudContextTokens, findModel } from '../../cloud/catalogue/catalogue.j
 import { checkCloudModel } from '../../cloud/catalogue/model-check.js';
 import type { components } from '../../../../contract/sambanova-cloud.js';
 import { toOpenAIFinishReason } from '../../../fake-model/index.js';
-import { bareUuid, fractionalSeconds, wholeSeconds } from '../ids.js';
-import { stylesBy, type ChatProfile, type WireStyle } from '../profile.js';
+import { bareUuid, fractionalSeconds, wholeSeconds } from '../../shared/ids.js';
+import { stylesBy, type WireStyle } from '../../shared/wire-style.js';
+import type { ChatProfile } from '../profile.js';
 import { cloudUsage } from '../usage.js';
 
 type CloudStreamError = components['schemas']['CloudGeneralError'];

@@ -9,8 +9,9 @@
  */
 import type { components } from '../../../../contract/lmi.js';
 import { toLmiFinishReason, toOpenAIFinishReason } from '../../../fake-model/index.js';
-import { lmiRollingBatchId, vllmId, wholeSeconds } from '../ids.js';
-import { stylesBy, type ChatProfile, type WireStyle } from '../profile.js';
+import { lmiRollingBatchId, vllmId, wholeSeconds } from '../../shared/ids.js';
+import { stylesBy, type WireStyle } from '../../shared/wire-style.js';
+import type { ChatProfile } from '../profile.js';
 import { tokenUsage } from '../usage.js';
 import { lmiStreamMediaType } from './lmi-stream-media-type.js';
 

@@ -7,8 +7,9 @@
  */
 import type { components } from '../../../../contract/sambastudio.js';
 import { toOpenAIFinishReason } from '../../../fake-model/index.js';
-import { openAiStyleId, wholeSeconds } from '../ids.js';
-import { stylesBy, type ChatProfile, type WireStyle } from '../profile.js';
+import { openAiStyleId, wholeSeconds } from '../../shared/ids.js';
+import { stylesBy, type WireStyle } from '../../shared/wire-style.js';
+import type { ChatProfile } from '../profile.js';
 import { sambaStudioDocumentedUsage, sambaStudioObservedUsage } from '../usage.js';
 
 type StudioStreamError = components['schemas']['SambaStudioOpenAIError'];

@@ -6,7 +6,7 @@
  * documents).
  */
 import type { GeneratedToken } from '../../fake-model/index.js';
-import type { WireStyle } from './profile.js';
+import type { WireStyle } from './wire-style.js';
 
 type LogprobStyle = WireStyle['logprobs'];
 

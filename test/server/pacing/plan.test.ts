@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { measureTiming, pace } from '../../../src/server/fake-model/index.js';
+import { measureTiming, pace } from '../../../src/server/pacing/plan.js';
 
 describe('pace', () => {
   it('sends the first token at ttft and the rest 1/tps apart', () => {

@@ -5,7 +5,7 @@
  * schema may not have checked is read defensively: a value of the wrong shape is ignored, never trusted.
  */
 import type { GenerateRequest, JsonSchema, ReasoningEffort, ResponseFormat, ToolChoice, ToolDefinition } from '../../fake-model/index.js';
-import type { WireStyle } from './profile.js';
+import type { WireStyle } from './wire-style.js';
 import { endsWithToolResult, flattenMessages, promptTexts } from './prompt.js';
 
 /** One chat request, ready for the fake model. */

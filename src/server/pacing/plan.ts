@@ -1,11 +1,13 @@
 /**
  * @module When to send each token: the plan (`pace`) and the numbers reported afterwards from
- * the times the server actually observed (`measureTiming`). All timing arithmetic lives here, so
+ * the times the server actually observed (`measureTiming`). The rest of the pacing engine is in
+ * this folder: `run-clock.ts` (a chat-style run's steps), `schedule.ts` (native answers' events)
+ * and `wait-until.ts` (the one deadline wait). All timing arithmetic lives here, so
  * that every API's usage block reports the same definitions.
  */
 
-/** How fast the fake model "runs". */
-export interface PaceOptions {
+/** How fast the fake model "runs": the server's options, overridden per request by `x-sambakit-ttft-ms` / `x-sambakit-tokens-per-second`. */
+export interface Pacing {
   /** Time to the first token, in milliseconds (>= 0). */
   ttftMs: number;
   /** Tokens per second after the first token; 0 or Infinity sends the rest at once. */
@@ -24,7 +26,7 @@ export interface PacePlan {
 }
 
 /** The plan for the given pace: first token at `ttftMs`, then `1000 / tokensPerSecond` apart. */
-export function pace(options: PaceOptions): PacePlan {
+export function pace(options: Pacing): PacePlan {
   return new Plan(options);
 }
 
@@ -33,7 +35,7 @@ class Plan implements PacePlan {
   readonly ttftMs: number;
   readonly intervalMs: number;
 
-  constructor(options: PaceOptions) {
+  constructor(options: Pacing) {
     this.ttftMs = Math.max(0, Number.isFinite(options.ttftMs) ? options.ttftMs : 0);
     const tps = options.tokensPerSecond;
     this.intervalMs = tps > 0 && Number.isFinite(tps) ? 1000 / tps : 0;

@@ -6,10 +6,10 @@
 import { generate, UnknownToolError, type Generation } from '../../fake-model/index.js';
 import type { Problem } from '../../error-styles.js';
 import type { Arrival, Pacing } from '../types.js';
-import { fitPrompt, type ContextFit, type PromptFit } from '../context-limit.js';
+import { fitPrompt, type ContextFit, type PromptFit } from './context-limit.js';
 import { readChatInput, type ChatInput, type ReadChat } from './chat-input.js';
-import { RunClock } from './clock.js';
-import type { UsageFacts, WireStyle } from './profile.js';
+import { RunClock } from '../../pacing/run-clock.js';
+import type { UsageFacts, WireStyle } from './wire-style.js';
 import { Timeline } from './timeline.js';
 
 export interface ChatRun {

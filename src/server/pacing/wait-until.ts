@@ -86,3 +86,11 @@ export function waitUntil(atMs: number, signal: AbortSignal): Promise<void> {
     on.add(wait);
   });
 }
+
+/** As `waitUntil`, for a caller that goes on either way: false, instead of a rejection, when `signal` aborted first. */
+export function reached(atMs: number, signal: AbortSignal): Promise<boolean> {
+  return waitUntil(atMs, signal).then(yes, no);
+}
+
+const yes = () => true;
+const no = () => false;

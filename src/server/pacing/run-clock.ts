@@ -3,9 +3,9 @@
  * the moment the request arrived), waiting for it (an abort clears the timer), and the record
  * of what was actually sent when, from which every timing figure in a usage object is measured.
  */
-import { measureTiming, pace, type PacePlan, type SendRecord, type TimingMetrics } from '../../fake-model/index.js';
-import type { Arrival, Pacing } from '../types.js';
-import { waitUntil } from '../wait-until.js';
+import type { Arrival, Pacing } from '../operations/types.js';
+import { measureTiming, pace, type PacePlan, type SendRecord, type TimingMetrics } from './plan.js';
+import { waitUntil } from './wait-until.js';
 
 /** Cloud's `..._first_ten` rate spans the first token and the ten after it. */
 export const FIRST_TEN_TOKENS = 11;

@@ -1,13 +1,13 @@
 /**
  * When each piece of a native answer goes out. Pacing follows the request's plan (first token at
- * `ttftMs`, then `1000 / tokensPerSecond` apart, from `fake-model`'s `pace`), measured from when
+ * `ttftMs`, then `1000 / tokensPerSecond` apart, from `plan.ts`'s `pace`), measured from when
  * the request arrived against absolute deadlines, so a slow reader delays items without the delay
  * adding up. Waits are tied to the stream's signal: a client that leaves clears the pending timer
  * at once and ends generation.
  * @module
  */
-import type { PacePlan } from '../../fake-model/index.js';
-import { waitUntil as waitForDeadline } from '../wait-until.js';
+import type { PacePlan } from './plan.js';
+import { reached } from './wait-until.js';
 
 /** One thing to send: a token of an answer, or the answer's last object (full completion and metrics). */
 export interface ScheduledEvent {
@@ -48,24 +48,10 @@ export function batchReadyMs(tokenCounts: readonly number[], plan: PacePlan): nu
   return Math.max(...tokenCounts.map((count) => plan.offsetMs(Math.max(0, count - 1))));
 }
 
-/**
- * Waits until `atMs` on the `performance.now()` clock. False when `signal` aborted first (the timer
- * is cleared by the abort). Waits under a millisecond are skipped: timers cannot be finer, and
- * absolute deadlines keep the average pace right.
- */
-export function waitUntil(atMs: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  if (atMs - performance.now() < 1) return Promise.resolve(true);
-  return waitForDeadline(atMs, signal).then(
-    () => true,
-    () => false,
-  );
-}
-
 /** The events of `schedule`, each when it is due after `startMs`; ends early when `signal` aborts. */
 export async function* paced(schedule: readonly ScheduledEvent[], startMs: number, signal: AbortSignal): AsyncGenerator<ScheduledEvent> {
   for (const event of schedule) {
-    if (!(await waitUntil(startMs + event.dueMs, signal))) return;
+    if (!(await reached(startMs + event.dueMs, signal))) return;
     yield event;
   }
 }

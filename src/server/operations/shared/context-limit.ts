@@ -4,8 +4,8 @@
  * anything is generated. Counting stops as soon as the prompt cannot fit, and runs in slices
  * between which the event loop runs, so a prompt of any size costs little and stalls nothing.
  */
-import type { Problem } from '../error-styles.js';
-import { countTokensUpTo } from '../fake-model/index.js';
+import type { Problem } from '../../error-styles.js';
+import { countTokensUpTo } from '../../fake-model/index.js';
 
 /** Tokens of `texts` one after the other, or a number above `limit` once they cannot fit (see `countTokensUpTo`). */
 export function countTextsUpTo(texts: readonly string[], limit: number): number | Promise<number> {
