@@ -335,7 +335,7 @@ export function forward(ctx: ForwardContext, req: IncomingMessage, res: ServerRe
         if (clientGone) return;
         if (violations.length > 0) {
           ctx.summary.rejected();
-          rejectInvalid(out, operation, violations, requestId);
+          rejectInvalid(out, operation, violations, requestId, incoming.headers['content-type']);
           return over('response');
         }
         send().end(copy.bytes());

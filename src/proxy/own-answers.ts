@@ -19,9 +19,16 @@ function send(res: ServerResponse, match: OperationMatch | undefined, problem: P
   res.end(rendered.body);
 }
 
-/** --strict: the request breaks the spec; answered as the API answers an invalid request (400, 422 or 424). */
-export function rejectInvalid(res: ServerResponse, match: OperationMatch, violations: Violation[], requestId: string): void {
-  send(res, match, invalidRequestProblem(violations), requestId);
+/**
+ * --strict: the request breaks the spec; answered as the API answers an invalid request (400, 422 or
+ * 424), or, when its media type is the fault, with the reference server's 415.
+ */
+export function rejectInvalid(res: ServerResponse, match: OperationMatch, violations: Violation[], requestId: string, contentType: string | undefined): void {
+  const wrongMediaType = violations.find((v) => v.path === '/body' && v.rule === 'mediaType');
+  const problem: Problem = wrongMediaType
+    ? { kind: 'media_type', status: 415, message: `Content-Type "${contentType}" is not accepted; this operation takes ${match.validators.operation.request.mediaTypes.join(' or ')}.` }
+    : invalidRequestProblem(violations);
+  send(res, match, problem, requestId);
 }
 
 /** 502: the target refused or dropped the connection before answering. */

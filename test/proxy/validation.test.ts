@@ -90,6 +90,19 @@ describe('checks, in front of the reference server', () => {
     expect(await ok.text()).toContain('data: [DONE]');
   });
 
+  it('--strict answers a body in a media type the operation does not take with the server\'s 415, not a parse error of that type (found by the fuzz suite)', async () => {
+    const response = await fetch(`${strict.url}/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'multipart/form-data; boundary=x' },
+      body: JSON.stringify(chat),
+    });
+    expect(response.status).toBe(415);
+    const direct = await post(`${server.url}/cloud/v1`, '/chat/completions', chat, { 'content-type': 'multipart/form-data; boundary=x' });
+    expect(direct.status).toBe(415);
+    const [proxied, served] = [(await response.json()) as { error: { message: string } }, (await direct.json()) as { error: { message: string } }];
+    expect(proxied.error.message).toBe(served.error.message);
+  });
+
   it('--strict speaks each API\'s shape: SambaStudio native 422, LMI 424', async () => {
     const native = await withProxy('sambastudio', server.url, { strict: true });
     const lmi = await withProxy('lmi', `${server.url}/lmi`, { strict: true });
