@@ -9,9 +9,9 @@ import type { OperationInfo } from '../../generated/sambastudio/operations.js';
 
 export type { OperationInfo, SecurityScheme, StreamFraming } from '../../generated/sambastudio/operations.js';
 
-/** A generated validator seen without its type: it leaves the errors of its last call in `errors`. */
+/** A generated validator seen without its type: it leaves the errors of its last call in `errors` (only the first with `firstErrorOnly`). */
 export interface ValidateFunction {
-  (data: unknown): boolean;
+  (data: unknown, firstErrorOnly?: boolean): boolean;
   errors?: ErrorObject[] | null;
 }
 

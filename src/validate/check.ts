@@ -5,7 +5,7 @@
  * @module
  */
 import type { OperationValidators, ValidateFunction } from '../contract/operation.js';
-import { checkSize, type SizeLimits } from './limits.js';
+import { checkSize, nodesOfLastCheck, type SizeLimits } from './limits.js';
 import { toViolations, violation, type Violation } from './violations.js';
 
 export interface ValidationResult {
@@ -116,11 +116,17 @@ export function streamItemValidator(operation: OperationValidators, mediaType: s
   return operation.responses[String(framing.status)]![chosen]!;
 }
 
+/** Payloads up to this many array items and object members are told every violation (see checkValue). */
+const everyViolationUpToNodes = 5_000;
+
 /** The value's violations, or undefined when it has none. */
 function checkValue(validate: ValidateFunction, value: unknown, path: string, options: ValidateOptions | undefined): Violation[] | undefined {
   const tooLarge = checkSize(value, path, options?.limits);
   if (tooLarge) return [tooLarge];
-  return validate(value) ? undefined : toViolations(validate.errors, value, path);
+  // Past a few thousand members, every violation would cost the square of their number (50,000 wrong
+  // items held the event loop for half a minute): such a payload is told its first violation only.
+  const firstErrorOnly = nodesOfLastCheck() > everyViolationUpToNodes;
+  return validate(value, firstErrorOnly) ? undefined : toViolations(validate.errors, value, path);
 }
 
 /** `{path, query, header}` with the parameters the operation declares, as its parameters schema reads them. */

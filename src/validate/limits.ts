@@ -32,6 +32,7 @@ const walkDepths: number[] = [];
 
 /** A violation at `path` when `value` crosses a limit, else undefined. */
 export function checkSize(value: unknown, path: string, limits: SizeLimits = defaultSizeLimits): Violation | undefined {
+  nodesSeen = 0;
   if (value === null || typeof value !== 'object') return undefined;
   const maxDepth = limits.maxDepth ?? defaultSizeLimits.maxDepth;
   const maxNodes = limits.maxNodes ?? defaultSizeLimits.maxNodes;
@@ -42,6 +43,11 @@ export function checkSize(value: unknown, path: string, limits: SizeLimits = def
 }
 
 type Crossed = 'maxDepth' | 'maxNodes' | undefined;
+
+/** Array items and object members counted by the last `checkSize` that passed (0 for a primitive). */
+export function nodesOfLastCheck(): number {
+  return nodesSeen;
+}
 
 let nodesSeen = 0;
 
@@ -112,6 +118,7 @@ function crossedByLoop(value: object, maxDepth: number, maxNodes: number): Cross
       }
     }
   }
+  nodesSeen = nodes;
   return undefined;
 }
 

@@ -20,6 +20,13 @@ describe('hostile input', () => {
     expect(Object.prototype).not.toHaveProperty('polluted');
   });
 
+  it('tells a payload of many thousand wrong items its first violation only (every violation would cost the square of their number), and a smaller one every violation', () => {
+    const many = validateRequest(createChatCompletion, { body: { ...chat, messages: new Array<unknown>(50_000).fill('x') } });
+    expect(many.violations.map((v) => [v.path, v.rule])).toEqual([['/body/messages/0', 'type']]);
+    const few = validateRequest(createChatCompletion, { body: { ...chat, messages: new Array<unknown>(3).fill('x') } });
+    expect(few.violations.map((v) => v.path)).toEqual(['/body/messages/0', '/body/messages/1', '/body/messages/2']);
+  });
+
   it('refuses 10,000-deep nesting with one violation, without a stack overflow', () => {
     let deep: unknown = 'x';
     for (let i = 0; i < 10_000; i++) deep = [deep];

@@ -10,12 +10,20 @@ export function ucs2length(text) {
   return length;
 }
 
-/** One validator from its two builds: the accept build answers, the explain build runs only on a rejection. */
+/**
+ * One validator from its two builds: the accept build answers, the explain build runs only on a
+ * rejection, unless `firstErrorOnly` asks for the accept build's first error (the explain build's
+ * cost grows with the square of the errors it gathers: a payload of many thousand wrong items).
+ */
 export function validator(accepts, explains) {
-  function validate(data) {
+  function validate(data, firstErrorOnly) {
     if (accepts(data)) {
       validate.errors = null;
       return true;
+    }
+    if (firstErrorOnly) {
+      validate.errors = accepts.errors;
+      return false;
     }
     const valid = explains(data);
     validate.errors = explains.errors;
