@@ -34,7 +34,7 @@ import { profileClockUs, summariseProfile, type ProfileSummary } from './server/
 import { writeSection } from './results-section.js';
 import { closeForked, forkServer, guardChildren, spawnServe, stopServe, track, waitExit, type ServeChild } from './server/children.js';
 import { median, streamStats, type StreamStats } from './server/stats.js';
-import { preconnect, runStreamWave, type WaveResult } from './server/streams.js';
+import { preconnect, runStreamWave, streamedChatBody, type WaveResult } from './server/streams.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const here = `${root}bench/server/`;
@@ -124,17 +124,7 @@ const chatBody = JSON.stringify({
   max_tokens: 16,
   temperature: 0,
 });
-const streamBody = JSON.stringify({
-  model: 'Meta-Llama-3.3-70B-Instruct',
-  messages: [
-    { role: 'system', content: 'Answer at length.' },
-    { role: 'user', content: 'Tell me about the history of the telescope.' },
-  ],
-  max_tokens: streamMaxTokens,
-  temperature: 0,
-  stream: true,
-  stream_options: { include_usage: true },
-});
+const streamBody = streamedChatBody(streamMaxTokens);
 const requestHeaders = { authorization: 'Bearer x', 'content-type': 'application/json' };
 
 /** A chat completion of the usual size, for the bare server when sambakit cannot give a real one. */

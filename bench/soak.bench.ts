@@ -32,7 +32,7 @@ import { askMemory, closeForked, forkServer, guardChildren, memoryProbeArgs, spa
 import type { LoadFailure, MemoryReport, MixedLoadRequest, MixedLoadResult } from './server/messages.js';
 import { openFileLimits, readProc, sampleProc } from './server/procstat.js';
 import { median, streamStats, type StreamStats } from './server/stats.js';
-import { preconnect, runStreamWave, type WaveResult } from './server/streams.js';
+import { preconnect, runStreamWave, streamedChatBody, type WaveResult } from './server/streams.js';
 import { soakMix } from './soak/mix.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -55,17 +55,7 @@ const streamMaxTokens = 40;
 const cancelAfterChunks = streamMaxTokens / 2;
 const scaleTps = 20;
 const streamsPath = '/cloud/v1/chat/completions';
-const streamBody = JSON.stringify({
-  model: 'Meta-Llama-3.3-70B-Instruct',
-  messages: [
-    { role: 'system', content: 'Answer at length.' },
-    { role: 'user', content: 'Tell me about the history of the telescope.' },
-  ],
-  max_tokens: streamMaxTokens,
-  temperature: 0,
-  stream: true,
-  stream_options: { include_usage: true },
-});
+const streamBody = streamedChatBody(streamMaxTokens);
 
 /** The verdict's thresholds: what "flat" means. */
 const flat = {

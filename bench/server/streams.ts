@@ -7,6 +7,21 @@
  */
 import { connect, type Socket } from 'node:net';
 
+/** The streamed Cloud chat request the server benches send: a long answer cut at `maxTokens`, usage in the last chunk. */
+export function streamedChatBody(maxTokens: number): string {
+  return JSON.stringify({
+    model: 'Meta-Llama-3.3-70B-Instruct',
+    messages: [
+      { role: 'system', content: 'Answer at length.' },
+      { role: 'user', content: 'Tell me about the history of the telescope.' },
+    ],
+    max_tokens: maxTokens,
+    temperature: 0,
+    stream: true,
+    stream_options: { include_usage: true },
+  });
+}
+
 export interface StreamTiming {
   /** performance.now() when http.request was called. */
   startedAt: number;
