@@ -24,8 +24,10 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { writeSection } from './results-section.js';
+import { forkBenchChild, killChildren, killChildrenOnExit, track } from './server/children.js';
+import type { LoadFailure, LoadRequest, LoadResult } from './server/messages.js';
 import { readProc } from './server/procstat.js';
-import type { ListeningMessage, LoadFailure, LoadRequest, LoadResult } from './server/messages.js';
+import { median, quantile } from './server/stats.js';
 import { preconnect, runStreamWave, type WaveResult } from './server/streams.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -36,42 +38,19 @@ const streamCount = Number(process.env.STREAMS ?? 100);
 const streamTtftMs = Number(process.env.TTFT_MS ?? 50);
 const append = process.env.APPEND !== '0';
 
-const children = new Set<ChildProcess>();
-const killChildren = () => children.forEach((c) => c.exitCode === null && c.signalCode === null && c.kill('SIGKILL'));
-process.once('exit', killChildren);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => (killChildren(), process.exit(130)));
+killChildrenOnExit();
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const median = (xs: readonly number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length === 0 ? NaN : s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-const quantile = (xs: readonly number[], q: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]!;
-};
 const fmt = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
 const signed = (n: number) => `${n >= 0 ? '+' : ''}${fmt(n)}`;
-
-async function forkChild(script: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
-  const child = fork(`${root}bench/${script}`, [], { cwd: root, execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  children.add(child);
-  const url = await new Promise<string>((resolve, reject) => {
-    child.once('message', (m: ListeningMessage) => resolve(m.url));
-    child.once('exit', (code) => reject(new Error(`${script} exited with code ${code}`)));
-  });
-  return { child, url };
-}
 
 const chatBody = JSON.stringify({ model: 'Meta-Llama-3.3-70B-Instruct', messages: [{ role: 'user', content: 'Why is the sky blue?' }], max_tokens: 16, temperature: 0 });
 const streamBody = JSON.stringify({ model: 'Meta-Llama-3.3-70B-Instruct', messages: [{ role: 'user', content: 'Tell me about telescopes.' }], max_tokens: 20, temperature: 0, stream: true });
 
 let loader: ChildProcess | undefined;
 function load(url: string, seconds: number): Promise<LoadResult> {
-  loader ??= fork(`${root}bench/server/load-child.ts`, [], { cwd: root, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  children.add(loader);
+  loader ??= track(fork(`${root}bench/server/load-child.ts`, [], { cwd: root, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
   const request: LoadRequest = { type: 'load', url, connections, durationS: seconds, method: 'POST', headers: { authorization: 'Bearer x', 'content-type': 'application/json' }, body: chatBody };
   const child = loader;
   return new Promise((resolve, reject) => {
@@ -84,7 +63,8 @@ async function wave(url: string): Promise<{ ttfts: number[]; failed: number }> {
   const { sockets } = await preconnect(url, streamCount);
   const result: WaveResult = await runStreamWave({ url, streams: streamCount, body: streamBody, timeoutMs: 60_000, sockets });
   const ok = result.streams.filter((s) => s.firstContentAt !== undefined && !s.error);
-  return { ttfts: ok.map((s) => s.firstContentAt! - s.startedAt), failed: result.streams.length - ok.length };
+  // Ascending, as `quantile` reads them.
+  return { ttfts: ok.map((s) => s.firstContentAt! - s.startedAt).sort((a, b) => a - b), failed: result.streams.length - ok.length };
 }
 
 interface Round {
@@ -104,10 +84,10 @@ async function cpuDuring<T>(pids: number[], run: () => Promise<T>): Promise<{ re
 async function main(): Promise<void> {
   const loadAtStart = loadavg();
   log(`bench:proxy: ${rounds} rounds, ${durationS} s per req/s run at ${connections} connections, ${streamCount} streams (target TTFT ${streamTtftMs} ms); load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  const rpsTarget = await forkChild('proxy/target-child.ts');
-  const streamTarget = await forkChild('proxy/target-child.ts', { TTFT_MS: String(streamTtftMs), TOKENS_PER_SECOND: '50' });
-  const rpsProxy = await forkChild('proxy/proxy-child.ts', { TARGET: rpsTarget.url });
-  const streamProxy = await forkChild('proxy/proxy-child.ts', { TARGET: streamTarget.url });
+  const rpsTarget = await forkBenchChild('proxy/target-child.ts');
+  const streamTarget = await forkBenchChild('proxy/target-child.ts', { env: { TTFT_MS: String(streamTtftMs), TOKENS_PER_SECOND: '50' } });
+  const rpsProxy = await forkBenchChild('proxy/proxy-child.ts', { env: { TARGET: rpsTarget.url } });
+  const streamProxy = await forkBenchChild('proxy/proxy-child.ts', { env: { TARGET: streamTarget.url } });
   const direct = { rps: `${rpsTarget.url}/cloud/v1/chat/completions`, streams: `${streamTarget.url}/cloud/v1/chat/completions` };
   const proxied = { rps: `${rpsProxy.url}/cloud/v1/chat/completions`, streams: `${streamProxy.url}/cloud/v1/chat/completions` };
   // The proxy forwards the paths it is sent: its target is the server's root, so the same path works on both.
@@ -148,7 +128,7 @@ async function main(): Promise<void> {
     );
     results.push({ rps, ttft, cpu });
   }
-  for (const c of children) if (c.connected) c.send({ type: 'close' });
+  for (const { child } of [rpsTarget, streamTarget, rpsProxy, streamProxy]) if (child.connected) child.send({ type: 'close' });
   loader?.disconnect();
 
   const ratio = median(results.map((r) => r.rps.proxy.requestsPerSecond / r.rps.direct.requestsPerSecond));

@@ -17,12 +17,13 @@ export function track<T extends ChildProcess>(child: T): T {
   return child;
 }
 
-function killChildren(): void {
+/** SIGKILL to every tracked child still running. */
+export function killChildren(): void {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 }
 
-/** Kills the tracked children on exit and on SIGINT/SIGTERM, and ends the bench after `maxMinutes`. */
-export function guardChildren(bench: string, maxMinutes: number): void {
+/** Kills the tracked children on exit and on SIGINT/SIGTERM. */
+export function killChildrenOnExit(): void {
   process.once('exit', killChildren);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
@@ -30,6 +31,11 @@ export function guardChildren(bench: string, maxMinutes: number): void {
       process.exit(130);
     });
   }
+}
+
+/** As killChildrenOnExit, and ends the bench after `maxMinutes`. */
+export function guardChildren(bench: string, maxMinutes: number): void {
+  killChildrenOnExit();
   setTimeout(() => {
     process.stderr.write(`${bench}: still running after ${maxMinutes} min (MAX_MINUTES); stopping\n`);
     killChildren();
@@ -52,9 +58,19 @@ export function waitExit(child: ChildProcess, timeoutMs: number): Promise<void> 
 }
 
 /** Forks one of the TypeScript children under bench/server (through tsx's loader) and waits for its `listening` message. */
-export async function forkServer(script: string, options: { env?: Record<string, string>; execArgv?: string[] } = {}): Promise<{ child: ChildProcess; url: string }> {
+export function forkServer(script: string, options: ForkOptions = {}): Promise<{ child: ChildProcess; url: string }> {
+  return forkBenchChild(`server/${script}`, options);
+}
+
+interface ForkOptions {
+  env?: Record<string, string>;
+  execArgv?: string[];
+}
+
+/** Forks a TypeScript child at `script` under bench/ (through tsx's loader) and waits for its `listening` message. */
+export async function forkBenchChild(script: string, options: ForkOptions = {}): Promise<{ child: ChildProcess; url: string }> {
   const child = track(
-    fork(`${root}bench/server/${script}`, [], {
+    fork(`${root}bench/${script}`, [], {
       cwd: root,
       execArgv: [...(options.execArgv ?? []), '--import', 'tsx'],
       env: { ...process.env, ...options.env },
