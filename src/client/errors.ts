@@ -20,7 +20,8 @@ export class SambakitClientError extends Error {
   readonly requestId: string | undefined;
 
   constructor(message: string, context: ErrorContext = {}, options?: { cause?: unknown }) {
-    super(message, options);
+    // An absent cause stays absent: no own `cause: undefined` on the error.
+    super(message, options?.cause === undefined ? undefined : options);
     this.operationId = context.operationId;
     this.requestId = context.requestId;
   }
@@ -154,7 +155,7 @@ export class StreamError<T = unknown> extends SambakitClientError {
   readonly body: unknown;
 
   constructor(init: { failure: StreamFailure; message: string; items: readonly T[]; body?: unknown; cause?: unknown } & ErrorContext) {
-    super(init.message, init, init.cause === undefined ? undefined : { cause: init.cause });
+    super(init.message, init, { cause: init.cause });
     this.failure = init.failure;
     this.items = init.items;
     this.body = init.body;
@@ -173,7 +174,7 @@ export class InvalidResponseError extends SambakitClientError {
   readonly problems: readonly string[];
 
   constructor(init: { status: number; body: unknown; problems: readonly string[]; message: string; cause?: unknown } & ErrorContext) {
-    super(init.message, init, init.cause === undefined ? undefined : { cause: init.cause });
+    super(init.message, init, { cause: init.cause });
     this.status = init.status;
     this.body = init.body;
     this.problems = init.problems;
