@@ -15,8 +15,6 @@ export interface Regression {
   case: FuzzCase;
   via: Via;
   failure: CaseFailure;
-  /** Set for a case a fix outside the fuzzer's reach must make pass: who owns it, and why it is skipped. */
-  knownIssue?: string;
 }
 
 export const regressionsDir = fileURLToPath(new URL('../../test/fuzz/regressions/', import.meta.url));

@@ -1,7 +1,6 @@
 /**
  * Every failing case the fuzzer saved (test/fuzz/regressions/*.json) replayed as it was sent, to
- * where it was sent, and judged by the same outcome checks. A case whose fix belongs to another
- * part of the work carries `knownIssue` (who owns it, why) and is skipped with that reason.
+ * where it was sent, and judged by the same outcome checks.
  */
 import { Agent } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,10 +24,6 @@ describe.runIf(regressions.length > 0)('fuzz regressions', () => {
 
   for (const { file, regression } of regressions) {
     const title = `${file}: ${regression.case.operationId} [${regression.case.detail.slice(0, 80)}] via ${regression.via}`;
-    if (regression.knownIssue) {
-      it.skip(`${title} (known issue: ${regression.knownIssue})`, () => {});
-      continue;
-    }
     it(title, async () => {
       const result = await sendTo(target, agent, regression.case, regression.via);
       expect(target.exited).toBeUndefined();
