@@ -6,6 +6,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import { errorStyleFor, invalidRequestProblem, type Problem } from '../server/error-styles.js';
+import { unacceptedMediaType } from '../server/request-body.js';
 import type { Violation } from '../validate/index.js';
 import type { OperationMatch } from './exchange-check.js';
 
@@ -26,7 +27,7 @@ function send(res: ServerResponse, match: OperationMatch | undefined, problem: P
 export function rejectInvalid(res: ServerResponse, match: OperationMatch, violations: Violation[], requestId: string, contentType: string | undefined): void {
   const wrongMediaType = violations.find((v) => v.path === '/body' && v.rule === 'mediaType');
   const problem: Problem = wrongMediaType
-    ? { kind: 'media_type', status: 415, message: `Content-Type "${contentType}" is not accepted; this operation takes ${match.validators.operation.request.mediaTypes.join(' or ')}.` }
+    ? { kind: 'media_type', status: 415, message: unacceptedMediaType(contentType, match.validators.operation.request.mediaTypes) }
     : invalidRequestProblem(violations);
   send(res, match, problem, requestId);
 }

@@ -39,11 +39,7 @@ export function readRequestBody(request: IncomingMessage, accepted: readonly str
   }
   const mediaType = contentType?.split(';')[0]!.trim().toLowerCase();
   if (!mediaType || !accepted.includes(mediaType)) {
-    return {
-      ok: false,
-      status: 415,
-      message: `Content-Type ${contentType ? `"${contentType}"` : 'is missing'}${contentType ? ' is not accepted' : ''}; this operation takes ${accepted.join(' or ')}.`,
-    };
+    return { ok: false, status: 415, message: unacceptedMediaType(contentType, accepted) };
   }
   if (declaredLength > limitBytes) return tooLarge(limitBytes, declaredLength);
   const parse = (chunks: readonly Buffer[] | typeof stalled | undefined): BodyResult | Promise<BodyResult> => {
@@ -60,6 +56,11 @@ export function readRequestBody(request: IncomingMessage, accepted: readonly str
 
 function tooLarge(limit: number, length?: number): BodyResult {
   return { ok: false, status: 413, message: `The request body${length === undefined ? '' : ` (${length} bytes)`} is larger than the limit of ${limit} bytes.` };
+}
+
+/** The 415 message for a body whose media type the operation does not take (the proxy's --strict says the same). */
+export function unacceptedMediaType(contentType: string | undefined, accepted: readonly string[]): string {
+  return `Content-Type ${contentType ? `"${contentType}" is not accepted` : 'is missing'}; this operation takes ${accepted.join(' or ')}.`;
 }
 
 /** The client went away before its request body was complete: there is nobody left to answer. */
