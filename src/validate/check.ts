@@ -122,7 +122,11 @@ const everyViolationUpToNodes = 5_000;
 /** The value's violations, or undefined when it has none. */
 function checkValue(validate: ValidateFunction, value: unknown, path: string, options: ValidateOptions | undefined): Violation[] | undefined {
   const tooLarge = checkSize(value, path, options?.limits);
-  if (tooLarge) return [tooLarge];
+  return tooLarge ? [tooLarge] : schemaViolations(validate, value, path);
+}
+
+/** The value's violations against its schema, or undefined; called right after `checkSize` passed it. */
+export function schemaViolations(validate: ValidateFunction, value: unknown, path: string): Violation[] | undefined {
   // Past a few thousand members, every violation would cost the square of their number (50,000 wrong
   // items held the event loop for half a minute): such a payload is told its first violation only.
   const firstErrorOnly = nodesOfLastCheck() > everyViolationUpToNodes;

@@ -9,9 +9,9 @@ import type { OperationValidators } from '../contract/operation.js';
 import { createStreamItemsDecoder } from '../streams/stream-items.js';
 import { isStreamError, StreamBufferLimitError, StreamEndedEarlyError, StreamParseError } from '../streams/errors.js';
 import type { StreamItem, StreamSource } from '../streams/types.js';
-import { bareMediaType, streamItemValidator, type ValidateOptions, type ValidationResult } from './check.js';
+import { bareMediaType, schemaViolations, streamItemValidator, type ValidateOptions, type ValidationResult } from './check.js';
 import { checkSize } from './limits.js';
-import { toViolations, violation, type Violation } from './violations.js';
+import { violation, type Violation } from './violations.js';
 
 export interface StreamValidationResult extends ValidationResult {
   /** Items read, in-stream error items included (the terminator is not an item). */
@@ -78,7 +78,8 @@ export function createStreamValidator(operation: OperationValidators, options: S
     if (item.kind === 'error') errorItems.push({ index: item.index, ...(item.event === undefined ? {} : { event: item.event }), value: item.value });
     const tooLarge = checkSize(item.value, at, options.limits);
     if (tooLarge) return report([tooLarge]);
-    if (!validate(item.value)) report(toViolations(validate.errors, item.value, at));
+    const found = schemaViolations(validate, item.value, at);
+    if (found) report(found);
     if (framing.eventFromType && item.kind === 'item') {
       const type = (item.value as { type?: unknown } | null)?.type;
       if (item.event !== type) report([violation(`${at}/type`, 'event', `the SSE event name to equal the item's type (event: ${String(type)})`, item.event === undefined ? 'no event name' : `event: ${item.event}`)]);

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createChatCompletion } from '../../src/contract/sambanova-cloud.js';
-import { validateRequest, validateStreamItem, validateWebRequest } from '../../src/validate/index.js';
+import { validateRequest, validateStream, validateStreamItem, validateWebRequest } from '../../src/validate/index.js';
 
 const chat = { model: 'Meta-Llama-3.3-70B-Instruct', messages: [{ role: 'user', content: 'hi' }] };
 
@@ -25,6 +25,12 @@ describe('hostile input', () => {
     expect(many.violations.map((v) => [v.path, v.rule])).toEqual([['/body/messages/0', 'type']]);
     const few = validateRequest(createChatCompletion, { body: { ...chat, messages: new Array<unknown>(3).fill('x') } });
     expect(few.violations.map((v) => v.path)).toEqual(['/body/messages/0', '/body/messages/1', '/body/messages/2']);
+  });
+
+  it('tells a streamed item of many thousand wrong members its first violation only, as a request', async () => {
+    const huge = { id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', system_fingerprint: 'f', choices: new Array<unknown>(50_000).fill('x') };
+    const result = await validateStream(createChatCompletion, `data: ${JSON.stringify(huge)}\n\ndata: [DONE]\n\n`);
+    expect(result.violations.map((v) => [v.path, v.rule])).toEqual([['/items/0/choices/0', 'type']]);
   });
 
   it('refuses 10,000-deep nesting with one violation, without a stack overflow', () => {
