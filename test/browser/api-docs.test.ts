@@ -1,29 +1,19 @@
 import type { Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { wav } from '../helpers/audio.js';
 import { apiNames, bundled, operations } from '../helpers/spec.js';
-import { describeInBrowser, launchBrowser } from '../helpers/browser.js';
-import { withServer } from '../helpers/server.js';
+import { describeInBrowser, serverAndBrowser } from '../helpers/browser.js';
 
 describeInBrowser('Swagger UI at /api/docs in Chromium', () => {
-  let server: Awaited<ReturnType<typeof withServer>>;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
-  beforeAll(async () => {
-    server = await withServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = serverAndBrowser();
 
   it('renders every operation of each of the three APIs, selectable, loading nothing from outside', async () => {
-    const page = await browser.context.newPage();
+    const page = await suite.browser.context.newPage();
     const requested: string[] = [];
     page.on('request', (request) => requested.push(request.url()));
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(`${server.url}/api/docs`);
+    await page.goto(`${suite.server.url}/api/docs`);
 
     for (const api of apiNames) {
       const title = String(bundled(api).info.title);
@@ -35,31 +25,22 @@ describeInBrowser('Swagger UI at /api/docs in Chromium', () => {
       if (api === 'sambanova-cloud') await page.screenshot({ path: 'test-results/screenshots/swagger-ui-cloud.png', fullPage: false });
     }
     expect(pageErrors).toEqual([]);
-    const outside = requested.filter((url) => !url.startsWith(server.url) && !url.startsWith('data:'));
+    const outside = requested.filter((url) => !url.startsWith(suite.server.url) && !url.startsWith('data:'));
     expect(outside).toEqual([]);
   });
 });
 
 describeInBrowser('Swagger UI try-it against the server that serves it', () => {
-  let server: Awaited<ReturnType<typeof withServer>>;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
-  beforeAll(async () => {
-    server = await withServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = serverAndBrowser();
 
   /** A Swagger UI page on one API, authorized with `k` for the named schemes only, recording what it sends. */
   async function openApi(title: string, schemes: Array<'auth-bearer-value' | 'api_key_value'>) {
-    const page = await browser.context.newPage();
+    const page = await suite.browser.context.newPage();
     const sent: Array<{ url: string; headers: Record<string, string> }> = [];
     page.on('request', (request) => sent.push({ url: request.url(), headers: request.headers() }));
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(error.message));
-    await page.goto(`${server.url}/api/docs?urls.primaryName=${encodeURIComponent(title)}`);
+    await page.goto(`${suite.server.url}/api/docs?urls.primaryName=${encodeURIComponent(title)}`);
     await page.locator('.info .title').waitFor({ timeout: 30_000 });
     await page.locator('button.authorize').first().click();
     for (const id of schemes) {
@@ -111,7 +92,7 @@ describeInBrowser('Swagger UI try-it against the server that serves it', () => {
     const calls = sent.filter((r) => /\/(chat\/completions|audio\/transcriptions)$/.test(r.url));
     expect(calls.length).toBeGreaterThanOrEqual(3);
     for (const call of calls) {
-      expect(call.url.startsWith(`${server.url}/cloud/v1/`)).toBe(true);
+      expect(call.url.startsWith(`${suite.server.url}/cloud/v1/`)).toBe(true);
       expect(call.headers.authorization).toBe('Bearer k');
     }
     expect(problems).toEqual([]);
@@ -124,7 +105,7 @@ describeInBrowser('Swagger UI try-it against the server that serves it', () => {
       op.locator('textarea.body-param__text').fill(JSON.stringify({ model: 'DeepSeek-V3.1', max_tokens: 16, messages: [{ role: 'user', content: 'Hello' }] })),
     );
     expect(message.status, message.body).toBe('200');
-    const messageCall = cloud.sent.find((r) => r.url === `${server.url}/cloud/v1/messages`)!;
+    const messageCall = cloud.sent.find((r) => r.url === `${suite.server.url}/cloud/v1/messages`)!;
     expect(messageCall.headers['x-api-key']).toBe('k');
     expect(messageCall.headers.authorization).toBeUndefined();
     await cloud.page.close();
@@ -135,7 +116,7 @@ describeInBrowser('Swagger UI try-it against the server that serves it', () => {
       await op.locator('input[placeholder="endpoint_id"]').fill('my-endpoint');
     });
     expect(predict.status, predict.body).toBe('200');
-    const predictCall = studio.sent.find((r) => r.url === `${server.url}/api/predict/nlp/my-project/my-endpoint`)!;
+    const predictCall = studio.sent.find((r) => r.url === `${suite.server.url}/api/predict/nlp/my-project/my-endpoint`)!;
     expect(predictCall.headers.key).toBe('k');
     await studio.page.close();
   }, 180_000);

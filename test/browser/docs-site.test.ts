@@ -10,9 +10,8 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeInBrowser, launchBrowser } from '../helpers/browser.js';
-import { withServer } from '../helpers/server.js';
+import { beforeAll, expect, it } from 'vitest';
+import { describeInBrowser, serverAndBrowser } from '../helpers/browser.js';
 import { siteDir } from '../helpers/site.js';
 import { apiNames, operations, repoRoot } from '../helpers/spec.js';
 
@@ -62,23 +61,16 @@ const guidePages = readdirSync(join(repoRoot, 'docs'))
   .map((name) => `guides/${name.replace(/\.md$/, '.html')}`);
 
 describeInBrowser('the docs site in Chromium', () => {
-  let server: Awaited<ReturnType<typeof withServer>>;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  const suite = serverAndBrowser();
   beforeAll(async () => {
     mkdirSync(screenshots, { recursive: true });
-    server = await withServer();
-    browser = await launchBrowser();
     // The static host: the folder as published, under a base path of its own.
-    await browser.context.route(`${staticOrigin}/**`, async (route) => {
+    await suite.browser.context.route(`${staticOrigin}/**`, async (route) => {
       const path = new URL(route.request().url()).pathname.replace(/^\/published\//, '');
       const file = join(siteDir, path === '' || path.endsWith('/') ? `${path}index.html` : path);
       if (existsSync(file)) await route.fulfill({ path: file });
       else await route.fulfill({ status: 404, body: 'not found' });
     });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
   });
 
   // One API page load per origin, each at one of the two widths, so that the basics of the heavy
@@ -86,12 +78,12 @@ describeInBrowser('the docs site in Chromium', () => {
   const origins = () => [
     { name: 'disk', base: `${pathToFileURL(siteDir).href}/`, origin: 'file://', width: 1280 },
     { name: 'static', base: `${staticOrigin}/published/`, origin: staticOrigin, width: 390 },
-    { name: 'server', base: `${server.url}/docs/`, origin: server.url, width: 1280 },
+    { name: 'server', base: `${suite.server.url}/docs/`, origin: suite.server.url, width: 1280 },
   ];
 
   it.each(apiNames)('renders every operation of the %s API, from disk, from a static host and from /docs', async (api) => {
     for (const { name, base, origin, width } of origins()) {
-      const page = await browser.context.newPage();
+      const page = await suite.browser.context.newPage();
       await page.setViewportSize({ width, height: 900 });
       const watched = watch(page);
       const url = `${base}api/${api}.html`;
@@ -108,8 +100,8 @@ describeInBrowser('the docs site in Chromium', () => {
   }, 300_000);
 
   it('shows a stream operation with its item schema note and wire transcript', async () => {
-    const page = await browser.context.newPage();
-    const url = `${server.url}/docs/api/sambanova-cloud.html`;
+    const page = await suite.browser.context.newPage();
+    const url = `${suite.server.url}/docs/api/sambanova-cloud.html`;
     await page.goto(url, { waitUntil: 'networkidle' });
     const chat = operations('sambanova-cloud').find((o) => o.operationId === 'createChatCompletion')!;
     await showGroup(page, url, chat.operation.tags[0], chat.operationId);
@@ -125,15 +117,15 @@ describeInBrowser('the docs site in Chromium', () => {
   it('passes the basics on the landing page and every guide at 1280 and 390 px, and loads nothing from outside', async () => {
     const paths = ['index.html', ...guidePages];
     for (const width of widths) {
-      const page = await browser.context.newPage();
+      const page = await suite.browser.context.newPage();
       await page.setViewportSize({ width, height: 900 });
       const watched = watch(page);
       for (const path of paths) {
-        await page.goto(`${server.url}/docs/${path}`, { waitUntil: 'load' });
+        await page.goto(`${suite.server.url}/docs/${path}`, { waitUntil: 'load' });
         await expectBasics(page, path, width);
       }
       expect(watched.problems, `at ${width} px`).toEqual([]);
-      expect(watched.requests.filter((url) => !url.startsWith(server.url) && !url.startsWith('data:') && !url.startsWith('blob:'))).toEqual([]);
+      expect(watched.requests.filter((url) => !url.startsWith(suite.server.url) && !url.startsWith('data:') && !url.startsWith('blob:'))).toEqual([]);
       await page.close();
     }
   }, 300_000);

@@ -2,8 +2,9 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe } from 'vitest';
+import { afterAll, beforeAll, describe } from 'vitest';
 import { chromium, type BrowserContext } from 'playwright-core';
+import { withServer, type TestServer } from './server.js';
 
 export const chromiumPath = process.env.SAMBAKIT_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -38,4 +39,23 @@ export async function launchBrowser(): Promise<{ context: BrowserContext; close(
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+export type Browser = Awaited<ReturnType<typeof launchBrowser>>;
+
+/**
+ * A reference server and a fresh Chromium for the enclosing suite, started before its tests and
+ * closed after them. Read `server` and `browser` inside tests (they are set by then).
+ */
+export function serverAndBrowser(options?: Parameters<typeof withServer>[0]): { server: TestServer; browser: Browser } {
+  const suite = {} as { server: TestServer; browser: Browser };
+  beforeAll(async () => {
+    suite.server = await withServer(options);
+    suite.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await suite.browser?.close();
+    await suite.server?.close();
+  });
+  return suite;
 }
