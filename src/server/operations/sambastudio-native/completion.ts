@@ -85,7 +85,11 @@ export async function completeAll(prompts: readonly NativePrompt[], params: Nati
 }
 
 /** The refusal of a prompt that does not fit, in the native error's terms: the field at fault, what it may hold, what came. */
-function contextError(prompt: NativePrompt, { fit, promptTokens }: ContextOverflow): Problem {
+function contextError(prompt: NativePrompt, overflow: ContextOverflow): Problem {
+  return { ...contextViolation(prompt, overflow), kind: 'context_length' };
+}
+
+function contextViolation(prompt: NativePrompt, { fit, promptTokens }: ContextOverflow): Problem {
   const { contextTokens } = fit;
   if (fit.budget === undefined) {
     return nativeProblem({
