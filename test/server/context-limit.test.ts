@@ -100,6 +100,76 @@ describe('context limit', () => {
   });
 });
 
+describe('context refusals name every field the prompt was counted from', () => {
+  const server = useServer();
+  /** About 17,800 tokens: over the 16,384 of `cloudModel` on its own. */
+  const long = text(80_000);
+  const tool = (description: string) => ({ type: 'function', function: { name: 'lookup', description, parameters: { type: 'object', properties: {} } } });
+  const refusal = (fields: string, budget: number, param: string) =>
+    new RegExp(`^This model's maximum context length is 16384 tokens, but the request asks for at least \\d+: at least \\d+ tokens in the prompt \\(${fields.replace(/\+/g, '\\+')}\\) and ${budget} to generate \\(${param}\\)\\. Shorten the prompt or lower ${param}\\.$`);
+
+  it('Cloud chat: tools that fill the context are named beside messages', async () => {
+    const { status, body } = await post(server.url, '/cloud/v1/chat/completions', { model: cloudModel, messages: [{ role: 'user', content: 'Hi' }], tools: [tool(long)], max_tokens: 5 });
+    expect(status).toBe(400);
+    expect(body.error).toMatchObject({ code: 'context_length_exceeded', param: 'messages' });
+    expect(body.error.message).toMatch(refusal('messages + tools', 5, 'max_tokens'));
+  });
+
+  it('Messages: system, and system with tools, are named', async () => {
+    const system = await post(server.url, '/cloud/v1/messages', { model: cloudModel, max_tokens: 5, system: long, messages: [{ role: 'user', content: 'Hi' }] });
+    expect(system.status).toBe(400);
+    expect(system.body.error.message).toMatch(refusal('messages + system', 5, 'max_tokens'));
+    const both = await post(server.url, '/cloud/v1/messages', {
+      model: cloudModel,
+      max_tokens: 5,
+      system: [{ type: 'text', text: text(40_000) }],
+      tools: [{ name: 'lookup', description: text(40_000), input_schema: { type: 'object', properties: {} } }],
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
+    expect(both.status).toBe(400);
+    expect(both.body.error.message).toMatch(refusal('messages + system + tools', 5, 'max_tokens'));
+  });
+
+  it('Responses: instructions and tools are named beside input', async () => {
+    const { status, body } = await post(server.url, '/cloud/v1/responses', {
+      model: cloudModel,
+      input: 'Hi',
+      instructions: text(40_000),
+      tools: [{ type: 'function', name: 'lookup', description: text(40_000), parameters: { type: 'object', properties: {} } }],
+      max_output_tokens: 7,
+    });
+    expect(status).toBe(400);
+    expect(body.error).toMatchObject({ code: 'context_length_exceeded', param: 'input' });
+    expect(body.error.message).toMatch(refusal('input + instructions + tools', 7, 'max_output_tokens'));
+  });
+
+  it('a field that is present but empty is not named: only what was counted', async () => {
+    const { status, body } = await post(server.url, '/cloud/v1/messages', { model: cloudModel, max_tokens: 5, system: '', messages: [{ role: 'user', content: long }] });
+    expect(status).toBe(400);
+    expect(body.error.message).toMatch(refusal('messages', 5, 'max_tokens'));
+  });
+
+  it('LMI chat: 424 naming messages and tools, with the count and the limit', async () => {
+    const { status, body } = await post(server.url, '/lmi/v1/chat/completions', { messages: [{ role: 'user', content: 'Hi' }], tools: [tool(text(200_000))], max_tokens: 10 });
+    expect(status).toBe(424);
+    expect(body.error).toMatch(/^This model's maximum context length is 32768 tokens, but the request asks for at least \d+: at least \d+ tokens in the prompt \(messages \+ tools\) and 10 to generate \(max_tokens\)/);
+  });
+
+  it('a SambaStudio chat batch names the element\'s own fields', async () => {
+    const element = (content: string, tools?: unknown[]) => ({ model: 'm', messages: [{ role: 'user', content }], max_tokens: 3, ...(tools ? { tools } : {}) });
+    const { status, body } = await post(server.url, '/v1/p/e/chat/completions', [element('Hi'), element('Hi', [tool(text(10_000))])]);
+    expect(status).toBe(400);
+    expect(body.error).toMatchObject({ code: 'context_length_exceeded', param: '1.messages' });
+    expect(body.error.message).toMatch(/maximum context length is 2048 tokens, but the request asks for at least \d+: at least \d+ tokens in the prompt \(1\.messages \+ 1\.tools\) and 3 to generate \(1\.max_tokens\)/);
+  });
+
+  it('SambaStudio native: a refusal over the budget names the prompt it counted', async () => {
+    const { status, body } = await post(server.url, '/api/predict/nlp/p/e', { inputs: ['Hi', text(6_000)], params: { max_tokens_to_generate: { type: 'int', value: '1000' } } });
+    expect(status).toBe(422);
+    expect(body.error.message).toMatch(/^\/body\/params\/max_tokens_to_generate: 1000 tokens to generate after a prompt of at least \d+ tokens at \/body\/inputs\/1 \(at least \d+ in all\); expected prompt and generated tokens together under the context length of 2048\.$/);
+  });
+});
+
 describe('context limit set by the server options', () => {
   const server = useServer({ sambastudioContextTokens: 16384, lmiContextTokens: 1024 });
 

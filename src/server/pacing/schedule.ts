@@ -43,11 +43,6 @@ export function streamSchedule(tokenCounts: readonly number[], plan: PacePlan, o
   return events.map(({ seq: _seq, ...event }) => event);
 }
 
-/** When a non-streamed answer of a batch is ready: when its longest answer's last token would have been sent. */
-export function batchReadyMs(tokenCounts: readonly number[], plan: PacePlan): number {
-  return Math.max(...tokenCounts.map((count) => plan.offsetMs(Math.max(0, count - 1))));
-}
-
 /** The events of `schedule`, each when it is due after `startMs`; ends early when `signal` aborts. */
 export async function* paced(schedule: readonly ScheduledEvent[], startMs: number, signal: AbortSignal): AsyncGenerator<ScheduledEvent> {
   for (const event of schedule) {

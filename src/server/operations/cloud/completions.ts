@@ -36,8 +36,9 @@ async function handleCompletion(request: OperationRequest): Promise<OperationRes
   const body = request.body as CompletionBody;
   const check = checkCloudModel({ model: body.model, use: 'completions', maxTokens: outputBudget(body, ['max_completion_tokens', 'max_tokens']) });
   if (!check.ok) return { kind: 'error', problem: check.problem };
-  const run = await startRawPromptRun(body, body.prompt, request, arrival, check.model);
-  if ('kind' in run) return run;
+  const prepared = await startRawPromptRun(body, body.prompt, request, arrival, check.model);
+  if (!prepared.ok) return { kind: 'error', problem: prepared.problem };
+  const { run } = prepared;
   if (run.input.stream) return { kind: 'stream', mediaType: 'text/event-stream', produce: (signal) => completionChunks(run, request, signal) };
   try {
     await paceWholeAnswer(run, request);

@@ -5,14 +5,15 @@
  * without an end marker, as DJL's `sse` output formatter writes them).
  */
 import type { components } from '../../../../generated/lmi/schema.js';
-import { generate, promptLogprobs } from '../../fake-model/index.js';
+import { promptLogprobs } from '../../fake-model/index.js';
 import type { OutgoingStreamItem } from '../../../streams/index.js';
 import { paceWholeAnswer, type PacedRun } from '../shared/whole-answer.js';
 import { RunClock } from '../../pacing/run-clock.js';
 import { lmiStreamMediaType } from '../openai-chat/profiles/lmi-stream-media-type.js';
 import { Timeline } from '../shared/timeline.js';
 import type { OperationRequest, OperationResult } from '../types.js';
-import { fitPrompt, type ContextFit } from '../shared/context-limit.js';
+import type { ContextFit } from '../shared/context-limit.js';
+import { generateFitting } from '../shared/generation.js';
 import { DEFAULT_MAX_NEW_TOKENS, readGenerateInput } from './generate-input.js';
 import { failedAnswer, failedStreamLine, streamedTokens, streamLine, wholeAnswer, type GenerateAnswer, type GenerateForm } from './generate-wire.js';
 
@@ -28,12 +29,11 @@ export async function handleGenerate(request: OperationRequest): Promise<Operati
   const fit: ContextFit = {
     contextTokens: request.options.lmiContextTokens,
     budget: { tokens: input.generate.maxTokens ?? DEFAULT_MAX_NEW_TOKENS, param: 'parameters.max_new_tokens' },
-    promptParam: 'inputs',
+    promptFields: ['inputs'],
   };
-  const fitted = await fitPrompt([input.inputs], fit);
-  if (!fitted.ok) return { kind: 'error', problem: fitted.problem };
-  input.generate.promptTokens = fitted.promptTokens;
-  const generation = generate(input.generate, { seed });
+  const generated = await generateFitting(input.generate, [input.inputs], fit, seed);
+  if (!generated.ok) return { kind: 'error', problem: generated.problem };
+  const { generation } = generated;
   const answer: GenerateAnswer = {
     input,
     choice: generation.choices[0]!,

@@ -46,7 +46,7 @@ async function genericPredict(request: OperationRequest): Promise<OperationResul
   }
   if (request.variant === 'data-response') shape = 'data';
   if (request.variant === 'predictions-response') shape = 'predictions';
-  await awaitBatch(completions, request, clock);
+  await awaitBatch(completions, request);
   const style = answerStyle(request.variant);
   const answers = completions.map((completion) => generationObject(completion, style));
   const response: PredictResponse = shape === 'data' ? { data: answers } : { status: predictStatus(clock, request.variant), predictions: answers };

@@ -40,9 +40,8 @@ function batchSize(request: OperationRequest, items: number): number {
 }
 
 async function genericV2Predict(request: OperationRequest): Promise<OperationResult> {
-  const clock = requestClock(request.arrival);
   const { body, completions } = await answerItems(request);
-  await awaitBatch(completions, request, clock);
+  await awaitBatch(completions, request);
   const style = answerStyle(request.variant);
   const ids = itemIds(body, request.variant);
   const response: V2PredictResponse = {

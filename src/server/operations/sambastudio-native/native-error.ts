@@ -5,8 +5,8 @@
  * (`error-styles.ts` renders it, `detail-error` included) by the one wrapper every handler uses.
  * @module
  */
-import type { ProblemKind } from '../../error-styles.js';
-import { violation, type Violation } from '../../../validate/violations.js';
+import type { Problem, ProblemKind } from '../../error-styles.js';
+import { violation } from '../../../validate/violations.js';
 import type { OperationHandler, OperationRequest, OperationResult } from '../types.js';
 
 export interface NativeProblemInit {
@@ -22,24 +22,42 @@ export interface NativeProblemInit {
   status?: 413 | 415 | 422;
 }
 
+/** A field's pointer (`/body/instances/0/image_content`) as the pipeline names fields: `instances.0.image_content`. */
+export function dottedField(path: string): string {
+  return path.replace(/^\/body\//, '').replace(/\//g, '.');
+}
+
+/** The native error answer's problem: the message says field, what came and what was expected; the violation records the same. */
+export function nativeProblem(init: NativeProblemInit): Problem {
+  const status = init.status ?? 422;
+  const kind: ProblemKind = status === 413 ? 'too_large' : status === 415 ? 'media_type' : 'invalid_request';
+  return {
+    kind,
+    status,
+    message: `${init.path}: ${init.received}; expected ${init.expected}.`,
+    param: dottedField(init.path),
+    violations: [violation(init.path, init.rule, init.expected, init.received)],
+  };
+}
+
+/** A request problem found deep in a handler, thrown to the one wrapper that answers it. */
 export class NativeRequestError extends Error {
   override name = 'NativeRequestError';
+  readonly problem: Problem;
+  /** The field at fault, as a JSON Pointer. */
   readonly path: string;
-  readonly status: 413 | 415 | 422;
-  readonly violation: Violation;
+  readonly status: number;
 
-  constructor(init: NativeProblemInit) {
-    super(`${init.path}: ${init.received}; expected ${init.expected}.`);
-    this.path = init.path;
-    this.status = init.status ?? 422;
-    this.violation = violation(init.path, init.rule, init.expected, init.received);
+  constructor(init: NativeProblemInit | Problem) {
+    const problem = 'kind' in init ? init : nativeProblem(init);
+    super(problem.message);
+    this.problem = problem;
+    this.path = problem.violations?.[0]?.path ?? '';
+    this.status = problem.status ?? 422;
   }
 
   toResult(): OperationResult {
-    const kind: ProblemKind = this.status === 413 ? 'too_large' : this.status === 415 ? 'media_type' : 'invalid_request';
-    // The pipeline names fields in dotted form (`instances.0.image_content`); so do we.
-    const param = this.path.replace(/^\/body\//, '').replace(/\//g, '.');
-    return { kind: 'error', problem: { kind, status: this.status, message: this.message, param, violations: [this.violation] } };
+    return { kind: 'error', problem: this.problem };
   }
 }
 

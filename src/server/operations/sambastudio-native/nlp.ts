@@ -24,9 +24,8 @@ function answerInputs(body: NlpRequest, request: OperationRequest) {
 }
 
 async function nlpPredict(request: OperationRequest): Promise<OperationResult> {
-  const clock = requestClock(request.arrival);
   const completions = await answerInputs(request.body as NlpRequest, request);
-  await awaitBatch(completions, request, clock);
+  await awaitBatch(completions, request);
   const style = answerStyle(request.variant);
   const body: DataResponse = { data: completions.map((completion) => generationObject(completion, style)) };
   return { kind: 'json', body };

@@ -4,13 +4,13 @@
  * non-streamed calls, returned only once the batch would have finished on the request's pace.
  * @module
  */
-import { pace } from '../../pacing/plan.js';
+import { RunClock } from '../../pacing/run-clock.js';
+import { paceWholeAnswer } from '../shared/whole-answer.js';
+import { Timeline } from '../shared/timeline.js';
 import type { OperationRequest } from '../types.js';
 import { completeAll as completePrompts, preparePrompt, type NativeCompletion, type NativePrompt } from './completion.js';
 import type { NativeParams } from './native-params.js';
 import type { RequestClock } from './stream-metrics.js';
-import { batchReadyMs } from '../../pacing/schedule.js';
-import { reached } from '../../pacing/wait-until.js';
 
 export function completeAll(prompts: readonly NativePrompt[], params: NativeParams, request: OperationRequest): Promise<NativeCompletion[]> {
   return completePrompts(prompts, params, request.options.seed, request.options.sambastudioContextTokens);
@@ -22,12 +22,17 @@ export function answerTexts(texts: readonly string[], listPath: string, params: 
 }
 
 /**
- * Waits until the batch's longest answer would be done. A client that leaves ends the wait; the
- * answer is then written to a closed socket, which costs nothing.
+ * Waits until the batch's longest answer would be done, as every text operation's whole answer
+ * waits (`paceWholeAnswer`: the answers' token timelines side by side on the request's clock). A
+ * client that leaves ends the wait; the answer is then written to a closed socket, which costs nothing.
  */
-export async function awaitBatch(completions: readonly NativeCompletion[], request: OperationRequest, clock: RequestClock): Promise<void> {
-  const readyMs = batchReadyMs(completions.map((completion) => completion.completionTokens), pace(request.pacing));
-  await reached(clock.startMs + readyMs, request.signal);
+export async function awaitBatch(completions: readonly NativeCompletion[], request: OperationRequest): Promise<void> {
+  const batch = { timelines: completions.map((completion) => new Timeline(completion.choice)), clock: new RunClock(request.pacing, request.arrival) };
+  try {
+    await paceWholeAnswer(batch, request);
+  } catch (error) {
+    if (!request.signal.aborted) throw error;
+  }
 }
 
 /** Seconds since the request arrived (`status.elapsedTime`). */

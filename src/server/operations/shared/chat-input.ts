@@ -24,6 +24,8 @@ export interface ChatInput {
 export interface ReadChat extends Omit<ChatInput, 'promptTokens'> {
   /** What a real server counts as the prompt. */
   promptTexts: string[];
+  /** The body's fields those texts came from (`messages`, and `tools` when it declares some). */
+  promptFields: string[];
   /** The output budget the body sets, and the field that sets it. */
   budget: { tokens: number; param: string } | undefined;
 }
@@ -141,9 +143,11 @@ export function readChatInput(body: Body, style: WireStyle, inBatch: boolean): R
   if (Object.keys(sampling).length > 0) generate.sampling = sampling;
 
   const stream = body.stream === true && !inBatch;
+  const counted = promptTexts(prompt, body.tools);
   return {
     model,
-    promptTexts: promptTexts(prompt, body.tools),
+    promptTexts: counted.texts,
+    promptFields: counted.fields,
     budget: maxTokens === undefined ? undefined : { tokens: maxTokens, param: newer === undefined ? 'max_tokens' : 'max_completion_tokens' },
     stream,
     includeUsage: stream && readIncludeUsage(body, style.usageOptionFields),

@@ -3,6 +3,8 @@
  * request lets the model generate must fit the model's context, or the request is refused before
  * anything is generated. Counting stops as soon as the prompt cannot fit, and runs in slices
  * between which the event loop runs, so a prompt of any size costs little and stalls nothing.
+ * Every text operation checks its prompt here; each API only names its fields and, where its error
+ * form says more than the common message (SambaStudio's native violations), words the refusal.
  */
 import type { Problem } from '../../error-styles.js';
 import { countTokensUpTo } from '../../fake-model/index.js';
@@ -29,28 +31,52 @@ export interface ContextFit {
   contextTokens: number;
   /** The output budget the request set, and the field that set it. */
   budget: { tokens: number; param: string } | undefined;
-  /** The request field that holds the prompt (`messages`, `prompt`, `input`). */
-  promptParam: string;
+  /**
+   * The request fields the prompt was counted from, as the request names them (`messages`,
+   * `system`, `tools`, `items.0`): a refusal says what filled the context. The first is the
+   * prompt's own field, the error's `param`.
+   */
+  promptFields: readonly string[];
+  /**
+   * `under`: prompt and generated tokens must stay below the context length (SambaStudio native:
+   * "must be under 2048"). Otherwise they may fill it, as OpenAI-style servers count.
+   */
+  bound?: 'under';
+  /** The refusal in the API's own words, where its error form says more than the common message. */
+  refusal?: (overflow: ContextOverflow) => Problem;
 }
+
+/** A prompt that does not fit: its count stopped once it could not, so `promptTokens` is a lower bound. */
+export interface ContextOverflow {
+  fit: ContextFit;
+  promptTokens: number;
+}
+
+/** Tokens the bound keeps free above prompt and output: one under a strict bound. */
+const reserve = (fit: ContextFit): number => (fit.bound === 'under' ? 1 : 0);
 
 /** The most prompt tokens that fit beside the budget (with none set, at least one token must be left to generate). */
 function promptRoom(fit: ContextFit): number {
-  return fit.contextTokens - (fit.budget?.tokens ?? 1);
+  return fit.contextTokens - (fit.budget?.tokens ?? 1) - reserve(fit);
+}
+
+/** The most tokens a prompt of `promptTokens` leaves to generate: the budget of a request that sets none. */
+export function generationRoom(fit: ContextFit, promptTokens: number): number {
+  return fit.contextTokens - promptTokens - reserve(fit);
 }
 
 /**
- * The API-neutral refusal of a prompt that does not fit (`context_length_exceeded`, in the API's own
- * error shape and request-error status). Counting stopped once the prompt could not fit, so its
- * count is a lower bound.
+ * The common refusal (`context_length_exceeded`, in the API's own error shape and request-error
+ * status): the limit, the tokens the request asks for, and the fields they were counted from.
  */
-function contextProblem(fit: ContextFit, promptTokens: number): Problem | undefined {
-  if (promptTokens <= promptRoom(fit)) return undefined;
-  const { contextTokens, budget, promptParam } = fit;
+function contextProblem({ fit, promptTokens }: ContextOverflow): Problem {
+  const { contextTokens, budget, promptFields } = fit;
+  const counted = promptFields.join(' + ');
   const message =
     budget === undefined
-      ? `This model's maximum context length is ${contextTokens} tokens, but the prompt (${promptParam}) has at least ${promptTokens} tokens, which leaves no room to generate. Shorten the prompt.`
-      : `This model's maximum context length is ${contextTokens} tokens, but the request asks for at least ${promptTokens + budget.tokens}: at least ${promptTokens} tokens in the prompt (${promptParam}) and ${budget.tokens} to generate (${budget.param}). Shorten the prompt or lower ${budget.param}.`;
-  return { kind: 'context_length', message, param: promptParam };
+      ? `This model's maximum context length is ${contextTokens} tokens, but the prompt (${counted}) has at least ${promptTokens} tokens, which leaves no room to generate. Shorten the prompt.`
+      : `This model's maximum context length is ${contextTokens} tokens, but the request asks for at least ${promptTokens + budget.tokens}: at least ${promptTokens} tokens in the prompt (${counted}) and ${budget.tokens} to generate (${budget.param}). Shorten the prompt or lower ${budget.param}.`;
+  return { kind: 'context_length', message, param: promptFields[0]! };
 }
 
 export type PromptFit = { ok: true; promptTokens: number } | { ok: false; problem: Problem };
@@ -65,6 +91,19 @@ export function fitPrompt(texts: readonly string[], fit: ContextFit): PromptFit 
 }
 
 function verdict(fit: ContextFit, promptTokens: number): PromptFit {
-  const problem = contextProblem(fit, promptTokens);
-  return problem ? { ok: false, problem } : { ok: true, promptTokens };
+  if (promptTokens <= promptRoom(fit)) return { ok: true, promptTokens };
+  return { ok: false, problem: (fit.refusal ?? contextProblem)({ fit, promptTokens }) };
+}
+
+/**
+ * The fields among `names` that hold something in `body` (a non-empty string or list, an object),
+ * so a refusal names only what was counted; the first name when none does.
+ */
+export function filledFields(body: Record<string, unknown>, names: readonly string[]): string[] {
+  const filled = names.filter((name) => {
+    const value = body[name];
+    if (typeof value === 'string' || Array.isArray(value)) return value.length > 0;
+    return typeof value === 'object' && value !== null;
+  });
+  return filled.length > 0 ? filled : [names[0]!];
 }

@@ -64,10 +64,11 @@ export function endsWithToolResult(messages: unknown): boolean {
 }
 
 /**
- * The texts a real server counts as the prompt: the conversation, and the tool definitions that the
- * chat template writes into it. (The definitions are left out of the text the fake model reads, or
- * every tool would count as named by the prompt and `auto` would always call one.)
+ * The texts a real server counts as the prompt, and the fields they come from: the conversation,
+ * and the tool definitions that the chat template writes into it. (The definitions are left out of
+ * the text the fake model reads, or every tool would count as named by the prompt and `auto` would
+ * always call one.)
  */
-export function promptTexts(prompt: string, tools: unknown): string[] {
-  return Array.isArray(tools) && tools.length > 0 ? [prompt, JSON.stringify(tools)] : [prompt];
+export function promptTexts(prompt: string, tools: unknown): { texts: string[]; fields: string[] } {
+  return Array.isArray(tools) && tools.length > 0 ? { texts: [prompt, JSON.stringify(tools)], fields: ['messages', 'tools'] } : { texts: [prompt], fields: ['messages'] };
 }

@@ -3,11 +3,12 @@
  * timelines and given a clock. Both the whole-answer and the streamed paths start from a run, and
  * its usage facts come from what the run actually sent.
  */
-import { generate, UnknownToolError, type Generation } from '../../fake-model/index.js';
+import type { Generation } from '../../fake-model/index.js';
 import type { Problem } from '../../error-styles.js';
 import type { Arrival, Pacing } from '../types.js';
-import { fitPrompt, type ContextFit, type PromptFit } from './context-limit.js';
+import type { ContextFit } from './context-limit.js';
 import { readChatInput, type ChatInput, type ReadChat } from './chat-input.js';
+import { generateFitting, type Generated } from './generation.js';
 import { RunClock } from '../../pacing/run-clock.js';
 import type { UsageFacts, WireStyle } from './wire-style.js';
 import { Timeline } from './timeline.js';
@@ -31,8 +32,11 @@ export interface RunSettings {
   batchIndex?: number;
   /** The model's context length in tokens (prompt and output budget must fit in it). */
   contextTokens: number;
-  /** The request's own names of the prompt and budget fields, when the body was translated from another API's. */
-  fieldNames?: { prompt: string; budget: string };
+  /**
+   * The request's own names of the fields its prompt was counted from and of its budget field,
+   * when the body was translated from another API's (chat's own names otherwise).
+   */
+  fieldNames?: { prompt: readonly string[]; budget?: string };
 }
 
 export type PreparedRun = { ok: true; run: ChatRun } | { ok: false; problem: Problem };
@@ -42,44 +46,29 @@ export type PreparedRun = { ok: true; run: ChatRun } | { ok: false; problem: Pro
  * long prompt takes more than one turn of the event loop: then the run comes as a promise.
  */
 export function prepareRun(body: Record<string, unknown>, style: WireStyle, settings: RunSettings): PreparedRun | Promise<PreparedRun> {
-  const read = readChatInput(body, style, settings.batchIndex !== undefined);
-  const fit: ContextFit = {
-    contextTokens: settings.contextTokens,
-    budget: read.budget && (settings.fieldNames ? { ...read.budget, param: settings.fieldNames.budget } : read.budget),
-    promptParam: settings.fieldNames?.prompt ?? (settings.batchIndex === undefined ? 'messages' : `${settings.batchIndex}.messages`),
-  };
-  const fitted = fitPrompt(read.promptTexts, fit);
-  return fitted instanceof Promise ? fitted.then((settled) => runOf(read, settled, fit, style, settings)) : runOf(read, fitted, fit, style, settings);
+  return startRun(readChatInput(body, style, settings.batchIndex !== undefined), style, settings);
 }
 
-function runOf(read: ReadChat, fitted: PromptFit, fit: ContextFit, style: WireStyle, settings: RunSettings): PreparedRun {
-  if (!fitted.ok) return fitted;
-  const { promptTokens } = fitted;
-  const { promptTexts: _texts, budget: _budget, ...rest } = read;
-  const input: ChatInput = { ...rest, promptTokens };
-  input.generate.promptTokens = promptTokens;
-  // Without a budget the answer ends naturally, but never past the context.
-  input.generate.maxTokens ??= fit.contextTokens - promptTokens;
-  let generation: Generation;
-  try {
-    generation = generate(input.generate, { seed: settings.seed });
-  } catch (error) {
-    if (!(error instanceof UnknownToolError)) throw error;
-    const where = settings.batchIndex === undefined ? '' : `${settings.batchIndex}.`;
-    const declared = (input.generate.tools ?? []).map((tool) => tool.name);
-    return {
-      ok: false,
-      problem: {
-        kind: 'invalid_request',
-        message: `${error.message}; ${declared.length > 0 ? `declared tools: ${declared.join(', ')}` : 'the request declares no tools'}.`,
-        param: `${where}tool_choice`,
-      },
-    };
-  }
+/** A run of a chat request as read (a raw prompt's too: its settings read as chat reads them). */
+export function startRun(read: ReadChat, style: WireStyle, settings: RunSettings): PreparedRun | Promise<PreparedRun> {
+  const where = settings.batchIndex === undefined ? '' : `${settings.batchIndex}.`;
+  const { promptTexts, promptFields, budget, ...input } = read;
+  const fit: ContextFit = {
+    contextTokens: settings.contextTokens,
+    budget: budget && { ...budget, param: settings.fieldNames?.budget ?? `${where}${budget.param}` },
+    promptFields: settings.fieldNames?.prompt ?? promptFields.map((field) => `${where}${field}`),
+  };
+  const generated = generateFitting(input.generate, promptTexts, fit, settings.seed, where);
+  return generated instanceof Promise ? generated.then((settled) => runOf(input, settled, style, settings)) : runOf(input, generated, style, settings);
+}
+
+function runOf(read: Omit<ChatInput, 'promptTokens'>, generated: Generated, style: WireStyle, settings: RunSettings): PreparedRun {
+  if (!generated.ok) return generated;
+  const { generation, promptTokens } = generated;
   return {
     ok: true,
     run: {
-      input,
+      input: { ...read, promptTokens },
       generation,
       timelines: generation.choices.map((choice) => new Timeline(choice)),
       clock: new RunClock(settings.pacing, settings.arrival),

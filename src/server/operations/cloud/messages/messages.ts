@@ -4,7 +4,7 @@
  * as its named event stream; counting reads the same prompt, so a count equals the `input_tokens`
  * of the message it counts. Errors, in-stream ones included, use Anthropic's envelope.
  */
-import { countTextsUpTo } from '../../shared/context-limit.js';
+import { countTextsUpTo, filledFields } from '../../shared/context-limit.js';
 import { readChatInput } from '../../shared/chat-input.js';
 import { paceWholeAnswer } from '../../shared/whole-answer.js';
 import type { OperationDefinition, OperationRequest, OperationResult } from '../../types.js';
@@ -23,7 +23,7 @@ async function handleMessage(request: OperationRequest): Promise<OperationResult
   if (!check.ok) return { kind: 'error', problem: check.problem };
   const chat = messagesChatBody(body, check.model);
   if (!chat.ok) return { kind: 'error', problem: chat.problem };
-  const prepared = await startChatRun(chat.chat, request, arrival, check.model, { prompt: 'messages', budget: 'max_tokens' });
+  const prepared = await startChatRun(chat.chat, request, arrival, check.model, { prompt: filledFields(body, ['messages', 'system', 'tools']), budget: 'max_tokens' });
   if (!prepared.ok) return { kind: 'error', problem: prepared.problem };
   const draft = messageDraft(body.model, prepared.run, blocksOf(prepared.run.generation.choices[0]!));
   if (body.stream === true) return { kind: 'stream', mediaType: 'text/event-stream', produce: (signal) => messageEvents(draft, signal) };

@@ -3,6 +3,7 @@
  * (the body translated in `responses-request.ts`) as one response object or as its typed event
  * stream. A failure after the 200 status is OpenAI's `error` event.
  */
+import { filledFields } from '../../shared/context-limit.js';
 import { paceWholeAnswer } from '../../shared/whole-answer.js';
 import type { OperationDefinition, OperationRequest, OperationResult } from '../../types.js';
 import { checkCloudModel } from '../catalogue/model-check.js';
@@ -18,7 +19,7 @@ async function handleResponse(request: OperationRequest): Promise<OperationResul
   const body = request.body as ResponseRequest;
   const check = checkCloudModel({ model: body.model, use: 'responses', maxTokens: outputBudget(body, ['max_output_tokens']) });
   if (!check.ok) return { kind: 'error', problem: check.problem };
-  const prepared = await startChatRun(responsesChatBody(body, check.model), request, arrival, check.model, { prompt: 'input', budget: 'max_output_tokens' });
+  const prepared = await startChatRun(responsesChatBody(body, check.model), request, arrival, check.model, { prompt: filledFields(body, ['input', 'instructions', 'tools']), budget: 'max_output_tokens' });
   if (!prepared.ok) return { kind: 'error', problem: prepared.problem };
   const draft = responseDraft(body, prepared.run, blocksOf(prepared.run.generation.choices[0]!));
   if (body.stream === true) return { kind: 'stream', mediaType: 'text/event-stream', produce: (signal) => responseEvents(draft, request, signal) };

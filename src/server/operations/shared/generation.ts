@@ -1,0 +1,44 @@
+/**
+ * @module The one way every text operation generates: the prompt checked against the context (see
+ * `context-limit.ts`), then the fake model's answer with the prompt's count and, when the request
+ * set no budget, the room the context leaves. Chat runs, Cloud completions, Responses, Messages,
+ * LMI's own schema and SambaStudio's native predict all come through here; each reads its body
+ * into the fake model's request and writes the answer in its own form.
+ */
+import { generate, UnknownToolError, type Generation, type GenerateRequest } from '../../fake-model/index.js';
+import type { Problem } from '../../error-styles.js';
+import { fitPrompt, generationRoom, type ContextFit, type PromptFit } from './context-limit.js';
+
+export type Generated = { ok: true; promptTokens: number; generation: Generation } | { ok: false; problem: Problem };
+
+/**
+ * The answer to `request` once its prompt, counted from `texts`, fits `fit`; or the refusal. A long
+ * prompt is counted over several turns of the event loop: then the answer comes as a promise.
+ * `where` prefixes the fields an error names (an element of a batch: `0.`).
+ */
+export function generateFitting(request: GenerateRequest, texts: readonly string[], fit: ContextFit, seed: number, where = ''): Generated | Promise<Generated> {
+  const fitted = fitPrompt(texts, fit);
+  return fitted instanceof Promise ? fitted.then((settled) => generated(request, settled, fit, seed, where)) : generated(request, fitted, fit, seed, where);
+}
+
+function generated(request: GenerateRequest, fitted: PromptFit, fit: ContextFit, seed: number, where: string): Generated {
+  if (!fitted.ok) return fitted;
+  const { promptTokens } = fitted;
+  request.promptTokens = promptTokens;
+  // Without a budget the answer ends naturally, but never past the context.
+  request.maxTokens ??= generationRoom(fit, promptTokens);
+  try {
+    return { ok: true, promptTokens, generation: generate(request, { seed }) };
+  } catch (error) {
+    if (!(error instanceof UnknownToolError)) throw error;
+    const declared = (request.tools ?? []).map((tool) => tool.name);
+    return {
+      ok: false,
+      problem: {
+        kind: 'invalid_request',
+        message: `${error.message}; ${declared.length > 0 ? `declared tools: ${declared.join(', ')}` : 'the request declares no tools'}.`,
+        param: `${where}tool_choice`,
+      },
+    };
+  }
+}
