@@ -43,17 +43,32 @@ function callsText(calls: unknown): string {
     .join(' ');
 }
 
-/** The conversation as one prompt (built by plain concatenation: it runs on every request). */
-export function flattenMessages(messages: unknown): string {
-  let prompt = '';
+/**
+ * The conversation as the texts of its turns: one `role: text` line per message, then the open
+ * `assistant:` turn. Joined they are the prompt the fake model reads (see `joinTurns`).
+ */
+export function promptTurns(messages: unknown): string[] {
+  const turns: string[] = [];
   for (const message of Array.isArray(messages) ? messages : []) {
     if (!isObject(message)) continue;
     const role = typeof message.role === 'string' ? message.role : 'user';
     const content = contentText(message.content);
     const calls = callsText(message.tool_calls);
-    prompt += `${role}: ${content}${content.length > 0 && calls.length > 0 ? ' ' : ''}${calls}\n`;
+    turns.push(`${role}: ${content}${content.length > 0 && calls.length > 0 ? ' ' : ''}${calls}\n`);
   }
-  return `${prompt}assistant:`;
+  turns.push('assistant:');
+  return turns;
+}
+
+/**
+ * The turns as one prompt, by plain concatenation: V8 keeps the result as a rope, so a long
+ * conversation is only copied into one flat string if something reads the prompt (copying 9 MB
+ * of 30,000 messages is a long turn of the event loop by itself; counting reads the turns instead).
+ */
+export function joinTurns(turns: readonly string[]): string {
+  let prompt = '';
+  for (const turn of turns) prompt += turn;
+  return prompt;
 }
 
 /** Whether the conversation ends with a tool result: the model then answers in text under `auto`. */
@@ -66,8 +81,18 @@ export function endsWithToolResult(messages: unknown): boolean {
 /**
  * The texts a real server counts as the prompt: the conversation, and the tool definitions that the
  * chat template writes into it. (The definitions are left out of the text the fake model reads, or
- * every tool would count as named by the prompt and `auto` would always call one.)
+ * every tool would count as named by the prompt and `auto` would always call one.) The conversation
+ * is given turn by turn, which counts the same as the joined prompt: a turn ends with a newline and
+ * the next starts with its role, where a token always ends (see the tokenizer's `lineEnd`); a turn that
+ * starts otherwise is counted with the one before it.
  */
-export function promptTexts(prompt: string, tools: unknown): string[] {
-  return Array.isArray(tools) && tools.length > 0 ? [prompt, JSON.stringify(tools)] : [prompt];
+export function promptTexts(turns: readonly string[], tools: unknown): string[] {
+  const texts: string[] = [];
+  for (const turn of turns) {
+    const first = turn.charCodeAt(0);
+    if (texts.length > 0 && !(first > 32 && first < 128)) texts[texts.length - 1] += turn;
+    else texts.push(turn);
+  }
+  if (Array.isArray(tools) && tools.length > 0) texts.push(JSON.stringify(tools));
+  return texts;
 }
