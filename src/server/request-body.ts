@@ -131,7 +131,7 @@ const multipartPieceBytes = 64 * 1024;
  * body is fed to busboy a piece at a time, with a turn of the event loop once a slice of work is
  * spent: a 25 MB upload parsed in one call held the loop for its whole parse.
  */
-async function parseMultipart(contentType: string, chunks: readonly Buffer[], limit: number): Promise<BodyResult> {
+export async function parseMultipart(contentType: string, chunks: readonly Buffer[], limit: number): Promise<BodyResult> {
   let parser: ReturnType<typeof Busboy>;
   try {
     parser = Busboy({ headers: { 'content-type': contentType }, limits: { fileSize: limit, fields: 100, files: 10 } });
@@ -142,21 +142,24 @@ async function parseMultipart(contentType: string, chunks: readonly Buffer[], li
   const parsed = new Promise<BodyResult>((resolve) => {
     const fields: Record<string, string> = {};
     const files: UploadedFile[] = [];
+    const fail = (error: unknown) => {
+      failed = true;
+      resolve(unreadableMultipart(error));
+    };
     parser.on('field', (name: string, value: string) => {
       fields[name] = value;
     });
     parser.on('file', (field: string, stream: NodeJS.ReadableStream, filename: string, _encoding: string, mimeType: string) => {
       const parts: Buffer[] = [];
       stream.on('data', (part: Buffer) => parts.push(part));
+      // A part cut short (the body ends inside it) is reported on the part's stream, not the parser.
+      stream.on('error', fail);
       stream.on('end', () => {
         fields[field] = filename || field;
         files.push({ field, filename, mimeType, bytes: new Uint8Array(Buffer.concat(parts)) });
       });
     });
-    parser.on('error', (error: unknown) => {
-      failed = true;
-      resolve(unreadableMultipart(error));
-    });
+    parser.on('error', fail);
     parser.on('finish', () => resolve({ ok: true, mediaType: 'multipart/form-data', value: fields, files }));
   });
   const budget = new TurnBudget();

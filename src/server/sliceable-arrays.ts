@@ -47,8 +47,9 @@ export function sliceableArrays(api: ApiName, method: string, specPath: string, 
 function findSliceable(api: ApiName, method: string, specPath: string, mediaType: string): SliceableArray[] {
   let document = documents.get(api);
   if (document === undefined) documents.set(api, (document = bundledDocument(api)));
-  const operation = child(child(child(document, 'paths'), specPath), method);
-  const root = resolve(document, child(child(child(child(operation, 'requestBody'), 'content'), mediaType), 'schema'));
+  const operation = child(resolve(document, child(child(document, 'paths'), specPath)), method);
+  const requestBody = resolve(document, child(operation, 'requestBody'));
+  const root = resolve(document, child(child(child(requestBody, 'content'), mediaType), 'schema'));
   if (!root || !onlyKeywords(root, rootKeywords)) return [];
   const properties = child(root, 'properties');
   if (!properties) return [];
@@ -73,7 +74,7 @@ function child(value: unknown, key: string): Schema | undefined {
   return typeof found === 'object' && found !== null ? (found as Schema) : undefined;
 }
 
-/** The schema a chain of local `$ref`s ends at; undefined when a `$ref` has sibling constraints or leads outside the document. */
+/** The object (schema, request body, path item) a chain of local `$ref`s ends at; undefined when a `$ref` has sibling constraints or leads outside the document. */
 function resolve(document: Schema, schema: Schema | undefined): Schema | undefined {
   for (let hops = 0; schema && typeof schema.$ref === 'string'; hops++) {
     const ref = schema.$ref;
