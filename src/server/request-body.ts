@@ -128,8 +128,10 @@ const multipartPieceBytes = 64 * 1024;
 
 /**
  * Form fields as an object (file fields hold the file name, for validation) plus the files. The
- * body is fed to busboy a piece at a time, with a turn of the event loop once a slice of work is
- * spent: a 25 MB upload parsed in one call held the loop for its whole parse.
+ * body is fed to busboy a piece at a time, each piece once busboy has taken the last (a write it
+ * buffers would be parsed later all in one turn), with a turn of the event loop once a slice of
+ * work is spent; each file's pieces are joined in slices too. A 25 MB upload parsed and copied in
+ * one call held the loop for its whole parse.
  */
 export async function parseMultipart(contentType: string, chunks: readonly Buffer[], limit: number): Promise<BodyResult> {
   let parser: ReturnType<typeof Busboy>;
@@ -138,40 +140,67 @@ export async function parseMultipart(contentType: string, chunks: readonly Buffe
   } catch (error) {
     return unreadableMultipart(error);
   }
-  let failed = false;
-  const parsed = new Promise<BodyResult>((resolve) => {
-    const fields: Record<string, string> = {};
-    const files: UploadedFile[] = [];
-    const fail = (error: unknown) => {
-      failed = true;
-      resolve(unreadableMultipart(error));
-    };
-    parser.on('field', (name: string, value: string) => {
-      fields[name] = value;
+  const fields: Record<string, string> = {};
+  const parts: Array<{ field: string; filename: string; mimeType: string; pieces: Buffer[] }> = [];
+  let failure: BodyResult | undefined;
+  let finished = false;
+  /** Wakes the feeding loop: busboy took the last piece, finished or failed. */
+  let wake: (() => void) | undefined;
+  const settle = () => wake?.();
+  const fail = (error: unknown) => {
+    failure ??= unreadableMultipart(error);
+    settle();
+  };
+  parser.on('field', (name: string, value: string) => {
+    fields[name] = value;
+  });
+  parser.on('file', (field: string, stream: NodeJS.ReadableStream, filename: string, _encoding: string, mimeType: string) => {
+    const part = { field, filename, mimeType, pieces: [] as Buffer[] };
+    stream.on('data', (piece: Buffer) => part.pieces.push(piece));
+    // A part cut short (the body ends inside it) is reported on the part's stream, not the parser.
+    stream.on('error', fail);
+    stream.on('end', () => {
+      fields[field] = filename || field;
+      parts.push(part);
     });
-    parser.on('file', (field: string, stream: NodeJS.ReadableStream, filename: string, _encoding: string, mimeType: string) => {
-      const parts: Buffer[] = [];
-      stream.on('data', (part: Buffer) => parts.push(part));
-      // A part cut short (the body ends inside it) is reported on the part's stream, not the parser.
-      stream.on('error', fail);
-      stream.on('end', () => {
-        fields[field] = filename || field;
-        files.push({ field, filename, mimeType, bytes: new Uint8Array(Buffer.concat(parts)) });
-      });
-    });
-    parser.on('error', fail);
-    parser.on('finish', () => resolve({ ok: true, mediaType: 'multipart/form-data', value: fields, files }));
+  });
+  parser.on('error', fail);
+  parser.on('drain', settle);
+  parser.on('finish', () => {
+    finished = true;
+    settle();
   });
   const budget = new TurnBudget();
+  const waitFor = (done: () => boolean) => (done() || failure ? undefined : new Promise<void>((resolve) => (wake = resolve)));
   feed: for (const chunk of chunks) {
     for (let offset = 0; offset < chunk.byteLength; offset += multipartPieceBytes) {
-      if (failed) break feed;
-      parser.write(chunk.subarray(offset, offset + multipartPieceBytes));
+      if (failure) break feed;
+      if (!parser.write(chunk.subarray(offset, offset + multipartPieceBytes))) await waitFor(() => !parser.writableNeedDrain);
       if (budget.spent()) await budget.nextTurn();
     }
   }
-  if (!failed) parser.end();
-  return parsed;
+  if (!failure) {
+    parser.end();
+    await waitFor(() => finished);
+  }
+  if (failure) return failure;
+  const files: UploadedFile[] = [];
+  for (const { field, filename, mimeType, pieces } of parts) files.push({ field, filename, mimeType, bytes: await joinInSlices(pieces, budget) });
+  return { ok: true, mediaType: 'multipart/form-data', value: fields, files };
+}
+
+/** The pieces as one array, copied a slice at a time (one copy of 25 MB is a long turn by itself). */
+async function joinInSlices(pieces: readonly Buffer[], budget: TurnBudget): Promise<Uint8Array> {
+  let size = 0;
+  for (const piece of pieces) size += piece.byteLength;
+  const joined = new Uint8Array(Buffer.allocUnsafeSlow(size).buffer, 0, size);
+  let at = 0;
+  for (const piece of pieces) {
+    joined.set(piece, at);
+    at += piece.byteLength;
+    if (budget.spent()) await budget.nextTurn();
+  }
+  return joined;
 }
 
 function unreadableMultipart(error: unknown): BodyResult {
