@@ -214,6 +214,15 @@ describe('another request is answered before a large one', () => {
     expect(result.smallFirst).toBe(true);
   });
 
+  it('an upload cut inside its file is refused with 400, and the server goes on', async () => {
+    const { contentType, chunks } = multipart({ model: 'Whisper-Large-v3' }, { field: 'file', name: 'speech.wav', type: 'audio/wav', bytes: wav(16_000, 2) });
+    const cut = Buffer.concat(chunks).subarray(0, 40_000);
+    const refused = await post('/cloud/v1/audio/transcriptions', cut, contentType).answer;
+    expect(refused.status).toBe(400);
+    expect(JSON.parse(refused.body).error.message).toMatch(/^The multipart body cannot be read: ./);
+    expect((await post('/cloud/v1/chat/completions', small, 'application/json').answer).status).toBe(200);
+  });
+
   it('the largest audio upload the body limit allows', async () => {
     const { contentType, chunks } = multipart({ model: 'Whisper-Large-v3' }, { field: 'file', name: 'speech.wav', type: 'audio/wav', bytes: wav(16_000, 800) });
     const body = Buffer.concat(chunks);
