@@ -45,7 +45,11 @@ function callsText(calls: unknown): string {
 
 /**
  * The conversation as the texts of its turns: one `role: text` line per message, then the open
- * `assistant:` turn. Joined they are the prompt the fake model reads (see `joinTurns`).
+ * `assistant:` turn. Joined they are the prompt the fake model reads (see `joinTurns`), and their
+ * token counts add up to the prompt's: a turn ends with a newline and the next starts with its
+ * role, where a token always ends (see the tokenizer's `lineEnd`). A message whose role does not
+ * start with a printable ASCII character is kept in the turn before it, so that this holds. (The
+ * role is looked at, not the turn: reading a character of a long turn would copy it flat.)
  */
 export function promptTurns(messages: unknown): string[] {
   const turns: string[] = [];
@@ -54,7 +58,10 @@ export function promptTurns(messages: unknown): string[] {
     const role = typeof message.role === 'string' ? message.role : 'user';
     const content = contentText(message.content);
     const calls = callsText(message.tool_calls);
-    turns.push(`${role}: ${content}${content.length > 0 && calls.length > 0 ? ' ' : ''}${calls}\n`);
+    const turn = `${role}: ${content}${content.length > 0 && calls.length > 0 ? ' ' : ''}${calls}\n`;
+    const first = (role || ':').charCodeAt(0);
+    if (turns.length > 0 && !(first > 32 && first < 128)) turns[turns.length - 1] += turn;
+    else turns.push(turn);
   }
   turns.push('assistant:');
   return turns;
@@ -79,20 +86,11 @@ export function endsWithToolResult(messages: unknown): boolean {
 }
 
 /**
- * The texts a real server counts as the prompt: the conversation, and the tool definitions that the
- * chat template writes into it. (The definitions are left out of the text the fake model reads, or
- * every tool would count as named by the prompt and `auto` would always call one.) The conversation
- * is given turn by turn, which counts the same as the joined prompt: a turn ends with a newline and
- * the next starts with its role, where a token always ends (see the tokenizer's `lineEnd`); a turn that
- * starts otherwise is counted with the one before it.
+ * The texts a real server counts as the prompt: the conversation, turn by turn (see
+ * `promptTurns`), and the tool definitions that the chat template writes into it. (The definitions
+ * are left out of the text the fake model reads, or every tool would count as named by the prompt
+ * and `auto` would always call one.)
  */
 export function promptTexts(turns: readonly string[], tools: unknown): string[] {
-  const texts: string[] = [];
-  for (const turn of turns) {
-    const first = turn.charCodeAt(0);
-    if (texts.length > 0 && !(first > 32 && first < 128)) texts[texts.length - 1] += turn;
-    else texts.push(turn);
-  }
-  if (Array.isArray(tools) && tools.length > 0) texts.push(JSON.stringify(tools));
-  return texts;
+  return Array.isArray(tools) && tools.length > 0 ? [...turns, JSON.stringify(tools)] : [...turns];
 }
