@@ -15,6 +15,7 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { writeSection } from './results-section.js';
 import type { LagMessage } from './server/lag-child.js';
+import { tinyPageOgg, wav } from '../test/helpers/audio.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const baselineRoot = process.env.BASELINE ?? '/work/main';
@@ -59,50 +60,6 @@ function upload(name: string, filename: string, type: string, file: () => Uint8A
         Buffer.from(`\r\n--${boundary}--\r\n`),
       ]),
   };
-}
-
-/** Mono 16-bit PCM WAV of silence: its header is read, its samples are not. */
-function wav(sampleRate: number, seconds: number): Uint8Array {
-  const dataBytes = sampleRate * seconds * 2;
-  const out = Buffer.alloc(44 + dataBytes);
-  out.write('RIFF', 0, 'ascii');
-  out.writeUInt32LE(36 + dataBytes, 4);
-  out.write('WAVEfmt ', 8, 'ascii');
-  out.writeUInt32LE(16, 16);
-  out.writeUInt16LE(1, 20);
-  out.writeUInt16LE(1, 22);
-  out.writeUInt32LE(sampleRate, 24);
-  out.writeUInt32LE(sampleRate * 2, 28);
-  out.writeUInt16LE(2, 32);
-  out.writeUInt16LE(16, 34);
-  out.write('data', 36, 'ascii');
-  out.writeUInt32LE(dataBytes, 40);
-  return out;
-}
-
-/** Ogg Opus of one-byte pages after its two header pages: music-metadata reads every page for the duration. */
-function tinyPageOgg(pages: number): Uint8Array {
-  const page = (sequence: number, granule: number, data: Buffer, type = 0) => {
-    const header = Buffer.alloc(28);
-    header.write('OggS', 0, 'latin1');
-    header[5] = type;
-    header.writeBigInt64LE(BigInt(granule), 6);
-    header.writeUInt32LE(1, 14);
-    header.writeUInt32LE(sequence, 18);
-    header[26] = 1;
-    header[27] = data.length;
-    return Buffer.concat([header, data]);
-  };
-  const head = Buffer.alloc(19);
-  head.write('OpusHead', 0, 'latin1');
-  head[8] = 1;
-  head[9] = 1;
-  head.writeUInt32LE(48_000, 12);
-  const tags = Buffer.alloc(16);
-  tags.write('OpusTags', 0, 'latin1');
-  const all = [page(0, 0, head, 2), page(1, 0, tags)];
-  for (let sequence = 2; sequence < pages + 2; sequence++) all.push(page(sequence, sequence * 960, Buffer.from([0xfc])));
-  return Buffer.concat(all);
 }
 
 interface Server {

@@ -16,7 +16,7 @@ import { parseMultipart } from '../../src/server/request-body.js';
 import { requestViolations } from '../../src/server/request-validation.js';
 import { buildRoutes } from '../../src/server/routes.js';
 import { validateRequest } from '../../src/validate/check.js';
-import { wav } from '../helpers/audio.js';
+import { tinyPageOgg, wav } from '../helpers/audio.js';
 import { useServer } from '../helpers/server.js';
 
 const model = 'Meta-Llama-3.3-70B-Instruct';
@@ -123,31 +123,6 @@ function multipart(fields: Record<string, string>, file: { field: string; name: 
   const chunks: Buffer[] = [];
   for (let offset = 0; offset < whole.length; offset += 1 << 20) chunks.push(whole.subarray(offset, offset + (1 << 20)));
   return { contentType: `multipart/form-data; boundary=${boundary}`, chunks };
-}
-
-/** An Ogg Opus file of `pages` one-byte pages after its two header pages: cheap to make, costly to read page by page. */
-function tinyPageOgg(pages: number): Uint8Array {
-  const page = (sequence: number, granule: number, data: Buffer, type = 0) => {
-    const header = Buffer.alloc(28);
-    header.write('OggS', 0, 'latin1');
-    header[5] = type;
-    header.writeBigInt64LE(BigInt(granule), 6);
-    header.writeUInt32LE(1, 14);
-    header.writeUInt32LE(sequence, 18);
-    header[26] = 1;
-    header[27] = data.length;
-    return Buffer.concat([header, data]);
-  };
-  const head = Buffer.alloc(19);
-  head.write('OpusHead', 0, 'latin1');
-  head[8] = 1;
-  head[9] = 1;
-  head.writeUInt32LE(48_000, 12);
-  const tags = Buffer.alloc(16);
-  tags.write('OpusTags', 0, 'latin1');
-  const all = [page(0, 0, head, 2), page(1, 0, tags)];
-  for (let sequence = 2; sequence < pages + 2; sequence++) all.push(page(sequence, sequence * 960, Buffer.from([0xfc])));
-  return new Uint8Array(Buffer.concat(all));
 }
 
 describe('multipart uploads and audio headers in slices', () => {
