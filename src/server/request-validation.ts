@@ -51,6 +51,8 @@ function windowPlan(route: Route, body: unknown, mediaType: string): WindowPlan 
   const validate = route.validators.request[mediaType];
   if (!validate || typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
   const record = body as Record<string, unknown>;
+  // Most bodies have no long array: they never need the spec read (once per API, some milliseconds).
+  if (!Object.values(record).some((value) => Array.isArray(value) && value.length > minWindowItems)) return undefined;
   let chosen: SliceableArray | undefined;
   let longest = minWindowItems;
   for (const array of sliceableArrays(route.api, route.method, route.specPath, mediaType)) {
