@@ -1,11 +1,12 @@
 /**
  * `npm run bench:large-body`: the longest block of the server's event loop while it handles one large
- * request body, side by side with a baseline checkout of the server (BASELINE, default /work/main:
+ * request body (JSON chat bodies, and multipart audio uploads to Cloud's transcriptions), side by side with a baseline checkout of the server (BASELINE, default /work/main:
  * the code before sliced parsing) in the same run. Each server runs in its own process with a 1 ms
  * interval timer (bench/server/lag-child.ts) whose longest gap, in wall time and in the process's
  * CPU time, is read after each answer; the bodies are sent by this process. Rounds alternate the order; medians over rounds.
- * Prints Markdown and writes it as the section "## Large request bodies" of bench/RESULTS.md
- * (APPEND=0 to skip). Knobs: ROUNDS (3), BASELINE (path of the baseline's source tree).
+ * Prints Markdown and writes it as the section "## Large request bodies (..., <date>)" of
+ * bench/RESULTS.md, so a run on another day is appended beside the earlier ones (APPEND=0 to skip).
+ * Knobs: ROUNDS (3), BASELINE (path of the baseline's source tree), ONLY (bodies whose name contains it).
  * @module
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -14,20 +15,52 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { writeSection } from './results-section.js';
 import type { LagMessage } from './server/lag-child.js';
+import { tinyPageOgg, wav } from '../test/helpers/audio.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const baselineRoot = process.env.BASELINE ?? '/work/main';
 const rounds = Number(process.env.ROUNDS ?? 3);
 const model = 'Meta-Llama-3.3-70B-Instruct';
 
-const bodies: Array<[string, () => string]> = [
-  ['20 MB prompt (one string)', () => JSON.stringify({ model, messages: [{ role: 'user', content: 'x'.repeat(20 << 20) }], max_tokens: 5 })],
-  ['9 MB of 30k messages, last invalid', () => JSON.stringify({ model, messages: [...Array.from({ length: 30_000 }, (_, i) => ({ role: 'user', content: `message ${i}`.padEnd(280, '.') })), { role: 'robot', content: 'x' }] })],
-  ['8 MB of 160k messages (past the member limit)', () => JSON.stringify({ model, messages: Array.from({ length: 160_000 }, (_, i) => ({ role: 'user', content: `message ${i}`.padEnd(40, '.') })) })],
-  ['6 MB array of 3M numbers', () => `{"model":"${model}","messages":[${'0,'.repeat(3_000_000)}0]}`],
-  ['4 MB of nesting', () => `{"model":"${model}","messages":${'['.repeat(2_000_000)}${']'.repeat(2_000_000)}}`],
-  ['12 MB string of escapes', () => JSON.stringify({ model, messages: [{ role: 'user', content: '"\\\n\u00e9'.repeat(2 << 20) }] })],
+interface BenchBody {
+  name: string;
+  path: string;
+  contentType: string;
+  make(): Buffer;
+}
+
+const chatPath = '/cloud/v1/chat/completions';
+const json = (name: string, make: () => string): BenchBody => ({ name, path: chatPath, contentType: 'application/json', make: () => Buffer.from(make()) });
+const messages = (count: number) => Array.from({ length: count }, (_, i) => ({ role: 'user', content: `message ${i}`.padEnd(280, '.') }));
+
+const bodies: BenchBody[] = [
+  json('20 MB prompt (one string)', () => JSON.stringify({ model, messages: [{ role: 'user', content: 'x'.repeat(20 << 20) }], max_tokens: 5 })),
+  json('9 MB of 30k messages, last invalid', () => JSON.stringify({ model, messages: [...messages(30_000), { role: 'robot', content: 'x' }] })),
+  json('9 MB of 30k valid messages (context refusal)', () => JSON.stringify({ model, messages: messages(30_000), max_tokens: 5 })),
+  json('8 MB of 160k messages (past the member limit)', () => JSON.stringify({ model, messages: Array.from({ length: 160_000 }, (_, i) => ({ role: 'user', content: `message ${i}`.padEnd(40, '.') })) })),
+  json('6 MB array of 3M numbers', () => `{"model":"${model}","messages":[${'0,'.repeat(3_000_000)}0]}`),
+  json('4 MB of nesting', () => `{"model":"${model}","messages":${'['.repeat(2_000_000)}${']'.repeat(2_000_000)}}`),
+  json('12 MB string of escapes', () => JSON.stringify({ model, messages: [{ role: 'user', content: '"\\\n\u00e9'.repeat(2 << 20) }] })),
+  upload('25 MB WAV upload (multipart, 800 s)', 'speech.wav', 'audio/wav', () => wav(16_000, 800)),
+  upload('6 MB Ogg of 200k tiny pages (multipart)', 'speech.ogg', 'audio/ogg', () => tinyPageOgg(200_000)),
 ];
+
+/** A transcription upload to Cloud (`/audio/transcriptions`): one multipart body with the model and the file. */
+function upload(name: string, filename: string, type: string, file: () => Uint8Array): BenchBody {
+  const boundary = '----sambakit-bench';
+  return {
+    name,
+    path: '/cloud/v1/audio/transcriptions',
+    contentType: `multipart/form-data; boundary=${boundary}`,
+    make: () =>
+      Buffer.concat([
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="model"\r\n\r\nWhisper-Large-v3\r\n`),
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`),
+        file(),
+        Buffer.from(`\r\n--${boundary}--\r\n`),
+      ]),
+  };
+}
 
 interface Server {
   child: ChildProcess;
@@ -51,10 +84,10 @@ async function start(tree: string): Promise<Server> {
   };
 }
 
-function post(port: number, body: Buffer): Promise<{ status: number; ms: number }> {
+function post(port: number, target: BenchBody, body: Buffer): Promise<{ status: number; ms: number }> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/cloud/v1/chat/completions', method: 'POST', agent: false, headers: { authorization: 'Bearer sk-bench', 'content-type': 'application/json' } }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path: target.path, method: 'POST', agent: false, headers: { authorization: 'Bearer sk-bench', 'content-type': target.contentType } }, (res) => {
       res.resume().on('end', () => resolve({ status: res.statusCode!, ms: performance.now() - started }));
     });
     req.on('error', reject);
@@ -69,9 +102,9 @@ interface Measured {
   status: number;
 }
 
-async function measure(server: Server, body: Buffer): Promise<Measured> {
+async function measure(server: Server, target: BenchBody, body: Buffer): Promise<Measured> {
   server.reset();
-  const { status, ms } = await post(server.port, body);
+  const { status, ms } = await post(server.port, target, body);
   return { ...(await server.read()), totalMs: ms, status };
 }
 
@@ -80,12 +113,14 @@ const median = (values: number[]) => values.slice().sort((a, b) => a - b)[values
 const load = loadavg();
 const [current, baseline] = await Promise.all([start(root), start(baselineRoot)]);
 const rows: string[] = [];
-for (const [name, make] of bodies) {
-  const body = Buffer.from(make());
+const only = process.env.ONLY;
+for (const target of bodies.filter((candidate) => only === undefined || candidate.name.includes(only))) {
+  const { name } = target;
+  const body = target.make();
   const results = { current: [] as Measured[], baseline: [] as Measured[] };
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 ? (['baseline', 'current'] as const) : (['current', 'baseline'] as const);
-    for (const which of order) results[which].push(await measure(which === 'current' ? current : baseline, body));
+    for (const which of order) results[which].push(await measure(which === 'current' ? current : baseline, target, body));
   }
   const of = (which: 'current' | 'baseline', key: keyof Measured) => median(results[which].map((r) => r[key]));
   const cells = [
@@ -104,16 +139,18 @@ for (const [name, make] of bodies) {
 current.child.disconnect();
 baseline.child.disconnect();
 
+const endLoad = loadavg();
+const heading = `## Large request bodies (\`npm run bench:large-body\`, ${new Date().toISOString().slice(0, 10)})`;
 const section = [
-  '## Large request bodies (`npm run bench:large-body`)',
+  heading,
   '',
   'The longest turn of the server\'s event loop (the longest gap of a 1 ms interval timer) while it handles',
-  'one large body on `/cloud/v1/chat/completions`, and the time to its answer, against a baseline checkout of',
+  'one large body (chat on `/cloud/v1/chat/completions`, uploads on `/cloud/v1/audio/transcriptions`), and the time to its answer, against a baseline checkout of',
   'the server in the same run (each in its own process; order alternating; medians). CPU ms is the',
   'process\'s CPU time over that gap (GC threads included): the work held in one turn, which the load of',
   'a shared machine does not inflate; wall ms adds the time the process waited for a core.',
   '',
-  `${new Date().toISOString().slice(0, 10)}, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'} (shared; load ${load.map((l) => l.toFixed(1)).join(' / ')} at the start), Node ${process.version}, ${rounds} rounds; baseline: ${baselineRoot}.`,
+  `${new Date().toISOString().slice(0, 10)}, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'} (shared; load ${load.map((l) => l.toFixed(1)).join(' / ')} at the start, ${endLoad.map((l) => l.toFixed(1)).join(' / ')} at the end), Node ${process.version}, ${rounds} rounds; baseline: ${baselineRoot}.`,
   '',
   '| body | worst turn CPU ms, baseline | now | ÷ baseline | worst turn wall ms, baseline | now | answer ms, baseline | now | status baseline / now |',
   '|---|---:|---:|---:|---:|---:|---:|---:|---|',
@@ -121,4 +158,4 @@ const section = [
   '',
 ];
 process.stdout.write(`${section.join('\n')}\n`);
-if (process.env.APPEND !== '0') writeSection(fileURLToPath(new URL('RESULTS.md', import.meta.url)), '## Large request bodies (`npm run bench:large-body`)', section.join('\n'));
+if (process.env.APPEND !== '0') writeSection(fileURLToPath(new URL('RESULTS.md', import.meta.url)), heading, section.join('\n'));

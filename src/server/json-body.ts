@@ -9,6 +9,7 @@
 import { TokenParser, Tokenizer, TokenType, type ParsedTokenInfo } from '@streamparser/json';
 import type { SizeLimits } from '../validate/limits.js';
 import { violation, type Violation } from '../validate/violations.js';
+import { TurnBudget } from './turn-budget.js';
 
 /**
  * The size limits of the server's request bodies, applied while parsing and again by the
@@ -27,8 +28,6 @@ export type JsonParseResult = { ok: true; value: unknown } | { ok: false; messag
 export const syncParseBytes = 256 * 1024;
 /** Bytes handed to the incremental parser per call: well under a millisecond of work. */
 const pieceBytes = 16 * 1024;
-/** Work done before the event loop gets a turn. */
-const sliceMs = 4;
 
 /**
  * The body, given as the chunks it came in, parsed: synchronously when small, else a promise settled
@@ -57,14 +56,11 @@ async function parseInSlices(chunks: readonly Buffer[]): Promise<JsonParseResult
   // Decoded here rather than by the parser, so that invalid UTF-8 becomes U+FFFD as it does for
   // `JSON.parse` of a small body (the parser's own decoder would refuse it).
   const decoder = new TextDecoder('utf-8', { ignoreBOM: false });
-  let until = performance.now() + sliceMs;
+  const budget = new TurnBudget();
   for (const chunk of chunks) {
     for (let offset = 0; offset < chunk.byteLength && !parse.failed; offset += pieceBytes) {
       parse.write(decoder.decode(chunk.subarray(offset, offset + pieceBytes), { stream: true }));
-      if (performance.now() >= until) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        until = performance.now() + sliceMs;
-      }
+      if (budget.spent()) await budget.nextTurn();
     }
   }
   parse.write(decoder.decode());

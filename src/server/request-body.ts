@@ -8,6 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import { Busboy } from '@fastify/busboy';
 import type { Violation } from '../validate/violations.js';
 import { parseJsonBody, syncParseBytes, type JsonParseResult } from './json-body.js';
+import { TurnBudget } from './turn-budget.js';
 
 export interface UploadedFile {
   field: string;
@@ -45,7 +46,7 @@ export function readRequestBody(request: IncomingMessage, accepted: readonly str
   const parse = (chunks: readonly Buffer[] | typeof stalled | undefined): BodyResult | Promise<BodyResult> => {
     if (chunks === undefined) return tooLarge(limitBytes);
     if (chunks === stalled) return { ok: false, status: 408, message: `The request body stalled: no bytes came for ${idleTimeoutMs} ms.` };
-    if (mediaType === 'multipart/form-data') return parseMultipart(contentType!, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), limitBytes);
+    if (mediaType === 'multipart/form-data') return parseMultipart(contentType!, chunks, limitBytes);
     return parseJson(mediaType, chunks);
   };
   // A large body is taken chunk by chunk even when it has wholly arrived: one read would copy it all in one turn.
@@ -122,33 +123,86 @@ function jsonBody(mediaType: string, parsed: JsonParseResult): BodyResult {
   return { ok: false, status: 400, message: `The request body is not valid JSON: ${parsed.message}.` };
 }
 
-/** Form fields as an object (file fields hold the file name, for validation) plus the files. */
-function parseMultipart(contentType: string, bytes: Buffer, limit: number): Promise<BodyResult> {
-  return new Promise((resolve) => {
-    const fields: Record<string, string> = {};
-    const files: UploadedFile[] = [];
-    let parser;
-    try {
-      parser = Busboy({ headers: { 'content-type': contentType }, limits: { fileSize: limit, fields: 100, files: 10 } });
-    } catch (error) {
-      resolve({ ok: false, status: 400, message: `The multipart body cannot be read: ${error instanceof Error ? error.message : String(error)}.` });
-      return;
-    }
-    parser.on('field', (name: string, value: string) => {
-      fields[name] = value;
-    });
-    parser.on('file', (field: string, stream: NodeJS.ReadableStream, filename: string, _encoding: string, mimeType: string) => {
-      const parts: Buffer[] = [];
-      stream.on('data', (part: Buffer) => parts.push(part));
-      stream.on('end', () => {
-        fields[field] = filename || field;
-        files.push({ field, filename, mimeType, bytes: new Uint8Array(Buffer.concat(parts)) });
-      });
-    });
-    parser.on('error', (error: unknown) => {
-      resolve({ ok: false, status: 400, message: `The multipart body cannot be read: ${error instanceof Error ? error.message : String(error)}.` });
-    });
-    parser.on('finish', () => resolve({ ok: true, mediaType: 'multipart/form-data', value: fields, files }));
-    parser.end(bytes);
+/** Bytes handed to the multipart parser per call: well under a millisecond of work. */
+const multipartPieceBytes = 64 * 1024;
+
+/**
+ * Form fields as an object (file fields hold the file name, for validation) plus the files. The
+ * body is fed to busboy a piece at a time, each piece once busboy has taken the last (a write it
+ * buffers would be parsed later all in one turn), with a turn of the event loop once a slice of
+ * work is spent; each file's pieces are joined in slices too. A 25 MB upload parsed and copied in
+ * one call held the loop for its whole parse.
+ */
+export async function parseMultipart(contentType: string, chunks: readonly Buffer[], limit: number): Promise<BodyResult> {
+  let parser: ReturnType<typeof Busboy>;
+  try {
+    parser = Busboy({ headers: { 'content-type': contentType }, limits: { fileSize: limit, fields: 100, files: 10 } });
+  } catch (error) {
+    return unreadableMultipart(error);
+  }
+  const fields: Record<string, string> = {};
+  const parts: Array<{ field: string; filename: string; mimeType: string; pieces: Buffer[] }> = [];
+  let failure: BodyResult | undefined;
+  let finished = false;
+  /** Wakes the feeding loop: busboy took the last piece, finished or failed. */
+  let wake: (() => void) | undefined;
+  const settle = () => wake?.();
+  const fail = (error: unknown) => {
+    failure ??= unreadableMultipart(error);
+    settle();
+  };
+  parser.on('field', (name: string, value: string) => {
+    fields[name] = value;
   });
+  parser.on('file', (field: string, stream: NodeJS.ReadableStream, filename: string, _encoding: string, mimeType: string) => {
+    const part = { field, filename, mimeType, pieces: [] as Buffer[] };
+    stream.on('data', (piece: Buffer) => part.pieces.push(piece));
+    // A part cut short (the body ends inside it) is reported on the part's stream, not the parser.
+    stream.on('error', fail);
+    stream.on('end', () => {
+      fields[field] = filename || field;
+      parts.push(part);
+    });
+  });
+  parser.on('error', fail);
+  parser.on('drain', settle);
+  parser.on('finish', () => {
+    finished = true;
+    settle();
+  });
+  const budget = new TurnBudget();
+  const waitFor = (done: () => boolean) => (done() || failure ? undefined : new Promise<void>((resolve) => (wake = resolve)));
+  feed: for (const chunk of chunks) {
+    for (let offset = 0; offset < chunk.byteLength; offset += multipartPieceBytes) {
+      if (failure) break feed;
+      if (!parser.write(chunk.subarray(offset, offset + multipartPieceBytes))) await waitFor(() => !parser.writableNeedDrain);
+      if (budget.spent()) await budget.nextTurn();
+    }
+  }
+  if (!failure) {
+    parser.end();
+    await waitFor(() => finished);
+  }
+  if (failure) return failure;
+  const files: UploadedFile[] = [];
+  for (const { field, filename, mimeType, pieces } of parts) files.push({ field, filename, mimeType, bytes: await joinInSlices(pieces, budget) });
+  return { ok: true, mediaType: 'multipart/form-data', value: fields, files };
+}
+
+/** The pieces as one array, copied a slice at a time (one copy of 25 MB is a long turn by itself). */
+async function joinInSlices(pieces: readonly Buffer[], budget: TurnBudget): Promise<Uint8Array> {
+  let size = 0;
+  for (const piece of pieces) size += piece.byteLength;
+  const joined = new Uint8Array(Buffer.allocUnsafeSlow(size).buffer, 0, size);
+  let at = 0;
+  for (const piece of pieces) {
+    joined.set(piece, at);
+    at += piece.byteLength;
+    if (budget.spent()) await budget.nextTurn();
+  }
+  return joined;
+}
+
+function unreadableMultipart(error: unknown): BodyResult {
+  return { ok: false, status: 400, message: `The multipart body cannot be read: ${error instanceof Error ? error.message : String(error)}.` };
 }

@@ -9,7 +9,8 @@
  */
 import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { OutgoingStreamItem } from '../streams/index.js';
-import { validateRequest, validateResponse, validateStreamItem } from '../validate/check.js';
+import { validateResponse, validateStreamItem } from '../validate/check.js';
+import type { Violation } from '../validate/violations.js';
 import { afterPendingIo } from './after-pending-io.js';
 import { authenticate } from './auth.js';
 import { errorStyleFor, invalidRequestProblem, type ErrorStyle, type Problem } from './error-styles.js';
@@ -17,8 +18,8 @@ import { clientGone, reply, type Exchange } from './exchange.js';
 import { faultBeforeHandler, faultedJsonBody, parseFault, pause, writeJsonWithFault, type Fault } from './faults.js';
 import type { Arrival, OperationDefinition, OperationRequest, OperationResult, Pacing, RequestHeaders } from './operations/types.js';
 import type { ResolvedServerOptions } from './options.js';
-import { bodySizeLimits } from './json-body.js';
 import { ClientGoneError, readRequestBody, type UploadedFile } from './request-body.js';
+import { requestViolations } from './request-validation.js';
 import type { Route } from './routes.js';
 import { writeStreamBody, type StreamTarget } from './stream-body.js';
 import { uuid } from './uuid.js';
@@ -234,9 +235,13 @@ function tookBody(request: SpecRequest, body: Awaited<ReturnType<typeof readRequ
   return false;
 }
 
-function validate(request: SpecRequest): boolean {
+function validate(request: SpecRequest): boolean | Promise<boolean> {
   const { mediaType } = request;
-  const { violations } = validateRequest(request.setup.route.validators, { body: request.body, ...(mediaType === undefined ? {} : { mediaType }), params: request.params, headers: request.rawHeaders }, { limits: bodySizeLimits });
+  const found = requestViolations(request.setup.route, { body: request.body, ...(mediaType === undefined ? {} : { mediaType }), params: request.params, headers: request.rawHeaders });
+  return found instanceof Promise ? found.then((violations) => validated(request, violations)) : validated(request, found);
+}
+
+function validated(request: SpecRequest, violations: Violation[]): boolean {
   return violations.length > 0 ? request.fail(invalidRequestProblem(violations)) : false;
 }
 

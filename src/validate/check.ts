@@ -56,11 +56,7 @@ export function bareMediaType(contentType: string): string {
 
 /** A request's body, parameters and headers; `/body/...`, `/path/...`, `/query/...`, `/header/...` pointers. */
 export function validateRequest(operation: OperationValidators, input: RequestInput, options?: ValidateOptions): ValidationResult {
-  let violations: Violation[] | undefined;
-  if (operation.parameters) {
-    const parameters = parameterValues(operation, input);
-    if (!operation.parameters(parameters)) violations = toViolations(operation.parameters.errors, parameters);
-  }
+  let violations = parameterViolations(operation, input);
   const { mediaTypes, required } = operation.operation.request;
   if (input.body === undefined) {
     if (required) (violations ??= []).push(violation('/body', 'required', `a request body (${mediaTypes.join(' or ')})`, undefined));
@@ -75,6 +71,13 @@ export function validateRequest(operation: OperationValidators, input: RequestIn
   const found = checkValue(validate, input.body, '/body', options);
   if (found === undefined) return result(violations);
   return result(violations === undefined ? found : [...violations, ...found]);
+}
+
+/** The violations of a request's path, query and header parameters (`/path/...`, `/query/...`, `/header/...`), or undefined. */
+export function parameterViolations(operation: OperationValidators, input: RequestInput): Violation[] | undefined {
+  if (!operation.parameters) return undefined;
+  const parameters = parameterValues(operation, input);
+  return operation.parameters(parameters) ? undefined : toViolations(operation.parameters.errors, parameters);
 }
 
 /** A response body, by status (falling back to `4XX`-style ranges and `default`) and media type. */
@@ -119,6 +122,11 @@ export function streamItemValidator(operation: OperationValidators, mediaType: s
 /** Payloads up to this many array items and object members are told every violation (see checkValue). */
 const everyViolationUpToNodes = 5_000;
 
+/** Whether a payload of this many array items and object members is told its first violation only (see schemaViolations). */
+export function toldFirstViolationOnly(nodes: number): boolean {
+  return nodes > everyViolationUpToNodes;
+}
+
 /** The value's violations, or undefined when it has none. */
 function checkValue(validate: ValidateFunction, value: unknown, path: string, options: ValidateOptions | undefined): Violation[] | undefined {
   const tooLarge = checkSize(value, path, options?.limits);
@@ -129,7 +137,7 @@ function checkValue(validate: ValidateFunction, value: unknown, path: string, op
 export function schemaViolations(validate: ValidateFunction, value: unknown, path: string): Violation[] | undefined {
   // Past a few thousand members, every violation would cost the square of their number (50,000 wrong
   // items held the event loop for half a minute): such a payload is told its first violation only.
-  const firstErrorOnly = nodesOfLastCheck() > everyViolationUpToNodes;
+  const firstErrorOnly = toldFirstViolationOnly(nodesOfLastCheck());
   return validate(value, firstErrorOnly) ? undefined : toViolations(validate.errors, value, path);
 }
 

@@ -2,7 +2,7 @@
  * Real audio built in code, so each test can ask for the rate and length it needs: 16-bit PCM WAV,
  * and FLAC written with verbatim subframes (no compression, but a complete stream any decoder
  * plays: STREAMINFO with MD5, frame headers with CRC-8, frames with CRC-16, per the FLAC format
- * specification, RFC 9639).
+ * specification, RFC 9639). And an Ogg Opus file of empty pages, for parsers that read page by page.
  * @module
  */
 import { createHash } from 'node:crypto';
@@ -145,4 +145,29 @@ class BitWriter {
     if (this.#filled !== 0) throw new Error('BitWriter: not byte aligned');
     return Buffer.from(this.#bytes);
   }
+}
+
+/** An Ogg Opus file of `pages` one-byte pages after its two header pages: cheap to make, costly to read page by page. */
+export function tinyPageOgg(pages: number): Uint8Array {
+  const page = (sequence: number, granule: number, data: Buffer, type = 0) => {
+    const header = Buffer.alloc(28);
+    header.write('OggS', 0, 'latin1');
+    header[5] = type;
+    header.writeBigInt64LE(BigInt(granule), 6);
+    header.writeUInt32LE(1, 14);
+    header.writeUInt32LE(sequence, 18);
+    header[26] = 1;
+    header[27] = data.length;
+    return Buffer.concat([header, data]);
+  };
+  const head = Buffer.alloc(19);
+  head.write('OpusHead', 0, 'latin1');
+  head[8] = 1;
+  head[9] = 1;
+  head.writeUInt32LE(48_000, 12);
+  const tags = Buffer.alloc(16);
+  tags.write('OpusTags', 0, 'latin1');
+  const all = [page(0, 0, head, 2), page(1, 0, tags)];
+  for (let sequence = 2; sequence < pages + 2; sequence++) all.push(page(sequence, sequence * 960, Buffer.from([0xfc])));
+  return new Uint8Array(Buffer.concat(all));
 }

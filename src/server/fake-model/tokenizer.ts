@@ -76,7 +76,7 @@ export function countTokens(text: string): number {
 }
 
 /** The longest cl100k token, in UTF-8 bytes (so in UTF-16 units too): a text has at least length/128 tokens. */
-const MAX_TOKEN_CHARS = 128;
+export const MAX_TOKEN_CHARS = 128;
 
 /**
  * A text's tokens counted a bounded run at a time: `advance` stops at a deadline and goes on from

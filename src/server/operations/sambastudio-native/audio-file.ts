@@ -6,7 +6,8 @@
  * sample rate or a file that cannot be read.
  * @module
  */
-import { parseBuffer, type IFormat } from 'music-metadata';
+import type { IFormat } from 'music-metadata';
+import { parseAudioMetadata } from '../shared/audio-metadata.js';
 import type { UploadedFile } from '../../request-body.js';
 import { NativeRequestError } from './native-error.js';
 
@@ -37,7 +38,7 @@ export async function readAudioUpload(file: UploadedFile | undefined, field: unk
   let format: IFormat;
   try {
     // No MIME type is passed on: the content decides, not the client's label.
-    ({ format } = await parseBuffer(bytes, { size: bytes.length }, { duration: true, skipCovers: true }));
+    ({ format } = await parseAudioMetadata(bytes, { duration: true, skipCovers: true }));
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     if (claimed) return fail(`a ${formatNames[claimed]} file that cannot be read (${reason})`, 'contentMediaType');

@@ -6,11 +6,11 @@
  * of the same length another text. The answer comes after the request's time to first token.
  * @module
  */
-import { createHash } from 'node:crypto';
 import type { components } from '../../../contract/sambastudio.js';
 import { transcribe } from '../../fake-model/index.js';
 import type { OperationDefinition, OperationRequest, OperationResult } from '../types.js';
 import { readAudioUpload } from './audio-file.js';
+import { uploadDigest } from '../shared/upload-digest.js';
 import { answeringProblems } from './native-error.js';
 import { reached } from '../../pacing/wait-until.js';
 import { variantTable } from './variants.js';
@@ -20,7 +20,7 @@ type FileResponse = components['schemas']['SambaStudioFileResponse'];
 async function predictFile(request: OperationRequest): Promise<OperationResult> {
   const upload = request.files.find((file) => file.field === 'predict_file');
   const audio = await readAudioUpload(upload, (request.body as Record<string, unknown> | undefined)?.predict_file);
-  const fileHash = createHash('sha256').update(upload!.bytes).digest().readUInt32BE(0);
+  const fileHash = (await uploadDigest(upload!.bytes)).readUInt32BE(0);
   const { text } = transcribe(audio.durationS, (request.options.seed ^ fileHash) >>> 0);
   await reached(request.arrival.monotonicMs + request.pacing.ttftMs, request.signal);
   const response: FileResponse = request.variant === 'file-data-string' ? { status_code: 200, data: text } : { status_code: 200, data: [text] };

@@ -6,7 +6,7 @@
  */
 import type { GenerateRequest, JsonSchema, ReasoningEffort, ResponseFormat, ToolChoice, ToolDefinition } from '../../fake-model/index.js';
 import type { WireStyle } from './wire-style.js';
-import { endsWithToolResult, flattenMessages, promptTexts } from './prompt.js';
+import { endsWithToolResult, joinTurns, promptTexts, promptTurns } from './prompt.js';
 
 /** One chat request, ready for the fake model. */
 export interface ChatInput {
@@ -102,7 +102,8 @@ function readIncludeUsage(body: Body, fields: readonly string[]): boolean {
 
 /** The chat body as the fake model's request. `inBatch`: an element of a SambaStudio batch. */
 export function readChatInput(body: Body, style: WireStyle, inBatch: boolean): ReadChat {
-  const prompt = flattenMessages(body.messages);
+  const turns = promptTurns(body.messages);
+  const prompt = joinTurns(turns);
   const generate: GenerateRequest = { prompt };
   const model = typeof body.model === 'string' ? body.model : undefined;
   if (model !== undefined) generate.model = model;
@@ -143,7 +144,7 @@ export function readChatInput(body: Body, style: WireStyle, inBatch: boolean): R
   if (Object.keys(sampling).length > 0) generate.sampling = sampling;
 
   const stream = body.stream === true && !inBatch;
-  const counted = promptTexts(prompt, body.tools);
+  const counted = promptTexts(turns, body.tools);
   return {
     model,
     promptTexts: counted.texts,

@@ -7,22 +7,35 @@
  * form says more than the common message (SambaStudio's native violations), words the refusal.
  */
 import type { Problem } from '../../error-styles.js';
-import { countTokensUpTo } from '../../fake-model/index.js';
+import { countTokensUpTo, MAX_TOKEN_CHARS } from '../../fake-model/index.js';
+import { TurnBudget } from '../../turn-budget.js';
 
-/** Tokens of `texts` one after the other, or a number above `limit` once they cannot fit (see `countTokensUpTo`). */
+/**
+ * Tokens of `texts` one after the other, or a number above `limit` once they cannot fit (see
+ * `countTokensUpTo`). Many texts (the turns of a long conversation) are counted in slices too.
+ */
 export function countTextsUpTo(texts: readonly string[], limit: number): number | Promise<number> {
+  // The longest token bounds the count from below: texts too long in all are refused unread.
+  let atLeast = 0;
+  for (const text of texts) atLeast += Math.ceil(text.length / MAX_TOKEN_CHARS);
+  if (atLeast > limit) return atLeast;
+  const budget = new TurnBudget();
   let total = 0;
   for (let index = 0; index < texts.length; index++) {
     const counted = countTokensUpTo(texts[index]!, limit - total);
-    if (typeof counted !== 'number') return counted.then((count) => addRest(texts, index + 1, limit, total + count));
+    if (typeof counted !== 'number' || budget.spent()) return addRest(texts, index, counted, limit, total, budget);
     total += counted;
     if (total > limit) return total;
   }
   return total;
 }
 
-async function addRest(texts: readonly string[], from: number, limit: number, total: number): Promise<number> {
-  for (let index = from; index < texts.length && total <= limit; index++) total += await countTokensUpTo(texts[index]!, limit - total);
+async function addRest(texts: readonly string[], index: number, counted: number | Promise<number>, limit: number, total: number, budget: TurnBudget): Promise<number> {
+  total += await counted;
+  for (index++; index < texts.length && total <= limit; index++) {
+    if (budget.spent()) await budget.nextTurn();
+    total += await countTokensUpTo(texts[index]!, limit - total);
+  }
   return total;
 }
 

@@ -43,17 +43,39 @@ function callsText(calls: unknown): string {
     .join(' ');
 }
 
-/** The conversation as one prompt (built by plain concatenation: it runs on every request). */
-export function flattenMessages(messages: unknown): string {
-  let prompt = '';
+/**
+ * The conversation as the texts of its turns: one `role: text` line per message, then the open
+ * `assistant:` turn. Joined they are the prompt the fake model reads (see `joinTurns`), and their
+ * token counts add up to the prompt's: a turn ends with a newline and the next starts with its
+ * role, where a token always ends (see the tokenizer's `lineEnd`). A message whose role does not
+ * start with a printable ASCII character is kept in the turn before it, so that this holds. (The
+ * role is looked at, not the turn: reading a character of a long turn would copy it flat.)
+ */
+export function promptTurns(messages: unknown): string[] {
+  const turns: string[] = [];
   for (const message of Array.isArray(messages) ? messages : []) {
     if (!isObject(message)) continue;
     const role = typeof message.role === 'string' ? message.role : 'user';
     const content = contentText(message.content);
     const calls = callsText(message.tool_calls);
-    prompt += `${role}: ${content}${content.length > 0 && calls.length > 0 ? ' ' : ''}${calls}\n`;
+    const turn = `${role}: ${content}${content.length > 0 && calls.length > 0 ? ' ' : ''}${calls}\n`;
+    const first = (role || ':').charCodeAt(0);
+    if (turns.length > 0 && !(first > 32 && first < 128)) turns[turns.length - 1] += turn;
+    else turns.push(turn);
   }
-  return `${prompt}assistant:`;
+  turns.push('assistant:');
+  return turns;
+}
+
+/**
+ * The turns as one prompt, by plain concatenation: V8 keeps the result as a rope, so a long
+ * conversation is only copied into one flat string if something reads the prompt (copying 9 MB
+ * of 30,000 messages is a long turn of the event loop by itself; counting reads the turns instead).
+ */
+export function joinTurns(turns: readonly string[]): string {
+  let prompt = '';
+  for (const turn of turns) prompt += turn;
+  return prompt;
 }
 
 /** Whether the conversation ends with a tool result: the model then answers in text under `auto`. */
@@ -65,10 +87,10 @@ export function endsWithToolResult(messages: unknown): boolean {
 
 /**
  * The texts a real server counts as the prompt, and the fields they come from: the conversation,
- * and the tool definitions that the chat template writes into it. (The definitions are left out of
- * the text the fake model reads, or every tool would count as named by the prompt and `auto` would
- * always call one.)
+ * turn by turn (see `promptTurns`), and the tool definitions that the chat template writes into it.
+ * (The definitions are left out of the text the fake model reads, or every tool would count as
+ * named by the prompt and `auto` would always call one.)
  */
-export function promptTexts(prompt: string, tools: unknown): { texts: string[]; fields: string[] } {
-  return Array.isArray(tools) && tools.length > 0 ? { texts: [prompt, JSON.stringify(tools)], fields: ['messages', 'tools'] } : { texts: [prompt], fields: ['messages'] };
+export function promptTexts(turns: readonly string[], tools: unknown): { texts: string[]; fields: string[] } {
+  return Array.isArray(tools) && tools.length > 0 ? { texts: [...turns, JSON.stringify(tools)], fields: ['messages', 'tools'] } : { texts: [...turns], fields: ['messages'] };
 }

@@ -4,7 +4,7 @@
  * the service documents are accepted (WAV, FLAC, MP3/MPEG, Ogg, WebM, MP4/M4A); anything else, or a
  * file that is not audio at all, is refused with the reason.
  */
-import { parseBuffer } from 'music-metadata';
+import { parseAudioMetadata } from '../../shared/audio-metadata.js';
 
 export type AudioProbe = { ok: true; container: string; codec: string | undefined; durationS: number } | { ok: false; reason: string };
 
@@ -17,7 +17,7 @@ export async function probeAudio(bytes: Uint8Array): Promise<AudioProbe> {
   if (bytes.byteLength === 0) return { ok: false, reason: 'the file is empty' };
   let format;
   try {
-    ({ format } = await parseBuffer(bytes, { size: bytes.byteLength }, { duration: true, skipCovers: true }));
+    ({ format } = await parseAudioMetadata(bytes, { duration: true, skipCovers: true }));
   } catch (error) {
     return { ok: false, reason: `its header is not one of an audio format (${error instanceof Error ? error.message : String(error)}); send ${DOCUMENTED}` };
   }

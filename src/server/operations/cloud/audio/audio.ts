@@ -6,7 +6,6 @@
  * usage chunk when `stream_options[include_usage]` is set. A file that is not audio is a 400 that
  * says so. The in-stream error is Cloud chat's.
  */
-import { createHash } from 'node:crypto';
 import type { OutgoingStreamItem } from '../../../../streams/index.js';
 import { countTokens, countTokensUpTo, transcribe } from '../../../fake-model/index.js';
 import { hashString, mixSeeds } from '../../../fake-model/random.js';
@@ -19,6 +18,7 @@ import { checkCloudModel } from '../catalogue/model-check.js';
 import { abortedAnswer } from '../shared/request-fields.js';
 import { readAudioForm, type AudioForm } from './audio-form.js';
 import { probeAudio } from './audio-probe.js';
+import { uploadDigest } from '../../shared/upload-digest.js';
 
 export type AudioTask = 'transcription' | 'translation';
 
@@ -34,8 +34,8 @@ interface AudioRun {
 }
 
 /** A 32-bit digest of the upload, so that the same file gets the same words and another file other words. */
-function bytesSeed(bytes: Uint8Array): number {
-  return createHash('sha256').update(bytes).digest().readUInt32LE(0);
+async function bytesSeed(bytes: Uint8Array): Promise<number> {
+  return (await uploadDigest(bytes)).readUInt32LE(0);
 }
 
 function usageOf(run: AudioRun) {
@@ -98,7 +98,7 @@ async function handleAudio(task: AudioTask, request: OperationRequest): Promise<
   const probe = await probeAudio(file.bytes);
   if (!probe.ok) return { kind: 'error', problem: { kind: 'invalid_request', param: 'file', message: `The uploaded file${file.filename ? ` \`${file.filename}\`` : ''} cannot be ${task === 'translation' ? 'translated' : 'transcribed'}: ${probe.reason}.` } };
 
-  const seed = mixSeeds(request.options.seed, hashString(task), bytesSeed(file.bytes), hashString(form.language ?? ''), hashString(form.prompt ?? ''));
+  const seed = mixSeeds(request.options.seed, hashString(task), await bytesSeed(file.bytes), hashString(form.language ?? ''), hashString(form.prompt ?? ''));
   const { text } = transcribe(probe.durationS, seed);
   const words = text.length > 0 ? text.split(' ') : [];
   const pieces = words.map((word, index) => {

@@ -1,0 +1,24 @@
+/**
+ * @module Work over a large body done in slices: a budget of a few milliseconds per turn of the
+ * event loop, after which the work waits for the next turn, so that other requests and open streams
+ * are served in between. No request may hold the loop for much over 50 ms; a slice is a few
+ * milliseconds so that the work around it (parsing, validation, answering) fits in the same turn.
+ */
+
+/** Work done before the event loop gets a turn. */
+export const sliceMs = 4;
+
+export class TurnBudget {
+  private until = performance.now() + sliceMs;
+
+  /** Whether this turn's slice is used up: then `nextTurn()` before going on. */
+  spent(): boolean {
+    return performance.now() >= this.until;
+  }
+
+  /** Settles in a later turn of the event loop (after its I/O), with a fresh slice. */
+  async nextTurn(): Promise<void> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    this.until = performance.now() + sliceMs;
+  }
+}
