@@ -53,35 +53,54 @@ let nodesSeen = 0;
 
 /**
  * The common case (limits well under the stack's depth): a recursive walk, several times faster than
- * keeping a stack by hand; its recursion never goes deeper than `maxDepth` + 1 frames.
+ * keeping a stack by hand; its recursion never goes deeper than `maxDepth` frames. Counts travel as
+ * return values and budgets as arguments (no shared counter to write at every member).
  */
 function crossedByRecursion(value: object, maxDepth: number, maxNodes: number): Crossed {
   nodesSeen = 0;
-  return walk(value, 1, maxDepth, maxNodes);
+  if (maxDepth < 1) return 'maxDepth';
+  const counted = Array.isArray(value) ? countArray(value, maxDepth - 1, maxNodes) : countObject(value, maxDepth - 1, maxNodes);
+  if (counted === tooDeep) return 'maxDepth';
+  if (counted === tooMany) return 'maxNodes';
+  nodesSeen = counted;
+  return undefined;
 }
 
-function walk(node: object, depth: number, maxDepth: number, maxNodes: number): Crossed {
-  if (depth > maxDepth) return 'maxDepth';
-  if (Array.isArray(node)) {
-    if ((nodesSeen += node.length) > maxNodes) return 'maxNodes';
-    for (let i = 0; i < node.length; i++) {
-      const item: unknown = node[i];
-      if (item !== null && typeof item === 'object') {
-        const crossed = walk(item, depth + 1, maxDepth, maxNodes);
-        if (crossed) return crossed;
-      }
-    }
-    return undefined;
-  }
+const tooDeep = -1;
+const tooMany = -2;
+
+/**
+ * The members of `node` and of everything in it, or tooDeep / tooMany: `levels` more levels may be
+ * entered below it, `budget` members may be counted in it.
+ */
+function countObject(node: object, levels: number, budget: number): number {
+  let count = 0;
   for (const key in node) {
-    if (++nodesSeen > maxNodes) return 'maxNodes';
+    if (++count > budget) return tooMany;
     const member: unknown = (node as Record<string, unknown>)[key];
-    if (member !== null && typeof member === 'object') {
-      const crossed = walk(member, depth + 1, maxDepth, maxNodes);
-      if (crossed) return crossed;
+    if (typeof member === 'object' && member !== null) {
+      if (levels === 0) return tooDeep;
+      const inner = Array.isArray(member) ? countArray(member, levels - 1, budget - count) : countObject(member, levels - 1, budget - count);
+      if (inner < 0) return inner;
+      count += inner;
     }
   }
-  return undefined;
+  return count;
+}
+
+function countArray(node: readonly unknown[], levels: number, budget: number): number {
+  let count = node.length;
+  if (count > budget) return tooMany;
+  for (let i = 0; i < node.length; i++) {
+    const item = node[i];
+    if (typeof item === 'object' && item !== null) {
+      if (levels === 0) return tooDeep;
+      const inner = Array.isArray(item) ? countArray(item, levels - 1, budget - count) : countObject(item, levels - 1, budget - count);
+      if (inner < 0) return inner;
+      count += inner;
+    }
+  }
+  return count;
 }
 
 /** Limits set past the stack's depth: the same walk with a stack of its own (one pair of arrays for every call). */

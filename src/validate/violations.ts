@@ -21,8 +21,17 @@ export interface Violation {
 
 /** A violation, its one-line form included. */
 export function violation(path: string, rule: string, expected: string, received: unknown): Violation {
-  const clipped = clip(received);
-  return { path, rule, expected, received: clipped, message: formatViolation({ path, rule, expected, received: clipped }) };
+  // Long text and large values are cut; a value kept whole is written as JSON once, for both fields.
+  let clipped = received;
+  let shown: string | undefined;
+  if (typeof received === 'string') {
+    if (received.length > maxReceivedLength) clipped = cut(received);
+  } else if (received !== null && typeof received === 'object') {
+    const text = jsonText(received);
+    if (text.length > maxReceivedLength) clipped = cut(text);
+    else shown = text;
+  }
+  return { path, rule, expected, received: clipped, message: line(path, rule, expected, shown ?? formatReceived(clipped)) };
 }
 
 const maxReceivedLength = 120;
@@ -30,13 +39,17 @@ const maxReceivedLength = 120;
 export function toViolations(errors: readonly ErrorObject[] | null | undefined, data: unknown, prefix = ''): Violation[] {
   if (!errors || errors.length === 0) return [];
   const kept = foldAlternatives(errors, data);
-  const seen = new Set<string>();
+  // Branches of an anyOf can say the same thing twice. A few violations are compared one by one
+  // (hashing a key built for each costs more than the rest of describing them); many go through a set.
+  const seen = kept.length > 16 ? new Set<string>() : undefined;
   const out: Violation[] = [];
   for (const error of kept) {
     const found = describe(error, data, prefix);
-    const key = `${found.path}\u0000${found.rule}\u0000${found.expected}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+    if (seen) {
+      const key = `${found.path}\u0000${found.rule}\u0000${found.expected}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+    } else if (out.some((v) => v.path === found.path && v.rule === found.rule && v.expected === found.expected)) continue;
     out.push(violation(found.path, found.rule, found.expected, found.received));
   }
   return out;
@@ -44,19 +57,24 @@ export function toViolations(errors: readonly ErrorObject[] | null | undefined, 
 
 /** One line per violation: `path: expected X, received Y (rule)`. */
 export function formatViolation(v: Pick<Violation, 'path' | 'rule' | 'expected' | 'received'>): string {
-  return `${v.path || '/'}: expected ${v.expected}, received ${formatReceived(v.received)} (${v.rule})`;
+  return line(v.path, v.rule, v.expected, formatReceived(v.received));
+}
+
+function line(path: string, rule: string, expected: string, received: string): string {
+  return `${path || '/'}: expected ${expected}, received ${received} (${rule})`;
 }
 
 export function formatReceived(value: unknown): string {
   if (value === undefined) return 'nothing';
   const text = typeof value === 'string' ? jsonText(value) : jsonText(value) ?? String(value);
-  return text.length > maxReceivedLength ? `${text.slice(0, maxReceivedLength)}…` : text;
+  return text.length > maxReceivedLength ? cut(text) : text;
 }
 
 function describe(error: ErrorObject, data: unknown, prefix: string): Omit<Violation, 'message'> {
   const params = error.params as Record<string, unknown>;
   const at = error.instancePath;
-  const value = valueAt(data, at);
+  // Errors of the explain build (verbose) carry the value they are about; the accept build's do not.
+  const value = 'data' in error ? error.data : valueAt(data, at);
   switch (error.keyword) {
     case 'required':
       return { path: `${prefix}${at}/${escape(String(params.missingProperty))}`, rule: 'required', expected: 'a value (the field is required)', received: undefined };
@@ -65,36 +83,36 @@ function describe(error: ErrorObject, data: unknown, prefix: string): Omit<Viola
         path: `${prefix}${at}/${escape(String(params.additionalProperty))}`,
         rule: 'additionalProperties',
         expected: 'no such field',
-        received: clip((value as Record<string, unknown> | undefined)?.[String(params.additionalProperty)]),
+        received: (value as Record<string, unknown> | undefined)?.[String(params.additionalProperty)],
       };
     case 'type':
-      return { path: prefix + at, rule: 'type', expected: `type ${String(params.type).replace(/,/g, ' or ')}`, received: clip(value) };
+      return { path: prefix + at, rule: 'type', expected: `type ${String(params.type).replace(/,/g, ' or ')}`, received: value };
     case 'enum':
-      return { path: prefix + at, rule: 'enum', expected: `one of ${(params.allowedValues as unknown[]).map((v) => jsonText(v)).join(', ')}`, received: clip(value) };
+      return { path: prefix + at, rule: 'enum', expected: oneOfText(params.allowedValues as unknown[]), received: value };
     case 'const':
-      return { path: prefix + at, rule: 'const', expected: jsonText(params.allowedValue), received: clip(value) };
+      return { path: prefix + at, rule: 'const', expected: jsonText(params.allowedValue), received: value };
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
-      return { path: prefix + at, rule: error.keyword, expected: `a number ${String(params.comparison)} ${String(params.limit)}`, received: clip(value) };
+      return { path: prefix + at, rule: error.keyword, expected: `a number ${String(params.comparison)} ${String(params.limit)}`, received: value };
     case 'minItems':
     case 'maxItems':
-      return { path: prefix + at, rule: error.keyword, expected: `${error.keyword === 'minItems' ? 'at least' : 'at most'} ${String(params.limit)} item(s)`, received: Array.isArray(value) ? `${value.length} item(s)` : clip(value) };
+      return { path: prefix + at, rule: error.keyword, expected: `${error.keyword === 'minItems' ? 'at least' : 'at most'} ${String(params.limit)} item(s)`, received: Array.isArray(value) ? `${value.length} item(s)` : value };
     case 'minLength':
     case 'maxLength':
-      return { path: prefix + at, rule: error.keyword, expected: `${error.keyword === 'minLength' ? 'at least' : 'at most'} ${String(params.limit)} character(s)`, received: clip(value) };
+      return { path: prefix + at, rule: error.keyword, expected: `${error.keyword === 'minLength' ? 'at least' : 'at most'} ${String(params.limit)} character(s)`, received: value };
     case 'pattern':
-      return { path: prefix + at, rule: 'pattern', expected: `text matching ${String(params.pattern)}`, received: clip(value) };
+      return { path: prefix + at, rule: 'pattern', expected: `text matching ${String(params.pattern)}`, received: value };
     case 'format':
-      return { path: prefix + at, rule: 'format', expected: `a ${String(params.format)}`, received: clip(value) };
+      return { path: prefix + at, rule: 'format', expected: `a ${String(params.format)}`, received: value };
     case 'discriminator': {
       // A tagged oneOf (generated validators check it through ajv's discriminator): the tag is wrong or missing.
       const tagPath = `${prefix}${at}/${escape(String(params.tag))}`;
       const allowed = (error.parentSchema as Record<string, unknown> | undefined)?.['x-sambakit-tags'];
-      const expected = Array.isArray(allowed) ? `one of ${allowed.map((v) => jsonText(v)).join(', ')}` : 'a known tag value';
+      const expected = Array.isArray(allowed) ? oneOfText(allowed) : 'a known tag value';
       if (params.tagValue === undefined) return { path: tagPath, rule: 'required', expected: `a value (the field is required): ${expected}`, received: undefined };
-      return { path: tagPath, rule: typeof params.tagValue === 'string' ? 'enum' : 'type', expected, received: clip(params.tagValue) };
+      return { path: tagPath, rule: typeof params.tagValue === 'string' ? 'enum' : 'type', expected, received: params.tagValue };
     }
     case 'anyOf':
     case 'oneOf':
@@ -102,11 +120,23 @@ function describe(error: ErrorObject, data: unknown, prefix: string): Omit<Viola
         path: prefix + at,
         rule: error.keyword,
         expected: error.keyword === 'oneOf' && Array.isArray(params.passingSchemas) ? 'exactly one of the allowed shapes (several matched)' : 'one of the allowed shapes',
-        received: clip(value),
+        received: value,
       };
     default:
-      return { path: prefix + at, rule: error.keyword, expected: error.message ?? error.keyword, received: clip(value) };
+      return { path: prefix + at, rule: error.keyword, expected: error.message ?? error.keyword, received: value };
   }
+}
+
+/** `one of "a", "b"` per list of allowed values; a schema's own lists (`enum`, tags) are the same array every time. */
+const oneOfTexts = new WeakMap<readonly unknown[], string>();
+
+function oneOfText(allowed: readonly unknown[]): string {
+  let text = oneOfTexts.get(allowed);
+  if (text === undefined) {
+    text = `one of ${allowed.map(jsonText).join(', ')}`;
+    oneOfTexts.set(allowed, text);
+  }
+  return text;
 }
 
 /**
@@ -119,11 +149,12 @@ function describe(error: ErrorObject, data: unknown, prefix: string): Omit<Viola
  *   cannot be told apart): the other branches' tag errors are dropped when the tag matched one.
  * When every branch failed on the value's own type, the single anyOf/oneOf error stays.
  */
-function foldAlternatives(errors: readonly ErrorObject[], data: unknown): ErrorObject[] {
-  let result = [...errors];
-  const isGroup = (e: ErrorObject) => (e.keyword === 'anyOf' || e.keyword === 'oneOf') && !Array.isArray((e.params as { passingSchemas?: unknown }).passingSchemas);
+function foldAlternatives(errors: readonly ErrorObject[], data: unknown): readonly ErrorObject[] {
   // Innermost groups first (ajv reports a group after its branches), so outer groups see folded branches.
-  const groups = result.filter(isGroup).sort((a, b) => b.instancePath.length - a.instancePath.length);
+  const groups = errors.filter(isGroup);
+  if (groups.length === 0) return errors;
+  groups.sort((a, b) => b.instancePath.length - a.instancePath.length);
+  let result = [...errors];
   for (const group of groups) {
     const at = result.indexOf(group);
     if (at < 0) continue;
@@ -135,6 +166,11 @@ function foldAlternatives(errors: readonly ErrorObject[], data: unknown): ErrorO
     result = [...result.slice(0, from), ...replacement, ...result.slice(at + 1)];
   }
   return result;
+}
+
+/** A failed anyOf/oneOf (not a oneOf that failed because several branches matched). */
+function isGroup(e: ErrorObject): boolean {
+  return (e.keyword === 'anyOf' || e.keyword === 'oneOf') && !Array.isArray((e.params as { passingSchemas?: unknown }).passingSchemas);
 }
 
 function foldGroup(group: ErrorObject, run: ErrorObject[], data: unknown): ErrorObject[] {
@@ -345,21 +381,25 @@ function valueAt(data: unknown, pointer: string): unknown {
  */
 function jsonText(value: unknown): string {
   try {
-    return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+    // Without a replacer first: several times faster, and it only throws on a BigInt or a cycle.
+    return JSON.stringify(value);
   } catch {
-    return Object.prototype.toString.call(value);
+    try {
+      return JSON.stringify(value, bigintAsText);
+    } catch {
+      return Object.prototype.toString.call(value);
+    }
   }
 }
 
-function clip(value: unknown): unknown {
-  if (typeof value === 'string' && value.length > maxReceivedLength) return `${value.slice(0, maxReceivedLength)}…`;
-  if (value !== null && typeof value === 'object') {
-    const text = jsonText(value);
-    return text.length > maxReceivedLength ? `${text.slice(0, maxReceivedLength)}…` : value;
-  }
-  return value;
+function bigintAsText(_key: string, v: unknown): unknown {
+  return typeof v === 'bigint' ? `${v}n` : v;
+}
+
+function cut(text: string): string {
+  return `${text.slice(0, maxReceivedLength)}…`;
 }
 
 function escape(segment: string): string {
-  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+  return segment.includes('~') || segment.includes('/') ? segment.replace(/~/g, '~0').replace(/\//g, '~1') : segment;
 }

@@ -61,6 +61,19 @@ describe('hostile input', () => {
     expect(validateStreamItem(createChatCompletion, { choices: new Array(20).fill({}) }, { limits: { maxNodes: 10 } }).violations.map((v) => v.rule)).toEqual(['maxNodes']);
   });
 
+  it('counts depth and members exactly at the limits: array items, object members and what they hold', () => {
+    // Five levels: the body, messages, a message, its content parts, a part.
+    const nested = { ...chat, messages: [{ role: 'user', content: [{ type: 'text', text: 'a' }] }] };
+    expect(validateRequest(createChatCompletion, { body: nested }, { limits: { maxDepth: 4 } }).violations.map((v) => v.rule)).toEqual(['maxDepth']);
+    // 2 body members + 1 message + 2 message members + 1 part + 2 part members = 8.
+    expect(validateRequest(createChatCompletion, { body: nested }, { limits: { maxNodes: 8 } }).valid).toBe(true);
+    expect(validateRequest(createChatCompletion, { body: nested }, { limits: { maxNodes: 7 } }).violations.map((v) => v.rule)).toEqual(['maxNodes']);
+    // Members of an open object's unknown field count too.
+    const extra = { ...chat, extra: { a: 1, b: 2, c: { d: 3 } } }; // 3 + 1 + 2 + 3 + 1 = 10
+    expect(validateRequest(createChatCompletion, { body: extra }, { limits: { maxNodes: 10 } }).valid).toBe(true);
+    expect(validateRequest(createChatCompletion, { body: extra }, { limits: { maxNodes: 9 } }).violations.map((v) => v.rule)).toEqual(['maxNodes']);
+  });
+
   it('long received values are cut in violations', () => {
     const result = validateRequest(createChatCompletion, { body: { ...chat, model: 'x'.repeat(10_000), temperature: 'y'.repeat(10_000) } });
     for (const v of result.violations) expect(v.message.length).toBeLessThan(400);
