@@ -10,6 +10,7 @@ import { APIConnectionError, StreamError, describeErrorBody } from './errors.js'
 import { inStreamErrorBody } from './in-stream-error.js';
 import type { ClientHooks, PayloadValidator, ValidationMode } from './options.js';
 import { cancelOnAbort } from './read-answer.js';
+import { ReceivedItems } from './received-items.js';
 import { redactSecret } from './redact.js';
 import type { Answer } from './transport.js';
 import { warnInvalid } from './warn.js';
@@ -22,7 +23,7 @@ export interface ItemStreamInit<T> {
   validator: PayloadValidator | undefined;
   hooks: ClientHooks | undefined;
   apiKey: string | undefined;
-  /** Keep every item for `received` and the errors (see ClientOptions.keepItems). */
+  /** Keep what came for `received` and the errors (see ClientOptions.keepItems). */
   keepItems: boolean;
   /**
    * For framings without a terminator: true for the item that ends the answer (a native object with
@@ -46,7 +47,7 @@ export class ItemStream<T> implements AsyncIterable<T> {
   /** The media type the service answered with (LMI may answer JSON lines or SSE). */
   readonly mediaType: string;
   // Typed by what is read from them only, so an ItemStream<Chunk> is an ItemStream<unknown> too.
-  readonly #decoder: { readonly items: readonly T[]; readonly count: number };
+  readonly #decoder: { readonly received: ReceivedItems<unknown> };
   #iterator: AsyncIterator<T> | undefined;
 
   constructor(init: ItemStreamInit<T>) {
@@ -65,14 +66,14 @@ export class ItemStream<T> implements AsyncIterable<T> {
     this.#iterator = new BatchIterator<T>(timedBody(answer, decoder, reopened), decoder, answer.timer.callerSignal);
   }
 
-  /** Items received so far (none kept with `keepItems: false`). */
+  /** Items received so far (none kept with `keepItems: false`): decoded again from the body's reads when asked for, so equal to the items handed out but not the same objects. */
   get received(): readonly T[] {
-    return this.#decoder.items;
+    return this.#decoder.received.items as readonly T[];
   }
 
   /** How many items were received so far. */
   get receivedCount(): number {
-    return this.#decoder.count;
+    return this.#decoder.received.count;
   }
 
   [Symbol.asyncIterator](): AsyncIterator<T> {
@@ -85,9 +86,7 @@ export class ItemStream<T> implements AsyncIterable<T> {
 
 /** The push decoder behind an ItemStream: the framing's items, then the client's rules. */
 class ClientItems<T> implements PushDecoder<T> {
-  readonly items: T[] = [];
-  /** Items decoded, kept or not. */
-  count = 0;
+  received: ReceivedItems<T>;
   #init: ItemStreamInit<T>;
   #inner: StreamItemsDecoder;
   #out: T[] = [];
@@ -95,12 +94,14 @@ class ClientItems<T> implements PushDecoder<T> {
 
   constructor(init: ItemStreamInit<T>) {
     this.#init = init;
+    this.received = new ReceivedItems<T>(init.keepItems, init.framing);
     this.#inner = this.#decoder();
   }
 
   /** Forgets the bytes of a body that failed before its first item: the retried answer starts afresh. */
   restart(answer: Answer): void {
     this.#init = { ...this.#init, answer };
+    this.received = new ReceivedItems<T>(this.#init.keepItems, this.#init.framing);
     this.#inner = this.#decoder();
   }
 
@@ -114,6 +115,7 @@ class ClientItems<T> implements PushDecoder<T> {
 
   feed(chunk: Uint8Array | string, out: T[]): void {
     this.#out = out;
+    this.received.read(chunk);
     try {
       this.#inner.feed(chunk);
     } catch (error) {
@@ -123,24 +125,26 @@ class ClientItems<T> implements PushDecoder<T> {
 
   end(out: T[]): void {
     this.#out = out;
+    this.received.end();
     try {
       this.#inner.end();
     } catch (error) {
       throw this.#fromDecoder(error);
     }
     const { isFinal, framing } = this.#init;
+    const { count } = this.received;
     if (isFinal && framing.terminator === undefined && !this.#sawFinal) {
-      throw this.error('truncated', `Stream ended after ${this.count} item${this.count === 1 ? '' : 's'} without its final item: the connection was cut or the server stopped early`);
+      throw this.error('truncated', `Stream ended after ${count} item${count === 1 ? '' : 's'} without its final item: the connection was cut or the server stopped early`);
     }
   }
 
   error(failure: StreamError['failure'], message: string, extra: { body?: unknown; cause?: unknown } = {}): StreamError<T> {
     const { answer } = this.#init;
-    return new StreamError<T>({ failure, message, items: this.items, operationId: answer.operationId, requestId: answer.requestId, ...extra });
+    return new StreamError<T>({ failure, message, items: this.received.items, operationId: answer.operationId, requestId: answer.requestId, ...extra });
   }
 
   #accept(item: StreamItem<T, unknown>): void {
-    const index = this.count;
+    const index = this.received.count;
     const errorBody = item.kind === 'error' ? item.value : inStreamErrorBody(item.value);
     if (errorBody !== undefined) {
       const body = redactSecret(errorBody, this.#init.apiKey);
@@ -150,8 +154,7 @@ class ClientItems<T> implements PushDecoder<T> {
     const value = item.value as T;
     if (this.#init.validate !== 'off' && this.#init.validator) this.#check(value, index);
     if (this.#init.isFinal?.(value)) this.#sawFinal = true;
-    this.count++;
-    if (this.#init.keepItems) this.items.push(value);
+    this.received.count++;
     this.#out.push(value);
   }
 
@@ -191,7 +194,7 @@ function timedBody<T>(first: Answer, decoder: ClientItems<T>, reopened: (answer:
     timer.stop();
     stopListening();
     if (timer.abortedByCaller) throw timer.signal.reason;
-    const received = decoder.count;
+    const received = decoder.received.count;
     const { requestId } = answer;
     const timeout = timer.timeout({ operationId, requestId, itemsReceived: received, waitingFor: received === 0 ? 'the first stream item' : `stream item ${received}` });
     if (timeout) throw timeout;
@@ -229,7 +232,7 @@ function timedBody<T>(first: Answer, decoder: ClientItems<T>, reopened: (answer:
         return result;
       } catch (error) {
         // Retried only before any item: one already decoded may be in the caller's hands.
-        if (decoder.count > 0 || timer.signal.aborted) return failed(error);
+        if (decoder.received.count > 0 || timer.signal.aborted) return failed(error);
         await retry(error);
       }
     }
