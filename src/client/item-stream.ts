@@ -4,8 +4,9 @@
  * go wrong thrown as one typed error that carries the items that came before it.
  * @module
  */
-import { StreamEndedEarlyError, StreamParseError, createStreamItemsDecoder, type StreamFramingSpec, type StreamItem, type StreamItemsDecoder } from '../streams/index.js';
-import { BatchIterator, type PushDecoder } from '../streams/internal/batch-iterator.js';
+import { StreamEndedEarlyError, StreamParseError, defaultStreamItemsOptions, type StreamFramingSpec, type StreamItem } from '../streams/index.js';
+import { BatchIterator, type Output, type PushDecoder } from '../streams/internal/batch-iterator.js';
+import { createStreamItemsPushDecoder } from '../streams/stream-items.js';
 import { APIConnectionError, StreamError, describeErrorBody } from './errors.js';
 import { inStreamErrorBody } from './in-stream-error.js';
 import type { ClientHooks, PayloadValidator, ValidationMode } from './options.js';
@@ -56,14 +57,13 @@ export class ItemStream<T> implements AsyncIterable<T> {
     this.requestId = answer.requestId;
     this.operationId = answer.operationId;
     this.mediaType = init.mediaType;
-    const decoder = new ClientItems<T>(init);
-    this.#decoder = decoder;
-    // The caller's signal also stops items already decoded from being handed out; the call's own timers act through the body.
-    const reopened = (next: Answer) => {
+    const decoder = new ClientItems<T>(init, (next) => {
       this.response = next.response;
       this.requestId = next.requestId;
-    };
-    this.#iterator = new BatchIterator<T>(timedBody(answer, decoder, reopened), decoder, answer.timer.callerSignal);
+    });
+    this.#decoder = decoder;
+    // The caller's signal also stops items already decoded from being handed out; the call's own timers act through the body.
+    this.#iterator = new BatchIterator<T>(decoder.body, decoder, answer.timer.callerSignal);
   }
 
   /** Items received so far (none kept with `keepItems: false`): decoded again from the body's reads when asked for, so equal to the items handed out but not the same objects. */
@@ -84,53 +84,65 @@ export class ItemStream<T> implements AsyncIterable<T> {
   }
 }
 
-/** The push decoder behind an ItemStream: the framing's items, then the client's rules. */
+/**
+ * The push decoder behind an ItemStream: reads the answer's body with the call's clock, decodes the
+ * framing's items, then applies the client's rules. Every read is a wait the stall timer watches;
+ * the end or a failure of the body stops the call's clock, and a read that fails says why in the
+ * client's terms (timeout, the caller's abort, or a cut connection). A body cut before its first
+ * item is safe to ask for again: the call is retried as its policy allows and the new body read instead.
+ */
 class ClientItems<T> implements PushDecoder<T> {
   received: ReceivedItems<T>;
+  /** The answer's body as the iterator reads it: the current answer's reader, stamped by the stall timer. */
+  readonly body: ReadableStream<Uint8Array>;
   #init: ItemStreamInit<T>;
-  #inner: StreamItemsDecoder;
-  #out: T[] = [];
+  #inner: PushDecoder<StreamItem<T, unknown>>;
+  /** Takes the framing's items as they are decoded, through the client's rules into `#out`. */
+  readonly #items: Output<StreamItem<T, unknown>> = { push: (item) => this.#accept(item) };
+  #out: Output<T> = [];
   #sawFinal = false;
+  #reader: ReadableStreamDefaultReader<Uint8Array>;
+  #stopListening = () => {};
+  readonly #reopened: (answer: Answer) => void;
 
-  constructor(init: ItemStreamInit<T>) {
+  constructor(init: ItemStreamInit<T>, reopened: (answer: Answer) => void) {
     this.#init = init;
+    this.#reopened = reopened;
     this.received = new ReceivedItems<T>(init.keepItems, init.framing);
-    this.#inner = this.#decoder();
-  }
-
-  /** Forgets the bytes of a body that failed before its first item: the retried answer starts afresh. */
-  restart(answer: Answer): void {
-    this.#init = { ...this.#init, answer };
-    this.received = new ReceivedItems<T>(this.#init.keepItems, this.#init.framing);
-    this.#inner = this.#decoder();
-  }
-
-  #decoder(): StreamItemsDecoder {
-    return createStreamItemsDecoder<T, unknown>(this.#init.framing, { onItem: (item) => this.#accept(item) });
+    this.#inner = createStreamItemsPushDecoder<T, unknown>(init.framing, defaultStreamItemsOptions.maxBufferSize);
+    this.#reader = this.#open(init.answer.response.body);
+    const { timer } = init.answer;
+    // Only getReader() is used by the iterator's chunk source. Its read is the reader's own promise, not a wrapper's: one promise less per read.
+    const reader = {
+      read: () => {
+        timer.waitForData();
+        return this.#reader.read();
+      },
+      cancel: (reason?: unknown): Promise<void> => {
+        timer.stop();
+        this.#stopListening();
+        return this.#reader.cancel(reason);
+      },
+    };
+    this.body = { getReader: () => reader } as unknown as ReadableStream<Uint8Array>;
   }
 
   get stopped(): boolean {
     return this.#inner.stopped;
   }
 
-  feed(chunk: Uint8Array | string, out: T[]): void {
-    this.#out = out;
+  feed(chunk: Uint8Array | string, out: Output<T>): void {
+    this.#arrived();
     this.received.read(chunk);
-    try {
-      this.#inner.feed(chunk);
-    } catch (error) {
-      throw this.#fromDecoder(error);
-    }
+    this.#decode(chunk, out);
   }
 
-  end(out: T[]): void {
-    this.#out = out;
+  end(out: Output<T>): void {
+    this.#arrived();
+    this.#init.answer.timer.stop();
+    this.#stopListening();
     this.received.end();
-    try {
-      this.#inner.end();
-    } catch (error) {
-      throw this.#fromDecoder(error);
-    }
+    this.#decode(undefined, out);
     const { isFinal, framing } = this.#init;
     const { count } = this.received;
     if (isFinal && framing.terminator === undefined && !this.#sawFinal) {
@@ -138,9 +150,56 @@ class ClientItems<T> implements PushDecoder<T> {
     }
   }
 
+  async readFailed(cut: unknown): Promise<void> {
+    const { answer } = this.#init;
+    const { timer } = answer;
+    // Retried only before any item: one already decoded may be in the caller's hands.
+    if (this.received.count > 0 || timer.signal.aborted || !answer.retry) throw this.#failed(cut);
+    let next: Answer;
+    try {
+      next = await answer.retry(cut);
+    } catch (error) {
+      // Out of tries on the same cut: reported as the stream's truncation; anything else (an error status) as it is.
+      if (error instanceof APIConnectionError || timer.abortedByCaller) throw this.#failed(error);
+      timer.stop();
+      throw error;
+    }
+    // The bytes of the failed body are forgotten: the retried answer starts afresh.
+    this.#init = { ...this.#init, answer: next };
+    this.received = new ReceivedItems<T>(this.#init.keepItems, this.#init.framing);
+    this.#inner = createStreamItemsPushDecoder<T, unknown>(this.#init.framing, defaultStreamItemsOptions.maxBufferSize);
+    this.#reader = this.#open(next.response.body);
+    this.#reopened(next);
+  }
+
   error(failure: StreamError['failure'], message: string, extra: { body?: unknown; cause?: unknown } = {}): StreamError<T> {
     const { answer } = this.#init;
     return new StreamError<T>({ failure, message, items: this.received.items, operationId: answer.operationId, requestId: answer.requestId, ...extra });
+  }
+
+  #open(body: ReadableStream<Uint8Array> | null): ReadableStreamDefaultReader<Uint8Array> {
+    const opened = (body ?? new ReadableStream<Uint8Array>({ start: (controller) => controller.close() })).getReader();
+    this.#stopListening();
+    this.#stopListening = cancelOnAbort(this.#init.answer.timer.signal, opened);
+    return opened;
+  }
+
+  /** A read settled with data or the end; a read cancelled by a timeout or the caller's abort settles as the end. */
+  #arrived(): void {
+    const { timer } = this.#init.answer;
+    timer.dataArrived();
+    if (timer.signal.aborted) throw this.#failed(timer.signal.reason);
+  }
+
+  /** The framing's items of one read (or of the end, without a chunk) through the client's rules; those before a framing error first. */
+  #decode(chunk: Uint8Array | string | undefined, out: Output<T>): void {
+    this.#out = out;
+    try {
+      if (chunk === undefined) this.#inner.end(this.#items);
+      else this.#inner.feed(chunk, this.#items);
+    } catch (error) {
+      throw this.#fromDecoder(error);
+    }
   }
 
   #accept(item: StreamItem<T, unknown>): void {
@@ -171,82 +230,17 @@ class ClientItems<T> implements PushDecoder<T> {
     if (error instanceof StreamParseError) return this.error('malformed-item', error.message, { cause: error });
     return error;
   }
-}
 
-/**
- * The answer's body as the decoder reads it: every read is a wait the stall timer watches, the end
- * or a failure of the body stops the call's clock, and a read that fails says why in the client's
- * terms (timeout, the caller's abort, or a cut connection). A body cut before its first item is
- * safe to ask for again: the call is retried as its policy allows and the new body read instead.
- */
-function timedBody<T>(first: Answer, decoder: ClientItems<T>, reopened: (answer: Answer) => void): ReadableStream<Uint8Array> {
-  let answer = first;
-  const { timer, operationId } = first;
-  let stopListening = () => {};
-  const open = (body: ReadableStream<Uint8Array> | null) => {
-    const opened = (body ?? new ReadableStream<Uint8Array>({ start: (controller) => controller.close() })).getReader();
-    stopListening();
-    stopListening = cancelOnAbort(timer.signal, opened);
-    return opened;
-  };
-  let reader = open(first.response.body);
-  const failed = (error: unknown): never => {
+  /** The error a failed read ends the stream with; the call's clock stops. */
+  #failed(error: unknown): unknown {
+    const { timer, operationId, requestId } = this.#init.answer;
     timer.stop();
-    stopListening();
-    if (timer.abortedByCaller) throw timer.signal.reason;
-    const received = decoder.received.count;
-    const { requestId } = answer;
+    this.#stopListening();
+    if (timer.abortedByCaller) return timer.signal.reason;
+    const received = this.received.count;
     const timeout = timer.timeout({ operationId, requestId, itemsReceived: received, waitingFor: received === 0 ? 'the first stream item' : `stream item ${received}` });
-    if (timeout) throw timeout;
-    if (!(error instanceof APIConnectionError)) error = new APIConnectionError(`Connection error: ${error instanceof Error ? error.message : String(error)}`, { operationId, requestId }, { cause: error });
-    throw decoder.error('truncated', `Stream cut after ${received} item${received === 1 ? '' : 's'}: ${(error as APIConnectionError).message}`, { cause: error });
-  };
-  const retry = async (cut: unknown): Promise<void> => {
-    if (!answer.retry) return failed(cut);
-    let next: Answer;
-    try {
-      next = await answer.retry(cut);
-    } catch (error) {
-      // Out of tries on the same cut: reported as the stream's truncation; anything else (an error status) as it is.
-      if (error instanceof APIConnectionError || timer.abortedByCaller) failed(error);
-      timer.stop();
-      throw error;
-    }
-    answer = next;
-    reader = open(next.response.body);
-    decoder.restart(next);
-    reopened(next);
-  };
-  const read = async (): Promise<ReadableStreamReadResult<Uint8Array>> => {
-    for (;;) {
-      timer.waitForData();
-      try {
-        const result = await reader.read();
-        timer.dataArrived();
-        // A read cancelled by a timeout or the caller's abort settles as done.
-        if (timer.signal.aborted) return failed(timer.signal.reason);
-        if (result.done) {
-          timer.stop();
-          stopListening();
-        }
-        return result;
-      } catch (error) {
-        // Retried only before any item: one already decoded may be in the caller's hands.
-        if (decoder.received.count > 0 || timer.signal.aborted) return failed(error);
-        await retry(error);
-      }
-    }
-  };
-  // Only getReader() is used by the decoder's chunk source; this object stands in for the body.
-  const stand = {
-    getReader: () => ({
-      read,
-      cancel: (reason?: unknown): Promise<void> => {
-        timer.stop();
-        stopListening();
-        return reader.cancel(reason);
-      },
-    }),
-  };
-  return stand as unknown as ReadableStream<Uint8Array>;
+    if (timeout) return timeout;
+    const cut = error instanceof APIConnectionError ? error : new APIConnectionError(`Connection error: ${error instanceof Error ? error.message : String(error)}`, { operationId, requestId }, { cause: error });
+    return this.error('truncated', `Stream cut after ${received} item${received === 1 ? '' : 's'}: ${cut.message}`, { cause: cut });
+  }
 }

@@ -5,7 +5,7 @@
  */
 import { createParser, type EventSourceMessage, type ParseError } from 'eventsource-parser';
 import { StreamBufferLimitError } from './errors.js';
-import { BatchIterator, type PushDecoder } from './internal/batch-iterator.js';
+import { BatchIterator, type Output, type PushDecoder } from './internal/batch-iterator.js';
 import { TextInput } from './internal/text-input.js';
 import { encodeSSE } from './sse-encoder.js';
 import type { ServerSentEvent, StreamSource } from './types.js';
@@ -111,7 +111,7 @@ export interface IterateSSEOptions extends Omit<SSEDecoderOptions, 'onEvent'> {
  * for await (const event of iterateSSE(response.body!)) console.log(event.event, event.data);
  */
 export function iterateSSE(body: StreamSource, options: IterateSSEOptions = {}): AsyncIterableIterator<ServerSentEvent> {
-  let out: ServerSentEvent[] = [];
+  let out: Output<ServerSentEvent> = [];
   const sse = createSSEDecoder({ ...options, onEvent: (event) => out.push(event) });
   const decoder: PushDecoder<ServerSentEvent> = {
     stopped: false,
