@@ -67,10 +67,19 @@ class DecodedEvent implements ServerSentEvent {
  * sse.feed('event: ping\ndata: 1\n\n'); // logs "ping 1"
  */
 export function createSSEDecoder(options: SSEDecoderOptions): SSEDecoder {
-  const { onEvent, onIgnoredLine, maxBufferSize } = options;
+  const { onEvent } = options;
+  return createSSEMessageDecoder({ ...options, onMessage: (message) => onEvent(new DecodedEvent(message)) });
+}
+
+/**
+ * `createSSEDecoder` handing out the parser's own message objects, without `raw`: one object less
+ * per event for a decoder that only reads the fields (the stream items decoder). Not in the public entry.
+ */
+export function createSSEMessageDecoder(options: Omit<SSEDecoderOptions, 'onEvent'> & { onMessage: (message: EventSourceMessage) => void }): SSEDecoder {
+  const { onMessage, onIgnoredLine, maxBufferSize } = options;
   let input = new TextInput();
   const parser = createParser({
-    onEvent: (message) => onEvent(new DecodedEvent(message)),
+    onEvent: onMessage,
     onRetry: options.onRetry,
     onComment: options.onComment,
     onError(error: ParseError) {

@@ -7,8 +7,8 @@
 import { StreamEndedEarlyError, StreamParseError } from './errors.js';
 import { BatchIterator, type Output, type PushDecoder } from './internal/batch-iterator.js';
 import { JSONLDecoder } from './jsonl-decoder.js';
-import { createSSEDecoder, type SSEDecoder } from './sse-decoder.js';
-import type { ServerSentEvent, StreamFramingSpec, StreamItem, StreamSource } from './types.js';
+import { createSSEMessageDecoder, type SSEDecoder } from './sse-decoder.js';
+import type { StreamFramingSpec, StreamItem, StreamSource } from './types.js';
 
 export interface StreamItemsOptions {
   /** Stops reading and cancels the body; the iterator then throws `signal.reason`, as fetch does. */
@@ -120,9 +120,9 @@ class SSEItems<T, E> implements PushDecoder<StreamItem<T, E>> {
   constructor(framing: StreamFramingSpec, maxBufferSize: number, hooks?: TerminatorHooks) {
     const sink = new ItemSink<T, E>(framing, hooks);
     this.#sink = sink;
-    this.#sse = createSSEDecoder({
+    this.#sse = createSSEMessageDecoder({
       // WHATWG does not dispatch an event with empty data; keep-alives are sent that way too.
-      onEvent: (e: ServerSentEvent) => {
+      onMessage: (e) => {
         if (e.data !== '') sink.accept(e.data, e.event, e.id);
       },
       maxBufferSize,
