@@ -2,7 +2,7 @@
  * `npm run bench:streams`: in-memory decode speed of `sambakit/streams` and of the client's typed
  * streams (`ItemStream`, what `cloud.chat({ stream: true })` returns, with the call's stall timer;
  * per-item validation off and on) next to
- * a hand-written loop (the reference, 1.0), raw eventsource-parser and the openai SDK's decoders, on
+ * a hand-written loop of the same framing (the reference, 1.0), raw eventsource-parser and the openai SDK's decoders, on
  * the same bytes (~50k `chat.completion.chunk` events of ~200 B, as SSE and as JSON lines) fed as a
  * web ReadableStream in 256-byte and 64-KiB reads. Every decoder runs once per read size per round,
  * the order rotating each round; ratios are taken within a round, then the median over rounds.
@@ -178,6 +178,7 @@ async function clientItems(body: ReadableStream<Uint8Array>, framing: StreamFram
 const validators = { 'sambanova-cloud': specValidator('sambanova-cloud'), lmi: specValidator('lmi') };
 
 const reference = 'hand-written `indexOf` SSE loop (REF)';
+const jsonlReference = 'hand-written `indexOf` JSONL loop (REF)';
 const decoders: Record<string, { bytes: Uint8Array; run: (body: ReadableStream<Uint8Array>) => Promise<number> }> = {
   [reference]: { bytes: sseBytes, run: handwrittenSSE },
   'sambakit `iterateStreamItems` SSE': { bytes: sseBytes, run: (b) => oursItems(b, sseFraming) },
@@ -188,7 +189,7 @@ const decoders: Record<string, { bytes: Uint8Array; run: (body: ReadableStream<U
   'sambakit client `ItemStream` SSE, validation on': { bytes: sseBytes, run: (b) => clientItems(b, sseFraming, 'throw', 'sambanova-cloud', 'text/event-stream') },
   'sambakit client `ItemStream` SSE, validation off, keepItems off': { bytes: sseBytes, run: (b) => clientItems(b, sseFraming, 'off', 'sambanova-cloud', 'text/event-stream', false) },
   'sambakit client `ItemStream` SSE, validation on, keepItems off': { bytes: sseBytes, run: (b) => clientItems(b, sseFraming, 'throw', 'sambanova-cloud', 'text/event-stream', false) },
-  'hand-written `indexOf` JSONL loop': { bytes: jsonlBytes, run: handwrittenJSONL },
+  [jsonlReference]: { bytes: jsonlBytes, run: handwrittenJSONL },
   'sambakit `iterateStreamItems` JSONL': { bytes: jsonlBytes, run: (b) => oursItems(b, jsonlFraming) },
   'openai `Stream.fromReadableStream` JSONL': { bytes: jsonlBytes, run: openaiJSONL },
   'sambakit client `ItemStream` JSONL, validation off': { bytes: jsonlBytes, run: (b) => clientItems(b, jsonlFraming, 'off', 'lmi', 'application/jsonlines') },
@@ -223,11 +224,13 @@ async function sample(name: string, readSize: number): Promise<number> {
   return median(got);
 }
 
-// ONLY=<regex> keeps the reference and the decoders whose names match (a quick look at a few).
+// ONLY=<regex> keeps the references and the decoders whose names match (a quick look at a few).
 const only = process.env.ONLY ? new RegExp(process.env.ONLY) : undefined;
-const names = Object.keys(decoders).filter((name) => name === reference || !only || only.test(name));
+const names = Object.keys(decoders).filter((name) => name === reference || name === jsonlReference || !only || only.test(name));
+// Each decoder against the minimal loop over the same bytes: SSE rows against the SSE loop, JSON-lines rows against the JSON-lines loop.
+const referenceOf = (name: string) => (decoders[name]!.bytes === jsonlBytes ? jsonlReference : reference);
 const loadAtStart = loadavg()[0]!;
-// rates[size][name] = chunks/s per round; ratios likewise, against the reference of the same round.
+// rates[size][name] = chunks/s per round; ratios likewise, against the reference of its framing in the same round.
 const rates = new Map<number, Map<string, number[]>>(readSizes.map((s) => [s, new Map(names.map((n) => [n, []]))]));
 const ratios = new Map<number, Map<string, number[]>>(readSizes.map((s) => [s, new Map(names.map((n) => [n, []]))]));
 
@@ -240,10 +243,9 @@ for (let round = -1; round < rounds; round++) {
     const got = new Map<string, number>();
     for (const name of order) got.set(name, await sample(name, size));
     if (round < 0) continue; // warm-up round, not counted
-    const ref = got.get(reference)!;
     for (const name of names) {
       rates.get(size)!.get(name)!.push(got.get(name)!);
-      ratios.get(size)!.get(name)!.push(got.get(name)! / ref);
+      ratios.get(size)!.get(name)!.push(got.get(name)! / got.get(referenceOf(name))!);
     }
   }
   if (round >= 0) process.stderr.write(`round ${round + 1}/${rounds} done\n`);
@@ -257,7 +259,7 @@ const lines = [
   `${new Date().toISOString().slice(0, 10)}, ${cpu.length} x ${cpu[0]?.model ?? 'unknown CPU'}, Node ${process.version}, load ${loadAtStart.toFixed(2)} at start / ${loadavg()[0]!.toFixed(2)} at end, ` +
     `${events} events (${(sseBytes.length / 1e6).toFixed(1)} MB SSE, ${(jsonlBytes.length / 1e6).toFixed(1)} MB JSON lines, ~${Math.round(jsonlBytes.length / events)} B per item), ${rounds} rounds (+1 warm-up) x ${samplesPerRound} samples.`,
   '',
-  '| decoder | ÷ REF, 256-B reads | ÷ REF, 64-KiB reads | chunks/s (256 B / 64 KiB) |',
+  '| decoder | ÷ REF of its framing, 256-B reads | ÷ REF, 64-KiB reads | chunks/s (256 B / 64 KiB) |',
   '|---|---:|---:|---:|',
   ...names.map((name) => `| ${name} | ${r(ratios.get(256)!.get(name)!)} | ${r(ratios.get(65536)!.get(name)!)} | ${k(median(rates.get(256)!.get(name)!))} / ${k(median(rates.get(65536)!.get(name)!))} |`),
 ];

@@ -4,12 +4,14 @@
  * go wrong thrown as one typed error that carries the items that came before it.
  * @module
  */
-import { StreamEndedEarlyError, StreamParseError, createStreamItemsDecoder, type StreamFramingSpec, type StreamItem, type StreamItemsDecoder } from '../streams/index.js';
-import { BatchIterator, type PushDecoder } from '../streams/internal/batch-iterator.js';
+import { StreamEndedEarlyError, StreamParseError, defaultStreamItemsOptions, type StreamFramingSpec, type StreamItem } from '../streams/index.js';
+import { BatchIterator, type Output, type PushDecoder } from '../streams/internal/batch-iterator.js';
+import { createStreamItemsPushDecoder } from '../streams/stream-items.js';
 import { APIConnectionError, StreamError, describeErrorBody } from './errors.js';
 import { inStreamErrorBody } from './in-stream-error.js';
 import type { ClientHooks, PayloadValidator, ValidationMode } from './options.js';
 import { cancelOnAbort } from './read-answer.js';
+import { ReceivedItems } from './received-items.js';
 import { redactSecret } from './redact.js';
 import type { Answer } from './transport.js';
 import { warnInvalid } from './warn.js';
@@ -22,7 +24,7 @@ export interface ItemStreamInit<T> {
   validator: PayloadValidator | undefined;
   hooks: ClientHooks | undefined;
   apiKey: string | undefined;
-  /** Keep every item for `received` and the errors (see ClientOptions.keepItems). */
+  /** Keep what came for `received` and the errors (see ClientOptions.keepItems). */
   keepItems: boolean;
   /**
    * For framings without a terminator: true for the item that ends the answer (a native object with
@@ -46,7 +48,7 @@ export class ItemStream<T> implements AsyncIterable<T> {
   /** The media type the service answered with (LMI may answer JSON lines or SSE). */
   readonly mediaType: string;
   // Typed by what is read from them only, so an ItemStream<Chunk> is an ItemStream<unknown> too.
-  readonly #decoder: { readonly items: readonly T[]; readonly count: number };
+  readonly #decoder: { readonly received: ReceivedItems<unknown> };
   #iterator: AsyncIterator<T> | undefined;
 
   constructor(init: ItemStreamInit<T>) {
@@ -55,24 +57,23 @@ export class ItemStream<T> implements AsyncIterable<T> {
     this.requestId = answer.requestId;
     this.operationId = answer.operationId;
     this.mediaType = init.mediaType;
-    const decoder = new ClientItems<T>(init);
-    this.#decoder = decoder;
-    // The caller's signal also stops items already decoded from being handed out; the call's own timers act through the body.
-    const reopened = (next: Answer) => {
+    const decoder = new ClientItems<T>(init, (next) => {
       this.response = next.response;
       this.requestId = next.requestId;
-    };
-    this.#iterator = new BatchIterator<T>(timedBody(answer, decoder, reopened), decoder, answer.timer.callerSignal);
+    });
+    this.#decoder = decoder;
+    // The caller's signal also stops items already decoded from being handed out; the call's own timers act through the body.
+    this.#iterator = new BatchIterator<T>(decoder.body, decoder, answer.timer.callerSignal);
   }
 
-  /** Items received so far (none kept with `keepItems: false`). */
+  /** Items received so far (none kept with `keepItems: false`): decoded again from the body's reads when asked for, so equal to the items handed out but not the same objects. */
   get received(): readonly T[] {
-    return this.#decoder.items;
+    return this.#decoder.received.items as readonly T[];
   }
 
   /** How many items were received so far. */
   get receivedCount(): number {
-    return this.#decoder.count;
+    return this.#decoder.received.count;
   }
 
   [Symbol.asyncIterator](): AsyncIterator<T> {
@@ -83,64 +84,126 @@ export class ItemStream<T> implements AsyncIterable<T> {
   }
 }
 
-/** The push decoder behind an ItemStream: the framing's items, then the client's rules. */
+/**
+ * The push decoder behind an ItemStream: reads the answer's body with the call's clock, decodes the
+ * framing's items, then applies the client's rules. Every read is a wait the stall timer watches;
+ * the end or a failure of the body stops the call's clock, and a read that fails says why in the
+ * client's terms (timeout, the caller's abort, or a cut connection). A body cut before its first
+ * item is safe to ask for again: the call is retried as its policy allows and the new body read instead.
+ */
 class ClientItems<T> implements PushDecoder<T> {
-  readonly items: T[] = [];
-  /** Items decoded, kept or not. */
-  count = 0;
+  received: ReceivedItems<T>;
+  /** The answer's body as the iterator reads it: the current answer's reader, stamped by the stall timer. */
+  readonly body: ReadableStream<Uint8Array>;
   #init: ItemStreamInit<T>;
-  #inner: StreamItemsDecoder;
-  #out: T[] = [];
+  #inner: PushDecoder<StreamItem<T, unknown>>;
+  /** Takes the framing's items as they are decoded, through the client's rules into `#out`. */
+  readonly #items: Output<StreamItem<T, unknown>> = { push: (item) => this.#accept(item) };
+  #out: Output<T> = [];
   #sawFinal = false;
+  #reader: ReadableStreamDefaultReader<Uint8Array>;
+  #stopListening = () => {};
+  readonly #reopened: (answer: Answer) => void;
 
-  constructor(init: ItemStreamInit<T>) {
+  constructor(init: ItemStreamInit<T>, reopened: (answer: Answer) => void) {
     this.#init = init;
-    this.#inner = this.#decoder();
-  }
-
-  /** Forgets the bytes of a body that failed before its first item: the retried answer starts afresh. */
-  restart(answer: Answer): void {
-    this.#init = { ...this.#init, answer };
-    this.#inner = this.#decoder();
-  }
-
-  #decoder(): StreamItemsDecoder {
-    return createStreamItemsDecoder<T, unknown>(this.#init.framing, { onItem: (item) => this.#accept(item) });
+    this.#reopened = reopened;
+    this.received = new ReceivedItems<T>(init.keepItems, init.framing);
+    this.#inner = createStreamItemsPushDecoder<T, unknown>(init.framing, defaultStreamItemsOptions.maxBufferSize);
+    this.#reader = this.#open(init.answer.response.body);
+    const { timer } = init.answer;
+    // Only getReader() is used by the iterator's chunk source. Its read is the reader's own promise, not a wrapper's: one promise less per read.
+    const reader = {
+      read: () => {
+        timer.waitForData();
+        return this.#reader.read();
+      },
+      cancel: (reason?: unknown): Promise<void> => {
+        timer.stop();
+        this.#stopListening();
+        return this.#reader.cancel(reason);
+      },
+    };
+    this.body = { getReader: () => reader } as unknown as ReadableStream<Uint8Array>;
   }
 
   get stopped(): boolean {
     return this.#inner.stopped;
   }
 
-  feed(chunk: Uint8Array | string, out: T[]): void {
-    this.#out = out;
-    try {
-      this.#inner.feed(chunk);
-    } catch (error) {
-      throw this.#fromDecoder(error);
+  feed(chunk: Uint8Array | string, out: Output<T>): void {
+    this.#arrived();
+    this.received.read(chunk);
+    this.#decode(chunk, out);
+  }
+
+  end(out: Output<T>): void {
+    this.#arrived();
+    this.#init.answer.timer.stop();
+    this.#stopListening();
+    this.received.end();
+    this.#decode(undefined, out);
+    const { isFinal, framing } = this.#init;
+    const { count } = this.received;
+    if (isFinal && framing.terminator === undefined && !this.#sawFinal) {
+      throw this.error('truncated', `Stream ended after ${count} item${count === 1 ? '' : 's'} without its final item: the connection was cut or the server stopped early`);
     }
   }
 
-  end(out: T[]): void {
-    this.#out = out;
+  async readFailed(cut: unknown): Promise<void> {
+    const { answer } = this.#init;
+    const { timer } = answer;
+    // Retried only before any item: one already decoded may be in the caller's hands.
+    if (this.received.count > 0 || timer.signal.aborted || !answer.retry) throw this.#failed(cut);
+    let next: Answer;
     try {
-      this.#inner.end();
+      next = await answer.retry(cut);
     } catch (error) {
-      throw this.#fromDecoder(error);
+      // Out of tries on the same cut: reported as the stream's truncation; anything else (an error status) as it is.
+      if (error instanceof APIConnectionError || timer.abortedByCaller) throw this.#failed(error);
+      timer.stop();
+      throw error;
     }
-    const { isFinal, framing } = this.#init;
-    if (isFinal && framing.terminator === undefined && !this.#sawFinal) {
-      throw this.error('truncated', `Stream ended after ${this.count} item${this.count === 1 ? '' : 's'} without its final item: the connection was cut or the server stopped early`);
-    }
+    // The bytes of the failed body are forgotten: the retried answer starts afresh.
+    this.#init = { ...this.#init, answer: next };
+    this.received = new ReceivedItems<T>(this.#init.keepItems, this.#init.framing);
+    this.#inner = createStreamItemsPushDecoder<T, unknown>(this.#init.framing, defaultStreamItemsOptions.maxBufferSize);
+    this.#reader = this.#open(next.response.body);
+    this.#reopened(next);
   }
 
   error(failure: StreamError['failure'], message: string, extra: { body?: unknown; cause?: unknown } = {}): StreamError<T> {
     const { answer } = this.#init;
-    return new StreamError<T>({ failure, message, items: this.items, operationId: answer.operationId, requestId: answer.requestId, ...extra });
+    return new StreamError<T>({ failure, message, items: this.received.items, operationId: answer.operationId, requestId: answer.requestId, ...extra });
+  }
+
+  #open(body: ReadableStream<Uint8Array> | null): ReadableStreamDefaultReader<Uint8Array> {
+    const opened = (body ?? new ReadableStream<Uint8Array>({ start: (controller) => controller.close() })).getReader();
+    this.#stopListening();
+    this.#stopListening = cancelOnAbort(this.#init.answer.timer.signal, opened);
+    return opened;
+  }
+
+  /** A read settled with data or the end; a read cancelled by a timeout or the caller's abort settles as the end. */
+  #arrived(): void {
+    const { timer } = this.#init.answer;
+    timer.dataArrived();
+    if (timer.signal.aborted) throw this.#failed(timer.signal.reason);
+  }
+
+  /** The framing's items of one read (or of the end, without a chunk) through the client's rules; those before a framing error first. */
+  #decode(chunk: Uint8Array | string | undefined, out: Output<T>): void {
+    this.#out = out;
+    try {
+      if (chunk === undefined) this.#inner.end(this.#items);
+      else this.#inner.feed(chunk, this.#items);
+    } catch (error) {
+      throw this.#fromDecoder(error);
+    }
   }
 
   #accept(item: StreamItem<T, unknown>): void {
-    const index = this.count;
+    const index = this.received.count;
     const errorBody = item.kind === 'error' ? item.value : inStreamErrorBody(item.value);
     if (errorBody !== undefined) {
       const body = redactSecret(errorBody, this.#init.apiKey);
@@ -150,8 +213,7 @@ class ClientItems<T> implements PushDecoder<T> {
     const value = item.value as T;
     if (this.#init.validate !== 'off' && this.#init.validator) this.#check(value, index);
     if (this.#init.isFinal?.(value)) this.#sawFinal = true;
-    this.count++;
-    if (this.#init.keepItems) this.items.push(value);
+    this.received.count++;
     this.#out.push(value);
   }
 
@@ -168,82 +230,17 @@ class ClientItems<T> implements PushDecoder<T> {
     if (error instanceof StreamParseError) return this.error('malformed-item', error.message, { cause: error });
     return error;
   }
-}
 
-/**
- * The answer's body as the decoder reads it: every read is a wait the stall timer watches, the end
- * or a failure of the body stops the call's clock, and a read that fails says why in the client's
- * terms (timeout, the caller's abort, or a cut connection). A body cut before its first item is
- * safe to ask for again: the call is retried as its policy allows and the new body read instead.
- */
-function timedBody<T>(first: Answer, decoder: ClientItems<T>, reopened: (answer: Answer) => void): ReadableStream<Uint8Array> {
-  let answer = first;
-  const { timer, operationId } = first;
-  let stopListening = () => {};
-  const open = (body: ReadableStream<Uint8Array> | null) => {
-    const opened = (body ?? new ReadableStream<Uint8Array>({ start: (controller) => controller.close() })).getReader();
-    stopListening();
-    stopListening = cancelOnAbort(timer.signal, opened);
-    return opened;
-  };
-  let reader = open(first.response.body);
-  const failed = (error: unknown): never => {
+  /** The error a failed read ends the stream with; the call's clock stops. */
+  #failed(error: unknown): unknown {
+    const { timer, operationId, requestId } = this.#init.answer;
     timer.stop();
-    stopListening();
-    if (timer.abortedByCaller) throw timer.signal.reason;
-    const received = decoder.count;
-    const { requestId } = answer;
+    this.#stopListening();
+    if (timer.abortedByCaller) return timer.signal.reason;
+    const received = this.received.count;
     const timeout = timer.timeout({ operationId, requestId, itemsReceived: received, waitingFor: received === 0 ? 'the first stream item' : `stream item ${received}` });
-    if (timeout) throw timeout;
-    if (!(error instanceof APIConnectionError)) error = new APIConnectionError(`Connection error: ${error instanceof Error ? error.message : String(error)}`, { operationId, requestId }, { cause: error });
-    throw decoder.error('truncated', `Stream cut after ${received} item${received === 1 ? '' : 's'}: ${(error as APIConnectionError).message}`, { cause: error });
-  };
-  const retry = async (cut: unknown): Promise<void> => {
-    if (!answer.retry) return failed(cut);
-    let next: Answer;
-    try {
-      next = await answer.retry(cut);
-    } catch (error) {
-      // Out of tries on the same cut: reported as the stream's truncation; anything else (an error status) as it is.
-      if (error instanceof APIConnectionError || timer.abortedByCaller) failed(error);
-      timer.stop();
-      throw error;
-    }
-    answer = next;
-    reader = open(next.response.body);
-    decoder.restart(next);
-    reopened(next);
-  };
-  const read = async (): Promise<ReadableStreamReadResult<Uint8Array>> => {
-    for (;;) {
-      timer.waitForData();
-      try {
-        const result = await reader.read();
-        timer.dataArrived();
-        // A read cancelled by a timeout or the caller's abort settles as done.
-        if (timer.signal.aborted) return failed(timer.signal.reason);
-        if (result.done) {
-          timer.stop();
-          stopListening();
-        }
-        return result;
-      } catch (error) {
-        // Retried only before any item: one already decoded may be in the caller's hands.
-        if (decoder.count > 0 || timer.signal.aborted) return failed(error);
-        await retry(error);
-      }
-    }
-  };
-  // Only getReader() is used by the decoder's chunk source; this object stands in for the body.
-  const stand = {
-    getReader: () => ({
-      read,
-      cancel: (reason?: unknown): Promise<void> => {
-        timer.stop();
-        stopListening();
-        return reader.cancel(reason);
-      },
-    }),
-  };
-  return stand as unknown as ReadableStream<Uint8Array>;
+    if (timeout) return timeout;
+    const cut = error instanceof APIConnectionError ? error : new APIConnectionError(`Connection error: ${error instanceof Error ? error.message : String(error)}`, { operationId, requestId }, { cause: error });
+    return this.error('truncated', `Stream cut after ${received} item${received === 1 ? '' : 's'}: ${cut.message}`, { cause: cut });
+  }
 }

@@ -73,9 +73,10 @@ export interface ClientOptions {
   validator?: PayloadValidator;
   hooks?: ClientHooks;
   /**
-   * Keep a stream's items for `ItemStream.received` and for the errors that end it (`StreamError.items`).
-   * Off, a very long stream costs no memory and decodes faster (every kept item outlives the
-   * garbage collector's young generation); the errors then carry only the count. @default true
+   * Keep what a stream received for `ItemStream.received` and for the errors that end it
+   * (`StreamError.items`): the body's reads are kept, and decoded again into items only when asked
+   * for, so keeping costs about nothing in speed. Off, a very long stream holds no memory; the errors
+   * then carry only the count. @default true
    */
   keepItems?: boolean;
 }

@@ -5,7 +5,7 @@
  */
 import { createParser, type EventSourceMessage, type ParseError } from 'eventsource-parser';
 import { StreamBufferLimitError } from './errors.js';
-import { BatchIterator, type PushDecoder } from './internal/batch-iterator.js';
+import { BatchIterator, type Output, type PushDecoder } from './internal/batch-iterator.js';
 import { TextInput } from './internal/text-input.js';
 import { encodeSSE } from './sse-encoder.js';
 import type { ServerSentEvent, StreamSource } from './types.js';
@@ -67,10 +67,19 @@ class DecodedEvent implements ServerSentEvent {
  * sse.feed('event: ping\ndata: 1\n\n'); // logs "ping 1"
  */
 export function createSSEDecoder(options: SSEDecoderOptions): SSEDecoder {
-  const { onEvent, onIgnoredLine, maxBufferSize } = options;
+  const { onEvent } = options;
+  return createSSEMessageDecoder({ ...options, onMessage: (message) => onEvent(new DecodedEvent(message)) });
+}
+
+/**
+ * `createSSEDecoder` handing out the parser's own message objects, without `raw`: one object less
+ * per event for a decoder that only reads the fields (the stream items decoder). Not in the public entry.
+ */
+export function createSSEMessageDecoder(options: Omit<SSEDecoderOptions, 'onEvent'> & { onMessage: (message: EventSourceMessage) => void }): SSEDecoder {
+  const { onMessage, onIgnoredLine, maxBufferSize } = options;
   let input = new TextInput();
   const parser = createParser({
-    onEvent: (message) => onEvent(new DecodedEvent(message)),
+    onEvent: onMessage,
     onRetry: options.onRetry,
     onComment: options.onComment,
     onError(error: ParseError) {
@@ -111,7 +120,7 @@ export interface IterateSSEOptions extends Omit<SSEDecoderOptions, 'onEvent'> {
  * for await (const event of iterateSSE(response.body!)) console.log(event.event, event.data);
  */
 export function iterateSSE(body: StreamSource, options: IterateSSEOptions = {}): AsyncIterableIterator<ServerSentEvent> {
-  let out: ServerSentEvent[] = [];
+  let out: Output<ServerSentEvent> = [];
   const sse = createSSEDecoder({ ...options, onEvent: (event) => out.push(event) });
   const decoder: PushDecoder<ServerSentEvent> = {
     stopped: false,

@@ -5,10 +5,10 @@
  * @module
  */
 import { StreamEndedEarlyError, StreamParseError } from './errors.js';
-import { BatchIterator, type PushDecoder } from './internal/batch-iterator.js';
+import { BatchIterator, type Output, type PushDecoder } from './internal/batch-iterator.js';
 import { JSONLDecoder } from './jsonl-decoder.js';
-import { createSSEDecoder, type SSEDecoder } from './sse-decoder.js';
-import type { ServerSentEvent, StreamFramingSpec, StreamItem, StreamSource } from './types.js';
+import { createSSEMessageDecoder, type SSEDecoder } from './sse-decoder.js';
+import type { StreamFramingSpec, StreamItem, StreamSource } from './types.js';
 
 export interface StreamItemsOptions {
   /** Stops reading and cancels the body; the iterator then throws `signal.reason`, as fetch does. */
@@ -32,7 +32,7 @@ export const defaultStreamItemsOptions = {
  * error events, JSON, end of body) are written once.
  */
 class ItemSink<T, E> {
-  out: StreamItem<T, E>[] = [];
+  out: Output<StreamItem<T, E>> = [];
   stopped = false;
   atEnd = false;
   #count = 0;
@@ -120,9 +120,9 @@ class SSEItems<T, E> implements PushDecoder<StreamItem<T, E>> {
   constructor(framing: StreamFramingSpec, maxBufferSize: number, hooks?: TerminatorHooks) {
     const sink = new ItemSink<T, E>(framing, hooks);
     this.#sink = sink;
-    this.#sse = createSSEDecoder({
+    this.#sse = createSSEMessageDecoder({
       // WHATWG does not dispatch an event with empty data; keep-alives are sent that way too.
-      onEvent: (e: ServerSentEvent) => {
+      onMessage: (e) => {
         if (e.data !== '') sink.accept(e.data, e.event, e.id);
       },
       maxBufferSize,
@@ -133,12 +133,12 @@ class SSEItems<T, E> implements PushDecoder<StreamItem<T, E>> {
     return this.#sink.stopped;
   }
 
-  feed(chunk: Uint8Array | string, out: StreamItem<T, E>[]): void {
+  feed(chunk: Uint8Array | string, out: Output<StreamItem<T, E>>): void {
     this.#sink.out = out;
     this.#sse.feed(chunk);
   }
 
-  end(out: StreamItem<T, E>[]): void {
+  end(out: Output<StreamItem<T, E>>): void {
     this.#sink.out = out;
     this.#sink.atEnd = true;
     this.#sse.end();
@@ -159,12 +159,12 @@ class JSONLItems<T, E> implements PushDecoder<StreamItem<T, E>> {
     return this.#sink.stopped;
   }
 
-  feed(chunk: Uint8Array | string, out: StreamItem<T, E>[]): void {
+  feed(chunk: Uint8Array | string, out: Output<StreamItem<T, E>>): void {
     this.#sink.out = out;
     for (const text of this.#lines.decode(chunk)) this.#sink.accept(text, undefined, undefined);
   }
 
-  end(out: StreamItem<T, E>[]): void {
+  end(out: Output<StreamItem<T, E>>): void {
     this.#sink.out = out;
     this.#sink.atEnd = true;
     for (const text of this.#lines.flush()) this.#sink.accept(text, undefined, undefined);
@@ -172,7 +172,11 @@ class JSONLItems<T, E> implements PushDecoder<StreamItem<T, E>> {
   }
 }
 
-function createDecoder<T, E>(framing: StreamFramingSpec, maxBufferSize: number, hooks?: TerminatorHooks): PushDecoder<StreamItem<T, E>> {
+/**
+ * The push decoder behind `iterateStreamItems`, for a decoder of its own that takes the items of
+ * each read straight from it (the client's typed streams). Not in the public entry.
+ */
+export function createStreamItemsPushDecoder<T, E>(framing: StreamFramingSpec, maxBufferSize: number, hooks?: TerminatorHooks): PushDecoder<StreamItem<T, E>> {
   if (framing.framing === 'sse') return new SSEItems<T, E>(framing, maxBufferSize, hooks);
   if (framing.framing === 'jsonl') return new JSONLItems<T, E>(framing, maxBufferSize, hooks);
   // Reachable from untyped callers or a newer spec; guessing a framing would decode garbage quietly.
@@ -197,7 +201,7 @@ function createDecoder<T, E>(framing: StreamFramingSpec, maxBufferSize: number, 
  * }
  */
 export function iterateStreamItems<T, E = unknown>(body: StreamSource, framing: StreamFramingSpec, options: StreamItemsOptions = {}): AsyncIterableIterator<StreamItem<T, E>> {
-  const decoder = createDecoder<T, E>(framing, options.maxBufferSize ?? defaultStreamItemsOptions.maxBufferSize);
+  const decoder = createStreamItemsPushDecoder<T, E>(framing, options.maxBufferSize ?? defaultStreamItemsOptions.maxBufferSize);
   return new BatchIterator(body, decoder, options.signal);
 }
 
@@ -230,7 +234,7 @@ export interface StreamItemsDecoder {
  * them (a proxy checking a stream while forwarding it).
  */
 export function createStreamItemsDecoder<T, E = unknown>(framing: StreamFramingSpec, options: StreamItemsDecoderOptions<T, E>): StreamItemsDecoder {
-  const decoder = createDecoder<T, E>(framing, options.maxBufferSize ?? defaultStreamItemsOptions.maxBufferSize, options);
+  const decoder = createStreamItemsPushDecoder<T, E>(framing, options.maxBufferSize ?? defaultStreamItemsOptions.maxBufferSize, options);
   // With onAfterTerminator the rest of the body is still decoded, to report what follows the terminator.
   const keepReading = options.onAfterTerminator !== undefined;
   const run = (step: (out: StreamItem<T, E>[]) => void) => {

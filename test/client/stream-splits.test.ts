@@ -2,12 +2,15 @@
  * Property tests (fast-check) of the client's stream decoding: whatever the reads a body arrives in
  * (split anywhere, multibyte characters cut in two), the client yields the same items; SSE with
  * LF, CR or CRLF line ends, multi-line data, comments and keep-alives; JSON lines with or without a
- * final line end; an in-stream error event after the items; a body cut before its end.
+ * final line end; an in-stream error event after the items; a body cut before its end. What a stream
+ * keeps (`received`, `StreamError.items`) is decoded again from its reads: it must equal what was
+ * handed out, however the reads fell.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CallTimer } from '../../src/client/call-timer.js';
 import { ItemStream, StreamError } from '../../src/client/index.js';
+import type { PayloadValidator } from '../../src/client/options.js';
 import type { StreamFramingSpec } from '../../src/streams/index.js';
 
 /** A real Response whose body arrives in the given reads. */
@@ -22,9 +25,10 @@ function responseOf(bytes: Uint8Array, cuts: number[]): Response {
   return new Response(new ReadableStream({ pull: (c) => (reads.length ? c.enqueue(reads.shift()!) : c.close()) }));
 }
 
-function streamOf<T>(response: Response, framing: StreamFramingSpec, isFinal?: (item: T) => boolean): ItemStream<T> {
+function streamOf<T>(response: Response, framing: StreamFramingSpec, isFinal?: (item: T) => boolean, validator?: PayloadValidator): ItemStream<T> {
   const answer = { response, timer: new CallTimer(undefined, Infinity, Infinity), requestId: 'r', operationId: 'op' };
-  return new ItemStream<T>({ answer, framing, mediaType: 'x', validate: 'off', validator: undefined, hooks: undefined, apiKey: undefined, keepItems: true, isFinal });
+  const validate = validator ? 'throw' : 'off';
+  return new ItemStream<T>({ answer, framing, mediaType: 'x', validate, validator, hooks: undefined, apiKey: undefined, keepItems: true, isFinal });
 }
 
 async function collect<T>(stream: ItemStream<T>): Promise<{ items: T[]; error?: unknown }> {
@@ -104,9 +108,11 @@ describe('any split of a byte stream into reads yields the same items', () => {
       fc.asyncProperty(values, fc.constantFrom('\n', '\r\n'), fc.boolean(), cuts, async (items, end, lastEnd, at) => {
         const lines = items.map((v) => JSON.stringify(v)).join(end) + (lastEnd ? end : '');
         const isFinal = (item: { i: number }) => item === items[items.length - 1] || item.i === items[items.length - 1]!.i;
-        const { items: got, error } = await collect(streamOf(responseOf(encode(lines), at), { framing: 'jsonl' }, isFinal));
+        const stream = streamOf(responseOf(encode(lines), at), { framing: 'jsonl' }, isFinal);
+        const { items: got, error } = await collect(stream);
         expect(error).toBeUndefined();
         expect(got).toEqual(items);
+        expect(stream.received).toEqual(items);
       }),
       { numRuns: 300 },
     );
@@ -122,6 +128,40 @@ describe('any split of a byte stream into reads yields the same items', () => {
         expect(got).toEqual(items.slice(0, keep));
       }),
       { numRuns: 50 },
+    );
+  });
+
+  it('received, read between items, holds every item handed out so far, and all of them at the end', async () => {
+    await fc.assert(
+      fc.asyncProperty(values, eol, fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }), cuts, async (items, end, noise, at) => {
+        const stream = streamOf(responseOf(encode(`${sseText(items, end, noise)}data: [DONE]${end}${end}`), at), sse);
+        const got: unknown[] = [];
+        for await (const item of stream) {
+          got.push(item);
+          // Items of the same read may be decoded and counted before they are handed out.
+          expect(stream.received.length).toBe(stream.receivedCount);
+          expect(stream.received.slice(0, got.length)).toEqual(got);
+        }
+        expect(stream.received).toEqual(items);
+        expect(stream.receivedCount).toBe(items.length);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('an invalid item (validate: "throw") among others of the same read: StreamError.items holds exactly the items before it', async () => {
+    await fc.assert(
+      fc.asyncProperty(values, fc.nat(), cuts, fc.boolean(), async (items, badAt, at, jsonl) => {
+        const bad = badAt % items.length;
+        const rejectBad: PayloadValidator = (_target, value) => ((value as { bad?: boolean }).bad ? ['/bad: not allowed'] : undefined);
+        const sent = items.map((v, n) => (n === bad ? { ...v, bad: true } : v));
+        const body = jsonl ? sent.map((v) => `${JSON.stringify(v)}\n`).join('') : `${sseText(sent, '\n', [])}data: [DONE]\n\n`;
+        const { items: got, error } = await collect(streamOf(responseOf(encode(body), at), jsonl ? { framing: 'jsonl' } : sse, undefined, rejectBad));
+        expect(error).toMatchObject({ name: 'StreamError', failure: 'invalid-item' });
+        expect(got).toEqual(items.slice(0, bad));
+        expect((error as StreamError).items).toEqual(items.slice(0, bad));
+      }),
+      { numRuns: 200 },
     );
   });
 });

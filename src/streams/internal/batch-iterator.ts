@@ -7,13 +7,23 @@
 import type { StreamSource } from '../types.js';
 import { openChunkSource, type Chunk, type ChunkSource } from './chunk-source.js';
 
+/** Where a push decoder puts what it decodes: the iterator's queue, or a decoder stacked on it that takes each value as it comes. */
+export interface Output<T> {
+  push(value: T): unknown;
+}
+
 /** A synchronous decoder that appends what it decodes to `out`. It may throw after appending: the values before the error are still delivered. */
 export interface PushDecoder<T> {
-  feed(chunk: Uint8Array | string, out: T[]): void;
+  feed(chunk: Uint8Array | string, out: Output<T>): void;
   /** The body ended: flush what is pending, and throw if the stream is incomplete. */
-  end(out: T[]): void;
+  end(out: Output<T>): void;
   /** Set once no more input is wanted (a terminator was seen); the rest of the body is cancelled. */
   readonly stopped: boolean;
+  /**
+   * A read of the body failed. Resolving means the source can be read again (the client re-sent a
+   * stream cut before its first item); rejecting gives the error to throw. Absent: the read's own error is thrown.
+   */
+  readFailed?(error: unknown): Promise<void>;
 }
 
 const done: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
@@ -83,7 +93,13 @@ export class BatchIterator<T> implements AsyncIterableIterator<T> {
         try {
           result = await this.#source.read();
         } catch (error) {
-          return this.#fail(error);
+          if (!this.#decoder.readFailed) return this.#fail(error);
+          try {
+            await this.#decoder.readFailed(error);
+          } catch (reported) {
+            return this.#fail(reported);
+          }
+          continue;
         }
         if (this.#signal?.aborted) return this.#fail(this.#signal.reason);
         // return() was called while the read was pending: the cancelled body's end is not the stream's.
