@@ -4,20 +4,21 @@
  * operations need neither (SambaNovaCloudChat) goes without, and its browser bundle leaves them out.
  * @module
  */
-import { createQuerySerializer, defaultPathSerializer } from 'openapi-fetch';
+import { createFinalURL, createQuerySerializer, defaultPathSerializer } from 'openapi-fetch';
 import { resolveUploads, toFormData } from './uploads.js';
 
 export interface RequestEncoders {
-  querySerializer: (query: Record<string, unknown>) => string;
-  pathSerializer: (pathTemplate: string, params: Record<string, unknown>) => string;
+  /** The URL of a call: the path template filled in and the query appended. */
+  url: (baseUrl: string, pathTemplate: string, params: { path: Record<string, unknown>; query: Record<string, unknown> | undefined }) => string;
   /** Every upload among a body's fields as a File, so the form can be built (and rebuilt for a retry) without awaiting. */
   resolveUploads: (body: Record<string, unknown>) => Promise<Record<string, unknown>>;
   toFormData: (body: unknown) => FormData;
 }
 
+const querySerializer = /* @__PURE__ */ createQuerySerializer();
+
 export const requestEncoders: RequestEncoders = {
-  querySerializer: /* @__PURE__ */ createQuerySerializer(),
-  pathSerializer: defaultPathSerializer,
+  url: (baseUrl, pathTemplate, params) => createFinalURL(pathTemplate, { baseUrl, params, querySerializer, pathSerializer: defaultPathSerializer }),
   resolveUploads,
   toFormData,
 };

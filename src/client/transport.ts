@@ -5,9 +5,9 @@
  * What to do with a successful answer (read JSON, open a stream) is the caller's `consume`.
  * @module
  */
-// openapi-fetch's request building (URL, JSON body; path and query serializers from the client's
-// encoders) without its client object, whose middleware machinery a browser bundle would carry for nothing.
-import { createFinalURL, defaultBodySerializer } from 'openapi-fetch';
+// openapi-fetch's JSON body serializer (its URL building comes with the client's encoders) without
+// its client object, whose middleware machinery a browser bundle would carry for nothing.
+import { defaultBodySerializer } from 'openapi-fetch';
 import { CallTimer } from './call-timer.js';
 import type { OperationInfo } from '../contract/index.js';
 import { APIConnectionError, APIError, InvalidRequestError, SambakitClientError, apiErrorFor } from './errors.js';
@@ -136,10 +136,7 @@ export class Transport {
     // FormData sets its own content type, with the boundary.
     if (body !== undefined && !(body instanceof FormData) && !headers.has('content-type')) headers.set('content-type', 'application/json');
     for (const [name, value] of Object.entries(input.params?.header ?? {})) if (value !== undefined && value !== null) headers.set(name, String(value));
-    const encoders = this.#encoders;
-    const url = encoders
-      ? createFinalURL(operation.path, { baseUrl: this.#baseUrl, params: { query: input.params?.query, path }, querySerializer: encoders.querySerializer, pathSerializer: encoders.pathSerializer })
-      : `${this.#baseUrl}${operation.path}`;
+    const url = this.#encoders ? this.#encoders.url(this.#baseUrl, operation.path, { path, query: input.params?.query }) : `${this.#baseUrl}${operation.path}`;
     const request = new Request(url, { method: operation.method, headers, body, signal: timer.signal });
     const sentAt = Date.now();
     safely(() => hooks?.onRequest?.({ operationId: operation.operationId, method: request.method, url, attempt }));
