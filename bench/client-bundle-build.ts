@@ -1,6 +1,6 @@
 /**
  * What a browser downloads for a chat-only use of a client: esbuild bundles (minified, ESM,
- * browser) of a page that streams one chat completion, and their gzip size. Shared by
+ * browser) of a page that calls chat (whole and streamed), and their gzip size. Shared by
  * `npm run bench:client-bundle` (sambakit beside openai) and the budget test (test/client/bundle-size.test.ts).
  * @module
  */
@@ -10,17 +10,41 @@ import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** The chat-only pages: what a user of each client writes to stream one chat completion. */
+/**
+ * The chat-only pages: what a user of each client writes to call chat in a browser, whole and
+ * streamed, telling a rate limit from other failures by its typed error. `sambakitFull` is the
+ * same page on the client of every Cloud operation.
+ */
 export const chatOnlyPages = {
-  sambakit: `import { SambaNovaCloud } from './src/client/index.ts';
+  sambakit: `import { SambaNovaCloudChat, RateLimitError } from './src/client/index.ts';
+const cloud = new SambaNovaCloudChat({ apiKey: 'k' });
+export async function run() {
+  try {
+    console.log(await cloud.chat({ model: 'm', messages: [] }));
+    for await (const c of await cloud.chat({ model: 'm', messages: [], stream: true })) console.log(c);
+  } catch (e) { console.log(e instanceof RateLimitError ? 'slow down' : e); }
+}`,
+  sambakitFull: `import { SambaNovaCloud, RateLimitError } from './src/client/index.ts';
 const cloud = new SambaNovaCloud({ apiKey: 'k' });
-export async function run() { for await (const c of await cloud.chat({ model: 'm', messages: [], stream: true })) console.log(c); }`,
-  openai: `import OpenAI from 'openai';
+export async function run() {
+  try {
+    console.log(await cloud.chat({ model: 'm', messages: [] }));
+    for await (const c of await cloud.chat({ model: 'm', messages: [], stream: true })) console.log(c);
+  } catch (e) { console.log(e instanceof RateLimitError ? 'slow down' : e); }
+}`,
+  openai: `import OpenAI, { RateLimitError } from 'openai';
 const client = new OpenAI({ apiKey: 'k', dangerouslyAllowBrowser: true });
-export async function run() { for await (const c of await client.chat.completions.create({ model: 'm', messages: [], stream: true })) console.log(c); }`,
+export async function run() {
+  try {
+    console.log(await client.chat.completions.create({ model: 'm', messages: [] }));
+    for await (const c of await client.chat.completions.create({ model: 'm', messages: [], stream: true })) console.log(c);
+  } catch (e) { console.log(e instanceof RateLimitError ? 'slow down' : e); }
+}`,
 } as const;
 
 export interface BundleSize {
+  /** The minified bundle. */
+  code: string;
   minifiedBytes: number;
   gzipBytes: number;
   /** Each input module that reached the bundle, with its minified bytes in it, largest first. */
@@ -34,5 +58,5 @@ export async function bundleSize(page: string): Promise<BundleSize> {
     .map(([path, { bytesInOutput }]): [string, number] => [path, bytesInOutput])
     .filter(([, n]) => n > 0)
     .sort((a, b) => b[1] - a[1]);
-  return { minifiedBytes: bytes.length, gzipBytes: gzipSync(bytes).length, inputs };
+  return { code: result.outputFiles[0]!.text, minifiedBytes: bytes.length, gzipBytes: gzipSync(bytes).length, inputs };
 }

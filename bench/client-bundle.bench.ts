@@ -1,14 +1,15 @@
 /**
  * `npm run bench:client-bundle`: what a browser downloads for a chat-only use of each client:
- * esbuild bundles (minified, ESM, browser) of a page that streams one chat completion with
- * `sambakit` and with `openai`, gzip-compressed. Prints the table for bench/RESULTS.md.
+ * esbuild bundles (minified, ESM, browser) of a page that calls chat whole and streamed with
+ * `sambakit` (the chat-only client and the full one) and with `openai`, gzip-compressed. Prints the table for bench/RESULTS.md.
  * @module
  */
 import { bundleSize, chatOnlyPages } from './client-bundle-build.js';
 
 const names: Record<keyof typeof chatOnlyPages, string> = {
-  sambakit: 'sambakit (`SambaNovaCloud`, chat stream)',
-  openai: 'openai (`OpenAI`, chat stream)',
+  sambakit: 'sambakit (`SambaNovaCloudChat`)',
+  sambakitFull: 'sambakit (`SambaNovaCloud`, every Cloud operation)',
+  openai: 'openai (`OpenAI`)',
 };
 
 console.log('| import | minified | minified + gzip | largest inputs (minified bytes) |');

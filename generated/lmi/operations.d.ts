@@ -42,88 +42,90 @@ export declare const servers: readonly [{
   readonly "host": null;
   readonly "basePath": "";
 }];
+export declare const createChatCompletion_operation: {
+  readonly "operationId": "createChatCompletion";
+  readonly "method": "POST";
+  readonly "path": "/v1/chat/completions";
+  readonly "security": readonly [readonly [], readonly [{
+    readonly "name": "bearerAuth";
+    readonly "kind": "bearer";
+    readonly "headerName": "authorization";
+  }]];
+  readonly "request": {
+    readonly "required": true;
+    readonly "mediaTypes": readonly ["application/json"];
+  };
+  readonly "parameters": readonly [];
+  readonly "responses": {
+    readonly "200": readonly ["application/json", "application/jsonlines", "text/event-stream"];
+    readonly "400": readonly ["application/json"];
+    readonly "401": readonly ["application/json"];
+    readonly "413": readonly ["application/json"];
+    readonly "415": readonly ["application/json"];
+    readonly "424": readonly ["application/json"];
+    readonly "429": readonly ["application/json"];
+    readonly "500": readonly ["application/json"];
+    readonly "503": readonly ["application/json"];
+  };
+  readonly "streams": {
+    readonly "application/jsonlines": {
+      readonly "framing": "jsonl";
+      readonly "errorProperty": "error";
+      readonly "status": 200;
+    };
+    readonly "text/event-stream": {
+      readonly "framing": "sse";
+      readonly "terminator": "[DONE]";
+      readonly "errorProperty": "error";
+      readonly "status": 200;
+    };
+  };
+  readonly "errorSchema": "LmiError";
+};
+export declare const invoke_operation: {
+  readonly "operationId": "invoke";
+  readonly "method": "POST";
+  readonly "path": "/invocations";
+  readonly "security": readonly [readonly [], readonly [{
+    readonly "name": "bearerAuth";
+    readonly "kind": "bearer";
+    readonly "headerName": "authorization";
+  }]];
+  readonly "request": {
+    readonly "required": true;
+    readonly "mediaTypes": readonly ["application/json"];
+  };
+  readonly "parameters": readonly [];
+  readonly "responses": {
+    readonly "200": readonly ["application/json", "application/jsonlines", "text/event-stream"];
+    readonly "400": readonly ["application/json"];
+    readonly "401": readonly ["application/json"];
+    readonly "413": readonly ["application/json"];
+    readonly "415": readonly ["application/json"];
+    readonly "424": readonly ["application/json"];
+    readonly "429": readonly ["application/json"];
+    readonly "500": readonly ["application/json"];
+    readonly "503": readonly ["application/json"];
+  };
+  readonly "streams": {
+    readonly "application/jsonlines": {
+      readonly "framing": "jsonl";
+      readonly "errorProperty": "error";
+      readonly "status": 200;
+    };
+    readonly "text/event-stream": {
+      readonly "framing": "sse";
+      readonly "terminator": "[DONE]";
+      readonly "terminatorOptional": true;
+      readonly "errorProperty": "error";
+      readonly "status": 200;
+    };
+  };
+  readonly "errorSchema": "LmiError";
+};
 export declare const operationTable: {
-  readonly "createChatCompletion": {
-    readonly "operationId": "createChatCompletion";
-    readonly "method": "POST";
-    readonly "path": "/v1/chat/completions";
-    readonly "security": readonly [readonly [], readonly [{
-      readonly "name": "bearerAuth";
-      readonly "kind": "bearer";
-      readonly "headerName": "authorization";
-    }]];
-    readonly "request": {
-      readonly "required": true;
-      readonly "mediaTypes": readonly ["application/json"];
-    };
-    readonly "parameters": readonly [];
-    readonly "responses": {
-      readonly "200": readonly ["application/json", "application/jsonlines", "text/event-stream"];
-      readonly "400": readonly ["application/json"];
-      readonly "401": readonly ["application/json"];
-      readonly "413": readonly ["application/json"];
-      readonly "415": readonly ["application/json"];
-      readonly "424": readonly ["application/json"];
-      readonly "429": readonly ["application/json"];
-      readonly "500": readonly ["application/json"];
-      readonly "503": readonly ["application/json"];
-    };
-    readonly "streams": {
-      readonly "application/jsonlines": {
-        readonly "framing": "jsonl";
-        readonly "errorProperty": "error";
-        readonly "status": 200;
-      };
-      readonly "text/event-stream": {
-        readonly "framing": "sse";
-        readonly "terminator": "[DONE]";
-        readonly "errorProperty": "error";
-        readonly "status": 200;
-      };
-    };
-    readonly "errorSchema": "LmiError";
-  };
-  readonly "invoke": {
-    readonly "operationId": "invoke";
-    readonly "method": "POST";
-    readonly "path": "/invocations";
-    readonly "security": readonly [readonly [], readonly [{
-      readonly "name": "bearerAuth";
-      readonly "kind": "bearer";
-      readonly "headerName": "authorization";
-    }]];
-    readonly "request": {
-      readonly "required": true;
-      readonly "mediaTypes": readonly ["application/json"];
-    };
-    readonly "parameters": readonly [];
-    readonly "responses": {
-      readonly "200": readonly ["application/json", "application/jsonlines", "text/event-stream"];
-      readonly "400": readonly ["application/json"];
-      readonly "401": readonly ["application/json"];
-      readonly "413": readonly ["application/json"];
-      readonly "415": readonly ["application/json"];
-      readonly "424": readonly ["application/json"];
-      readonly "429": readonly ["application/json"];
-      readonly "500": readonly ["application/json"];
-      readonly "503": readonly ["application/json"];
-    };
-    readonly "streams": {
-      readonly "application/jsonlines": {
-        readonly "framing": "jsonl";
-        readonly "errorProperty": "error";
-        readonly "status": 200;
-      };
-      readonly "text/event-stream": {
-        readonly "framing": "sse";
-        readonly "terminator": "[DONE]";
-        readonly "terminatorOptional": true;
-        readonly "errorProperty": "error";
-        readonly "status": 200;
-      };
-    };
-    readonly "errorSchema": "LmiError";
-  };
+  readonly "createChatCompletion": typeof createChatCompletion_operation;
+  readonly "invoke": typeof invoke_operation;
 };
 
 /** The operationIds of this API. */

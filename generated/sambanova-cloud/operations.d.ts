@@ -42,371 +42,381 @@ export declare const servers: readonly [{
   readonly "host": "api.sambanova.ai";
   readonly "basePath": "/v1";
 }];
+export declare const createChatCompletion_operation: {
+  readonly "operationId": "createChatCompletion";
+  readonly "method": "POST";
+  readonly "path": "/chat/completions";
+  readonly "security": readonly [readonly [{
+    readonly "name": "bearerAuth";
+    readonly "kind": "bearer";
+    readonly "headerName": "authorization";
+  }]];
+  readonly "request": {
+    readonly "required": true;
+    readonly "mediaTypes": readonly ["application/json"];
+  };
+  readonly "parameters": readonly [];
+  readonly "responses": {
+    readonly "200": readonly ["application/json", "text/event-stream"];
+    readonly "400": readonly ["application/json", "text/plain"];
+    readonly "401": readonly ["application/json"];
+    readonly "404": readonly ["application/json"];
+    readonly "408": readonly ["application/json"];
+    readonly "410": readonly ["application/json"];
+    readonly "413": readonly ["application/json"];
+    readonly "415": readonly ["application/json"];
+    readonly "422": readonly ["application/json"];
+    readonly "429": readonly ["application/json"];
+    readonly "500": readonly ["text/plain", "application/json"];
+    readonly "503": readonly ["text/plain"];
+  };
+  readonly "streams": {
+    readonly "text/event-stream": {
+      readonly "framing": "sse";
+      readonly "terminator": "[DONE]";
+      readonly "errorEvents": readonly ["error", "error_event"];
+      readonly "errorProperty": "error";
+      readonly "status": 200;
+    };
+  };
+  readonly "errorSchema": "CloudError";
+};
+export declare const createCompletion_operation: {
+  readonly "operationId": "createCompletion";
+  readonly "method": "POST";
+  readonly "path": "/completions";
+  readonly "security": readonly [readonly [{
+    readonly "name": "bearerAuth";
+    readonly "kind": "bearer";
+    readonly "headerName": "authorization";
+  }]];
+  readonly "request": {
+    readonly "required": true;
+    readonly "mediaTypes": readonly ["application/json"];
+  };
+  readonly "parameters": readonly [];
+  readonly "responses": {
+    readonly "200": readonly ["application/json", "text/event-stream"];
+    readonly "400": readonly ["application/json", "text/plain"];
+    readonly "401": readonly ["application/json"];
+    readonly "404": readonly ["application/json"];
+    readonly "408": readonly ["application/json"];
+    readonly "410": readonly ["application/json"];
+    readonly "413": readonly ["application/json"];
+    readonly "415": readonly ["application/json"];
+    readonly "422": readonly ["application/json"];
+    readonly "429": readonly ["application/json"];
+    readonly "500": readonly ["text/plain", "application/json"];
+    readonly "503": readonly ["text/plain"];
+  };
+  readonly "streams": {
+    readonly "text/event-stream": {
+      readonly "framing": "sse";
+      readonly "terminator": "[DONE]";
+      readonly "errorEvents": readonly ["error", "error_event"];
+      readonly "errorProperty": "error";
+      readonly "status": 200;
+    };
+  };
+  readonly "errorSchema": "CloudError";
+};
+export declare const createEmbedding_operation: {
+  readonly "operationId": "createEmbedding";
+  readonly "method": "POST";
+  readonly "path": "/embeddings";
+  readonly "security": readonly [readonly [{
+    readonly "name": "bearerAuth";
+    readonly "kind": "bearer";
+    readonly "headerName": "authorization";
+  }]];
+  readonly "request": {
+    readonly "required": true;
+    readonly "mediaTypes": readonly ["application/json"];
+  };
+  readonly "parameters": readonly [];
+  readonly "responses": {
+    readonly "200": readonly ["application/json"];
+    readonly "400": readonly ["application/json", "text/plain"];
+    readonly "401": readonly ["application/json"];
+    readonly "404": readonly ["application/json"];
+    readonly "408": readonly ["application/json"];
+    readonly "410": readonly ["application/json"];
+    readonly "413": readonly ["application/json"];
+    readonly "415": readonly ["application/json"];
+    readonly "422": readonly ["application/json"];
+    readonly "429": readonly ["application/json"];
+    readonly "500": readonly ["text/plain", "application/json"];
+    readonly "503": readonly ["text/plain"];
+  };
+  readonly "streams": {};
+  readonly "errorSchema": "CloudError";
+};
+export declare const createTranscription_operation: {
+  readonly "operationId": "createTranscription";
+  readonly "method": "POST";
+  readonly "path": "/audio/transcriptions";
+  readonly "security": readonly [readonly [{
+    readonly "name": "bearerAuth";
+    readonly "kind": "bearer";
+    readonly "headerName": "authorization";
+  }]];
+  readonly "request": {
+    readonly "required": true;
+    readonly "mediaTypes": readonly ["multipart/form-data"];
+  };
+  readonly "parameters": readonly [];
+  readonly "responses": {
+    readonly "200": readonly ["application/json", "text/plain", "text/event-stream"];
+    readonly "400": readonly ["application/json", "text/plain"];
+    readonly "401": readonly ["application/json"];
+    readonly "404": readonly ["application/json"];
+    readonly "408": readonly ["application/json"];
+    readonly "410": readonly ["application/json"];
+    readonly "413": readonly ["application/json"];
+    readonly "415": readonly ["application/json"];
+    readonly "422": readonly ["application/json"];
+    readonly "429": readonly ["application/json"];
+    readonly "500": readonly ["text/plain", "application/json"];
+    readonly "503": readonly ["text/plain"];
+  };
+  readonly "streams": {
+    readonly "text/event-stream": {
+      readonly "framing": "sse";
+      readonly "terminator": "[DONE]";
+      readonly "errorEvents": readonly ["error", "error_event"];
+      readonly "errorProperty": "error";
+      readonly "status": 200;
+    };
+  };
+  readonly "errorSchema": "CloudError";
+};
+export declare const createTranslation_operation: {
+  readonly "operationId": "createTranslation";
+  readonly "method": "POST";
+  readonly "path": "/audio/translations";
+  readonly "security": readonly [readonly [{
+    readonly "name": "bearerAuth";
+    readonly "kind": "bearer";
+    readonly "headerName": "authorization";
+  }]];
+  readonly "request": {
+    readonly "required": true;
+    readonly "mediaTypes": readonly ["multipart/form-data"];
+  };
+  readonly "parameters": readonly [];
+  readonly "responses": {
+    readonly "200": readonly ["application/json", "text/plain", "text/event-stream"];
+    readonly "400": readonly ["application/json", "text/plain"];
+    readonly "401": readonly ["application/json"];
+    readonly "404": readonly ["application/json"];
+    readonly "408": readonly ["application/json"];
+    readonly "410": readonly ["application/json"];
+    readonly "413": readonly ["application/json"];
+    readonly "415": readonly ["application/json"];
+    readonly "422": readonly ["application/json"];
+    readonly "429": readonly ["application/json"];
+    readonly "500": readonly ["text/plain", "application/json"];
+    readonly "503": readonly ["text/plain"];
+  };
+  readonly "streams": {
+    readonly "text/event-stream": {
+      readonly "framing": "sse";
+      readonly "terminator": "[DONE]";
+      readonly "errorEvents": readonly ["error", "error_event"];
+      readonly "errorProperty": "error";
+      readonly "status": 200;
+    };
+  };
+  readonly "errorSchema": "CloudError";
+};
+export declare const listModels_operation: {
+  readonly "operationId": "listModels";
+  readonly "method": "GET";
+  readonly "path": "/models";
+  readonly "security": readonly [readonly [{
+    readonly "name": "bearerAuth";
+    readonly "kind": "bearer";
+    readonly "headerName": "authorization";
+  }]];
+  readonly "request": {
+    readonly "required": false;
+    readonly "mediaTypes": readonly [];
+  };
+  readonly "parameters": readonly [];
+  readonly "responses": {
+    readonly "200": readonly ["application/json"];
+    readonly "400": readonly ["application/json"];
+    readonly "401": readonly ["application/json"];
+    readonly "429": readonly ["application/json"];
+    readonly "500": readonly ["text/plain", "application/json"];
+    readonly "503": readonly ["text/plain"];
+  };
+  readonly "streams": {};
+  readonly "errorSchema": "CloudError";
+};
+export declare const retrieveModel_operation: {
+  readonly "operationId": "retrieveModel";
+  readonly "method": "GET";
+  readonly "path": "/models/{model_id}";
+  readonly "security": readonly [readonly [{
+    readonly "name": "bearerAuth";
+    readonly "kind": "bearer";
+    readonly "headerName": "authorization";
+  }]];
+  readonly "request": {
+    readonly "required": false;
+    readonly "mediaTypes": readonly [];
+  };
+  readonly "parameters": readonly [{
+    readonly "name": "model_id";
+    readonly "in": "path";
+    readonly "required": true;
+  }];
+  readonly "responses": {
+    readonly "200": readonly ["application/json"];
+    readonly "400": readonly ["application/json"];
+    readonly "401": readonly ["application/json"];
+    readonly "404": readonly ["application/json"];
+    readonly "429": readonly ["application/json"];
+    readonly "500": readonly ["text/plain", "application/json"];
+    readonly "503": readonly ["text/plain"];
+  };
+  readonly "streams": {};
+  readonly "errorSchema": "CloudError";
+};
+export declare const createResponse_operation: {
+  readonly "operationId": "createResponse";
+  readonly "method": "POST";
+  readonly "path": "/responses";
+  readonly "security": readonly [readonly [{
+    readonly "name": "bearerAuth";
+    readonly "kind": "bearer";
+    readonly "headerName": "authorization";
+  }]];
+  readonly "request": {
+    readonly "required": true;
+    readonly "mediaTypes": readonly ["application/json"];
+  };
+  readonly "parameters": readonly [];
+  readonly "responses": {
+    readonly "200": readonly ["application/json", "text/event-stream"];
+    readonly "400": readonly ["application/json"];
+    readonly "401": readonly ["application/json"];
+    readonly "404": readonly ["application/json"];
+    readonly "408": readonly ["application/json"];
+    readonly "410": readonly ["application/json"];
+    readonly "413": readonly ["application/json"];
+    readonly "415": readonly ["application/json"];
+    readonly "422": readonly ["application/json"];
+    readonly "429": readonly ["application/json"];
+    readonly "500": readonly ["text/plain", "application/json"];
+    readonly "503": readonly ["text/plain"];
+  };
+  readonly "streams": {
+    readonly "text/event-stream": {
+      readonly "framing": "sse";
+      readonly "eventFromType": true;
+      readonly "errorEvents": readonly ["error"];
+      readonly "status": 200;
+    };
+  };
+  readonly "errorSchema": "CloudError";
+};
+export declare const createMessage_operation: {
+  readonly "operationId": "createMessage";
+  readonly "method": "POST";
+  readonly "path": "/messages";
+  readonly "security": readonly [readonly [{
+    readonly "name": "bearerAuth";
+    readonly "kind": "bearer";
+    readonly "headerName": "authorization";
+  }], readonly [{
+    readonly "name": "apiKeyHeader";
+    readonly "kind": "header";
+    readonly "headerName": "x-api-key";
+  }]];
+  readonly "request": {
+    readonly "required": true;
+    readonly "mediaTypes": readonly ["application/json"];
+  };
+  readonly "parameters": readonly [{
+    readonly "name": "anthropic-version";
+    readonly "in": "header";
+    readonly "required": false;
+  }];
+  readonly "responses": {
+    readonly "200": readonly ["application/json", "text/event-stream"];
+    readonly "400": readonly ["application/json"];
+    readonly "401": readonly ["application/json"];
+    readonly "403": readonly ["application/json"];
+    readonly "404": readonly ["application/json"];
+    readonly "413": readonly ["application/json"];
+    readonly "415": readonly ["application/json"];
+    readonly "422": readonly ["application/json"];
+    readonly "429": readonly ["application/json"];
+    readonly "500": readonly ["application/json"];
+    readonly "501": readonly ["application/json"];
+    readonly "503": readonly ["application/json"];
+  };
+  readonly "streams": {
+    readonly "text/event-stream": {
+      readonly "framing": "sse";
+      readonly "eventFromType": true;
+      readonly "errorEvents": readonly ["error"];
+      readonly "status": 200;
+    };
+  };
+  readonly "errorSchema": "CloudMessagesError";
+};
+export declare const countMessageTokens_operation: {
+  readonly "operationId": "countMessageTokens";
+  readonly "method": "POST";
+  readonly "path": "/messages/count_tokens";
+  readonly "security": readonly [readonly [{
+    readonly "name": "bearerAuth";
+    readonly "kind": "bearer";
+    readonly "headerName": "authorization";
+  }], readonly [{
+    readonly "name": "apiKeyHeader";
+    readonly "kind": "header";
+    readonly "headerName": "x-api-key";
+  }]];
+  readonly "request": {
+    readonly "required": true;
+    readonly "mediaTypes": readonly ["application/json"];
+  };
+  readonly "parameters": readonly [{
+    readonly "name": "anthropic-version";
+    readonly "in": "header";
+    readonly "required": false;
+  }];
+  readonly "responses": {
+    readonly "200": readonly ["application/json"];
+    readonly "400": readonly ["application/json"];
+    readonly "401": readonly ["application/json"];
+    readonly "403": readonly ["application/json"];
+    readonly "404": readonly ["application/json"];
+    readonly "413": readonly ["application/json"];
+    readonly "415": readonly ["application/json"];
+    readonly "422": readonly ["application/json"];
+    readonly "429": readonly ["application/json"];
+    readonly "500": readonly ["application/json"];
+    readonly "503": readonly ["application/json"];
+  };
+  readonly "streams": {};
+  readonly "errorSchema": "CloudMessagesError";
+};
 export declare const operationTable: {
-  readonly "createChatCompletion": {
-    readonly "operationId": "createChatCompletion";
-    readonly "method": "POST";
-    readonly "path": "/chat/completions";
-    readonly "security": readonly [readonly [{
-      readonly "name": "bearerAuth";
-      readonly "kind": "bearer";
-      readonly "headerName": "authorization";
-    }]];
-    readonly "request": {
-      readonly "required": true;
-      readonly "mediaTypes": readonly ["application/json"];
-    };
-    readonly "parameters": readonly [];
-    readonly "responses": {
-      readonly "200": readonly ["application/json", "text/event-stream"];
-      readonly "400": readonly ["application/json", "text/plain"];
-      readonly "401": readonly ["application/json"];
-      readonly "404": readonly ["application/json"];
-      readonly "408": readonly ["application/json"];
-      readonly "410": readonly ["application/json"];
-      readonly "413": readonly ["application/json"];
-      readonly "415": readonly ["application/json"];
-      readonly "422": readonly ["application/json"];
-      readonly "429": readonly ["application/json"];
-      readonly "500": readonly ["text/plain", "application/json"];
-      readonly "503": readonly ["text/plain"];
-    };
-    readonly "streams": {
-      readonly "text/event-stream": {
-        readonly "framing": "sse";
-        readonly "terminator": "[DONE]";
-        readonly "errorEvents": readonly ["error", "error_event"];
-        readonly "errorProperty": "error";
-        readonly "status": 200;
-      };
-    };
-    readonly "errorSchema": "CloudError";
-  };
-  readonly "createCompletion": {
-    readonly "operationId": "createCompletion";
-    readonly "method": "POST";
-    readonly "path": "/completions";
-    readonly "security": readonly [readonly [{
-      readonly "name": "bearerAuth";
-      readonly "kind": "bearer";
-      readonly "headerName": "authorization";
-    }]];
-    readonly "request": {
-      readonly "required": true;
-      readonly "mediaTypes": readonly ["application/json"];
-    };
-    readonly "parameters": readonly [];
-    readonly "responses": {
-      readonly "200": readonly ["application/json", "text/event-stream"];
-      readonly "400": readonly ["application/json", "text/plain"];
-      readonly "401": readonly ["application/json"];
-      readonly "404": readonly ["application/json"];
-      readonly "408": readonly ["application/json"];
-      readonly "410": readonly ["application/json"];
-      readonly "413": readonly ["application/json"];
-      readonly "415": readonly ["application/json"];
-      readonly "422": readonly ["application/json"];
-      readonly "429": readonly ["application/json"];
-      readonly "500": readonly ["text/plain", "application/json"];
-      readonly "503": readonly ["text/plain"];
-    };
-    readonly "streams": {
-      readonly "text/event-stream": {
-        readonly "framing": "sse";
-        readonly "terminator": "[DONE]";
-        readonly "errorEvents": readonly ["error", "error_event"];
-        readonly "errorProperty": "error";
-        readonly "status": 200;
-      };
-    };
-    readonly "errorSchema": "CloudError";
-  };
-  readonly "createEmbedding": {
-    readonly "operationId": "createEmbedding";
-    readonly "method": "POST";
-    readonly "path": "/embeddings";
-    readonly "security": readonly [readonly [{
-      readonly "name": "bearerAuth";
-      readonly "kind": "bearer";
-      readonly "headerName": "authorization";
-    }]];
-    readonly "request": {
-      readonly "required": true;
-      readonly "mediaTypes": readonly ["application/json"];
-    };
-    readonly "parameters": readonly [];
-    readonly "responses": {
-      readonly "200": readonly ["application/json"];
-      readonly "400": readonly ["application/json", "text/plain"];
-      readonly "401": readonly ["application/json"];
-      readonly "404": readonly ["application/json"];
-      readonly "408": readonly ["application/json"];
-      readonly "410": readonly ["application/json"];
-      readonly "413": readonly ["application/json"];
-      readonly "415": readonly ["application/json"];
-      readonly "422": readonly ["application/json"];
-      readonly "429": readonly ["application/json"];
-      readonly "500": readonly ["text/plain", "application/json"];
-      readonly "503": readonly ["text/plain"];
-    };
-    readonly "streams": {};
-    readonly "errorSchema": "CloudError";
-  };
-  readonly "createTranscription": {
-    readonly "operationId": "createTranscription";
-    readonly "method": "POST";
-    readonly "path": "/audio/transcriptions";
-    readonly "security": readonly [readonly [{
-      readonly "name": "bearerAuth";
-      readonly "kind": "bearer";
-      readonly "headerName": "authorization";
-    }]];
-    readonly "request": {
-      readonly "required": true;
-      readonly "mediaTypes": readonly ["multipart/form-data"];
-    };
-    readonly "parameters": readonly [];
-    readonly "responses": {
-      readonly "200": readonly ["application/json", "text/plain", "text/event-stream"];
-      readonly "400": readonly ["application/json", "text/plain"];
-      readonly "401": readonly ["application/json"];
-      readonly "404": readonly ["application/json"];
-      readonly "408": readonly ["application/json"];
-      readonly "410": readonly ["application/json"];
-      readonly "413": readonly ["application/json"];
-      readonly "415": readonly ["application/json"];
-      readonly "422": readonly ["application/json"];
-      readonly "429": readonly ["application/json"];
-      readonly "500": readonly ["text/plain", "application/json"];
-      readonly "503": readonly ["text/plain"];
-    };
-    readonly "streams": {
-      readonly "text/event-stream": {
-        readonly "framing": "sse";
-        readonly "terminator": "[DONE]";
-        readonly "errorEvents": readonly ["error", "error_event"];
-        readonly "errorProperty": "error";
-        readonly "status": 200;
-      };
-    };
-    readonly "errorSchema": "CloudError";
-  };
-  readonly "createTranslation": {
-    readonly "operationId": "createTranslation";
-    readonly "method": "POST";
-    readonly "path": "/audio/translations";
-    readonly "security": readonly [readonly [{
-      readonly "name": "bearerAuth";
-      readonly "kind": "bearer";
-      readonly "headerName": "authorization";
-    }]];
-    readonly "request": {
-      readonly "required": true;
-      readonly "mediaTypes": readonly ["multipart/form-data"];
-    };
-    readonly "parameters": readonly [];
-    readonly "responses": {
-      readonly "200": readonly ["application/json", "text/plain", "text/event-stream"];
-      readonly "400": readonly ["application/json", "text/plain"];
-      readonly "401": readonly ["application/json"];
-      readonly "404": readonly ["application/json"];
-      readonly "408": readonly ["application/json"];
-      readonly "410": readonly ["application/json"];
-      readonly "413": readonly ["application/json"];
-      readonly "415": readonly ["application/json"];
-      readonly "422": readonly ["application/json"];
-      readonly "429": readonly ["application/json"];
-      readonly "500": readonly ["text/plain", "application/json"];
-      readonly "503": readonly ["text/plain"];
-    };
-    readonly "streams": {
-      readonly "text/event-stream": {
-        readonly "framing": "sse";
-        readonly "terminator": "[DONE]";
-        readonly "errorEvents": readonly ["error", "error_event"];
-        readonly "errorProperty": "error";
-        readonly "status": 200;
-      };
-    };
-    readonly "errorSchema": "CloudError";
-  };
-  readonly "listModels": {
-    readonly "operationId": "listModels";
-    readonly "method": "GET";
-    readonly "path": "/models";
-    readonly "security": readonly [readonly [{
-      readonly "name": "bearerAuth";
-      readonly "kind": "bearer";
-      readonly "headerName": "authorization";
-    }]];
-    readonly "request": {
-      readonly "required": false;
-      readonly "mediaTypes": readonly [];
-    };
-    readonly "parameters": readonly [];
-    readonly "responses": {
-      readonly "200": readonly ["application/json"];
-      readonly "400": readonly ["application/json"];
-      readonly "401": readonly ["application/json"];
-      readonly "429": readonly ["application/json"];
-      readonly "500": readonly ["text/plain", "application/json"];
-      readonly "503": readonly ["text/plain"];
-    };
-    readonly "streams": {};
-    readonly "errorSchema": "CloudError";
-  };
-  readonly "retrieveModel": {
-    readonly "operationId": "retrieveModel";
-    readonly "method": "GET";
-    readonly "path": "/models/{model_id}";
-    readonly "security": readonly [readonly [{
-      readonly "name": "bearerAuth";
-      readonly "kind": "bearer";
-      readonly "headerName": "authorization";
-    }]];
-    readonly "request": {
-      readonly "required": false;
-      readonly "mediaTypes": readonly [];
-    };
-    readonly "parameters": readonly [{
-      readonly "name": "model_id";
-      readonly "in": "path";
-      readonly "required": true;
-    }];
-    readonly "responses": {
-      readonly "200": readonly ["application/json"];
-      readonly "400": readonly ["application/json"];
-      readonly "401": readonly ["application/json"];
-      readonly "404": readonly ["application/json"];
-      readonly "429": readonly ["application/json"];
-      readonly "500": readonly ["text/plain", "application/json"];
-      readonly "503": readonly ["text/plain"];
-    };
-    readonly "streams": {};
-    readonly "errorSchema": "CloudError";
-  };
-  readonly "createResponse": {
-    readonly "operationId": "createResponse";
-    readonly "method": "POST";
-    readonly "path": "/responses";
-    readonly "security": readonly [readonly [{
-      readonly "name": "bearerAuth";
-      readonly "kind": "bearer";
-      readonly "headerName": "authorization";
-    }]];
-    readonly "request": {
-      readonly "required": true;
-      readonly "mediaTypes": readonly ["application/json"];
-    };
-    readonly "parameters": readonly [];
-    readonly "responses": {
-      readonly "200": readonly ["application/json", "text/event-stream"];
-      readonly "400": readonly ["application/json"];
-      readonly "401": readonly ["application/json"];
-      readonly "404": readonly ["application/json"];
-      readonly "408": readonly ["application/json"];
-      readonly "410": readonly ["application/json"];
-      readonly "413": readonly ["application/json"];
-      readonly "415": readonly ["application/json"];
-      readonly "422": readonly ["application/json"];
-      readonly "429": readonly ["application/json"];
-      readonly "500": readonly ["text/plain", "application/json"];
-      readonly "503": readonly ["text/plain"];
-    };
-    readonly "streams": {
-      readonly "text/event-stream": {
-        readonly "framing": "sse";
-        readonly "eventFromType": true;
-        readonly "errorEvents": readonly ["error"];
-        readonly "status": 200;
-      };
-    };
-    readonly "errorSchema": "CloudError";
-  };
-  readonly "createMessage": {
-    readonly "operationId": "createMessage";
-    readonly "method": "POST";
-    readonly "path": "/messages";
-    readonly "security": readonly [readonly [{
-      readonly "name": "bearerAuth";
-      readonly "kind": "bearer";
-      readonly "headerName": "authorization";
-    }], readonly [{
-      readonly "name": "apiKeyHeader";
-      readonly "kind": "header";
-      readonly "headerName": "x-api-key";
-    }]];
-    readonly "request": {
-      readonly "required": true;
-      readonly "mediaTypes": readonly ["application/json"];
-    };
-    readonly "parameters": readonly [{
-      readonly "name": "anthropic-version";
-      readonly "in": "header";
-      readonly "required": false;
-    }];
-    readonly "responses": {
-      readonly "200": readonly ["application/json", "text/event-stream"];
-      readonly "400": readonly ["application/json"];
-      readonly "401": readonly ["application/json"];
-      readonly "403": readonly ["application/json"];
-      readonly "404": readonly ["application/json"];
-      readonly "413": readonly ["application/json"];
-      readonly "415": readonly ["application/json"];
-      readonly "422": readonly ["application/json"];
-      readonly "429": readonly ["application/json"];
-      readonly "500": readonly ["application/json"];
-      readonly "501": readonly ["application/json"];
-      readonly "503": readonly ["application/json"];
-    };
-    readonly "streams": {
-      readonly "text/event-stream": {
-        readonly "framing": "sse";
-        readonly "eventFromType": true;
-        readonly "errorEvents": readonly ["error"];
-        readonly "status": 200;
-      };
-    };
-    readonly "errorSchema": "CloudMessagesError";
-  };
-  readonly "countMessageTokens": {
-    readonly "operationId": "countMessageTokens";
-    readonly "method": "POST";
-    readonly "path": "/messages/count_tokens";
-    readonly "security": readonly [readonly [{
-      readonly "name": "bearerAuth";
-      readonly "kind": "bearer";
-      readonly "headerName": "authorization";
-    }], readonly [{
-      readonly "name": "apiKeyHeader";
-      readonly "kind": "header";
-      readonly "headerName": "x-api-key";
-    }]];
-    readonly "request": {
-      readonly "required": true;
-      readonly "mediaTypes": readonly ["application/json"];
-    };
-    readonly "parameters": readonly [{
-      readonly "name": "anthropic-version";
-      readonly "in": "header";
-      readonly "required": false;
-    }];
-    readonly "responses": {
-      readonly "200": readonly ["application/json"];
-      readonly "400": readonly ["application/json"];
-      readonly "401": readonly ["application/json"];
-      readonly "403": readonly ["application/json"];
-      readonly "404": readonly ["application/json"];
-      readonly "413": readonly ["application/json"];
-      readonly "415": readonly ["application/json"];
-      readonly "422": readonly ["application/json"];
-      readonly "429": readonly ["application/json"];
-      readonly "500": readonly ["application/json"];
-      readonly "503": readonly ["application/json"];
-    };
-    readonly "streams": {};
-    readonly "errorSchema": "CloudMessagesError";
-  };
+  readonly "createChatCompletion": typeof createChatCompletion_operation;
+  readonly "createCompletion": typeof createCompletion_operation;
+  readonly "createEmbedding": typeof createEmbedding_operation;
+  readonly "createTranscription": typeof createTranscription_operation;
+  readonly "createTranslation": typeof createTranslation_operation;
+  readonly "listModels": typeof listModels_operation;
+  readonly "retrieveModel": typeof retrieveModel_operation;
+  readonly "createResponse": typeof createResponse_operation;
+  readonly "createMessage": typeof createMessage_operation;
+  readonly "countMessageTokens": typeof countMessageTokens_operation;
 };
 
 /** The operationIds of this API. */

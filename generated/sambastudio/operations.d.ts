@@ -42,398 +42,407 @@ export declare const servers: readonly [{
   readonly "host": null;
   readonly "basePath": "";
 }];
+export declare const createChatCompletion_operation: {
+  readonly "operationId": "createChatCompletion";
+  readonly "method": "POST";
+  readonly "path": "/v1/{project_id}/{endpoint_id}/chat/completions";
+  readonly "security": readonly [readonly [{
+    readonly "name": "bearerAuth";
+    readonly "kind": "bearer";
+    readonly "headerName": "authorization";
+  }], readonly [{
+    readonly "name": "endpointKey";
+    readonly "kind": "header";
+    readonly "headerName": "key";
+  }]];
+  readonly "request": {
+    readonly "required": true;
+    readonly "mediaTypes": readonly ["application/json"];
+  };
+  readonly "parameters": readonly [{
+    readonly "name": "project_id";
+    readonly "in": "path";
+    readonly "required": true;
+  }, {
+    readonly "name": "endpoint_id";
+    readonly "in": "path";
+    readonly "required": true;
+  }, {
+    readonly "name": "ss-sn-options";
+    readonly "in": "header";
+    readonly "required": false;
+  }];
+  readonly "responses": {
+    readonly "200": readonly ["application/json", "text/event-stream"];
+    readonly "400": readonly ["application/json"];
+    readonly "401": readonly ["application/json"];
+    readonly "404": readonly ["application/json"];
+    readonly "413": readonly ["application/json"];
+    readonly "415": readonly ["application/json"];
+    readonly "422": readonly ["application/json"];
+    readonly "429": readonly ["application/json"];
+    readonly "500": readonly ["application/json", "text/plain"];
+    readonly "503": readonly ["application/json", "text/plain"];
+  };
+  readonly "streams": {
+    readonly "text/event-stream": {
+      readonly "framing": "sse";
+      readonly "terminator": "[DONE]";
+      readonly "errorEvents": readonly ["error_event"];
+      readonly "errorProperty": "error";
+      readonly "status": 200;
+    };
+  };
+  readonly "errorSchema": "SambaStudioOpenAIError";
+};
+export declare const createChatCompletionOpenAIPath_operation: {
+  readonly "operationId": "createChatCompletionOpenAIPath";
+  readonly "method": "POST";
+  readonly "path": "/openai/v1/{project_id}/{endpoint_id}/chat/completions";
+  readonly "security": readonly [readonly [{
+    readonly "name": "bearerAuth";
+    readonly "kind": "bearer";
+    readonly "headerName": "authorization";
+  }], readonly [{
+    readonly "name": "endpointKey";
+    readonly "kind": "header";
+    readonly "headerName": "key";
+  }]];
+  readonly "request": {
+    readonly "required": true;
+    readonly "mediaTypes": readonly ["application/json"];
+  };
+  readonly "parameters": readonly [{
+    readonly "name": "project_id";
+    readonly "in": "path";
+    readonly "required": true;
+  }, {
+    readonly "name": "endpoint_id";
+    readonly "in": "path";
+    readonly "required": true;
+  }, {
+    readonly "name": "ss-sn-options";
+    readonly "in": "header";
+    readonly "required": false;
+  }];
+  readonly "responses": {
+    readonly "200": readonly ["application/json", "text/event-stream"];
+    readonly "400": readonly ["application/json"];
+    readonly "401": readonly ["application/json"];
+    readonly "404": readonly ["application/json"];
+    readonly "413": readonly ["application/json"];
+    readonly "415": readonly ["application/json"];
+    readonly "422": readonly ["application/json"];
+    readonly "429": readonly ["application/json"];
+    readonly "500": readonly ["application/json", "text/plain"];
+    readonly "503": readonly ["application/json", "text/plain"];
+  };
+  readonly "streams": {
+    readonly "text/event-stream": {
+      readonly "framing": "sse";
+      readonly "terminator": "[DONE]";
+      readonly "errorEvents": readonly ["error_event"];
+      readonly "errorProperty": "error";
+      readonly "status": 200;
+    };
+  };
+  readonly "errorSchema": "SambaStudioOpenAIError";
+};
+export declare const nlpPredict_operation: {
+  readonly "operationId": "nlpPredict";
+  readonly "method": "POST";
+  readonly "path": "/api/predict/nlp/{project_id}/{endpoint_id}";
+  readonly "security": readonly [readonly [{
+    readonly "name": "endpointKey";
+    readonly "kind": "header";
+    readonly "headerName": "key";
+  }]];
+  readonly "request": {
+    readonly "required": true;
+    readonly "mediaTypes": readonly ["application/json"];
+  };
+  readonly "parameters": readonly [{
+    readonly "name": "project_id";
+    readonly "in": "path";
+    readonly "required": true;
+  }, {
+    readonly "name": "endpoint_id";
+    readonly "in": "path";
+    readonly "required": true;
+  }];
+  readonly "responses": {
+    readonly "200": readonly ["application/json"];
+    readonly "400": readonly ["application/json"];
+    readonly "401": readonly ["application/json"];
+    readonly "404": readonly ["application/json"];
+    readonly "413": readonly ["application/json"];
+    readonly "415": readonly ["application/json"];
+    readonly "422": readonly ["application/json"];
+    readonly "429": readonly ["application/json"];
+    readonly "500": readonly ["application/json", "text/plain"];
+    readonly "503": readonly ["application/json", "text/plain"];
+  };
+  readonly "streams": {};
+  readonly "errorSchema": "SambaStudioNativeError";
+};
+export declare const nlpPredictStream_operation: {
+  readonly "operationId": "nlpPredictStream";
+  readonly "method": "POST";
+  readonly "path": "/api/predict/nlp/stream/{project_id}/{endpoint_id}";
+  readonly "security": readonly [readonly [{
+    readonly "name": "endpointKey";
+    readonly "kind": "header";
+    readonly "headerName": "key";
+  }]];
+  readonly "request": {
+    readonly "required": true;
+    readonly "mediaTypes": readonly ["application/json"];
+  };
+  readonly "parameters": readonly [{
+    readonly "name": "project_id";
+    readonly "in": "path";
+    readonly "required": true;
+  }, {
+    readonly "name": "endpoint_id";
+    readonly "in": "path";
+    readonly "required": true;
+  }];
+  readonly "responses": {
+    readonly "200": readonly ["text/event-stream"];
+    readonly "400": readonly ["application/json"];
+    readonly "401": readonly ["application/json"];
+    readonly "404": readonly ["application/json"];
+    readonly "413": readonly ["application/json"];
+    readonly "415": readonly ["application/json"];
+    readonly "422": readonly ["application/json"];
+    readonly "429": readonly ["application/json"];
+    readonly "500": readonly ["application/json", "text/plain"];
+    readonly "503": readonly ["application/json", "text/plain"];
+  };
+  readonly "streams": {
+    readonly "text/event-stream": {
+      readonly "framing": "sse";
+      readonly "errorEvents": readonly ["error_event"];
+      readonly "status": 200;
+    };
+  };
+  readonly "errorSchema": "SambaStudioNativeError";
+};
+export declare const genericPredict_operation: {
+  readonly "operationId": "genericPredict";
+  readonly "method": "POST";
+  readonly "path": "/api/predict/generic/{project_id}/{endpoint_id}";
+  readonly "security": readonly [readonly [{
+    readonly "name": "endpointKey";
+    readonly "kind": "header";
+    readonly "headerName": "key";
+  }]];
+  readonly "request": {
+    readonly "required": true;
+    readonly "mediaTypes": readonly ["application/json"];
+  };
+  readonly "parameters": readonly [{
+    readonly "name": "project_id";
+    readonly "in": "path";
+    readonly "required": true;
+  }, {
+    readonly "name": "endpoint_id";
+    readonly "in": "path";
+    readonly "required": true;
+  }];
+  readonly "responses": {
+    readonly "200": readonly ["application/json"];
+    readonly "400": readonly ["application/json"];
+    readonly "401": readonly ["application/json"];
+    readonly "404": readonly ["application/json"];
+    readonly "413": readonly ["application/json"];
+    readonly "415": readonly ["application/json"];
+    readonly "422": readonly ["application/json"];
+    readonly "429": readonly ["application/json"];
+    readonly "500": readonly ["application/json", "text/plain"];
+    readonly "503": readonly ["application/json", "text/plain"];
+  };
+  readonly "streams": {};
+  readonly "errorSchema": "SambaStudioNativeError";
+};
+export declare const genericPredictStream_operation: {
+  readonly "operationId": "genericPredictStream";
+  readonly "method": "POST";
+  readonly "path": "/api/predict/generic/stream/{project_id}/{endpoint_id}";
+  readonly "security": readonly [readonly [{
+    readonly "name": "endpointKey";
+    readonly "kind": "header";
+    readonly "headerName": "key";
+  }]];
+  readonly "request": {
+    readonly "required": true;
+    readonly "mediaTypes": readonly ["application/json"];
+  };
+  readonly "parameters": readonly [{
+    readonly "name": "project_id";
+    readonly "in": "path";
+    readonly "required": true;
+  }, {
+    readonly "name": "endpoint_id";
+    readonly "in": "path";
+    readonly "required": true;
+  }];
+  readonly "responses": {
+    readonly "200": readonly ["application/jsonl"];
+    readonly "400": readonly ["application/json"];
+    readonly "401": readonly ["application/json"];
+    readonly "404": readonly ["application/json"];
+    readonly "413": readonly ["application/json"];
+    readonly "415": readonly ["application/json"];
+    readonly "422": readonly ["application/json"];
+    readonly "429": readonly ["application/json"];
+    readonly "500": readonly ["application/json", "text/plain"];
+    readonly "503": readonly ["application/json", "text/plain"];
+  };
+  readonly "streams": {
+    readonly "application/jsonl": {
+      readonly "framing": "jsonl";
+      readonly "errorProperty": "error";
+      readonly "status": 200;
+    };
+  };
+  readonly "errorSchema": "SambaStudioNativeError";
+};
+export declare const genericV2Predict_operation: {
+  readonly "operationId": "genericV2Predict";
+  readonly "method": "POST";
+  readonly "path": "/api/v2/predict/generic/{project_id}/{endpoint_id}";
+  readonly "security": readonly [readonly [{
+    readonly "name": "endpointKey";
+    readonly "kind": "header";
+    readonly "headerName": "key";
+  }]];
+  readonly "request": {
+    readonly "required": true;
+    readonly "mediaTypes": readonly ["application/json"];
+  };
+  readonly "parameters": readonly [{
+    readonly "name": "project_id";
+    readonly "in": "path";
+    readonly "required": true;
+  }, {
+    readonly "name": "endpoint_id";
+    readonly "in": "path";
+    readonly "required": true;
+  }, {
+    readonly "name": "ss-sn-options";
+    readonly "in": "header";
+    readonly "required": false;
+  }];
+  readonly "responses": {
+    readonly "200": readonly ["application/json"];
+    readonly "400": readonly ["application/json"];
+    readonly "401": readonly ["application/json"];
+    readonly "404": readonly ["application/json"];
+    readonly "413": readonly ["application/json"];
+    readonly "415": readonly ["application/json"];
+    readonly "422": readonly ["application/json"];
+    readonly "429": readonly ["application/json"];
+    readonly "500": readonly ["application/json", "text/plain"];
+    readonly "503": readonly ["application/json", "text/plain"];
+  };
+  readonly "streams": {};
+  readonly "errorSchema": "SambaStudioNativeError";
+};
+export declare const genericV2PredictStream_operation: {
+  readonly "operationId": "genericV2PredictStream";
+  readonly "method": "POST";
+  readonly "path": "/api/v2/predict/generic/stream/{project_id}/{endpoint_id}";
+  readonly "security": readonly [readonly [{
+    readonly "name": "endpointKey";
+    readonly "kind": "header";
+    readonly "headerName": "key";
+  }]];
+  readonly "request": {
+    readonly "required": true;
+    readonly "mediaTypes": readonly ["application/json"];
+  };
+  readonly "parameters": readonly [{
+    readonly "name": "project_id";
+    readonly "in": "path";
+    readonly "required": true;
+  }, {
+    readonly "name": "endpoint_id";
+    readonly "in": "path";
+    readonly "required": true;
+  }, {
+    readonly "name": "ss-sn-options";
+    readonly "in": "header";
+    readonly "required": false;
+  }];
+  readonly "responses": {
+    readonly "200": readonly ["application/jsonl"];
+    readonly "400": readonly ["application/json"];
+    readonly "401": readonly ["application/json"];
+    readonly "404": readonly ["application/json"];
+    readonly "413": readonly ["application/json"];
+    readonly "415": readonly ["application/json"];
+    readonly "422": readonly ["application/json"];
+    readonly "429": readonly ["application/json"];
+    readonly "500": readonly ["application/json", "text/plain"];
+    readonly "503": readonly ["application/json", "text/plain"];
+  };
+  readonly "streams": {
+    readonly "application/jsonl": {
+      readonly "framing": "jsonl";
+      readonly "errorProperty": "error";
+      readonly "status": 200;
+    };
+  };
+  readonly "errorSchema": "SambaStudioNativeError";
+};
+export declare const predictFile_operation: {
+  readonly "operationId": "predictFile";
+  readonly "method": "POST";
+  readonly "path": "/api/predict/file/{project_id}/{endpoint_id}";
+  readonly "security": readonly [readonly [{
+    readonly "name": "endpointKey";
+    readonly "kind": "header";
+    readonly "headerName": "key";
+  }]];
+  readonly "request": {
+    readonly "required": true;
+    readonly "mediaTypes": readonly ["multipart/form-data"];
+  };
+  readonly "parameters": readonly [{
+    readonly "name": "project_id";
+    readonly "in": "path";
+    readonly "required": true;
+  }, {
+    readonly "name": "endpoint_id";
+    readonly "in": "path";
+    readonly "required": true;
+  }];
+  readonly "responses": {
+    readonly "200": readonly ["application/json"];
+    readonly "400": readonly ["application/json"];
+    readonly "401": readonly ["application/json"];
+    readonly "404": readonly ["application/json"];
+    readonly "413": readonly ["application/json"];
+    readonly "415": readonly ["application/json"];
+    readonly "422": readonly ["application/json"];
+    readonly "429": readonly ["application/json"];
+    readonly "500": readonly ["application/json", "text/plain"];
+    readonly "503": readonly ["application/json", "text/plain"];
+  };
+  readonly "streams": {};
+  readonly "errorSchema": "SambaStudioNativeError";
+};
 export declare const operationTable: {
-  readonly "createChatCompletion": {
-    readonly "operationId": "createChatCompletion";
-    readonly "method": "POST";
-    readonly "path": "/v1/{project_id}/{endpoint_id}/chat/completions";
-    readonly "security": readonly [readonly [{
-      readonly "name": "bearerAuth";
-      readonly "kind": "bearer";
-      readonly "headerName": "authorization";
-    }], readonly [{
-      readonly "name": "endpointKey";
-      readonly "kind": "header";
-      readonly "headerName": "key";
-    }]];
-    readonly "request": {
-      readonly "required": true;
-      readonly "mediaTypes": readonly ["application/json"];
-    };
-    readonly "parameters": readonly [{
-      readonly "name": "project_id";
-      readonly "in": "path";
-      readonly "required": true;
-    }, {
-      readonly "name": "endpoint_id";
-      readonly "in": "path";
-      readonly "required": true;
-    }, {
-      readonly "name": "ss-sn-options";
-      readonly "in": "header";
-      readonly "required": false;
-    }];
-    readonly "responses": {
-      readonly "200": readonly ["application/json", "text/event-stream"];
-      readonly "400": readonly ["application/json"];
-      readonly "401": readonly ["application/json"];
-      readonly "404": readonly ["application/json"];
-      readonly "413": readonly ["application/json"];
-      readonly "415": readonly ["application/json"];
-      readonly "422": readonly ["application/json"];
-      readonly "429": readonly ["application/json"];
-      readonly "500": readonly ["application/json", "text/plain"];
-      readonly "503": readonly ["application/json", "text/plain"];
-    };
-    readonly "streams": {
-      readonly "text/event-stream": {
-        readonly "framing": "sse";
-        readonly "terminator": "[DONE]";
-        readonly "errorEvents": readonly ["error_event"];
-        readonly "errorProperty": "error";
-        readonly "status": 200;
-      };
-    };
-    readonly "errorSchema": "SambaStudioOpenAIError";
-  };
-  readonly "createChatCompletionOpenAIPath": {
-    readonly "operationId": "createChatCompletionOpenAIPath";
-    readonly "method": "POST";
-    readonly "path": "/openai/v1/{project_id}/{endpoint_id}/chat/completions";
-    readonly "security": readonly [readonly [{
-      readonly "name": "bearerAuth";
-      readonly "kind": "bearer";
-      readonly "headerName": "authorization";
-    }], readonly [{
-      readonly "name": "endpointKey";
-      readonly "kind": "header";
-      readonly "headerName": "key";
-    }]];
-    readonly "request": {
-      readonly "required": true;
-      readonly "mediaTypes": readonly ["application/json"];
-    };
-    readonly "parameters": readonly [{
-      readonly "name": "project_id";
-      readonly "in": "path";
-      readonly "required": true;
-    }, {
-      readonly "name": "endpoint_id";
-      readonly "in": "path";
-      readonly "required": true;
-    }, {
-      readonly "name": "ss-sn-options";
-      readonly "in": "header";
-      readonly "required": false;
-    }];
-    readonly "responses": {
-      readonly "200": readonly ["application/json", "text/event-stream"];
-      readonly "400": readonly ["application/json"];
-      readonly "401": readonly ["application/json"];
-      readonly "404": readonly ["application/json"];
-      readonly "413": readonly ["application/json"];
-      readonly "415": readonly ["application/json"];
-      readonly "422": readonly ["application/json"];
-      readonly "429": readonly ["application/json"];
-      readonly "500": readonly ["application/json", "text/plain"];
-      readonly "503": readonly ["application/json", "text/plain"];
-    };
-    readonly "streams": {
-      readonly "text/event-stream": {
-        readonly "framing": "sse";
-        readonly "terminator": "[DONE]";
-        readonly "errorEvents": readonly ["error_event"];
-        readonly "errorProperty": "error";
-        readonly "status": 200;
-      };
-    };
-    readonly "errorSchema": "SambaStudioOpenAIError";
-  };
-  readonly "nlpPredict": {
-    readonly "operationId": "nlpPredict";
-    readonly "method": "POST";
-    readonly "path": "/api/predict/nlp/{project_id}/{endpoint_id}";
-    readonly "security": readonly [readonly [{
-      readonly "name": "endpointKey";
-      readonly "kind": "header";
-      readonly "headerName": "key";
-    }]];
-    readonly "request": {
-      readonly "required": true;
-      readonly "mediaTypes": readonly ["application/json"];
-    };
-    readonly "parameters": readonly [{
-      readonly "name": "project_id";
-      readonly "in": "path";
-      readonly "required": true;
-    }, {
-      readonly "name": "endpoint_id";
-      readonly "in": "path";
-      readonly "required": true;
-    }];
-    readonly "responses": {
-      readonly "200": readonly ["application/json"];
-      readonly "400": readonly ["application/json"];
-      readonly "401": readonly ["application/json"];
-      readonly "404": readonly ["application/json"];
-      readonly "413": readonly ["application/json"];
-      readonly "415": readonly ["application/json"];
-      readonly "422": readonly ["application/json"];
-      readonly "429": readonly ["application/json"];
-      readonly "500": readonly ["application/json", "text/plain"];
-      readonly "503": readonly ["application/json", "text/plain"];
-    };
-    readonly "streams": {};
-    readonly "errorSchema": "SambaStudioNativeError";
-  };
-  readonly "nlpPredictStream": {
-    readonly "operationId": "nlpPredictStream";
-    readonly "method": "POST";
-    readonly "path": "/api/predict/nlp/stream/{project_id}/{endpoint_id}";
-    readonly "security": readonly [readonly [{
-      readonly "name": "endpointKey";
-      readonly "kind": "header";
-      readonly "headerName": "key";
-    }]];
-    readonly "request": {
-      readonly "required": true;
-      readonly "mediaTypes": readonly ["application/json"];
-    };
-    readonly "parameters": readonly [{
-      readonly "name": "project_id";
-      readonly "in": "path";
-      readonly "required": true;
-    }, {
-      readonly "name": "endpoint_id";
-      readonly "in": "path";
-      readonly "required": true;
-    }];
-    readonly "responses": {
-      readonly "200": readonly ["text/event-stream"];
-      readonly "400": readonly ["application/json"];
-      readonly "401": readonly ["application/json"];
-      readonly "404": readonly ["application/json"];
-      readonly "413": readonly ["application/json"];
-      readonly "415": readonly ["application/json"];
-      readonly "422": readonly ["application/json"];
-      readonly "429": readonly ["application/json"];
-      readonly "500": readonly ["application/json", "text/plain"];
-      readonly "503": readonly ["application/json", "text/plain"];
-    };
-    readonly "streams": {
-      readonly "text/event-stream": {
-        readonly "framing": "sse";
-        readonly "errorEvents": readonly ["error_event"];
-        readonly "status": 200;
-      };
-    };
-    readonly "errorSchema": "SambaStudioNativeError";
-  };
-  readonly "genericPredict": {
-    readonly "operationId": "genericPredict";
-    readonly "method": "POST";
-    readonly "path": "/api/predict/generic/{project_id}/{endpoint_id}";
-    readonly "security": readonly [readonly [{
-      readonly "name": "endpointKey";
-      readonly "kind": "header";
-      readonly "headerName": "key";
-    }]];
-    readonly "request": {
-      readonly "required": true;
-      readonly "mediaTypes": readonly ["application/json"];
-    };
-    readonly "parameters": readonly [{
-      readonly "name": "project_id";
-      readonly "in": "path";
-      readonly "required": true;
-    }, {
-      readonly "name": "endpoint_id";
-      readonly "in": "path";
-      readonly "required": true;
-    }];
-    readonly "responses": {
-      readonly "200": readonly ["application/json"];
-      readonly "400": readonly ["application/json"];
-      readonly "401": readonly ["application/json"];
-      readonly "404": readonly ["application/json"];
-      readonly "413": readonly ["application/json"];
-      readonly "415": readonly ["application/json"];
-      readonly "422": readonly ["application/json"];
-      readonly "429": readonly ["application/json"];
-      readonly "500": readonly ["application/json", "text/plain"];
-      readonly "503": readonly ["application/json", "text/plain"];
-    };
-    readonly "streams": {};
-    readonly "errorSchema": "SambaStudioNativeError";
-  };
-  readonly "genericPredictStream": {
-    readonly "operationId": "genericPredictStream";
-    readonly "method": "POST";
-    readonly "path": "/api/predict/generic/stream/{project_id}/{endpoint_id}";
-    readonly "security": readonly [readonly [{
-      readonly "name": "endpointKey";
-      readonly "kind": "header";
-      readonly "headerName": "key";
-    }]];
-    readonly "request": {
-      readonly "required": true;
-      readonly "mediaTypes": readonly ["application/json"];
-    };
-    readonly "parameters": readonly [{
-      readonly "name": "project_id";
-      readonly "in": "path";
-      readonly "required": true;
-    }, {
-      readonly "name": "endpoint_id";
-      readonly "in": "path";
-      readonly "required": true;
-    }];
-    readonly "responses": {
-      readonly "200": readonly ["application/jsonl"];
-      readonly "400": readonly ["application/json"];
-      readonly "401": readonly ["application/json"];
-      readonly "404": readonly ["application/json"];
-      readonly "413": readonly ["application/json"];
-      readonly "415": readonly ["application/json"];
-      readonly "422": readonly ["application/json"];
-      readonly "429": readonly ["application/json"];
-      readonly "500": readonly ["application/json", "text/plain"];
-      readonly "503": readonly ["application/json", "text/plain"];
-    };
-    readonly "streams": {
-      readonly "application/jsonl": {
-        readonly "framing": "jsonl";
-        readonly "errorProperty": "error";
-        readonly "status": 200;
-      };
-    };
-    readonly "errorSchema": "SambaStudioNativeError";
-  };
-  readonly "genericV2Predict": {
-    readonly "operationId": "genericV2Predict";
-    readonly "method": "POST";
-    readonly "path": "/api/v2/predict/generic/{project_id}/{endpoint_id}";
-    readonly "security": readonly [readonly [{
-      readonly "name": "endpointKey";
-      readonly "kind": "header";
-      readonly "headerName": "key";
-    }]];
-    readonly "request": {
-      readonly "required": true;
-      readonly "mediaTypes": readonly ["application/json"];
-    };
-    readonly "parameters": readonly [{
-      readonly "name": "project_id";
-      readonly "in": "path";
-      readonly "required": true;
-    }, {
-      readonly "name": "endpoint_id";
-      readonly "in": "path";
-      readonly "required": true;
-    }, {
-      readonly "name": "ss-sn-options";
-      readonly "in": "header";
-      readonly "required": false;
-    }];
-    readonly "responses": {
-      readonly "200": readonly ["application/json"];
-      readonly "400": readonly ["application/json"];
-      readonly "401": readonly ["application/json"];
-      readonly "404": readonly ["application/json"];
-      readonly "413": readonly ["application/json"];
-      readonly "415": readonly ["application/json"];
-      readonly "422": readonly ["application/json"];
-      readonly "429": readonly ["application/json"];
-      readonly "500": readonly ["application/json", "text/plain"];
-      readonly "503": readonly ["application/json", "text/plain"];
-    };
-    readonly "streams": {};
-    readonly "errorSchema": "SambaStudioNativeError";
-  };
-  readonly "genericV2PredictStream": {
-    readonly "operationId": "genericV2PredictStream";
-    readonly "method": "POST";
-    readonly "path": "/api/v2/predict/generic/stream/{project_id}/{endpoint_id}";
-    readonly "security": readonly [readonly [{
-      readonly "name": "endpointKey";
-      readonly "kind": "header";
-      readonly "headerName": "key";
-    }]];
-    readonly "request": {
-      readonly "required": true;
-      readonly "mediaTypes": readonly ["application/json"];
-    };
-    readonly "parameters": readonly [{
-      readonly "name": "project_id";
-      readonly "in": "path";
-      readonly "required": true;
-    }, {
-      readonly "name": "endpoint_id";
-      readonly "in": "path";
-      readonly "required": true;
-    }, {
-      readonly "name": "ss-sn-options";
-      readonly "in": "header";
-      readonly "required": false;
-    }];
-    readonly "responses": {
-      readonly "200": readonly ["application/jsonl"];
-      readonly "400": readonly ["application/json"];
-      readonly "401": readonly ["application/json"];
-      readonly "404": readonly ["application/json"];
-      readonly "413": readonly ["application/json"];
-      readonly "415": readonly ["application/json"];
-      readonly "422": readonly ["application/json"];
-      readonly "429": readonly ["application/json"];
-      readonly "500": readonly ["application/json", "text/plain"];
-      readonly "503": readonly ["application/json", "text/plain"];
-    };
-    readonly "streams": {
-      readonly "application/jsonl": {
-        readonly "framing": "jsonl";
-        readonly "errorProperty": "error";
-        readonly "status": 200;
-      };
-    };
-    readonly "errorSchema": "SambaStudioNativeError";
-  };
-  readonly "predictFile": {
-    readonly "operationId": "predictFile";
-    readonly "method": "POST";
-    readonly "path": "/api/predict/file/{project_id}/{endpoint_id}";
-    readonly "security": readonly [readonly [{
-      readonly "name": "endpointKey";
-      readonly "kind": "header";
-      readonly "headerName": "key";
-    }]];
-    readonly "request": {
-      readonly "required": true;
-      readonly "mediaTypes": readonly ["multipart/form-data"];
-    };
-    readonly "parameters": readonly [{
-      readonly "name": "project_id";
-      readonly "in": "path";
-      readonly "required": true;
-    }, {
-      readonly "name": "endpoint_id";
-      readonly "in": "path";
-      readonly "required": true;
-    }];
-    readonly "responses": {
-      readonly "200": readonly ["application/json"];
-      readonly "400": readonly ["application/json"];
-      readonly "401": readonly ["application/json"];
-      readonly "404": readonly ["application/json"];
-      readonly "413": readonly ["application/json"];
-      readonly "415": readonly ["application/json"];
-      readonly "422": readonly ["application/json"];
-      readonly "429": readonly ["application/json"];
-      readonly "500": readonly ["application/json", "text/plain"];
-      readonly "503": readonly ["application/json", "text/plain"];
-    };
-    readonly "streams": {};
-    readonly "errorSchema": "SambaStudioNativeError";
-  };
+  readonly "createChatCompletion": typeof createChatCompletion_operation;
+  readonly "createChatCompletionOpenAIPath": typeof createChatCompletionOpenAIPath_operation;
+  readonly "nlpPredict": typeof nlpPredict_operation;
+  readonly "nlpPredictStream": typeof nlpPredictStream_operation;
+  readonly "genericPredict": typeof genericPredict_operation;
+  readonly "genericPredictStream": typeof genericPredictStream_operation;
+  readonly "genericV2Predict": typeof genericV2Predict_operation;
+  readonly "genericV2PredictStream": typeof genericV2PredictStream_operation;
+  readonly "predictFile": typeof predictFile_operation;
 };
 
 /** The operationIds of this API. */

@@ -3,6 +3,8 @@
  * path template, security, request media types, parameters), what may come back (statuses and media
  * types, stream framing) and which error shape the API speaks there. The .d.ts gives every entry as
  * literal types, so code can key on an operation and know its method, path and media types.
+ * Each entry is also its own export (`<operationId>_operation`), so code that calls or checks one
+ * operation imports that entry alone and a bundler leaves the rest of the table out.
  * @module
  */
 import { resolveLocalRef } from '../../src/contract/local-ref.js';
@@ -66,12 +68,14 @@ export function emitOperations(doc: OpenApiDocument, operations: OperationEntry[
   if (problems.length > 0) throw new SpecError(problems);
 
   const servers = serversOf(doc);
+  const ids = Object.keys(table);
   const js = [
     generatedHeader,
     '/** The servers the document names: host (null when the URL leaves it to a variable) and base path; a real URL is host + base path + path template. */',
     `export const servers = ${JSON.stringify(servers)};`,
-    '/** Every operation of this API: routing, security, media types, statuses, stream framing, error shape. */',
-    `export const operationTable = ${JSON.stringify(table, null, 2)};`,
+    ...ids.flatMap((id) => [`/** ${id}: its routing, security, media types, statuses, stream framing, error shape. */`, `export const ${entryName(id)} = ${JSON.stringify(table[id], null, 2)};`]),
+    '/** Every operation of this API by operationId (this holds them all: import one entry by name to load only it). */',
+    `export const operationTable = { ${ids.map((id) => `${JSON.stringify(id)}: ${entryName(id)}`).join(', ')} };`,
     '',
   ];
   const dts = [
@@ -116,13 +120,19 @@ export function emitOperations(doc: OpenApiDocument, operations: OperationEntry[
     '}',
     '',
     `export declare const servers: ${literalType(servers, '')};`,
-    `export declare const operationTable: ${literalType(table, '')};`,
+    ...ids.map((id) => `export declare const ${entryName(id)}: ${literalType(table[id], '')};`),
+    `export declare const operationTable: {\n${ids.map((id) => `  readonly ${JSON.stringify(id)}: typeof ${entryName(id)};`).join('\n')}\n};`,
     '',
     '/** The operationIds of this API. */',
     'export type OperationId = keyof typeof operationTable;',
     '',
   ];
   return { js: js.join('\n'), dts: dts.join('\n') };
+}
+
+/** The export an operation's entry has in operations.js (the validators' exports use the same `<operationId>_` prefix). */
+export function entryName(operationId: string): string {
+  return `${operationId}_operation`;
 }
 
 /** Host and base path of each server URL (`https://api.sambanova.ai/v1` -> api.sambanova.ai, `/v1`); a host written as a variable is null. */

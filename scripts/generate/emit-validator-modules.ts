@@ -9,6 +9,7 @@
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import type Ajv2020 from 'ajv/dist/2020.js';
 import type { OperationEntry, SchemaSlot } from './catalog.js';
+import { entryName } from './emit-operations.js';
 import { generatedHeader } from './header.js';
 
 type SchemaCompiler = InstanceType<typeof Ajv2020.default>;
@@ -35,7 +36,7 @@ function operationModule(api: string, op: OperationEntry, accept: SchemaCompiler
   const exports = Object.fromEntries(slots.map((s) => [s.name, s.name]));
   const lines = [
     generatedHeader,
-    "import { operationTable } from '../operations.js';",
+    `import { ${entryName(op.operationId)} as operation } from '../operations.js';`,
     "import { ucs2length, validator } from './runtime.js';",
     '',
     '/** Stops at the first error; `oneOf`s with a tag try only the tagged branch. */',
@@ -51,7 +52,7 @@ function operationModule(api: string, op: OperationEntry, accept: SchemaCompiler
     `/** ${op.operationId}: its table entry and validators by request media type, response status and media type. */`,
     'export const validators = {',
     `  api: ${JSON.stringify(api)},`,
-    `  operation: operationTable[${JSON.stringify(op.operationId)}],`,
+    '  operation,',
     ...(op.parameters ? [`  parameters: ${op.parameters.name},`] : []),
     `  request: { ${op.request.map((m) => `${JSON.stringify(m.mediaType)}: ${m.name}`).join(', ')} },`,
     '  responses: {',
@@ -69,7 +70,7 @@ function operationTypes(api: string, op: OperationEntry): string {
   const lines = [
     generatedHeader,
     "import type { operations } from '../schema.js';",
-    "import type { operationTable } from '../operations.js';",
+    `import type { ${entryName(op.operationId)} as operation } from '../operations.js';`,
     "import type { Validator } from './runtime.js';",
     '',
   ];
@@ -87,7 +88,7 @@ function operationTypes(api: string, op: OperationEntry): string {
     '',
     'export declare const validators: {',
     `  readonly api: ${JSON.stringify(api)};`,
-    `  readonly operation: (typeof operationTable)[${id}];`,
+    '  readonly operation: typeof operation;',
     ...(op.parameters ? [`  readonly parameters: typeof ${op.parameters.name};`] : []),
     `  readonly request: { ${op.request.map((m) => `readonly ${JSON.stringify(m.mediaType)}: typeof ${m.name}`).join('; ')} };`,
     '  readonly responses: {',

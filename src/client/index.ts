@@ -4,9 +4,11 @@
  * @module
  */
 export { SambaNovaCloud } from './apis/sambanova-cloud.js';
+export { SambaNovaCloudChat } from './apis/sambanova-cloud-chat.js';
 export { SambaStudio, type SambaStudioOptions, type MultimodalRequest } from './apis/sambastudio.js';
 export { LMI, type LmiInvoke } from './apis/lmi.js';
-export { ApiClient, type StreamableCall } from './api-client.js';
+export { ApiClient } from './api-client.js';
+export type { StreamableCall } from './operation-client.js';
 export { ItemStream } from './item-stream.js';
 export type { SambaStudioTypes, SambaNovaCloudTypes, LmiTypes, ApiTypes } from './api-types.js';
 export type { AnswerOf, StreamItemOf, CallInputOf, OperationId, StreamingOperationId } from './operation-types.js';

@@ -5,14 +5,15 @@
  * What to do with a successful answer (read JSON, open a stream) is the caller's `consume`.
  * @module
  */
-// openapi-fetch's request building (URL, path and query serialization, JSON body) without its
-// client object, whose middleware machinery a browser bundle would carry for nothing.
-import { createFinalURL, createQuerySerializer, defaultBodySerializer, defaultPathSerializer } from 'openapi-fetch';
+// openapi-fetch's JSON body serializer (its URL building comes with the client's encoders) without
+// its client object, whose middleware machinery a browser bundle would carry for nothing.
+import { defaultBodySerializer } from 'openapi-fetch';
 import { CallTimer } from './call-timer.js';
 import type { OperationInfo } from '../contract/index.js';
 import { APIConnectionError, APIError, InvalidRequestError, SambakitClientError, apiErrorFor } from './errors.js';
 import { clientDefaults, type ClientOptions, type RequestOptions } from './options.js';
 import { redactSecret } from './redact.js';
+import type { RequestEncoders } from './request-encoders.js';
 import { backoffMs, isRetryableStatus } from './retry.js';
 
 /** Parameters and body of one call, as openapi-fetch takes them. */
@@ -50,10 +51,13 @@ export class Transport {
   readonly #options: ClientOptions;
   readonly #baseUrl: string;
   readonly #defaultPath: Record<string, unknown>;
+  readonly #encoders: RequestEncoders | undefined;
 
-  constructor(options: ClientOptions, defaultBaseURL: string, defaultPath: Record<string, unknown> = {}) {
+  /** Without `encoders`, every path is sent as the table gives it (the client calls no operation with path or query parameters). */
+  constructor(options: ClientOptions, defaultBaseURL: string, defaultPath: Record<string, unknown> = {}, encoders?: RequestEncoders) {
     this.#options = options;
     this.#defaultPath = defaultPath;
+    this.#encoders = encoders;
     this.#baseUrl = (options.baseURL ?? defaultBaseURL).replace(/\/+$/, '');
   }
 
@@ -132,7 +136,7 @@ export class Transport {
     // FormData sets its own content type, with the boundary.
     if (body !== undefined && !(body instanceof FormData) && !headers.has('content-type')) headers.set('content-type', 'application/json');
     for (const [name, value] of Object.entries(input.params?.header ?? {})) if (value !== undefined && value !== null) headers.set(name, String(value));
-    const url = createFinalURL(operation.path, { baseUrl: this.#baseUrl, params: { query: input.params?.query, path }, querySerializer, pathSerializer: defaultPathSerializer });
+    const url = this.#encoders ? this.#encoders.url(this.#baseUrl, operation.path, { path, query: input.params?.query }) : `${this.#baseUrl}${operation.path}`;
     const request = new Request(url, { method: operation.method, headers, body, signal: timer.signal });
     const sentAt = Date.now();
     safely(() => hooks?.onRequest?.({ operationId: operation.operationId, method: request.method, url, attempt }));
@@ -185,8 +189,6 @@ export class Transport {
     return new APIConnectionError(`Connection error: ${redactSecret(reason, this.#options.apiKey)}`, { operationId }, { cause: thrown });
   }
 }
-
-const querySerializer = createQuerySerializer();
 
 /** An error body: JSON when it parses, else the text (undefined when empty). */
 function parsedText(text: string): unknown {

@@ -1,8 +1,8 @@
 /**
  * The built client in real Chromium: `src/client` bundled for the browser by esbuild, loaded by a
  * page served from another origin than the reference server (so every call is a CORS request), and
- * driven through JSON answers, streams of every framing, an upload from a Blob, an aborted stream
- * and a typed error.
+ * driven through JSON answers, streams of every framing (and the chat-only Cloud client's), an
+ * upload from a Blob, an aborted stream and a typed error.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -52,6 +52,8 @@ describe('the client in Chromium, from a page on another origin', () => {
       const messages = [{ role: 'user', content: 'Say hi' }];
       const answer = await cloud.chat({ model: 'Meta-Llama-3.3-70B-Instruct', messages, max_tokens: 8, temperature: 0 });
       const streamed = await kit.collectChat(await cloud.chat({ model: 'Meta-Llama-3.3-70B-Instruct', messages, max_tokens: 8, temperature: 0, stream: true }));
+      const chatOnly = new kit.SambaNovaCloudChat({ baseURL: `${base}/cloud/v1`, apiKey: 'browser-key' });
+      const chatOnlyStreamed = await kit.collectChat(await chatOnly.chat({ model: 'Meta-Llama-3.3-70B-Instruct', messages, max_tokens: 8, temperature: 0, stream: true }));
       const native = await kit.collectNative(await studio.nlp({ inputs: ['hi'], params: { max_tokens_to_generate: 6, do_sample: false }, stream: true }));
       const lines = await kit.collectChat(await lmi.chat({ messages, max_tokens: 6, stream: true }));
       // A 1-second 16 kHz WAV of silence, as a Blob: a real multipart upload from the page.
@@ -73,6 +75,7 @@ describe('the client in Chromium, from a page on another origin', () => {
       const error = await wrongKey.models.list().catch((e: unknown) => e);
       return {
         same: answer.choices[0].message.content === streamed.choices[0].message.content,
+        chatOnly: chatOnlyStreamed.choices[0].message.content === answer.choices[0].message.content,
         native: native.is_last_response,
         lines: lines.choices[0].finish_reason !== null,
         transcript: typeof transcript.data,
@@ -80,7 +83,7 @@ describe('the client in Chromium, from a page on another origin', () => {
         error: [error instanceof kit.AuthenticationError, error.status, typeof error.requestId],
       };
     }, server.url);
-    expect(result).toEqual({ same: true, native: true, lines: true, transcript: 'object', aborted: 'stop', error: [true, 401, 'string'] });
+    expect(result).toEqual({ same: true, chatOnly: true, native: true, lines: true, transcript: 'object', aborted: 'stop', error: [true, 401, 'string'] });
     expect(pageErrors).toEqual([]);
   });
 });

@@ -25,6 +25,7 @@ type Clients = ReturnType<typeof clientsFor>;
 /** One stream of each framing and API: SSE with [DONE], SSE without terminator, named-event SSE, JSON lines. */
 const streams: Array<[string, (c: Clients, o: RequestOptions) => Promise<ItemStream<unknown>>]> = [
   ['Cloud chat (SSE, [DONE])', (c, o) => c.cloud.chat({ model, messages: hi, max_tokens: 30, stream: true }, o)],
+  ['Cloud chat, chat-only client (SSE, [DONE])', (c, o) => c.cloudChat.chat({ model, messages: hi, max_tokens: 30, stream: true }, o)],
   ['Cloud Responses (named SSE events)', (c, o) => c.cloud.responses({ model: 'gpt-oss-120b', input: 'hi', max_output_tokens: 60, stream: true }, o)],
   ['Cloud Messages (named SSE events)', (c, o) => c.cloud.messages({ model: 'gpt-oss-120b', max_tokens: 60, messages: hi, stream: true }, o)],
   ['SambaStudio chat (SSE, [DONE])', (c, o) => c.studio.chat({ model, messages: hi, max_tokens: 30, stream: true }, o)],
@@ -174,6 +175,7 @@ describe.each(streams)('%s', (_name, open) => {
 /** One whole (non-streamed) answer of each API family, and the status error-event gets where the API has a failed-answer form. */
 const wholes: Array<[string, (c: Clients, o: RequestOptions) => Promise<unknown>, failedAnswerStatus?: number]> = [
   ['Cloud chat', (c, o) => c.cloud.chat({ model, messages: hi, max_tokens: 20 }, o)],
+  ['Cloud chat, chat-only client', (c, o) => c.cloudChat.chat({ model, messages: hi, max_tokens: 20 }, o)],
   ['Cloud Messages', (c, o) => c.cloud.messages({ model: 'gpt-oss-120b', max_tokens: 20, messages: hi }, o)],
   ['SambaStudio chat', (c, o) => c.studio.chat({ model, messages: hi, max_tokens: 20 }, o)],
   ['SambaStudio NLP', (c, o) => c.studio.nlp({ inputs: ['hi'], params: { max_tokens_to_generate: 20 } }, o)],

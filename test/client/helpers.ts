@@ -1,5 +1,5 @@
 /** Clients of the three APIs pointed at a reference server, checking every item and answer against the spec. */
-import { LMI, SambaNovaCloud, SambaStudio, type ClientOptions } from '../../src/client/index.js';
+import { LMI, SambaNovaCloud, SambaNovaCloudChat, SambaStudio, type ClientOptions } from '../../src/client/index.js';
 import { specValidator } from '../../src/client/validation.js';
 import type { TestServer } from '../helpers/server.js';
 
@@ -10,6 +10,7 @@ export function clientsFor(server: TestServer, options: ClientOptions = {}) {
   const common = { apiKey: key, maxRetries: 0, ...options };
   return {
     cloud: new SambaNovaCloud({ baseURL: `${url}/cloud/v1`, validate: 'throw', validator: specValidator('sambanova-cloud'), ...common }),
+    cloudChat: new SambaNovaCloudChat({ baseURL: `${url}/cloud/v1`, validate: 'throw', validator: specValidator('sambanova-cloud'), ...common }),
     studio: new SambaStudio({ baseURL: url, project: 'p1', endpoint: 'e1', validate: 'throw', validator: specValidator('sambastudio'), ...common }),
     lmi: new LMI({ baseURL: `${url}/lmi`, validate: 'throw', validator: specValidator('lmi'), ...common }),
   };

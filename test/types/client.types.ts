@@ -8,9 +8,10 @@ import { expectTypeOf } from 'vitest';
 import type { components as Cloud } from '../../generated/sambanova-cloud/schema.js';
 import type { components as Studio } from '../../generated/sambastudio/schema.js';
 import type { components as Lmi } from '../../generated/lmi/schema.js';
-import { LMI, SambaNovaCloud, SambaStudio, collectChat, collectGenerated, type ItemStream } from '../../src/client/index.js';
+import { LMI, SambaNovaCloud, SambaNovaCloudChat, SambaStudio, collectChat, collectGenerated, type ItemStream } from '../../src/client/index.js';
 
 declare const cloud: SambaNovaCloud;
+declare const cloudChat: SambaNovaCloudChat;
 declare const studio: SambaStudio;
 declare const lmi: LMI;
 const messages = [{ role: 'user' as const, content: 'hi' }];
@@ -27,6 +28,14 @@ export async function overloads(flag: boolean) {
   for await (const chunk of await cloud.chat({ model: 'm', messages, stream: true })) {
     expectTypeOf(chunk.choices).toEqualTypeOf<Cloud['schemas']['CloudChatChunkChoice'][] | null>();
   }
+  // The chat-only client's chat is the full client's.
+  expectTypeOf(cloudChat.chat).toEqualTypeOf(cloud.chat);
+  expectTypeOf(cloudChat.chat({ model: 'm', messages, stream: true })).toEqualTypeOf<Promise<ItemStream<Cloud['schemas']['CloudChatCompletionChunk']>>>();
+  expectTypeOf(cloudChat.chat({ model: 'm', messages })).toEqualTypeOf<Promise<Cloud['schemas']['CloudChatCompletion']>>();
+  // @ts-expect-error the chat-only client has chat and nothing else
+  await cloudChat.embeddings({ model: 'm', input: 'x' });
+  // @ts-expect-error a wrong field type in the body
+  await cloudChat.chat({ model: 'm', messages, max_tokens: 'many' });
   // Native streams pick the stream operation; their items are the stream objects.
   expectTypeOf(studio.nlp({ inputs: ['hi'], stream: true })).toEqualTypeOf<Promise<ItemStream<Studio['schemas']['SambaStudioStreamResponse']>>>();
   expectTypeOf(studio.nlp({ inputs: ['hi'] })).toEqualTypeOf<Promise<Studio['schemas']['SambaStudioDataResponse']>>();

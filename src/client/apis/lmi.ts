@@ -1,5 +1,6 @@
 /** The DJL LMI client: chat completions and `/invocations`. @module */
-import { ApiClient, type StreamableCall } from '../api-client.js';
+import { ApiClient } from '../api-client.js';
+import type { StreamableCall } from '../operation-client.js';
 // Named imports, not the namespace: a bundle then leaves out the validators this module also exports.
 import { operationTable, servers } from '../../contract/lmi.js';
 import type { LmiTypes } from '../api-types.js';

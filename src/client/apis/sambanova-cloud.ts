@@ -1,10 +1,12 @@
 /** The SambaNova Cloud client: every operation of its spec as a method. @module */
-import { ApiClient, type StreamableCall } from '../api-client.js';
+import { ApiClient } from '../api-client.js';
+import type { StreamableCall } from '../operation-client.js';
 // Named imports, not the namespace: a bundle then leaves out the validators this module also exports.
-import { operationTable, servers } from '../../contract/sambanova-cloud.js';
+import { operationTable } from '../../contract/sambanova-cloud.js';
 import type { SambaNovaCloudTypes } from '../api-types.js';
 import type { AnswerOf, BodyOf, OperationId, StreamItemOf, StreamingOperationId } from '../operation-types.js';
-import { clientDefaults, type ClientOptions, type RequestOptions } from '../options.js';
+import type { ClientOptions, RequestOptions } from '../options.js';
+import { cloudBaseURL } from './sambanova-cloud-chat.js';
 
 type Api = SambaNovaCloudTypes;
 type Body<Id extends OperationId<Api>> = BodyOf<Api, Id>;
@@ -20,7 +22,7 @@ type Call<Id extends StreamingOperationId<Api>> = StreamableCall<Body<Id>, Answe
  */
 export class SambaNovaCloud extends ApiClient<Api> {
   constructor(options: ClientOptions = {}) {
-    super({ operationTable }, options, { baseURL: `${clientDefaults.cloudHost}${servers[0].basePath}` });
+    super({ operationTable }, options, { baseURL: cloudBaseURL });
   }
 
   /** Chat completions (`POST /chat/completions`); `stream: true` gives the chunks. */

@@ -1,5 +1,6 @@
 /** The SambaStudio client: the OpenAI-compatible chat API and the native NLP, Generic v1/v2, multimodal and file APIs. @module */
-import { ApiClient, type StreamableCall } from '../api-client.js';
+import { ApiClient } from '../api-client.js';
+import type { StreamableCall } from '../operation-client.js';
 // Named imports, not the namespace: a bundle then leaves out the validators this module also exports.
 import { operationTable, servers, typedParams } from '../../contract/sambastudio.js';
 import type { SambaStudioTypes } from '../api-types.js';
