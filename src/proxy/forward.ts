@@ -328,12 +328,14 @@ export function forward(ctx: ForwardContext, req: IncomingMessage, res: ServerRe
   };
 
   if (ctx.strict && match) return holdThenSend(req, res, match, requestCopy!);
-  // A body that came in the same read as its head has been parsed by the next tick: it goes on whole
-  // (the same bytes, with less work than a stream); any other is forwarded as it arrives. Its copy is
-  // checked when the request has been read whole.
+  // A body that came in the same read as its head has been parsed by the next tick: when all the
+  // bytes its Content-Length declares are there, it goes on whole (the same bytes, with less work
+  // than a stream); any other is forwarded as it arrives. Its copy is checked when it has been read whole.
   process.nextTick(() => {
-    if (req.complete) {
+    if (req.headers['transfer-encoding'] === undefined && req.readableLength === Number(req.headers['content-length'] ?? 0)) {
       const body = req.readableLength > 0 ? (req.read() as Buffer) : null;
+      // Read to its end, so that the listener knows the request was taken.
+      req.resume();
       if (body && requestCopy && !requestCopy.add(body)) requestCopy.take();
       send(body);
       ctx.checks.add(checkTheRequest, undefined);
