@@ -3,11 +3,17 @@
  * aside, Host set to the target's), the answer comes back as it came, and copies of both are
  * checked on the side. Bytes are written on before they are looked at (the checks wait in the
  * proxy's CheckQueue until the loop's pending I/O is done), and a stream moves at the pace of its
- * slower end: `pipe` stops reading the target while the client's socket is full.
+ * slower end: the target's connection is not read while the client's socket is full.
+ *
+ * The hop to the target is undici's `dispatch` with a raw handler: the answer's head and chunks come
+ * as they are parsed, with no request object, answer stream or per-exchange listeners of node:http's
+ * client, which cost the proxy about as much CPU as the whole exchange costs the target.
  * @module
  */
 import { randomUUID } from 'node:crypto';
-import type { Agent, ClientRequest, IncomingMessage, RequestOptions, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { PassThrough, type Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
 import type { ApiName } from '../contract/apis.js';
 import type { Violation } from '../validate/index.js';
 import { violation } from '../validate/violations.js';
@@ -15,7 +21,7 @@ import { BodyCopy } from './body-copy.js';
 import type { CheckQueue } from './check-queue.js';
 import { decodeWhole, decodingTap, encodingOf } from './content-decoding.js';
 import { checkRequest, checkResponse, operationFor, securityHeaders, streamValidatorFor, type OperationMatch } from './exchange-check.js';
-import { forwardedHeaders } from './headers.js';
+import { forwardedHeaders, rawHeader } from './headers.js';
 import { badGateway, gatewayTimeout, rejectInvalid } from './own-answers.js';
 import { violationRecord, type Direction, type ExchangeFacts, type ProxyRecord, type UpstreamFault } from './records.js';
 import { credentialsOf, withoutSecrets } from './secrets.js';
@@ -26,8 +32,8 @@ export interface ForwardContext {
   target: URL;
   /** The target's path without a trailing slash, put before every request path. */
   basePath: string;
-  request: (options: RequestOptions) => ClientRequest;
-  agent: Agent;
+  /** The keep-alive connections to the target. */
+  upstream: Dispatcher;
   strict: boolean;
   upstreamTimeoutMs: number;
   checkLimitBytes: number;
@@ -39,10 +45,6 @@ export interface ForwardContext {
 
 /** Headers of a 429 worth keeping in its record: when to retry and the limits. */
 const rateLimitHeader = /^(retry-after|x-ratelimit-.*|ratelimit.*)$/i;
-
-function hasBody(req: IncomingMessage): boolean {
-  return Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
-}
 
 /** The path part of a request target (a proxy may be sent the absolute form). */
 function pathOf(requestTarget: string): string {
@@ -61,14 +63,13 @@ interface Observer {
   end(done: () => void): void;
 }
 
-/**
- * A head with no body bytes behind it yet (a stream whose first token is still to come) goes to
- * the client at once, as the target sent it: node:http would hold it until the first write. A head
- * that came with its body leaves with it, in one write.
- */
-function sendHeadWithoutBody(answer: IncomingMessage, res: ServerResponse): void {
-  if (answer.readableLength === 0 && !answer.complete && !res.destroyed) res.flushHeaders();
+/** undici calls this once the request is written whole (lib/core/request.js); its types leave it out. */
+interface SentHook {
+  onRequestSent(): void;
 }
+
+/** A request body: whole when it came with its head, else a stream of it. */
+type RequestBody = Buffer | Readable | null;
 
 export function forward(ctx: ForwardContext, req: IncomingMessage, res: ServerResponse): void {
   const requestId = randomUUID();
@@ -111,11 +112,12 @@ export function forward(ctx: ForwardContext, req: IncomingMessage, res: ServerRe
     if (open.delete(part) && open.size === 0) ctx.summary.completed();
   };
   let clientGone = false;
-  let upstream: ClientRequest | undefined;
+  /** Stops the exchange with the target (set once undici has a connection for it). */
+  let abortUpstream: ((reason: Error) => void) | undefined;
   res.once('close', () => {
     if (!res.writableFinished) {
       clientGone = true;
-      upstream?.destroy();
+      abortUpstream?.(new Error('the client left'));
       // Nothing more will be checked for a client that left, once the checks of what it was sent are done.
       ctx.checks.add(() => {
         over('request');
@@ -161,98 +163,122 @@ export function forward(ctx: ForwardContext, req: IncomingMessage, res: ServerRe
     }
   };
 
-  const send = (): ClientRequest => {
-    const request = ctx.request({
-      protocol: ctx.target.protocol,
-      hostname: ctx.target.hostname,
-      port: ctx.target.port,
-      method,
-      path,
-      headers: forwardedHeaders(req.rawHeaders, ctx.target.host) as unknown as RequestOptions['headers'],
-      setHost: false,
-      agent: ctx.agent,
-    });
-    upstream = request;
+  const send = (body: RequestBody): void => {
+    // A final answer was given: the target's head, or the proxy's own 502 or 504.
     let answered = false;
-    // The wait for the target's answer starts once the request is sent whole (a slow upload is the client's time).
+    let relayed = false;
+    let wrote = false;
+    let resume: () => void = () => {};
     let timer: NodeJS.Timeout | undefined;
-    request.once('finish', () => {
-      if (answered) return;
-      timer = setTimeout(() => {
-        answered = true;
-        reportFault('timeout', `no answer within ${ctx.upstreamTimeoutMs} ms; answered 504`);
-        gatewayTimeout(res, match, ctx.upstreamTimeoutMs, requestId);
-        over('response');
-        request.destroy();
-      }, ctx.upstreamTimeoutMs);
-    });
-    request.on('error', (error: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      if (answered || clientGone) return;
-      answered = true;
-      const detail = error.code ?? error.message;
-      reportFault('unreachable', `${detail}; answered 502`);
-      badGateway(res, match, detail, requestId);
-      over('response');
-      // The client may still be sending its body: it is not wanted any more.
-      req.unpipe(request);
-      req.resume();
-    });
-    request.once('response', (answer) => {
-      clearTimeout(timer);
-      if (answered) return void answer.resume();
-      answered = true;
-      relay(answer);
-    });
-    return request;
-  };
-
-  const relay = (answer: IncomingMessage) => {
-    upstreamRequestId = (answer.headers['x-request-id'] as string | undefined) ?? undefined;
-    release();
-    const status = answer.statusCode ?? 502;
-    if (status === 429 || status >= 500) {
-      const headers: Record<string, string> = {};
-      for (let i = 0; i < answer.rawHeaders.length; i += 2) if (rateLimitHeader.test(answer.rawHeaders[i]!)) headers[answer.rawHeaders[i]!.toLowerCase()] = answer.rawHeaders[i + 1]!;
-      reportFault('status', `the target answered ${status}`, { status, ...(Object.keys(headers).length ? { headers } : {}) });
-    }
-    res.writeHead(status, answer.statusMessage, forwardedHeaders(answer.rawHeaders));
-    // Before `pipe`, so that it runs before the body already read starts to flow.
-    process.nextTick(sendHeadWithoutBody, answer, res);
-    answer.pipe(res);
-    answer.on('error', () => {
-      // An answer cut short: handled on 'close' below, where it is known for sure.
-    });
-
-    // The checker too is set up in the queue: with many streams starting at once, its set-up would
-    // otherwise hold back the first bytes of every other stream read in the same loop turn.
     let observe: Observer | undefined;
     const lookAt = (chunk: Buffer) => observe?.push(chunk);
-    if (match) {
-      ctx.checks.add(() => (observe = responseObserver(match, answer, status)), undefined);
-      // Added after `pipe`, so each chunk is written to the client before it is queued for a look.
-      answer.on('data', (chunk: Buffer) => ctx.checks.add(lookAt, chunk));
-    }
-    answer.once('close', () => {
-      const cut = !answer.complete;
+    const answerEnded = (cut: boolean) => {
       // Without the body's end (no last chunk), as the target left it.
       if (cut) res.destroy();
       if (clientGone) return;
       // Queued after the chunks, so that records keep the order of what went by.
       ctx.checks.add(() => {
-        if (cut) reportFault('cut', 'the target closed the connection before the end of its answer; the client\'s answer is cut the same way', { status });
+        if (cut) reportFault('cut', 'the target closed the connection before the end of its answer; the client\'s answer is cut the same way', { status: res.statusCode });
         if (observe) observe.end(() => over('response'));
         else over('response');
       }, undefined);
-    });
+    };
+    /**
+     * A head with no body bytes behind it in the same read (a stream whose first token is still to
+     * come) goes to the client at once: node:http would hold it until the first write. A head that
+     * came with its body leaves with it, in one write.
+     */
+    const sendHeadWithoutBody = () => {
+      if (!wrote && !res.destroyed) res.flushHeaders();
+    };
+    const handler: Dispatcher.DispatchHandler & SentHook = {
+      onConnect(abort) {
+        if (clientGone) abort(new Error('the client left'));
+        abortUpstream = abort;
+      },
+      // The wait for the target's answer starts once the request is sent whole (a slow upload is the client's time).
+      onRequestSent() {
+        if (answered) return;
+        timer = setTimeout(() => {
+          answered = true;
+          reportFault('timeout', `no answer within ${ctx.upstreamTimeoutMs} ms; answered 504`);
+          gatewayTimeout(res, match, ctx.upstreamTimeoutMs, requestId);
+          over('response');
+          abortUpstream?.(new Error('upstream timeout'));
+        }, ctx.upstreamTimeoutMs);
+      },
+      onHeaders(status, rawHeaders, resumeReading, statusText) {
+        clearTimeout(timer);
+        if (answered) return false;
+        answered = relayed = true;
+        resume = resumeReading;
+        const raw = rawHeaders.map((b) => b.toString('latin1'));
+        upstreamRequestId = rawHeader(raw, 'x-request-id');
+        release();
+        if (status === 429 || status >= 500) {
+          const headers: Record<string, string> = {};
+          for (let i = 0; i < raw.length; i += 2) if (rateLimitHeader.test(raw[i]!)) headers[raw[i]!.toLowerCase()] = raw[i + 1]!;
+          reportFault('status', `the target answered ${status}`, { status, ...(Object.keys(headers).length ? { headers } : {}) });
+        }
+        res.writeHead(status, statusText, forwardedHeaders(raw));
+        // The body read with the head, if any, is handed over before this runs.
+        process.nextTick(sendHeadWithoutBody);
+        // The checker too is set up in the queue: with many streams starting at once, its set-up would
+        // otherwise hold back the first bytes of every other stream read in the same loop turn.
+        if (match) ctx.checks.add(() => (observe = responseObserver(match, raw, status)), undefined);
+        return true;
+      },
+      onData(chunk) {
+        wrote = true;
+        // Written first, then queued for a look.
+        const more = res.write(chunk);
+        if (match) ctx.checks.add(lookAt, chunk);
+        if (!more && !res.destroyed) res.once('drain', resume);
+        return more;
+      },
+      onComplete() {
+        wrote = true;
+        res.end();
+        answerEnded(false);
+      },
+      onError(error: Error & { code?: string }) {
+        clearTimeout(timer);
+        if (relayed) return answerEnded(true);
+        if (answered || clientGone) return;
+        answered = true;
+        // A system error by its code (ECONNREFUSED), undici's own by what it says ("other side closed").
+        const detail = error.code && !error.code.startsWith('UND_ERR_') ? error.code : error.message;
+        reportFault('unreachable', `${detail}; answered 502`);
+        badGateway(res, match, detail, requestId);
+        over('response');
+        // The client may still be sending its body: it is not wanted any more.
+        if (body && !Buffer.isBuffer(body)) {
+          req.unpipe(body as PassThrough);
+          req.resume();
+        }
+      },
+    };
+    ctx.upstream.dispatch({ method, path, headers: forwardedHeaders(req.rawHeaders, ctx.target.host), body }, handler);
+  };
+
+  /** The rest of a request body as it comes, behind `first` (held chunks). */
+  const streamOf = (first: readonly Buffer[]): PassThrough => {
+    const body = new PassThrough();
+    for (const chunk of first) body.write(chunk);
+    req.pipe(body);
+    return body;
   };
 
   /** Checks the answer as it goes by: a stream item by item, anything else whole at its end. */
-  const responseObserver = (operation: OperationMatch, answer: IncomingMessage, status: number): Observer | undefined => {
-    const contentType = answer.headers['content-type'];
-    const encoding = encodingOf(answer.headers['content-encoding']);
+  const responseObserver = (operation: OperationMatch, raw: readonly string[], status: number): Observer | undefined => {
+    const contentType = rawHeader(raw, 'content-type');
+    // Repeated Content-Encoding headers are one list of encodings, applied in turn.
+    const encodings: string[] = [];
+    for (let i = 0; i < raw.length; i += 2) if (raw[i]!.toLowerCase() === 'content-encoding') encodings.push(raw[i + 1]!);
+    const contentEncoding = encodings.length ? encodings.join(', ') : undefined;
+    const encoding = encodingOf(contentEncoding);
     if (encoding === undefined) {
-      reportUnchecked('response', `content-encoding ${answer.headers['content-encoding']} cannot be decoded for the check`);
+      reportUnchecked('response', `content-encoding ${contentEncoding} cannot be decoded for the check`);
       return undefined;
     }
     let stream;
@@ -302,19 +328,31 @@ export function forward(ctx: ForwardContext, req: IncomingMessage, res: ServerRe
   };
 
   if (ctx.strict && match) return holdThenSend(req, res, match, requestCopy!);
-  // Forwarded at once; the copy is checked when the request has been read whole.
-  const request = send();
-  if (requestCopy && hasBody(req)) {
-    const keep = (chunk: Buffer) => {
-      if (!requestCopy.add(chunk)) {
-        req.off('data', keep);
-        requestCopy.take();
-      }
-    };
-    req.pipe(request);
-    req.on('data', keep);
-  } else req.pipe(request);
-  req.once('end', () => ctx.checks.add(checkTheRequest, undefined));
+  // A body that came in the same read as its head has been parsed by the next tick: when all the
+  // bytes its Content-Length declares are there, it goes on whole (the same bytes, with less work
+  // than a stream); any other is forwarded as it arrives. Its copy is checked when it has been read whole.
+  process.nextTick(() => {
+    if (req.headers['transfer-encoding'] === undefined && req.readableLength === Number(req.headers['content-length'] ?? 0)) {
+      const body = req.readableLength > 0 ? (req.read() as Buffer) : null;
+      // Read to its end, so that the listener knows the request was taken.
+      req.resume();
+      if (body && requestCopy && !requestCopy.add(body)) requestCopy.take();
+      send(body);
+      ctx.checks.add(checkTheRequest, undefined);
+      return;
+    }
+    send(streamOf([]));
+    if (requestCopy) {
+      const keep = (chunk: Buffer) => {
+        if (!requestCopy.add(chunk)) {
+          req.off('data', keep);
+          requestCopy.take();
+        }
+      };
+      req.on('data', keep);
+    }
+    req.once('end', () => ctx.checks.add(checkTheRequest, undefined));
+  });
 
   /**
    * --strict: the request is read whole and checked before anything is sent, and refused in the
@@ -324,10 +362,7 @@ export function forward(ctx: ForwardContext, req: IncomingMessage, res: ServerRe
     const onData = (chunk: Buffer) => {
       if (copy.add(chunk)) return;
       incoming.off('data', onData).off('end', onEnd);
-      const request = send();
-      for (const held of copy.take()) request.write(held);
-      request.write(chunk);
-      incoming.pipe(request);
+      send(streamOf([...copy.take(), chunk]));
       checkTheRequest();
     };
     const onEnd = () =>
@@ -338,7 +373,8 @@ export function forward(ctx: ForwardContext, req: IncomingMessage, res: ServerRe
           rejectInvalid(out, operation, violations, requestId, incoming.headers['content-type']);
           return over('response');
         }
-        send().end(copy.bytes());
+        const body = copy.bytes();
+        send(body.byteLength > 0 ? body : null);
       });
     incoming.on('data', onData).once('end', onEnd);
   }

@@ -1,7 +1,7 @@
-/** Runs the proxy on a Node HTTP listener, with a keep-alive pool of connections to the target. @module */
-import { Agent as HttpAgent, createServer, request as httpRequest, type Server } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+/** Runs the proxy on a Node HTTP listener, with a keep-alive pool of connections to the target (undici's). @module */
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Pool } from 'undici';
 import { PortInUseError } from '../server/port-in-use.js';
 import { CheckQueue } from './check-queue.js';
 import { forward, type ForwardContext } from './forward.js';
@@ -36,17 +36,17 @@ export function parseTarget(target: string | URL): URL {
 
 export function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const target = parseTarget(options.target);
-  const secure = target.protocol === 'https:';
-  // Connections to the target are kept and reused; no cap, as the client's own concurrency is the limit.
-  const agent = secure ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
+  // Connections to the target are kept and reused; no cap, as the client's own concurrency is the
+  // limit. No timeouts of undici's own: the wait for a head is --upstream-timeout's, and a stream
+  // may be quiet for long, at the target's pace.
+  const upstream = new Pool(target.origin, { connections: null, headersTimeout: 0, bodyTimeout: 0 });
   const shownTarget = target.href.replace(/\/$/, '');
   const summary = new TrafficSummary(options.api, shownTarget);
   const context: ForwardContext = {
     api: options.api,
     target,
     basePath: target.pathname.replace(/\/+$/, ''),
-    request: secure ? httpsRequest : httpRequest,
-    agent,
+    upstream,
     strict: options.strict ?? false,
     upstreamTimeoutMs: options.upstreamTimeoutMs ?? defaultProxyOptions.upstreamTimeoutMs,
     checkLimitBytes: options.checkLimitBytes ?? defaultProxyOptions.checkLimitBytes,
@@ -75,7 +75,7 @@ export function startProxy(options: ProxyOptions): Promise<RunningProxy> {
         close: () =>
           (closed ??= new Promise<SummaryRecord>((done) => {
             server.close(() => {
-              agent.destroy();
+              void upstream.destroy();
               const final = summary.snapshot();
               options.record(final);
               done(final);

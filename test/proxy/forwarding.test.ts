@@ -64,10 +64,61 @@ describe('forwarding', () => {
     expect(seen.method).toBe('PUT');
     expect(seen.url).toBe('/base/x/y%20z?b=2&a=1&a=%2F');
     expect(seen.body.equals(body)).toBe(true);
-    const pairs = [];
-    for (let i = 0; i < seen.raw.length; i += 2) pairs.push(`${seen.raw[i]}: ${seen.raw[i + 1]}`);
-    // The one Connection header is the proxy's own, for its pooled connection to the target.
-    expect(pairs).toEqual([`Host: ${new URL(target.url).host}`, 'X-Mixed-Case: One', 'x-dup: 1', 'x-dup: 2', `Content-Length: ${body.length}`, 'Connection: keep-alive']);
+    const pairs: string[] = [];
+    const hop: Record<string, string[]> = {};
+    for (let i = 0; i < seen.raw.length; i += 2) {
+      const name = seen.raw[i]!.toLowerCase();
+      if (name === 'host' || name === 'content-length' || name === 'connection') (hop[name] ??= []).push(seen.raw[i + 1]!);
+      else pairs.push(`${seen.raw[i]}: ${seen.raw[i + 1]}`);
+    }
+    // End-to-end headers keep their order, case and repeats.
+    expect(pairs).toEqual(['X-Mixed-Case: One', 'x-dup: 1', 'x-dup: 2']);
+    // Host, framing and the one Connection header (the proxy's own, for its pooled connection) are written by the hop to the target.
+    expect(hop).toEqual({ host: [new URL(target.url).host], 'content-length': [String(body.length)], connection: ['keep-alive'] });
+  });
+
+  it('a request body still on its way goes on as it comes: the target has the first part before the client sends the second', async () => {
+    let firstPart!: () => void;
+    const firstArrived = new Promise<void>((resolve) => (firstPart = resolve));
+    let seen: { raw: string[]; body: string } | undefined;
+    const { proxy } = await pair((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => {
+        body += c.toString('latin1');
+        if (body.startsWith('part one;')) firstPart();
+      });
+      req.on('end', () => {
+        seen = { raw: req.rawHeaders, body };
+        res.end('ok');
+      });
+    });
+    const { hostname, port } = new URL(proxy.url);
+    const response = await new Promise<string>((resolve, reject) => {
+      const socket = connect({ host: hostname, port: Number(port) }, () => socket.write('POST /upload HTTP/1.1\r\nHost: p\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n9\r\npart one;\r\n'));
+      let out = '';
+      socket.on('data', (d: Buffer) => (out += d.toString('latin1')));
+      socket.on('end', () => resolve(out));
+      socket.on('error', reject);
+      void firstArrived.then(() => socket.write('9\r\npart two.\r\n0\r\n\r\n'));
+    });
+    expect(response).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(seen?.body).toBe('part one;part two.');
+  });
+
+  it('Expect: 100-continue is met by the proxy (the client gets its 100) and not asked of the target again', async () => {
+    let seen: { raw: string[]; body: string } | undefined;
+    const { proxy } = await pair((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString('latin1')));
+      req.on('end', () => {
+        seen = { raw: req.rawHeaders, body };
+        res.end('ok');
+      });
+    });
+    const response = await rawExchange(proxy.url, 'POST /upload HTTP/1.1\r\nHost: p\r\nExpect: 100-continue\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello');
+    expect(response).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 OK\r\n/);
+    expect(seen?.body).toBe('hello');
+    expect(seen?.raw.map((h) => h.toLowerCase())).not.toContain('expect');
   });
 
   it('answers with the target\'s status, reason, headers (repeated ones too) and body bytes', async () => {
