@@ -12,6 +12,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { benchProgress } from './progress.js';
 import { writeSection } from './results-section.js';
 import type { LagMessage } from './server/lag-child.js';
 
@@ -78,12 +79,15 @@ async function measure(server: Server, body: Buffer): Promise<Measured> {
 const median = (values: number[]) => values.slice().sort((a, b) => a - b)[values.length >> 1]!;
 
 const load = loadavg();
+const progress = benchProgress('large-body');
+progress.phase(`starting the current server and the baseline's (${baselineRoot})`);
 const [current, baseline] = await Promise.all([start(root), start(baselineRoot)]);
 const rows: string[] = [];
 for (const [name, make] of bodies) {
   const body = Buffer.from(make());
   const results = { current: [] as Measured[], baseline: [] as Measured[] };
   for (let round = 0; round < rounds; round++) {
+    progress.round(name, round + 1, rounds);
     const order = round % 2 ? (['baseline', 'current'] as const) : (['current', 'baseline'] as const);
     for (const which of order) results[which].push(await measure(which === 'current' ? current : baseline, body));
   }
