@@ -25,9 +25,9 @@ export interface CliOutcome {
 const cli = fileURLToPath(new URL('../../src/cli/index.ts', import.meta.url));
 const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
-/** A directory is checked once it holds this many files or bytes (a few process starts per API, bounded disk use). */
-const batchFiles = 2_000;
-const batchBytes = 128 * 1024 * 1024;
+/** A directory is checked once it holds this many files or bytes: checked while the HTTP cases run, a process start per 500 files, bounded disk use. */
+const batchFiles = 500;
+const batchBytes = 64 * 1024 * 1024;
 /** Directories written and not yet checked before add() waits for the CLI. */
 const maxQueued = 2;
 
