@@ -2,8 +2,8 @@
  * Runs fuzz cases against the process under fuzz: each case is built once, (when asked) checked
  * by the validators and written for the CLI, and sent to the reference server and then through a
  * proxy (plain for odd cases, strict for even ones); a few cases at a time (one request each) over
- * kept connections. It judges every answer, restarts the process after a crash (the cases in flight are
- * the crash's suspects), and keeps the event loop's report with the cases that were in
+ * kept connections. It judges every answer, restarts the process after a crash (the cases in
+ * flight are the crash's suspects), and keeps the event loop's report with the cases that were in
  * flight during each stall.
  * @module
  */
@@ -72,7 +72,6 @@ export interface FuzzSummary {
 
 interface InFlight {
   id: string;
-  via: Via;
   start: number;
   end?: number;
 }
@@ -120,8 +119,8 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
       summary.loop.maxBlockMs = Math.max(summary.loop.maxBlockMs, Math.min(stall.stallMs, stall.cpuMs));
       if (stall.stallMs <= maxBlockMs) continue;
       const from = stall.at - stall.stallMs;
-      const suspects = flights.filter((f) => f.start <= stall.at && (f.end ?? Infinity) >= from);
-      summary.loop.stalls.push({ ...stall, inFlight: [...new Set(suspects.map((f) => `${f.id} via ${f.via}`))] });
+      const inFlight = flights.filter((f) => f.start <= stall.at && (f.end ?? Infinity) >= from).map((f) => f.id);
+      summary.loop.stalls.push({ ...stall, inFlight: [...new Set(inFlight)] });
     }
     summary.loop.stalls.sort((a, b) => Math.min(b.stallMs, b.cpuMs) - Math.min(a.stallMs, a.cpuMs) || b.stallMs - a.stallMs).splice(20);
     // Only flights that may still overlap a later stall are kept.
@@ -138,7 +137,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
 
   const runOne = async (fuzz: FuzzCase, via: Via) => {
     const stats = summary.perApi[fuzz.api]!;
-    const flight: InFlight = { id: fuzz.id, via, start: Date.now() };
+    const flight: InFlight = { id: `${fuzz.id} via ${via}`, start: Date.now() };
     flights.push(flight);
     const current = target;
     const result = await Promise.race([sendTo(current, agent, fuzz, via), current.onExit.then((reason): SendResult => ({ ok: false, error: `crash: ${reason}` }))]);
