@@ -5,6 +5,7 @@
  * @module
  */
 import { bundleSize, chatOnlyPages } from './client-bundle-build.js';
+import { benchProgress } from './progress.js';
 
 const names: Record<keyof typeof chatOnlyPages, string> = {
   sambakit: 'sambakit (`SambaNovaCloudChat`)',
@@ -12,9 +13,12 @@ const names: Record<keyof typeof chatOnlyPages, string> = {
   openai: 'openai (`OpenAI`)',
 };
 
+const progress = benchProgress('client-bundle');
+const pages = Object.entries(chatOnlyPages) as Array<[keyof typeof chatOnlyPages, string]>;
 console.log('| import | minified | minified + gzip | largest inputs (minified bytes) |');
 console.log('|---|---:|---:|---|');
-for (const [key, page] of Object.entries(chatOnlyPages) as Array<[keyof typeof chatOnlyPages, string]>) {
+for (const [i, [key, page]] of pages.entries()) {
+  progress.round(`bundling ${key}`, i + 1, pages.length);
   const size = await bundleSize(page);
   const largest = size.inputs
     .slice(0, 4)

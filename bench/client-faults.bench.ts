@@ -8,6 +8,7 @@ import OpenAI from 'openai';
 import { VERSION } from 'openai/version';
 import { SambaNovaCloud } from '../src/client/index.js';
 import { startServer } from '../src/server/index.js';
+import { benchProgress } from './progress.js';
 
 const stallMs = Number(process.env.STALL_MS ?? 10_000);
 const stallTimeout = Number(process.env.STALL_TIMEOUT_MS ?? 2_000);
@@ -39,8 +40,10 @@ async function observe(read: () => Promise<AsyncIterable<unknown>>): Promise<Out
   }
 }
 
+const progress = benchProgress('client-faults');
 const rows: string[] = [];
-for (const fault of faults) {
+for (const [i, fault] of faults.entries()) {
+  progress.round(`fault ${fault}`, i + 1, faults.length);
   const headers = { 'x-sambakit-fault': fault };
   const theirs = await observe(() => openai.chat.completions.create(body, { headers }));
   const ours = await observe(() => sambakit.chat(body, { headers }));

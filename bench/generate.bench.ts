@@ -8,6 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { benchProgress } from './progress.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const tsx = `${root}node_modules/tsx/dist/cli.mjs`;
@@ -35,7 +36,9 @@ function baseline(): number {
 }
 
 const samples: Record<string, number[]> = { generate: [], check: [], 'openapi-typescript x3 (baseline)': [] };
+const progress = benchProgress('generate');
 for (let round = 0; round < rounds; round++) {
+  progress.round('generating with sambakit and openapi-typescript', round + 1, rounds);
   const order = Object.keys(samples);
   if (round % 2 === 1) order.reverse();
   for (const name of order) samples[name]!.push(name.startsWith('openapi-typescript') ? baseline() : time(subjects[name]!));

@@ -13,6 +13,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { benchProgress } from './progress.js';
 import { writeSection } from './results-section.js';
 import type { LagMessage } from './server/lag-child.js';
 import { tinyPageOgg, wav } from '../test/helpers/audio.js';
@@ -111,6 +112,8 @@ async function measure(server: Server, target: BenchBody, body: Buffer): Promise
 const median = (values: number[]) => values.slice().sort((a, b) => a - b)[values.length >> 1]!;
 
 const load = loadavg();
+const progress = benchProgress('large-body');
+progress.phase(`starting the current server and the baseline's (${baselineRoot})`);
 const [current, baseline] = await Promise.all([start(root), start(baselineRoot)]);
 const rows: string[] = [];
 const only = process.env.ONLY;
@@ -119,6 +122,7 @@ for (const target of bodies.filter((candidate) => only === undefined || candidat
   const body = target.make();
   const results = { current: [] as Measured[], baseline: [] as Measured[] };
   for (let round = 0; round < rounds; round++) {
+    progress.round(name, round + 1, rounds);
     const order = round % 2 ? (['baseline', 'current'] as const) : (['current', 'baseline'] as const);
     for (const which of order) results[which].push(await measure(which === 'current' ? current : baseline, target, body));
   }

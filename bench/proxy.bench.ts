@@ -29,6 +29,7 @@ import type { LoadFailure, LoadRequest, LoadResult } from './server/messages.js'
 import { readProc } from './server/procstat.js';
 import { median, quantile } from './server/stats.js';
 import { preconnect, runStreamWave, type WaveResult } from './server/streams.js';
+import { benchProgress } from './progress.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const rounds = Number(process.env.ROUNDS ?? 5);
@@ -102,7 +103,9 @@ async function main(): Promise<void> {
   await wave(proxied.streams);
 
   const results: Round[] = [];
+  const progress = benchProgress('proxy');
   for (let round = 1; round <= rounds; round++) {
+    progress.round('req/s and stream waves, direct and through the proxy', round, rounds);
     const order = round % 2 ? (['direct', 'proxy'] as const) : (['proxy', 'direct'] as const);
     const rps = {} as Round['rps'];
     const cpu = {} as Round['cpu'];

@@ -35,6 +35,7 @@ import { writeSection } from './results-section.js';
 import { closeForked, forkServer, guardChildren, spawnServe, stopServe, track, waitExit, type ServeChild } from './server/children.js';
 import { median, streamStats, type StreamStats } from './server/stats.js';
 import { preconnect, runStreamWave, streamedChatBody, type WaveResult } from './server/streams.js';
+import { benchProgress } from './progress.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const here = `${root}bench/server/`;
@@ -66,6 +67,7 @@ const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) :
 const range = (xs: readonly number[], f: (n: number) => string) => (xs.length > 1 ? ` [${f(Math.min(...xs))}–${f(Math.max(...xs))}]` : '');
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 const log = (line: string) => process.stderr.write(`${line}\n`);
+const progress = benchProgress('server');
 const loadNow = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 
 /** A free TCP port on 127.0.0.1 (for Prism, which needs one on its command line). */
@@ -317,6 +319,7 @@ async function runRps(): Promise<RpsOutcome> {
       }
     }
     for (let round = 0; round < rounds; round++) {
+      progress.round(`req/s of ${subjects.length} servers at ${connectionsList.join(', ')} connections`, round + 1, rounds);
       const order = round % 2 === 0 ? subjects : [...subjects].reverse();
       for (const connections of connectionsList) {
         for (const s of order) measurements.get(s.name)!.push(await measure(s, connections, durationS, round));
@@ -500,6 +503,7 @@ async function runStreams(): Promise<StreamsOutcome> {
     }
     if (cold.length) notes.push(`Before the measured waves each server ran ${coldWaves} unmeasured waves of ${streams} streams, its first since start, with V8 still optimising the code: TTFT p99 from request sent in those waves, in order: ${cold.join('; ')}.`);
     for (let round = 0; round < waves; round++) {
+      progress.round(`waves of ${streams} streams`, round + 1, waves);
       const order: StreamServerName[] = round % 2 === 0 ? ['sambakit', 'bare SSE'] : ['bare SSE', 'sambakit'];
       for (const name of order) {
         if (name === 'sambakit' && !(cli && sambakitWorks)) continue;
@@ -578,6 +582,7 @@ async function main(): Promise<void> {
   const loadStart = loadNow();
   const machine = `${cpus().length} x ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${mb(totalmem())} RAM`;
   log(`machine: ${machine}, node ${process.version}, load ${loadStart}`);
+  progress.phase('building dist/');
   buildDist();
 
   let rps: RpsOutcome | undefined;

@@ -18,6 +18,7 @@ import { CallTimer } from '../src/client/call-timer.js';
 import { clientDefaults } from '../src/client/options.js';
 import { ItemStream } from '../src/client/item-stream.js';
 import { specValidator } from '../src/client/validation.js';
+import { benchProgress } from './progress.js';
 
 const events = Number(process.env.EVENTS ?? 50_000);
 const rounds = Number(process.env.ROUNDS ?? 7);
@@ -234,7 +235,10 @@ const loadAtStart = loadavg()[0]!;
 const rates = new Map<number, Map<string, number[]>>(readSizes.map((s) => [s, new Map(names.map((n) => [n, []]))]));
 const ratios = new Map<number, Map<string, number[]>>(readSizes.map((s) => [s, new Map(names.map((n) => [n, []]))]));
 
+const progress = benchProgress('streams');
 for (let round = -1; round < rounds; round++) {
+  if (round < 0) progress.phase('warm-up round (not counted)');
+  else progress.round('decoding with every decoder at every read size', round + 1, rounds);
   // Rotate the order so no decoder always runs first (JIT warm-up) or right after a heavy one (GC debt).
   const shift = ((round % names.length) + names.length) % names.length;
   const order = [...names.slice(shift), ...names.slice(0, shift)];
@@ -248,7 +252,6 @@ for (let round = -1; round < rounds; round++) {
       ratios.get(size)!.get(name)!.push(got.get(name)! / got.get(referenceOf(name))!);
     }
   }
-  if (round >= 0) process.stderr.write(`round ${round + 1}/${rounds} done\n`);
 }
 
 const k = (x: number) => `${Math.round(x / 1000)}k`;

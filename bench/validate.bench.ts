@@ -14,6 +14,7 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { createChatCompletion } from '../src/contract/sambanova-cloud.js';
 import { validateRequest } from '../src/validate/index.js';
+import { benchProgress } from './progress.js';
 
 const rounds = Number(process.env.ROUNDS ?? 7);
 const targetMs = Number(process.env.TARGET_MS ?? 150);
@@ -92,9 +93,11 @@ for (const c of checks) {
   if (c.valid !== !c.name.includes('invalid') || c.runtimeVerdict !== c.valid) throw new Error(`bench bodies are not what they claim: ${JSON.stringify(c)}`);
 }
 
+const progress = benchProgress('validate');
 const ratios = new Map<string, number[]>();
 const nanos = new Map<string, number[]>();
 for (let round = 0; round < rounds; round++) {
+  progress.round('timing every candidate on every body', round + 1, rounds);
   for (const { name, text } of cases) {
     const value = JSON.parse(text) as unknown;
     const order = candidates.map((_, i) => candidates[(i + round) % candidates.length]!);

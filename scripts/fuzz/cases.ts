@@ -309,7 +309,9 @@ function multipartCase(operation: FuzzOperation, kind: MutationKind, random: Cas
       return { detail: 'valid', ...form(fields), names: [] };
     default: {
       const mutation = mutateValue(kind, fields, random, operation);
-      if (!mutation || mutation.nest) return undefined;
+      // A form is a set of named fields: a mutation that replaced the whole set (a form without
+      // fields given another type) or nests has no form to send.
+      if (!mutation || mutation.nest || typeOf(mutation.value) !== 'object') return undefined;
       return { detail: mutation.detail, ...form(mutation.value as Record<string, Json>), names: [...mutation.names, ...partNames] };
     }
   }

@@ -1,13 +1,17 @@
 /**
- * Runs fuzz cases against the process under fuzz: each case to the reference server, and every case
- * again through a proxy (plain and strict in turn), a few at a time; judges every answer, restarts
- * the process after a crash (the cases in flight are the crash's suspects), and keeps the event
- * loop's report with the cases that were in flight during each stall.
+ * Runs fuzz cases against the process under fuzz: each case is built once, (when asked) checked
+ * by the validators and written for the CLI, and sent to the reference server and then through a
+ * proxy (plain for odd cases, strict for even ones); a few cases at a time (one request each) over
+ * kept connections. It judges every answer, restarts the process after a crash (the cases in
+ * flight are the crash's suspects), and keeps the event loop's report with the cases that were in
+ * flight during each stall.
  * @module
  */
 import { Agent } from 'node:http';
 import { apis, type ApiName } from '../../src/contract/apis.js';
 import { fuzzCase, type FuzzCase } from './cases.js';
+import { CliBatches } from './fuzz-cli.js';
+import { validatorFailures, type ValidatorFailure } from './fuzz-validators.js';
 import { judge, type CaseFailure } from './outcome.js';
 import { saveRegression, type Via } from './regressions.js';
 import { sendCase, type SendResult } from './send-case.js';
@@ -21,10 +25,14 @@ export interface FuzzOptions {
   /** Cases per API. */
   cases: number;
   seed: number;
-  /** Requests in flight at once. */
+  /** Cases in flight at once (each sends to one target at a time). */
   concurrency?: number;
-  /** Also send every case through the proxy. */
+  /** Also send every case through a proxy (plain for odd cases, strict for even ones). */
   proxy?: boolean;
+  /** Also check every case's body with sambakit/validate in this process. */
+  validators?: boolean;
+  /** Also check every JSON case's body as a file with `sambakit validate`. */
+  cli?: boolean;
   /** Write failing cases to test/fuzz/regressions/. */
   save?: boolean;
   onProgress?: (progress: { done: number; total: number; failures: number }) => void;
@@ -48,6 +56,10 @@ export interface FuzzSummary {
   perApi: Record<string, { cases: number; requests: number; statuses: Record<string, number>; failures: number }>;
   failures: FailedCase[];
   crashes: number;
+  /** Cases checked by sambakit/validate, and the checks that threw or gave no verdict. */
+  validators: { cases: number; failures: ValidatorFailure[] };
+  /** Files checked by `sambakit validate`, and what went wrong. */
+  cli: { files: number; failures: string[] };
   loop: {
     /** Largest event-loop delay seen by monitorEventLoopDelay (wall clock: includes time the machine did not run the process). */
     maxDelayMs: number;
@@ -77,11 +89,20 @@ export function sendTo(target: FuzzTarget, agent: Agent, fuzz: FuzzCase, via: Vi
 export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
   const started = Date.now();
   const concurrency = options.concurrency ?? 4;
-  // A fresh connection per request: a kept socket the server closes as it is reused reads as a reset.
-  const agent = new Agent({ keepAlive: false });
+  const agent = new Agent({ keepAlive: true });
   let target = await startTarget();
-  const summary: FuzzSummary = { seed: options.seed, durationMs: 0, perApi: {}, failures: [], crashes: 0, loop: { maxDelayMs: 0, maxBlockMs: 0, stalls: [] } };
+  const summary: FuzzSummary = {
+    seed: options.seed,
+    durationMs: 0,
+    perApi: {},
+    failures: [],
+    crashes: 0,
+    validators: { cases: 0, failures: [] },
+    cli: { files: 0, failures: [] },
+    loop: { maxDelayMs: 0, maxBlockMs: 0, stalls: [] },
+  };
   const jobs: Array<{ api: ApiName; index: number }> = options.apis.flatMap((api) => Array.from({ length: options.cases }, (_, index) => ({ api, index })));
+  const cli = new Map(options.cli ? options.apis.map((api) => [api, new CliBatches(api)]) : []);
   const flights: InFlight[] = [];
   let done = 0;
 
@@ -115,7 +136,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
   };
 
   const runOne = async (fuzz: FuzzCase, via: Via) => {
-    const stats = (summary.perApi[fuzz.api] ??= { cases: 0, requests: 0, statuses: {}, failures: 0 });
+    const stats = summary.perApi[fuzz.api]!;
     const flight: InFlight = { id: `${fuzz.id} via ${via}`, start: Date.now() };
     flights.push(flight);
     const current = target;
@@ -151,19 +172,31 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
       const job = jobs[next++]!;
       const fuzz = fuzzCase(job.api, options.seed, job.index);
       (summary.perApi[job.api] ??= { cases: 0, requests: 0, statuses: {}, failures: 0 }).cases++;
-      const vias: Via[] = ['server'];
-      if (options.proxy !== false) vias.push(job.index % 2 ? 'proxy' : 'strict-proxy');
+      if (options.validators) {
+        summary.validators.cases++;
+        summary.validators.failures.push(...validatorFailures(fuzz, options.seed, job.index));
+      }
+      await cli.get(job.api)?.add(fuzz, job.index);
+      // Every case to the server and through one proxy, plain and strict in turn: a proxied case also
+      // reaches the server, so the server sees each case twice and each proxy half of them; a third
+      // send would cost half as much time again on two cores for what the server already answered.
+      const vias: Via[] = options.proxy === false ? ['server'] : ['server', job.index % 2 ? 'proxy' : 'strict-proxy'];
       for (const via of vias) {
         await ensureTarget();
         await runOne(fuzz, via);
       }
       done++;
-      options.onProgress?.({ done, total: jobs.length, failures: summary.failures.length });
+      options.onProgress?.({ done, total: jobs.length, failures: summary.failures.length + summary.validators.failures.length });
     }
   };
   try {
     await Promise.all(Array.from({ length: concurrency }, worker));
     await collectLoop();
+    for (const [api, batches] of cli) {
+      const outcome = await batches.finish();
+      summary.cli.files += outcome.files;
+      summary.cli.failures.push(...outcome.failures.map((f) => `${api} ${f}`));
+    }
   } finally {
     clearInterval(loopTimer);
     agent.destroy();
@@ -178,6 +211,8 @@ export function failedOutcomes(summary: FuzzSummary, { timing }: { timing: boole
   const out: string[] = [];
   if (summary.failures.length) out.push(`${summary.failures.length} failing case(s)`);
   if (summary.crashes) out.push(`${summary.crashes} crash(es)`);
+  if (summary.validators.failures.length) out.push(`${summary.validators.failures.length} validator check(s) threw or gave no verdict`);
+  if (summary.cli.failures.length) out.push(`${summary.cli.failures.length} CLI problem(s)`);
   if (timing && summary.loop.maxBlockMs > maxBlockMs) out.push(`the event loop was blocked for ${summary.loop.maxBlockMs} ms (limit ${maxBlockMs} ms)`);
   return out;
 }

@@ -1,6 +1,9 @@
 /**
  * Sends one case over real HTTP, byte for byte as built (node:http: no header or body rewriting),
- * and reads the whole answer, streams included.
+ * and reads the whole answer, streams included. Connections are kept between cases; a kept one the
+ * server closed while it sat idle (a reset before any answer on a reused socket, the race Node's
+ * documentation describes) is retried once on a new connection, so a reset the case itself causes
+ * still fails it.
  * @module
  */
 import { Agent, request } from 'node:http';
@@ -17,14 +20,19 @@ export type SendResult = { ok: true; answer: Answer } | { ok: false; error: stri
 /** A case with no answer after this long is a hang. */
 export const answerTimeoutMs = 60_000;
 
-export function sendCase(base: string, fuzzCase: FuzzCase, agent: Agent): Promise<SendResult> {
+export async function sendCase(base: string, fuzzCase: FuzzCase, agent: Agent): Promise<SendResult> {
+  const first = await sendOnce(base, fuzzCase, agent);
+  return first.staleSocket ? sendOnce(base, fuzzCase, false) : first;
+}
+
+function sendOnce(base: string, fuzzCase: FuzzCase, agent: Agent | false): Promise<SendResult & { staleSocket?: boolean }> {
   const body = fuzzCase.bodyBase64 === undefined ? undefined : Buffer.from(fuzzCase.bodyBase64, 'base64');
   const url = new URL(base);
   const headers: Record<string, string> = { ...fuzzCase.headers };
   if (body) headers['content-length'] = String(body.length);
   return new Promise((resolve) => {
     let settled = false;
-    const settle = (result: SendResult) => {
+    const settle = (result: SendResult & { staleSocket?: boolean }) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -41,7 +49,7 @@ export function sendCase(base: string, fuzzCase: FuzzCase, agent: Agent): Promis
       settle({ ok: false, error: `no complete answer within ${answerTimeoutMs} ms` });
       req.destroy();
     }, answerTimeoutMs);
-    req.on('error', (error) => settle({ ok: false, error: `request failed: ${error.message}` }));
+    req.on('error', (error: NodeJS.ErrnoException) => settle({ ok: false, error: `request failed: ${error.message}`, staleSocket: req.reusedSocket && error.code === 'ECONNRESET' }));
     req.end(body);
   });
 }

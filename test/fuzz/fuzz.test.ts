@@ -18,7 +18,7 @@ const casesPerApi = 40;
 const timeout = 400_000;
 
 describe.each(apiNames)('fuzz: %s', (api) => {
-  it(`${casesPerApi} seeded cases to the server and through the proxy: no 5xx, crash, hang or 4xx that names nothing`, async () => {
+  it(`${casesPerApi} seeded cases to the server and through the proxy (plain and strict in turn): no 5xx, crash, hang or 4xx that names nothing`, async () => {
     const summary = await runFuzz({ apis: [api], cases: casesPerApi, seed, save: false });
     console.info(`fuzz ${api}: ${summary.perApi[api]!.requests} requests in ${summary.durationMs} ms, ${JSON.stringify(summary.perApi[api]!.statuses)}, event loop max delay ${summary.loop.maxDelayMs.toFixed(0)} ms, max block ${summary.loop.maxBlockMs} ms`);
     expect(summary.failures.map((f) => `${f.case.id} via ${f.via} ${f.case.operationId} [${f.case.detail.slice(0, 100)}]: ${f.failure.reason.slice(0, 300)}`)).toEqual([]);

@@ -155,17 +155,39 @@ describe('pacing, measured from the wire', () => {
   }
 
   it('Cloud figures agree with one another, the first-ten rate included, whole and streamed', async () => {
-    const pace = { 'x-sambakit-ttft-ms': '50', 'x-sambakit-tokens-per-second': '40' };
-    const whole = await postJson(server, paths.cloud, chatBody({ max_tokens: 40 }), pace);
-    const streamed = await postSse(server, paths.cloud, chatBody({ max_tokens: 40, stream: true, stream_options: { include_usage: true } }), pace);
+    // Every check relates figures of the same usage object, or bounds them by the pace asked for
+    // from the side a busy machine cannot cross (it only makes tokens later): none depends on how fast
+    // this machine happens to run.
+    const ttftS = 0.05;
+    const rate = 40;
+    const maxTokens = 40;
+    const pace = { 'x-sambakit-ttft-ms': String(ttftS * 1000), 'x-sambakit-tokens-per-second': String(rate) };
+    const whole = await postJson(server, paths.cloud, chatBody({ max_tokens: maxTokens }), pace);
+    const streamed = await postSse(server, paths.cloud, chatBody({ max_tokens: maxTokens, stream: true, stream_options: { include_usage: true } }), pace);
     for (const u of [whole.usage, streamed.chunks.at(-1).usage]) {
-      expect(u.total_latency).toBeGreaterThanOrEqual(0.05 + 39 / 40 - 0.005);
+      expect(u.completion_tokens).toBe(maxTokens);
+      expect(u.stop_reason).toBe('length');
+      expect(u.total_tokens).toBe(u.prompt_tokens + u.completion_tokens);
+      // Times: the first token after the wait asked for and within the whole; the whole no shorter
+      // than the wait plus the gaps between tokens, and the same span as start_time to end_time.
+      expect(u.time_to_first_token).toBeGreaterThanOrEqual(ttftS - 0.005);
+      expect(u.time_to_first_token).toBeLessThanOrEqual(u.total_latency);
+      expect(u.total_latency).toBeGreaterThanOrEqual(ttftS + (maxTokens - 1) / rate - 0.005);
+      expect(u.end_time - u.start_time).toBeCloseTo(u.total_latency, 2);
+      // Rates over the whole: tokens over total latency.
       expect(u.completion_tokens_per_sec).toBeCloseTo(u.completion_tokens / u.total_latency, 6);
       expect(u.total_tokens_per_sec).toBeCloseTo(u.total_tokens / u.total_latency, 6);
-      for (const rate of [u.completion_tokens_after_first_per_sec, u.completion_tokens_after_first_per_sec_first_ten]) {
-        expect(rate).toBeGreaterThan(30);
-        expect(rate).toBeLessThanOrEqual(40.01);
-      }
+      // After the first token: the tokens after it over the time from it to the last, which lies
+      // within the time from the first token to the end, so at least (tokens - 1) / (latency - TTFT);
+      // the first ten after it took no longer than all of them. Neither rate above the one asked for.
+      const afterFirstS = u.total_latency - u.time_to_first_token;
+      expect(u.completion_tokens_after_first_per_sec * afterFirstS).toBeGreaterThanOrEqual((u.completion_tokens - 1) * (1 - 1e-9));
+      expect(u.completion_tokens_after_first_per_sec_first_ten * afterFirstS).toBeGreaterThanOrEqual(10 * (1 - 1e-9));
+      expect(u.completion_tokens_after_first_per_sec_first_ten).toBeGreaterThanOrEqual(10 / afterFirstS - 1e-9);
+      for (const after of [u.completion_tokens_after_first_per_sec, u.completion_tokens_after_first_per_sec_first_ten]) expect(after).toBeLessThanOrEqual(rate + 0.01);
+      // The accelerator's figures repeat the wire's on the reference server.
+      expect(u.completion_tokens_after_first_per_sec_graph).toBe(u.completion_tokens_after_first_per_sec);
+      expect(u.time_to_first_token_graph).toBe(u.time_to_first_token);
     }
   });
 });
