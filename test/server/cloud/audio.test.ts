@@ -9,6 +9,7 @@
 import { BadRequestError } from 'sambanova';
 import { describe, expect, it } from 'vitest';
 import { WORDS_PER_SECOND } from '../../../src/server/fake-model/index.js';
+import { MAX_AUDIO_S } from '../../../src/server/operations/cloud/audio/audio.js';
 import { useServer } from '../../helpers/server.js';
 import { flac as flacBytes, wav as wavBytes } from '../../helpers/audio.js';
 import { mp3Silence } from './audio-fixtures.js';
@@ -86,6 +87,19 @@ describe('audio formats, read from their headers', () => {
     const body = (error as any).error.error;
     expect(body.param).toBe('file');
     expect(body.message).toMatch(/speech\.wav.*cannot be transcribed.*not one of an audio format/);
+  });
+
+  it('audio longer than two hours (a header claiming days, as a 1 Hz WAV does) is a 400 naming the file, its length and the limit', async () => {
+    const long = new File([wavBytes(1, MAX_AUDIO_S + 1)], 'days.wav', { type: 'audio/wav' });
+    const error = await sambanova(server).audio.transcriptions.create({ file: long, model: speechModel }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BadRequestError);
+    const body = (error as any).error.error;
+    expect(body.param).toBe('file');
+    expect(body.message).toContain(`days.wav\` holds ${MAX_AUDIO_S + 1} s of audio`);
+    expect(body.message).toContain(`at most ${MAX_AUDIO_S} s`);
+    // Ten seconds at 1 Hz is short audio: the sample rate alone is not what is refused.
+    const short = await sambanova(server).audio.transcriptions.create({ file: new File([wavBytes(1, 10)], 'slow.wav'), model: speechModel });
+    expect(words(short.text)).toBe(10 * WORDS_PER_SECOND);
   });
 
   it('an image is refused too, and an empty file', async () => {

@@ -19,6 +19,14 @@ import { abortedAnswer } from '../shared/request-fields.js';
 import { readAudioForm, type AudioForm } from './audio-form.js';
 import { probeAudio } from './audio-probe.js';
 import { uploadDigest } from '../../shared/upload-digest.js';
+import { TurnBudget } from '../../../turn-budget.js';
+
+/**
+ * The longest audio the reference server transcribes: two hours. The vendor documents no limit; this
+ * one is sambakit's, so that a header claiming days of audio (a 20 MB WAV at 1 Hz) is refused
+ * instead of a transcript of millions of words being written.
+ */
+export const MAX_AUDIO_S = 7_200;
 
 export type AudioTask = 'transcription' | 'translation';
 
@@ -98,13 +106,22 @@ async function handleAudio(task: AudioTask, request: OperationRequest): Promise<
   const probe = await probeAudio(file.bytes);
   if (!probe.ok) return { kind: 'error', problem: { kind: 'invalid_request', param: 'file', message: `The uploaded file${file.filename ? ` \`${file.filename}\`` : ''} cannot be ${task === 'translation' ? 'translated' : 'transcribed'}: ${probe.reason}.` } };
 
+  if (probe.durationS > MAX_AUDIO_S) {
+    const name = file.filename ? ` \`${file.filename}\`` : '';
+    return { kind: 'error', problem: { kind: 'invalid_request', param: 'file', message: `The uploaded file${name} holds ${Math.round(probe.durationS)} s of audio; the reference server takes at most ${MAX_AUDIO_S} s (2 hours), a limit of its own.` } };
+  }
+
   const seed = mixSeeds(request.options.seed, hashString(task), await bytesSeed(file.bytes), hashString(form.language ?? ''), hashString(form.prompt ?? ''));
   const { text } = transcribe(probe.durationS, seed);
   const words = text.length > 0 ? text.split(' ') : [];
-  const pieces = words.map((word, index) => {
+  // Two hours of words are thousands of token counts: done in slices like any large body.
+  const pieces: AudioRun['pieces'] = [];
+  const budget = new TurnBudget();
+  for (const [index, word] of words.entries()) {
     const piece = index === 0 ? word : ` ${word}`;
-    return { text: piece, tokens: Math.max(1, countTokens(piece)) };
-  });
+    pieces.push({ text: piece, tokens: Math.max(1, countTokens(piece)) });
+    if (budget.spent()) await budget.nextTurn();
+  }
   // A form field can be megabytes long: counted in slices (see countTokensUpTo).
   const promptTokens = await countTokensUpTo(form.prompt ?? '', Infinity);
   const run: AudioRun = { form, text, pieces, promptTokens, clock: new RunClock(request.pacing, arrival), arrival };
