@@ -10,28 +10,24 @@ import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
+/** A page that chats, whole and streamed, through one of sambakit's Cloud clients. */
+const sambakitChatPage = (client: 'SambaNovaCloudChat' | 'SambaNovaCloud') => `import { ${client}, RateLimitError } from './src/client/index.ts';
+const cloud = new ${client}({ apiKey: 'k' });
+export async function run() {
+  try {
+    console.log(await cloud.chat({ model: 'm', messages: [] }));
+    for await (const c of await cloud.chat({ model: 'm', messages: [], stream: true })) console.log(c);
+  } catch (e) { console.log(e instanceof RateLimitError ? 'slow down' : e); }
+}`;
+
 /**
  * The chat-only pages: what a user of each client writes to call chat in a browser, whole and
  * streamed, telling a rate limit from other failures by its typed error. `sambakitFull` is the
  * same page on the client of every Cloud operation.
  */
 export const chatOnlyPages = {
-  sambakit: `import { SambaNovaCloudChat, RateLimitError } from './src/client/index.ts';
-const cloud = new SambaNovaCloudChat({ apiKey: 'k' });
-export async function run() {
-  try {
-    console.log(await cloud.chat({ model: 'm', messages: [] }));
-    for await (const c of await cloud.chat({ model: 'm', messages: [], stream: true })) console.log(c);
-  } catch (e) { console.log(e instanceof RateLimitError ? 'slow down' : e); }
-}`,
-  sambakitFull: `import { SambaNovaCloud, RateLimitError } from './src/client/index.ts';
-const cloud = new SambaNovaCloud({ apiKey: 'k' });
-export async function run() {
-  try {
-    console.log(await cloud.chat({ model: 'm', messages: [] }));
-    for await (const c of await cloud.chat({ model: 'm', messages: [], stream: true })) console.log(c);
-  } catch (e) { console.log(e instanceof RateLimitError ? 'slow down' : e); }
-}`,
+  sambakit: sambakitChatPage('SambaNovaCloudChat'),
+  sambakitFull: sambakitChatPage('SambaNovaCloud'),
   openai: `import OpenAI, { RateLimitError } from 'openai';
 const client = new OpenAI({ apiKey: 'k', dangerouslyAllowBrowser: true });
 export async function run() {
