@@ -17,6 +17,9 @@ export interface Answer {
 
 export type SendResult = { ok: true; answer: Answer } | { ok: false; error: string };
 
+/** How much of an answer is kept for judging. */
+const keptAnswerBytes = 1 << 20;
+
 /** A case with no answer after this long is a hang. */
 export const answerTimeoutMs = 60_000;
 
@@ -39,9 +42,16 @@ function sendOnce(base: string, fuzzCase: FuzzCase, agent: Agent | false): Promi
       resolve(result);
     };
     const req = request({ host: url.hostname, port: url.port, method: fuzzCase.method, path: url.pathname.replace(/\/$/, '') + fuzzCase.path, headers, agent }, (res) => {
+      // Only an error's body is judged; the head of a long answer is enough, and a hostile case can
+      // make a stream of hundreds of megabytes (more than one string can hold).
       const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => settle({ ok: true, answer: { status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body: Buffer.concat(chunks).toString('utf8') } }));
+      let kept = 0;
+      res.on('data', (chunk: Buffer) => {
+        if (kept >= keptAnswerBytes) return;
+        chunks.push(chunk);
+        kept += chunk.byteLength;
+      });
+      res.on('end', () => settle({ ok: true, answer: { status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body: Buffer.concat(chunks).subarray(0, keptAnswerBytes).toString('utf8') } }));
       res.on('error', (error) => settle({ ok: false, error: `answer cut after status ${res.statusCode}: ${error.message}` }));
       res.on('aborted', () => settle({ ok: false, error: `answer cut after status ${res.statusCode}` }));
     });
