@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import { apiNames, apis, type ApiName } from '../contract/apis.js';
 import { bundledDocument } from '../contract/node.js';
-import { reply, type Exchange } from './exchange.js';
+import type { Exchange } from './exchange.js';
 
 const assets: Record<string, string> = {
   'swagger-ui.css': 'text/css; charset=utf-8',
@@ -77,7 +77,7 @@ export function apiDocs(): (exchange: Exchange) => boolean {
     documents.set(`${api}.yaml`, once(() => ({ body: toYaml(doc), type: 'application/yaml; charset=utf-8' })));
   }
   const redirect = (exchange: Exchange, location: string) => {
-    reply(exchange, 302, 'text/plain; charset=utf-8', `Found: ${location}`, { location });
+    exchange.reply(302, 'text/plain; charset=utf-8', `Found: ${location}`, { location });
     return true;
   };
 
@@ -86,17 +86,17 @@ export function apiDocs(): (exchange: Exchange) => boolean {
     if ((exchange.req.method !== 'GET' && exchange.req.method !== 'HEAD') || (pathname !== '/' && !pathname.startsWith('/api/docs'))) return false;
     if (pathname === '/' || pathname === '/api/docs/') return redirect(exchange, '/api/docs');
     if (pathname === '/api/docs') {
-      reply(exchange, 200, 'text/html; charset=utf-8', html);
+      exchange.reply(200, 'text/html; charset=utf-8', html);
       return true;
     }
     const asset = pathname.startsWith('/api/docs/assets/') ? files.get(pathname.slice('/api/docs/assets/'.length)) : undefined;
     if (asset) {
-      reply(exchange, 200, asset.type, asset.body, { 'cache-control': 'public, max-age=3600' });
+      exchange.reply(200, asset.type, asset.body, { 'cache-control': 'public, max-age=3600' });
       return true;
     }
     const document = documents.get(pathname.slice('/api/docs/'.length))?.();
     if (document) {
-      reply(exchange, 200, document.type, document.body);
+      exchange.reply(200, document.type, document.body);
       return true;
     }
     return false;

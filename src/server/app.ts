@@ -9,11 +9,12 @@ import { baseUrlHints, describeHints } from './base-url-hints.js';
 import { corsPolicy } from './cors.js';
 import { docsSite } from './docs-site.js';
 import { errorStyleFor } from './error-styles.js';
-import { exchangeOf, reply, type Exchange } from './exchange.js';
+import { arrivalNow, Exchange, pathOf } from './exchange.js';
 import { operationTable } from './operations/index.js';
 import { resolveServerOptions, type ServerOptions } from './options.js';
 import { buildRoutes, matchPath, nearestRoute, RouteTable, type Route } from './routes.js';
-import { specRouteHandlers, type OperationTable } from './spec-routes.js';
+import { SpecRequest } from './spec-request.js';
+import { routeSetups, startPipeline, type OperationTable } from './spec-routes.js';
 import { uuid } from './uuid.js';
 
 export interface AppOptions extends ServerOptions {
@@ -29,26 +30,30 @@ export function createRequestListener(options: AppOptions = {}): RequestListener
   const docs = apiDocs();
   const site = docsSite();
   const table = new RouteTable(buildRoutes(resolved.apis));
-  const handlers = specRouteHandlers(table.routes, options.operations ?? operationTable, resolved);
+  const setups = routeSetups(table.routes, options.operations ?? operationTable, resolved);
 
   return function sambakit(req, res) {
-    const exchange = exchangeOf(req, res, cors?.headers(req));
+    const arrival = arrivalNow();
+    const method = req.method ?? 'GET';
+    const pathname = pathOf(req.url);
+    const found = table.find(method, pathname);
+    const headers = cors?.headers(req);
+    // One object per request: a spec route's request is the exchange the pipeline grows on.
+    const exchange = found ? new SpecRequest(setups.get(found.route)!, found.params, req, res, pathname, arrival, headers) : new Exchange(req, res, pathname, arrival, headers);
     if (log) {
       res.once('close', () => {
-        const id = exchange.headers['x-request-id'];
-        log(`${req.method} ${exchange.pathname} ${res.statusCode} ${(performance.now() - exchange.arrival.monotonicMs).toFixed(1)}ms${id ? ` ${String(id)}` : ''}`);
+        const id = exchange.responseHeaders['x-request-id'];
+        log(`${method} ${pathname} ${res.statusCode} ${(performance.now() - arrival.monotonicMs).toFixed(1)}ms${id ? ` ${String(id)}` : ''}`);
       });
+    }
+    if (exchange instanceof SpecRequest) {
+      startPipeline(exchange);
+      return;
     }
     const preflight = cors?.preflight(req);
     if (preflight) {
       res.writeHead(204, preflight);
       res.end();
-      return;
-    }
-    const method = req.method ?? 'GET';
-    const found = table.find(method, exchange.pathname);
-    if (found) {
-      handlers.get(found.route)!(exchange, found.params);
       return;
     }
     if (docs(exchange) || site(exchange)) return;
@@ -70,10 +75,10 @@ function notFound(exchange: Exchange, method: string, routes: readonly Route[]):
   // A wrong base URL names the route the SDK meant, which the nearest path by segments may not be.
   const meant = hints.length > 0 && !hints.some((hint) => hint.route === nearest?.route) ? { route: hints[0]!.route, suggestion: hints[0]!.route.template } : nearest;
   const requestId = uuid();
-  exchange.headers['x-request-id'] = requestId;
+  exchange.responseHeaders['x-request-id'] = requestId;
   const baseHint = hints.length > 0 ? ` ${describeHints(hints, `http://${exchange.req.headers.host ?? 'HOST:PORT'}`)}` : '';
   if (!meant) {
-    reply(exchange, 404, 'application/json', JSON.stringify({ error: { message: `No route ${method} ${pathname}. See /api/docs.${baseHint}`, type: 'invalid_request_error', code: 'not_found' } }));
+    exchange.reply(404, 'application/json', JSON.stringify({ error: { message: `No route ${method} ${pathname}. See /api/docs.${baseHint}`, type: 'invalid_request_error', code: 'not_found' } }));
     return;
   }
   const style = errorStyleFor(meant.route);
@@ -90,5 +95,5 @@ function notFound(exchange: Exchange, method: string, routes: readonly Route[]):
       requestId,
     );
   }
-  reply(exchange, rendered.status, rendered.contentType, rendered.body, headers);
+  exchange.reply(rendered.status, rendered.contentType, rendered.body, headers);
 }

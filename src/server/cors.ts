@@ -4,7 +4,7 @@
  * @module
  */
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
-import { controlHeaders } from './spec-routes.js';
+import { controlHeaders } from './spec-request.js';
 
 const allowedHeaders = ['authorization', 'content-type', 'key', 'x-api-key', 'anthropic-version', 'ss-sn-options', ...Object.values(controlHeaders)].join(',');
 const exposedHeaders = ['x-request-id', 'retry-after', 'x-ratelimit-limit-requests', 'x-ratelimit-remaining-requests', 'x-ratelimit-reset-requests'].join(',');

@@ -8,7 +8,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { reply, type Exchange } from './exchange.js';
+import type { Exchange } from './exchange.js';
 
 /** Where `npm run docs` writes the site, from src/server and from dist/server alike. */
 export const defaultSiteDir = fileURLToPath(new URL('../../site/', import.meta.url));
@@ -36,7 +36,7 @@ export function docsSite(siteDir: string = defaultSiteDir): (exchange: Exchange)
     const method = exchange.req.method;
     if (method !== 'GET' && method !== 'HEAD') return false;
     if (pathname === '/docs') {
-      reply(exchange, 301, 'text/plain; charset=utf-8', 'Moved: /docs/', { location: '/docs/' });
+      exchange.reply(301, 'text/plain; charset=utf-8', 'Moved: /docs/', { location: '/docs/' });
       return true;
     }
     void answer(exchange, root, pathname.slice('/docs/'.length));
@@ -49,24 +49,24 @@ async function answer(exchange: Exchange, root: string, encoded: string): Promis
   const found = file ? await stat(file).then((s) => (s.isFile() ? s : undefined), () => undefined) : undefined;
   if (!file || !found) {
     const built = await stat(join(root, 'index.html')).then(() => true, () => false);
-    if (built) reply(exchange, 404, 'text/plain; charset=utf-8', `No such page in the docs site: /docs/${encoded}`);
-    else reply(exchange, 404, 'text/html; charset=utf-8', notBuilt);
+    if (built) exchange.reply(404, 'text/plain; charset=utf-8', `No such page in the docs site: /docs/${encoded}`);
+    else exchange.reply(404, 'text/html; charset=utf-8', notBuilt);
     return;
   }
   const etag = `"${found.size.toString(36)}-${Math.floor(found.mtimeMs).toString(36)}"`;
   const cacheControl = encoded.startsWith('assets/') ? 'public, max-age=3600' : 'no-cache';
   const headers = { etag, 'cache-control': cacheControl };
   if (exchange.req.headers['if-none-match'] === etag) {
-    exchange.res.writeHead(304, { ...exchange.headers, ...headers });
+    exchange.res.writeHead(304, { ...exchange.responseHeaders, ...headers });
     exchange.res.end();
     return;
   }
   const body = await readFile(file).catch(() => undefined);
   if (!body) {
-    reply(exchange, 404, 'text/plain; charset=utf-8', `No such page in the docs site: /docs/${encoded}`);
+    exchange.reply(404, 'text/plain; charset=utf-8', `No such page in the docs site: /docs/${encoded}`);
     return;
   }
-  reply(exchange, 200, contentTypes[extname(file)] ?? 'application/octet-stream', body, headers);
+  exchange.reply(200, contentTypes[extname(file)] ?? 'application/octet-stream', body, headers);
 }
 
 /** The file a path under `/docs/` names, or undefined when it is malformed or would leave the site. */

@@ -1,48 +1,68 @@
 /**
- * One request and its answer on Node's HTTP objects. Headers gathered on the way (CORS, request id,
- * a handler's own) go out in a single `writeHead`, the cheapest way Node has to send them.
+ * One request and its answer on Node's HTTP objects, whatever the path. A request to a spec route
+ * is the same object grown by the pipeline's part (`SpecRequest` in spec-request.ts), so every
+ * request costs one object. Headers gathered on the way (CORS, request id, a handler's own) go out
+ * in a single `writeHead`, the cheapest way Node has to send them.
  * @module
  */
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import type { Arrival } from './operations/types.js';
 
-export interface Exchange {
-  req: IncomingMessage;
-  res: ServerResponse;
-  /** The path as sent, still percent-encoded, without the query. */
-  pathname: string;
-  /** Headers every answer to this request carries. */
-  headers: OutgoingHttpHeaders;
-  /** Taken first thing, so that reported times (to first token, latency) include the server's whole work. */
-  arrival: Arrival;
+/** When the request arrived (its headers were read), on both clocks; every timing figure counts from here. */
+export interface Arrival {
+  monotonicMs: number;
+  epochMs: number;
 }
 
-export function exchangeOf(req: IncomingMessage, res: ServerResponse, headers: OutgoingHttpHeaders = {}): Exchange {
-  const url = req.url ?? '/';
+/** Taken first thing, so that reported times (to first token, latency) include the server's whole work. */
+export function arrivalNow(): Arrival {
+  return { monotonicMs: performance.now(), epochMs: Date.now() };
+}
+
+/** The path as sent, still percent-encoded, without the query. */
+export function pathOf(url: string | undefined): string {
+  if (url === undefined) return '/';
   const query = url.indexOf('?');
-  return { req, res, pathname: query === -1 ? url : url.slice(0, query), headers, arrival: { monotonicMs: performance.now(), epochMs: Date.now() } };
+  return query === -1 ? url : url.slice(0, query);
 }
 
-/**
- * Sends a whole answer. With Content-Length: `writeHead` without it makes Node frame the body as
- * chunked, which halves the requests per second a small answer gets. A client already gone is left alone.
- */
-export function reply(exchange: Exchange, status: number, contentType: string, body: string | Uint8Array, headers?: OutgoingHttpHeaders): void {
-  const { res } = exchange;
-  if (res.destroyed || res.headersSent) return;
-  const all = exchange.headers;
-  all['content-type'] = contentType;
-  all['content-length'] = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
-  if (headers) Object.assign(all, headers);
-  res.writeHead(status, all);
-  res.end(body);
+export class Exchange {
+  #signal: AbortSignal | undefined;
+
+  constructor(
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    /** The path as sent, still percent-encoded, without the query (`pathOf`). */
+    readonly pathname: string,
+    readonly arrival: Arrival,
+    /** Headers every answer to this request carries. */
+    readonly responseHeaders: OutgoingHttpHeaders = {},
+  ) {}
+
+  /**
+   * Sends a whole answer. With Content-Length: `writeHead` without it makes Node frame the body as
+   * chunked, which halves the requests per second a small answer gets. A client already gone is left alone.
+   */
+  reply(status: number, contentType: string, body: string | Uint8Array, headers?: OutgoingHttpHeaders): void {
+    const { res } = this;
+    if (res.destroyed || res.headersSent) return;
+    const all = this.responseHeaders;
+    all['content-type'] = contentType;
+    all['content-length'] = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+    if (headers) Object.assign(all, headers);
+    res.writeHead(status, all);
+    res.end(body);
+  }
+
+  /**
+   * Aborted when the client goes away before the answer is complete. Made on first use: most requests
+   * never wait, and an AbortController costs more than the rest of a small request.
+   */
+  get signal(): AbortSignal {
+    return (this.#signal ??= clientGone(this.res));
+  }
 }
 
-/**
- * Aborted when the client goes away before the answer is complete. Made on first use: most requests
- * never wait, and an AbortController costs more than the rest of a small request.
- */
-export function clientGone(res: ServerResponse): AbortSignal {
+function clientGone(res: ServerResponse): AbortSignal {
   const controller = new AbortController();
   if (res.destroyed && !res.writableFinished) controller.abort(new Error('the client closed the connection'));
   else res.once('close', () => res.writableFinished || controller.abort(new Error('the client closed the connection')));

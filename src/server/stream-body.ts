@@ -10,33 +10,19 @@ import { encodeStreamEnd, encodeStreamItem, type OutgoingStreamItem, type Stream
 import { onAbort } from './abort-listeners.js';
 import { dropAfterFlush, pause, streamFaultBefore, streamFaultItem, type Fault } from './faults.js';
 import type { StreamProducer } from './operations/types.js';
-
-/**
- * Where a stream goes and what it needs of its request, for as long as it is open: the pipeline's
- * request object itself (methods, not closures made per stream).
- */
-export interface StreamTarget {
-  readonly res: ServerResponse;
-  readonly fault: Fault | undefined;
-  /** Checks one item against the spec; throws to cut the stream (test mode). */
-  checkItem(value: unknown, kind: 'item' | 'error'): void;
-  /** The API's in-stream error item with a message: for the error-event fault, a failing producer and shutdown. */
-  errorItem(message: string): OutgoingStreamItem<unknown>;
-  /** Aborted when the server shuts down: the stream ends with an in-stream error instead of hanging. */
-  readonly shutdown: AbortSignal | undefined;
-}
+import type { SpecRequest } from './spec-request.js';
 
 const shuttingDown = 'The server is shutting down; the answer was cut.';
 /** Why a producer is stopped, made once: an abort without a reason builds a DOMException (and its stack) every time. */
 const stopped = new Error('the stream ended');
 
 /**
- * Writes the status, `headers` and every item of `produce` to the target's response, then the framing's terminator.
+ * Writes the status, `headers` and every item of `produce` to the request's response, then the framing's terminator.
  * The headers leave with the first item (one write instead of two). Resolves when the stream ended,
  * whichever way; never rejects.
  */
-export async function writeStreamBody(target: StreamTarget, status: number, headers: OutgoingHttpHeaders, produce: StreamProducer, framing: StreamFramingSpec): Promise<void> {
-  const { res, fault, shutdown } = target;
+export async function writeStreamBody(request: SpecRequest, status: number, headers: OutgoingHttpHeaders, produce: StreamProducer, framing: StreamFramingSpec): Promise<void> {
+  const { res, fault, shutdown } = request;
   const abort = new AbortController();
   const iterator = produce(abort.signal)[Symbol.asyncIterator]();
   let gone = false;
@@ -83,7 +69,7 @@ export async function writeStreamBody(target: StreamTarget, status: number, head
     head();
     res.end(text);
   };
-  const fail = (message: string) => finish(encodeStreamItem(target.errorItem(message), framing));
+  const fail = (message: string) => finish(encodeStreamItem(request.errorItem(message), framing));
   let sent = 0;
   let completed = false;
   try {
@@ -118,7 +104,7 @@ export async function writeStreamBody(target: StreamTarget, status: number, head
         item = replaced;
       } else {
         try {
-          target.checkItem(item.value, item.kind);
+          request.checkItem(item.value, item.kind);
         } catch {
           // Test mode: an item the spec does not allow cuts the stream (the report is already made).
           res.destroy();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docsSite } from '../../src/server/docs-site.js';
-import { exchangeOf } from '../../src/server/exchange.js';
+import { arrivalNow, Exchange, pathOf } from '../../src/server/exchange.js';
 import { useServer } from '../helpers/server.js';
 import { siteDir } from '../helpers/site.js';
 import { apiNames } from '../helpers/spec.js';
@@ -83,7 +83,7 @@ describe('/docs before the site is built', () => {
   beforeAll(async () => {
     const site = docsSite(empty);
     server = createServer((req, res) => {
-      if (!site(exchangeOf(req, res))) res.writeHead(418).end();
+      if (!site(new Exchange(req, res, pathOf(req.url), arrivalNow()))) res.writeHead(418).end();
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const address = server.address() as { port: number };

@@ -5,18 +5,13 @@
  */
 import type { OutgoingStreamItem } from '../../streams/index.js';
 import type { Problem } from '../error-styles.js';
+import type { Arrival } from '../exchange.js';
 import type { Pacing } from '../pacing/plan.js';
 import type { ResolvedServerOptions } from '../options.js';
 import type { UploadedFile } from '../request-body.js';
 import type { Route } from '../routes.js';
 
-/** When the request arrived (its headers were read), on both clocks; every timing figure counts from here. */
-export interface Arrival {
-  monotonicMs: number;
-  epochMs: number;
-}
-
-export type { Pacing };
+export type { Arrival, Pacing };
 
 /** Request headers as handlers read them, like the Web `Headers`. */
 export interface RequestHeaders {
@@ -25,6 +20,11 @@ export interface RequestHeaders {
   has(name: string): boolean;
 }
 
+/**
+ * The request as a handler sees it: the part of the server's one request object (`SpecRequest`,
+ * spec-request.ts) that is a handler's to read. Also the contract for handlers passed in
+ * `AppOptions.operations`.
+ */
 export interface OperationRequest {
   route: Route;
   /** Path parameters by name. */
