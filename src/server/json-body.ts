@@ -7,9 +7,9 @@
  * @module
  */
 import { TokenParser, Tokenizer, TokenType, type ParsedTokenInfo } from '@streamparser/json';
+import { TurnBudget } from '../event-loop/turn-budget.js';
 import type { SizeLimits } from '../validate/limits.js';
 import { violation, type Violation } from '../validate/violations.js';
-import { TurnBudget } from './turn-budget.js';
 
 /**
  * The size limits of the server's request bodies, applied while parsing and again by the

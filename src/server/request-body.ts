@@ -6,9 +6,9 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { Busboy } from '@fastify/busboy';
+import { TurnBudget } from '../event-loop/turn-budget.js';
 import type { Violation } from '../validate/violations.js';
 import { parseJsonBody, syncParseBytes, type JsonParseResult } from './json-body.js';
-import { TurnBudget } from './turn-budget.js';
 
 export interface UploadedFile {
   field: string;

@@ -9,13 +9,13 @@
  */
 import type { ErrorObject } from 'ajv';
 import type { ValidateFunction } from '../contract/operation.js';
+import { TurnBudget } from '../event-loop/turn-budget.js';
 import { parameterViolations, schemaViolations, toldFirstViolationOnly, validateRequest, type RequestInput } from '../validate/check.js';
 import { checkSize, nodesOfLastCheck } from '../validate/limits.js';
 import { toViolations, type Violation } from '../validate/violations.js';
 import { bodySizeLimits } from './json-body.js';
 import type { Route } from './routes.js';
 import { sliceableArrays, type SliceableArray } from './sliceable-arrays.js';
-import { TurnBudget } from './turn-budget.js';
 
 /** Fewest items per window: small enough to be well under a slice, large enough that the rest of the body is not validated again and again. */
 const minWindowItems = 512;

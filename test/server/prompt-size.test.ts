@@ -5,6 +5,7 @@
  * margin (the machine is shared): before the fix a 2 MB run held the event loop for many minutes.
  */
 import { describe, expect, it } from 'vitest';
+import { TurnBudget } from '../../src/event-loop/turn-budget.js';
 import { countTokens, countTokensUpTo } from '../../src/server/fake-model/index.js';
 import { useServer } from '../helpers/server.js';
 
@@ -62,16 +63,31 @@ describe('token counting of long runs', () => {
   });
 
   it('stops once past the limit, and answers a text too long to fit from its length alone', async () => {
-    const counted = await countTokensUpTo('word '.repeat(100_000), 5000);
+    const counted = await countTokensUpTo('word '.repeat(100_000), 5000, new TurnBudget());
     expect(counted).toBeGreaterThan(5000);
     expect(counted).toBeLessThan(5100);
-    expect(countTokensUpTo('x'.repeat(1 << 20), 1000)).toBe(8192);
+    expect(countTokensUpTo('x'.repeat(1 << 20), 1000, new TurnBudget())).toBe(8192);
   });
 
+  const textOfLines = 'A line of text, with punctuation; and numbers 12345.\n'.repeat(40_000) + 'y'.repeat(10_000);
+
   it('counts a long text in slices to the same total as at once', async () => {
-    const textOfLines = 'A line of text, with punctuation; and numbers 12345.\n'.repeat(40_000) + 'y'.repeat(10_000);
-    const sliced = countTokensUpTo(textOfLines, Infinity);
+    const sliced = countTokensUpTo(textOfLines, Infinity, new TurnBudget());
     expect(sliced).toBeInstanceOf(Promise);
     expect(await sliced).toBe(countTokens(textOfLines));
+  });
+
+  it('counts in the caller\'s turn budget: with its slice used up, the count waits for the next turn of the event loop', async () => {
+    const budget = new TurnBudget();
+    while (!budget.spent()) {
+      // the caller's own work uses up the slice
+    }
+    const order: string[] = [];
+    setImmediate(() => order.push('next turn'));
+    const counted = countTokensUpTo('A short prompt of a few words.', Infinity, budget);
+    expect(counted).toBeInstanceOf(Promise);
+    expect(await counted).toBe(countTokens('A short prompt of a few words.'));
+    order.push('counted');
+    expect(order).toEqual(['next turn', 'counted']);
   });
 });

@@ -9,6 +9,7 @@
  * tokens at a fraction of its cost.
  */
 import { decode, encode } from 'gpt-tokenizer/encoding/cl100k_base';
+import type { TurnBudget } from '../../event-loop/turn-budget.js';
 import { PieceCursor, pieceEnds } from './pre-tokenizer.js';
 
 /**
@@ -71,7 +72,7 @@ function pieceTokens(piece: string): readonly TokenPiece[] {
 /** Number of tokens in `text`. A prompt of any size is counted with `countTokensUpTo` instead. */
 export function countTokens(text: string): number {
   const counter = new TokenCounter(text);
-  counter.advance(Infinity, Infinity);
+  counter.advance(Infinity, undefined);
   return counter.count;
 }
 
@@ -79,8 +80,8 @@ export function countTokens(text: string): number {
 export const MAX_TOKEN_CHARS = 128;
 
 /**
- * A text's tokens counted a bounded run at a time: `advance` stops at a deadline and goes on from
- * there when called again, so that counting a long prompt never holds the event loop for long, and
+ * A text's tokens counted a bounded run at a time: `advance` stops when the caller's turn budget is
+ * spent and goes on from there when called again, so that counting a long prompt never holds the event loop for long, and
  * stops for good once a limit is passed (a prompt over the context need not be counted to its end).
  *
  * The text is taken a line at a time (see `lineEnd`), each line's count remembered; a line too long
@@ -97,10 +98,10 @@ class TokenCounter {
 
   /**
    * Counts on until the end of the text, until more than `limit` tokens are counted, or until
-   * `deadline` (a `performance.now()` time) has passed, whichever comes first. True when counting
-   * is over (the end was reached or the limit passed).
+   * `budget` is spent (never without one), whichever comes first. True when counting is over (the
+   * end was reached or the limit passed).
    */
-  advance(limit: number, deadline: number): boolean {
+  advance(limit: number, budget: TurnBudget | undefined): boolean {
     const { text } = this;
     for (let step = 1; this.count <= limit; step++) {
       if (this.cursor !== undefined) {
@@ -117,36 +118,32 @@ class TokenCounter {
         }
       }
       // A step is at most a remembered line or one piece; the clock is read every few of them.
-      if ((step & 7) === 0 && performance.now() > deadline) return false;
+      if ((step & 7) === 0 && budget !== undefined && budget.spent()) return false;
     }
     return true;
   }
 }
 
 /**
- * Longest run of counting before the event loop gets a turn. A request does other work in the same
- * turn (parsing, validation, generating), and no request may hold the loop for much over 50 ms.
- */
-const COUNT_SLICE_MS = 10;
-
-/**
  * Tokens of a prompt of any size, or, once counting has passed `limit`, the count so far (a number
  * above `limit`: the prompt does not fit, and is not counted to its end). A text too long to fit
- * at all is answered at once from its length alone. The first slice is counted at once, which is
- * the whole of any ordinary prompt; a longer count goes on in slices between which the event loop runs.
+ * at all is answered at once from its length alone. Counting goes on in the caller's `budget`: in
+ * the same turn while it lasts (the whole of any ordinary prompt), then in slices between which the
+ * event loop runs, so a caller counting many texts (the turns of a conversation, a list of inputs)
+ * holds the loop no longer than its own slice.
  */
-export function countTokensUpTo(text: string, limit: number): number | Promise<number> {
+export function countTokensUpTo(text: string, limit: number, budget: TurnBudget): number | Promise<number> {
   const atLeast = Math.ceil(text.length / MAX_TOKEN_CHARS);
   if (atLeast > limit) return atLeast;
   const counter = new TokenCounter(text);
-  if (counter.advance(limit, performance.now() + COUNT_SLICE_MS)) return counter.count;
-  return new Promise((resolve) => {
-    const slice = () => {
-      if (counter.advance(limit, performance.now() + COUNT_SLICE_MS)) resolve(counter.count);
-      else setImmediate(slice);
-    };
-    setImmediate(slice);
-  });
+  if (!budget.spent() && counter.advance(limit, budget)) return counter.count;
+  return countInSlices(counter, limit, budget);
+}
+
+async function countInSlices(counter: TokenCounter, limit: number, budget: TurnBudget): Promise<number> {
+  do await budget.nextTurn();
+  while (!counter.advance(limit, budget));
+  return counter.count;
 }
 
 /**

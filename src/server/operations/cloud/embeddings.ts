@@ -4,6 +4,7 @@
  * `openai` client asks for by default), as base64 of little-endian 32-bit floats. A text longer than
  * the model's context is refused, as the service refuses it. The answer waits the time to first token.
  */
+import { TurnBudget } from '../../../event-loop/turn-budget.js';
 import { countTokensUpTo, embed } from '../../fake-model/index.js';
 import type { OperationDefinition, OperationRequest, OperationResult } from '../types.js';
 import { waitUntil } from '../../pacing/wait-until.js';
@@ -33,10 +34,12 @@ async function handleEmbedding(request: OperationRequest): Promise<OperationResu
   const dimensions = check.model.embeddingDimensions!;
   const limit = check.model.card.context_length;
   const texts = typeof body.input === 'string' ? [body.input] : body.input;
-  // Each text counted only as far as the model's context (a longer one is refused without being counted to its end).
+  // Each text counted only as far as the model's context (a longer one is refused without being
+  // counted to its end), all of them in one turn budget: a long list of short texts is sliced too.
+  const budget = new TurnBudget();
   const counts: number[] = [];
   for (const [index, text] of texts.entries()) {
-    const counted = countTokensUpTo(text, limit ?? Infinity);
+    const counted = countTokensUpTo(text, limit ?? Infinity, budget);
     const count = typeof counted === 'number' ? counted : await counted;
     if (limit !== undefined && count > limit) {
       const param = typeof body.input === 'string' ? 'input' : `input.${index}`;

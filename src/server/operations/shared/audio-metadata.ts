@@ -7,7 +7,7 @@
  */
 import { parseFromTokenizer, type IAudioMetadata, type IOptions } from 'music-metadata';
 import { fromBuffer } from 'strtok3';
-import { TurnBudget } from '../../turn-budget.js';
+import { TurnBudget } from '../../../event-loop/turn-budget.js';
 
 export function parseAudioMetadata(bytes: Uint8Array, options: IOptions): Promise<IAudioMetadata> {
   const tokenizer = fromBuffer(bytes, { fileInfo: { size: bytes.byteLength } });

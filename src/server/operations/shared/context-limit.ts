@@ -6,13 +6,14 @@
  * Every text operation checks its prompt here; each API only names its fields and, where its error
  * form says more than the common message (SambaStudio's native violations), words the refusal.
  */
+import { TurnBudget } from '../../../event-loop/turn-budget.js';
 import type { Problem } from '../../error-styles.js';
 import { countTokensUpTo, MAX_TOKEN_CHARS } from '../../fake-model/index.js';
-import { TurnBudget } from '../../turn-budget.js';
 
 /**
  * Tokens of `texts` one after the other, or a number above `limit` once they cannot fit (see
- * `countTokensUpTo`). Many texts (the turns of a long conversation) are counted in slices too.
+ * `countTokensUpTo`). All of them are counted in one turn budget, so many texts (the turns of a
+ * long conversation) are sliced as one long text is.
  */
 export function countTextsUpTo(texts: readonly string[], limit: number): number | Promise<number> {
   // The longest token bounds the count from below: texts too long in all are refused unread.
@@ -22,19 +23,19 @@ export function countTextsUpTo(texts: readonly string[], limit: number): number 
   const budget = new TurnBudget();
   let total = 0;
   for (let index = 0; index < texts.length; index++) {
-    const counted = countTokensUpTo(texts[index]!, limit - total);
-    if (typeof counted !== 'number' || budget.spent()) return addRest(texts, index, counted, limit, total, budget);
+    const counted = countTokensUpTo(texts[index]!, limit - total, budget);
+    if (typeof counted !== 'number') return addRest(texts, index, counted, limit, total, budget);
     total += counted;
     if (total > limit) return total;
   }
   return total;
 }
 
-async function addRest(texts: readonly string[], index: number, counted: number | Promise<number>, limit: number, total: number, budget: TurnBudget): Promise<number> {
+async function addRest(texts: readonly string[], index: number, counted: Promise<number>, limit: number, total: number, budget: TurnBudget): Promise<number> {
   total += await counted;
   for (index++; index < texts.length && total <= limit; index++) {
-    if (budget.spent()) await budget.nextTurn();
-    total += await countTokensUpTo(texts[index]!, limit - total);
+    const next = countTokensUpTo(texts[index]!, limit - total, budget);
+    total += typeof next === 'number' ? next : await next;
   }
   return total;
 }

@@ -4,7 +4,7 @@
  * the same as hashing the whole file in one call.
  */
 import { createHash } from 'node:crypto';
-import { TurnBudget } from '../../turn-budget.js';
+import { TurnBudget } from '../../../event-loop/turn-budget.js';
 
 /** Bytes hashed per call: well under a millisecond. */
 const pieceBytes = 256 * 1024;

@@ -6,6 +6,7 @@
  * usage chunk when `stream_options[include_usage]` is set. A file that is not audio is a 400 that
  * says so. The in-stream error is Cloud chat's.
  */
+import { TurnBudget } from '../../../../event-loop/turn-budget.js';
 import type { OutgoingStreamItem } from '../../../../streams/index.js';
 import { countTokens, countTokensUpTo, transcribe } from '../../../fake-model/index.js';
 import { hashString, mixSeeds } from '../../../fake-model/random.js';
@@ -19,7 +20,6 @@ import { abortedAnswer } from '../shared/request-fields.js';
 import { readAudioForm, type AudioForm } from './audio-form.js';
 import { probeAudio } from './audio-probe.js';
 import { uploadDigest } from '../../shared/upload-digest.js';
-import { TurnBudget } from '../../../turn-budget.js';
 
 /**
  * The longest audio the reference server transcribes: two hours. The vendor documents no limit; this
@@ -122,8 +122,8 @@ async function handleAudio(task: AudioTask, request: OperationRequest): Promise<
     pieces.push({ text: piece, tokens: Math.max(1, countTokens(piece)) });
     if (budget.spent()) await budget.nextTurn();
   }
-  // A form field can be megabytes long: counted in slices (see countTokensUpTo).
-  const promptTokens = await countTokensUpTo(form.prompt ?? '', Infinity);
+  // A form field can be megabytes long: counted in slices of the same budget (see countTokensUpTo).
+  const promptTokens = await countTokensUpTo(form.prompt ?? '', Infinity, budget);
   const run: AudioRun = { form, text, pieces, promptTokens, clock: new RunClock(request.pacing, arrival), arrival };
   if (form.stream) return { kind: 'stream', mediaType: 'text/event-stream', produce: (signal) => audioChunks(run, signal) };
   try {

@@ -1,8 +1,13 @@
 /**
- * @module Work over a large body done in slices: a budget of a few milliseconds per turn of the
+ * @module Work over a large input done in slices: a budget of a few milliseconds per turn of the
  * event loop, after which the work waits for the next turn, so that other requests and open streams
  * are served in between. No request may hold the loop for much over 50 ms; a slice is a few
  * milliseconds so that the work around it (parsing, validation, answering) fits in the same turn.
+ *
+ * One budget is made per piece of work and handed down to everything it calls (the server's body
+ * reading and validation, the fake model's token counts), so a turn has one clock, however deep the
+ * work goes. Outside src/server because the fake model, which has no server imports, slices its
+ * counting by the caller's budget too. Node only (`setImmediate`).
  */
 
 /** Work done before the event loop gets a turn. */
