@@ -57,16 +57,13 @@ async function handleEmbedding(request: OperationRequest): Promise<OperationResu
   }
   const base64 = body.encoding_format === 'base64';
   const promptTokens = counts.reduce((sum, count) => sum + count, 0);
-  return {
-    kind: 'json',
-    body: {
-      object: 'list',
-      model: body.model,
-      data: texts.map((text, index) => {
-        const vector = embed(body.model, text, dimensions);
-        return { object: 'embedding', index, embedding: base64 ? base64Floats(vector) : vector };
-      }),
-      usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
-    },
-  };
+  // The vectors in slices too, in a budget of their own: the wait began a new turn.
+  const building = new TurnBudget();
+  const data: Array<{ object: 'embedding'; index: number; embedding: string | number[] }> = [];
+  for (const [index, text] of texts.entries()) {
+    const embedded = embed(body.model, text, dimensions, building);
+    const vector = Array.isArray(embedded) ? embedded : await embedded;
+    data.push({ object: 'embedding', index, embedding: base64 ? base64Floats(vector) : vector });
+  }
+  return { kind: 'json', body: { object: 'list', model: body.model, data, usage: { prompt_tokens: promptTokens, total_tokens: promptTokens } } };
 }
