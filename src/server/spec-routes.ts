@@ -16,6 +16,7 @@ import { authenticate } from './auth.js';
 import { errorStyleFor, invalidRequestProblem, type ErrorStyle, type Problem } from './error-styles.js';
 import { clientGone, reply, type Exchange } from './exchange.js';
 import { faultBeforeHandler, faultedJsonBody, parseFault, pause, writeJsonWithFault, type Fault } from './faults.js';
+import { jsonText } from './json-text.js';
 import type { Arrival, OperationDefinition, OperationRequest, OperationResult, Pacing, RequestHeaders } from './operations/types.js';
 import type { ResolvedServerOptions } from './options.js';
 import { ClientGoneError, readRequestBody, type UploadedFile } from './request-body.js';
@@ -310,13 +311,9 @@ function send(request: SpecRequest): boolean | Promise<boolean> {
         return true;
       }
       request.check(status, 'application/json', body, 'response body');
-      const text = JSON.stringify(body);
-      if (!fault) {
-        reply(exchange, status, 'application/json', text);
-        return true;
-      }
-      exchange.headers['content-type'] = 'application/json';
-      return writeJsonWithFault(exchange.res, status, exchange.headers, text, fault, request.signal).then(() => true);
+      // A large answer (a batch's) is written in slices; an ordinary one in this turn.
+      const text = jsonText(body);
+      return text instanceof Promise ? text.then((settled) => sendJson(request, status, settled)) : sendJson(request, status, text);
     }
     case 'text': {
       const status = result.status ?? 200;
@@ -338,6 +335,17 @@ function send(request: SpecRequest): boolean | Promise<boolean> {
       return true;
     }
   }
+}
+
+function sendJson(request: SpecRequest, status: number, text: string | readonly Buffer[]): true | Promise<true> {
+  const { exchange, fault } = request;
+  if (!fault) {
+    reply(exchange, status, 'application/json', text);
+    return true;
+  }
+  exchange.headers['content-type'] = 'application/json';
+  const whole = typeof text === 'string' ? text : Buffer.concat(text).toString();
+  return writeJsonWithFault(exchange.res, status, exchange.headers, whole, fault, request.signal).then(() => true);
 }
 
 /** The pipeline, in order. */
