@@ -10,15 +10,7 @@ import { jsonText } from '../../src/server/json-text.js';
 import { completeAll, preparePrompt } from '../../src/server/operations/sambastudio-native/completion.js';
 import { readTypedParams } from '../../src/server/operations/sambastudio-native/typed-params.js';
 import { mapInTurns } from '../../src/server/turn-budget.js';
-
-/** Whether `work` (started now) lets a callback queued for the next turn of the event loop run before it settles. */
-async function yieldsBeforeSettling(work: () => unknown): Promise<boolean> {
-  const order: string[] = [];
-  setImmediate(() => order.push('next turn'));
-  await Promise.resolve(work()).then(() => order.push('settled'));
-  await new Promise((resolve) => setImmediate(resolve));
-  return order[0] === 'next turn';
-}
+import { yieldsBeforeSettling } from '../helpers/turns.js';
 
 const text = (pieces: string | Buffer[]) => (Array.isArray(pieces) ? Buffer.concat(pieces).toString() : pieces);
 

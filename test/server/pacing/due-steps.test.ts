@@ -9,15 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { pace } from '../../../src/server/pacing/plan.js';
 import { RunClock } from '../../../src/server/pacing/run-clock.js';
 import { paced, streamSchedule } from '../../../src/server/pacing/schedule.js';
-
-/** Whether `work` (started now) lets a callback queued for the next turn of the event loop run before it settles. */
-async function yieldsBeforeSettling(work: () => Promise<unknown>): Promise<boolean> {
-  const order: string[] = [];
-  setImmediate(() => order.push('next turn'));
-  await work().then(() => order.push('settled'));
-  await new Promise((resolve) => setImmediate(resolve));
-  return order[0] === 'next turn';
-}
+import { yieldsBeforeSettling } from '../../helpers/turns.js';
 
 const fullSpeed = { ttftMs: 0, tokensPerSecond: 1e9 };
 
