@@ -420,8 +420,8 @@ export interface components {
         ToolChoice: ("none" | "auto" | "required") | components["schemas"]["NamedToolChoice"];
         /** @description One chat completion request. The service also accepts fields it does not document; they are kept open here. */
         SambaStudioChatRequest: {
-            /** @description Name of the model (expert) that answers, for example `Meta-Llama-3.1-8B-Instruct`. The vendor table does not mark it required, but every vendor example sends it and bundle endpoints need it to pick an expert; OpenAI clients always send it. */
-            model: string;
+            /** @description Name of the model (expert) that answers, for example `Meta-Llama-3.1-8B-Instruct`. The vendor table does not mark it required, but every vendor example sends it and bundle endpoints need it to pick an expert; OpenAI clients always send it. At most 256 characters. */
+            model: string & unknown;
             /** @description The conversation so far, oldest message first. */
             messages: components["schemas"]["SambaStudioChatMessage"][];
             /** @description Upper bound on generated tokens. Prompt and generated tokens together are limited by the model's context length, which is also the default. */
@@ -745,8 +745,8 @@ export interface components {
              * @constant
              */
             type: "str";
-            /** @description The expert's name, for example `Meta-Llama-3-70B-Instruct`. */
-            value: string;
+            /** @description The expert's name, for example `Meta-Llama-3-70B-Instruct`. At most 256 characters. */
+            value: string & unknown;
         };
         /** @description When true, the prompt text is a JSON document describing a conversation (`{"conversation_id": ..., "messages": [...]}`) and the service applies the model's chat template to it; when false, the prompt is passed to the model as it is and must already be templated. */
         SambaStudioProcessPromptParam: {
@@ -1003,15 +1003,15 @@ export interface components {
         SambaStudioGenericStreamItem: components["schemas"]["SambaStudioStreamResponse"] | components["schemas"]["SambaStudioGenericStreamResult"] | components["schemas"]["SambaStudioNativeStreamError"];
         /** @description One prompt of a Generic v2 request. */
         SambaStudioV2InputItem: {
-            /** @description Caller-chosen identifier that the answer repeats. When omitted, the item's position in the list is used. */
-            id?: string;
+            /** @description Caller-chosen identifier that the answer repeats. When omitted, the item's position in the list is used. At most 256 characters. */
+            id?: string & unknown;
             /** @description The prompt, or (with `process_prompt` true) a JSON conversation `{"conversation_id", "messages": [...]}` as a string. */
             value: string;
         };
         /** @description Tuning parameters of the Generic v2 API, as plain JSON values (no `type`/`value` wrapper). Ranges are those of the typed parameters of the v1 APIs. Every parameter is optional; others are passed to the model as they are. */
         SambaStudioPlainParams: {
-            /** @description Name of the model (expert) that should answer, on endpoints that host several models. */
-            select_expert?: string;
+            /** @description Name of the model (expert) that should answer, on endpoints that host several models. At most 256 characters. */
+            select_expert?: string & unknown;
             /** @description True when each item's `value` is a JSON conversation (`{"conversation_id", "messages": [...]}`, and optionally `tools`) that the service turns into a prompt with the model's chat template; false when `value` is an already templated prompt. */
             process_prompt?: boolean;
             /** @description Upper bound on generated tokens. Prompt and generated tokens together must fit in the endpoint's context (under 2048 tokens in the vendor's reference, more on endpoints with a longer context); the service checks that limit, not the schema. */

@@ -27,3 +27,16 @@ export class TurnBudget {
     this.until = performance.now() + sliceMs;
   }
 }
+
+/**
+ * `each` of every item in order, a turn of the event loop between items whenever the slice is
+ * spent: the elements of a batch (up to the spec's 256) are made one by one, never all in one turn.
+ */
+export async function mapInTurns<T, R>(items: readonly T[], each: (item: T, index: number) => R, budget = new TurnBudget()): Promise<R[]> {
+  const results: R[] = [];
+  for (let index = 0; index < items.length; index++) {
+    if (budget.spent()) await budget.nextTurn();
+    results.push(each(items[index]!, index));
+  }
+  return results;
+}

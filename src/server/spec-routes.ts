@@ -12,6 +12,7 @@ import { afterPendingIo } from './after-pending-io.js';
 import { authenticate } from './auth.js';
 import { errorStyleFor, invalidRequestProblem } from './error-styles.js';
 import { faultBeforeHandler, faultedJsonBody, parseFault, pause, writeJsonWithFault } from './faults.js';
+import { jsonText } from './json-text.js';
 import type { OperationDefinition, Pacing } from './operations/types.js';
 import type { ResolvedServerOptions } from './options.js';
 import { ClientGoneError, readRequestBody } from './request-body.js';
@@ -165,13 +166,9 @@ function send(request: SpecRequest): boolean | Promise<boolean> {
         return true;
       }
       request.check(status, 'application/json', body, 'response body');
-      const text = JSON.stringify(body);
-      if (!fault) {
-        request.reply(status, 'application/json', text);
-        return true;
-      }
-      request.responseHeaders['content-type'] = 'application/json';
-      return writeJsonWithFault(request.res, status, request.responseHeaders, text, fault, request.signal).then(() => true);
+      // A large answer (a batch's) is written in slices; an ordinary one in this turn.
+      const text = jsonText(body);
+      return text instanceof Promise ? text.then((settled) => sendJson(request, status, settled)) : sendJson(request, status, text);
     }
     case 'text': {
       const status = result.status ?? 200;
@@ -193,6 +190,17 @@ function send(request: SpecRequest): boolean | Promise<boolean> {
       return true;
     }
   }
+}
+
+function sendJson(request: SpecRequest, status: number, text: string | readonly Buffer[]): true | Promise<true> {
+  const { fault } = request;
+  if (!fault) {
+    request.reply(status, 'application/json', text);
+    return true;
+  }
+  request.responseHeaders['content-type'] = 'application/json';
+  const whole = typeof text === 'string' ? text : Buffer.concat(text).toString();
+  return writeJsonWithFault(request.res, status, request.responseHeaders, whole, fault, request.signal).then(() => true);
 }
 
 /** The pipeline, in order. */

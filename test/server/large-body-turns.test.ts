@@ -18,19 +18,11 @@ import { buildRoutes } from '../../src/server/routes.js';
 import { validateRequest } from '../../src/validate/check.js';
 import { tinyPageOgg, wav } from '../helpers/audio.js';
 import { useServer } from '../helpers/server.js';
+import { yieldsBeforeSettling } from '../helpers/turns.js';
 
 const model = 'Meta-Llama-3.3-70B-Instruct';
 const routes = buildRoutes();
 const route = (api: string, operationId: string) => routes.find((r) => r.api === api && r.operationId === operationId)!;
-
-/** Whether `work` (started now) lets a callback queued for the next turn of the event loop run before it settles. */
-async function yieldsBeforeSettling(work: () => unknown): Promise<boolean> {
-  const order: string[] = [];
-  setImmediate(() => order.push('next turn'));
-  await Promise.resolve(work()).then(() => order.push('settled'));
-  await new Promise((resolve) => setImmediate(resolve));
-  return order[0] === 'next turn';
-}
 
 const messages = (count: number) => Array.from({ length: count }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: `message number ${i} `.padEnd(280, '.') }));
 

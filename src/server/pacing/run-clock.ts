@@ -5,7 +5,7 @@
  */
 import type { Arrival, Pacing } from '../operations/types.js';
 import { measureTiming, pace, type PacePlan, type SendRecord, type TimingMetrics } from './plan.js';
-import { waitUntil } from './wait-until.js';
+import { nextTurnIfBusy, waitUntil } from './wait-until.js';
 
 /** Cloud's `..._first_ten` rate spans the first token and the ten after it. */
 export const FIRST_TEN_TOKENS = 11;
@@ -34,14 +34,15 @@ export class RunClock {
    * token after arrival, later ones the token interval apart counted from when step 0 really came.
    * Counting from the real first step keeps the rate after the first token at or below the one asked
    * for even when the first timer fired late. Undefined, with no wait, when the step is already due:
-   * a run with nothing left to wait for goes on in the same turn.
+   * a run with nothing left to wait for goes on in the same turn, unless it has already worked a
+   * whole slice in this turn (`nextTurnIfBusy`).
    */
   untilStep(step: number, signal: SignalSource): Promise<void> | undefined {
     const base = step === 0 || this.firstStepAt === undefined ? this.arrival.monotonicMs : this.firstStepAt - this.plan.offsetMs(0);
     const dueMs = base + this.plan.offsetMs(step);
     if (dueMs <= performance.now()) {
       this.reached(step);
-      return undefined;
+      return nextTurnIfBusy();
     }
     const wait = waitUntil(dueMs, signal instanceof AbortSignal ? signal : signal.signal);
     return step === 0 ? wait.then(() => this.reached(step)) : wait;

@@ -27,24 +27,53 @@ export interface ScheduledEvent {
  */
 export type Interleaving = 'sequential' | 'interleaved';
 
-export function streamSchedule(tokenCounts: readonly number[], plan: PacePlan, order: Interleaving): ScheduledEvent[] {
-  const events: Array<ScheduledEvent & { seq: number }> = [];
-  let before = 0;
-  let seq = 0;
-  tokenCounts.forEach((count, answer) => {
-    const base = order === 'sequential' ? before : 0;
-    for (let token = 0; token < count; token++) events.push({ answer, kind: 'token', token, dueMs: plan.offsetMs(base + token), seq: seq++ });
-    // The last object follows the last token at once; an empty answer ends when its first token would have come.
-    events.push({ answer, kind: 'last', token: count, dueMs: plan.offsetMs(base + Math.max(0, count - 1)), seq: seq++ });
-    before += count;
-  });
-  // Stable order: by time, then answer, then position (so an answer's last object follows its last token).
-  events.sort((a, b) => a.dueMs - b.dueMs || a.answer - b.answer || a.seq - b.seq);
-  return events.map(({ seq: _seq, ...event }) => event);
+/** A stream's events in the order they go out, made as they are read (a batch of 256 answers has hundreds of thousands). */
+export interface StreamSchedule extends Iterable<ScheduledEvent> {
+  /** How many events: every token, and one last object per answer. */
+  readonly length: number;
+}
+
+/**
+ * The events by time, then answer, then position (an answer's last object follows its last token).
+ * Answers run side by side only when their steps are apart in time: with no interval every event
+ * is due at once, and the answers go one after another.
+ */
+export function streamSchedule(tokenCounts: readonly number[], plan: PacePlan, order: Interleaving): StreamSchedule {
+  const length = tokenCounts.reduce((sum, count) => sum + count + 1, 0);
+  const events = order === 'interleaved' && plan.intervalMs > 0 ? sideBySide(tokenCounts, plan) : oneAfterAnother(tokenCounts, plan, order);
+  return { length, [Symbol.iterator]: events };
+}
+
+function oneAfterAnother(tokenCounts: readonly number[], plan: PacePlan, order: Interleaving): () => Generator<ScheduledEvent> {
+  return function* () {
+    let before = 0;
+    for (let answer = 0; answer < tokenCounts.length; answer++) {
+      const count = tokenCounts[answer]!;
+      const base = order === 'sequential' ? before : 0;
+      for (let token = 0; token < count; token++) yield { answer, kind: 'token', token, dueMs: plan.offsetMs(base + token) };
+      // The last object follows the last token at once; an empty answer ends when its first token would have come.
+      yield { answer, kind: 'last', token: count, dueMs: plan.offsetMs(base + Math.max(0, count - 1)) };
+      before += count;
+    }
+  };
+}
+
+function sideBySide(tokenCounts: readonly number[], plan: PacePlan): () => Generator<ScheduledEvent> {
+  return function* () {
+    const steps = Math.max(1, ...tokenCounts);
+    for (let step = 0; step < steps; step++) {
+      const dueMs = plan.offsetMs(step);
+      for (let answer = 0; answer < tokenCounts.length; answer++) {
+        const count = tokenCounts[answer]!;
+        if (step < count) yield { answer, kind: 'token', token: step, dueMs };
+        if (step === Math.max(0, count - 1)) yield { answer, kind: 'last', token: count, dueMs };
+      }
+    }
+  };
 }
 
 /** The events of `schedule`, each when it is due after `startMs`; ends early when `signal` aborts. */
-export async function* paced(schedule: readonly ScheduledEvent[], startMs: number, signal: AbortSignal): AsyncGenerator<ScheduledEvent> {
+export async function* paced(schedule: Iterable<ScheduledEvent>, startMs: number, signal: AbortSignal): AsyncGenerator<ScheduledEvent> {
   for (const event of schedule) {
     if (!(await reached(startMs + event.dueMs, signal))) return;
     yield event;

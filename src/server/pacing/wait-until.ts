@@ -6,6 +6,7 @@
  * a Set re-hash all the time; `node:timers/promises` adds and removes an EventTarget listener each time).
  */
 import { onAbort } from '../abort-listeners.js';
+import { sliceMs } from '../../event-loop/turn-budget.js';
 
 let pending = 0;
 
@@ -55,16 +56,41 @@ class SignalWaits {
 
 const waitsBySignal = new WeakMap<AbortSignal, SignalWaits>();
 
+/**
+ * When the turn of the event loop that ended a wait (its timer, or a yield) began: the steps that
+ * follow at once, already due, share one slice from here (see `nextTurnIfBusy`).
+ */
+let turnStartedAt = performance.now();
+
 /** Timers may fire a little early by rounding: a wait ends only once its time really passed. */
 function fire(wait: Wait): void {
-  const rest = wait.atMs - performance.now();
+  const now = performance.now();
+  const rest = wait.atMs - now;
   if (rest > 0) {
     wait.timer = setTimeout(fire, Math.ceil(rest), wait);
     return;
   }
+  turnStartedAt = now;
   wait.waits.remove(wait);
   pending--;
   wait.resolve();
+}
+
+/**
+ * For a step that is already due: undefined to go on in this turn, or, once the process has worked
+ * for a slice since the turn began, a promise settled in the next turn. A fast pace (or a reader
+ * that takes every write at once) makes every step due as soon as asked; without this, a stream
+ * would be generated and written to its end in one turn, however long (a stream whose items each
+ * echo megabytes held the loop for seconds).
+ */
+export function nextTurnIfBusy(): Promise<void> | undefined {
+  if (performance.now() - turnStartedAt < sliceMs) return undefined;
+  return new Promise((resolve) => setImmediate(startTurn, resolve));
+}
+
+function startTurn(resolve: () => void): void {
+  turnStartedAt = performance.now();
+  resolve();
 }
 
 /**
@@ -75,7 +101,7 @@ function fire(wait: Wait): void {
 export function waitUntil(atMs: number, signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.reject(signal.reason);
   const left = atMs - performance.now();
-  if (left <= 0) return Promise.resolve();
+  if (left <= 0) return nextTurnIfBusy() ?? Promise.resolve();
   let waits = waitsBySignal.get(signal);
   if (!waits) waitsBySignal.set(signal, (waits = new SignalWaits(signal)));
   const on = waits;

@@ -10,6 +10,7 @@ import type { WireStyle } from '../shared/wire-style.js';
 import { completionBody } from './completion.js';
 import type { ChatProfile } from './profile.js';
 import { prepareRun, type ChatRun } from '../shared/run.js';
+import { mapInTurns, TurnBudget } from '../../../event-loop/turn-budget.js';
 
 export function chatOperation(profile: ChatProfile): OperationDefinition {
   return {
@@ -28,7 +29,10 @@ async function handleChat(profile: ChatProfile, request: OperationRequest): Prom
   const bodies = (batch ? request.body : [request.body]) as Array<Record<string, unknown>>;
 
   const runs: ChatRun[] = [];
+  // A batch's elements are generated in slices, with turns of the event loop between them.
+  const budget = new TurnBudget();
   for (const [index, body] of bodies.entries()) {
+    if (budget.spent()) await budget.nextTurn();
     const refused = profile.checkBody?.(body);
     if (refused) return { kind: 'error', problem: refused };
     const settings = { seed: request.options.seed, pacing: request.pacing, arrival, contextTokens: profile.contextTokens(body, request.options), ...(batch ? { batchIndex: index } : {}) };
@@ -51,7 +55,7 @@ async function handleChat(profile: ChatProfile, request: OperationRequest): Prom
     request.options.log?.(`${profile.name} chat ${request.requestId} stopped: the client went away`);
     return { kind: 'error', problem: { kind: 'server', message: 'The client closed the request before the answer was ready.' } };
   }
-  const answers = runs.map((run) => completionBody(run, style));
+  const answers = batch ? await mapInTurns(runs, (run) => completionBody(run, style)) : [completionBody(single, style)];
   return { kind: 'json', body: batch ? answers : answers[0] };
 }
 

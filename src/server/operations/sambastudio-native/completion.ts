@@ -23,6 +23,7 @@ import { dottedField, nativeProblem, NativeRequestError } from './native-error.j
 import type { ContextFit, ContextOverflow } from '../shared/context-limit.js';
 import { generateFitting } from '../shared/generation.js';
 import type { NativeParams } from './native-params.js';
+import { TurnBudget } from '../../../event-loop/turn-budget.js';
 
 export interface NativePrompt {
   /** The prompt as the model sees it. */
@@ -64,11 +65,14 @@ const maxTokensPath = '/body/params/max_tokens_to_generate';
  * The fake model's answers to the prompts of one request, or a `NativeRequestError` for the first
  * prompt over the context. Each prompt goes through the shared generation (see
  * `shared/generation.ts`): counted only as far as the context (a longer one is refused without
- * being counted to its end, a long one over several turns of the event loop), then answered.
+ * being counted to its end, a long one over several turns of the event loop), then answered; a
+ * batch's prompts in slices, with turns of the event loop between them.
  */
 export async function completeAll(prompts: readonly NativePrompt[], params: NativeParams, seed: number, contextTokens: number): Promise<NativeCompletion[]> {
   const completions: NativeCompletion[] = [];
+  const budget = new TurnBudget();
   for (const prompt of prompts) {
+    if (budget.spent()) await budget.nextTurn();
     const fit: ContextFit = {
       contextTokens,
       budget: params.maxTokens === undefined ? undefined : { tokens: params.maxTokens, param: dottedField(maxTokensPath) },

@@ -10,12 +10,12 @@
 import type { components } from '../../../contract/sambastudio.js';
 import type { OperationDefinition, OperationRequest, OperationResult } from '../types.js';
 import { preparePrompt, type NativeCompletion, type NativePrompt } from './completion.js';
-import { answerStyle, generationObject } from './generation-object.js';
+import { answerStyle } from './generation-object.js';
 import { readImageContent } from './image-content.js';
 import { answeringProblems, NativeRequestError } from './native-error.js';
 import type { NativeParams } from './native-params.js';
 import { nativeStream } from './native-stream.js';
-import { answerTexts, awaitBatch, completeAll, elapsedSeconds } from './predict-answers.js';
+import { answerTexts, batchGenerations, completeAll, elapsedSeconds } from './predict-answers.js';
 import { nativeStreamError } from './stream-error.js';
 import { requestClock, type RequestClock } from './stream-metrics.js';
 import { readTypedParams } from './typed-params.js';
@@ -46,9 +46,7 @@ async function genericPredict(request: OperationRequest): Promise<OperationResul
   }
   if (request.variant === 'data-response') shape = 'data';
   if (request.variant === 'predictions-response') shape = 'predictions';
-  await awaitBatch(completions, request);
-  const style = answerStyle(request.variant);
-  const answers = completions.map((completion) => generationObject(completion, style));
+  const answers = await batchGenerations(completions, request);
   const response: PredictResponse = shape === 'data' ? { data: answers } : { status: predictStatus(clock, request.variant), predictions: answers };
   return { kind: 'json', body: response };
 }

@@ -8,11 +8,11 @@
  */
 import type { components } from '../../../contract/sambastudio.js';
 import type { OperationDefinition, OperationRequest, OperationResult } from '../types.js';
-import { answerStyle, generationObject } from './generation-object.js';
+import { answerStyle } from './generation-object.js';
 import { answeringProblems } from './native-error.js';
 import { nativeStream } from './native-stream.js';
 import { readPlainParams } from './plain-params.js';
-import { answerTexts, awaitBatch } from './predict-answers.js';
+import { answerTexts, batchGenerations } from './predict-answers.js';
 import { nativeStreamError } from './stream-error.js';
 import { requestClock } from './stream-metrics.js';
 import { variantTable } from './variants.js';
@@ -41,11 +41,10 @@ function batchSize(request: OperationRequest, items: number): number {
 
 async function genericV2Predict(request: OperationRequest): Promise<OperationResult> {
   const { body, completions } = await answerItems(request);
-  await awaitBatch(completions, request);
-  const style = answerStyle(request.variant);
+  const answers = await batchGenerations(completions, request);
   const ids = itemIds(body, request.variant);
   const response: V2PredictResponse = {
-    items: completions.map((completion, index) => ({ id: ids[index]!, partial: false, value: generationObject(completion, style), params: {}, status: null })),
+    items: answers.map((value, index) => ({ id: ids[index]!, partial: false, value, params: {}, status: null })),
   };
   return { kind: 'json', body: response };
 }

@@ -7,10 +7,10 @@
  */
 import type { components } from '../../../contract/sambastudio.js';
 import type { OperationDefinition, OperationRequest, OperationResult } from '../types.js';
-import { answerStyle, generationObject } from './generation-object.js';
+import { answerStyle } from './generation-object.js';
 import { answeringProblems } from './native-error.js';
 import { nativeStream } from './native-stream.js';
-import { answerTexts, awaitBatch } from './predict-answers.js';
+import { answerTexts, batchGenerations } from './predict-answers.js';
 import { nativeStreamError } from './stream-error.js';
 import { requestClock } from './stream-metrics.js';
 import { readTypedParams } from './typed-params.js';
@@ -25,9 +25,7 @@ function answerInputs(body: NlpRequest, request: OperationRequest) {
 
 async function nlpPredict(request: OperationRequest): Promise<OperationResult> {
   const completions = await answerInputs(request.body as NlpRequest, request);
-  await awaitBatch(completions, request);
-  const style = answerStyle(request.variant);
-  const body: DataResponse = { data: completions.map((completion) => generationObject(completion, style)) };
+  const body: DataResponse = { data: await batchGenerations(completions, request) };
   return { kind: 'json', body };
 }
 

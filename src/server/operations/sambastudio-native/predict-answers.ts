@@ -4,13 +4,18 @@
  * non-streamed calls, returned only once the batch would have finished on the request's pace.
  * @module
  */
+import type { components } from '../../../contract/sambastudio.js';
 import { RunClock } from '../../pacing/run-clock.js';
+import { mapInTurns } from '../../../event-loop/turn-budget.js';
 import { paceWholeAnswer } from '../shared/whole-answer.js';
 import { Timeline } from '../shared/timeline.js';
 import type { OperationRequest } from '../types.js';
 import { completeAll as completePrompts, preparePrompt, type NativeCompletion, type NativePrompt } from './completion.js';
+import { answerStyle, generationObject } from './generation-object.js';
 import type { NativeParams } from './native-params.js';
 import type { RequestClock } from './stream-metrics.js';
+
+type Generation = components['schemas']['SambaStudioGeneration'];
 
 export function completeAll(prompts: readonly NativePrompt[], params: NativeParams, request: OperationRequest): Promise<NativeCompletion[]> {
   return completePrompts(prompts, params, request.options.seed, request.options.sambastudioContextTokens);
@@ -22,11 +27,21 @@ export function answerTexts(texts: readonly string[], listPath: string, params: 
 }
 
 /**
+ * The answer objects of a predict call (`SambaStudioGeneration`), once the batch would have
+ * finished; a batch's objects are written in slices, with turns of the event loop between them.
+ */
+export async function batchGenerations(completions: readonly NativeCompletion[], request: OperationRequest): Promise<Generation[]> {
+  await awaitBatch(completions, request);
+  const style = answerStyle(request.variant);
+  return mapInTurns(completions, (completion) => generationObject(completion, style));
+}
+
+/**
  * Waits until the batch's longest answer would be done, as every text operation's whole answer
  * waits (`paceWholeAnswer`: the answers' token timelines side by side on the request's clock). A
  * client that leaves ends the wait; the answer is then written to a closed socket, which costs nothing.
  */
-export async function awaitBatch(completions: readonly NativeCompletion[], request: OperationRequest): Promise<void> {
+async function awaitBatch(completions: readonly NativeCompletion[], request: OperationRequest): Promise<void> {
   const batch = { timelines: completions.map((completion) => new Timeline(completion.choice)), clock: new RunClock(request.pacing, request.arrival) };
   try {
     await paceWholeAnswer(batch, request);
