@@ -68,6 +68,10 @@ describe('fuzz: the outcome checks themselves', () => {
     expect(judge(one, answer(400, 'Bad Request'))?.kind).toBe('unclear-4xx');
     expect(judge({ ...one, names: ['temperature'] }, answer(400, '{"error":{"message":"Invalid request."}}'))?.kind).toBe('unclear-4xx');
   });
+  it('fail a 4xx to a case left valid, however clear its message (the base of every mutation must be answerable)', () => {
+    expect(judge({ ...one, kind: 'valid', names: [] }, answer(400, '{"error":{"message":"/body/tool_choice names no declared tool"}}'))?.kind).toBe('refused-valid');
+    expect(judge({ ...one, kind: 'valid', names: [] }, answer(200, '{}'))).toBeUndefined();
+  });
   it('pass a 2xx and a 4xx that names the field', () => {
     expect(judge(one, answer(200, '{}'))).toBeUndefined();
     expect(judge({ ...one, names: ['temperature'] }, answer(400, '{"error":{"message":"/body/temperature expected a number <= 2"}}'))).toBeUndefined();
