@@ -136,17 +136,21 @@ interface ValueMutation {
 }
 
 /**
- * The fields a refusal names, rightly, when the removed field is the one a body's `if` requires: the
- * body is then read by the `else` schema, which asks for its own fields (LMI's invoke without
- * `messages` is a request in LMI's own schema, so the refusal names the `inputs` it lacks).
+ * The fields a refusal names, rightly, when the removed field is the one that chose the body's
+ * schema: the body is then read by another one, which asks for its own fields. With `if`/`else`,
+ * the `else` schema's (LMI's invoke without `messages` is a request in LMI's own schema, so the
+ * refusal names the `inputs` it lacks); with `anyOf`/`oneOf`, the other branches' (SambaStudio's
+ * generic predict without `inputs` is told the `instances` it lacks).
  */
 function switchedBranchFields(operation: FuzzOperation, at: Pointer): string[] {
   if (at.length !== 1) return [];
+  const resolve = (s: unknown) => resolveLocalRef(operation.document, s) as Schema | undefined;
+  const requires = (s: Schema | undefined) => (Array.isArray(s?.required) ? (s.required as string[]) : []);
   const schema = operation.schema;
-  const condition = resolveLocalRef(operation.document, schema?.if) as Schema | undefined;
-  if (!Array.isArray(condition?.required) || !condition.required.includes(at[0])) return [];
-  const otherwise = resolveLocalRef(operation.document, schema?.else) as Schema | undefined;
-  return Array.isArray(otherwise?.required) ? (otherwise.required as string[]) : [];
+  if (schema?.if !== undefined) return requires(resolve(schema.if)).includes(String(at[0])) ? requires(resolve(schema.else)) : [];
+  const branches = ((schema?.anyOf ?? schema?.oneOf ?? []) as unknown[]).map(resolve);
+  if (!branches.some((branch) => requires(branch).includes(String(at[0])))) return [];
+  return branches.filter((branch) => !requires(branch).includes(String(at[0]))).flatMap(requires);
 }
 
 function mutateValue(kind: MutationKind, base: Json, random: CaseRandom, operation: FuzzOperation): ValueMutation | undefined {
