@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { apiNames, isApiName, type ApiName } from '../src/contract/apis.js';
 import { progressReporter } from './fuzz/progress.js';
 import { failedOutcomes, maxBlockMs, runFuzz } from './fuzz/run-fuzz.js';
-import { formatSummary } from './fuzz/summary.js';
+import { formatSummary, fuzzReport } from './fuzz/summary.js';
 
 const usage = `usage: npm run fuzz -- [--cases N] [--seed S] [--api ${apiNames.join('|')}]... [--concurrency N] [--no-proxy] [--no-save] [--format text|json]
   --cases N        cases per API (default 10000); each goes to the server, through a proxy (plain for
@@ -69,10 +69,17 @@ async function main(): Promise<number> {
   const summary = await runFuzz({ apis: chosen as ApiName[], cases, seed, concurrency, proxy: !values['no-proxy'], validators: true, cli: true, save: !values['no-save'], onProgress: progress.update });
   progress.end();
   const failed = failedOutcomes(summary, { timing: true });
-  process.stdout.write(values.format === 'json' ? `${JSON.stringify({ ...summary, ok: failed.length === 0, failedOutcomes: failed }, null, 2)}\n` : formatSummary(summary, failed));
+  process.stdout.write(values.format === 'json' ? `${JSON.stringify(fuzzReport(summary, failed), null, 2)}\n` : formatSummary(summary, failed));
   return failed.length ? 1 : 0;
 }
 
-main().then((code) => {
-  process.exitCode = code;
-});
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    // A bug in the fuzzer itself: one line saying so, never a silent exit.
+    process.stderr.write(`fuzz: unexpected error (likely a bug in the fuzzer): ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -6,10 +6,12 @@
  */
 import type { ApiName } from '../../src/contract/index.js';
 import { validateRequest } from '../../src/validate/index.js';
+import { answerableBody } from './answerable.js';
 import { dataUrl, formBreaks, goodAudio, lyingAudio, lyingImage, multipartForm, type MediaFile } from './media.js';
 import { anyJson, CaseRandom, oddString } from './random.js';
 import { sampleSchema } from './sample-schema.js';
-import { fuzzOperations, type FuzzOperation } from './spec-operations.js';
+import { resolveLocalRef } from '../../src/contract/local-ref.js';
+import { fuzzOperations, type FuzzOperation, type Schema } from './spec-operations.js';
 
 export const mutationKinds = [
   'valid',
@@ -58,14 +60,17 @@ const nestMarker = '\u0000fuzz-nest\u0000';
 
 /**
  * A spec example, or (three times in ten) a value drawn from the schema that the operation's own
- * validator accepts: a mutation then is the only fault in the body, so a 4xx must name it.
+ * validator accepts, either made answerable by the server (answerable.ts): a mutation then is the
+ * only fault in the body, so a 4xx must name it.
  */
 function validBody(operation: FuzzOperation, random: CaseRandom): Json {
   const examples = operation.examples.filter((e) => e !== undefined);
   if (!examples.length || random.chance(0.3)) {
     for (let attempt = 0; attempt < 5; attempt++) {
-      const sampled = sampleSchema(operation.document, operation.schema, random);
+      const sampled = answerableBody(operation, sampleSchema(operation.document, operation.schema, random), random);
       const form = operation.mediaType === 'multipart/form-data';
+      // A form carries text: a null field is one the client leaves out (sent, it would be the text "null").
+      if (form && sampled && typeof sampled === 'object') for (const [name, value] of Object.entries(sampled)) if (value === null) delete (sampled as Record<string, Json>)[name];
       const checked = form ? { ...(sampled as object), ...Object.fromEntries(operation.fileFields.map((f) => [f, 'a.wav'])) } : sampled;
       if (!validateRequest(operation.validators, { body: checked, params: operation.pathParams }).valid) continue;
       // The schema takes any model name; the server serves its catalogue's: an example's model keeps the body answerable.
@@ -74,7 +79,7 @@ function validBody(operation: FuzzOperation, random: CaseRandom): Json {
       return sampled;
     }
   }
-  return examples.length ? structuredClone(random.pick(examples)) : sampleSchema(operation.document, operation.schema, random);
+  return answerableBody(operation, examples.length ? structuredClone(random.pick(examples)) : sampleSchema(operation.document, operation.schema, random), random);
 }
 
 /** Every place in a value (the root excluded), with the value there. */
@@ -130,6 +135,24 @@ interface ValueMutation {
   nest?: { depth: number; open: '[' | '{"a":' };
 }
 
+/**
+ * The fields a refusal names, rightly, when the removed field is the one that chose the body's
+ * schema: the body is then read by another one, which asks for its own fields. With `if`/`else`,
+ * the `else` schema's (LMI's invoke without `messages` is a request in LMI's own schema, so the
+ * refusal names the `inputs` it lacks); with `anyOf`/`oneOf`, the other branches' (SambaStudio's
+ * generic predict without `inputs` is told the `instances` it lacks).
+ */
+function switchedBranchFields(operation: FuzzOperation, at: Pointer): string[] {
+  if (at.length !== 1) return [];
+  const resolve = (s: unknown) => resolveLocalRef(operation.document, s) as Schema | undefined;
+  const requires = (s: Schema | undefined) => (Array.isArray(s?.required) ? (s.required as string[]) : []);
+  const schema = operation.schema;
+  if (schema?.if !== undefined) return requires(resolve(schema.if)).includes(String(at[0])) ? requires(resolve(schema.else)) : [];
+  const branches = ((schema?.anyOf ?? schema?.oneOf ?? []) as unknown[]).map(resolve);
+  if (!branches.some((branch) => requires(branch).includes(String(at[0])))) return [];
+  return branches.filter((branch) => !requires(branch).includes(String(at[0]))).flatMap(requires);
+}
+
 function mutateValue(kind: MutationKind, base: Json, random: CaseRandom, operation: FuzzOperation): ValueMutation | undefined {
   const all = places(base);
   const pick = (filter: (p: { at: Pointer; value: Json }) => boolean = () => true) => {
@@ -150,7 +173,7 @@ function mutateValue(kind: MutationKind, base: Json, random: CaseRandom, operati
       if (!place) return undefined;
       const parent = place.at.slice(0, -1).reduce<Json>((node, k) => (node as Record<string | number, Json>)[k], base) as Record<string, Json>;
       delete parent[place.at.at(-1) as string];
-      return { value: base, detail: `missing-field ${pointer(place.at)}`, names: fieldNames(place.at) };
+      return { value: base, detail: `missing-field ${pointer(place.at)}`, names: [...fieldNames(place.at), ...switchedBranchFields(operation, place.at)] };
     }
     case 'extra-field': {
       const objects = [{ at: [] as Pointer, value: base }, ...all].filter((p) => typeOf(p.value) === 'object');

@@ -1,13 +1,14 @@
 /**
- * What counts as a failed case: an answer >= 500, no complete answer (a crash, a cut, a hang), or a
- * 4xx that does not say what is wrong: no message in the API's error shape, or (for a mutation aimed
+ * What counts as a failed case: an answer >= 500, no complete answer (a crash, a cut, a hang), a
+ * 4xx to a request left valid (the base every mutation starts from must be answerable), or a 4xx
+ * that does not say what is wrong: no message in the API's error shape, or (for a mutation aimed
  * at a field or part) a body that names none of the fields or parts the mutation touched.
  * @module
  */
 import type { FuzzCase } from './cases.js';
 import type { SendResult } from './send-case.js';
 
-export type FailureKind = 'server-error' | 'no-answer' | 'unclear-4xx' | 'crash';
+export type FailureKind = 'server-error' | 'no-answer' | 'unclear-4xx' | 'refused-valid' | 'crash';
 
 export interface CaseFailure {
   kind: FailureKind;
@@ -33,6 +34,8 @@ export function judge(fuzzCase: FuzzCase, result: SendResult): CaseFailure | und
   const { status, body } = result.answer;
   if (status >= 500) return { kind: 'server-error', reason: `status ${status}: ${body.slice(0, 300)}` };
   if (status < 400) return undefined;
+  // A case left valid (in body and path) is a request the server must answer: its base is what every mutation starts from.
+  if (fuzzCase.kind === 'valid') return { kind: 'refused-valid', reason: `status ${status} for a valid request: ${body.slice(0, 300)}` };
   const message = errorMessage(body);
   if (!message) return { kind: 'unclear-4xx', reason: `status ${status} without an error message in the API's shape: ${body.slice(0, 300)}` };
   const text = body.toLowerCase();

@@ -1,5 +1,49 @@
-/** The fuzz run's summary for people. @module */
-import type { FuzzSummary } from './run-fuzz.js';
+/**
+ * The fuzz run's summary: for people (text), and for machines (one JSON document).
+ * @module
+ */
+import type { FailedCase, FuzzSummary } from './run-fuzz.js';
+
+/**
+ * A failing case in the JSON report: what it was, where it went and why it failed, without its
+ * body. Bodies run to megabytes (huge strings), and hundreds of them in one document outgrew the
+ * largest string V8 can hold: the 10,000-case run's report threw and printed nothing. The body is in
+ * the saved regression file, and the id rebuilds the case (same seed, same case).
+ */
+export interface ReportedFailure {
+  id: string;
+  via: FailedCase['via'];
+  operationId: string;
+  kind: string;
+  detail: string;
+  /** What a 4xx had to name (each cut to 80 characters: an extra field's name can be thousands). */
+  names: string[];
+  bodyBytes: number;
+  failure: FailedCase['failure'];
+  /** The saved regression (the whole case), unless the run was --no-save. */
+  file?: string;
+}
+
+export interface FuzzReport extends Omit<FuzzSummary, 'failures'> {
+  ok: boolean;
+  failedOutcomes: string[];
+  failures: ReportedFailure[];
+}
+
+export function fuzzReport(summary: FuzzSummary, failedOutcomes: string[]): FuzzReport {
+  const failures = summary.failures.map(({ case: c, via, failure, file }): ReportedFailure => ({
+    id: c.id,
+    via,
+    operationId: c.operationId,
+    kind: c.kind,
+    detail: c.detail,
+    names: c.names.map((n) => n.slice(0, 80)),
+    bodyBytes: c.bodyBase64 === undefined ? 0 : Buffer.byteLength(c.bodyBase64, 'base64'),
+    failure,
+    ...(file === undefined ? {} : { file }),
+  }));
+  return { ...summary, ok: failedOutcomes.length === 0, failedOutcomes, failures };
+}
 
 export function formatSummary(summary: FuzzSummary, failedOutcomes: string[]): string {
   const lines = [`fuzz seed ${summary.seed}: ${(summary.durationMs / 1000).toFixed(1)} s`];

@@ -98,6 +98,8 @@ export function checkRequest(match: OperationMatch, request: RequestFacts): Viol
   // is the media type (the reference server's 415), not whatever a parse of it would find.
   const accepted = match.validators.operation.request.mediaTypes;
   if (mediaType !== undefined && request.body.byteLength > 0 && accepted.length > 0 && !accepted.includes(mediaType)) return check({ ok: true, body: '' });
+  // Nor is a body without a Content-Type guessed to be JSON (a form sent so failed as bad JSON): the server refuses it with a 415.
+  if (mediaType === undefined && request.body.byteLength > 0 && accepted.length > 0) return [violation('/body', 'mediaType', `a body of ${accepted.join(' or ')}`, 'a body without Content-Type')];
   if (mediaType === 'multipart/form-data' || mediaType === 'application/x-www-form-urlencoded') return parseBody(request.body, contentType).then(check);
   return check(parseText(request.body, mediaType));
 }

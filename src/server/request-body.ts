@@ -123,6 +123,9 @@ function jsonBody(mediaType: string, parsed: JsonParseResult): BodyResult {
   return { ok: false, status: 400, message: `The request body is not valid JSON: ${parsed.message}.` };
 }
 
+/** A Content-Type's `boundary` parameter: quoted (group 1) or a token (group 2); either may be empty. */
+const boundaryParameter = /;\s*boundary\s*=\s*(?:"([^"]*)"|([^\s;"]*))/i;
+
 /** Bytes handed to the multipart parser per call: well under a millisecond of work. */
 const multipartPieceBytes = 64 * 1024;
 
@@ -134,6 +137,11 @@ const multipartPieceBytes = 64 * 1024;
  * one call held the loop for its whole parse.
  */
 export async function parseMultipart(contentType: string, chunks: readonly Buffer[], limit: number): Promise<BodyResult> {
+  // busboy takes `boundary=` (empty) as a boundary and finds no parts: the refusal would then name a missing field.
+  if (!boundaryParameter.exec(contentType)?.slice(1).some(Boolean)) {
+    const shown = contentType.length > 200 ? `${contentType.slice(0, 200)}…` : contentType;
+    return { ok: false, status: 400, message: `The multipart body cannot be read: Content-Type "${shown}" has no usable boundary; multipart/form-data needs a non-empty boundary parameter (boundary=<the separator between the parts>).` };
+  }
   let parser: ReturnType<typeof Busboy>;
   try {
     parser = Busboy({ headers: { 'content-type': contentType }, limits: { fileSize: limit, fields: 100, files: 10 } });

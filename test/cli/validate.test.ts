@@ -15,6 +15,8 @@ import { runTs, withTsx } from '../helpers/run.js';
 import { apiNames, deref, examplesOf, negativeCases, negativePayload, operations, repoRoot } from '../helpers/spec.js';
 
 const cli = `${repoRoot}src/cli/index.ts`;
+/** Five CLI processes at once on a shared, loaded two-core machine. */
+const usageTimeoutMs = 300_000;
 const dir = mkdtempSync(join(tmpdir(), 'sambakit-validate-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -203,28 +205,33 @@ describe('sambakit validate (the process)', () => {
     expect(report.summary).toEqual({ files: 5, valid: 1, invalid: 4 });
   });
 
+  // Five real processes: started together (each mostly waits on the machine), with a timeout for a
+  // loaded machine; what each one must say is unchanged.
   it('usage errors exit 2 on stderr naming the culprit', async () => {
-    const unknownApi = await runTs(cli, ['validate', '--api', 'openai', '--op', 'x']);
+    const locked = payloadFile({});
+    chmodSync(locked, 0o000);
+    const canLock = process.getuid?.() !== 0;
+    const [unknownApi, unknownOp, missing, unreadable, noRoute] = await Promise.all([
+      runTs(cli, ['validate', '--api', 'openai', '--op', 'x'], { timeoutMs: usageTimeoutMs }),
+      runTs(cli, ['validate', '--api', 'cloud', '--op', 'createChatCompletions'], { timeoutMs: usageTimeoutMs }),
+      runTs(cli, ['validate', '--api', 'cloud', '--op', 'createChatCompletion', join(dir, 'nope.json')], { timeoutMs: usageTimeoutMs }),
+      canLock ? runTs(cli, ['validate', '--api', 'cloud', '--op', 'createChatCompletion', locked], { timeoutMs: usageTimeoutMs }) : undefined,
+      runTs(cli, ['validate', '--method', 'GET', '--url', '/nowhere'], { timeoutMs: usageTimeoutMs }),
+    ]);
     expect(unknownApi.code).toBe(2);
     expect(unknownApi.stderr).toContain('unknown API "openai"; use one of: sambastudio, sambanova-cloud, lmi');
-    const unknownOp = await runTs(cli, ['validate', '--api', 'cloud', '--op', 'createChatCompletions']);
     expect(unknownOp.code).toBe(2);
     expect(unknownOp.stderr).toContain('sambanova-cloud has no operation "createChatCompletions"; did you mean "createChatCompletion"?');
-    const missing = await runTs(cli, ['validate', '--api', 'cloud', '--op', 'createChatCompletion', join(dir, 'nope.json')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain(`cannot read ${join(dir, 'nope.json')}: no such file`);
     expect(missing.stdout).toBe('');
-    const locked = payloadFile({});
-    chmodSync(locked, 0o000);
-    if (process.getuid?.() !== 0) {
-      const unreadable = await runTs(cli, ['validate', '--api', 'cloud', '--op', 'createChatCompletion', locked]);
+    if (unreadable) {
       expect(unreadable.code).toBe(2);
       expect(unreadable.stderr).toContain(`cannot read ${locked}`);
     }
-    const noRoute = await runTs(cli, ['validate', '--method', 'GET', '--url', '/nowhere']);
     expect(noRoute.code).toBe(2);
     expect(noRoute.stderr).toContain('no operation answers GET /nowhere');
-  });
+  }, usageTimeoutMs);
 
   it('a directory is its files', async () => {
     const recorded = join(dir, 'recorded');

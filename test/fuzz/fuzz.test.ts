@@ -10,7 +10,10 @@ import { fuzzCase } from '../../scripts/fuzz/cases.js';
 import { fuzzCli } from '../../scripts/fuzz/fuzz-cli.js';
 import { fuzzValidators } from '../../scripts/fuzz/fuzz-validators.js';
 import { judge } from '../../scripts/fuzz/outcome.js';
-import { failedOutcomes, runFuzz } from '../../scripts/fuzz/run-fuzz.js';
+import { failedOutcomes, runFuzz, type FuzzSummary } from '../../scripts/fuzz/run-fuzz.js';
+import { fuzzReport, type FuzzReport } from '../../scripts/fuzz/summary.js';
+import { runTs } from '../helpers/run.js';
+import { repoRoot } from '../helpers/spec.js';
 
 const seed = 20261205;
 const casesPerApi = 40;
@@ -65,8 +68,48 @@ describe('fuzz: the outcome checks themselves', () => {
     expect(judge(one, answer(400, 'Bad Request'))?.kind).toBe('unclear-4xx');
     expect(judge({ ...one, names: ['temperature'] }, answer(400, '{"error":{"message":"Invalid request."}}'))?.kind).toBe('unclear-4xx');
   });
+  it('fail a 4xx to a case left valid, however clear its message (the base of every mutation must be answerable)', () => {
+    expect(judge({ ...one, kind: 'valid', names: [] }, answer(400, '{"error":{"message":"/body/tool_choice names no declared tool"}}'))?.kind).toBe('refused-valid');
+    expect(judge({ ...one, kind: 'valid', names: [] }, answer(200, '{}'))).toBeUndefined();
+  });
   it('pass a 2xx and a 4xx that names the field', () => {
     expect(judge(one, answer(200, '{}'))).toBeUndefined();
     expect(judge({ ...one, names: ['temperature'] }, answer(400, '{"error":{"message":"/body/temperature expected a number <= 2"}}'))).toBeUndefined();
   });
+});
+
+describe('fuzz: the command\'s JSON report', () => {
+  it('stays small when hundreds of failing cases carry megabytes each (the 10,000-case report outgrew one string and printed nothing)', () => {
+    // One 4.5 MB body (6 M base64 characters) shared by 300 failures: a report holding the bodies would be one string of 1.8 G characters.
+    const body = Buffer.alloc(4_500_000, 'a').toString('base64');
+    const one = fuzzCase('sambanova-cloud', seed, 0);
+    const summary: FuzzSummary = {
+      seed,
+      durationMs: 1,
+      perApi: {},
+      failures: Array.from({ length: 300 }, (_, i) => ({ case: { ...one, id: `sambanova-cloud/${seed}/${i}`, bodyBase64: body, names: ['x'.repeat(5000)] }, via: 'server' as const, failure: { kind: 'unclear-4xx' as const, reason: 'names none' } })),
+      crashes: 0,
+      validators: { cases: 0, failures: [] },
+      cli: { files: 0, failures: [] },
+      loop: { maxDelayMs: 0, maxBlockMs: 0, stalls: [] },
+    };
+    const text = JSON.stringify(fuzzReport(summary, failedOutcomes(summary, { timing: true })), null, 2);
+    expect(text.length).toBeLessThan(300 * 1_000);
+    const report = JSON.parse(text) as FuzzReport;
+    expect(report.ok).toBe(false);
+    expect(report.failedOutcomes).toEqual(['300 failing case(s)']);
+    expect(report.failures).toHaveLength(300);
+    expect(report.failures[299]).toMatchObject({ id: `sambanova-cloud/${seed}/299`, via: 'server', operationId: one.operationId, bodyBytes: 4_500_000, failure: { kind: 'unclear-4xx' } });
+    expect(report.failures[0]!.names[0]).toHaveLength(80);
+  });
+
+  it('npm run fuzz -- --format json prints one JSON document on stdout whose verdict matches the exit code', async () => {
+    const result = await runTs(`${repoRoot}scripts/fuzz.ts`, ['--api', 'lmi', '--cases', '6', '--seed', String(seed), '--no-save', '--format', 'json'], { timeoutMs: timeout });
+    expect([0, 1], result.stderr).toContain(result.code);
+    const report = JSON.parse(result.stdout) as FuzzReport;
+    expect(report.seed).toBe(seed);
+    expect(report.perApi.lmi!.cases).toBe(6);
+    expect(result.code).toBe(report.ok ? 0 : 1);
+    expect(result.stderr).not.toMatch(/unexpected error|^\s+at /m);
+  }, timeout);
 });

@@ -103,6 +103,28 @@ describe('checks, in front of the reference server', () => {
     expect(proxied.error.message).toBe(served.error.message);
   });
 
+  it('--strict answers a body without Content-Type with the server\'s 415, not a JSON parse error of a form (found by the fuzz suite)', async () => {
+    const data = new FormData();
+    data.append('model', 'Whisper-Large-v3');
+    data.append('file', new Blob([new Uint8Array(64)], { type: 'audio/wav' }), 'a.wav');
+    const form = new Uint8Array(await new Response(data).arrayBuffer());
+    const send = (base: string, path: string, body: Uint8Array | string) => new Promise<{ status: number; body: string }>((resolve, reject) => {
+      // fetch always adds a Content-Type to a body; node:http sends only what it is told.
+      const url = new URL(`${base}${path}`);
+      const req = httpRequest({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk)).on('end', () => resolve({ status: res.statusCode!, body: Buffer.concat(chunks).toString('utf8') }));
+      });
+      req.on('error', reject).end(body);
+    });
+    for (const [path, body] of [['/audio/transcriptions', form], ['/chat/completions', JSON.stringify(chat)]] as const) {
+      const [proxied, served] = await Promise.all([send(strict.url, path, body), send(`${server.url}/cloud/v1`, path, body)]);
+      expect(served.status, path).toBe(415);
+      expect(proxied.status, path).toBe(415);
+      expect(JSON.parse(proxied.body).error.message).toBe(JSON.parse(served.body).error.message);
+    }
+  });
+
   it('--strict speaks each API\'s shape: SambaStudio native 422, LMI 424', async () => {
     const native = await withProxy('sambastudio', server.url, { strict: true });
     const lmi = await withProxy('lmi', `${server.url}/lmi`, { strict: true });

@@ -28,6 +28,18 @@ describe('checkCloudModel', () => {
     if (!byPath.ok) expect(byPath.problem.param).toBe('model_id');
   });
 
+  it('an unknown model name of megabytes is quoted by its first 200 characters and its length, not echoed whole', () => {
+    const name = `${'🎉'.repeat(99)}x${'y'.repeat(2_000_000)}`;
+    const check = checkCloudModel({ model: name, use: 'chat' });
+    if (check.ok) throw new Error('expected a refusal');
+    expect(check.problem).toMatchObject({ kind: 'model_not_found', param: 'model' });
+    expect(check.problem.message).toContain(`Model \`${'🎉'.repeat(99)}xy… (${name.length} characters)\` does not exist`);
+    expect(check.problem.message.length).toBeLessThan(400);
+    // A cut that would split an emoji stops before it.
+    const split = checkCloudModel({ model: `${'a'.repeat(199)}${'🎉'.repeat(10)}`, use: 'chat' });
+    if (!split.ok) expect(split.problem.message).toContain(`${'a'.repeat(199)}… (219 characters)`);
+  });
+
   it('a model that does not serve the operation is a 400 listing the ones that do', () => {
     const check = checkCloudModel({ model: embeddingModel, use: 'chat' });
     if (check.ok) throw new Error('expected a refusal');

@@ -107,6 +107,17 @@ describe('predictFile (ASR)', () => {
     expect(asText.body.error.violations[0]).toMatchObject({ path: '/body/predict_file', received: 'a text field, not a file upload' });
   });
 
+  it('a form whose Content-Type has an empty or no boundary is a 400 naming the boundary, not a missing predict_file', async () => {
+    const body = new Uint8Array(await new Response(form(wav(16_000, 1))).arrayBuffer());
+    for (const contentType of ['multipart/form-data; boundary=', 'multipart/form-data; boundary=""', 'multipart/form-data', 'multipart/form-data; charset=utf-8']) {
+      const response = await fetch(`${server().url}${path}`, { method: 'POST', headers: { key: KEY, 'content-type': contentType }, body });
+      expect(response.status, contentType).toBe(400);
+      const answer = (await response.json()) as any;
+      expect(answer.error.message).toContain(`Content-Type "${contentType}" has no usable boundary`);
+      expect(answer.error.message).not.toContain('predict_file');
+    }
+  });
+
   it('a JSON body is a 415: the operation takes a multipart form', async () => {
     const response = await fetch(`${server().url}${path}`, { method: 'POST', headers: { key: KEY, 'content-type': 'application/json' }, body: '{}' });
     expect(response.status).toBe(415);

@@ -33,9 +33,15 @@ const useNames: Record<ModelUse, string> = {
   audio: 'a speech recognition model',
 };
 
+/** Longest model name quoted whole in an error: a name of megabytes echoed whole made an error body of megabytes. */
+const quotedIdLength = 200;
+
 /** The service's answer for a model that is not in the catalogue. */
 export function unknownModel(id: string, param: string): Problem {
-  return { kind: 'model_not_found', param, message: `Model \`${id}\` does not exist or is not available to this key; GET /models lists the models it may use.` };
+  // Cut before a lone high surrogate, so the quote stays whole characters.
+  const cut = /[\ud800-\udbff]/.test(id.charAt(quotedIdLength - 1)) ? quotedIdLength - 1 : quotedIdLength;
+  const shown = id.length > quotedIdLength ? `${id.slice(0, cut)}… (${id.length} characters)` : id;
+  return { kind: 'model_not_found', param, message: `Model \`${shown}\` does not exist or is not available to this key; GET /models lists the models it may use.` };
 }
 
 export function checkCloudModel(input: ModelCheckInput): ModelCheck {
