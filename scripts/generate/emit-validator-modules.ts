@@ -135,10 +135,40 @@ function indexTypes(operations: OperationEntry[]): string {
  */
 function asScope(code: string): string {
   const helper = 'require("ajv/dist/runtime/ucs2length").default';
-  const inlined = code.split(helper).join('ucs2length');
+  const inlined = withInstancePathOnly(code.split(helper).join('ucs2length'));
   const left = /require\([^)]*\)/.exec(inlined);
   if (left) throw new Error(`generated validators still call ${left[0]}; teach scripts/generate/emit-validator-modules.ts to inline it`);
   return `(() => {\nconst exports = {};\n${inlined}\nreturn exports;\n})()`;
+}
+
+/** A JavaScript string literal as ajv writes them (double quotes, backslash escapes). */
+const stringLiteral = String.raw`"(?:[^"\\]|\\.)*"`;
+/** An instance path expression: names, `+`, string literals and calls such as `key0.replace(/~/g, "~0")`. */
+const pathExpression = String.raw`(?:[^,"(){}]|${stringLiteral}|\((?:[^()"]|${stringLiteral})*\))+?`;
+const contextSignature = /function (validate\d+)\(data, \{instancePath="", parentData, parentDataProperty, rootData=data\}=\{\}\)/g;
+const contextWithPath = new RegExp(String.raw`\{instancePath:(${pathExpression}),parentData:[\w$]+,parentDataProperty:(?:[\w$]+|${stringLiteral}),rootData\}`, 'g');
+const contextPassedOn = '{instancePath,parentData,parentDataProperty,rootData}';
+
+/**
+ * ajv hands every call of a sub-schema's function a fresh context object (instance path, parent
+ * value, property name, root value) and destructures it with defaults on entry: on a chat request
+ * that is two objects per message, about half of the accept build's time. These specs use no
+ * keyword that reads the parent or root value (`$data`, defaults), so each function takes the
+ * instance path alone, which its errors still need. Anything the rewrite does not account for is a
+ * generator bug, reported here rather than shipped half rewritten.
+ */
+function withInstancePathOnly(code: string): string {
+  const rewritten = code
+    .replace(contextSignature, 'function $1(data, instancePath="")')
+    .replace(contextWithPath, '$1')
+    .split(contextPassedOn)
+    .join('instancePath');
+  const left = /parentData|rootData/.exec(rewritten);
+  if (left) {
+    const around = rewritten.slice(Math.max(0, left.index - 80), left.index + 80);
+    throw new Error(`generated validators still use ${left[0]} after dropping the call context (near \`${around}\`); teach scripts/generate/emit-validator-modules.ts its form`);
+  }
+  return rewritten;
 }
 
 /**
