@@ -51,17 +51,23 @@ export function validator(accepts, explains, depth) {
    */
   validate.within = function within(data, maxDepth, maxMembers) {
     if (depth === undefined || depth > maxDepth) return "unknown";
+    // A check started from inside another (a getter that validates) leaves the outer tally as it was, its own added.
+    const { members, open, maxMembers: outerMaxMembers } = tally;
     tally.members = 0;
     tally.open = false;
     tally.maxMembers = maxMembers;
-    let accepted;
+    let accepted, counted, sawOpen;
     try {
       accepted = accepts(data);
     } finally {
-      tally.maxMembers = Infinity;
+      counted = tally.members;
+      sawOpen = tally.open;
+      tally.members = members + counted;
+      tally.open = open || sawOpen;
+      tally.maxMembers = outerMaxMembers;
     }
-    if (accepted) return tally.open ? "accepted" : "within";
-    if (tally.members > maxMembers) return "unknown";
+    if (accepted) return sawOpen ? "accepted" : "within";
+    if (counted > maxMembers) return "unknown";
     validate.errors = accepts.errors;
     return "rejected";
   };
