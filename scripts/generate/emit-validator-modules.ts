@@ -14,14 +14,21 @@ import { generatedHeader } from './header.js';
 
 type SchemaCompiler = InstanceType<typeof Ajv2020.default>;
 
-export function emitValidatorModules(api: string, operations: OperationEntry[], accept: SchemaCompiler, explain: SchemaCompiler): Array<[string, string]> {
+/** `depths`: by slot name, the nesting bound of the slot's schema (`schemaDepth`), undefined when it refers to itself. */
+export function emitValidatorModules(
+  api: string,
+  operations: OperationEntry[],
+  accept: SchemaCompiler,
+  explain: SchemaCompiler,
+  depths: ReadonlyMap<string, number | undefined>,
+): Array<[string, string]> {
   const files: Array<[string, string]> = [
     ['validators/runtime.js', runtimeJs],
     ['validators/runtime.d.ts', runtimeDts],
   ];
   for (const op of operations) {
     if (!/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(op.operationId)) throw new Error(`operationId "${op.operationId}" is not a JavaScript name; the generator names modules and exports after it`);
-    files.push([`validators/${op.operationId}.js`, operationModule(api, op, accept, explain)], [`validators/${op.operationId}.d.ts`, operationTypes(api, op)]);
+    files.push([`validators/${op.operationId}.js`, operationModule(api, op, accept, explain, depths)], [`validators/${op.operationId}.d.ts`, operationTypes(api, op)]);
   }
   files.push(['validators.js', indexModule(operations)], ['validators.d.ts', indexTypes(operations)]);
   return files;
@@ -31,20 +38,20 @@ function slotsOf(op: OperationEntry): SchemaSlot[] {
   return [...(op.parameters ? [op.parameters] : []), ...op.request, ...op.responses.flatMap((r) => r.media)];
 }
 
-function operationModule(api: string, op: OperationEntry, accept: SchemaCompiler, explain: SchemaCompiler): string {
+function operationModule(api: string, op: OperationEntry, accept: SchemaCompiler, explain: SchemaCompiler, depths: ReadonlyMap<string, number | undefined>): string {
   const slots = slotsOf(op);
   const exports = Object.fromEntries(slots.map((s) => [s.name, s.name]));
   const lines = [
     generatedHeader,
     `import { ${entryName(op.operationId)} as operation } from '../operations.js';`,
-    "import { ucs2length, validator } from './runtime.js';",
+    "import { tally, ucs2length, validator } from './runtime.js';",
     '',
     '/** Stops at the first error; `oneOf`s with a tag try only the tagged branch. */',
     `const accept = /* @__PURE__ */ ${asScope(standaloneCode.default(accept, exports))};`,
     '/** Every error, verbose: run only on a value the accept build rejected. */',
     `const explain = /* @__PURE__ */ ${asScope(standaloneCode.default(explain, exports))};`,
     '',
-    ...slots.map((s) => `export const ${s.name} = /* @__PURE__ */ validator(accept.${s.name}, explain.${s.name});`),
+    ...slots.map((s) => `export const ${s.name} = /* @__PURE__ */ validator(accept.${s.name}, explain.${s.name}, ${depths.get(s.name) ?? 'undefined'});`),
     '',
     '/** The two builds behind every validator, by export name: tests hold them to the same verdicts. */',
     'export const validatorBuilds = { accept, explain };',
@@ -71,7 +78,7 @@ function operationTypes(api: string, op: OperationEntry): string {
     generatedHeader,
     "import type { operations } from '../schema.js';",
     `import type { ${entryName(op.operationId)} as operation } from '../operations.js';`,
-    "import type { Validator } from './runtime.js';",
+    "import type { Build, Validator } from './runtime.js';",
     '',
   ];
   if (op.parameters) lines.push(`export declare const ${op.parameters.name}: Validator<unknown>;`);
@@ -82,8 +89,8 @@ function operationTypes(api: string, op: OperationEntry): string {
   lines.push(
     '',
     'export declare const validatorBuilds: {',
-    '  accept: Readonly<Record<string, Validator<unknown>>>;',
-    '  explain: Readonly<Record<string, Validator<unknown>>>;',
+    '  accept: Readonly<Record<string, Build>>;',
+    '  explain: Readonly<Record<string, Build>>;',
     '};',
     '',
     'export declare const validators: {',
@@ -135,17 +142,48 @@ function indexTypes(operations: OperationEntry[]): string {
  */
 function asScope(code: string): string {
   const helper = 'require("ajv/dist/runtime/ucs2length").default';
-  const inlined = code.split(helper).join('ucs2length');
+  const inlined = withInstancePathOnly(code.split(helper).join('ucs2length'));
   const left = /require\([^)]*\)/.exec(inlined);
   if (left) throw new Error(`generated validators still call ${left[0]}; teach scripts/generate/emit-validator-modules.ts to inline it`);
   return `(() => {\nconst exports = {};\n${inlined}\nreturn exports;\n})()`;
+}
+
+/** A JavaScript string literal as ajv writes them (double quotes, backslash escapes). */
+const stringLiteral = String.raw`"(?:[^"\\]|\\.)*"`;
+/** An instance path expression: names, `+`, string literals and calls such as `key0.replace(/~/g, "~0")`. */
+const pathExpression = String.raw`(?:[^,"(){}]|${stringLiteral}|\((?:[^()"]|${stringLiteral})*\))+?`;
+const contextSignature = /function (validate\d+)\(data, \{instancePath="", parentData, parentDataProperty, rootData=data\}=\{\}\)/g;
+const contextWithPath = new RegExp(String.raw`\{instancePath:(${pathExpression}),parentData:[\w$]+,parentDataProperty:(?:[\w$]+|${stringLiteral}),rootData\}`, 'g');
+const contextPassedOn = '{instancePath,parentData,parentDataProperty,rootData}';
+
+/**
+ * ajv hands every call of a sub-schema's function a fresh context object (instance path, parent
+ * value, property name, root value) and destructures it with defaults on entry: on a chat request
+ * that is two objects per message, about half of the accept build's time. These specs use no
+ * keyword that reads the parent or root value (`$data`, defaults), so each function takes the
+ * instance path alone, which its errors still need. Anything the rewrite does not account for is a
+ * generator bug, reported here rather than shipped half rewritten.
+ */
+function withInstancePathOnly(code: string): string {
+  const rewritten = code
+    .replace(contextSignature, 'function $1(data, instancePath="")')
+    .replace(contextWithPath, '$1')
+    .split(contextPassedOn)
+    .join('instancePath');
+  const left = /parentData|rootData/.exec(rewritten);
+  if (left) {
+    const around = rewritten.slice(Math.max(0, left.index - 80), left.index + 80);
+    throw new Error(`generated validators still use ${left[0]} after dropping the call context (near \`${around}\`); teach scripts/generate/emit-validator-modules.ts its form`);
+  }
+  return rewritten;
 }
 
 /**
  * An exported validator: the accept build answers; only when it rejects does the explain build run
  * for the violations. Both check the same schemas, so they agree on validity (test/generate holds
  * them to it on every example and negative case). `ucs2length` counts code points, as JSON Schema
- * lengths do.
+ * lengths do. `tally` is what the accept build counts of the value it checks (see
+ * scripts/generate/size-tally.ts); `within` reads it.
  */
 const runtimeJs = [
   generatedHeader,
@@ -161,11 +199,18 @@ const runtimeJs = [
   '}',
   '',
   '/**',
+  ' * Array items and object members the accept build counted (over, never under), whether it saw an',
+  ' * array or object where no schema checks it (`open`), and the count past which it stops.',
+  ' */',
+  'export const tally = { members: 0, maxMembers: Infinity, open: false };',
+  '',
+  '/**',
   ' * One validator from its two builds: the accept build answers, the explain build runs only on a',
   ' * rejection, unless `firstErrorOnly` asks for the accept build\'s first error (the explain build\'s',
   ' * cost grows with the square of the errors it gathers: a payload of many thousand wrong items).',
+  ' * `depth` bounds the nesting of a value its schema checks all through (undefined: no bound).',
   ' */',
-  'export function validator(accepts, explains) {',
+  'export function validator(accepts, explains, depth) {',
   '  function validate(data, firstErrorOnly) {',
   '    if (accepts(data)) {',
   '      validate.errors = null;',
@@ -179,6 +224,41 @@ const runtimeJs = [
   '    validate.errors = explains.errors;',
   '    return valid;',
   '  }',
+  '  /** The explain build alone, its violations in `errors`: for a value `within` found "rejected". */',
+  '  validate.explain = function explain(data) {',
+  '    const valid = explains(data);',
+  '    validate.errors = explains.errors;',
+  '    return valid;',
+  '  };',
+  '  /**',
+  '   * The accept build\'s verdict and whether it vouches for the size: "within" (valid, at most',
+  '   * `maxDepth` levels and `maxMembers` members), "accepted" (valid, size unknown: a member the schema',
+  '   * leaves open holds an array or object), "rejected" (invalid; its first error in `errors`), or',
+  '   * "unknown" (not tried, the schema alone not bounding the nesting to `maxDepth`; or stopped past',
+  '   * `maxMembers`, counted over).',
+  '   */',
+  '  validate.within = function within(data, maxDepth, maxMembers) {',
+  '    if (depth === undefined || depth > maxDepth) return "unknown";',
+  '    // A check started from inside another (a getter that validates) leaves the outer tally as it was, its own added.',
+  '    const { members, open, maxMembers: outerMaxMembers } = tally;',
+  '    tally.members = 0;',
+  '    tally.open = false;',
+  '    tally.maxMembers = maxMembers;',
+  '    let accepted, counted, sawOpen;',
+  '    try {',
+  '      accepted = accepts(data);',
+  '    } finally {',
+  '      counted = tally.members;',
+  '      sawOpen = tally.open;',
+  '      tally.members = members + counted;',
+  '      tally.open = open || sawOpen;',
+  '      tally.maxMembers = outerMaxMembers;',
+  '    }',
+  '    if (accepted) return sawOpen ? "accepted" : "within";',
+  '    if (counted > maxMembers) return "unknown";',
+  '    validate.errors = accepts.errors;',
+  '    return "rejected";',
+  '  };',
   '  return validate;',
   '}',
   '',
@@ -192,9 +272,20 @@ const runtimeDts = [
   'export interface Validator<T> {',
   '  (data: unknown, firstErrorOnly?: boolean): data is T;',
   '  errors?: ErrorObject[] | null;',
+  '  /** The verdict, and whether the schema and the one check vouch for `data` keeping within the limits (see runtime.js). */',
+  "  within(data: unknown, maxDepth: number, maxMembers: number): 'within' | 'accepted' | 'rejected' | 'unknown';",
+  '  /** The explain build alone: every violation in `errors`. */',
+  '  explain(data: unknown): boolean;',
   '}',
   '',
+  '/** One of the two builds behind a validator (ajv\'s standalone function). */',
+  'export interface Build {',
+  '  (data: unknown): boolean;',
+  '  errors?: ErrorObject[] | null;',
+  '}',
+  '',
+  'export declare const tally: { members: number; maxMembers: number; open: boolean };',
   'export declare function ucs2length(text: string): number;',
-  'export declare function validator<T>(accepts: Validator<unknown>, explains: Validator<unknown>): Validator<T>;',
+  'export declare function validator<T>(accepts: Build, explains: Build, depth: number | undefined): Validator<T>;',
   '',
 ].join('\n');

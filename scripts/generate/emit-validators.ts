@@ -20,6 +20,7 @@ import { SpecError, type SpecProblem } from './spec-error.js';
 import type { SpecSources } from './spec-sources.js';
 import { sourceKeyword } from './source-marks.js';
 import { emitValidatorModules } from './emit-validator-modules.js';
+import { schemaDepth, tallyKeywordDefinition, withTally } from './size-tally.js';
 
 const Ajv = Ajv2020.default;
 type SchemaCompiler = InstanceType<typeof Ajv>;
@@ -54,7 +55,7 @@ function createExplainCompiler(): SchemaCompiler {
 
 /** The accept build: first error only, discriminated `oneOf`s. */
 function createAcceptCompiler(): SchemaCompiler {
-  return withoutDynamicScopes(withFormats(new Ajv({ strict: true, allowUnionTypes: true, keywords: [sourceKeyword], discriminator: true, code: { source: true, esm: false } })));
+  return withoutDynamicScopes(withFormats(new Ajv({ strict: true, allowUnionTypes: true, keywords: [sourceKeyword, tallyKeywordDefinition], discriminator: true, code: { source: true, esm: false } })));
 }
 
 /**
@@ -141,13 +142,22 @@ export function emitValidators(
   if (problems.length > 0) throw new SpecError(problems);
 
   // The emitted builds of the same schemas: a failure here is the generator's, not the spec's.
-  const [accept, explain] = [createAcceptCompiler(), createExplainCompiler()].map((compiler) => {
-    compiler.addSchema({ $id: base, $defs: discriminated.defs }, undefined, undefined, false);
-    for (const slot of slots) compiler.addSchema(discriminated.schema(rewriteRefs(slot.schema, `${base}#/$defs/`)) as object, slot.name, undefined, false);
+  // The accept build also tallies sizes (see size-tally.ts).
+  const build = (compiler: SchemaCompiler, shape: (schema: JsonSchema) => JsonSchema): SchemaCompiler => {
+    compiler.addSchema({ $id: base, $defs: Object.fromEntries(Object.entries(discriminated.defs).map(([name, def]) => [name, shape(def)])) }, undefined, undefined, false);
+    for (const slot of slots) compiler.addSchema(shape(discriminated.schema(rewriteRefs(slot.schema, `${base}#/$defs/`))) as object, slot.name, undefined, false);
     return compiler;
-  }) as [SchemaCompiler, SchemaCompiler];
+  };
+  const accept = build(createAcceptCompiler(), withTally);
+  const explain = build(createExplainCompiler(), (schema) => schema);
 
-  return emitValidatorModules(api, operations, accept, explain);
+  const resolve = (ref: string): [string, JsonSchema] | undefined => {
+    const name = ref.startsWith(`${base}#/$defs/`) ? ref.slice(`${base}#/$defs/`.length) : ref.startsWith('#/$defs/') ? ref.slice('#/$defs/'.length) : undefined;
+    return name !== undefined && discriminated.defs[name] !== undefined ? [name, discriminated.defs[name]] : undefined;
+  };
+  const depths = new Map(slots.map((slot) => [slot.name, schemaDepth(discriminated.schema(rewriteRefs(slot.schema, `${base}#/$defs/`)), resolve)]));
+
+  return emitValidatorModules(api, operations, accept, explain, depths);
 }
 
 /**

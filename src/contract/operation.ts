@@ -13,6 +13,10 @@ export type { OperationInfo, SecurityScheme, StreamFraming } from '../../generat
 export interface ValidateFunction {
   (data: unknown, firstErrorOnly?: boolean): boolean;
   errors?: ErrorObject[] | null;
+  /** The verdict, and whether it vouches for `data` keeping within the size limits (generated runtime.js says how). */
+  within(data: unknown, maxDepth: number, maxMembers: number): 'within' | 'accepted' | 'rejected' | 'unknown';
+  /** The explain build alone: every violation in `errors`. */
+  explain(data: unknown): boolean;
 }
 
 /**

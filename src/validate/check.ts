@@ -5,7 +5,7 @@
  * @module
  */
 import type { OperationValidators, ValidateFunction } from '../contract/operation.js';
-import { checkSize, nodesOfLastCheck, type SizeLimits } from './limits.js';
+import { checkSize, defaultSizeLimits, nodesOfLastCheck, type SizeLimits } from './limits.js';
 import { toViolations, violation, type Violation } from './violations.js';
 
 export interface ValidationResult {
@@ -127,10 +127,22 @@ export function toldFirstViolationOnly(nodes: number): boolean {
   return nodes > everyViolationUpToNodes;
 }
 
-/** The value's violations, or undefined when it has none. */
+/**
+ * The value's violations, or undefined when it has none. A valid value is checked once: the accept
+ * build counts its members as it goes and the schema bounds its nesting (`within`), so the size
+ * walk runs only where the value holds an array or object the schema leaves open, or on a rejection.
+ */
 function checkValue(validate: ValidateFunction, value: unknown, path: string, options: ValidateOptions | undefined): Violation[] | undefined {
-  const tooLarge = checkSize(value, path, options?.limits);
-  return tooLarge ? [tooLarge] : schemaViolations(validate, value, path);
+  const limits = options?.limits;
+  const verdict = typeof value === 'object' && value !== null ? validate.within(value, limits?.maxDepth ?? defaultSizeLimits.maxDepth, limits?.maxNodes ?? defaultSizeLimits.maxNodes) : 'unknown';
+  if (verdict === 'within') return undefined;
+  const tooLarge = checkSize(value, path, limits);
+  if (tooLarge) return [tooLarge];
+  if (verdict === 'accepted') return undefined;
+  if (verdict === 'unknown') return schemaViolations(validate, value, path);
+  // Rejected: the accept build's first error is there already; every violation only for a payload small enough.
+  if (toldFirstViolationOnly(nodesOfLastCheck())) return toViolations(validate.errors, value, path);
+  return validate.explain(value) ? undefined : toViolations(validate.errors, value, path);
 }
 
 /** The value's violations against its schema, or undefined; called right after `checkSize` passed it. */

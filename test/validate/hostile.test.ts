@@ -74,6 +74,61 @@ describe('hostile input', () => {
     expect(validateRequest(createChatCompletion, { body: extra }, { limits: { maxNodes: 9 } }).violations.map((v) => v.rule)).toEqual(['maxNodes']);
   });
 
+  describe('a valid body is checked once (the accept build tallies its size), and the limits still hold', () => {
+    const validate = createChatCompletion.request['application/json'];
+    let deep: unknown = 'x';
+    for (let i = 0; i < 10_000; i++) deep = { a: deep };
+
+    it('vouches for a closed body, and not for one whose open member holds an object', () => {
+      expect(validate.within(chat, 64, 1_000_000)).toBe('within');
+      expect(validate.within({ ...chat, extra: { a: 1 } }, 64, 1_000_000)).toBe('accepted');
+      expect(validate.within({ ...chat, messages: [{ role: 'user', content: 'hi', extra: [1] }] }, 64, 1_000_000)).toBe('accepted');
+      expect(validate.within({ ...chat, model: 7 }, 64, 1_000_000)).toBe('rejected');
+      // The schema nests deeper than 3 levels: it cannot vouch, the full walk decides.
+      expect(validate.within(chat, 3, 1_000_000)).toBe('unknown');
+    });
+
+    it('refuses 10,000-deep nesting inside an open member of an otherwise valid body, at the top and deep inside', () => {
+      for (const body of [
+        { ...chat, extra: deep },
+        { ...chat, messages: [{ role: 'user', content: 'hi', extra: deep }] },
+        { ...chat, chat_template_kwargs: { enable_thinking: true, other: deep } },
+        { ...chat, tools: [{ type: 'function', function: { name: 'f', parameters: deep } }] },
+      ]) {
+        expect(validateRequest(createChatCompletion, { body }).violations.map((v) => [v.path, v.rule])).toEqual([['/body', 'maxDepth']]);
+      }
+    });
+
+    it('refuses an array of two million items in an open member, and in a checked array of valid messages', () => {
+      const open = validateRequest(createChatCompletion, { body: { ...chat, extra: new Array<unknown>(2_000_000).fill(0) } });
+      expect(open.violations.map((v) => [v.path, v.rule])).toEqual([['/body', 'maxNodes']]);
+      const message = { role: 'user', content: 'hi' };
+      const checked = validateRequest(createChatCompletion, { body: { ...chat, messages: new Array<unknown>(2_000_000).fill(message) } });
+      expect(checked.violations.map((v) => [v.path, v.rule])).toEqual([['/body', 'maxNodes']]);
+    });
+
+    it('counts members exactly at the limit on the one-walk path: many small messages, and a large string array', () => {
+      // 2 body members + 300 messages + 2 members each = 902.
+      const body = { model: 'm', messages: Array.from({ length: 300 }, () => ({ role: 'user', content: 'hi' })) };
+      expect(validate.within(body, 64, 902)).toBe('within');
+      expect(validateRequest(createChatCompletion, { body }, { limits: { maxNodes: 902 } }).valid).toBe(true);
+      expect(validateRequest(createChatCompletion, { body }, { limits: { maxNodes: 901 } }).violations.map((v) => v.rule)).toEqual(['maxNodes']);
+      const stops = { ...chat, stop: new Array<string>(1000).fill('x') }; // 3 + 1 + 2 + 1000
+      expect(validateRequest(createChatCompletion, { body: stops }, { limits: { maxNodes: 1006 } }).valid).toBe(true);
+      expect(validateRequest(createChatCompletion, { body: stops }, { limits: { maxNodes: 1005 } }).violations.map((v) => v.rule)).toEqual(['maxNodes']);
+    });
+
+    it('an invalid body is told the same violations as before: every one, or the first past 5,000 members', () => {
+      const bad = validateRequest(createChatCompletion, { body: { ...chat, temperature: 3, messages: [{ role: 'robot', content: 'hi' }] } });
+      expect(bad.violations.map((v) => [v.path, v.rule])).toEqual([
+        ['/body/messages/0/role', 'enum'],
+        ['/body/temperature', 'maximum'],
+      ]);
+      const many = validateRequest(createChatCompletion, { body: { ...chat, temperature: 3, messages: Array.from({ length: 3000 }, () => ({ role: 'user', content: 'hi' })) } });
+      expect(many.violations.map((v) => [v.path, v.rule])).toEqual([['/body/temperature', 'maximum']]);
+    });
+  });
+
   it('long received values are cut in violations', () => {
     const result = validateRequest(createChatCompletion, { body: { ...chat, model: 'x'.repeat(10_000), temperature: 'y'.repeat(10_000) } });
     for (const v of result.violations) expect(v.message.length).toBeLessThan(400);

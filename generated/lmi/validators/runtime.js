@@ -11,11 +11,18 @@ export function ucs2length(text) {
 }
 
 /**
+ * Array items and object members the accept build counted (over, never under), whether it saw an
+ * array or object where no schema checks it (`open`), and the count past which it stops.
+ */
+export const tally = { members: 0, maxMembers: Infinity, open: false };
+
+/**
  * One validator from its two builds: the accept build answers, the explain build runs only on a
  * rejection, unless `firstErrorOnly` asks for the accept build's first error (the explain build's
  * cost grows with the square of the errors it gathers: a payload of many thousand wrong items).
+ * `depth` bounds the nesting of a value its schema checks all through (undefined: no bound).
  */
-export function validator(accepts, explains) {
+export function validator(accepts, explains, depth) {
   function validate(data, firstErrorOnly) {
     if (accepts(data)) {
       validate.errors = null;
@@ -29,5 +36,40 @@ export function validator(accepts, explains) {
     validate.errors = explains.errors;
     return valid;
   }
+  /** The explain build alone, its violations in `errors`: for a value `within` found "rejected". */
+  validate.explain = function explain(data) {
+    const valid = explains(data);
+    validate.errors = explains.errors;
+    return valid;
+  };
+  /**
+   * The accept build's verdict and whether it vouches for the size: "within" (valid, at most
+   * `maxDepth` levels and `maxMembers` members), "accepted" (valid, size unknown: a member the schema
+   * leaves open holds an array or object), "rejected" (invalid; its first error in `errors`), or
+   * "unknown" (not tried, the schema alone not bounding the nesting to `maxDepth`; or stopped past
+   * `maxMembers`, counted over).
+   */
+  validate.within = function within(data, maxDepth, maxMembers) {
+    if (depth === undefined || depth > maxDepth) return "unknown";
+    // A check started from inside another (a getter that validates) leaves the outer tally as it was, its own added.
+    const { members, open, maxMembers: outerMaxMembers } = tally;
+    tally.members = 0;
+    tally.open = false;
+    tally.maxMembers = maxMembers;
+    let accepted, counted, sawOpen;
+    try {
+      accepted = accepts(data);
+    } finally {
+      counted = tally.members;
+      sawOpen = tally.open;
+      tally.members = members + counted;
+      tally.open = open || sawOpen;
+      tally.maxMembers = outerMaxMembers;
+    }
+    if (accepted) return sawOpen ? "accepted" : "within";
+    if (counted > maxMembers) return "unknown";
+    validate.errors = accepts.errors;
+    return "rejected";
+  };
   return validate;
 }

@@ -5,7 +5,18 @@ import type { ErrorObject } from 'ajv';
 export interface Validator<T> {
   (data: unknown, firstErrorOnly?: boolean): data is T;
   errors?: ErrorObject[] | null;
+  /** The verdict, and whether the schema and the one check vouch for `data` keeping within the limits (see runtime.js). */
+  within(data: unknown, maxDepth: number, maxMembers: number): 'within' | 'accepted' | 'rejected' | 'unknown';
+  /** The explain build alone: every violation in `errors`. */
+  explain(data: unknown): boolean;
 }
 
+/** One of the two builds behind a validator (ajv's standalone function). */
+export interface Build {
+  (data: unknown): boolean;
+  errors?: ErrorObject[] | null;
+}
+
+export declare const tally: { members: number; maxMembers: number; open: boolean };
 export declare function ucs2length(text: string): number;
-export declare function validator<T>(accepts: Validator<unknown>, explains: Validator<unknown>): Validator<T>;
+export declare function validator<T>(accepts: Build, explains: Build, depth: number | undefined): Validator<T>;
