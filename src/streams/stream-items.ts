@@ -7,7 +7,7 @@
 import { StreamEndedEarlyError, StreamParseError } from './errors.js';
 import { BatchIterator, type Output, type PushDecoder } from './internal/batch-iterator.js';
 import { JSONLDecoder } from './jsonl-decoder.js';
-import { createSSEMessageDecoder, type SSEDecoder } from './sse-decoder.js';
+import { SSEParser } from './internal/sse-parser.js';
 import type { StreamFramingSpec, StreamItem, StreamSource } from './types.js';
 
 export interface StreamItemsOptions {
@@ -115,18 +115,20 @@ function hasErrorMember(value: unknown, property: string): boolean {
 
 class SSEItems<T, E> implements PushDecoder<StreamItem<T, E>> {
   readonly #sink: ItemSink<T, E>;
-  readonly #sse: SSEDecoder;
+  readonly #sse: SSEParser;
 
   constructor(framing: StreamFramingSpec, maxBufferSize: number, hooks?: TerminatorHooks) {
     const sink = new ItemSink<T, E>(framing, hooks);
     this.#sink = sink;
-    this.#sse = createSSEMessageDecoder({
-      // WHATWG does not dispatch an event with empty data; keep-alives are sent that way too.
-      onMessage: (e) => {
-        if (e.data !== '') sink.accept(e.data, e.event, e.id);
+    this.#sse = new SSEParser(
+      {
+        // WHATWG does not dispatch an event with empty data; keep-alives are sent that way too.
+        onEvent: (data, event, id) => {
+          if (data !== '') sink.accept(data, event, id);
+        },
       },
       maxBufferSize,
-    });
+    );
   }
 
   get stopped(): boolean {
