@@ -3,6 +3,7 @@
  * (`iterateSSE`), on the parser of internal/sse-parser.ts.
  * @module
  */
+import { openChunkSource } from './internal/chunk-source.js';
 import { BatchIterator, type Output, type PushDecoder } from './internal/batch-iterator.js';
 import { SSEParser } from './internal/sse-parser.js';
 import { encodeSSE } from './sse-encoder.js';
@@ -97,5 +98,5 @@ export function iterateSSE(body: StreamSource, options: IterateSSEOptions = {}):
       sse.end();
     },
   };
-  return new BatchIterator(body, decoder, options.signal);
+  return new BatchIterator(openChunkSource(body, options.signal), decoder, options.signal);
 }
