@@ -17,6 +17,7 @@ import { createStreamItemsDecoder, encodeJSONLine, encodeSSE, iterateStreamItems
 import { CallTimer } from '../src/client/call-timer.js';
 import { clientDefaults } from '../src/client/options.js';
 import { ItemStream } from '../src/client/item-stream.js';
+import { jsonlItemDecoder, sseItemDecoder } from '../src/streams/stream-items.js';
 import { specValidator } from '../src/client/validation.js';
 import { benchProgress } from './progress.js';
 
@@ -171,7 +172,8 @@ async function openaiJSONL(body: ReadableStream<Uint8Array>): Promise<number> {
 async function clientItems(body: ReadableStream<Uint8Array>, framing: StreamFramingSpec, validate: 'off' | 'throw', api: 'sambanova-cloud' | 'lmi', mediaType: string, keepItems = true): Promise<number> {
   const timer = new CallTimer(undefined, clientDefaults.timeout, clientDefaults.stallTimeout);
   const answer = { response: new Response(body, { headers: { 'content-type': mediaType } }), timer, requestId: 'r', operationId: 'createChatCompletion' };
-  const stream = new ItemStream<Chunk>({ answer, framing, mediaType, validate, validator: validators[api], hooks: undefined, apiKey: 'k', keepItems });
+  const decoder = framing.framing === 'sse' ? sseItemDecoder : jsonlItemDecoder;
+  const stream = new ItemStream<Chunk>({ answer, framing, decoder, mediaType, validate, validator: validators[api], hooks: undefined, apiKey: 'k', keepItems });
   let sum = 0;
   for await (const chunk of stream) sum += contentLength(chunk);
   return sum;

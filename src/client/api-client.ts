@@ -7,6 +7,7 @@
  * @module
  */
 import type { OperationInfo } from '../contract/index.js';
+import { jsonlItemDecoder, sseItemDecoder } from '../streams/stream-items.js';
 import type { ApiTypes } from './api-types.js';
 import { InvalidRequestError } from './errors.js';
 import type { ItemStream } from './item-stream.js';
@@ -21,7 +22,7 @@ export class ApiClient<A extends ApiTypes> extends OperationClient<A> {
 
   /** `contract` is the API's operations table from src/contract; `defaults.baseURL` the base URL when the options give none. */
   protected constructor(contract: { operationTable: { readonly [operationId: string]: OperationInfo } }, options: ClientOptions, defaults: CallDefaults) {
-    super(options, defaults, requestEncoders);
+    super(options, defaults, { sse: sseItemDecoder, jsonl: jsonlItemDecoder }, requestEncoders);
     this.#operations = contract.operationTable;
   }
 

@@ -3,6 +3,8 @@
  * subclasses by HTTP status for answers the service refused, `APIConnectionError` and
  * `APITimeoutError` when no (complete) answer came, and `StreamError` for a stream that broke.
  * None of them holds the API key, the request headers or the request body.
+ * Fields are `declare`d and set by the constructors: a field declared plainly would be written out
+ * once more, as an initializer, in every browser bundle.
  * @module
  */
 
@@ -16,8 +18,8 @@ export interface ErrorContext {
 
 export class SambakitClientError extends Error {
   override name = 'SambakitClientError';
-  readonly operationId: string | undefined;
-  readonly requestId: string | undefined;
+  declare readonly operationId: string | undefined;
+  declare readonly requestId: string | undefined;
 
   constructor(message: string, context: ErrorContext = {}, options?: { cause?: unknown }) {
     // An absent cause stays absent: no own `cause: undefined` on the error.
@@ -33,11 +35,11 @@ export class SambakitClientError extends Error {
  */
 export class APIError extends SambakitClientError {
   override name = 'APIError';
-  readonly status: number;
-  readonly body: unknown;
-  readonly headers: Headers;
+  declare readonly status: number;
+  declare readonly body: unknown;
+  declare readonly headers: Headers;
   /** The error's machine code or type when the body names one (`rate_limit_error`, `invalid_request_error`, ...). */
-  readonly code: string | undefined;
+  declare readonly code: string | undefined;
 
   constructor(init: { status: number; body: unknown; headers: Headers; message: string; code?: string } & ErrorContext) {
     super(init.message, init);
@@ -91,7 +93,7 @@ export class InternalServerError extends APIError {
  */
 export class ModelOutputError extends APIError {
   override name = 'ModelOutputError';
-  readonly modelOutput: string;
+  declare readonly modelOutput: string;
 
   constructor(init: ConstructorParameters<typeof APIError>[0] & { modelOutput: string }) {
     super(init);
@@ -124,11 +126,11 @@ export type TimeoutKind = 'total' | 'stall';
 
 export class APITimeoutError extends APIConnectionError {
   override name = 'APITimeoutError';
-  readonly kind: TimeoutKind;
+  declare readonly kind: TimeoutKind;
   /** The limit that ran out, in milliseconds. */
-  readonly timeoutMs: number;
+  declare readonly timeoutMs: number;
   /** Stream items received before the timeout. */
-  readonly itemsReceived: number;
+  declare readonly itemsReceived: number;
 
   constructor(init: { kind: TimeoutKind; timeoutMs: number; itemsReceived: number; waitingFor: string } & ErrorContext) {
     const what = init.kind === 'total' ? `the total timeout of ${init.timeoutMs} ms ran out` : `no data for ${init.timeoutMs} ms (stall timeout)`;
@@ -150,9 +152,9 @@ export type StreamFailure = 'truncated' | 'malformed-item' | 'invalid-item' | 'e
  */
 export class StreamError<T = unknown> extends SambakitClientError {
   override name = 'StreamError';
-  readonly failure: StreamFailure;
-  readonly items: readonly T[];
-  readonly body: unknown;
+  declare readonly failure: StreamFailure;
+  declare readonly items: readonly T[];
+  declare readonly body: unknown;
 
   constructor(init: { failure: StreamFailure; message: string; items: readonly T[]; body?: unknown; cause?: unknown } & ErrorContext) {
     super(init.message, init, { cause: init.cause });
@@ -168,10 +170,10 @@ export class StreamError<T = unknown> extends SambakitClientError {
  */
 export class InvalidResponseError extends SambakitClientError {
   override name = 'InvalidResponseError';
-  readonly status: number;
+  declare readonly status: number;
   /** The body as received (text when it did not parse). */
-  readonly body: unknown;
-  readonly problems: readonly string[];
+  declare readonly body: unknown;
+  declare readonly problems: readonly string[];
 
   constructor(init: { status: number; body: unknown; problems: readonly string[]; message: string; cause?: unknown } & ErrorContext) {
     super(init.message, init, { cause: init.cause });
@@ -185,7 +187,7 @@ export class InvalidResponseError extends SambakitClientError {
 export class InvalidRequestError extends SambakitClientError {
   override name = 'InvalidRequestError';
   /** Where the value is (`params.max_tokens_to_generate`, `file`). */
-  readonly field: string;
+  declare readonly field: string;
 
   constructor(field: string, message: string, context: ErrorContext = {}) {
     super(message, context);

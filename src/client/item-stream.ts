@@ -4,9 +4,11 @@
  * go wrong thrown as one typed error that carries the items that came before it.
  * @module
  */
-import { StreamEndedEarlyError, StreamParseError, defaultStreamItemsOptions, type StreamFramingSpec, type StreamItem } from '../streams/index.js';
+import { StreamEndedEarlyError, StreamParseError } from '../streams/errors.js';
 import { BatchIterator, type Output, type PushDecoder } from '../streams/internal/batch-iterator.js';
-import { createStreamItemsPushDecoder } from '../streams/stream-items.js';
+import type { Chunk, ChunkSource } from '../streams/internal/chunk-source.js';
+import { defaultStreamItemsOptions, type ItemDecoder, type ItemDecoderFactory, type ItemReceiver } from '../streams/stream-items.js';
+import type { StreamFramingSpec } from '../streams/types.js';
 import { APIConnectionError, StreamError, describeErrorBody } from './errors.js';
 import { inStreamErrorBody } from './in-stream-error.js';
 import type { ClientHooks, PayloadValidator, ValidationMode } from './options.js';
@@ -19,6 +21,8 @@ import { warnInvalid } from './warn.js';
 export interface ItemStreamInit<T> {
   answer: Answer;
   framing: StreamFramingSpec;
+  /** The item decoder of `framing`'s kind. */
+  decoder: ItemDecoderFactory;
   mediaType: string;
   validate: ValidationMode;
   validator: PayloadValidator | undefined;
@@ -63,7 +67,7 @@ export class ItemStream<T> implements AsyncIterable<T> {
     });
     this.#decoder = decoder;
     // The caller's signal also stops items already decoded from being handed out; the call's own timers act through the body.
-    this.#iterator = new BatchIterator<T>(decoder.body, decoder, answer.timer.callerSignal);
+    this.#iterator = new BatchIterator<T>(decoder, decoder, answer.timer.callerSignal);
   }
 
   /** Items received so far (none kept with `keepItems: false`): decoded again from the body's reads when asked for, so equal to the items handed out but not the same objects. */
@@ -91,14 +95,10 @@ export class ItemStream<T> implements AsyncIterable<T> {
  * client's terms (timeout, the caller's abort, or a cut connection). A body cut before its first
  * item is safe to ask for again: the call is retried as its policy allows and the new body read instead.
  */
-class ClientItems<T> implements PushDecoder<T> {
+class ClientItems<T> implements PushDecoder<T>, ItemReceiver<T, unknown>, ChunkSource {
   received: ReceivedItems<T>;
-  /** The answer's body as the iterator reads it: the current answer's reader, stamped by the stall timer. */
-  readonly body: ReadableStream<Uint8Array>;
   #init: ItemStreamInit<T>;
-  #inner: PushDecoder<StreamItem<T, unknown>>;
-  /** Takes the framing's items as they are decoded, through the client's rules into `#out`. */
-  readonly #items: Output<StreamItem<T, unknown>> = { push: (item) => this.#accept(item) };
+  #inner: ItemDecoder<T, unknown>;
   #out: Output<T> = [];
   #sawFinal = false;
   #reader: ReadableStreamDefaultReader<Uint8Array>;
@@ -108,23 +108,21 @@ class ClientItems<T> implements PushDecoder<T> {
   constructor(init: ItemStreamInit<T>, reopened: (answer: Answer) => void) {
     this.#init = init;
     this.#reopened = reopened;
-    this.received = new ReceivedItems<T>(init.keepItems, init.framing);
-    this.#inner = createStreamItemsPushDecoder<T, unknown>(init.framing, defaultStreamItemsOptions.maxBufferSize);
+    this.#inner = this.#newDecoder();
+    this.received = new ReceivedItems<T>(init.keepItems, () => this.#newDecoder());
     this.#reader = this.#open(init.answer.response.body);
-    const { timer } = init.answer;
-    // Only getReader() is used by the iterator's chunk source. Its read is the reader's own promise, not a wrapper's: one promise less per read.
-    const reader = {
-      read: () => {
-        timer.waitForData();
-        return this.#reader.read();
-      },
-      cancel: (reason?: unknown): Promise<void> => {
-        timer.stop();
-        this.#stopListening();
-        return this.#reader.cancel(reason);
-      },
-    };
-    this.body = { getReader: () => reader } as unknown as ReadableStream<Uint8Array>;
+  }
+
+  /** The next read of the current answer's body, which the stall timer watches. The reader's own promise, not a wrapper's: one promise less per read. */
+  read(): Promise<IteratorResult<Chunk, unknown>> {
+    this.#init.answer.timer.waitForData();
+    return this.#reader.read() as Promise<IteratorResult<Chunk, unknown>>;
+  }
+
+  cancel(reason?: unknown): Promise<void> {
+    this.#init.answer.timer.stop();
+    this.#stopListening();
+    return this.#reader.cancel(reason).catch(() => {});
   }
 
   get stopped(): boolean {
@@ -166,8 +164,8 @@ class ClientItems<T> implements PushDecoder<T> {
     }
     // The bytes of the failed body are forgotten: the retried answer starts afresh.
     this.#init = { ...this.#init, answer: next };
-    this.received = new ReceivedItems<T>(this.#init.keepItems, this.#init.framing);
-    this.#inner = createStreamItemsPushDecoder<T, unknown>(this.#init.framing, defaultStreamItemsOptions.maxBufferSize);
+    this.received = new ReceivedItems<T>(this.#init.keepItems, () => this.#newDecoder());
+    this.#inner = this.#newDecoder();
     this.#reader = this.#open(next.response.body);
     this.#reopened(next);
   }
@@ -175,6 +173,10 @@ class ClientItems<T> implements PushDecoder<T> {
   error(failure: StreamError['failure'], message: string, extra: { body?: unknown; cause?: unknown } = {}): StreamError<T> {
     const { answer } = this.#init;
     return new StreamError<T>({ failure, message, items: this.received.items, operationId: answer.operationId, requestId: answer.requestId, ...extra });
+  }
+
+  #newDecoder(): ItemDecoder<T, unknown> {
+    return this.#init.decoder(this.#init.framing, defaultStreamItemsOptions.maxBufferSize);
   }
 
   #open(body: ReadableStream<Uint8Array> | null): ReadableStreamDefaultReader<Uint8Array> {
@@ -195,26 +197,27 @@ class ClientItems<T> implements PushDecoder<T> {
   #decode(chunk: Uint8Array | string | undefined, out: Output<T>): void {
     this.#out = out;
     try {
-      if (chunk === undefined) this.#inner.end(this.#items);
-      else this.#inner.feed(chunk, this.#items);
+      if (chunk === undefined) this.#inner.end(this);
+      else this.#inner.feed(chunk, this);
     } catch (error) {
       throw this.#fromDecoder(error);
     }
   }
 
-  #accept(item: StreamItem<T, unknown>): void {
+  /** An item of the framing, through the client's rules. */
+  take(kind: 'item' | 'error', value: unknown): void {
     const index = this.received.count;
-    const errorBody = item.kind === 'error' ? item.value : inStreamErrorBody(item.value);
+    const errorBody = kind === 'error' ? value : inStreamErrorBody(value);
     if (errorBody !== undefined) {
       const body = redactSecret(errorBody, this.#init.apiKey);
       const said = describeErrorBody(body).message ?? (typeof body === 'string' ? body : JSON.stringify(body));
       throw this.error('error-event', `The service reported an error in the stream after ${index} item${index === 1 ? '' : 's'}: ${said}`, { body });
     }
-    const value = item.value as T;
-    if (this.#init.validate !== 'off' && this.#init.validator) this.#check(value, index);
-    if (this.#init.isFinal?.(value)) this.#sawFinal = true;
+    const item = value as T;
+    if (this.#init.validate !== 'off' && this.#init.validator) this.#check(item, index);
+    if (this.#init.isFinal?.(item)) this.#sawFinal = true;
     this.received.count++;
-    this.#out.push(value);
+    this.#out.push(item);
   }
 
   #check(value: T, index: number): void {

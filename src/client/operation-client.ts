@@ -7,6 +7,8 @@
  * @module
  */
 import type { OperationInfo } from '../contract/index.js';
+import type { ItemDecoderFactory } from '../streams/stream-items.js';
+import type { StreamFramingSpec } from '../streams/types.js';
 import type { ApiTypes } from './api-types.js';
 import { InvalidRequestError, InvalidResponseError } from './errors.js';
 import { ItemStream } from './item-stream.js';
@@ -38,13 +40,18 @@ export interface CallDefaults {
   path?: Record<string, unknown>;
 }
 
+/** The item decoders of the framings a client's operations stream in (SSE alone for Cloud chat, so a bundle of it leaves JSON lines out). */
+export type ItemDecoders = { readonly [F in StreamFramingSpec['framing']]?: ItemDecoderFactory };
+
 export class OperationClient<A extends ApiTypes> {
   readonly #transport: Transport;
+  readonly #decoders: ItemDecoders;
   readonly #encoders: RequestEncoders | undefined;
 
   /** Without `encoders`, the client calls operations whose requests are a JSON body (or none) on a fixed path only. */
-  protected constructor(options: ClientOptions, defaults: CallDefaults, encoders?: RequestEncoders) {
+  protected constructor(options: ClientOptions, defaults: CallDefaults, decoders: ItemDecoders, encoders?: RequestEncoders) {
     this.#transport = new Transport(options, defaults.baseURL, defaults.path, encoders);
+    this.#decoders = decoders;
     this.#encoders = encoders;
   }
 
@@ -66,19 +73,25 @@ export class OperationClient<A extends ApiTypes> {
     return this.#transport.call(plan, async (answer) => {
       const mediaType = mediaTypeOf(answer.response);
       const framing = operation.streams[mediaType];
-      if (mode === 'stream' && framing) {
+      const decoder = framing && this.#decoders[framing.framing];
+      if (mode === 'stream' && decoder) {
         const keepItems = options?.keepItems ?? clientOptions.keepItems ?? clientDefaults.keepItems;
-        return new ItemStream({ answer, framing, mediaType, ...check, apiKey: clientOptions.apiKey, keepItems, isFinal: rules.isFinal });
+        return new ItemStream({ answer, framing, decoder, mediaType, ...check, apiKey: clientOptions.apiKey, keepItems, isFinal: rules.isFinal });
       }
       if (framing || mode === 'stream') {
         answer.timer.stop();
         await answer.response.body?.cancel().catch(() => {});
-        const wanted = mode === 'stream' ? `a stream (${Object.keys(operation.streams).join(', ') || 'none declared'})` : 'a whole answer';
+        const said =
+          mode === 'answer'
+            ? ' where a whole answer was asked for; use stream() or stream: true for streamed answers'
+            : framing
+              ? ", a stream this client does not read: call it through its API's full client"
+              : ` where a stream (${Object.keys(operation.streams).join(', ') || 'none declared'}) was asked for`;
         throw new InvalidResponseError({
           status: answer.response.status,
           body: undefined,
           problems: [`media type ${mediaType || '(none)'}`],
-          message: `${operationId} answered with ${mediaType || 'no content type'} where ${wanted} was asked for${mode === 'answer' ? '; use stream() or stream: true for streamed answers' : ''}`,
+          message: `${operationId} answered with ${mediaType || 'no content type'}${said}`,
           operationId,
           requestId: answer.requestId,
         });

@@ -3,6 +3,7 @@
  * body and a cut or unparsable body turned into a typed error.
  * @module
  */
+import { preview } from '../streams/errors.js';
 import { APIConnectionError, InvalidResponseError, apiErrorFor } from './errors.js';
 import { inStreamErrorBody } from './in-stream-error.js';
 import type { ClientHooks, PayloadValidator, ValidationMode } from './options.js';
@@ -70,12 +71,11 @@ export async function readAnswer(answer: Answer, options: ReadAnswerOptions): Pr
     try {
       value = JSON.parse(text);
     } catch (cause) {
-      const shown = text.length > 200 ? `${text.slice(0, 200)}… (${text.length} characters)` : text;
       throw new InvalidResponseError({
         status: response.status,
         body: text,
         problems: ['not valid JSON'],
-        message: `The ${operationId} answer is not valid JSON (${cause instanceof Error ? cause.message : String(cause)}): ${JSON.stringify(shown)}`,
+        message: `The ${operationId} answer is not valid JSON (${cause instanceof Error ? cause.message : String(cause)}): ${preview(text)}`,
         operationId,
         requestId,
         cause,

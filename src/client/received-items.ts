@@ -2,7 +2,7 @@
  * What a stream has handed out so far, for `ItemStream.received` and the errors that end a stream.
  * @module
  */
-import { createStreamItemsDecoder, type StreamFramingSpec, type StreamItemsDecoder } from '../streams/index.js';
+import type { ItemDecoder, ItemReceiver } from '../streams/stream-items.js';
 
 type Chunk = Uint8Array | string;
 
@@ -14,20 +14,20 @@ type Chunk = Uint8Array | string;
  * never copies. The same framing over the same reads gives the same items, so the first `count`
  * decoded again are the ones handed out: equal values, not the same objects.
  */
-export class ReceivedItems<T> {
+export class ReceivedItems<T> implements ItemReceiver<T, unknown> {
   /** Items handed out, kept or not. */
   count = 0;
-  readonly #framing: StreamFramingSpec;
+  readonly #newDecoder: () => ItemDecoder<T, unknown>;
   /** Reads not yet decoded again; undefined when nothing is kept. */
   #reads: Chunk[] | undefined;
   #ended = false;
-  #replay: StreamItemsDecoder | undefined;
+  #replay: ItemDecoder<T, unknown> | undefined;
   #replayEnded = false;
   readonly #decoded: T[] = [];
 
-  /** `keep: false` counts the items and keeps nothing. */
-  constructor(keep: boolean, framing: StreamFramingSpec) {
-    this.#framing = framing;
+  /** `keep: false` counts the items and keeps nothing; `newDecoder` makes a decoder of the stream's framing, for the replay. */
+  constructor(keep: boolean, newDecoder: () => ItemDecoder<T, unknown>) {
+    this.#newDecoder = newDecoder;
     this.#reads = keep ? [] : undefined;
   }
 
@@ -46,18 +46,14 @@ export class ReceivedItems<T> {
     const reads = this.#reads;
     if (reads === undefined) return [];
     if (this.#decoded.length < this.count) {
-      const replay = (this.#replay ??= createStreamItemsDecoder<T>(this.#framing, {
-        onItem: (item) => {
-          if (item.kind === 'item') this.#decoded.push(item.value);
-        },
-      }));
+      const replay = (this.#replay ??= this.#newDecoder());
       // The reads gave `count` items before; an error they led to comes again after those and is not news here.
       try {
-        for (const chunk of reads) replay.feed(chunk);
+        for (const chunk of reads) if (!replay.stopped) replay.feed(chunk, this);
         reads.length = 0;
         if (this.#ended && !this.#replayEnded) {
           this.#replayEnded = true;
-          replay.end();
+          replay.end(this);
         }
       } catch {
         reads.length = 0;
@@ -66,5 +62,10 @@ export class ReceivedItems<T> {
     // Items of the last read past the one that ended the stream (an invalid or error item) were not handed out.
     if (this.#decoded.length > this.count) this.#decoded.length = this.count;
     return this.#decoded;
+  }
+
+  /** An item decoded again. */
+  take(kind: 'item' | 'error', value: unknown): void {
+    if (kind === 'item') this.#decoded.push(value as T);
   }
 }

@@ -5,11 +5,13 @@
  * @module
  */
 import { createFinalURL, createQuerySerializer, defaultPathSerializer } from 'openapi-fetch';
+import type { OperationInfo } from '../contract/index.js';
+import { InvalidRequestError } from './errors.js';
 import { resolveUploads, toFormData } from './uploads.js';
 
 export interface RequestEncoders {
-  /** The URL of a call: the path template filled in and the query appended. */
-  url: (baseUrl: string, pathTemplate: string, params: { path: Record<string, unknown>; query: Record<string, unknown> | undefined }) => string;
+  /** The URL of a call: the path template filled in and the query appended; a path parameter with no value is an `InvalidRequestError`. */
+  url: (baseUrl: string, operation: OperationInfo, params: { path: Record<string, unknown>; query: Record<string, unknown> | undefined }) => string;
   /** Every upload among a body's fields as a File, so the form can be built (and rebuilt for a retry) without awaiting. */
   resolveUploads: (body: Record<string, unknown>) => Promise<Record<string, unknown>>;
   toFormData: (body: unknown) => FormData;
@@ -18,7 +20,17 @@ export interface RequestEncoders {
 const querySerializer = /* @__PURE__ */ createQuerySerializer();
 
 export const requestEncoders: RequestEncoders = {
-  url: (baseUrl, pathTemplate, params) => createFinalURL(pathTemplate, { baseUrl, params, querySerializer, pathSerializer: defaultPathSerializer }),
+  url(baseUrl, operation, params) {
+    const { operationId, path } = operation;
+    for (const match of path.matchAll(/\{([^}]+)\}/g)) {
+      const name = match[1] as string;
+      const value = params.path[name];
+      if (value === undefined || value === null || value === '') {
+        throw new InvalidRequestError(`params.path.${name}`, `${operationId} needs the path parameter ${name} (${path}); pass it in the call or as a client default`, { operationId });
+      }
+    }
+    return createFinalURL(path, { baseUrl, params, querySerializer, pathSerializer: defaultPathSerializer });
+  },
   resolveUploads,
   toFormData,
 };

@@ -1,20 +1,18 @@
 /**
- * One call of one operation, start to end: the request built by openapi-fetch (URL, path and query
- * parameters, headers, body), the key added as the operation's security says, then tries until an
+ * One call of one operation, start to end: the request built (a JSON or, through the client's
+ * encoders, multipart body; the URL with path and query parameters through the encoders, which use
+ * openapi-fetch's serializers), the key added as the operation's security says, then tries until an
  * answer comes or the retries run out, each try timed, each failure turned into a typed error.
  * What to do with a successful answer (read JSON, open a stream) is the caller's `consume`.
  * @module
  */
-// openapi-fetch's JSON body serializer (its URL building comes with the client's encoders) without
-// its client object, whose middleware machinery a browser bundle would carry for nothing.
-import { defaultBodySerializer } from 'openapi-fetch';
 import { CallTimer } from './call-timer.js';
 import type { OperationInfo } from '../contract/index.js';
-import { APIConnectionError, APIError, InvalidRequestError, SambakitClientError, apiErrorFor } from './errors.js';
+import { APIConnectionError, APIError, SambakitClientError, apiErrorFor } from './errors.js';
 import { clientDefaults, type ClientOptions, type RequestOptions } from './options.js';
 import { redactSecret } from './redact.js';
 import type { RequestEncoders } from './request-encoders.js';
-import { backoffMs, isRetryableStatus } from './retry.js';
+import { backoffMs, isRetryableStatus, retryDefaults } from './retry.js';
 
 /** Parameters and body of one call, as openapi-fetch takes them. */
 export interface CallInput {
@@ -41,7 +39,7 @@ export interface CallPlan {
   operation: OperationInfo;
   input: CallInput;
   options: RequestOptions | undefined;
-  /** Builds a multipart body; JSON otherwise. */
+  /** Builds a multipart body; JSON (`JSON.stringify`, what openapi-fetch's default body serializer does without headers) otherwise. */
   serializeBody?: (body: unknown) => FormData;
   /** Stall limit applies from sending: true for streams. A whole JSON answer may take long to compute before its head. */
   stallBeforeHead: boolean;
@@ -75,14 +73,14 @@ export class Transport {
   async call<R>(plan: CallPlan, consume: (answer: Answer) => Promise<R>): Promise<R> {
     const { options } = plan;
     const maxRetries = options?.maxRetries ?? this.#options.maxRetries ?? clientDefaults.maxRetries;
-    const path = this.#pathParams(plan);
+    const url = this.#url(plan);
     const timer = new CallTimer(
       options?.signal,
       options?.timeout ?? this.#options.timeout ?? clientDefaults.timeout,
       options?.stallTimeout ?? this.#options.stallTimeout ?? clientDefaults.stallTimeout,
     );
     let attempt = 1;
-    const send = (): Promise<Answer> => this.#send(plan, path, timer, attempt, retry);
+    const send = (): Promise<Answer> => this.#send(plan, url, timer, attempt, retry);
     // Every retry of the call, whichever part of it failed, goes through here: one count of tries.
     const retry = async (failure: unknown): Promise<Answer> => {
       for (;;) {
@@ -116,8 +114,8 @@ export class Transport {
     const error = this.#typed(thrown, timer, operationId);
     const headers = error instanceof APIError ? error.headers : undefined;
     const retryable = error instanceof APIError ? isRetryableStatus(error.status) : error instanceof APIConnectionError;
-    if (!retryable || attempt > maxRetries || timer.signal.aborted) throw error;
     const delayMs = backoffMs(attempt, headers);
+    if (!retryable || attempt > maxRetries || timer.signal.aborted || delayMs > retryDefaults.maxServerDelayMs) throw error;
     safely(() => this.#options.hooks?.onRetry?.({ operationId, attempt: attempt + 1, delayMs, error }));
     if (!(await timer.sleep(delayMs))) {
       if (timer.abortedByCaller) throw timer.signal.reason;
@@ -125,18 +123,17 @@ export class Transport {
     }
   }
 
-  async #send(plan: CallPlan, path: Record<string, unknown>, timer: CallTimer, attempt: number, retry: (failure: unknown) => Promise<Answer>): Promise<Answer> {
+  async #send(plan: CallPlan, url: string, timer: CallTimer, attempt: number, retry: (failure: unknown) => Promise<Answer>): Promise<Answer> {
     const { operation, input, options } = plan;
     const headers = new Headers(this.#options.headers);
     for (const [name, value] of Object.entries(options?.headers ?? {})) headers.set(name, value);
     this.#authorize(operation, headers);
     const hooks = this.#options.hooks;
     if (plan.stallBeforeHead) timer.waitForData();
-    const body = input.body === undefined ? undefined : (plan.serializeBody ?? defaultBodySerializer)(input.body);
+    const body = input.body === undefined ? undefined : plan.serializeBody ? plan.serializeBody(input.body) : JSON.stringify(input.body);
     // FormData sets its own content type, with the boundary.
     if (body !== undefined && !(body instanceof FormData) && !headers.has('content-type')) headers.set('content-type', 'application/json');
     for (const [name, value] of Object.entries(input.params?.header ?? {})) if (value !== undefined && value !== null) headers.set(name, String(value));
-    const url = this.#encoders ? this.#encoders.url(this.#baseUrl, operation.path, { path, query: input.params?.query }) : `${this.#baseUrl}${operation.path}`;
     const request = new Request(url, { method: operation.method, headers, body, signal: timer.signal });
     const sentAt = Date.now();
     safely(() => hooks?.onRequest?.({ operationId: operation.operationId, method: request.method, url, attempt }));
@@ -165,19 +162,10 @@ export class Transport {
     }
   }
 
-  /** The path parameters with the client's defaults under the caller's; a parameter with no value is an error before anything is sent. */
-  #pathParams(plan: CallPlan): Record<string, unknown> {
-    const path = { ...this.#defaultPath, ...plan.options?.pathParams, ...plan.input.params?.path };
-    for (const match of plan.operation.path.matchAll(/\{([^}]+)\}/g)) {
-      const name = match[1] as string;
-      const value = path[name];
-      if (value === undefined || value === null || value === '') {
-        throw new InvalidRequestError(`params.path.${name}`, `${plan.operation.operationId} needs the path parameter ${name} (${plan.operation.path}); pass it in the call or as a client default`, {
-          operationId: plan.operation.operationId,
-        });
-      }
-    }
-    return path;
+  /** The call's URL; path parameters (the client's defaults under the caller's) and the query only through the encoders. */
+  #url({ operation, options, input }: CallPlan): string {
+    if (!this.#encoders) return `${this.#baseUrl}${operation.path}`;
+    return this.#encoders.url(this.#baseUrl, operation, { path: { ...this.#defaultPath, ...options?.pathParams, ...input.params?.path }, query: input.params?.query });
   }
 
   /** Any failure of a try as a client error; the caller's own abort is handled before this. */

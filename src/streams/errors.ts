@@ -1,11 +1,15 @@
-/** Every error raised by `sambakit/streams`: one base class with a `type` string, one subclass per failure. @module */
+/**
+ * Every error raised by `sambakit/streams`: one base class with a `type` string, one subclass per
+ * failure. Fields are `declare`d and set by the constructors, as in src/client/errors.ts.
+ * @module
+ */
 
 export type StreamErrorType = 'buffer-limit-exceeded' | 'invalid-json' | 'ended-early' | 'invalid-field' | 'not-serializable';
 
 const previewLength = 200;
 
-/** Cuts long text for a message; the full text stays on the error's `raw`. */
-function preview(text: string): string {
+/** Long text cut for a message, as a JSON string; the full text stays on the error (`raw`, `body`). */
+export function preview(text: string): string {
   const shown = text.length > previewLength ? `${text.slice(0, previewLength)}… (${text.length} characters)` : text;
   return JSON.stringify(shown);
 }
@@ -13,7 +17,7 @@ function preview(text: string): string {
 /** Base class: `type` says what went wrong in a form code can switch on. */
 export class StreamError extends Error {
   override name = 'StreamError';
-  readonly type: StreamErrorType;
+  declare readonly type: StreamErrorType;
 
   constructor(type: StreamErrorType, message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -25,7 +29,7 @@ export class StreamError extends Error {
 export class StreamBufferLimitError extends StreamError {
   override name = 'StreamBufferLimitError';
   /** The limit, in characters. */
-  readonly limit: number;
+  declare readonly limit: number;
 
   constructor(limit: number, what: 'line' | 'event') {
     super('buffer-limit-exceeded', `Stream ${what} exceeded the buffer limit of ${limit} characters; raise maxBufferSize if items this large are expected`);
@@ -37,11 +41,11 @@ export class StreamBufferLimitError extends StreamError {
 export class StreamParseError extends StreamError {
   override name = 'StreamParseError';
   /** The text that failed to parse, in full. */
-  readonly raw: string;
+  declare readonly raw: string;
   /** Position the item would have had in the stream (see `StreamDataItem.index`). */
-  readonly index: number;
+  declare readonly index: number;
   /** SSE event name of the item, if any. */
-  readonly event: string | undefined;
+  declare readonly event: string | undefined;
 
   constructor(init: { raw: string; index: number; event?: string; cause: unknown; atEnd?: boolean }) {
     const reason = init.cause instanceof Error ? init.cause.message : String(init.cause);
@@ -56,9 +60,9 @@ export class StreamParseError extends StreamError {
 /** The body ended before the framing's terminator (SSE `[DONE]`): the connection was cut or the server stopped early. */
 export class StreamEndedEarlyError extends StreamError {
   override name = 'StreamEndedEarlyError';
-  readonly terminator: string;
+  declare readonly terminator: string;
   /** Items (including error items) delivered before the end. */
-  readonly itemCount: number;
+  declare readonly itemCount: number;
 
   constructor(init: { terminator: string; itemCount: number; cause?: unknown }) {
     super('ended-early', `Stream ended after ${init.itemCount} item${init.itemCount === 1 ? '' : 's'} without its terminator ${JSON.stringify(init.terminator)}: the connection was cut or the server stopped early`, init.cause === undefined ? undefined : { cause: init.cause });
@@ -71,7 +75,7 @@ export class StreamEndedEarlyError extends StreamError {
 export class StreamEncodeError extends StreamError {
   override name = 'StreamEncodeError';
   /** The offending field (`event`, `id`, `retry`, `value`). */
-  readonly field: string;
+  declare readonly field: string;
 
   constructor(type: 'invalid-field' | 'not-serializable', field: string, message: string, options?: { cause?: unknown }) {
     super(type, message, options);

@@ -1,4 +1,5 @@
 /** JSON-lines decoding: one JSON text per line, blank lines skipped, an optional `data: ` prefix dropped. @module */
+import { openChunkSource } from './internal/chunk-source.js';
 import { BatchIterator, type PushDecoder } from './internal/batch-iterator.js';
 import { LineDecoder, type LineDecoderOptions } from './line-decoder.js';
 import type { StreamSource } from './types.js';
@@ -74,5 +75,5 @@ export function iterateJSONL(body: StreamSource, options: IterateJSONLOptions = 
       for (const text of lines.flush()) out.push(text);
     },
   };
-  return new BatchIterator(body, decoder, options.signal);
+  return new BatchIterator(openChunkSource(body, options.signal), decoder, options.signal);
 }

@@ -1,12 +1,11 @@
 /**
- * Server-Sent Events decoding on top of eventsource-parser: a push decoder (`createSSEDecoder`) and an
- * async iterator over a body (`iterateSSE`).
+ * Server-Sent Events decoding: a push decoder (`createSSEDecoder`) and an async iterator over a body
+ * (`iterateSSE`), on the parser of internal/sse-parser.ts.
  * @module
  */
-import { createParser, type EventSourceMessage, type ParseError } from 'eventsource-parser';
-import { StreamBufferLimitError } from './errors.js';
+import { openChunkSource } from './internal/chunk-source.js';
 import { BatchIterator, type Output, type PushDecoder } from './internal/batch-iterator.js';
-import { TextInput } from './internal/text-input.js';
+import { SSEParser } from './internal/sse-parser.js';
 import { encodeSSE } from './sse-encoder.js';
 import type { ServerSentEvent, StreamSource } from './types.js';
 
@@ -41,15 +40,11 @@ export interface SSEDecoder {
 
 /** Decoded event whose `raw` is only written out when someone reads it (error reports), not per event. */
 class DecodedEvent implements ServerSentEvent {
-  readonly data: string;
-  readonly event: string | undefined;
-  readonly id: string | undefined;
-
-  constructor(message: EventSourceMessage) {
-    this.data = message.data;
-    this.event = message.event;
-    this.id = message.id;
-  }
+  constructor(
+    readonly data: string,
+    readonly event: string | undefined,
+    readonly id: string | undefined,
+  ) {}
 
   get raw(): string {
     return encodeSSE(this);
@@ -57,52 +52,22 @@ class DecodedEvent implements ServerSentEvent {
 }
 
 /**
- * A push decoder for SSE: feed it byte or text chunks and it calls `onEvent` per event. Line
- * splitting (LF, CR, CRLF, also split across chunks) is eventsource-parser's `feed`, which measured as
- * fast as a hand-written loop; its TransformStream is slower and is not used
- * (shared/research/perf-baselines.md §4).
+ * A push decoder for SSE: feed it byte or text chunks and it calls `onEvent` per event. Lines end at
+ * LF, CR or CRLF, also split across chunks; a leading BOM is dropped.
  *
  * @example
  * const sse = createSSEDecoder({ onEvent: (e) => console.log(e.event, e.data) });
  * sse.feed('event: ping\ndata: 1\n\n'); // logs "ping 1"
  */
 export function createSSEDecoder(options: SSEDecoderOptions): SSEDecoder {
-  const { onEvent } = options;
-  return createSSEMessageDecoder({ ...options, onMessage: (message) => onEvent(new DecodedEvent(message)) });
-}
-
-/**
- * `createSSEDecoder` handing out the parser's own message objects, without `raw`: one object less
- * per event for a decoder that only reads the fields (the stream items decoder). Not in the public entry.
- */
-export function createSSEMessageDecoder(options: Omit<SSEDecoderOptions, 'onEvent'> & { onMessage: (message: EventSourceMessage) => void }): SSEDecoder {
-  const { onMessage, onIgnoredLine, maxBufferSize } = options;
-  let input = new TextInput();
-  const parser = createParser({
-    onEvent: onMessage,
-    onRetry: options.onRetry,
-    onComment: options.onComment,
-    onError(error: ParseError) {
-      if (error.type === 'max-buffer-size-exceeded') throw new StreamBufferLimitError(maxBufferSize ?? Infinity, 'event');
-      onIgnoredLine?.(error.line ?? '', error.type);
-    },
-    maxBufferSize: maxBufferSize === Infinity ? undefined : maxBufferSize,
-  });
+  const { onEvent, maxBufferSize } = options;
+  const handlers = { ...options, onEvent: (data: string, event: string | undefined, id: string | undefined) => onEvent(new DecodedEvent(data, event, id)) };
+  let parser = new SSEParser(handlers, maxBufferSize);
   return {
-    feed(chunk) {
-      // The BOM is dropped by TextInput; eventsource-parser only knows how to drop it from a first chunk.
-      const text = input.decode(chunk);
-      if (text !== '') parser.feed(text);
-    },
-    end() {
-      const rest = input.end();
-      if (rest !== '') parser.feed(rest);
-      // The first LF ends a cut line (or completes a trailing CR), the second dispatches a pending event.
-      parser.feed('\n\n');
-    },
+    feed: (chunk) => parser.feed(chunk),
+    end: () => parser.end(),
     reset() {
-      input = new TextInput();
-      parser.reset();
+      parser = new SSEParser(handlers, maxBufferSize);
     },
   };
 }
@@ -133,5 +98,5 @@ export function iterateSSE(body: StreamSource, options: IterateSSEOptions = {}):
       sse.end();
     },
   };
-  return new BatchIterator(body, decoder, options.signal);
+  return new BatchIterator(openChunkSource(body, options.signal), decoder, options.signal);
 }

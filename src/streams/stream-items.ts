@@ -6,8 +6,9 @@
  */
 import { StreamEndedEarlyError, StreamParseError } from './errors.js';
 import { BatchIterator, type Output, type PushDecoder } from './internal/batch-iterator.js';
+import { openChunkSource } from './internal/chunk-source.js';
 import { JSONLDecoder } from './jsonl-decoder.js';
-import { createSSEMessageDecoder, type SSEDecoder } from './sse-decoder.js';
+import { SSEParser } from './internal/sse-parser.js';
 import type { StreamFramingSpec, StreamItem, StreamSource } from './types.js';
 
 export interface StreamItemsOptions {
@@ -28,11 +29,31 @@ export const defaultStreamItemsOptions = {
 } as const satisfies StreamItemsOptions;
 
 /**
+ * Where a framing's items go, as their parts: a consumer that reads only the values (the client)
+ * makes no object per item, and `iterateStreamItems` makes the `StreamItem`.
+ */
+export interface ItemReceiver<T, E> {
+  take(kind: 'item' | 'error', value: T | E, index: number, raw: string, event: string | undefined, id: string | undefined): void;
+}
+
+/** Decodes one framing's items from a body's chunks into a receiver; throws the stream's errors after the items before them. */
+export interface ItemDecoder<T, E> {
+  feed(chunk: Uint8Array | string, to: ItemReceiver<T, E>): void;
+  /** The body ended: throws `StreamEndedEarlyError` if the terminator is missing. */
+  end(to: ItemReceiver<T, E>): void;
+  /** True once the terminator or an error was seen: further input is ignored. */
+  readonly stopped: boolean;
+}
+
+/** Makes the item decoder of one framing (`sseItemDecoder`, `jsonlItemDecoder`); a client holds those of the framings its operations stream in. */
+export type ItemDecoderFactory = <T, E>(framing: StreamFramingSpec, maxBufferSize: number, hooks?: TerminatorHooks) => ItemDecoder<T, E>;
+
+/**
  * Turns the data texts of a stream into items. Shared by both framings so the rules (terminator,
  * error events, JSON, end of body) are written once.
  */
 class ItemSink<T, E> {
-  out: Output<StreamItem<T, E>> = [];
+  out!: ItemReceiver<T, E>;
   stopped = false;
   atEnd = false;
   #count = 0;
@@ -76,7 +97,7 @@ class ItemSink<T, E> {
       }
       this.#count++;
       this.#sawError = true;
-      this.out.push({ kind: 'error', value, index, raw: data, event, id });
+      this.out.take('error', value, index, data, event, id);
       return;
     }
     let value: T;
@@ -92,10 +113,10 @@ class ItemSink<T, E> {
     this.#count++;
     if (this.#errorProperty !== undefined && hasErrorMember(value, this.#errorProperty)) {
       this.#sawError = true;
-      this.out.push({ kind: 'error', value: value as unknown as E, index, raw: data, event, id });
+      this.out.take('error', value, index, data, event, id);
       return;
     }
-    this.out.push({ kind: 'item', value, index, raw: data, event, id });
+    this.out.take('item', value, index, data, event, id);
   }
 
   /** The body ended: without the terminator the stream was cut, unless the server reported an error first (then it may just close). */
@@ -113,40 +134,42 @@ function hasErrorMember(value: unknown, property: string): boolean {
   return member !== null && member !== undefined;
 }
 
-class SSEItems<T, E> implements PushDecoder<StreamItem<T, E>> {
+class SSEItems<T, E> implements ItemDecoder<T, E> {
   readonly #sink: ItemSink<T, E>;
-  readonly #sse: SSEDecoder;
+  readonly #sse: SSEParser;
 
   constructor(framing: StreamFramingSpec, maxBufferSize: number, hooks?: TerminatorHooks) {
     const sink = new ItemSink<T, E>(framing, hooks);
     this.#sink = sink;
-    this.#sse = createSSEMessageDecoder({
-      // WHATWG does not dispatch an event with empty data; keep-alives are sent that way too.
-      onMessage: (e) => {
-        if (e.data !== '') sink.accept(e.data, e.event, e.id);
+    this.#sse = new SSEParser(
+      {
+        // WHATWG does not dispatch an event with empty data; keep-alives are sent that way too.
+        onEvent: (data, event, id) => {
+          if (data !== '') sink.accept(data, event, id);
+        },
       },
       maxBufferSize,
-    });
+    );
   }
 
   get stopped(): boolean {
     return this.#sink.stopped;
   }
 
-  feed(chunk: Uint8Array | string, out: Output<StreamItem<T, E>>): void {
-    this.#sink.out = out;
+  feed(chunk: Uint8Array | string, to: ItemReceiver<T, E>): void {
+    this.#sink.out = to;
     this.#sse.feed(chunk);
   }
 
-  end(out: Output<StreamItem<T, E>>): void {
-    this.#sink.out = out;
+  end(to: ItemReceiver<T, E>): void {
+    this.#sink.out = to;
     this.#sink.atEnd = true;
     this.#sse.end();
     this.#sink.finish();
   }
 }
 
-class JSONLItems<T, E> implements PushDecoder<StreamItem<T, E>> {
+class JSONLItems<T, E> implements ItemDecoder<T, E> {
   readonly #sink: ItemSink<T, E>;
   readonly #lines: JSONLDecoder;
 
@@ -159,28 +182,56 @@ class JSONLItems<T, E> implements PushDecoder<StreamItem<T, E>> {
     return this.#sink.stopped;
   }
 
-  feed(chunk: Uint8Array | string, out: Output<StreamItem<T, E>>): void {
-    this.#sink.out = out;
+  feed(chunk: Uint8Array | string, to: ItemReceiver<T, E>): void {
+    this.#sink.out = to;
     for (const text of this.#lines.decode(chunk)) this.#sink.accept(text, undefined, undefined);
   }
 
-  end(out: Output<StreamItem<T, E>>): void {
-    this.#sink.out = out;
+  end(to: ItemReceiver<T, E>): void {
+    this.#sink.out = to;
     this.#sink.atEnd = true;
     for (const text of this.#lines.flush()) this.#sink.accept(text, undefined, undefined);
     this.#sink.finish();
   }
 }
 
-/**
- * The push decoder behind `iterateStreamItems`, for a decoder of its own that takes the items of
- * each read straight from it (the client's typed streams). Not in the public entry.
- */
-export function createStreamItemsPushDecoder<T, E>(framing: StreamFramingSpec, maxBufferSize: number, hooks?: TerminatorHooks): PushDecoder<StreamItem<T, E>> {
-  if (framing.framing === 'sse') return new SSEItems<T, E>(framing, maxBufferSize, hooks);
-  if (framing.framing === 'jsonl') return new JSONLItems<T, E>(framing, maxBufferSize, hooks);
+export const sseItemDecoder: ItemDecoderFactory = (framing, maxBufferSize, hooks) => new SSEItems(framing, maxBufferSize, hooks);
+export const jsonlItemDecoder: ItemDecoderFactory = (framing, maxBufferSize, hooks) => new JSONLItems(framing, maxBufferSize, hooks);
+
+/** The item decoder of the framing's kind. */
+function itemDecoder<T, E>(framing: StreamFramingSpec, maxBufferSize: number, hooks?: TerminatorHooks): ItemDecoder<T, E> {
+  if (framing.framing === 'sse') return sseItemDecoder(framing, maxBufferSize, hooks);
+  if (framing.framing === 'jsonl') return jsonlItemDecoder(framing, maxBufferSize, hooks);
   // Reachable from untyped callers or a newer spec; guessing a framing would decode garbage quietly.
   throw new TypeError(`Unknown stream framing ${JSON.stringify((framing as { framing: unknown }).framing)}: expected "sse" or "jsonl"`);
+}
+
+/** An item decoder whose items are `StreamItem` objects in a push decoder's output. */
+class ItemObjects<T, E> implements PushDecoder<StreamItem<T, E>>, ItemReceiver<T, E> {
+  readonly #inner: ItemDecoder<T, E>;
+  #out: Output<StreamItem<T, E>> = [];
+
+  constructor(inner: ItemDecoder<T, E>) {
+    this.#inner = inner;
+  }
+
+  get stopped(): boolean {
+    return this.#inner.stopped;
+  }
+
+  feed(chunk: Uint8Array | string, out: Output<StreamItem<T, E>>): void {
+    this.#out = out;
+    this.#inner.feed(chunk, this);
+  }
+
+  end(out: Output<StreamItem<T, E>>): void {
+    this.#out = out;
+    this.#inner.end(this);
+  }
+
+  take(kind: 'item' | 'error', value: T | E, index: number, raw: string, event: string | undefined, id: string | undefined): void {
+    this.#out.push({ kind, value, index, raw, event, id } as StreamItem<T, E>);
+  }
 }
 
 /**
@@ -201,12 +252,12 @@ export function createStreamItemsPushDecoder<T, E>(framing: StreamFramingSpec, m
  * }
  */
 export function iterateStreamItems<T, E = unknown>(body: StreamSource, framing: StreamFramingSpec, options: StreamItemsOptions = {}): AsyncIterableIterator<StreamItem<T, E>> {
-  const decoder = createStreamItemsPushDecoder<T, E>(framing, options.maxBufferSize ?? defaultStreamItemsOptions.maxBufferSize);
-  return new BatchIterator(body, decoder, options.signal);
+  const decoder = new ItemObjects(itemDecoder<T, E>(framing, options.maxBufferSize ?? defaultStreamItemsOptions.maxBufferSize));
+  return new BatchIterator(openChunkSource(body, options.signal), decoder, options.signal);
 }
 
 /** What a checker (sambakit/validate) wants to hear about the terminator that a reader just honours. */
-interface TerminatorHooks {
+export interface TerminatorHooks {
   /** The terminator came. */
   onTerminator?: () => void;
   /** Data (an SSE event's data or a line) that came after the terminator: a framing error a reader ignores. */
@@ -234,7 +285,7 @@ export interface StreamItemsDecoder {
  * them (a proxy checking a stream while forwarding it).
  */
 export function createStreamItemsDecoder<T, E = unknown>(framing: StreamFramingSpec, options: StreamItemsDecoderOptions<T, E>): StreamItemsDecoder {
-  const decoder = createStreamItemsPushDecoder<T, E>(framing, options.maxBufferSize ?? defaultStreamItemsOptions.maxBufferSize, options);
+  const decoder = new ItemObjects(itemDecoder<T, E>(framing, options.maxBufferSize ?? defaultStreamItemsOptions.maxBufferSize, options));
   // With onAfterTerminator the rest of the body is still decoded, to report what follows the terminator.
   const keepReading = options.onAfterTerminator !== undefined;
   const run = (step: (out: StreamItem<T, E>[]) => void) => {

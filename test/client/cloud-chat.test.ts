@@ -2,11 +2,11 @@
  * The chat-only Cloud client (`SambaNovaCloudChat`) against the reference server: the same answers,
  * streams, key handling and typed errors as `SambaNovaCloud.chat` (its faults are in faults.test.ts,
  * beside the full client's), and a client built without request encoders refuses, before sending,
- * an operation it cannot write.
+ * an operation it cannot write, and one without a framing's decoder a stream it cannot read.
  */
 import { describe, expect, it } from 'vitest';
-import { createTranscription_operation, retrieveModel_operation } from '../../src/contract/sambanova-cloud.js';
-import { AuthenticationError, InvalidRequestError, SambaNovaCloud, SambaNovaCloudChat, collectChat, type SambaNovaCloudTypes } from '../../src/client/index.js';
+import { createChatCompletion_operation, createTranscription_operation, retrieveModel_operation } from '../../src/contract/sambanova-cloud.js';
+import { AuthenticationError, InvalidRequestError, InvalidResponseError, SambaNovaCloud, SambaNovaCloudChat, collectChat, type SambaNovaCloudTypes } from '../../src/client/index.js';
 import { OperationClient } from '../../src/client/operation-client.js';
 import { useServer } from '../helpers/server.js';
 import { hi, model } from './helpers.js';
@@ -38,15 +38,18 @@ describe('SambaNovaCloudChat', () => {
   });
 });
 
-/** A client over operations it has no encoders for: what a subclass author gets for a mistake. */
+/** A client over operations it has no encoders or stream decoders for: what a subclass author gets for a mistake. */
 class BareCloud extends OperationClient<SambaNovaCloudTypes> {
   constructor(sent: string[]) {
     const fetch = async (request: Request) => {
       sent.push(request.url);
+      if (request.url.endsWith('/chat/completions')) return new Response('data: {}\n\ndata: [DONE]\n\n', { headers: { 'content-type': 'text/event-stream' } });
       return new Response('{}', { headers: { 'content-type': 'application/json' } });
     };
-    super({ fetch }, { baseURL: 'http://127.0.0.1:9' });
+    super({ fetch }, { baseURL: 'http://127.0.0.1:9' }, {});
   }
+
+  chat = this.streamableOperation(createChatCompletion_operation);
 
   transcribe(body: unknown) {
     return this.callOperation(createTranscription_operation, { body }, undefined, 'answer');
@@ -70,5 +73,12 @@ describe('a client without request encoders', () => {
     expect((path as InvalidRequestError).field).toBe('params');
     expect((path as Error).message).toMatch(/retrieveModel takes path or query parameters/);
     expect(sent).toEqual([]);
+  });
+
+  it('refuses a stream in a framing it has no decoder for, naming the media type, and closes the body', async () => {
+    const client = new BareCloud([]);
+    const error = await client.chat({ model, messages: hi, stream: true }).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect((error as Error).message).toBe('createChatCompletion answered with text/event-stream, a stream this client does not read: call it through its API\'s full client');
   });
 });

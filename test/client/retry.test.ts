@@ -1,5 +1,6 @@
-/** How long the client waits before a retry: what the service asked for, else backoff with jitter. */
+/** How long the client waits before a retry: what the service asked for, else backoff with jitter; and no wait past a minute. */
 import { describe, expect, it } from 'vitest';
+import { RateLimitError, SambaNovaCloudChat } from '../../src/client/index.js';
 import { backoffMs, isRetryableStatus, serverDelayMs } from '../../src/client/retry.js';
 
 describe('serverDelayMs', () => {
@@ -27,4 +28,30 @@ describe('backoffMs', () => {
 
 it('retries 408, 409, 429 and 5xx only', () => {
   expect([400, 401, 404, 408, 409, 413, 422, 424, 429, 500, 502, 503, 504].filter(isRetryableStatus)).toEqual([408, 409, 429, 500, 502, 503, 504]);
+});
+
+describe('a service asking for a wait', () => {
+  /** A chat client whose fetch answers 429 with `retry-after` (seconds) until the last of `tries`, then 200. */
+  function limited(retryAfter: string, tries: number) {
+    let sent = 0;
+    const fetch = async () => {
+      sent++;
+      if (sent < tries) return new Response('{"error":{"message":"slow down"}}', { status: 429, headers: { 'content-type': 'application/json', 'retry-after': retryAfter } });
+      return new Response('{"choices":[]}', { headers: { 'content-type': 'application/json' } });
+    };
+    const client = new SambaNovaCloudChat({ apiKey: 'k', fetch, baseURL: 'http://127.0.0.1:9/v1' });
+    return { chat: () => client.chat({ model: 'm', messages: [] }), sent: () => sent };
+  }
+
+  it('is waited for up to a minute, then the call is retried', async () => {
+    const { chat, sent } = limited('0', 2);
+    await expect(chat()).resolves.toEqual({ choices: [] });
+    expect(sent()).toBe(2);
+  });
+
+  it('longer than a minute is not waited for: the typed error comes at once', async () => {
+    const { chat, sent } = limited('61', 2);
+    await expect(chat()).rejects.toBeInstanceOf(RateLimitError);
+    expect(sent()).toBe(1);
+  });
 });

@@ -12,6 +12,7 @@ import { CallTimer } from '../../src/client/call-timer.js';
 import { ItemStream, StreamError } from '../../src/client/index.js';
 import type { PayloadValidator } from '../../src/client/options.js';
 import type { StreamFramingSpec } from '../../src/streams/index.js';
+import { jsonlItemDecoder, sseItemDecoder } from '../../src/streams/stream-items.js';
 
 /** A real Response whose body arrives in the given reads. */
 function responseOf(bytes: Uint8Array, cuts: number[]): Response {
@@ -28,7 +29,8 @@ function responseOf(bytes: Uint8Array, cuts: number[]): Response {
 function streamOf<T>(response: Response, framing: StreamFramingSpec, isFinal?: (item: T) => boolean, validator?: PayloadValidator): ItemStream<T> {
   const answer = { response, timer: new CallTimer(undefined, Infinity, Infinity), requestId: 'r', operationId: 'op' };
   const validate = validator ? 'throw' : 'off';
-  return new ItemStream<T>({ answer, framing, mediaType: 'x', validate, validator, hooks: undefined, apiKey: undefined, keepItems: true, isFinal });
+  const decoder = framing.framing === 'sse' ? sseItemDecoder : jsonlItemDecoder;
+  return new ItemStream<T>({ answer, framing, decoder, mediaType: 'x', validate, validator, hooks: undefined, apiKey: undefined, keepItems: true, isFinal });
 }
 
 async function collect<T>(stream: ItemStream<T>): Promise<{ items: T[]; error?: unknown }> {

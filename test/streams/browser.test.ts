@@ -1,6 +1,6 @@
 /**
  * `sambakit/streams` in Chromium: the modules are served as they are (TypeScript transpiled per file,
- * eventsource-parser through an import map, no bundler) and decode a stream read with the browser's
+ * no bundler, no dependency) and decode a stream read with the browser's
  * own fetch, proving the code needs nothing from Node.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -20,7 +20,6 @@ const framing: StreamFramingSpec = { framing: 'sse', terminator: '[DONE]', error
 const values = [{ n: 0, text: 'Hel' }, { n: 1, text: 'lo wörld 🎉' }];
 
 const page = `<!doctype html><meta charset="utf-8">
-<script type="importmap">{ "imports": { "eventsource-parser": "/eventsource-parser.js" } }</script>
 <script type="module">
   import * as streams from '/streams/index.js';
   const framing = ${JSON.stringify(framing)};
@@ -50,9 +49,6 @@ describe.skipIf(!existsSync(chromiumPath))('sambakit/streams in Chromium', () =>
     server = createServer(async (req, res) => {
       const path = req.url ?? '/';
       if (path === '/') return res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
-      if (path === '/eventsource-parser.js') {
-        return res.writeHead(200, { 'content-type': 'text/javascript' }).end(readFileSync(join(root, 'node_modules/eventsource-parser/dist/index.js')));
-      }
       const module = /^\/streams\/([a-z/-]+)\.js$/.exec(path);
       if (module) {
         const source = readFileSync(join(root, 'src/streams', `${module[1]}.ts`), 'utf8');

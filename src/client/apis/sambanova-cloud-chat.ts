@@ -1,12 +1,13 @@
 /**
  * SambaNova Cloud's chat alone: the smallest client for the most common call. It holds only the
- * chat operation's table entry and writes only JSON bodies, so a browser bundle of it carries no
- * other operation and no parameter or upload encoders; retries, timeouts, typed streams and typed
- * errors are the same as SambaNovaCloud's.
+ * chat operation's table entry, writes only JSON bodies and reads only SSE, so a browser bundle of
+ * it carries no other operation, no parameter or upload encoders and no JSON-lines decoder;
+ * retries, timeouts, typed streams and typed errors are the same as SambaNovaCloud's.
  * @module
  */
 // Named imports, not the namespace: a bundle then leaves out the rest of the table and the validators.
 import { createChatCompletion_operation, servers } from '../../contract/sambanova-cloud.js';
+import { sseItemDecoder } from '../../streams/stream-items.js';
 import type { SambaNovaCloudTypes } from '../api-types.js';
 import { OperationClient, type StreamableCall } from '../operation-client.js';
 import type { AnswerOf, BodyOf, StreamItemOf } from '../operation-types.js';
@@ -29,7 +30,7 @@ export const cloudBaseURL = `${clientDefaults.cloudHost}${servers[0].basePath}`;
  */
 export class SambaNovaCloudChat extends OperationClient<Api> {
   constructor(options: ClientOptions = {}) {
-    super(options, { baseURL: cloudBaseURL });
+    super(options, { baseURL: cloudBaseURL }, { sse: sseItemDecoder });
   }
 
   /** Chat completions (`POST /chat/completions`); `stream: true` gives the chunks. */

@@ -4,8 +4,7 @@
  * out one by one.
  * @module
  */
-import type { StreamSource } from '../types.js';
-import { openChunkSource, type Chunk, type ChunkSource } from './chunk-source.js';
+import type { Chunk, ChunkSource } from './chunk-source.js';
 
 /** Where a push decoder puts what it decodes: the iterator's queue, or a decoder stacked on it that takes each value as it comes. */
 export interface Output<T> {
@@ -45,8 +44,9 @@ export class BatchIterator<T> implements AsyncIterableIterator<T> {
   #filling: Promise<IteratorResult<T>> | undefined;
   #busy = false;
 
-  constructor(body: StreamSource, decoder: PushDecoder<T>, signal?: AbortSignal) {
-    this.#source = openChunkSource(body, signal);
+  /** `signal` also stops values already decoded from being handed out. */
+  constructor(source: ChunkSource, decoder: PushDecoder<T>, signal?: AbortSignal) {
+    this.#source = source;
     this.#decoder = decoder;
     this.#signal = signal;
   }

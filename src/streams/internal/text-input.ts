@@ -1,6 +1,8 @@
 /** Turns byte or text chunks into text: multibyte characters split across chunks are kept whole, and a leading BOM is dropped once. @module */
 
 const BOM = 0xfeff;
+/** One options object for every decode call rather than a new one per chunk. */
+const streaming = { stream: true } as const;
 
 export class TextInput {
   #decoder: TextDecoder | undefined;
@@ -9,7 +11,7 @@ export class TextInput {
   /** The text of one chunk; bytes of a character cut at the end wait for the next chunk. */
   decode(chunk: string | Uint8Array): string {
     // ignoreBOM: the BOM is dropped below instead, so string chunks and byte chunks behave the same.
-    const text = typeof chunk === 'string' ? chunk : (this.#decoder ??= new TextDecoder('utf-8', { ignoreBOM: true })).decode(chunk, { stream: true });
+    const text = typeof chunk === 'string' ? chunk : (this.#decoder ??= new TextDecoder('utf-8', { ignoreBOM: true })).decode(chunk, streaming);
     return this.#started ? text : this.#first(text);
   }
 
