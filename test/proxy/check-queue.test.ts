@@ -1,8 +1,9 @@
-/** The proxy's check queue: checks run after the I/O of the loop turn, all of them, in the order they came. */
+/** The proxy's check queue: checks run after the loop turn's I/O and immediates, all of them, in the order they came. */
 import { describe, expect, it } from 'vitest';
 import { CheckQueue } from '../../src/proxy/check-queue.js';
 
-const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** Until the timers of the next loop turn have run (a timer set now fires after the queue's). */
+const turn = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 describe('CheckQueue', () => {
   it('runs nothing at once, then every job in the order added; jobs added while running come after', async () => {
@@ -27,5 +28,15 @@ describe('CheckQueue', () => {
     process.nextTick(() => ran.push('tick'));
     await turn();
     expect(ran).toEqual(['tick', 'check']);
+  });
+
+  it('runs after the immediates scheduled in the same turn, even those scheduled after it (undici writes a request on a kept connection from one)', async () => {
+    const queue = new CheckQueue();
+    const ran: string[] = [];
+    setImmediate(() => ran.push('first write'));
+    queue.add(() => ran.push('check'), undefined);
+    setImmediate(() => ran.push('second write'));
+    await turn();
+    expect(ran).toEqual(['first write', 'second write', 'check']);
   });
 });
