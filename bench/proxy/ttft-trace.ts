@@ -4,10 +4,10 @@
  * run as in the bench, with TRACE=1 (bench/proxy/trace-events.ts); each stream's timestamps are joined
  * across the three processes by TCP port, and each step's p50 / p99 is printed over the wave.
  *
- * Knobs (environment): WAVES (3 per side), STREAMS (100), TTFT_MS (50).
+ * Knobs (environment): WAVES (3 per side), STREAMS (100), TTFT_MS (50), PIN (0|1).
  * @module
  */
-import type { ChildProcess } from 'node:child_process';
+import { execSync, type ChildProcess } from 'node:child_process';
 import { forkBenchChild, killChildrenOnExit } from '../server/children.js';
 import { quantile } from '../server/stats.js';
 import { preconnect, runStreamWave } from '../server/streams.js';
@@ -36,6 +36,8 @@ function traceOf(child: ChildProcess): Promise<TraceEvent[]> {
 async function wave(url: string): Promise<Map<number, { written: number; firstContent: number }>> {
   const { sockets } = await preconnect(url, streamCount);
   const ports = sockets.map((s) => s.localPort!);
+  // As bench/proxy.bench.ts: each side finishes accepting before the wave.
+  await new Promise((resolve) => setTimeout(resolve, 200));
   const result = await runStreamWave({ url, streams: streamCount, body, timeoutMs: 60_000, sockets });
   const out = new Map<number, { written: number; firstContent: number }>();
   // streams.ts times with performance.now(); moved to the epoch clock of the other processes.
@@ -61,6 +63,12 @@ function row(name: string, wall: number[], cpu: number[] = []): string {
 async function main(): Promise<void> {
   const target = await forkBenchChild('proxy/target-child.ts', { env: { TTFT_MS: String(ttftMs), TOKENS_PER_SECOND: '50', TRACE: '1' } });
   const proxy = await forkBenchChild('proxy/proxy-child.ts', { env: { TARGET: target.url, TRACE: '1' } });
+  // PIN=1: the target alone on CPU 1, the proxy and this client on CPU 0 (Linux taskset), so that on a
+  // shared machine the two servers never wait for the same core.
+  if (process.env.PIN === '1') {
+    execSync(`taskset -apc 1 ${target.child.pid}`);
+    for (const pid of [proxy.child.pid, process.pid]) execSync(`taskset -apc 0 ${pid}`);
+  }
   const path = '/cloud/v1/chat/completions';
   const direct: string[] = [];
   const proxied: string[] = [];
@@ -111,6 +119,10 @@ async function main(): Promise<void> {
       inProxy('proxy head -> dispatch', pHead.get(port), pDispatch.get(port));
       inProxy('dispatch -> written upstream', pDispatch.get(port), pSent.get(port));
       inProxy('proxy head -> written upstream', pHead.get(port), pSent.get(port));
+      // How many other requests the proxy parsed between this one's dispatch and its write upstream.
+      const from = pDispatch.get(port)?.at ?? NaN;
+      const to = pSent.get(port)?.at ?? NaN;
+      add('requests parsed between dispatch and write (count)', [...pHead.values()].filter((e) => e.at > from && e.at < to).length);
       add('written upstream -> target head parsed', ptHead.get(up)?.at! - pSent.get(port)?.at!);
       add('target head -> target first write', ptWrite.get(up)?.at! - ptHead.get(up)?.at!);
       add('target first write -> proxy upstream head', pUpHead.get(port)?.at! - ptWrite.get(up)?.at!);
