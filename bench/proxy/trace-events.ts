@@ -14,7 +14,7 @@ import { Pool, type Dispatcher } from 'undici';
 
 export interface TraceEvent {
   at: number;
-  /** CPU time of this process so far (user + system, ms): steps inside one process read in it are not stretched by load. */
+  /** CPU time of this process so far (user + system, ms): steps inside one process read in it are less stretched by load than wall time. */
   cpu: number;
   /** The TCP port of the client of the connection the event is on (remote port of the server side). */
   port: number;

@@ -11,7 +11,7 @@ import { execSync, type ChildProcess } from 'node:child_process';
 import { forkBenchChild, killChildrenOnExit } from '../server/children.js';
 import { quantile } from '../server/stats.js';
 import { preconnect, runStreamWave } from '../server/streams.js';
-import type { TraceEvent, TraceReply } from './trace-events.js';
+import type { TraceEvent, TraceReply, TraceRequest } from './trace-events.js';
 
 const waves = Number(process.env.WAVES ?? 3);
 const streamCount = Number(process.env.STREAMS ?? 100);
@@ -28,7 +28,8 @@ function traceOf(child: ChildProcess): Promise<TraceEvent[]> {
       resolve(m.events);
     };
     child.on('message', onMessage);
-    child.send({ type: 'trace' });
+    const request: TraceRequest = { type: 'trace' };
+    child.send(request);
   });
 }
 
