@@ -60,8 +60,17 @@ function load(url: string, seconds: number): Promise<LoadResult> {
   });
 }
 
+/**
+ * A 'connect' on the client's side means the kernel finished the handshake, not that the server has
+ * taken the connection: the server (the target direct, the proxy proxied) would still be accepting
+ * the 100 connections while the first requests come in, and that work would be timed as latency of
+ * whichever side it is. The settle lets each side finish accepting before the wave starts.
+ */
+const acceptSettleMs = 200;
+
 async function wave(url: string): Promise<{ ttfts: number[]; failed: number }> {
   const { sockets } = await preconnect(url, streamCount);
+  await sleep(acceptSettleMs);
   const result: WaveResult = await runStreamWave({ url, streams: streamCount, body: streamBody, timeoutMs: 60_000, sockets });
   const ok = result.streams.filter((s) => s.firstContentAt !== undefined && !s.error);
   // Ascending, as `quantile` reads them.

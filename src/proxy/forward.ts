@@ -2,7 +2,7 @@
  * One exchange through the proxy: the request goes to the target as it came (hop-by-hop headers
  * aside, Host set to the target's), the answer comes back as it came, and copies of both are
  * checked on the side. Bytes are written on before they are looked at (the checks wait in the
- * proxy's CheckQueue until the loop's pending I/O is done), and a stream moves at the pace of its
+ * proxy's CheckQueue until the writes of the loop turn are done), and a stream moves at the pace of its
  * slower end: the target's connection is not read while the client's socket is full.
  *
  * The hop to the target is undici's `dispatch` with a raw handler: the answer's head and chunks come
