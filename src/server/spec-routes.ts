@@ -165,6 +165,10 @@ export class SpecRequest implements OperationRequest, StreamTarget {
     if (options.checkResponses === 'throw') throw new ResponseViolationError(`${route.operationId} ${where} breaks the spec`);
   }
 
+  get checksItems(): boolean {
+    return this.setup.options.checkResponses !== 'off';
+  }
+
   checkItem(value: unknown, kind: 'item' | 'error'): void {
     const result = this.result;
     if (this.setup.options.checkResponses === 'off' || result?.kind !== 'stream') return;
@@ -333,8 +337,8 @@ function send(request: SpecRequest): boolean | Promise<boolean> {
       Object.assign(exchange.headers, { 'content-type': result.mediaType, 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
       // The stream holds its request to the end; the body, read by the handler, is not kept with it.
       request.body = undefined;
-      // Not awaited (it never rejects): the request's own frames end here.
-      void writeStreamBody(request, framing.status, exchange.headers, result.produce, framing);
+      // The stream goes on by itself: the request's own frames end here.
+      writeStreamBody(request, framing.status, exchange.headers, result.produce, framing);
       return true;
     }
   }

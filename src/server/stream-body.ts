@@ -2,7 +2,8 @@
  * The body of a streamed answer, written to the socket: pulls items from the handler's producer only
  * when the socket has room (backpressure), frames them with src/streams, checks each against the
  * spec when asked, and carries out the stream faults `faults.ts` chooses. A client that leaves
- * aborts the producer, which clears its timers.
+ * aborts the producer, which clears its timers. A `PacedProducer` with neither a fault nor checks
+ * to carry out goes to the lean writer of `paced-stream-body.ts`.
  * @module
  */
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
@@ -10,32 +11,34 @@ import { encodeStreamEnd, encodeStreamItem, type OutgoingStreamItem, type Stream
 import { onAbort } from './abort-listeners.js';
 import { dropAfterFlush, pause, streamFaultBefore, streamFaultItem, type Fault } from './faults.js';
 import type { StreamProducer } from './operations/types.js';
+import { writePacedBody } from './paced-stream-body.js';
+import { pacedItems } from './pacing/paced-items.js';
+import { generationFailed, shuttingDown, type StreamTarget } from './stream-target.js';
 
-/**
- * Where a stream goes and what it needs of its request, for as long as it is open: the pipeline's
- * request object itself (methods, not closures made per stream).
- */
-export interface StreamTarget {
-  readonly res: ServerResponse;
-  readonly fault: Fault | undefined;
-  /** Checks one item against the spec; throws to cut the stream (test mode). */
-  checkItem(value: unknown, kind: 'item' | 'error'): void;
-  /** The API's in-stream error item with a message: for the error-event fault, a failing producer and shutdown. */
-  errorItem(message: string): OutgoingStreamItem<unknown>;
-  /** Aborted when the server shuts down: the stream ends with an in-stream error instead of hanging. */
-  readonly shutdown: AbortSignal | undefined;
-}
+export type { StreamTarget };
 
-const shuttingDown = 'The server is shutting down; the answer was cut.';
 /** Why a producer is stopped, made once: an abort without a reason builds a DOMException (and its stack) every time. */
 const stopped = new Error('the stream ended');
 
 /**
  * Writes the status, `headers` and every item of `produce` to the target's response, then the framing's terminator.
- * The headers leave with the first item (one write instead of two). Resolves when the stream ended,
- * whichever way; never rejects.
+ * The headers leave with the first item (one write instead of two). Never throws: the stream ends
+ * one way or another on its own.
  */
-export async function writeStreamBody(target: StreamTarget, status: number, headers: OutgoingHttpHeaders, produce: StreamProducer, framing: StreamFramingSpec): Promise<void> {
+export function writeStreamBody(target: StreamTarget, status: number, headers: OutgoingHttpHeaders, produce: StreamProducer, framing: StreamFramingSpec): void {
+  if (typeof produce === 'function') {
+    void writeItems(target, status, headers, produce, framing);
+    return;
+  }
+  if (target.fault === undefined && !target.checksItems) {
+    writePacedBody(target, status, headers, produce, framing);
+    return;
+  }
+  void writeItems(target, status, headers, (signal) => pacedItems(produce, signal), framing);
+}
+
+/** `writeStreamBody` over an async iterable. Resolves when the stream ended, whichever way; never rejects. */
+async function writeItems(target: StreamTarget, status: number, headers: OutgoingHttpHeaders, produce: (signal: AbortSignal) => AsyncIterable<OutgoingStreamItem<unknown>>, framing: StreamFramingSpec): Promise<void> {
   const { res, fault, shutdown } = target;
   const abort = new AbortController();
   const iterator = produce(abort.signal)[Symbol.asyncIterator]();
@@ -103,7 +106,7 @@ export async function writeStreamBody(target: StreamTarget, status: number, head
         next = await iterator.next();
       } catch (error) {
         if (gone) return;
-        return fail(shuttingDownNow ? shuttingDown : `Generation failed: ${error instanceof Error ? error.message : String(error)}`);
+        return fail(shuttingDownNow ? shuttingDown : generationFailed(error));
       }
       if (gone) return;
       // A producer stopped by shutdown may simply return: that is a cut answer, not a complete one.

@@ -37,14 +37,22 @@ export class RunClock {
    * a run with nothing left to wait for goes on in the same turn.
    */
   untilStep(step: number, signal: SignalSource): Promise<void> | undefined {
-    const base = step === 0 || this.firstStepAt === undefined ? this.arrival.monotonicMs : this.firstStepAt - this.plan.offsetMs(0);
-    const dueMs = base + this.plan.offsetMs(step);
-    if (dueMs <= performance.now()) {
-      this.reached(step);
-      return undefined;
-    }
+    const dueMs = this.stepDue(step);
+    if (dueMs === undefined) return undefined;
     const wait = waitUntil(dueMs, signal instanceof AbortSignal ? signal : signal.signal);
     return step === 0 ? wait.then(() => this.reached(step)) : wait;
+  }
+
+  /**
+   * When generation step `step` is due (`performance.now()` milliseconds, as `untilStep` waits for
+   * it), or undefined once it is, which marks it reached: for a producer that runs its own timer.
+   */
+  stepDue(step: number): number | undefined {
+    const base = step === 0 || this.firstStepAt === undefined ? this.arrival.monotonicMs : this.firstStepAt - this.plan.offsetMs(0);
+    const dueMs = base + this.plan.offsetMs(step);
+    if (dueMs > performance.now()) return dueMs;
+    this.reached(step);
+    return undefined;
   }
 
   private reached(step: number): void {
