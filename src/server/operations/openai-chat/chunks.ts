@@ -113,6 +113,8 @@ class ChunkWriter {
   }
 }
 
+const noChunks: readonly ChunkChoice[] = [];
+
 /**
  * The stream of one run, as a `PacedProducer`: each step's chunks once the step is due, then the
  * usage chunk when asked for. `onEnd` runs once, when the stream is complete or stopped.
@@ -122,7 +124,7 @@ export class ChatChunks implements PacedProducer {
   private readonly steps: number;
   private step = 0;
   /** The chunks of the step reached last, not all taken yet. */
-  private ready: ChunkChoice[] = [];
+  private ready: readonly ChunkChoice[] = noChunks;
   private taken = 0;
   private usageSent = false;
   private ended = false;
@@ -148,6 +150,11 @@ export class ChatChunks implements PacedProducer {
       this.taken = 0;
     }
     const { choice, tokens } = this.ready[this.taken++]!;
+    // Let the step's chunks go once taken: an open stream waits with nothing of them.
+    if (this.taken === this.ready.length) {
+      this.ready = noChunks;
+      this.taken = 0;
+    }
     run.clock.record(tokens);
     this.sent++;
     return { kind: 'item', value: writer.envelope([choice]) };
