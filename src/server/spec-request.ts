@@ -122,6 +122,11 @@ export class SpecRequest extends Exchange implements OperationRequest {
     if (options.checkResponses === 'throw') throw new ResponseViolationError(`${route.operationId} ${where} breaks the spec`);
   }
 
+  /** Whether `checkItem` checks anything (the server checks its responses against the spec). */
+  get checksItems(): boolean {
+    return this.setup.options.checkResponses !== 'off';
+  }
+
   /** Checks one streamed item against the spec; throws to cut the stream (test mode). */
   checkItem(value: unknown, kind: 'item' | 'error'): void {
     const result = this.result;

@@ -185,8 +185,8 @@ function send(request: SpecRequest): boolean | Promise<boolean> {
       Object.assign(request.responseHeaders, { 'content-type': result.mediaType, 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
       // The stream holds its request to the end; the body, read by the handler, is not kept with it.
       request.body = undefined;
-      // Not awaited (it never rejects): the request's own frames end here.
-      void writeStreamBody(request, framing.status, request.responseHeaders, result.produce, framing);
+      // The stream goes on by itself: the request's own frames end here.
+      writeStreamBody(request, framing.status, request.responseHeaders, result.produce, framing);
       return true;
     }
   }

@@ -2,7 +2,8 @@
  * The body of a streamed answer, written to the socket: pulls items from the handler's producer only
  * when the socket has room (backpressure), frames them with src/streams, checks each against the
  * spec when asked, and carries out the stream faults `faults.ts` chooses. A client that leaves
- * aborts the producer, which clears its timers.
+ * aborts the producer, which clears its timers. A `PacedProducer` with neither a fault nor checks
+ * to carry out goes to the lean writer of `paced-stream-body.ts`.
  * @module
  */
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
@@ -10,18 +11,33 @@ import { encodeStreamEnd, encodeStreamItem, type OutgoingStreamItem, type Stream
 import { onAbort } from './abort-listeners.js';
 import { dropAfterFlush, pause, streamFaultBefore, streamFaultItem, type Fault } from './faults.js';
 import type { StreamProducer } from './operations/types.js';
+import { writePacedBody } from './paced-stream-body.js';
+import { pacedItems } from './pacing/paced-items.js';
 import type { SpecRequest } from './spec-request.js';
+import { generationFailed, shuttingDown } from './stream-messages.js';
 
-const shuttingDown = 'The server is shutting down; the answer was cut.';
 /** Why a producer is stopped, made once: an abort without a reason builds a DOMException (and its stack) every time. */
 const stopped = new Error('the stream ended');
 
 /**
  * Writes the status, `headers` and every item of `produce` to the request's response, then the framing's terminator.
- * The headers leave with the first item (one write instead of two). Resolves when the stream ended,
- * whichever way; never rejects.
+ * The headers leave with the first item (one write instead of two). Never throws: the stream ends
+ * one way or another on its own.
  */
-export async function writeStreamBody(request: SpecRequest, status: number, headers: OutgoingHttpHeaders, produce: StreamProducer, framing: StreamFramingSpec): Promise<void> {
+export function writeStreamBody(request: SpecRequest, status: number, headers: OutgoingHttpHeaders, produce: StreamProducer, framing: StreamFramingSpec): void {
+  if (typeof produce === 'function') {
+    void writeItems(request, status, headers, produce, framing);
+    return;
+  }
+  if (request.fault === undefined && !request.checksItems) {
+    writePacedBody(request, status, headers, produce, framing);
+    return;
+  }
+  void writeItems(request, status, headers, (signal) => pacedItems(produce, signal), framing);
+}
+
+/** `writeStreamBody` over an async iterable. Resolves when the stream ended, whichever way; never rejects. */
+async function writeItems(request: SpecRequest, status: number, headers: OutgoingHttpHeaders, produce: (signal: AbortSignal) => AsyncIterable<OutgoingStreamItem<unknown>>, framing: StreamFramingSpec): Promise<void> {
   const { res, fault, shutdown } = request;
   const abort = new AbortController();
   const iterator = produce(abort.signal)[Symbol.asyncIterator]();
@@ -89,7 +105,7 @@ export async function writeStreamBody(request: SpecRequest, status: number, head
         next = await iterator.next();
       } catch (error) {
         if (gone) return;
-        return fail(shuttingDownNow ? shuttingDown : `Generation failed: ${error instanceof Error ? error.message : String(error)}`);
+        return fail(shuttingDownNow ? shuttingDown : generationFailed(error));
       }
       if (gone) return;
       // A producer stopped by shutdown may simply return: that is a cut answer, not a complete one.

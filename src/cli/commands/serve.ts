@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { defaultServerOptions, type ServerOptions } from '../../server/options.js';
 import { PortInUseError, startServer } from '../../server/serve.js';
+import { LineBatch } from '../line-batch.js';
 import { CommandFailure, UsageError } from '../run-command.js';
 
 export const serveUsage =
@@ -87,8 +88,9 @@ function contextTokens(flag: string, raw: string | undefined): number | undefine
 export async function handleServe(args: string[]): Promise<number> {
   const argv = parseServeArgs(args);
   let server;
+  const log = new LineBatch(process.stdout);
   try {
-    server = await startServer({ ...argv, log: (line) => process.stdout.write(`${line}\n`) });
+    server = await startServer({ ...argv, log: log.add });
   } catch (error) {
     if (error instanceof PortInUseError) throw new CommandFailure(error.message, 2);
     throw error;
@@ -112,5 +114,6 @@ export async function handleServe(args: string[]): Promise<number> {
     process.once('SIGTERM', stop);
   });
   await server.close();
+  log.flush();
   return 0;
 }

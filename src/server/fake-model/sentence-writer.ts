@@ -10,7 +10,8 @@ import { countTokens, type TokenizedText, type TokenPiece } from './tokenizer.js
 
 /** Text and tokens written so far. */
 class Draft implements SentenceSink {
-  private text = '';
+  /** Joined once at the end: `+=` per part would leave the answer's text a chain of a string per part, which a stream holds to its end. */
+  private readonly texts: string[] = [];
   readonly tokens: TokenPiece[] = [];
   readonly pieceStarts: boolean[] = [];
   /** The last sentence's closing, held back: it is one piece with the newlines that may follow it. */
@@ -25,7 +26,7 @@ class Draft implements SentenceSink {
 
   add(fill: Fill): boolean {
     const part = fill.tokenized;
-    this.text += part.text;
+    this.texts.push(part.text);
     for (let i = 0; i < part.tokens.length; i++) {
       this.tokens.push(part.tokens[i] as TokenPiece);
       this.pieceStarts.push(part.pieceStarts[i] as boolean);
@@ -48,7 +49,7 @@ class Draft implements SentenceSink {
 
   done(): TokenizedText {
     this.close(0);
-    return { text: this.text, tokens: this.tokens, pieceStarts: this.pieceStarts, joined: true };
+    return { text: this.texts.join(''), tokens: this.tokens, pieceStarts: this.pieceStarts, joined: true };
   }
 }
 

@@ -45,7 +45,27 @@ export interface OperationRequest {
   options: ResolvedServerOptions;
 }
 
-export type StreamProducer = (signal: AbortSignal) => AsyncIterable<OutgoingStreamItem<unknown>>;
+/**
+ * A stream's items: a function of the signal that stops it (aborted when the stream ends early),
+ * or a `PacedProducer`.
+ */
+export type StreamProducer = ((signal: AbortSignal) => AsyncIterable<OutgoingStreamItem<unknown>>) | PacedProducer;
+
+/**
+ * A producer that waits for nothing but its own pace, asked for one item at a time: the pipeline
+ * runs one timer per wait and no promise per item, which is what thousands of open streams at
+ * tens of tokens a second each can afford. Under a fault or response checks the pipeline reads it
+ * as an async iterable instead (`pacedItems`).
+ */
+export interface PacedProducer {
+  /**
+   * The next item if it is due; else the `performance.now()` milliseconds it is due at (ask again
+   * then); undefined once the stream is complete. May throw: the stream then ends with an error item.
+   */
+  next(): OutgoingStreamItem<unknown> | number | undefined;
+  /** The stream ended before `next` said it was complete (client gone, fault, shutdown, a throw); called once. */
+  stop(): void;
+}
 
 export type OperationResult =
   | {

@@ -78,14 +78,23 @@ export function measureTiming(startMs: number, sends: readonly SendRecord[], end
   const completionTokens = sends.reduce((sum, send) => sum + send.tokens, 0);
   const first = sends[0];
   const last = sends[sends.length - 1];
-  if (!first || !last) {
+  return timingOf(startMs, first && last ? { first, lastAtMs: last.atMs } : undefined, completionTokens, endMs);
+}
+
+/**
+ * `measureTiming` from what it needs of the sends: the first send and when the last was made
+ * (undefined when nothing was sent) and the tokens of all of them.
+ */
+export function timingOf(startMs: number, sent: { first: SendRecord; lastAtMs: number } | undefined, completionTokens: number, endMs?: number): TimingMetrics {
+  if (!sent) {
     const total = endMs !== undefined ? Math.max(0, endMs - startMs) / 1000 : 0;
     return { timeToFirstTokenS: 0, totalLatencyS: total, throughputAfterFirstToken: 0, tokensPerSecond: 0, completionTokens };
   }
+  const { first, lastAtMs } = sent;
   const timeToFirstTokenS = Math.max(0, first.atMs - startMs) / 1000;
-  const finished = endMs !== undefined ? Math.max(endMs, last.atMs) : last.atMs;
+  const finished = endMs !== undefined ? Math.max(endMs, lastAtMs) : lastAtMs;
   const totalLatencyS = Math.max(0, finished - startMs) / 1000;
-  const afterFirstS = Math.max(0, last.atMs - first.atMs) / 1000;
+  const afterFirstS = Math.max(0, lastAtMs - first.atMs) / 1000;
   const afterFirstTokens = completionTokens - first.tokens;
   return {
     timeToFirstTokenS,

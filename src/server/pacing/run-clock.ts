@@ -4,7 +4,7 @@
  * of what was actually sent when, from which every timing figure in a usage object is measured.
  */
 import type { Arrival, Pacing } from '../operations/types.js';
-import { measureTiming, pace, type PacePlan, type SendRecord, type TimingMetrics } from './plan.js';
+import { pace, timingOf, type PacePlan, type SendRecord, type TimingMetrics } from './plan.js';
 import { nextTurnIfBusy, waitUntil } from './wait-until.js';
 
 /** Cloud's `..._first_ten` rate spans the first token and the ten after it. */
@@ -18,7 +18,15 @@ export type SignalSource = AbortSignal | { readonly signal: AbortSignal };
 
 export class RunClock {
   readonly plan: PacePlan;
-  readonly sends: SendRecord[] = [];
+  /**
+   * What the timing figures need of the sends, kept as they happen (a record per send would grow an
+   * open stream by one object per token): the first send, when the last send within the first ten
+   * tokens was made, when the last one was, and the tokens of all of them.
+   */
+  private first: SendRecord | undefined = undefined;
+  private firstTenLastAtMs = 0;
+  private lastAtMs = 0;
+  private tokens = 0;
   /** When the wait for step 0 really ended (timers run late by a little): later steps count from here. */
   private firstStepAt: number | undefined;
 
@@ -38,14 +46,22 @@ export class RunClock {
    * whole slice in this turn (`nextTurnIfBusy`).
    */
   untilStep(step: number, signal: SignalSource): Promise<void> | undefined {
-    const base = step === 0 || this.firstStepAt === undefined ? this.arrival.monotonicMs : this.firstStepAt - this.plan.offsetMs(0);
-    const dueMs = base + this.plan.offsetMs(step);
-    if (dueMs <= performance.now()) {
-      this.reached(step);
-      return nextTurnIfBusy();
-    }
+    const dueMs = this.stepDue(step);
+    if (dueMs === undefined) return nextTurnIfBusy();
     const wait = waitUntil(dueMs, signal instanceof AbortSignal ? signal : signal.signal);
     return step === 0 ? wait.then(() => this.reached(step)) : wait;
+  }
+
+  /**
+   * When generation step `step` is due (`performance.now()` milliseconds, as `untilStep` waits for
+   * it), or undefined once it is, which marks it reached: for a producer that runs its own timer.
+   */
+  stepDue(step: number): number | undefined {
+    const base = step === 0 || this.firstStepAt === undefined ? this.arrival.monotonicMs : this.firstStepAt - this.plan.offsetMs(0);
+    const dueMs = base + this.plan.offsetMs(step);
+    if (dueMs > performance.now()) return dueMs;
+    this.reached(step);
+    return undefined;
   }
 
   private reached(step: number): void {
@@ -54,7 +70,12 @@ export class RunClock {
 
   /** Notes that `tokens` tokens leave now. Sends of no token (a finish chunk) do not count. */
   record(tokens: number): void {
-    if (tokens > 0) this.sends.push({ atMs: performance.now(), tokens });
+    if (tokens <= 0) return;
+    const atMs = performance.now();
+    this.first ??= { atMs, tokens };
+    if (this.tokens < FIRST_TEN_TOKENS) this.firstTenLastAtMs = atMs;
+    this.lastAtMs = atMs;
+    this.tokens += tokens;
   }
 
   /** Epoch milliseconds of a moment on the monotonic clock (default: now). */
@@ -64,19 +85,14 @@ export class RunClock {
 
   /** Figures from the sends so far, ending now. */
   timing(endMs = performance.now()): TimingMetrics {
-    return measureTiming(this.arrival.monotonicMs, this.sends, endMs);
+    const { first } = this;
+    return timingOf(this.arrival.monotonicMs, first && { first, lastAtMs: this.lastAtMs }, this.tokens, endMs);
   }
 
   /** Figures over the first token and the ten after it. */
   firstTenTiming(): TimingMetrics {
-    const sends: SendRecord[] = [];
-    let tokens = 0;
-    for (const send of this.sends) {
-      if (tokens >= FIRST_TEN_TOKENS) break;
-      const take = Math.min(send.tokens, FIRST_TEN_TOKENS - tokens);
-      sends.push({ atMs: send.atMs, tokens: take });
-      tokens += take;
-    }
-    return measureTiming(this.arrival.monotonicMs, sends);
+    const { first } = this;
+    const sent = first && { first: { atMs: first.atMs, tokens: Math.min(first.tokens, FIRST_TEN_TOKENS) }, lastAtMs: this.firstTenLastAtMs };
+    return timingOf(this.arrival.monotonicMs, sent, Math.min(this.tokens, FIRST_TEN_TOKENS));
   }
 }

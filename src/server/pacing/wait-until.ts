@@ -113,6 +113,22 @@ export function waitUntil(atMs: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * A timer calling `fire(arg)` at `atMs` (or just after), counted in `pendingStepTimers` until it
+ * fires or is cleared with `endStepTimer`: the wait of a producer that runs its own timer (no
+ * promise, no closure per wait). The callback must call `endStepTimer` first thing.
+ */
+export function startStepTimer<T>(atMs: number, fire: (arg: T) => void, arg: T): NodeJS.Timeout {
+  pending++;
+  return setTimeout(fire, Math.max(1, Math.ceil(atMs - performance.now())), arg);
+}
+
+/** The timer of `startStepTimer` fired or is no longer wanted (cleared if it has not fired). */
+export function endStepTimer(timer: NodeJS.Timeout): void {
+  clearTimeout(timer);
+  pending--;
+}
+
 /** As `waitUntil`, for a caller that goes on either way: false, instead of a rejection, when `signal` aborted first. */
 export function reached(atMs: number, signal: AbortSignal): Promise<boolean> {
   return waitUntil(atMs, signal).then(yes, no);

@@ -3,10 +3,11 @@
  * pace, each step's tokens written as chunks in the API's style (role on a choice's first chunk,
  * content, reasoning or tool-call deltas, the finish reason), then the usage chunk with empty
  * `choices` when it was asked for. The terminator (`data: [DONE]`) is the framing's, added by the
- * pipeline. Waiting uses timers tied to the stream's signal, so a client that leaves stops the run
- * at once and leaves no timer behind.
+ * pipeline. The pipeline owns the waits (a `PacedProducer` only says when its next chunk is due),
+ * so a client that leaves stops the run at once and leaves no timer behind.
  */
 import type { OutgoingStreamItem } from '../../../streams/index.js';
+import type { PacedProducer } from '../types.js';
 import { chunkLogprobs } from '../shared/logprobs.js';
 import type { WireStyle } from '../shared/wire-style.js';
 import { usageFacts, type ChatRun } from '../shared/run.js';
@@ -112,32 +113,71 @@ class ChunkWriter {
   }
 }
 
+const noChunks: readonly ChunkChoice[] = [];
+
 /**
- * The stream of one run. Ends quietly when `signal` aborts (the pipeline cancelled it); `onEnd` runs
- * in every case, from the generator's `finally`.
+ * The stream of one run, as a `PacedProducer`: each step's chunks once the step is due, then the
+ * usage chunk when asked for. `onEnd` runs once, when the stream is complete or stopped.
  */
-export async function* streamChunks(run: ChatRun, style: WireStyle, signal: AbortSignal, onEnd: (end: StreamEnd) => void): AsyncGenerator<OutgoingStreamItem<unknown>> {
-  const writer = new ChunkWriter(run, style);
-  const end: StreamEnd = { completed: false, sent: 0 };
-  try {
-    const steps = stepCount(run.timelines);
-    for (let step = 0; step < steps; step++) {
-      await run.clock.untilStep(step, signal);
-      for (const { choice, tokens } of writer.step(step)) {
-        run.clock.record(tokens);
-        end.sent++;
-        yield { kind: 'item', value: writer.envelope([choice]) };
-      }
+export class ChatChunks implements PacedProducer {
+  private readonly writer: ChunkWriter;
+  private readonly steps: number;
+  private step = 0;
+  /** The chunks of the step reached last, not all taken yet. */
+  private ready: readonly ChunkChoice[] = noChunks;
+  private taken = 0;
+  private usageSent = false;
+  private ended = false;
+  private sent = 0;
+
+  constructor(
+    private readonly run: ChatRun,
+    private readonly style: WireStyle,
+    private readonly onEnd: (end: StreamEnd) => void,
+  ) {
+    this.writer = new ChunkWriter(run, style);
+    this.steps = stepCount(run.timelines);
+  }
+
+  next(): OutgoingStreamItem<unknown> | number | undefined {
+    const { run, writer } = this;
+    while (this.taken === this.ready.length) {
+      if (this.step === this.steps) return this.last();
+      const dueMs = run.clock.stepDue(this.step);
+      if (dueMs !== undefined) return dueMs;
+      // A step may hold back all its tokens (a whole tool call in the making): then on to the next.
+      this.ready = writer.step(this.step++);
+      this.taken = 0;
     }
-    if (run.input.includeUsage) {
-      end.sent++;
-      yield { kind: 'item', value: writer.envelope([], style.usage(usageFacts(run, style))) };
+    const { choice, tokens } = this.ready[this.taken++]!;
+    // Let the step's chunks go once taken: an open stream waits with nothing of them.
+    if (this.taken === this.ready.length) {
+      this.ready = noChunks;
+      this.taken = 0;
     }
-    end.completed = true;
-  } catch (error) {
-    // Aborted while waiting for a step: the client is gone, nobody is left to tell.
-    if (!signal.aborted) throw error;
-  } finally {
-    onEnd(end);
+    run.clock.record(tokens);
+    this.sent++;
+    return { kind: 'item', value: writer.envelope([choice]) };
+  }
+
+  /** The usage chunk if asked for, then the end. */
+  private last(): OutgoingStreamItem<unknown> | undefined {
+    if (this.run.input.includeUsage && !this.usageSent) {
+      this.usageSent = true;
+      this.sent++;
+      return { kind: 'item', value: this.writer.envelope([], this.style.usage(usageFacts(this.run, this.style))) };
+    }
+    this.end(true);
+    return undefined;
+  }
+
+  stop(): void {
+    this.end(false);
+  }
+
+  private end(completed: boolean): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.onEnd({ completed, sent: this.sent });
   }
 }

@@ -4,7 +4,7 @@
  * completion (paced, then sent) or a paced stream, in the style the profile resolves for the request.
  */
 import type { OperationDefinition, OperationRequest, OperationResult } from '../types.js';
-import { streamChunks } from './chunks.js';
+import { ChatChunks } from './chunks.js';
 import { paceWholeAnswer } from '../shared/whole-answer.js';
 import type { WireStyle } from '../shared/wire-style.js';
 import { completionBody } from './completion.js';
@@ -60,7 +60,7 @@ async function handleChat(profile: ChatProfile, request: OperationRequest): Prom
 }
 
 /**
- * The streamed answer, made outside `handleChat` so that its closures hold the run and what they log
+ * The streamed answer, made outside `handleChat` so that what it keeps is the run and what it logs
  * with, not the request (a closure keeps its whole scope alive, parsed body included, for as long
  * as the stream lasts).
  */
@@ -68,9 +68,8 @@ function streamed(run: ChatRun, style: WireStyle, profileName: string, requestId
   return {
     kind: 'stream',
     mediaType: style.streamMediaType,
-    produce: (signal) =>
-      streamChunks(run, style, signal, (end) => {
-        if (!end.completed) log?.(`${profileName} chat stream ${requestId} stopped after ${end.sent} chunks: generation cancelled`);
-      }),
+    produce: new ChatChunks(run, style, (end) => {
+      if (!end.completed) log?.(`${profileName} chat stream ${requestId} stopped after ${end.sent} chunks: generation cancelled`);
+    }),
   };
 }

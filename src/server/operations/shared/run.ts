@@ -68,7 +68,9 @@ function runOf(read: Omit<ChatInput, 'promptTokens'>, generated: Generated, styl
   return {
     ok: true,
     run: {
-      input: { ...read, promptTokens },
+      // Written out, not spread from the rest of the read: an object made by rest and spread gets a
+      // hidden class of its own, which every open stream would hold.
+      input: { model: read.model, stream: read.stream, includeUsage: read.includeUsage, generate: read.generate, promptTokens },
       generation,
       timelines: generation.choices.map((choice) => new Timeline(choice)),
       clock: new RunClock(settings.pacing, settings.arrival),
