@@ -1,11 +1,13 @@
-// The lean stream writer bounds its own turns: items that are all due at once (a fast pace, a
-// reader that takes every write) are written for one slice, then the rest in the next turn.
+// Both ways a paced producer is read bound their turns: items that are all due at once (a fast
+// pace, a reader that takes every write) go on for one slice, then the rest in a later turn.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PacedProducer } from '../../src/server/operations/types.js';
 import { writePacedBody } from '../../src/server/paced-stream-body.js';
+import { pacedItems } from '../../src/server/pacing/paced-items.js';
 import type { SpecRequest } from '../../src/server/spec-request.js';
+import { yieldsBeforeSettling } from '../helpers/turns.js';
 
 const items = 400;
 /** Each item costs this much work to make: the whole stream takes far longer than one slice. */
@@ -50,5 +52,17 @@ describe('the lean stream writer', () => {
     expect(JSON.parse(lines.at(-1)!)).toEqual({ n: items - 1 });
     expect(madeAtNextTurn).toBeDefined();
     expect(madeAtNextTurn!).toBeLessThan(items);
+  });
+});
+
+describe('a paced producer read as an async iterable (the general writer: faults, response checks)', () => {
+  it('lets the event loop turn during a stream that is due all at once, and still yields every item', async () => {
+    const made = { count: 0 };
+    let received = 0;
+    const read = async () => {
+      for await (const _item of pacedItems(slowProducer(made), new AbortController().signal)) received++;
+    };
+    expect(await yieldsBeforeSettling(read)).toBe(true);
+    expect(received).toBe(items);
   });
 });
