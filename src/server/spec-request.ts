@@ -130,7 +130,7 @@ export class SpecRequest extends Exchange implements OperationRequest {
   /** Checks one streamed item against the spec; throws to cut the stream (test mode). */
   checkItem(value: unknown, kind: 'item' | 'error'): void {
     const result = this.result;
-    if (this.setup.options.checkResponses === 'off' || result?.kind !== 'stream') return;
+    if (!this.checksItems || result?.kind !== 'stream') return;
     this.check(this.streamStatus(), result.mediaType, value, `stream ${kind}`);
   }
 
