@@ -34,9 +34,10 @@ describe('Generic v1 multimodal predict', () => {
     expect(await answer(images.jpeg.file)).not.toBe(png);
   });
 
-  it('base64 with line breaks (MIME style) is accepted', async () => {
+  it('base64 with line breaks (MIME style) is accepted, and so is the URL-safe alphabet without padding', async () => {
     const wrapped = base64(fixture(images.jpeg.file)).replace(/.{60}/g, '$&\n');
     await call(server(), predict, multimodal(wrapped));
+    await call(server(), predict, multimodal(Buffer.from(fixture(images.jpeg.file)).toString('base64url')));
   });
 
   const rejects = async (imageContent: string, received: RegExp, rule: string) => {
@@ -49,7 +50,14 @@ describe('Generic v1 multimodal predict', () => {
 
   it('text that is not base64 is refused, saying where it breaks', async () => {
     await rejects('this is not base64!', /^not base64 \("!" at position 18\)$/, 'contentEncoding');
-    await rejects('QUJDRA=x', /^not base64/, 'contentEncoding');
+    await rejects('QUJDRA=x', /^not base64 \(its length or padding is wrong\)$/, 'contentEncoding');
+    await rejects('QUJDR', /^not base64 \(its length or padding is wrong\)$/, 'contentEncoding');
+    await rejects('QUJD===', /^not base64 \(its length or padding is wrong\)$/, 'contentEncoding');
+    await rejects('QU+D\nRA_-', /^not base64 \(it mixes the standard and URL-safe alphabets\)$/, 'contentEncoding');
+    await rejects(' \n\t', /^an empty string$/, 'minLength');
+    // A character outside the BMP is named whole; a megabyte-long field still gets the exact position.
+    await rejects('QUJD\u{1F600}RA', /^not base64 \("\u{1F600}" at position 4\)$/u, 'contentEncoding');
+    await rejects(`${'QUJD'.repeat(1 << 18)}\n!`, /^not base64 \("!" at position 1048577\)$/, 'contentEncoding');
     await rejects('', /^an empty string$/, 'minLength');
   });
 

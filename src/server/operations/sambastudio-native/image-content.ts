@@ -21,24 +21,18 @@ const expectedImage = 'the base64 of a PNG, JPEG, GIF or WebP image file (no dat
 const accepted = 'a PNG, JPEG, GIF or WebP image';
 const formatNames: Record<ImageFormat, string> = { png: 'PNG', jpeg: 'JPEG', gif: 'GIF', webp: 'WebP' };
 
-/** Standard or URL-safe alphabet, padding optional (Python's decoders accept both once whitespace is gone). */
-const base64Text = /^(?:[A-Za-z0-9+/]*|[A-Za-z0-9_-]*)={0,2}$/;
-
 /** The image in `base64`, read from its header; throws a `NativeRequestError` about `path` otherwise. */
 export function readImageContent(base64: string, path: string): ImageInfo {
   const fail = (rule: string, received: string): never => {
     throw new NativeRequestError({ path, rule, expected: expectedImage, received });
   };
-  const text = base64.replace(/\s+/g, '');
-  if (text.length === 0) return fail('minLength', 'an empty string');
-  if (!base64Text.test(text) || text.replace(/=+$/, '').length % 4 === 1) {
-    // The position is counted in the string as sent, whitespace included, so it can be found there.
-    const bad = [...base64].findIndex((char) => !/[A-Za-z0-9+/=_\-\s]/.test(char));
-    if (bad >= 0) return fail('contentEncoding', `not base64 (${JSON.stringify([...base64][bad])} at position ${bad})`);
-    const mixed = /[+/]/.test(text) && /[-_]/.test(text);
-    return fail('contentEncoding', mixed ? 'not base64 (it mixes the standard and URL-safe alphabets)' : 'not base64 (its length or padding is wrong)');
-  }
-  const bytes = new Uint8Array(Buffer.from(text, text.includes('-') || text.includes('_') ? 'base64url' : 'base64'));
+  const scan = scanBase64(base64);
+  if (scan.foreign) return fail('contentEncoding', `not base64 (${JSON.stringify(scan.foreign.char)} at position ${scan.foreign.position})`);
+  if (scan.digits + scan.padding === 0) return fail('minLength', 'an empty string');
+  if (scan.standard && scan.urlSafe) return fail('contentEncoding', 'not base64 (it mixes the standard and URL-safe alphabets)');
+  if (scan.padding > 2 || scan.digitAfterPadding || scan.digits % 4 === 1) return fail('contentEncoding', 'not base64 (its length or padding is wrong)');
+  // Node's decoder skips whitespace itself, so the text is never copied without it.
+  const bytes = new Uint8Array(Buffer.from(base64, scan.urlSafe ? 'base64url' : 'base64'));
   const signature = signatureFormat(bytes);
   let size: ReturnType<typeof imageSize>;
   try {
@@ -54,6 +48,51 @@ export function readImageContent(base64: string, path: string): ImageInfo {
   }
   if (!(size.width > 0 && size.height > 0)) return fail('contentMediaType', `a ${formatNames[format]} file whose header gives a ${size.width}x${size.height} image`);
   return { format, width: size.width, height: size.height, byteLength: bytes.length };
+}
+
+interface Base64Scan {
+  /** Characters of either alphabet, padding and whitespace not counted. */
+  digits: number;
+  padding: number;
+  digitAfterPadding: boolean;
+  standard: boolean;
+  urlSafe: boolean;
+  /** The first character that is neither base64 nor whitespace, at its position in the text as sent. */
+  foreign?: { char: string; position: number };
+}
+
+/**
+ * One pass over the text with no copy: an image field may hold megabytes, and a regex replace of
+ * every whitespace run in it costs a match object per run (a word-filled 3 MB field: ~300 ms).
+ * Standard or URL-safe alphabet, padding optional, whitespace anywhere, as Python's decoders take it.
+ */
+function scanBase64(text: string): Base64Scan {
+  const scan: Base64Scan = { digits: 0, padding: 0, digitAfterPadding: false, standard: false, urlSafe: false };
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 61) {
+      scan.padding++;
+      continue;
+    }
+    if (isWhitespace(code)) continue;
+    if (code === 43 || code === 47) scan.standard = true;
+    else if (code === 45 || code === 95) scan.urlSafe = true;
+    else if (!((code >= 65 && code <= 90) || (code >= 97 && code <= 122) || (code >= 48 && code <= 57))) {
+      // Every character before this one is a single UTF-16 unit, so i is also its position in characters.
+      scan.foreign = { char: String.fromCodePoint(text.codePointAt(i)!), position: i };
+      return scan;
+    }
+    scan.digits++;
+    if (scan.padding > 0) scan.digitAfterPadding = true;
+  }
+  return scan;
+}
+
+/** What `\s` matches in a JavaScript regular expression. */
+function isWhitespace(code: number): boolean {
+  if (code <= 32) return code === 32 || (code >= 9 && code <= 13);
+  if (code < 160) return false;
+  return code === 160 || code === 5760 || (code >= 8192 && code <= 8202) || code === 8232 || code === 8233 || code === 8239 || code === 8287 || code === 12288 || code === 65279;
 }
 
 /** The format the first bytes announce, if one of the accepted four. */
