@@ -31,7 +31,10 @@ interface BenchBody {
 }
 
 const chatPath = '/cloud/v1/chat/completions';
-const json = (name: string, make: () => string): BenchBody => ({ name, path: chatPath, contentType: 'application/json', make: () => Buffer.from(make()) });
+const json = (name: string, make: () => string, path = chatPath): BenchBody => ({ name, path, contentType: 'application/json', make: () => Buffer.from(make()) });
+const nativePath = '/api/v2/predict/generic/p/e';
+/** A `process_prompt` conversation (a JSON string inside the JSON body) of about `bytes` characters. */
+const conversation = (bytes: number) => JSON.stringify({ conversation_id: 'c', messages: Array.from({ length: bytes >> 12 }, (_, i) => ({ message_id: i, role: i % 2 ? 'assistant' : 'user', content: `turn ${i} `.padEnd(4000, 'x') })) });
 const messages = (count: number) => Array.from({ length: count }, (_, i) => ({ role: 'user', content: `message ${i}`.padEnd(280, '.') }));
 
 const bodies: BenchBody[] = [
@@ -42,6 +45,10 @@ const bodies: BenchBody[] = [
   json('6 MB array of 3M numbers', () => `{"model":"${model}","messages":[${'0,'.repeat(3_000_000)}0]}`),
   json('4 MB of nesting', () => `{"model":"${model}","messages":${'['.repeat(2_000_000)}${']'.repeat(2_000_000)}}`),
   json('12 MB string of escapes', () => JSON.stringify({ model, messages: [{ role: 'user', content: '"\\\n\u00e9'.repeat(2 << 20) }] })),
+  json('SambaStudio chat batch element: 2,000 tokens, 20 logprobs', () => JSON.stringify([{ model: 'm', messages: [{ role: 'user', content: 'Tell me a story.' }], max_tokens: 2000, logprobs: true, top_logprobs: 20 }]), '/v1/p/e/chat/completions'),
+  json('native prompt: 2,000 tokens, 20 logprobs', () => JSON.stringify({ items: [{ id: 'a', value: 'Tell me a story.' }], params: { max_tokens_to_generate: 2000, top_logprobs: 20 } }), nativePath),
+  json('20 MB process_prompt conversation', () => JSON.stringify({ items: [{ id: 'a', value: conversation(20 << 20) }], params: { process_prompt: true, max_tokens_to_generate: 5 } }), nativePath),
+  json('embeddings: 128 inputs x 4,096 floats', () => JSON.stringify({ model: 'E5-Mistral-7B-Instruct', input: Array.from({ length: 128 }, (_, i) => `text number ${i} about embeddings`) }), '/cloud/v1/embeddings'),
   upload('25 MB WAV upload (multipart, 800 s)', 'speech.wav', 'audio/wav', () => wav(16_000, 800)),
   upload('6 MB Ogg of 200k tiny pages (multipart)', 'speech.ogg', 'audio/ogg', () => tinyPageOgg(200_000)),
 ];
@@ -88,7 +95,7 @@ async function start(tree: string): Promise<Server> {
 function post(port: number, target: BenchBody, body: Buffer): Promise<{ status: number; ms: number }> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: target.path, method: 'POST', agent: false, headers: { authorization: 'Bearer sk-bench', 'content-type': target.contentType } }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path: target.path, method: 'POST', agent: false, headers: { authorization: 'Bearer sk-bench', key: 'sk-bench', 'content-type': target.contentType } }, (res) => {
       res.resume().on('end', () => resolve({ status: res.statusCode!, ms: performance.now() - started }));
     });
     req.on('error', reject);

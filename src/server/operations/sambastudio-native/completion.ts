@@ -81,7 +81,7 @@ export async function completeAll(prompts: readonly NativePrompt[], params: Nati
       bound: 'under',
       refusal: (overflow) => contextError(prompt, overflow),
     };
-    const generated = await generateFitting(generateRequest(prompt, params), [prompt.text], fit, seed);
+    const generated = await generateFitting(generateRequest(prompt, params), [prompt.text], fit, seed, '', budget);
     if (!generated.ok) throw new NativeRequestError(generated.problem);
     completions.push(completionOf(prompt, generated.generation, params));
   }
