@@ -9,7 +9,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { generate, generateInTurns, type GenerateRequest } from '../../src/server/fake-model/index.js';
 import { jsonText } from '../../src/server/json-text.js';
+import { templateConversation } from '../../src/server/operations/sambastudio-native/conversation.js';
 import { TurnBudget } from '../../src/event-loop/turn-budget.js';
+import { useServer } from '../helpers/server.js';
 import { yieldsBeforeSettling } from '../helpers/turns.js';
 
 const text = (pieces: string | Buffer[]) => (Array.isArray(pieces) ? Buffer.concat(pieces).toString() : pieces);
@@ -59,5 +61,44 @@ describe('jsonText of one large answer', () => {
       }),
       { numRuns: 40 },
     );
+  });
+});
+
+describe('a process_prompt conversation', () => {
+  const path = '/body/items/0';
+  const messages = (count: number) => Array.from({ length: count }, (_, i) => ({ message_id: i, role: i % 2 ? 'assistant' : 'user', content: `turn ${i} é 😀 `.padEnd(400, 'x') }));
+  const expectedPrompt = (list: Array<{ role: string; content: string }>) =>
+    `<|begin_of_text|>${list.map(({ role, content }) => `<|start_header_id|>${role}<|end_header_id|>\n\n${content}<|eot_id|>`).join('')}<|start_header_id|>assistant<|end_header_id|>\n\n`;
+
+  it('of megabytes is parsed and templated over several turns, to the prompt a small one gets', async () => {
+    const list = messages(5000);
+    let templated: Awaited<ReturnType<typeof templateConversation>> | undefined;
+    const text = JSON.stringify({ conversation_id: 'c', messages: list });
+    expect(await yieldsBeforeSettling(async () => (templated = await templateConversation(text, path, new TurnBudget())))).toBe(true);
+    expect(templated).toEqual({ prompt: expectedPrompt(list), tools: [] });
+    expect(templateConversation(JSON.stringify({ messages: list.slice(0, 3) }), path, new TurnBudget())).toEqual({ prompt: expectedPrompt(list.slice(0, 3)), tools: [] });
+  });
+
+  it('of megabytes that is not valid JSON, or not a conversation, is refused naming the field', async () => {
+    const broken = `${JSON.stringify({ messages: messages(3000) }).slice(0, -2)}}`;
+    await expect(templateConversation(broken, path, new TurnBudget())).rejects.toMatchObject({ problem: { violations: [{ path, rule: 'contentMediaType', received: expect.stringMatching(/^not valid JSON/) }] } });
+    const badTurn = JSON.stringify({ messages: [...messages(3000), { role: 'user' }] });
+    await expect(templateConversation(badTurn, path, new TurnBudget())).rejects.toMatchObject({ problem: { violations: [{ path, received: 'messages[3000] has no "content" string' }] } });
+  });
+
+  describe('over HTTP', () => {
+    const server = useServer();
+    it('of 4 MB is refused by the context limit, in the native error form', async () => {
+      const value = JSON.stringify({ conversation_id: 'c', messages: messages(10_000) });
+      const response = await fetch(`${server.url}/api/v2/predict/generic/p/e`, {
+        method: 'POST',
+        headers: { key: 'sk-turns', 'content-type': 'application/json' },
+        body: JSON.stringify({ items: [{ id: 'a', value }], params: { process_prompt: true } }),
+      });
+      expect(response.status).toBe(422);
+      const body = await response.json();
+      expect(body.error.violations).toMatchObject([{ path: '/body/items/0', rule: 'maxLength' }]);
+      expect(body.error.message).toMatch(/context length of 2048/);
+    });
   });
 });
