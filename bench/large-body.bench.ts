@@ -1,12 +1,13 @@
 /**
  * `npm run bench:large-body`: the longest block of the server's event loop while it handles one large
- * request body (JSON chat bodies, and multipart audio uploads to Cloud's transcriptions), side by side with a baseline checkout of the server (BASELINE, default /work/main:
+ * request (JSON chat bodies, multipart audio uploads to Cloud's transcriptions, and requests whose
+ * answer is large: one with 2,000 tokens of 20 logprobs, 128 embeddings of 4,096 floats), side by side with a baseline checkout of the server (BASELINE, default /work/main:
  * the code before sliced parsing) in the same run. Each server runs in its own process with a 1 ms
  * interval timer (bench/server/lag-child.ts) whose longest gap, in wall time and in the process's
  * CPU time, is read after each answer; the bodies are sent by this process. Rounds alternate the order; medians over rounds.
  * Prints Markdown and writes it as the section "## Large request bodies (..., <date>)" of
  * bench/RESULTS.md, so a run on another day is appended beside the earlier ones (APPEND=0 to skip).
- * Knobs: ROUNDS (3), BASELINE (path of the baseline's source tree), ONLY (bodies whose name contains it).
+ * Knobs: ROUNDS (3), BASELINE (path of the baseline's source tree), ONLY (bodies whose name contains it, or one of its `|`-separated parts).
  * @module
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -124,7 +125,7 @@ progress.phase(`starting the current server and the baseline's (${baselineRoot})
 const [current, baseline] = await Promise.all([start(root), start(baselineRoot)]);
 const rows: string[] = [];
 const only = process.env.ONLY;
-for (const target of bodies.filter((candidate) => only === undefined || candidate.name.includes(only))) {
+for (const target of bodies.filter((candidate) => only === undefined || only.split('|').some((part) => candidate.name.includes(part)))) {
   const { name } = target;
   const body = target.make();
   const results = { current: [] as Measured[], baseline: [] as Measured[] };

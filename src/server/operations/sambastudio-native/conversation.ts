@@ -47,7 +47,13 @@ function template(parsed: JsonParseResult, path: string, budget: TurnBudget): Te
     const listing = tools.map((tool) => JSON.stringify({ type: 'function', function: tool })).join('\n');
     opening += turn('system', `You have access to the following functions. To call one, answer with its name and arguments as JSON.\n\n${listing}`);
   }
-  const templated = (turns: string[]): TemplatedPrompt => ({ prompt: `${opening}${turns.join('')}<|start_header_id|>assistant<|end_header_id|>\n\n`, tools });
+  const templated = (turns: readonly string[]): TemplatedPrompt => {
+    // Added one by one rather than joined: V8 then keeps the prompt as a tree of its parts, so a
+    // prompt too long for the context is refused from its length without being copied into one.
+    let prompt = opening;
+    for (const part of turns) prompt += part;
+    return { prompt: `${prompt}<|start_header_id|>assistant<|end_header_id|>\n\n`, tools };
+  };
   const turns = mapInTurns(conversation.messages, (message: unknown, index) => messageTurn(message, index, fail), budget);
   return turns instanceof Promise ? turns.then(templated) : templated(turns);
 }
