@@ -5,7 +5,7 @@
  * the code before sliced parsing) in the same run. Each server runs in its own process with a 1 ms
  * interval timer (bench/server/lag-child.ts) whose longest gap, in wall time and in the process's
  * CPU time, is read after each answer; the bodies are sent by this process. Rounds alternate the order; medians over rounds.
- * Prints Markdown and writes it as the section "## Large request bodies (..., <date>)" of
+ * Prints Markdown and writes it as the section "## Large request bodies (..., <date>)" (naming ONLY when set) of
  * bench/RESULTS.md, so a run on another day is appended beside the earlier ones (APPEND=0 to skip).
  * Knobs: ROUNDS (3), BASELINE (path of the baseline's source tree), ONLY (bodies whose name contains it, or one of its `|`-separated parts).
  * @module
@@ -152,12 +152,13 @@ current.child.disconnect();
 baseline.child.disconnect();
 
 const endLoad = loadavg();
-const heading = `## Large request bodies (\`npm run bench:large-body\`, ${new Date().toISOString().slice(0, 10)})`;
+// A run of some bodies only gets a section of its own, beside (not over) the day's full run.
+const heading = `## Large request bodies (\`npm run bench:large-body\`${only === undefined ? '' : ` ONLY='${only}'`}, ${new Date().toISOString().slice(0, 10)})`;
 const section = [
   heading,
   '',
   'The longest turn of the server\'s event loop (the longest gap of a 1 ms interval timer) while it handles',
-  'one large body (chat on `/cloud/v1/chat/completions`, uploads on `/cloud/v1/audio/transcriptions`), and the time to its answer, against a baseline checkout of',
+  'one large request (chat on `/cloud/v1/chat/completions`, uploads on `/cloud/v1/audio/transcriptions`, other APIs as named; a large answer counts too), and the time to its answer, against a baseline checkout of',
   'the server in the same run (each in its own process; order alternating; medians). CPU ms is the',
   'process\'s CPU time over that gap (GC threads included): the work held in one turn, which the load of',
   'a shared machine does not inflate; wall ms adds the time the process waited for a core.',
