@@ -1,12 +1,13 @@
 /**
  * `npm run bench:large-body`: the longest block of the server's event loop while it handles one large
- * request body (JSON chat bodies, and multipart audio uploads to Cloud's transcriptions), side by side with a baseline checkout of the server (BASELINE, default /work/main:
+ * request (JSON chat bodies, multipart audio uploads to Cloud's transcriptions, and requests whose
+ * answer is large: one with 2,000 tokens of 20 logprobs, 128 embeddings of 4,096 floats), side by side with a baseline checkout of the server (BASELINE, default /work/main:
  * the code before sliced parsing) in the same run. Each server runs in its own process with a 1 ms
  * interval timer (bench/server/lag-child.ts) whose longest gap, in wall time and in the process's
  * CPU time, is read after each answer; the bodies are sent by this process. Rounds alternate the order; medians over rounds.
- * Prints Markdown and writes it as the section "## Large request bodies (..., <date>)" of
+ * Prints Markdown and writes it as the section "## Large request bodies (..., <date>)" (naming ONLY when set) of
  * bench/RESULTS.md, so a run on another day is appended beside the earlier ones (APPEND=0 to skip).
- * Knobs: ROUNDS (3), BASELINE (path of the baseline's source tree), ONLY (bodies whose name contains it).
+ * Knobs: ROUNDS (3), BASELINE (path of the baseline's source tree), ONLY (bodies whose name contains it, or one of its `|`-separated parts).
  * @module
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -31,7 +32,10 @@ interface BenchBody {
 }
 
 const chatPath = '/cloud/v1/chat/completions';
-const json = (name: string, make: () => string): BenchBody => ({ name, path: chatPath, contentType: 'application/json', make: () => Buffer.from(make()) });
+const json = (name: string, make: () => string, path = chatPath): BenchBody => ({ name, path, contentType: 'application/json', make: () => Buffer.from(make()) });
+const nativePath = '/api/v2/predict/generic/p/e';
+/** A `process_prompt` conversation (a JSON string inside the JSON body) of about `bytes` characters. */
+const conversation = (bytes: number) => JSON.stringify({ conversation_id: 'c', messages: Array.from({ length: bytes >> 12 }, (_, i) => ({ message_id: i, role: i % 2 ? 'assistant' : 'user', content: `turn ${i} `.padEnd(4000, 'x') })) });
 const messages = (count: number) => Array.from({ length: count }, (_, i) => ({ role: 'user', content: `message ${i}`.padEnd(280, '.') }));
 
 const bodies: BenchBody[] = [
@@ -42,6 +46,10 @@ const bodies: BenchBody[] = [
   json('6 MB array of 3M numbers', () => `{"model":"${model}","messages":[${'0,'.repeat(3_000_000)}0]}`),
   json('4 MB of nesting', () => `{"model":"${model}","messages":${'['.repeat(2_000_000)}${']'.repeat(2_000_000)}}`),
   json('12 MB string of escapes', () => JSON.stringify({ model, messages: [{ role: 'user', content: '"\\\n\u00e9'.repeat(2 << 20) }] })),
+  json('SambaStudio chat batch element: 2,000 tokens, 20 logprobs', () => JSON.stringify([{ model: 'm', messages: [{ role: 'user', content: 'Tell me a story.' }], max_tokens: 2000, logprobs: true, top_logprobs: 20 }]), '/v1/p/e/chat/completions'),
+  json('native prompt: 2,000 tokens, 20 logprobs', () => JSON.stringify({ items: [{ id: 'a', value: 'Tell me a story.' }], params: { max_tokens_to_generate: 2000, top_logprobs: 20 } }), nativePath),
+  json('20 MB process_prompt conversation', () => JSON.stringify({ items: [{ id: 'a', value: conversation(20 << 20) }], params: { process_prompt: true, max_tokens_to_generate: 5 } }), nativePath),
+  json('embeddings: 128 inputs x 4,096 floats', () => JSON.stringify({ model: 'E5-Mistral-7B-Instruct', input: Array.from({ length: 128 }, (_, i) => `text number ${i} about embeddings`) }), '/cloud/v1/embeddings'),
   upload('25 MB WAV upload (multipart, 800 s)', 'speech.wav', 'audio/wav', () => wav(16_000, 800)),
   upload('6 MB Ogg of 200k tiny pages (multipart)', 'speech.ogg', 'audio/ogg', () => tinyPageOgg(200_000)),
 ];
@@ -88,7 +96,7 @@ async function start(tree: string): Promise<Server> {
 function post(port: number, target: BenchBody, body: Buffer): Promise<{ status: number; ms: number }> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: target.path, method: 'POST', agent: false, headers: { authorization: 'Bearer sk-bench', 'content-type': target.contentType } }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path: target.path, method: 'POST', agent: false, headers: { authorization: 'Bearer sk-bench', key: 'sk-bench', 'content-type': target.contentType } }, (res) => {
       res.resume().on('end', () => resolve({ status: res.statusCode!, ms: performance.now() - started }));
     });
     req.on('error', reject);
@@ -117,7 +125,7 @@ progress.phase(`starting the current server and the baseline's (${baselineRoot})
 const [current, baseline] = await Promise.all([start(root), start(baselineRoot)]);
 const rows: string[] = [];
 const only = process.env.ONLY;
-for (const target of bodies.filter((candidate) => only === undefined || candidate.name.includes(only))) {
+for (const target of bodies.filter((candidate) => only === undefined || only.split('|').some((part) => candidate.name.includes(part)))) {
   const { name } = target;
   const body = target.make();
   const results = { current: [] as Measured[], baseline: [] as Measured[] };
@@ -144,12 +152,13 @@ current.child.disconnect();
 baseline.child.disconnect();
 
 const endLoad = loadavg();
-const heading = `## Large request bodies (\`npm run bench:large-body\`, ${new Date().toISOString().slice(0, 10)})`;
+// A run of some bodies only gets a section of its own, beside (not over) the day's full run.
+const heading = `## Large request bodies (\`npm run bench:large-body\`${only === undefined ? '' : ` ONLY='${only}'`}, ${new Date().toISOString().slice(0, 10)})`;
 const section = [
   heading,
   '',
   'The longest turn of the server\'s event loop (the longest gap of a 1 ms interval timer) while it handles',
-  'one large body (chat on `/cloud/v1/chat/completions`, uploads on `/cloud/v1/audio/transcriptions`), and the time to its answer, against a baseline checkout of',
+  'one large request (chat on `/cloud/v1/chat/completions`, uploads on `/cloud/v1/audio/transcriptions`, other APIs as named; a large answer counts too), and the time to its answer, against a baseline checkout of',
   'the server in the same run (each in its own process; order alternating; medians). CPU ms is the',
   'process\'s CPU time over that gap (GC threads included): the work held in one turn, which the load of',
   'a shared machine does not inflate; wall ms adds the time the process waited for a core.',

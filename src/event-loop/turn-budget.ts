@@ -30,11 +30,20 @@ export class TurnBudget {
 
 /**
  * `each` of every item in order, a turn of the event loop between items whenever the slice is
- * spent: the elements of a batch (up to the spec's 256) are made one by one, never all in one turn.
+ * spent: the elements of a batch (up to the spec's 256), or the tokens of a long answer, are made
+ * one by one, never all in one turn. At once (no promise) when the whole list fits in the slice.
  */
-export async function mapInTurns<T, R>(items: readonly T[], each: (item: T, index: number) => R, budget = new TurnBudget()): Promise<R[]> {
+export function mapInTurns<T, R>(items: readonly T[], each: (item: T, index: number) => R, budget = new TurnBudget()): R[] | Promise<R[]> {
   const results: R[] = [];
   for (let index = 0; index < items.length; index++) {
+    if (budget.spent()) return mapRest(items, each, budget, results);
+    results.push(each(items[index]!, index));
+  }
+  return results;
+}
+
+async function mapRest<T, R>(items: readonly T[], each: (item: T, index: number) => R, budget: TurnBudget, results: R[]): Promise<R[]> {
+  for (let index = results.length; index < items.length; index++) {
     if (budget.spent()) await budget.nextTurn();
     results.push(each(items[index]!, index));
   }

@@ -67,6 +67,33 @@ async function parseInSlices(chunks: readonly Buffer[]): Promise<JsonParseResult
   return parse.end();
 }
 
+/**
+ * A JSON document that came as a string inside a request (SambaStudio's `process_prompt`
+ * conversations), parsed as a body is: at once when small, else in slices within `budget`, under
+ * the same size limits. Pieces never split a surrogate pair, which the parser would encode apart.
+ */
+export function parseJsonText(text: string, budget = new TurnBudget()): JsonParseResult | Promise<JsonParseResult> {
+  if (text.length > syncParseBytes) return parseTextInSlices(text, budget);
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (error) {
+    return { ok: false, message: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+async function parseTextInSlices(text: string, budget: TurnBudget): Promise<JsonParseResult> {
+  const parse = new IncrementalParse();
+  for (let offset = 0; offset < text.length && !parse.failed; ) {
+    let end = Math.min(text.length, offset + pieceBytes);
+    const last = text.charCodeAt(end - 1);
+    if (last >= 0xd800 && last <= 0xdbff && end < text.length) end++;
+    parse.write(text.slice(offset, end));
+    offset = end;
+    if (budget.spent()) await budget.nextTurn();
+  }
+  return parse.end();
+}
+
 /** One incremental parse, counting depth and members as the validators' size check does. */
 class IncrementalParse {
   private outcome: JsonParseResult | undefined;

@@ -1,14 +1,20 @@
 /**
  * @module An answer's JSON text, the same bytes `JSON.stringify` writes, made in slices: a batch's
- * answer (256 completions with logprobs run to tens of megabytes) is written one element at a
- * time, with turns of the event loop between elements whenever the slice is spent. Only lists of
- * several elements are split (the body itself, or a member such as `data`, `items` or
- * `predictions`, and their elements' own lists): an ordinary answer is one `JSON.stringify`.
+ * answer (256 completions with logprobs run to tens of megabytes), or one answer's 2,000 tokens of
+ * logprobs with 20 alternatives each, is written a part at a time, with turns of the event loop
+ * between parts whenever the slice is spent. A value is written by one `JSON.stringify` when it is
+ * small (at most `wholeNodes` arrays, objects and values, counted up to that many and no further);
+ * a larger one is taken apart into its members or elements, at any depth. An ordinary answer is
+ * small: one `JSON.stringify`.
  */
 import { TurnBudget } from '../event-loop/turn-budget.js';
 
-/** Lists down to this depth are written element by element; deeper values whole. */
-const splitDepth = 2;
+/**
+ * The most nodes a value written by one `JSON.stringify` holds: under a millisecond of work (an
+ * embedding of 4,096 floats, or some 50 tokens with 20 logprobs each), so that a value counted as
+ * small never holds the loop, and few enough calls for a large one.
+ */
+const wholeNodes = 8192;
 
 /** Text gathered before it becomes one buffer of the answer. */
 const pieceChars = 64 * 1024;
@@ -19,10 +25,10 @@ const pieceChars = 64 * 1024;
  * encoded, and measured for its length, in one turn), as a promise when it took more than one slice.
  */
 export function jsonText(value: unknown): string | Buffer[] | Promise<Buffer[]> {
-  if (!holdsList(value)) return JSON.stringify(value);
+  if (isSmall(value)) return JSON.stringify(value);
   const budget = new TurnBudget();
   const pieces = new Pieces();
-  const writing = write(value, 0, pieces, budget);
+  const writing = write(value, pieces, budget);
   return writing.next().done ? pieces.end() : finish(writing, pieces, budget);
 }
 
@@ -54,16 +60,29 @@ class Pieces {
   }
 }
 
-const isList = (value: unknown): value is unknown[] => Array.isArray(value) && value.length > 1;
-
-/** A list of several elements, or a plain object (its text is its members') with one as a member. */
-function holdsList(value: unknown): value is Record<string, unknown> | unknown[] {
+/**
+ * An array, or a plain object (its text is its members'): what can be written a part at a time.
+ * Anything else (a `toJSON` owner, a class instance) is left to `JSON.stringify` whole.
+ */
+function isContainer(value: unknown): value is Record<string, unknown> | unknown[] {
   if (typeof value !== 'object' || value === null) return false;
-  if (Array.isArray(value)) return value.length > 1;
   const prototype = Object.getPrototypeOf(value);
-  if ((prototype !== Object.prototype && prototype !== null) || typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
-  for (const key in value) if (isList((value as Record<string, unknown>)[key])) return true;
-  return false;
+  return (Array.isArray(value) || prototype === Object.prototype || prototype === null) && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
+}
+
+/** Whether `value` holds at most `wholeNodes` nodes: counted depth first, stopping once past it. */
+function isSmall(value: unknown): boolean {
+  if (!isContainer(value)) return true;
+  let seen = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (++seen > wholeNodes) return false;
+    if (!isContainer(node)) continue;
+    if (Array.isArray(node)) for (const item of node) stack.push(item);
+    else for (const key in node) stack.push(node[key]);
+  }
+  return true;
 }
 
 /**
@@ -71,8 +90,8 @@ function holdsList(value: unknown): value is Record<string, unknown> | unknown[]
  * false when JSON leaves the value out (`undefined`, a function, a symbol). Yields once the slice
  * is spent, to be resumed in a later turn.
  */
-function* write(value: unknown, depth: number, pieces: Pieces, budget: TurnBudget, prefix = ''): Generator<void, boolean> {
-  if (depth === splitDepth || !holdsList(value)) {
+function* write(value: unknown, pieces: Pieces, budget: TurnBudget, prefix = ''): Generator<void, boolean> {
+  if (isSmall(value)) {
     const text = JSON.stringify(value) as string | undefined;
     if (text !== undefined) pieces.add(prefix + text);
     if (budget.spent()) yield;
@@ -82,14 +101,15 @@ function* write(value: unknown, depth: number, pieces: Pieces, budget: TurnBudge
   if (Array.isArray(value)) {
     for (let index = 0; index < value.length; index++) {
       const separator = index === 0 ? '[' : ',';
-      if (!(yield* write(value[index], depth + 1, pieces, budget, separator))) pieces.add(`${separator}null`);
+      if (!(yield* write(value[index], pieces, budget, separator))) pieces.add(`${separator}null`);
     }
     pieces.add(']');
     return true;
   }
+  const record = value as Record<string, unknown>;
   let separator = '{';
-  for (const key of Object.keys(value)) {
-    if (yield* write(value[key], depth + 1, pieces, budget, `${separator}${JSON.stringify(key)}:`)) separator = ',';
+  for (const key of Object.keys(record)) {
+    if (yield* write(record[key], pieces, budget, `${separator}${JSON.stringify(key)}:`)) separator = ',';
   }
   pieces.add(separator === '{' ? '{}' : '}');
   return true;

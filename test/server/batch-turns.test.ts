@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { jsonText } from '../../src/server/json-text.js';
-import { completeAll, preparePrompt } from '../../src/server/operations/sambastudio-native/completion.js';
+import { completeAll } from '../../src/server/operations/sambastudio-native/completion.js';
 import { readTypedParams } from '../../src/server/operations/sambastudio-native/typed-params.js';
 import { mapInTurns } from '../../src/event-loop/turn-budget.js';
 import { yieldsBeforeSettling } from '../helpers/turns.js';
@@ -16,7 +16,7 @@ const text = (pieces: string | Buffer[]) => (Array.isArray(pieces) ? Buffer.conc
 
 describe('a native batch', () => {
   const params = readTypedParams({ max_tokens_to_generate: { type: 'int', value: '1500' }, top_logprobs: { type: 'int', value: '5' } });
-  const prompts = Array.from({ length: 256 }, (_, i) => preparePrompt(`Tell me about the number ${i}.`, `/body/inputs/${i}`, params));
+  const prompts = Array.from({ length: 256 }, (_, i) => ({ text: `Tell me about the number ${i}.`, path: `/body/inputs/${i}` }));
 
   it('of 256 prompts is generated over several turns, each prompt as it is answered alone', async () => {
     let completions: Awaited<ReturnType<typeof completeAll>> = [];

@@ -9,13 +9,14 @@
  */
 import { FinishReason } from './finish-reason.js';
 import { freeJsonObject, schemaJson, toolArguments } from './json-content.js';
-import { withLogprobs } from './logprobs.js';
+import { tokenWithLogprobs, withLogprobs } from './logprobs.js';
 import { canonicalJson, mixSeeds, Rng, StringHash } from './random.js';
 import { writeAnswer, writeReasoning } from './sentence-writer.js';
 import { stopList } from './stop-sequences.js';
 import { cutText, type CutText } from './text-cut.js';
 import { chooseTool, toolCallId, type ToolChoice, type ToolDefinition } from './tool-choice.js';
 import { countTokens, tokenizeText } from './tokenizer.js';
+import { mapInTurns, type TurnBudget } from '../../event-loop/turn-budget.js';
 import type { Choice, GenerateOptions, GenerateRequest, Generation, ReasoningEffort, ToolCall } from './types.js';
 
 /**
@@ -57,12 +58,41 @@ interface Settings {
   tools: readonly ToolDefinition[];
   toolChoice: ToolChoice;
   logprobs: boolean;
-  topLogprobs: number;
   request: GenerateRequest;
 }
 
 /** The answer to `request` on a server seeded with `options.seed`. Pure and deterministic. */
 export function generate(request: GenerateRequest, options: GenerateOptions): Generation {
+  const { drafts, topLogprobs } = draftChoices(request, options);
+  for (const { choice, logprobs } of drafts) if (logprobs) choice.tokens = withLogprobs(choice.tokens, topLogprobs, logprobs);
+  return generationOf(request, drafts);
+}
+
+/**
+ * `generate`, in the caller's turn budget: the text of an answer costs little, but its logprobs (up
+ * to 20 alternatives for each of thousands of tokens) are made a token at a time, with turns of the
+ * event loop between slices. A promise when logprobs are asked for; the same answer as `generate`.
+ */
+export function generateInTurns(request: GenerateRequest, options: GenerateOptions, budget: TurnBudget): Generation | Promise<Generation> {
+  const { drafts, topLogprobs } = draftChoices(request, options);
+  if (!drafts.some((draft) => draft.logprobs)) return generationOf(request, drafts);
+  return annotateInTurns(request, drafts, topLogprobs, budget);
+}
+
+async function annotateInTurns(request: GenerateRequest, drafts: readonly Draft[], topLogprobs: number, budget: TurnBudget): Promise<Generation> {
+  for (const { choice, logprobs } of drafts) {
+    if (logprobs) choice.tokens = await mapInTurns(choice.tokens, (piece, position) => tokenWithLogprobs(piece, position, topLogprobs, logprobs), budget);
+  }
+  return generationOf(request, drafts);
+}
+
+/** A choice as written, and the generator of its logprobs when they were asked for (added last, to the accepted text only). */
+interface Draft {
+  choice: Choice;
+  logprobs: Rng | undefined;
+}
+
+function draftChoices(request: GenerateRequest, options: GenerateOptions): { drafts: Draft[]; topLogprobs: number } {
   const greedy = request.temperature !== undefined && request.temperature <= 0;
   const tools = request.tools ?? [];
   const settings: Settings = {
@@ -72,15 +102,18 @@ export function generate(request: GenerateRequest, options: GenerateOptions): Ge
     tools,
     toolChoice: request.toolChoice ?? (tools.length > 0 ? 'auto' : 'none'),
     logprobs: request.logprobs === true,
-    topLogprobs: request.topLogprobs ?? 0,
     request,
   };
   const base = mixSeeds(options.seed, requestHash(request, greedy));
   const n = Math.max(1, Math.floor(request.n ?? 1));
-  const choices: Choice[] = [];
+  const drafts: Draft[] = [];
   // Greedy decoding has one best answer, so every choice is that answer.
-  for (let index = 0; index < n; index++) choices.push(generateChoice(settings, new Rng(mixSeeds(base, greedy ? 0 : index)), index));
+  for (let index = 0; index < n; index++) drafts.push(generateChoice(settings, new Rng(mixSeeds(base, greedy ? 0 : index)), index));
+  return { drafts, topLogprobs: request.topLogprobs ?? 0 };
+}
 
+function generationOf(request: GenerateRequest, drafts: readonly Draft[]): Generation {
+  const choices = drafts.map((draft) => draft.choice);
   const promptTokens = request.promptTokens ?? countTokens(request.prompt);
   const completionTokens = choices.reduce((sum, choice) => sum + choice.completionTokens, 0);
   return {
@@ -116,19 +149,19 @@ function addField(hash: StringHash, name: string, value: unknown): void {
   if (value !== undefined) hash.add(`,"${name}":`).add(canonicalJson(value));
 }
 
-interface Attempt {
-  choice: Choice;
+interface Attempt extends Draft {
   exact: boolean;
 }
 
-function generateChoice(settings: Settings, rng: Rng, index: number): Choice {
+function generateChoice(settings: Settings, rng: Rng, index: number): Draft {
   const tool = chooseTool(settings.prompt, settings.tools, settings.toolChoice, rng.fork('tool-choice'));
   let attempt: Attempt | undefined;
   for (let i = 0; i < ATTEMPTS; i++) {
     attempt = attemptChoice(settings, i === 0 ? rng : rng.fork(`attempt-${i}`), index, tool);
     if (attempt.exact) break;
   }
-  return (attempt as Attempt).choice;
+  const { choice, logprobs } = attempt as Attempt;
+  return { choice, logprobs };
 }
 
 function attemptChoice(settings: Settings, rng: Rng, index: number, tool: ToolDefinition | undefined): Attempt {
@@ -157,6 +190,7 @@ function attemptChoice(settings: Settings, rng: Rng, index: number, tool: ToolDe
       const call: ToolCall = { id: toolCallId(rng.fork('call-id')), name: tool.name, arguments: args, tokens: argTokens };
       return {
         exact,
+        logprobs: undefined,
         choice: { index, text: '', tokens: [], reasoning, toolCalls: [call], finishReason: FinishReason.ToolCalls, completionTokens: reasoningTokens + callTokens, reasoningTokens },
       };
     }
@@ -176,9 +210,8 @@ function attemptChoice(settings: Settings, rng: Rng, index: number, tool: ToolDe
 }
 
 function contentChoice(settings: Settings, rng: Rng, index: number, cut: CutText, reasoning: Choice['reasoning'], reasoningTokens: number, exact: boolean): Attempt {
-  const tokens = settings.logprobs ? withLogprobs(cut.pieces, settings.topLogprobs, rng.fork('logprobs')) : cut.pieces;
-  const choice: Choice = { index, text: cut.text, tokens, toolCalls: [], finishReason: cut.reason, completionTokens: reasoningTokens + tokens.length, reasoningTokens };
+  const choice: Choice = { index, text: cut.text, tokens: cut.pieces, toolCalls: [], finishReason: cut.reason, completionTokens: reasoningTokens + cut.pieces.length, reasoningTokens };
   if (reasoning !== undefined) choice.reasoning = reasoning;
   if (cut.stopSequence !== undefined) choice.stopSequence = cut.stopSequence;
-  return { exact: exact && cut.exact, choice };
+  return { exact: exact && cut.exact, choice, logprobs: settings.logprobs ? rng.fork('logprobs') : undefined };
 }

@@ -9,7 +9,7 @@
  * result.choices[0].text; // 16 tokens, finishReason 'max_tokens' -> toOpenAIFinishReason: 'length'
  * ```
  */
-export { generate, NATURAL_MIN_TOKENS, NATURAL_MAX_TOKENS, REASONING_SHARE, REASONING_TOKENS } from './generate.js';
+export { generate, generateInTurns, NATURAL_MIN_TOKENS, NATURAL_MAX_TOKENS, REASONING_SHARE, REASONING_TOKENS } from './generate.js';
 export type {
   Choice, GenerateOptions, GenerateRequest, Generation, ReasoningEffort, ResponseFormat, ToolCall, Usage,
 } from './types.js';

@@ -86,26 +86,32 @@ function takeNew(candidate: TokenPiece, used: Set<string>, out: TokenPiece[]): v
  * entries following the rule in the module comment. (Without logprobs, the tokens are the pieces.)
  */
 export function withLogprobs(pieces: readonly TokenPiece[], topLogprobs: number, rng: Rng): GeneratedToken[] {
+  return pieces.map((piece, position) => tokenWithLogprobs(piece, position, topLogprobs, rng));
+}
+
+/**
+ * The token at `position` of `withLogprobs`: it depends on its own piece and position only, so a
+ * long answer can be annotated a few tokens at a time.
+ */
+export function tokenWithLogprobs(piece: TokenPiece, position: number, topLogprobs: number, rng: Rng): GeneratedToken {
   const k = Math.max(0, Math.min(MAX_TOP_LOGPROBS, Math.floor(topLogprobs)));
-  return pieces.map((piece, position) => {
-    const token: GeneratedToken = { id: piece.id, text: piece.text, bytes: piece.bytes };
-    const local = rng.fork(position);
-    const p = local.float(0.35, 0.99);
-    token.logprob = Math.log(p);
-    if (k === 0) {
-      token.topLogprobs = [];
-      return token;
-    }
-    const top: TokenAlternative[] = [{ id: piece.id, text: piece.text, bytes: token.bytes, logprob: token.logprob }];
-    // Shares r, r^2, ... (r <= 0.5) of the leftover mass 1-p <= 0.65: each below p >= 0.35,
-    // strictly decreasing, and together below 1-p.
-    const ratio = local.float(0.3, 0.5);
-    let share = (1 - p) * ratio;
-    for (const alt of alternativesFor(piece, k - 1, local)) {
-      top.push({ id: alt.id, text: alt.text, bytes: alt.bytes, logprob: Math.log(share) });
-      share *= ratio;
-    }
-    token.topLogprobs = top;
+  const token: GeneratedToken = { id: piece.id, text: piece.text, bytes: piece.bytes };
+  const local = rng.fork(position);
+  const p = local.float(0.35, 0.99);
+  token.logprob = Math.log(p);
+  if (k === 0) {
+    token.topLogprobs = [];
     return token;
-  });
+  }
+  const top: TokenAlternative[] = [{ id: piece.id, text: piece.text, bytes: token.bytes, logprob: token.logprob }];
+  // Shares r, r^2, ... (r <= 0.5) of the leftover mass 1-p <= 0.65: each below p >= 0.35,
+  // strictly decreasing, and together below 1-p.
+  const ratio = local.float(0.3, 0.5);
+  let share = (1 - p) * ratio;
+  for (const alt of alternativesFor(piece, k - 1, local)) {
+    top.push({ id: alt.id, text: alt.text, bytes: alt.bytes, logprob: Math.log(share) });
+    share *= ratio;
+  }
+  token.topLogprobs = top;
+  return token;
 }

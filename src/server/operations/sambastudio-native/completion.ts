@@ -18,7 +18,7 @@ import {
   type ToolCall,
   type ToolDefinition,
 } from '../../fake-model/index.js';
-import { templateConversation } from './conversation.js';
+import { templateConversation, type TemplatedPrompt } from './conversation.js';
 import { dottedField, nativeProblem, NativeRequestError } from './native-error.js';
 import type { ContextFit, ContextOverflow } from '../shared/context-limit.js';
 import { generateFitting } from '../shared/generation.js';
@@ -51,10 +51,17 @@ export interface NativeCompletion {
   choice: Choice;
 }
 
-/** The prompt of one input string: as sent, or templated from its JSON conversation under `process_prompt`. */
-export function preparePrompt(raw: string, path: string, params: NativeParams): NativePrompt {
+/**
+ * The prompt of one input string: as sent, or templated from its JSON conversation under
+ * `process_prompt` (a long one in slices within `budget`, then as a promise).
+ */
+export function preparePrompt(raw: string, path: string, params: NativeParams, budget = new TurnBudget()): NativePrompt | Promise<NativePrompt> {
   if (!params.processPrompt) return { text: raw, path };
-  const { prompt, tools } = templateConversation(raw, path);
+  const templated = templateConversation(raw, path, budget);
+  return templated instanceof Promise ? templated.then((settled) => promptOf(settled, path)) : promptOf(templated, path);
+}
+
+function promptOf({ prompt, tools }: TemplatedPrompt, path: string): NativePrompt {
   return tools.length > 0 ? { text: prompt, path, tools } : { text: prompt, path };
 }
 
@@ -81,7 +88,7 @@ export async function completeAll(prompts: readonly NativePrompt[], params: Nati
       bound: 'under',
       refusal: (overflow) => contextError(prompt, overflow),
     };
-    const generated = await generateFitting(generateRequest(prompt, params), [prompt.text], fit, seed);
+    const generated = await generateFitting(generateRequest(prompt, params), [prompt.text], fit, seed, '', budget);
     if (!generated.ok) throw new NativeRequestError(generated.problem);
     completions.push(completionOf(prompt, generated.generation, params));
   }

@@ -8,6 +8,8 @@
  */
 import type { ToolDefinition } from '../../fake-model/index.js';
 import { NativeRequestError } from './native-error.js';
+import { parseJsonText, type JsonParseResult } from '../../json-body.js';
+import { mapInTurns, type TurnBudget } from '../../../event-loop/turn-budget.js';
 
 export interface TemplatedPrompt {
   /** The prompt as the model sees it. */
@@ -18,37 +20,52 @@ export interface TemplatedPrompt {
 
 const expected = 'a JSON conversation {"conversation_id": ..., "messages": [{"role": ..., "content": ...}, ...]} (process_prompt is true)';
 
-/** The templated prompt of the conversation in `text`; `path` names the field it came from, for errors. */
-export function templateConversation(text: string, path: string): TemplatedPrompt {
+/**
+ * The templated prompt of the conversation in `text`; `path` names the field it came from, for
+ * errors. A long conversation (tens of megabytes fit in a body) is parsed and templated in slices
+ * within `budget`: then the prompt comes as a promise.
+ */
+export function templateConversation(text: string, path: string, budget: TurnBudget): TemplatedPrompt | Promise<TemplatedPrompt> {
+  const parsed = parseJsonText(text, budget);
+  return parsed instanceof Promise ? parsed.then((settled) => template(settled, path, budget)) : template(parsed, path, budget);
+}
+
+function template(parsed: JsonParseResult, path: string, budget: TurnBudget): TemplatedPrompt | Promise<TemplatedPrompt> {
   const fail = (received: string): never => {
     throw new NativeRequestError({ path, rule: 'contentMediaType', expected, received });
   };
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    return fail(`not valid JSON (${error instanceof Error ? error.message : String(error)})`);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return fail(`JSON ${describeJson(parsed)}, not an object`);
-  const conversation = parsed as Record<string, unknown>;
+  if (!parsed.ok) return fail('message' in parsed ? `not valid JSON (${parsed.message})` : `JSON past the size limits (${parsed.violation.expected})`);
+  const { value } = parsed;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail(`JSON ${describeJson(value)}, not an object`);
+  const conversation = value as Record<string, unknown>;
   if (!Array.isArray(conversation.messages)) return fail('a JSON object without a "messages" list');
   if (conversation.messages.length === 0) return fail('an empty "messages" list');
 
-  let prompt = '<|begin_of_text|>';
+  let opening = '<|begin_of_text|>';
   const tools = readTools(conversation.tools, fail);
   if (tools.length > 0) {
     const listing = tools.map((tool) => JSON.stringify({ type: 'function', function: tool })).join('\n');
-    prompt += turn('system', `You have access to the following functions. To call one, answer with its name and arguments as JSON.\n\n${listing}`);
+    opening += turn('system', `You have access to the following functions. To call one, answer with its name and arguments as JSON.\n\n${listing}`);
   }
-  conversation.messages.forEach((message, index) => {
-    if (typeof message !== 'object' || message === null) return fail(`messages[${index}] is ${describeJson(message)}, not an object`);
-    const { role, content, tool_calls: toolCalls } = message as Record<string, unknown>;
-    if (typeof role !== 'string' || role === '') return fail(`messages[${index}] has no "role" string`);
-    if (typeof content === 'string') prompt += turn(role, content);
-    else if ((content === null || content === undefined) && Array.isArray(toolCalls)) prompt += turn(role, JSON.stringify(toolCalls));
-    else fail(`messages[${index}] has no "content" string`);
-  });
-  return { prompt: `${prompt}<|start_header_id|>assistant<|end_header_id|>\n\n`, tools };
+  const templated = (turns: readonly string[]): TemplatedPrompt => {
+    // Added one by one rather than joined: V8 then keeps the prompt as a tree of its parts, so a
+    // prompt too long for the context is refused from its length without being copied into one.
+    let prompt = opening;
+    for (const part of turns) prompt += part;
+    return { prompt: `${prompt}<|start_header_id|>assistant<|end_header_id|>\n\n`, tools };
+  };
+  const turns = mapInTurns(conversation.messages, (message: unknown, index) => messageTurn(message, index, fail), budget);
+  return turns instanceof Promise ? turns.then(templated) : templated(turns);
+}
+
+/** One message of the conversation in the template, or the failure that says what is wrong with it. */
+function messageTurn(message: unknown, index: number, fail: (received: string) => never): string {
+  if (typeof message !== 'object' || message === null) return fail(`messages[${index}] is ${describeJson(message)}, not an object`);
+  const { role, content, tool_calls: toolCalls } = message as Record<string, unknown>;
+  if (typeof role !== 'string' || role === '') return fail(`messages[${index}] has no "role" string`);
+  if (typeof content === 'string') return turn(role, content);
+  if ((content === null || content === undefined) && Array.isArray(toolCalls)) return turn(role, JSON.stringify(toolCalls));
+  return fail(`messages[${index}] has no "content" string`);
 }
 
 function turn(role: string, content: string): string {

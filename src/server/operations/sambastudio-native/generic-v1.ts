@@ -67,8 +67,7 @@ function multimodalPrompt(instances: ReadonlyArray<string | MultimodalInstance>,
   }
   const instance = instances[0] as MultimodalInstance;
   const image = readImageContent(instance.image_content, '/body/instances/0/image_content');
-  const prompt = preparePrompt(instance.prompt, '/body/instances/0/prompt', { ...params, processPrompt: false });
-  return { ...prompt, attachments: { image: { format: image.format, width: image.width, height: image.height } } };
+  return { text: instance.prompt, path: '/body/instances/0/prompt', attachments: { image: { format: image.format, width: image.width, height: image.height } } };
 }
 
 /** The processing status beside the predictions: the full captured form, or the vendor LLaVA example's three fields. */
@@ -84,7 +83,7 @@ async function genericPredictStream(request: OperationRequest): Promise<Operatio
   const params = readTypedParams(body.params);
   const single = typeof body.instance === 'string';
   const completions = await (single
-    ? completeAll([preparePrompt(body.instance!, '/body/instance', params)], params, request)
+    ? completeAll([await preparePrompt(body.instance!, '/body/instance', params)], params, request)
     : answerTexts(body.inputs ?? [], '/body/inputs', params, request));
   const wrapped = request.variant === 'result-wrapper' ? true : request.variant === 'bare-stream-objects' ? false : single;
   const produce = nativeStream({

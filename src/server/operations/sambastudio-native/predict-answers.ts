@@ -6,7 +6,7 @@
  */
 import type { components } from '../../../contract/sambastudio.js';
 import { RunClock } from '../../pacing/run-clock.js';
-import { mapInTurns } from '../../../event-loop/turn-budget.js';
+import { mapInTurns, TurnBudget } from '../../../event-loop/turn-budget.js';
 import { paceWholeAnswer } from '../shared/whole-answer.js';
 import { Timeline } from '../shared/timeline.js';
 import type { OperationRequest } from '../types.js';
@@ -21,9 +21,18 @@ export function completeAll(prompts: readonly NativePrompt[], params: NativePara
   return completePrompts(prompts, params, request.options.seed, request.options.sambastudioContextTokens);
 }
 
-/** Prompt strings found at `${listPath}/<index>` (templated under `process_prompt`), answered. */
-export function answerTexts(texts: readonly string[], listPath: string, params: NativeParams, request: OperationRequest): Promise<NativeCompletion[]> {
-  return completeAll(texts.map((text, index) => preparePrompt(text, `${listPath}/${index}`, params)), params, request);
+/**
+ * Prompt strings found at `${listPath}/<index>` (templated under `process_prompt`), answered. All
+ * are prepared first, in slices, so a bad conversation anywhere fails the request before any answer.
+ */
+export async function answerTexts(texts: readonly string[], listPath: string, params: NativeParams, request: OperationRequest): Promise<NativeCompletion[]> {
+  const budget = new TurnBudget();
+  const prompts: NativePrompt[] = [];
+  for (const [index, text] of texts.entries()) {
+    if (budget.spent()) await budget.nextTurn();
+    prompts.push(await preparePrompt(text, `${listPath}/${index}`, params, budget));
+  }
+  return completeAll(prompts, params, request);
 }
 
 /**

@@ -5,30 +5,33 @@
  * LMI's own schema and SambaStudio's native predict all come through here; each reads its body
  * into the fake model's request and writes the answer in its own form.
  */
-import { generate, UnknownToolError, type Generation, type GenerateRequest } from '../../fake-model/index.js';
+import { generateInTurns, UnknownToolError, type Generation, type GenerateRequest } from '../../fake-model/index.js';
 import type { Problem } from '../../error-styles.js';
+import { TurnBudget } from '../../../event-loop/turn-budget.js';
 import { fitPrompt, generationRoom, type ContextFit, type PromptFit } from './context-limit.js';
 
 export type Generated = { ok: true; promptTokens: number; generation: Generation } | { ok: false; problem: Problem };
 
 /**
  * The answer to `request` once its prompt, counted from `texts`, fits `fit`; or the refusal. A long
- * prompt is counted over several turns of the event loop: then the answer comes as a promise.
+ * prompt is counted over several turns of the event loop, and a long answer's logprobs are made in
+ * the caller's `budget` (a batch hands down its own): then the answer comes as a promise.
  * `where` prefixes the fields an error names (an element of a batch: `0.`).
  */
-export function generateFitting(request: GenerateRequest, texts: readonly string[], fit: ContextFit, seed: number, where = ''): Generated | Promise<Generated> {
+export function generateFitting(request: GenerateRequest, texts: readonly string[], fit: ContextFit, seed: number, where = '', budget = new TurnBudget()): Generated | Promise<Generated> {
   const fitted = fitPrompt(texts, fit);
-  return fitted instanceof Promise ? fitted.then((settled) => generated(request, settled, fit, seed, where)) : generated(request, fitted, fit, seed, where);
+  return fitted instanceof Promise ? fitted.then((settled) => generated(request, settled, fit, seed, where, budget)) : generated(request, fitted, fit, seed, where, budget);
 }
 
-function generated(request: GenerateRequest, fitted: PromptFit, fit: ContextFit, seed: number, where: string): Generated {
+function generated(request: GenerateRequest, fitted: PromptFit, fit: ContextFit, seed: number, where: string, budget: TurnBudget): Generated | Promise<Generated> {
   if (!fitted.ok) return fitted;
   const { promptTokens } = fitted;
   request.promptTokens = promptTokens;
   // Without a budget the answer ends naturally, but never past the context.
   request.maxTokens ??= generationRoom(fit, promptTokens);
+  let generation: Generation | Promise<Generation>;
   try {
-    return { ok: true, promptTokens, generation: generate(request, { seed }) };
+    generation = generateInTurns(request, { seed }, budget);
   } catch (error) {
     if (!(error instanceof UnknownToolError)) throw error;
     const declared = (request.tools ?? []).map((tool) => tool.name);
@@ -41,4 +44,5 @@ function generated(request: GenerateRequest, fitted: PromptFit, fit: ContextFit,
       },
     };
   }
+  return generation instanceof Promise ? generation.then((made): Generated => ({ ok: true, promptTokens, generation: made })) : { ok: true, promptTokens, generation };
 }

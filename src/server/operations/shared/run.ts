@@ -12,6 +12,7 @@ import { generateFitting, type Generated } from './generation.js';
 import { RunClock } from '../../pacing/run-clock.js';
 import type { UsageFacts, WireStyle } from './wire-style.js';
 import { Timeline } from './timeline.js';
+import type { TurnBudget } from '../../../event-loop/turn-budget.js';
 
 export interface ChatRun {
   input: ChatInput;
@@ -37,6 +38,8 @@ export interface RunSettings {
    * when the body was translated from another API's (chat's own names otherwise).
    */
   fieldNames?: { prompt: readonly string[]; budget?: string };
+  /** The turn budget of the work the run is part of (a batch's), in which the answer is made. */
+  turns?: TurnBudget;
 }
 
 export type PreparedRun = { ok: true; run: ChatRun } | { ok: false; problem: Problem };
@@ -58,7 +61,7 @@ export function startRun(read: ReadChat, style: WireStyle, settings: RunSettings
     budget: budget && { ...budget, param: settings.fieldNames?.budget ?? `${where}${budget.param}` },
     promptFields: settings.fieldNames?.prompt ?? promptFields.map((field) => `${where}${field}`),
   };
-  const generated = generateFitting(input.generate, promptTexts, fit, settings.seed, where);
+  const generated = generateFitting(input.generate, promptTexts, fit, settings.seed, where, settings.turns);
   return generated instanceof Promise ? generated.then((settled) => runOf(input, settled, style, settings)) : runOf(input, generated, style, settings);
 }
 

@@ -1,0 +1,104 @@
+/**
+ * One answer's own work is done in slices, so no request holds the event loop however large its
+ * answer: a long answer's logprobs are made in the caller's turn budget, and one answer's JSON (a
+ * single completion with thousands of tokens of logprobs) is written a part at a time. Each lets a
+ * callback queued for the next turn run before it finishes (ordering, never timings), and gives
+ * exactly what the work done at once gives.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { generate, generateInTurns, type GenerateRequest } from '../../src/server/fake-model/index.js';
+import { jsonText } from '../../src/server/json-text.js';
+import { templateConversation } from '../../src/server/operations/sambastudio-native/conversation.js';
+import { TurnBudget } from '../../src/event-loop/turn-budget.js';
+import { useServer } from '../helpers/server.js';
+import { yieldsBeforeSettling } from '../helpers/turns.js';
+
+const text = (pieces: string | Buffer[]) => (Array.isArray(pieces) ? Buffer.concat(pieces).toString() : pieces);
+
+/** A budget whose slice is used up already: work in it must wait for the next turn before going on. */
+function spentBudget(): TurnBudget {
+  const budget = new TurnBudget();
+  while (!budget.spent());
+  return budget;
+}
+
+describe('generateInTurns', () => {
+  const request = (): GenerateRequest => ({ prompt: 'Tell me a story.', maxTokens: 2000, logprobs: true, topLogprobs: 20, temperature: 0.7, seed: 3, n: 2 });
+
+  it('makes logprobs in the caller\'s budget: a spent one waits for the next turn, to the answer made at once', async () => {
+    let made: unknown;
+    expect(await yieldsBeforeSettling(async () => (made = await generateInTurns(request(), { seed: 1 }, spentBudget())))).toBe(true);
+    expect(made).toEqual(generate(request(), { seed: 1 }));
+  });
+
+  it('answers at once when no logprobs are asked for', () => {
+    const plain = { ...request(), logprobs: false };
+    expect(generateInTurns(plain, { seed: 1 }, spentBudget())).toEqual(generate(plain, { seed: 1 }));
+  });
+});
+
+describe('jsonText of one large answer', () => {
+  it('writes a single completion with 2,000 tokens of 20 logprobs over several turns, to the same bytes', async () => {
+    const entry = (t: number) => ({ token: ` t${t}`, logprob: -t / 7, bytes: [32, 116], top_logprobs: Array.from({ length: 20 }, (_, a) => ({ token: `a${a}`, logprob: -a - t / 9, bytes: [97] })) });
+    const answer = { id: 'x', object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: 'text' }, logprobs: { content: Array.from({ length: 2000 }, (_, t) => entry(t)) } }], usage: { total_tokens: 3 } };
+    let written: string | Buffer[] = '';
+    expect(await yieldsBeforeSettling(async () => (written = await jsonText(answer)))).toBe(true);
+    expect(text(written)).toBe(JSON.stringify(answer));
+  });
+
+  it('takes large values apart at any depth to what JSON.stringify writes, values JSON leaves out included', async () => {
+    const odd = fc.constantFrom(undefined, () => 1, Symbol('s'), new Date(0), { toJSON: () => 'own' }, Object.assign([1, 2], { toJSON: () => 'list' }), Object.create(null));
+    const value = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: 'small' }, fc.jsonValue({ maxDepth: 2 }), odd, fc.array(tie('node'), { maxLength: 4 }), fc.dictionary(fc.string(), tie('node'), { maxKeys: 4 })),
+    })).node;
+    // Each value beside 9,000 numbers, twice over: the containers around it are too large to write whole.
+    const large = (v: unknown) => ({ before: v, list: [v, Array.from({ length: 9000 }, (_, i) => i / 3), v], gone: undefined, after: v });
+    await fc.assert(
+      fc.asyncProperty(value, async (v) => {
+        const wrapped = [large(v), undefined, large(large(v)), v];
+        expect(text(await jsonText(wrapped))).toBe(JSON.stringify(wrapped));
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
+
+describe('a process_prompt conversation', () => {
+  const path = '/body/items/0';
+  const messages = (count: number) => Array.from({ length: count }, (_, i) => ({ message_id: i, role: i % 2 ? 'assistant' : 'user', content: `turn ${i} é 😀 `.padEnd(400, 'x') }));
+  const expectedPrompt = (list: Array<{ role: string; content: string }>) =>
+    `<|begin_of_text|>${list.map(({ role, content }) => `<|start_header_id|>${role}<|end_header_id|>\n\n${content}<|eot_id|>`).join('')}<|start_header_id|>assistant<|end_header_id|>\n\n`;
+
+  it('of megabytes is parsed and templated over several turns, to the prompt a small one gets', async () => {
+    const list = messages(5000);
+    let templated: Awaited<ReturnType<typeof templateConversation>> | undefined;
+    const text = JSON.stringify({ conversation_id: 'c', messages: list });
+    expect(await yieldsBeforeSettling(async () => (templated = await templateConversation(text, path, new TurnBudget())))).toBe(true);
+    expect(templated).toEqual({ prompt: expectedPrompt(list), tools: [] });
+    expect(templateConversation(JSON.stringify({ messages: list.slice(0, 3) }), path, new TurnBudget())).toEqual({ prompt: expectedPrompt(list.slice(0, 3)), tools: [] });
+  });
+
+  it('of megabytes that is not valid JSON, or not a conversation, is refused naming the field', async () => {
+    const broken = `${JSON.stringify({ messages: messages(3000) }).slice(0, -2)}}`;
+    await expect(templateConversation(broken, path, new TurnBudget())).rejects.toMatchObject({ problem: { violations: [{ path, rule: 'contentMediaType', received: expect.stringMatching(/^not valid JSON/) }] } });
+    const badTurn = JSON.stringify({ messages: [...messages(3000), { role: 'user' }] });
+    await expect(templateConversation(badTurn, path, new TurnBudget())).rejects.toMatchObject({ problem: { violations: [{ path, received: 'messages[3000] has no "content" string' }] } });
+  });
+
+  describe('over HTTP', () => {
+    const server = useServer();
+    it('of 4 MB is refused by the context limit, in the native error form', async () => {
+      const value = JSON.stringify({ conversation_id: 'c', messages: messages(10_000) });
+      const response = await fetch(`${server.url}/api/v2/predict/generic/p/e`, {
+        method: 'POST',
+        headers: { key: 'sk-turns', 'content-type': 'application/json' },
+        body: JSON.stringify({ items: [{ id: 'a', value }], params: { process_prompt: true } }),
+      });
+      expect(response.status).toBe(422);
+      const body = await response.json();
+      expect(body.error.violations).toMatchObject([{ path: '/body/items/0', rule: 'maxLength' }]);
+      expect(body.error.message).toMatch(/context length of 2048/);
+    });
+  });
+});
