@@ -53,6 +53,8 @@ export interface WaveOptions {
   sockets?: Socket[];
   /** For stream `i`, the number of content chunks after which the client closes its connection (a user cancelling); undefined: read to the end. */
   cancelAfter?: (i: number) => number | undefined;
+  /** Called when a stream receives its first content chunk, and when a stream ends (any way): for readings taken at a known point of a wave. */
+  onProgress?: (event: 'first content' | 'end') => void;
 }
 
 /**
@@ -177,6 +179,7 @@ export function runStreamWave(options: WaveOptions): Promise<WaveResult> {
     const finishOne = (t: StreamTiming) => {
       if (t.endedAt !== undefined) return;
       t.endedAt = performance.now();
+      options.onProgress?.('end');
       if (--open === 0) finish();
     };
     const timer = setTimeout(() => {
@@ -222,8 +225,10 @@ export function runStreamWave(options: WaveOptions): Promise<WaveResult> {
             }
             const content = item.choices?.[0]?.delta?.content;
             if (typeof content === 'string' && content.length > 0) {
-              if (t.firstContentAt === undefined) t.firstContentAt = now;
-              else t.gaps.push(now - lastContentAt);
+              if (t.firstContentAt === undefined) {
+                t.firstContentAt = now;
+                options.onProgress?.('first content');
+              } else t.gaps.push(now - lastContentAt);
               lastContentAt = now;
               t.contentChunks++;
               if (cancelAt !== undefined && t.contentChunks >= cancelAt) {
@@ -287,4 +292,20 @@ function peak(timings: StreamTiming[], from: 'startedAt' | 'firstContentAt'): nu
   let most = 0;
   for (const [, d] of events) most = Math.max(most, (open += d));
   return most;
+}
+
+/**
+ * The moment of a wave when every stream flows (has had its first content chunk and none has ended
+ * yet), or, when that never comes (the first stream ends before the last one starts), the first end:
+ * pass `onProgress` to the wave and await `reached`, which says which it was.
+ */
+export function allFlowing(streams: number): { onProgress: (event: 'first content' | 'end') => void; reached: Promise<{ flowing: number; allFlowing: boolean }> } {
+  let flowing = 0;
+  let settle: (value: { flowing: number; allFlowing: boolean }) => void = () => {};
+  const reached = new Promise<{ flowing: number; allFlowing: boolean }>((resolve) => (settle = resolve));
+  const onProgress = (event: 'first content' | 'end') => {
+    if (event === 'end') return settle({ flowing, allFlowing: false });
+    if (++flowing === streams) settle({ flowing, allFlowing: true });
+  };
+  return { onProgress, reached };
 }
