@@ -13,7 +13,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { askMemory, closeForked, forkServer, guardChildren, memoryProbeArgs, spawnServe, stopServe } from '../server/children.js';
+import { askMemory, closeForked, forkServer, guardChildren, heapSnapshot, memoryProbeArgs, spawnServe, stopServe } from '../server/children.js';
 import { allFlowing, preconnect, runStreamWave, streamedChatBody } from '../server/streams.js';
 import { heapGrowth } from './heap-diff.js';
 
@@ -27,17 +27,7 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 guardChildren('stream-heap', 20);
 
-function snapshot(child: ChildProcess, name: string): Promise<string> {
-  return new Promise((resolve) => {
-    const on = (m: { type: string; path: string }) => {
-      if (m.type !== 'snapshot-written') return;
-      child.off('message', on);
-      resolve(m.path);
-    };
-    child.on('message', on);
-    child.send({ type: 'snapshot', path: `${dir}${name}.heapsnapshot` });
-  });
-}
+const snapshot = (child: ChildProcess, name: string) => heapSnapshot(child, `${dir}${name}.heapsnapshot`);
 
 async function stages(name: string, url: string, child: ChildProcess): Promise<void> {
   const slug = name.replace(/\W+/g, '-');
