@@ -1,7 +1,7 @@
 /**
  * A diagnostic behind the scale part of the soak bench (`tsx bench/soak/stream-heap.ts`, after
  * `npm run build`): what an open stream holds in `sambakit serve --tokens-per-second 20` and in the
- * bare `node:http` SSE baseline, stage by stage. For each server, after a warm-up wave, the heap
+ * bare `node:http` SSE baseline, stage by stage. For each server, after two warm-up waves, the heap
  * after a full GC: idle; with STREAMS connections open and no request (Node's per connection); 100 ms
  * after the requests were sent (the first token is due at 200 ms); and once every stream flows (or
  * at the first end, if that comes first), each per stream; and, from V8 heap snapshots when idle
@@ -31,9 +31,12 @@ const snapshot = (child: ChildProcess, name: string) => heapSnapshot(child, `${d
 
 async function stages(name: string, url: string, child: ChildProcess): Promise<void> {
   const slug = name.replace(/\W+/g, '-');
-  const { sockets: warm } = await preconnect(url, streams);
-  await runStreamWave({ url: `${url}${path}`, streams, body, timeoutMs: 120_000, sockets: warm });
-  await sleep(1000);
+  // Two waves first: what is made once on first use (caches, tables, compiled code) is then made.
+  for (let i = 0; i < 2; i++) {
+    const { sockets: warm } = await preconnect(url, streams);
+    await runStreamWave({ url: `${url}${path}`, streams, body, timeoutMs: 120_000, sockets: warm });
+    await sleep(1000);
+  }
   const heap = async () => (await askMemory(child, true)).heapUsed;
   const idle = await heap();
   // (No snapshot with the connections open: writing one takes seconds, and sambakit closes a
