@@ -26,13 +26,14 @@
 import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { writeSection } from './results-section.js';
 import { askMemory, closeForked, forkServer, guardChildren, memoryProbeArgs, spawnServe, stopServe, track, type ServeChild } from './server/children.js';
 import type { LoadFailure, MemoryReport, MixedLoadRequest, MixedLoadResult } from './server/messages.js';
 import { openFileLimits, readProc, sampleProc } from './server/procstat.js';
 import { median, streamStats, type StreamStats } from './server/stats.js';
-import { preconnect, runStreamWave, streamedChatBody, type WaveResult } from './server/streams.js';
+import { allFlowing, preconnect, runStreamWave, streamedChatBody, type WaveResult } from './server/streams.js';
 import { soakMix } from './soak/mix.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -335,16 +336,26 @@ interface ScaleWave {
   cpuPerTokenUs: number;
   cpuPercent: number;
   peakRss: number;
+  /** This process's own event-loop delay over the wave, p99 and max (ms): how late the client itself reads what the server sent. */
+  clientDelayP99: number;
+  clientDelayMax: number;
 }
 
 interface MemoryWave {
   server: ScaleServer;
+  /** Heap after a full GC with no connection open. */
   idleHeap: number;
+  /** The same with the wave's connections open, before any request (Node's per-connection objects). */
+  connectedHeap: number;
   openHeap: number;
   idleRss: number;
   openRss: number;
   /** Streams open (request sent, not ended) when the open reading was taken. */
   openStreams: number;
+  /** Whether every stream was flowing at the reading (else it was taken at the first stream's end). */
+  allFlowing: boolean;
+  /** When the open reading was taken, ms after the requests were sent. */
+  atMs: number;
 }
 
 interface ScaleOutcome {
@@ -360,37 +371,52 @@ async function scaleWave(server: ScaleServer, round: number, url: string, pid: n
   await sleep(300);
   const sampler = sampleProc(pid, 100);
   const before = readProc(pid);
+  const clientDelay = monitorEventLoopDelay({ resolution: 5 });
+  clientDelay.enable();
   const w = await runStreamWave({ url: `${url}${streamsPath}`, streams: scaleStreams, body: streamBody, timeoutMs: 120_000, sockets });
+  clientDelay.disable();
   const after = readProc(pid);
   const proc = sampler.stop();
   const stats = streamStats(w, defaultTtftMs);
   const cpuMs = before && after ? after.cpuMs - before.cpuMs : NaN;
-  const report: ScaleWave = { server, round, stats, peakOpen: w.peakOpen, cpuMs, cpuPerTokenUs: (cpuMs * 1000) / stats.chunksTotal, cpuPercent: proc?.cpuPercent ?? NaN, peakRss: proc?.peakRssBytes ?? NaN };
+  const report: ScaleWave = { server, round, stats, peakOpen: w.peakOpen, cpuMs, cpuPerTokenUs: (cpuMs * 1000) / stats.chunksTotal, cpuPercent: proc?.cpuPercent ?? NaN, peakRss: proc?.peakRssBytes ?? NaN,
+    clientDelayP99: clientDelay.percentile(99) / 1e6, clientDelayMax: clientDelay.max / 1e6 };
   log(
     `  round ${round} ${server}: ${stats.completed}/${scaleStreams} complete, errors ${stats.errors}${stats.errorKinds ? ` (${stats.errorKinds})` : ''}, peak open ${w.peakOpen}, ` +
-      `TTFT-${defaultTtftMs} p99 ${fmt(stats.ttftWritten.p99)} ms, gap p50 ${fmt(stats.gapP50)} p99 ${fmt(stats.gapP99)} ms, CPU ${fmt(report.cpuPerTokenUs)} µs/token (${fmt(report.cpuPercent, 0)} %)`,
+      `TTFT-${defaultTtftMs} p99 ${fmt(stats.ttftWritten.p99)} ms, gap p50 ${fmt(stats.gapP50)} p99 ${fmt(stats.gapP99)} ms, CPU ${fmt(report.cpuPerTokenUs)} µs/token (${fmt(report.cpuPercent, 0)} %), client loop delay p99 ${fmt(report.clientDelayP99)} ms`,
   );
   await sleep(1500);
   return report;
 }
 
-/** Heap and RSS with the streams open (mid-stream, after a full GC) against idle, per open stream. */
+/**
+ * Heap and RSS with the streams open (after a full GC) against idle, per open stream; the heap also
+ * against the same connections open before any request. Read once every stream flows (each has had
+ * its first token, none has ended), which on a quiet machine is a few hundred ms into the wave; on a
+ * loaded one that moment may never come, and the reading is taken at the first stream's end (a
+ * reading at a fixed time then caught requests still queued, not streams).
+ */
 async function memoryWave(server: ScaleServer, url: string, child: ChildProcess): Promise<MemoryWave> {
   const pid = child.pid!;
   const idle = await askMemory(child, true);
   const idleRss = readProc(pid)?.rssBytes ?? NaN;
   const { sockets } = await preconnect(url, scaleStreams);
   await sleep(300);
-  const running = runStreamWave({ url: `${url}${streamsPath}`, streams: scaleStreams, body: streamBody, timeoutMs: 120_000, sockets });
-  // Mid-stream: the first token is due after TTFT, the 40th two seconds later.
-  await sleep(defaultTtftMs + 1000);
+  const connected = await askMemory(child, true);
+  const flow = allFlowing(scaleStreams);
+  const sent = performance.now();
+  const running = runStreamWave({ url: `${url}${streamsPath}`, streams: scaleStreams, body: streamBody, timeoutMs: 120_000, sockets, onProgress: flow.onProgress });
+  const moment = await flow.reached;
   const at = performance.now();
   const open = await askMemory(child, true);
   const openRss = readProc(pid)?.rssBytes ?? NaN;
   const w = await running;
   const openStreams = w.streams.filter((s) => s.startedAt <= at && (s.endedAt ?? Infinity) > at).length;
-  const m: MemoryWave = { server, idleHeap: idle.heapUsed, openHeap: open.heapUsed, idleRss, openRss, openStreams };
-  log(`  memory ${server}: ${openStreams} open: heap after GC ${mib(idle.heapUsed)} → ${mib(open.heapUsed)} (${kib((open.heapUsed - idle.heapUsed) / openStreams)} per stream), RSS ${mib(idleRss)} → ${mib(openRss)}`);
+  const m: MemoryWave = { server, idleHeap: idle.heapUsed, connectedHeap: connected.heapUsed, openHeap: open.heapUsed, idleRss, openRss, openStreams, allFlowing: moment.allFlowing, atMs: at - sent };
+  log(
+    `  memory ${server}: ${openStreams} open (${moment.allFlowing ? 'all flowing' : `first end, ${moment.flowing} flowing`}, ${fmt(m.atMs, 0)} ms in): heap after GC ${mib(idle.heapUsed)} idle, ${mib(connected.heapUsed)} connected, ${mib(open.heapUsed)} open: ` +
+      `${kib((open.heapUsed - connected.heapUsed) / openStreams)} per stream over its connection, ${kib((open.heapUsed - idle.heapUsed) / openStreams)} with it; RSS ${mib(idleRss)} → ${mib(openRss)}`,
+  );
   await sleep(1500);
   return m;
 }
@@ -434,35 +460,36 @@ function scaleMarkdown(s: ScaleOutcome): { lines: string[]; verdicts: Verdict[] 
   const med = (name: ScaleServer, f: (w: ScaleWave) => number) => median(of(name).map(f));
   const gapTarget = 1000 / scaleTps;
   const mem = (name: ScaleServer) => s.memory.find((m) => m.server === name);
-  const perStream = (m: MemoryWave | undefined, k: 'heap' | 'rss') => (m ? (k === 'heap' ? m.openHeap - m.idleHeap : m.openRss - m.idleRss) / m.openStreams : NaN);
+  const perStream = (m: MemoryWave | undefined, k: 'stream' | 'heap' | 'rss') => (m ? (k === 'stream' ? m.openHeap - m.connectedHeap : k === 'heap' ? m.openHeap - m.idleHeap : m.openRss - m.idleRss) / m.openStreams : NaN);
   const lines = [
     `### Scale: ${scaleStreams.toLocaleString('en')} concurrent streams at ${scaleTps} tokens/s`,
     '',
     `\`sambakit serve --tokens-per-second ${scaleTps}\` (other flags default: TTFT ${defaultTtftMs} ms, request log on stdout) and the bare \`node:http\` SSE baseline (bench/server/bare-sse-child.ts, same TTFT and pace, ${s.bareTokens} content chunks) in the same run, each with bench/server/memory-probe.mjs. ` +
       `Client: this process on raw TCP sockets (bench/server/streams.ts), ${scaleStreams.toLocaleString('en')} connections opened beforehand 100 at a time, then every request written in one loop. ` +
       `After a 50-stream warm-up and one unmeasured wave per server, ${scaleRounds} rounds of one wave per server, order alternating. CPU per token: the server process's utime + stime over the wave ÷ content chunks received. ` +
-      `Heap per open stream: one more wave per server, heap after a full GC ${1000} ms into the streams minus the same before the connections were opened, ÷ streams open at that moment (so a stream's connection is counted). ` +
+      `Heap per open stream: one more wave per server, heap after a full GC once every stream flows (each has had its first token, none has ended; or, when that moment never comes, at the first stream's end) minus the same with the wave's connections open before any request, ÷ streams open at that moment: what a stream adds to its connection (the goal's measure); "with its connection" subtracts the heap before the connections were opened instead. ` +
+      `Client loop delay: this process's own event-loop delay over the wave (perf_hooks, 5 ms resolution), which every time it reads is late by. ` +
       `Open-file limit: ${s.fdLimits ? `soft ${s.fdLimits.soft}, hard ${s.fdLimits.hard}` : 'unknown'}.`,
     '',
-    '| round | server | complete / errors | peak open | TTFT − 200 ms from request sent: p50 / p99 / max | gap p50 / p99 (target 50) | server CPU µs per token | server CPU % | server RSS peak (MiB) |',
-    '|---:|---|---:|---:|---|---|---:|---:|---:|',
-    ...s.waves.map((w) => `| ${w.round + 1} | ${w.server} | ${w.stats.completed} / ${w.stats.errors}${w.stats.errorKinds ? ` (${w.stats.errorKinds})` : ''} | ${w.peakOpen} | ${fmt(w.stats.ttftWritten.p50)} / ${fmt(w.stats.ttftWritten.p99)} / ${fmt(w.stats.ttftWritten.max)} | ${fmt(w.stats.gapP50)} / ${fmt(w.stats.gapP99)} | ${fmt(w.cpuPerTokenUs)} | ${fmt(w.cpuPercent, 0)} | ${fmt(w.peakRss / 2 ** 20)} |`),
+    '| round | server | complete / errors | peak open | TTFT − 200 ms from request sent: p50 / p99 / max | gap p50 / p99 (target 50) | client loop delay p99 / max (ms) | server CPU µs per token | server CPU % | server RSS peak (MiB) |',
+    '|---:|---|---:|---:|---|---|---|---:|---:|---:|',
+    ...s.waves.map((w) => `| ${w.round + 1} | ${w.server} | ${w.stats.completed} / ${w.stats.errors}${w.stats.errorKinds ? ` (${w.stats.errorKinds})` : ''} | ${w.peakOpen} | ${fmt(w.stats.ttftWritten.p50)} / ${fmt(w.stats.ttftWritten.p99)} / ${fmt(w.stats.ttftWritten.max)} | ${fmt(w.stats.gapP50)} / ${fmt(w.stats.gapP99)} | ${fmt(w.clientDelayP99)} / ${fmt(w.clientDelayMax)} | ${fmt(w.cpuPerTokenUs)} | ${fmt(w.cpuPercent, 0)} | ${fmt(w.peakRss / 2 ** 20)} |`),
     '',
-    '| server | streams open at the reading | heap after GC idle → open (MiB) | heap per open stream | RSS idle → open (MiB) | RSS per open stream |',
-    '|---|---:|---|---:|---|---:|',
-    ...s.memory.map((m) => `| ${m.server} | ${m.openStreams} | ${fmt(m.idleHeap / 2 ** 20, 2)} → ${fmt(m.openHeap / 2 ** 20, 2)} | ${kib(perStream(m, 'heap'))} | ${fmt(m.idleRss / 2 ** 20)} → ${fmt(m.openRss / 2 ** 20)} | ${kib(perStream(m, 'rss'))} |`),
+    '| server | streams open at the reading (when) | heap after GC idle / connected / open (MiB) | heap per open stream | with its connection | RSS idle → open (MiB) | RSS per open stream |',
+    '|---|---:|---|---:|---:|---|---:|',
+    ...s.memory.map((m) => `| ${m.server} | ${m.openStreams} (${m.allFlowing ? 'all flowing' : 'first end'}, ${fmt(m.atMs, 0)} ms) | ${fmt(m.idleHeap / 2 ** 20, 2)} / ${fmt(m.connectedHeap / 2 ** 20, 2)} / ${fmt(m.openHeap / 2 ** 20, 2)} | ${kib(perStream(m, 'stream'))} | ${kib(perStream(m, 'heap'))} | ${fmt(m.idleRss / 2 ** 20)} → ${fmt(m.openRss / 2 ** 20)} | ${kib(perStream(m, 'rss'))} |`),
     '',
   ];
   const sk = of('sambakit');
   const ttftGap = med('sambakit', (w) => w.stats.ttftWritten.p99) - med('bare SSE', (w) => w.stats.ttftWritten.p99);
   const cpuRatio = med('sambakit', (w) => w.cpuPerTokenUs) / med('bare SSE', (w) => w.cpuPerTokenUs);
-  const heapPer = perStream(mem('sambakit'), 'heap');
+  const heapPer = perStream(mem('sambakit'), 'stream');
   const verdicts: Verdict[] = [
     { name: `all ${scaleStreams} streams complete`, ok: sk.length > 0 && sk.every((w) => w.stats.completed === scaleStreams && w.peakOpen >= scaleStreams), detail: sk.map((w) => `${w.stats.completed} complete, peak ${w.peakOpen} open`).join('; ') },
     { name: `gap p99 ≤ 2 × ${gapTarget} ms`, ok: sk.length > 0 && sk.every((w) => w.stats.gapP99 <= 2 * gapTarget), detail: `sambakit ${sk.map((w) => fmt(w.stats.gapP99)).join(', ')} ms; bare SSE ${of('bare SSE').map((w) => fmt(w.stats.gapP99)).join(', ')} ms` },
     { name: 'TTFT p99 within 10 ms of the baseline', ok: ttftGap <= 10, detail: `median over rounds, from request sent: sambakit +${fmt(med('sambakit', (w) => w.stats.ttftWritten.p99))} ms, bare SSE +${fmt(med('bare SSE', (w) => w.stats.ttftWritten.p99))} ms: ${ttftGap >= 0 ? '+' : ''}${fmt(ttftGap)} ms` },
     { name: 'server CPU per token ≤ 1.2 × the baseline', ok: cpuRatio <= 1.2, detail: `sambakit ${fmt(med('sambakit', (w) => w.cpuPerTokenUs))} µs, bare SSE ${fmt(med('bare SSE', (w) => w.cpuPerTokenUs))} µs: ${fmt(cpuRatio, 2)}×` },
-    { name: 'heap per open stream ≤ 5 KB', ok: heapPer <= 5000, detail: `sambakit ${kib(heapPer)} (${fmt(heapPer, 0)} B), bare SSE ${kib(perStream(mem('bare SSE'), 'heap'))}; RSS per open stream ${kib(perStream(mem('sambakit'), 'rss'))} vs ${kib(perStream(mem('bare SSE'), 'rss'))}` },
+    { name: 'heap per open stream ≤ 5 KB', ok: heapPer <= 5000 && mem('sambakit')?.allFlowing === true, detail: `over its connection: sambakit ${kib(heapPer)} (${fmt(heapPer, 0)} B), bare SSE ${kib(perStream(mem('bare SSE'), 'stream'))}; with it: ${kib(perStream(mem('sambakit'), 'heap'))} vs ${kib(perStream(mem('bare SSE'), 'heap'))}; ${mem('sambakit')?.allFlowing ? 'read with every stream flowing' : 'NOT read with every stream flowing (first end came first)'}` },
   ];
   lines.push('**Goals:**', '', '```', ...verdicts.map((v) => `${v.ok ? 'PASS' : 'FAIL'}  ${v.name}: ${v.detail}`), '```', '', ...s.notes.map((n) => `- ${n}`));
   return { lines, verdicts };

@@ -167,3 +167,16 @@ export function askMemory(child: ChildProcess, gc: boolean): Promise<MemoryRepor
     child.send(request);
   });
 }
+
+/** Asks a child carrying the memory probe to write a V8 heap snapshot to `path`; resolves with where it was written. */
+export function heapSnapshot(child: ChildProcess, path: string): Promise<string> {
+  return new Promise((resolve) => {
+    const onMessage = (message: { type: string; path: string }) => {
+      if (message.type !== 'snapshot-written') return;
+      child.off('message', onMessage);
+      resolve(message.path);
+    };
+    child.on('message', onMessage);
+    child.send({ type: 'snapshot', path });
+  });
+}

@@ -10,7 +10,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { askMemory, guardChildren, memoryProbeArgs, spawnServe, stopServe, track } from '../server/children.js';
+import { askMemory, guardChildren, heapSnapshot, memoryProbeArgs, spawnServe, stopServe, track } from '../server/children.js';
 import type { LoadFailure, MixedLoadRequest, MixedLoadResult } from '../server/messages.js';
 import { preconnect, runStreamWave } from '../server/streams.js';
 import { heapGrowth } from './heap-diff.js';
@@ -35,17 +35,7 @@ function mixed(url: string, amount: number): Promise<MixedLoadResult> {
   });
 }
 
-function snapshot(child: ChildProcess, name: string): Promise<string> {
-  return new Promise((resolve) => {
-    const on = (m: { type: string; path: string }) => {
-      if (m.type !== 'snapshot-written') return;
-      child.off('message', on);
-      resolve(m.path);
-    };
-    child.on('message', on);
-    child.send({ type: 'snapshot', path: `${dir}${name}.heapsnapshot` });
-  });
-}
+const snapshot = (child: ChildProcess, name: string) => heapSnapshot(child, `${dir}${name}.heapsnapshot`);
 
 async function wave(url: string): Promise<void> {
   const { sockets } = await preconnect(url, streams);

@@ -6,25 +6,39 @@
  * @module
  */
 
-const listenersBySignal = new WeakMap<AbortSignal, Set<() => void>>();
+/** What hears an abort: a function, or an object whose `aborted` is called (an open stream: no closure per stream). */
+export type AbortListener = (() => void) | { aborted(): void };
 
-/** Calls `listener` once when `signal` aborts (never, if it already has: check `aborted` first); returns the function that stops listening. */
-export function onAbort(signal: AbortSignal, listener: () => void): () => void {
+const listenersBySignal = new WeakMap<AbortSignal, Set<AbortListener>>();
+
+/** Calls `listener` once when `signal` aborts (never, if it already has: check `aborted` first); undo with `removeAbortListener`. */
+export function addAbortListener(signal: AbortSignal, listener: AbortListener): void {
   let listeners = listenersBySignal.get(signal);
   if (!listeners) {
-    const created = new Set<() => void>();
+    const created = new Set<AbortListener>();
     listeners = created;
     listenersBySignal.set(signal, created);
     signal.addEventListener(
       'abort',
       () => {
-        for (const each of created) each();
+        for (const each of created) {
+          if (typeof each === 'function') each();
+          else each.aborted();
+        }
         created.clear();
       },
       { once: true },
     );
   }
-  const own = listeners;
-  own.add(listener);
-  return () => own.delete(listener);
+  listeners.add(listener);
+}
+
+export function removeAbortListener(signal: AbortSignal, listener: AbortListener): void {
+  listenersBySignal.get(signal)?.delete(listener);
+}
+
+/** As `addAbortListener`, returning the function that stops listening. */
+export function onAbort(signal: AbortSignal, listener: () => void): () => void {
+  addAbortListener(signal, listener);
+  return () => removeAbortListener(signal, listener);
 }

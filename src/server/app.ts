@@ -3,7 +3,7 @@
  * docs, and 404/405 naming what the caller probably meant; a log line per request.
  * @module
  */
-import type { RequestListener } from 'node:http';
+import type { RequestListener, ServerResponse } from 'node:http';
 import { apiDocs } from './api-docs.js';
 import { baseUrlHints, describeHints } from './base-url-hints.js';
 import { corsPolicy } from './cors.js';
@@ -31,6 +31,7 @@ export function createRequestListener(options: AppOptions = {}): RequestListener
   const site = docsSite();
   const table = new RouteTable(buildRoutes(resolved.apis));
   const setups = routeSetups(table.routes, options.operations ?? operationTable, resolved);
+  const logWhenClosed = log && requestLogger(log);
 
   return function sambakit(req, res) {
     const arrival = arrivalNow();
@@ -40,12 +41,7 @@ export function createRequestListener(options: AppOptions = {}): RequestListener
     const headers = cors?.headers(req);
     // One object per request: a spec route's request is the exchange the pipeline grows on.
     const exchange = found ? new SpecRequest(setups.get(found.route)!, found.params, req, res, pathname, arrival, headers) : new Exchange(req, res, pathname, arrival, headers);
-    if (log) {
-      res.once('close', () => {
-        const id = exchange.responseHeaders['x-request-id'];
-        log(`${method} ${pathname} ${res.statusCode} ${(performance.now() - arrival.monotonicMs).toFixed(1)}ms${id ? ` ${String(id)}` : ''}`);
-      });
-    }
+    logWhenClosed?.(exchange);
     if (exchange instanceof SpecRequest) {
       startPipeline(exchange);
       return;
@@ -58,6 +54,25 @@ export function createRequestListener(options: AppOptions = {}): RequestListener
     }
     if (docs(exchange) || site(exchange)) return;
     notFound(exchange, method, table.routes);
+  };
+}
+
+/**
+ * Logs each request's line when its response closes, with one listener function for all of them
+ * (found again by its response): an open stream holds no closure of its own, nor `once`'s wrapper.
+ */
+function requestLogger(log: (line: string) => void): (exchange: Exchange) => void {
+  const exchanges = new WeakMap<ServerResponse, Exchange>();
+  function closed(this: ServerResponse): void {
+    const exchange = exchanges.get(this);
+    if (!exchange) return;
+    exchanges.delete(this);
+    const id = exchange.responseHeaders['x-request-id'];
+    log(`${exchange.req.method ?? 'GET'} ${exchange.pathname} ${this.statusCode} ${(performance.now() - exchange.arrival.monotonicMs).toFixed(1)}ms${id ? ` ${String(id)}` : ''}`);
+  }
+  return (exchange) => {
+    exchanges.set(exchange.res, exchange);
+    exchange.res.on('close', closed);
   };
 }
 

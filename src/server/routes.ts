@@ -59,6 +59,9 @@ export function buildRoutes(names: readonly ApiName[] = apiNames): Route[] {
   return routes;
 }
 
+/** The parameters of every path without any: one object, not one per request (an open stream holds its request's). */
+const noParams: Readonly<Record<string, string>> = Object.freeze({});
+
 /** The routes by method, for lookups: paths without parameters in a map, the rest tried in spec order. */
 export class RouteTable {
   private readonly fixed = new Map<string, Route>();
@@ -71,9 +74,9 @@ export class RouteTable {
     }
   }
 
-  find(method: string, pathname: string): { route: Route; params: Record<string, string> } | undefined {
+  find(method: string, pathname: string): { route: Route; params: Readonly<Record<string, string>> } | undefined {
     const route = this.fixed.get(`${method} ${pathname}`);
-    if (route) return { route, params: {} };
+    if (route) return { route, params: noParams };
     for (const candidate of this.templated.get(method) ?? []) {
       const params = matchPath(candidate, pathname);
       if (params) return { route: candidate, params };

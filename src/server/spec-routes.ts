@@ -86,7 +86,8 @@ function tookBody(request: SpecRequest, body: Awaited<ReturnType<typeof readRequ
   }
   if (!body.ok) return request.fail({ kind: body.status === 413 ? 'too_large' : body.status === 415 ? 'media_type' : 'invalid_request', message: body.message, status: body.status }, unread);
   request.body = body.value;
-  request.files = body.files;
+  // The request starts with one shared empty list: an open stream holds its request.
+  if (body.files.length > 0) request.files = body.files;
   request.mediaType = body.mediaType;
   return false;
 }

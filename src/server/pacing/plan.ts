@@ -25,9 +25,17 @@ export interface PacePlan {
   schedule(count: number): number[];
 }
 
-/** The plan for the given pace: first token at `ttftMs`, then `1000 / tokensPerSecond` apart. */
+const sharedPlans = new WeakMap<Pacing, PacePlan>();
+
+/**
+ * The plan for the given pace: first token at `ttftMs`, then `1000 / tokensPerSecond` apart. A frozen
+ * pace (the server's own, which every request without pacing headers shares) gets one plan for all.
+ */
 export function pace(options: Pacing): PacePlan {
-  return new Plan(options);
+  if (!Object.isFrozen(options)) return new Plan(options);
+  let plan = sharedPlans.get(options);
+  if (!plan) sharedPlans.set(options, (plan = new Plan(options)));
+  return plan;
 }
 
 /** A class, not closures: a plan is made for every request. */

@@ -10,16 +10,10 @@ import type { OutgoingStreamItem } from '../../../streams/index.js';
 import type { PacedProducer } from '../types.js';
 import { chunkLogprobs } from '../shared/logprobs.js';
 import type { WireStyle } from '../shared/wire-style.js';
-import { usageFacts, type ChatRun } from '../shared/run.js';
-import { stepCount, type Piece } from '../shared/timeline.js';
+import { clockedUsage, type ChatRun } from '../shared/run.js';
+import type { RunClock } from '../../pacing/run-clock.js';
+import { stepCount, type Piece, type Timeline } from '../shared/timeline.js';
 import { callArgumentsDelta, callHeaderDelta, wholeCallDelta } from './tool-calls.js';
-
-/** How a stream ended, for the log: `completed` false means it was cut (client gone, fault, shutdown). */
-export interface StreamEnd {
-  completed: boolean;
-  /** Chunks handed to the pipeline. */
-  sent: number;
-}
 
 interface PieceDelta {
   delta: Record<string, unknown>;
@@ -48,80 +42,41 @@ function pieceDelta(piece: Piece, style: WireStyle): PieceDelta | undefined {
   }
 }
 
-/** Writes the chunks of one run; keeps, per choice, whether its role was sent and what it holds back. */
-class ChunkWriter {
-  private readonly started: boolean[];
-  private readonly pending: number[];
+/**
+ * One choice as it streams: its pieces, its finish reason in the API's words, and what its chunks so
+ * far have said. The stream keeps these instead of the run, so that an open stream holds none of the
+ * prompt, the generated text or the request's settings.
+ */
+class ChoiceStream {
+  /** Whether its first chunk (with the role) was sent. */
+  started = false;
+  /** Tokens held back (a whole tool call in the making), carried by its next chunk. */
+  pending = 0;
 
   constructor(
-    private readonly run: ChatRun,
-    private readonly style: WireStyle,
-  ) {
-    this.started = run.timelines.map(() => false);
-    this.pending = run.timelines.map(() => 0);
-  }
-
-  /** A chunk around `choices`; `usage` only on the usage chunk. */
-  envelope(choices: unknown[], usage?: unknown): Record<string, unknown> {
-    const { run, style } = this;
-    const chunk: Record<string, unknown> = {
-      id: run.id,
-      object: 'chat.completion.chunk',
-      created: style.createdPerChunk ? style.created(run.clock.epochMs()) : run.created,
-    };
-    const model = style.model(run.input.model);
-    if (model !== undefined) chunk.model = model;
-    if (style.systemFingerprint !== undefined) chunk.system_fingerprint = style.systemFingerprint;
-    chunk.choices = choices;
-    if (usage !== undefined) chunk.usage = usage;
-    else if (style.usageOnOtherChunks === 'null') chunk.usage = null;
-    return chunk;
-  }
-
-  /** The chunk choices of generation step `step`, choice after choice. */
-  step(step: number): ChunkChoice[] {
-    const { run, style } = this;
-    const out: ChunkChoice[] = [];
-    for (let c = 0; c < run.timelines.length; c++) {
-      const timeline = run.timelines[c]!;
-      // An empty answer (a stop sequence at the very start) still sends its role and finish at step 0.
-      if (step >= Math.max(1, timeline.length)) continue;
-      const choice = run.generation.choices[c]!;
-      const piece = timeline.at(step);
-      const last = step >= timeline.length - 1;
-      const reason = style.finishReason(choice.finishReason);
-      const finishHere = last && style.finishChunk === 'on-last-piece';
-      const made = piece ? pieceDelta(piece, style) : { delta: { content: '' }, logprobs: null };
-      if (!made && !finishHere) {
-        this.pending[c]! += 1;
-        continue;
-      }
-      let delta = made?.delta ?? {};
-      if (!this.started[c]) {
-        delta = { role: 'assistant', ...delta };
-        this.started[c] = true;
-      }
-      const tokens = this.pending[c]! + (piece ? 1 : 0);
-      this.pending[c] = 0;
-      out.push({ choice: { index: choice.index, delta, logprobs: made?.logprobs ?? null, finish_reason: finishHere ? reason : null }, tokens });
-      if (last && !finishHere) {
-        const closing = style.finishChunk === 'empty-delta' ? {} : { content: '' };
-        out.push({ choice: { index: choice.index, delta: closing, logprobs: null, finish_reason: reason }, tokens: 0 });
-      }
-    }
-    return out;
-  }
+    readonly timeline: Timeline,
+    readonly index: number,
+    readonly finishReason: string,
+  ) {}
 }
 
 const noChunks: readonly ChunkChoice[] = [];
 
 /**
  * The stream of one run, as a `PacedProducer`: each step's chunks once the step is due, then the
- * usage chunk when asked for. `onEnd` runs once, when the stream is complete or stopped.
+ * usage chunk when asked for. A stream cut short is logged (with `log`) when it stops.
  */
 export class ChatChunks implements PacedProducer {
-  private readonly writer: ChunkWriter;
+  private readonly choices: readonly ChoiceStream[];
   private readonly steps: number;
+  private readonly clock: RunClock;
+  private readonly id: string;
+  private readonly created: number;
+  private readonly model: string | undefined;
+  private readonly includeUsage: boolean;
+  private readonly promptTokens: number;
+  private readonly completionTokens: number;
+  private readonly reasoningTokens: number;
   private step = 0;
   /** The chunks of the step reached last, not all taken yet. */
   private ready: readonly ChunkChoice[] = noChunks;
@@ -131,22 +86,33 @@ export class ChatChunks implements PacedProducer {
   private sent = 0;
 
   constructor(
-    private readonly run: ChatRun,
+    run: ChatRun,
     private readonly style: WireStyle,
-    private readonly onEnd: (end: StreamEnd) => void,
+    /** Where a stream cut short is logged, and as what. */
+    private readonly log: ((line: string) => void) | undefined,
+    private readonly profileName: string,
+    private readonly requestId: string,
   ) {
-    this.writer = new ChunkWriter(run, style);
+    const { choices } = run.generation;
+    this.choices = run.timelines.map((timeline, c) => new ChoiceStream(timeline, choices[c]!.index, style.finishReason(choices[c]!.finishReason)));
     this.steps = stepCount(run.timelines);
+    this.clock = run.clock;
+    this.id = run.id;
+    this.created = run.created;
+    this.model = style.model(run.input.model);
+    this.includeUsage = run.input.includeUsage;
+    this.promptTokens = run.input.promptTokens;
+    this.completionTokens = run.generation.usage.completionTokens;
+    this.reasoningTokens = run.generation.usage.reasoningTokens;
   }
 
   next(): OutgoingStreamItem<unknown> | number | undefined {
-    const { run, writer } = this;
     while (this.taken === this.ready.length) {
       if (this.step === this.steps) return this.last();
-      const dueMs = run.clock.stepDue(this.step);
+      const dueMs = this.clock.stepDue(this.step);
       if (dueMs !== undefined) return dueMs;
       // A step may hold back all its tokens (a whole tool call in the making): then on to the next.
-      this.ready = writer.step(this.step++);
+      this.ready = this.chunksOf(this.step++);
       this.taken = 0;
     }
     const { choice, tokens } = this.ready[this.taken++]!;
@@ -155,29 +121,78 @@ export class ChatChunks implements PacedProducer {
       this.ready = noChunks;
       this.taken = 0;
     }
-    run.clock.record(tokens);
+    this.clock.record(tokens);
     this.sent++;
-    return { kind: 'item', value: writer.envelope([choice]) };
-  }
-
-  /** The usage chunk if asked for, then the end. */
-  private last(): OutgoingStreamItem<unknown> | undefined {
-    if (this.run.input.includeUsage && !this.usageSent) {
-      this.usageSent = true;
-      this.sent++;
-      return { kind: 'item', value: this.writer.envelope([], this.style.usage(usageFacts(this.run, this.style))) };
-    }
-    this.end(true);
-    return undefined;
+    return { kind: 'item', value: this.envelope([choice]) };
   }
 
   stop(): void {
     this.end(false);
   }
 
+  /** A chunk around `choices`; `usage` only on the usage chunk. */
+  private envelope(choices: unknown[], usage?: unknown): Record<string, unknown> {
+    const { style } = this;
+    const chunk: Record<string, unknown> = {
+      id: this.id,
+      object: 'chat.completion.chunk',
+      created: style.createdPerChunk ? style.created(this.clock.epochMs()) : this.created,
+    };
+    if (this.model !== undefined) chunk.model = this.model;
+    if (style.systemFingerprint !== undefined) chunk.system_fingerprint = style.systemFingerprint;
+    chunk.choices = choices;
+    if (usage !== undefined) chunk.usage = usage;
+    else if (style.usageOnOtherChunks === 'null') chunk.usage = null;
+    return chunk;
+  }
+
+  /** The chunk choices of generation step `step`, choice after choice. */
+  private chunksOf(step: number): ChunkChoice[] {
+    const { style } = this;
+    const out: ChunkChoice[] = [];
+    for (const stream of this.choices) {
+      const { timeline } = stream;
+      // An empty answer (a stop sequence at the very start) still sends its role and finish at step 0.
+      if (step >= Math.max(1, timeline.length)) continue;
+      const piece = timeline.at(step);
+      const last = step >= timeline.length - 1;
+      const finishHere = last && style.finishChunk === 'on-last-piece';
+      const made = piece ? pieceDelta(piece, style) : { delta: { content: '' }, logprobs: null };
+      if (!made && !finishHere) {
+        stream.pending += 1;
+        continue;
+      }
+      let delta = made?.delta ?? {};
+      if (!stream.started) {
+        delta = { role: 'assistant', ...delta };
+        stream.started = true;
+      }
+      const tokens = stream.pending + (piece ? 1 : 0);
+      stream.pending = 0;
+      out.push({ choice: { index: stream.index, delta, logprobs: made?.logprobs ?? null, finish_reason: finishHere ? stream.finishReason : null }, tokens });
+      if (last && !finishHere) {
+        const closing = style.finishChunk === 'empty-delta' ? {} : { content: '' };
+        out.push({ choice: { index: stream.index, delta: closing, logprobs: null, finish_reason: stream.finishReason }, tokens: 0 });
+      }
+    }
+    return out;
+  }
+
+  /** The usage chunk if asked for, then the end. */
+  private last(): OutgoingStreamItem<unknown> | undefined {
+    if (this.includeUsage && !this.usageSent) {
+      this.usageSent = true;
+      this.sent++;
+      const facts = clockedUsage(this.promptTokens, this.completionTokens, this.reasoningTokens, this.clock, this.choices[0]?.finishReason ?? null);
+      return { kind: 'item', value: this.envelope([], this.style.usage(facts)) };
+    }
+    this.end(true);
+    return undefined;
+  }
+
   private end(completed: boolean): void {
     if (this.ended) return;
     this.ended = true;
-    this.onEnd({ completed, sent: this.sent });
+    if (!completed) this.log?.(`${this.profileName} chat stream ${this.requestId} stopped after ${this.sent} chunks: generation cancelled`);
   }
 }

@@ -65,11 +65,5 @@ async function handleChat(profile: ChatProfile, request: OperationRequest): Prom
  * as the stream lasts).
  */
 function streamed(run: ChatRun, style: WireStyle, profileName: string, requestId: string, log: ((line: string) => void) | undefined): OperationResult {
-  return {
-    kind: 'stream',
-    mediaType: style.streamMediaType,
-    produce: new ChatChunks(run, style, (end) => {
-      if (!end.completed) log?.(`${profileName} chat stream ${requestId} stopped after ${end.sent} chunks: generation cancelled`);
-    }),
-  };
+  return { kind: 'stream', mediaType: style.streamMediaType, produce: new ChatChunks(run, style, log, profileName, requestId) };
 }

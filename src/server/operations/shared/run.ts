@@ -85,16 +85,22 @@ function runOf(read: Omit<ChatInput, 'promptTokens'>, generated: Generated, styl
 
 /** Usage facts of the run as sent up to now. */
 export function usageFacts(run: ChatRun, style: WireStyle): UsageFacts {
-  const endMs = performance.now();
   const first = run.generation.choices[0];
+  const { completionTokens, reasoningTokens } = run.generation.usage;
+  return clockedUsage(run.input.promptTokens, completionTokens, reasoningTokens, run.clock, first ? style.finishReason(first.finishReason) : null);
+}
+
+/** Usage facts from a run's counts and its clock (the sends so far, ending now): what a stream keeps of its run. */
+export function clockedUsage(promptTokens: number, completionTokens: number, reasoningTokens: number, clock: RunClock, stopReason: string | null): UsageFacts {
+  const endMs = performance.now();
   return {
-    promptTokens: run.input.promptTokens,
-    completionTokens: run.generation.usage.completionTokens,
-    reasoningTokens: run.generation.usage.reasoningTokens,
-    timing: run.clock.timing(endMs),
-    firstTen: run.clock.firstTenTiming(),
-    startEpochMs: run.clock.arrival.epochMs,
-    endEpochMs: run.clock.epochMs(endMs),
-    stopReason: first ? style.finishReason(first.finishReason) : null,
+    promptTokens,
+    completionTokens,
+    reasoningTokens,
+    timing: clock.timing(endMs),
+    firstTen: clock.firstTenTiming(),
+    startEpochMs: clock.arrival.epochMs,
+    endEpochMs: clock.epochMs(endMs),
+    stopReason,
   };
 }
