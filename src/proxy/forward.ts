@@ -17,10 +17,11 @@ import type { Dispatcher } from 'undici';
 import type { ApiName } from '../contract/apis.js';
 import type { Violation } from '../validate/index.js';
 import { violation } from '../validate/violations.js';
+import type { BodyChecks } from './body-checks.js';
 import { BodyCopy } from './body-copy.js';
 import type { CheckQueue } from './check-queue.js';
-import { decodeWhole, decodingTap, encodingOf } from './content-decoding.js';
-import { checkRequest, checkResponse, operationFor, securityHeaders, streamValidatorFor, type OperationMatch } from './exchange-check.js';
+import { decodingTap, encodingOf } from './content-decoding.js';
+import { operationFor, securityHeaders, streamValidatorFor, type OperationMatch } from './exchange-check.js';
 import { forwardedHeaders, rawHeader } from './headers.js';
 import { badGateway, gatewayTimeout, rejectInvalid } from './own-answers.js';
 import { violationRecord, type Direction, type ExchangeFacts, type ProxyRecord, type UpstreamFault } from './records.js';
@@ -39,6 +40,8 @@ export interface ForwardContext {
   checkLimitBytes: number;
   /** Where checks wait for the forwarding work of the loop turn to be done. */
   checks: CheckQueue;
+  /** Where a whole body is checked: on the loop, or in a worker thread when it is big. */
+  bodyChecks: BodyChecks;
   summary: TrafficSummary;
   record: (record: ProxyRecord) => void;
 }
@@ -145,8 +148,8 @@ export function forward(ctx: ForwardContext, req: IncomingMessage, res: ServerRe
       over('request');
       then?.(violations);
     };
-    const failed = (error: unknown) => {
-      reportUnchecked('request', `the check failed: ${error instanceof Error ? error.message : String(error)}`);
+    const failed = (error: Error) => {
+      reportUnchecked('request', `the check failed: ${error.message}`);
       done([]);
     };
     if (!match || !requestCopy) return done([]);
@@ -154,13 +157,7 @@ export function forward(ctx: ForwardContext, req: IncomingMessage, res: ServerRe
       reportUnchecked('request', `the body is larger than the check limit of ${ctx.checkLimitBytes} bytes`);
       return done([]);
     }
-    try {
-      const result = checkRequest(match, { url, headers: req.headers, body: requestCopy.bytes() });
-      if (Array.isArray(result)) done(result);
-      else result.then(done, failed);
-    } catch (error) {
-      failed(error);
-    }
+    ctx.bodyChecks.request(match, { url, headers: req.headers, body: requestCopy.bytes() }, done, failed);
   };
 
   const send = (body: RequestBody): void => {
@@ -320,9 +317,23 @@ export function forward(ctx: ForwardContext, req: IncomingMessage, res: ServerRe
     return {
       push: (chunk) => void copy.add(chunk),
       end: (done) => {
-        if (copy.overflowed) reportUnchecked('response', `the body is larger than the check limit of ${ctx.checkLimitBytes} bytes`);
-        else guarded('response', () => reportViolations('response', checkResponse(operation, status, contentType, decodeWhole(copy.bytes(), encoding))));
-        done();
+        if (copy.overflowed) {
+          reportUnchecked('response', `the body is larger than the check limit of ${ctx.checkLimitBytes} bytes`);
+          return done();
+        }
+        const answer = { status, contentType, encoding, body: copy.bytes() };
+        ctx.bodyChecks.response(
+          operation,
+          answer,
+          (violations) => {
+            reportViolations('response', violations);
+            done();
+          },
+          (error) => {
+            reportUnchecked('response', `the check failed: ${error.message}`);
+            done();
+          },
+        );
       },
     };
   };

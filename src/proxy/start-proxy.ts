@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
 import { PortInUseError } from '../server/port-in-use.js';
+import { BodyChecks } from './body-checks.js';
 import { CheckQueue } from './check-queue.js';
 import { forward, type ForwardContext } from './forward.js';
 import { defaultProxyOptions, type ProxyOptions } from './options.js';
@@ -42,6 +43,7 @@ export function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const upstream = new Pool(target.origin, { connections: null, headersTimeout: 0, bodyTimeout: 0 });
   const shownTarget = target.href.replace(/\/$/, '');
   const summary = new TrafficSummary(options.api, shownTarget);
+  const bodyChecks = new BodyChecks(options.offLoopCheckBytes ?? defaultProxyOptions.offLoopCheckBytes);
   const context: ForwardContext = {
     api: options.api,
     target,
@@ -51,6 +53,7 @@ export function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     upstreamTimeoutMs: options.upstreamTimeoutMs ?? defaultProxyOptions.upstreamTimeoutMs,
     checkLimitBytes: options.checkLimitBytes ?? defaultProxyOptions.checkLimitBytes,
     checks: new CheckQueue(),
+    bodyChecks,
     summary,
     record: options.record,
   };
@@ -76,9 +79,12 @@ export function startProxy(options: ProxyOptions): Promise<RunningProxy> {
           (closed ??= new Promise<SummaryRecord>((done) => {
             server.close(() => {
               void upstream.destroy();
-              const final = summary.snapshot();
-              options.record(final);
-              done(final);
+              // Checks still running (of exchanges just cut) are recorded as unchecked before the summary.
+              void bodyChecks.close().then(() => {
+                const final = summary.snapshot();
+                options.record(final);
+                done(final);
+              });
             });
             server.closeAllConnections();
           })),
