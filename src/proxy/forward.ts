@@ -27,6 +27,7 @@ import { badGateway, gatewayTimeout, rejectInvalid } from './own-answers.js';
 import { violationRecord, type Direction, type ExchangeFacts, type ProxyRecord, type UpstreamFault } from './records.js';
 import { credentialsOf, withoutSecrets } from './secrets.js';
 import type { TrafficSummary } from './summary.js';
+import { lostKeptConnection, type Upstream } from './upstream.js';
 
 export interface ForwardContext {
   api: ApiName;
@@ -34,7 +35,7 @@ export interface ForwardContext {
   /** The target's path without a trailing slash, put before every request path. */
   basePath: string;
   /** The keep-alive connections to the target. */
-  upstream: Dispatcher;
+  upstream: Upstream;
   strict: boolean;
   upstreamTimeoutMs: number;
   checkLimitBytes: number;
@@ -164,6 +165,7 @@ export function forward(ctx: ForwardContext, req: IncomingMessage, res: ServerRe
     // A final answer was given: the target's head, or the proxy's own 502 or 504.
     let answered = false;
     let relayed = false;
+    let sentAgain = false;
     let wrote = false;
     let resume: () => void = () => {};
     let timer: NodeJS.Timeout | undefined;
@@ -242,9 +244,15 @@ export function forward(ctx: ForwardContext, req: IncomingMessage, res: ServerRe
         clearTimeout(timer);
         if (relayed) return answerEnded(true);
         if (answered || clientGone) return;
-        answered = true;
         // A system error by its code (ECONNREFUSED), undici's own by what it says ("other side closed").
         const detail = error.code && !error.code.startsWith('UND_ERR_') ? error.code : error.message;
+        // Closed by the target as it was reused, with no answer: sent once more when its body was held whole.
+        if (!sentAgain && (body === null || Buffer.isBuffer(body)) && lostKeptConnection(error)) {
+          sentAgain = true;
+          reportFault('retried', `${detail} on a kept connection before any answer; sent again on a fresh connection`);
+          return ctx.upstream.dispatchFresh(request, handler);
+        }
+        answered = true;
         reportFault('unreachable', `${detail}; answered 502`);
         badGateway(res, match, detail, requestId);
         over('response');
@@ -255,7 +263,8 @@ export function forward(ctx: ForwardContext, req: IncomingMessage, res: ServerRe
         }
       },
     };
-    ctx.upstream.dispatch({ method, path, headers: forwardedHeaders(req.rawHeaders, ctx.target.host), body }, handler);
+    const request = { method, path, headers: forwardedHeaders(req.rawHeaders, ctx.target.host), body };
+    ctx.upstream.dispatch(request, handler);
   };
 
   /** The rest of a request body as it comes, behind `first` (held chunks). */

@@ -1,7 +1,6 @@
 /** Runs the proxy on a Node HTTP listener, with a keep-alive pool of connections to the target (undici's). @module */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Pool } from 'undici';
 import { PortInUseError } from '../server/port-in-use.js';
 import { BodyChecks } from './body-checks.js';
 import { CheckQueue } from './check-queue.js';
@@ -9,6 +8,7 @@ import { forward, type ForwardContext } from './forward.js';
 import { defaultProxyOptions, type ProxyOptions } from './options.js';
 import type { SummaryRecord } from './records.js';
 import { TrafficSummary } from './summary.js';
+import { Upstream } from './upstream.js';
 
 export interface RunningProxy {
   url: string;
@@ -37,10 +37,7 @@ export function parseTarget(target: string | URL): URL {
 
 export function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const target = parseTarget(options.target);
-  // Connections to the target are kept and reused; no cap, as the client's own concurrency is the
-  // limit. No timeouts of undici's own: the wait for a head is --upstream-timeout's, and a stream
-  // may be quiet for long, at the target's pace.
-  const upstream = new Pool(target.origin, { connections: null, headersTimeout: 0, bodyTimeout: 0 });
+  const upstream = new Upstream(target.origin);
   const shownTarget = target.href.replace(/\/$/, '');
   const summary = new TrafficSummary(options.api, shownTarget);
   const bodyChecks = new BodyChecks(options.offLoopCheckBytes ?? defaultProxyOptions.offLoopCheckBytes);
