@@ -12,6 +12,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { Worker } from 'node:worker_threads';
 import type { Violation } from '../validate/index.js';
+import { sharedCopy } from './body-copy.js';
 import type { Encoding } from './content-decoding.js';
 import { checkRequest, checkResponse, type AnswerFacts, type OperationMatch, type RequestFacts } from './exchange-check.js';
 
@@ -22,7 +23,7 @@ interface OperationRef {
   params: Record<string, string>;
 }
 
-/** A check for the worker: the body's bytes are its own copy, transferred. */
+/** A check for the worker: the body's bytes are in shared memory, read by the worker, never written. */
 export type CheckJob = { operation: OperationRef; body: Uint8Array } & (
   | { kind: 'request'; url: string; headers: IncomingHttpHeaders }
   | { kind: 'response'; status: number; contentType: string | undefined; encoding: Encoding }
@@ -93,12 +94,10 @@ export class BodyChecks {
     if (this.#closed) return failed(new Error('the proxy is closed'));
     const worker = (this.#worker ??= this.#start());
     const id = this.#nextId++;
-    // The worker gets a copy of its own: the body itself may still be sent on (--strict holds it).
-    const bytes = new Uint8Array(job.body.byteLength);
-    bytes.set(job.body);
-    job.body = bytes;
+    // Shared, not transferred: the body may still be sent on (--strict holds it), and a posted copy would cost a copy of 14 MB on the loop.
+    if (!(job.body.buffer instanceof SharedArrayBuffer)) job.body = sharedCopy([job.body], job.body.byteLength);
     this.#pending.set(id, { done, failed });
-    worker.postMessage({ id, job } satisfies CheckMessage, [bytes.buffer]);
+    worker.postMessage({ id, job } satisfies CheckMessage);
   }
 
   #start(): Worker {
