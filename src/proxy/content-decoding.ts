@@ -7,8 +7,10 @@
 import type { Transform } from 'node:stream';
 import { brotliDecompressSync, createBrotliDecompress, createGunzip, createInflate, gunzipSync, inflateSync } from 'node:zlib';
 
+export type Encoding = 'identity' | 'gzip' | 'deflate' | 'br';
+
 /** A known encoding to undo, `identity`, or undefined for one the proxy cannot read (the body then goes unchecked). */
-export function encodingOf(header: string | undefined): 'identity' | 'gzip' | 'deflate' | 'br' | undefined {
+export function encodingOf(header: string | undefined): Encoding | undefined {
   const value = header?.trim().toLowerCase();
   if (!value || value === 'identity') return 'identity';
   if (value === 'gzip' || value === 'x-gzip') return 'gzip';
@@ -17,7 +19,7 @@ export function encodingOf(header: string | undefined): 'identity' | 'gzip' | 'd
 }
 
 /** A whole body, decoded; throws on a corrupt one. */
-export function decodeWhole(bytes: Buffer, encoding: 'identity' | 'gzip' | 'deflate' | 'br'): Buffer {
+export function decodeWhole(bytes: Buffer, encoding: Encoding): Buffer {
   if (encoding === 'gzip') return gunzipSync(bytes);
   if (encoding === 'deflate') return inflateSync(bytes);
   if (encoding === 'br') return brotliDecompressSync(bytes);
@@ -28,7 +30,7 @@ export function decodeWhole(bytes: Buffer, encoding: 'identity' | 'gzip' | 'defl
  * Decodes chunks as they go by and hands the output to `sink`; each flush is asked for so that an
  * item is checked when its bytes have come, not when the decoder's buffer fills.
  */
-export function decodingTap(encoding: 'gzip' | 'deflate' | 'br', sink: (chunk: Buffer) => void, onError: (error: Error) => void): { push(chunk: Buffer): void; end(done: () => void): void } {
+export function decodingTap(encoding: Exclude<Encoding, 'identity'>, sink: (chunk: Buffer) => void, onError: (error: Error) => void): { push(chunk: Buffer): void; end(done: () => void): void } {
   const decoder: Transform = encoding === 'gzip' ? createGunzip() : encoding === 'deflate' ? createInflate() : createBrotliDecompress();
   decoder.on('data', sink);
   decoder.on('error', onError);

@@ -8,6 +8,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { ApiName } from '../contract/apis.js';
 import { createStreamValidator, findOperation, validateRequest, validateResponse, type OperationMatch, type StreamValidator, type Violation } from '../validate/index.js';
 import { violation } from '../validate/violations.js';
+import { decodeWhole, type Encoding } from './content-decoding.js';
 
 export type { OperationMatch, StreamValidator };
 
@@ -104,10 +105,19 @@ export function checkRequest(match: OperationMatch, request: RequestFacts): Viol
   return check(parseText(request.body, mediaType));
 }
 
-/** A whole (not streamed) answer: its status, media type and body. */
-export function checkResponse(match: OperationMatch, status: number, contentType: string | undefined, body: Buffer): Violation[] {
+export interface AnswerFacts {
+  status: number;
+  contentType: string | undefined;
+  /** How `body` is encoded (decoded here, for the check only). */
+  encoding: Encoding;
+  /** The body as it went by. */
+  body: Buffer;
+}
+
+/** A whole (not streamed) answer: its status, media type and body. Throws on a body that does not decode. */
+export function checkResponse(match: OperationMatch, { status, contentType, encoding, body }: AnswerFacts): Violation[] {
   const mediaType = mediaTypeOf(contentType);
-  const parsed = parseText(body, mediaType);
+  const parsed = parseText(decodeWhole(body, encoding), mediaType);
   if (!parsed.ok) return [parsed.violation];
   return validateResponse(match.validators, { status, body: parsed.body, ...(mediaType ? { mediaType } : {}) }).violations;
 }

@@ -17,15 +17,17 @@ import type { Dispatcher } from 'undici';
 import type { ApiName } from '../contract/apis.js';
 import type { Violation } from '../validate/index.js';
 import { violation } from '../validate/violations.js';
+import type { BodyChecks } from './body-checks.js';
 import { BodyCopy } from './body-copy.js';
 import type { CheckQueue } from './check-queue.js';
-import { decodeWhole, decodingTap, encodingOf } from './content-decoding.js';
-import { checkRequest, checkResponse, operationFor, securityHeaders, streamValidatorFor, type OperationMatch } from './exchange-check.js';
+import { decodingTap, encodingOf } from './content-decoding.js';
+import { operationFor, securityHeaders, streamValidatorFor, type OperationMatch } from './exchange-check.js';
 import { forwardedHeaders, rawHeader } from './headers.js';
 import { badGateway, gatewayTimeout, rejectInvalid } from './own-answers.js';
 import { violationRecord, type Direction, type ExchangeFacts, type ProxyRecord, type UpstreamFault } from './records.js';
 import { credentialsOf, withoutSecrets } from './secrets.js';
 import type { TrafficSummary } from './summary.js';
+import { lostKeptConnection, type Upstream } from './upstream.js';
 
 export interface ForwardContext {
   api: ApiName;
@@ -33,12 +35,14 @@ export interface ForwardContext {
   /** The target's path without a trailing slash, put before every request path. */
   basePath: string;
   /** The keep-alive connections to the target. */
-  upstream: Dispatcher;
+  upstream: Upstream;
   strict: boolean;
   upstreamTimeoutMs: number;
   checkLimitBytes: number;
   /** Where checks wait for the forwarding work of the loop turn to be done. */
   checks: CheckQueue;
+  /** Where a whole body is checked: on the loop, or in a worker thread when it is big. */
+  bodyChecks: BodyChecks;
   summary: TrafficSummary;
   record: (record: ProxyRecord) => void;
 }
@@ -145,8 +149,8 @@ export function forward(ctx: ForwardContext, req: IncomingMessage, res: ServerRe
       over('request');
       then?.(violations);
     };
-    const failed = (error: unknown) => {
-      reportUnchecked('request', `the check failed: ${error instanceof Error ? error.message : String(error)}`);
+    const failed = (error: Error) => {
+      reportUnchecked('request', `the check failed: ${error.message}`);
       done([]);
     };
     if (!match || !requestCopy) return done([]);
@@ -154,19 +158,14 @@ export function forward(ctx: ForwardContext, req: IncomingMessage, res: ServerRe
       reportUnchecked('request', `the body is larger than the check limit of ${ctx.checkLimitBytes} bytes`);
       return done([]);
     }
-    try {
-      const result = checkRequest(match, { url, headers: req.headers, body: requestCopy.bytes() });
-      if (Array.isArray(result)) done(result);
-      else result.then(done, failed);
-    } catch (error) {
-      failed(error);
-    }
+    ctx.bodyChecks.request(match, { url, headers: req.headers, body: requestCopy.bytes() }, done, failed);
   };
 
   const send = (body: RequestBody): void => {
     // A final answer was given: the target's head, or the proxy's own 502 or 504.
     let answered = false;
     let relayed = false;
+    let sentAgain = false;
     let wrote = false;
     let resume: () => void = () => {};
     let timer: NodeJS.Timeout | undefined;
@@ -245,9 +244,15 @@ export function forward(ctx: ForwardContext, req: IncomingMessage, res: ServerRe
         clearTimeout(timer);
         if (relayed) return answerEnded(true);
         if (answered || clientGone) return;
-        answered = true;
         // A system error by its code (ECONNREFUSED), undici's own by what it says ("other side closed").
         const detail = error.code && !error.code.startsWith('UND_ERR_') ? error.code : error.message;
+        // Closed by the target as it was reused, with no answer: sent once more when its body was held whole.
+        if (!sentAgain && (body === null || Buffer.isBuffer(body)) && lostKeptConnection(error)) {
+          sentAgain = true;
+          reportFault('retried', `${detail} on a kept connection before any answer; sent again on a fresh connection`);
+          return ctx.upstream.dispatchFresh(request, handler);
+        }
+        answered = true;
         reportFault('unreachable', `${detail}; answered 502`);
         badGateway(res, match, detail, requestId);
         over('response');
@@ -258,7 +263,8 @@ export function forward(ctx: ForwardContext, req: IncomingMessage, res: ServerRe
         }
       },
     };
-    ctx.upstream.dispatch({ method, path, headers: forwardedHeaders(req.rawHeaders, ctx.target.host), body }, handler);
+    const request = { method, path, headers: forwardedHeaders(req.rawHeaders, ctx.target.host), body };
+    ctx.upstream.dispatch(request, handler);
   };
 
   /** The rest of a request body as it comes, behind `first` (held chunks). */
@@ -320,9 +326,23 @@ export function forward(ctx: ForwardContext, req: IncomingMessage, res: ServerRe
     return {
       push: (chunk) => void copy.add(chunk),
       end: (done) => {
-        if (copy.overflowed) reportUnchecked('response', `the body is larger than the check limit of ${ctx.checkLimitBytes} bytes`);
-        else guarded('response', () => reportViolations('response', checkResponse(operation, status, contentType, decodeWhole(copy.bytes(), encoding))));
-        done();
+        if (copy.overflowed) {
+          reportUnchecked('response', `the body is larger than the check limit of ${ctx.checkLimitBytes} bytes`);
+          return done();
+        }
+        const answer = { status, contentType, encoding, body: copy.bytes() };
+        ctx.bodyChecks.response(
+          operation,
+          answer,
+          (violations) => {
+            reportViolations('response', violations);
+            done();
+          },
+          (error) => {
+            reportUnchecked('response', `the check failed: ${error.message}`);
+            done();
+          },
+        );
       },
     };
   };

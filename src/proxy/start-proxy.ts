@@ -1,13 +1,14 @@
 /** Runs the proxy on a Node HTTP listener, with a keep-alive pool of connections to the target (undici's). @module */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Pool } from 'undici';
 import { PortInUseError } from '../server/port-in-use.js';
+import { BodyChecks } from './body-checks.js';
 import { CheckQueue } from './check-queue.js';
 import { forward, type ForwardContext } from './forward.js';
 import { defaultProxyOptions, type ProxyOptions } from './options.js';
 import type { SummaryRecord } from './records.js';
 import { TrafficSummary } from './summary.js';
+import { Upstream } from './upstream.js';
 
 export interface RunningProxy {
   url: string;
@@ -36,12 +37,10 @@ export function parseTarget(target: string | URL): URL {
 
 export function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const target = parseTarget(options.target);
-  // Connections to the target are kept and reused; no cap, as the client's own concurrency is the
-  // limit. No timeouts of undici's own: the wait for a head is --upstream-timeout's, and a stream
-  // may be quiet for long, at the target's pace.
-  const upstream = new Pool(target.origin, { connections: null, headersTimeout: 0, bodyTimeout: 0 });
+  const upstream = new Upstream(target.origin);
   const shownTarget = target.href.replace(/\/$/, '');
   const summary = new TrafficSummary(options.api, shownTarget);
+  const bodyChecks = new BodyChecks(options.offLoopCheckBytes ?? defaultProxyOptions.offLoopCheckBytes);
   const context: ForwardContext = {
     api: options.api,
     target,
@@ -51,6 +50,7 @@ export function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     upstreamTimeoutMs: options.upstreamTimeoutMs ?? defaultProxyOptions.upstreamTimeoutMs,
     checkLimitBytes: options.checkLimitBytes ?? defaultProxyOptions.checkLimitBytes,
     checks: new CheckQueue(),
+    bodyChecks,
     summary,
     record: options.record,
   };
@@ -76,9 +76,12 @@ export function startProxy(options: ProxyOptions): Promise<RunningProxy> {
           (closed ??= new Promise<SummaryRecord>((done) => {
             server.close(() => {
               void upstream.destroy();
-              const final = summary.snapshot();
-              options.record(final);
-              done(final);
+              // Checks still running (of exchanges just cut) are recorded as unchecked before the summary.
+              void bodyChecks.close().then(() => {
+                const final = summary.snapshot();
+                options.record(final);
+                done(final);
+              });
             });
             server.closeAllConnections();
           })),

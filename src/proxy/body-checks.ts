@@ -1,0 +1,147 @@
+/**
+ * Where the check of a whole body (a request, or an answer that is not streamed) runs. A small body
+ * is checked on the event loop, at once. A big one is parsed and checked in a worker thread: a 14 MB
+ * body takes 200-900 ms to parse and validate, and every other exchange through the proxy would
+ * wait that long (issue 15: no loop turn past 100 ms).
+ *
+ * One worker, started by the first big body (it loads the validators then), checks the bodies one
+ * after another, in the order they came; a worker that dies fails the checks it held, and the next
+ * big body starts another. `close` ends it: nothing of the proxy outlives its `close()`.
+ * @module
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import { Worker } from 'node:worker_threads';
+import type { Violation } from '../validate/index.js';
+import { sharedCopy } from './body-copy.js';
+import type { Encoding } from './content-decoding.js';
+import { checkRequest, checkResponse, type AnswerFacts, type OperationMatch, type RequestFacts } from './exchange-check.js';
+
+/** The operation a body is checked against, as the worker finds it again. */
+interface OperationRef {
+  api: OperationMatch['api'];
+  operationId: string;
+  params: Record<string, string>;
+}
+
+/** A check for the worker: the body's bytes are in shared memory, read by the worker, never written. */
+export type CheckJob = { operation: OperationRef; body: Uint8Array } & (
+  | { kind: 'request'; url: string; headers: IncomingHttpHeaders }
+  | { kind: 'response'; status: number; contentType: string | undefined; encoding: Encoding }
+);
+
+export interface CheckMessage {
+  id: number;
+  job: CheckJob;
+}
+
+export type CheckAnswer = { id: number; violations: Violation[] } | { id: number; error: string };
+
+type Done = (violations: Violation[]) => void;
+type Failed = (error: Error) => void;
+
+/**
+ * A compressed answer is weighed as if decoded at this ratio (JSON compresses 5-20x): its size
+ * once decoded is known only after decoding it, which is work for the worker too.
+ */
+const compressedWeight = 8;
+
+/**
+ * The worker's module. From the built package it is plain JavaScript beside this one; run from the
+ * TypeScript source (tests, `tsx` scripts), the worker needs tsx's loader, which Node 20 does not
+ * pass on to workers: it registers it first, then loads the module.
+ */
+function startWorker(): Worker {
+  const source = import.meta.url.endsWith('.ts');
+  const entry = new URL(source ? './check-worker.ts' : './check-worker.js', import.meta.url);
+  if (!source) return new Worker(entry);
+  const tsx = import.meta.resolve('tsx/esm/api');
+  return new Worker(`import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry.href)}); });`, { eval: true });
+}
+
+export class BodyChecks {
+  #worker: Worker | undefined;
+  readonly #pending = new Map<number, { done: Done; failed: Failed }>();
+  #nextId = 0;
+  #closed = false;
+
+  /** Bodies of `offLoopBytes` or more are checked in the worker. */
+  constructor(private readonly offLoopBytes: number) {}
+
+  /** Checks a request; then calls `done` with its violations (at once for a small JSON body), or `failed` with why it could not be checked. */
+  request(match: OperationMatch, facts: RequestFacts, done: Done, failed: Failed): void {
+    if (facts.body.byteLength < this.offLoopBytes) return settle(() => checkRequest(match, facts), done, failed);
+    this.#send({ kind: 'request', operation: refOf(match), url: facts.url.href, headers: facts.headers, body: facts.body }, done, failed);
+  }
+
+  /** Checks a whole answer, as `request` does. */
+  response(match: OperationMatch, facts: AnswerFacts, done: Done, failed: Failed): void {
+    const weight = facts.encoding === 'identity' ? facts.body.byteLength : facts.body.byteLength * compressedWeight;
+    if (weight < this.offLoopBytes) return settle(() => checkResponse(match, facts), done, failed);
+    const { status, contentType, encoding, body } = facts;
+    this.#send({ kind: 'response', operation: refOf(match), status, contentType, encoding, body }, done, failed);
+  }
+
+  /** Ends the worker; checks it still held fail. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const worker = this.#worker;
+    this.#worker = undefined;
+    this.#failAll(new Error('the proxy closed before the check ended'));
+    await worker?.terminate();
+  }
+
+  #send(job: CheckJob, done: Done, failed: Failed): void {
+    if (this.#closed) return failed(new Error('the proxy is closed'));
+    const worker = (this.#worker ??= this.#start());
+    const id = this.#nextId++;
+    // Shared, not transferred: the body may still be sent on (--strict holds it), and a posted copy would cost a copy of 14 MB on the loop.
+    if (!(job.body.buffer instanceof SharedArrayBuffer)) job.body = sharedCopy([job.body], job.body.byteLength);
+    this.#pending.set(id, { done, failed });
+    worker.postMessage({ id, job } satisfies CheckMessage);
+  }
+
+  #start(): Worker {
+    const worker = startWorker();
+    worker.on('message', (answer: CheckAnswer) => {
+      const waiting = this.#pending.get(answer.id);
+      if (!waiting) return;
+      this.#pending.delete(answer.id);
+      if ('error' in answer) waiting.failed(new Error(answer.error));
+      else waiting.done(answer.violations);
+    });
+    const lost = (error: Error) => {
+      if (this.#worker !== worker) return;
+      this.#worker = undefined;
+      this.#failAll(error);
+    };
+    worker.on('error', (error) => lost(new Error(`the check worker failed: ${error.message}`)));
+    worker.on('exit', (code) => lost(new Error(`the check worker exited (code ${code})`)));
+    return worker;
+  }
+
+  #failAll(error: Error): void {
+    const waiting = [...this.#pending.values()];
+    this.#pending.clear();
+    for (const { failed } of waiting) failed(error);
+  }
+}
+
+function refOf(match: OperationMatch): OperationRef {
+  return { api: match.api, operationId: match.operationId, params: match.params };
+}
+
+/** Runs a check: its violations at once (or, for a form, once it is parsed), or why it failed. */
+export function settle(check: () => Violation[] | Promise<Violation[]>, done: Done, failed: Failed): void {
+  let result;
+  try {
+    result = check();
+  } catch (error) {
+    return failed(asError(error));
+  }
+  if (Array.isArray(result)) done(result);
+  else result.then(done, (error: unknown) => failed(asError(error)));
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
