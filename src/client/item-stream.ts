@@ -70,7 +70,7 @@ export class ItemStream<T> implements AsyncIterable<T> {
     this.#iterator = new BatchIterator<T>(decoder, decoder, answer.timer.callerSignal);
   }
 
-  /** Items received so far (none kept with `keepItems: false`): decoded again from the body's reads when asked for, so equal to the items handed out but not the same objects. */
+  /** Items received so far (none kept with `keepItems: false`): decoded again from the body's bytes when asked for, so equal to the items handed out but not the same objects. */
   get received(): readonly T[] {
     return this.#decoder.received.items as readonly T[];
   }
@@ -129,7 +129,8 @@ class ClientItems<T> implements PushDecoder<T>, ItemReceiver<T, unknown>, ChunkS
     return this.#inner.stopped;
   }
 
-  feed(chunk: Uint8Array | string, out: Output<T>): void {
+  /** A read of the body: bytes, as a response body's reader gives them. */
+  feed(chunk: Uint8Array, out: Output<T>): void {
     this.#arrived();
     this.received.read(chunk);
     this.#decode(chunk, out);

@@ -4,22 +4,28 @@
  */
 import type { ItemDecoder, ItemReceiver } from '../streams/stream-items.js';
 
-type Chunk = Uint8Array | string;
+/** Size of the blocks small reads are copied into. */
+const blockSize = 64 * 1024;
 
 /**
- * Keeps the body's reads rather than the items decoded from them, and decodes the reads again only
+ * Keeps the body's bytes rather than the items decoded from them, and decodes the bytes again only
  * when someone asks for the items. Kept items are trees of objects that outlive the garbage
  * collector's young generation and must be copied out of it, which cost a third of the client's
- * decode time (bench/RESULTS.md, "keepItems"); a kept read is one reference to bytes the collector
- * never copies. The same framing over the same reads gives the same items, so the first `count`
- * decoded again are the ones handed out: equal values, not the same objects.
+ * decode time (bench/RESULTS.md, "keepItems"). Kept reads cost less, but a live stream comes as one
+ * small read per event, each its own ArrayBuffer from fetch that the collector would carry out of
+ * the young generation (about 1 µs a read, bench/RESULTS.md, "small reads"); so small reads are
+ * copied into shared blocks, a memcpy each, and only a large read is kept as it is. The same framing over the same bytes, however split, gives the
+ * same items, so the first `count` decoded again are the ones handed out: equal values, not the
+ * same objects.
  */
 export class ReceivedItems<T> implements ItemReceiver<T, unknown> {
   /** Items handed out, kept or not. */
   count = 0;
   readonly #newDecoder: () => ItemDecoder<T, unknown>;
-  /** Reads not yet decoded again; undefined when nothing is kept. */
-  #reads: Chunk[] | undefined;
+  /** Bytes not yet decoded again: these blocks, then the first `#filled` of `#block`; undefined when nothing is kept. */
+  #blocks: Uint8Array[] | undefined;
+  #block: Uint8Array = new Uint8Array(0);
+  #filled = 0;
   #ended = false;
   #replay: ItemDecoder<T, unknown> | undefined;
   #replayEnded = false;
@@ -28,12 +34,20 @@ export class ReceivedItems<T> implements ItemReceiver<T, unknown> {
   /** `keep: false` counts the items and keeps nothing; `newDecoder` makes a decoder of the stream's framing, for the replay. */
   constructor(keep: boolean, newDecoder: () => ItemDecoder<T, unknown>) {
     this.#newDecoder = newDecoder;
-    this.#reads = keep ? [] : undefined;
+    this.#blocks = keep ? [] : undefined;
   }
 
-  /** A read about to be decoded. */
-  read(chunk: Chunk): void {
-    this.#reads?.push(chunk);
+  /** A read of the body, about to be decoded. */
+  read(chunk: Uint8Array): void {
+    if (!this.#blocks) return;
+    if (this.#filled + chunk.length > this.#block.length) {
+      this.#blocks.push(this.#block.subarray(0, this.#filled));
+      // A large read is a full block of its own, not copied.
+      this.#block = chunk.length < blockSize / 4 ? new Uint8Array(blockSize) : chunk;
+      this.#filled = 0;
+    }
+    if (this.#block !== chunk) this.#block.set(chunk, this.#filled);
+    this.#filled += chunk.length;
   }
 
   /** The body ended (an unfinished last line is an item then). */
@@ -41,23 +55,25 @@ export class ReceivedItems<T> implements ItemReceiver<T, unknown> {
     this.#ended = true;
   }
 
-  /** The items so far (none when not kept), decoded again from the reads not decoded yet. */
+  /** The items so far (none when not kept), decoded again from the bytes not decoded yet. */
   get items(): readonly T[] {
-    const reads = this.#reads;
-    if (reads === undefined) return [];
+    const blocks = this.#blocks;
+    if (!blocks) return [];
     if (this.#decoded.length < this.count) {
       const replay = (this.#replay ??= this.#newDecoder());
-      // The reads gave `count` items before; an error they led to comes again after those and is not news here.
+      blocks.push(this.#block.subarray(0, this.#filled));
+      // Decoded now: later reads fill the rest of the block.
+      this.#blocks = [];
+      this.#block = this.#block.subarray(this.#filled);
+      this.#filled = 0;
+      // The bytes gave `count` items before; an error they led to comes again after those and is not news here.
       try {
-        for (const chunk of reads) if (!replay.stopped) replay.feed(chunk, this);
-        reads.length = 0;
+        for (const block of blocks) if (!replay.stopped) replay.feed(block, this);
         if (this.#ended && !this.#replayEnded) {
           this.#replayEnded = true;
           replay.end(this);
         }
-      } catch {
-        reads.length = 0;
-      }
+      } catch {}
     }
     // Items of the last read past the one that ended the stream (an invalid or error item) were not handed out.
     if (this.#decoded.length > this.count) this.#decoded.length = this.count;

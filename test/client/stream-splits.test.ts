@@ -3,7 +3,7 @@
  * (split anywhere, multibyte characters cut in two), the client yields the same items; SSE with
  * LF, CR or CRLF line ends, multi-line data, comments and keep-alives; JSON lines with or without a
  * final line end; an in-stream error event after the items; a body cut before its end. What a stream
- * keeps (`received`, `StreamError.items`) is decoded again from its reads: it must equal what was
+ * keeps (`received`, `StreamError.items`) is decoded again from its bytes: it must equal what was
  * handed out, however the reads fell.
  */
 import fc from 'fast-check';
@@ -148,6 +148,25 @@ describe('any split of a byte stream into reads yields the same items', () => {
         expect(stream.receivedCount).toBe(items.length);
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it('received holds every item across kept blocks: small reads copied into blocks, large reads kept as they are, asked for at any time', async () => {
+    // Items up to ~40 KB, so a body spans several 64-KiB blocks and reads range from a few bytes to well over 16 KiB.
+    const big = fc.array(fc.record({ i: fc.nat(), size: fc.nat({ max: 40_000 }) }), { minLength: 1, maxLength: 12 });
+    const anyCut = fc.array(fc.nat({ max: 500_000 }), { maxLength: 60 });
+    await fc.assert(
+      fc.asyncProperty(big, anyCut, fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }), async (sizes, at, ask) => {
+        const items = sizes.map(({ i, size }) => ({ i, content: 'é'.repeat(size % 7) + 'x'.repeat(size) }));
+        const stream = streamOf(responseOf(encode(`${sseText(items, '\n', [])}data: [DONE]\n\n`), at), sse);
+        const got: unknown[] = [];
+        for await (const item of stream) {
+          got.push(item);
+          if (ask[got.length - 1]) expect(stream.received.slice(0, got.length)).toEqual(got);
+        }
+        expect(stream.received).toEqual(items);
+      }),
+      { numRuns: 40 },
     );
   });
 
