@@ -18,7 +18,8 @@
  *
  * Knobs (environment): ROUNDS (5), DURATION seconds per req/s measurement (8), CONNECTIONS (50),
  * STREAMS (100), TTFT_MS of the stream target (50), APPEND (1|0), HOPS (a comma list of bare hops
- * measured side by side too, the floors of the hop designs: connection, undici, node-http; none by default).
+ * measured side by side too, the floors of the hop designs: connection, connection-parsed, undici,
+ * node-http; none by default).
  * @module
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -40,7 +41,7 @@ const streamCount = Number(process.env.STREAMS ?? 100);
 const streamTtftMs = Number(process.env.TTFT_MS ?? 50);
 const append = process.env.APPEND !== '0';
 const hops = (process.env.HOPS ?? '').split(',').filter(Boolean);
-for (const hop of hops) if (!['connection', 'undici', 'node-http'].includes(hop)) throw new Error(`HOPS: "${hop}" is not one of connection, undici, node-http`);
+for (const hop of hops) if (!['connection', 'connection-parsed', 'undici', 'node-http'].includes(hop)) throw new Error(`HOPS: "${hop}" is not one of connection, connection-parsed, undici, node-http`);
 
 killChildrenOnExit();
 

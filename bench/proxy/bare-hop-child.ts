@@ -8,6 +8,11 @@
  *   are read; only the request head is scanned (for Host and the body's length, so that the next
  *   head is found); the answer is not parsed at all. Handles what the bench sends (Content-Length
  *   bodies, no pipelining), not HTTP at large.
+ * - `connection-parsed`: the same connection per connection, with both directions parsed by
+ *   http-parser-js (the parser such a hop would use, see RESULTS.md): each request head rebuilt from
+ *   the parsed head (Host replaced, hop-by-hop headers left out) and its body written on as the parser
+ *   hands it over; each answer written on as read, then parsed to observe it (status, headers, body
+ *   chunks, end), as the checks would need it.
  * - `undici`: node:http's server, undici's `Pool.dispatch` with a raw handler (sambakit's hop).
  * - `node-http`: node:http's server and client, piped.
  * @module
@@ -15,13 +20,15 @@
 import { createServer as createHttpServer, request as httpRequest, Agent } from 'node:http';
 import { connect, createServer as createTcpServer, type Server, type Socket } from 'node:net';
 import { Pool, type Dispatcher } from 'undici';
-import { forwardedHeaders } from '../../src/proxy/headers.js';
+import { HTTPParser } from 'http-parser-js';
+import { forwardedHeaders, rawHeader } from '../../src/proxy/headers.js';
 import type { CloseMessage, ListeningMessage } from '../server/messages.js';
 
 const target = new URL(process.env.TARGET!);
 const hop = process.env.HOP ?? 'connection';
 const headEnd = Buffer.from('\r\n\r\n');
 const contentLength = /\r\ncontent-length:[ \t]*(\d+)/i;
+const crlf = Buffer.from('\r\n');
 const hostLine = /\r\nhost:[^\r]*/i;
 
 /** Forwards one client connection's requests, rewriting each head's Host, onto its own target connection. */
@@ -65,6 +72,45 @@ function relay(client: Socket): void {
   upstream.once('close', close).on('error', close);
 }
 
+/** As `relay`, with both directions parsed: the floor of a connection-level hop with its checks' parsing. */
+function parsedRelay(client: Socket): void {
+  const upstream = connect(Number(target.port), target.hostname);
+  client.setNoDelay(true);
+  upstream.setNoDelay(true);
+  const requests = new HTTPParser(HTTPParser.REQUEST);
+  requests[HTTPParser.kOnHeadersComplete] = (info) => {
+    const head = [`${HTTPParser.methods[info.method as unknown as number]} ${info.url} HTTP/1.1`];
+    const headers = forwardedHeaders(info.headers, target.host);
+    for (let i = 0; i < headers.length; i += 2) head.push(`${headers[i]}: ${headers[i + 1]}`);
+    const chunked = rawHeader(info.headers, 'transfer-encoding') !== undefined;
+    if (chunked) head.push('Transfer-Encoding: chunked');
+    upstream.write(`${head.join('\r\n')}\r\n\r\n`, 'latin1');
+    sendBody = chunked ? (chunk) => upstream.write(Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, crlf])) : (chunk) => upstream.write(chunk);
+    endBody = chunked ? () => upstream.write('0\r\n\r\n') : () => {};
+  };
+  let sendBody = (_chunk: Buffer): unknown => undefined;
+  let endBody = (): unknown => undefined;
+  requests[HTTPParser.kOnBody] = (chunk, offset, length) => sendBody(chunk.subarray(offset, offset + length));
+  requests[HTTPParser.kOnMessageComplete] = () => endBody();
+  let observed = 0;
+  const answers = new HTTPParser(HTTPParser.RESPONSE);
+  answers[HTTPParser.kOnHeadersComplete] = (info) => void (observed += info.statusCode);
+  answers[HTTPParser.kOnBody] = (_chunk, _offset, length) => void (observed += length);
+  answers[HTTPParser.kOnMessageComplete] = () => void observed++;
+  const close = () => {
+    client.destroy();
+    upstream.destroy();
+  };
+  client.on('data', (chunk: Buffer) => requests.execute(chunk) instanceof Error && close());
+  upstream.on('data', (chunk: Buffer) => {
+    if (!client.write(chunk)) upstream.pause();
+    answers.execute(chunk);
+  });
+  client.on('drain', () => upstream.resume());
+  client.once('close', close).on('error', close);
+  upstream.once('close', close).on('error', close);
+}
+
 function undiciHop(): Server {
   const pool = new Pool(target.origin, { connections: null, headersTimeout: 0, bodyTimeout: 0 });
   return createHttpServer((req, res) => {
@@ -100,7 +146,7 @@ function nodeHttpHop(): Server {
   }) as unknown as Server;
 }
 
-const server: Server = hop === 'connection' ? createTcpServer(relay) : hop === 'undici' ? undiciHop() : nodeHttpHop();
+const server: Server = hop === 'connection' ? createTcpServer(relay) : hop === 'connection-parsed' ? createTcpServer(parsedRelay) : hop === 'undici' ? undiciHop() : nodeHttpHop();
 server.listen({ host: '127.0.0.1', port: 0, backlog: 4096 }, () => {
   const address = server.address() as { port: number };
   const listening: ListeningMessage = { type: 'listening', url: `http://127.0.0.1:${address.port}` };
