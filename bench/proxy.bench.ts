@@ -17,7 +17,9 @@
  * bench/RESULTS.md (APPEND=0 to skip).
  *
  * Knobs (environment): ROUNDS (5), DURATION seconds per req/s measurement (8), CONNECTIONS (50),
- * STREAMS (100), TTFT_MS of the stream target (50), APPEND (1|0).
+ * STREAMS (100), TTFT_MS of the stream target (50), APPEND (1|0), HOPS (a comma list of bare hops
+ * measured side by side too, the floors of the hop designs: connection, connection-parsed, undici,
+ * node-http; none by default).
  * @module
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -38,6 +40,8 @@ const connections = Number(process.env.CONNECTIONS ?? 50);
 const streamCount = Number(process.env.STREAMS ?? 100);
 const streamTtftMs = Number(process.env.TTFT_MS ?? 50);
 const append = process.env.APPEND !== '0';
+const hops = (process.env.HOPS ?? '').split(',').filter(Boolean);
+for (const hop of hops) if (!['connection', 'connection-parsed', 'undici', 'node-http'].includes(hop)) throw new Error(`HOPS: "${hop}" is not one of connection, connection-parsed, undici, node-http`);
 
 killChildrenOnExit();
 
@@ -77,12 +81,25 @@ async function wave(url: string): Promise<{ ttfts: number[]; failed: number }> {
   return { ttfts: ok.map((s) => s.firstContentAt! - s.startedAt).sort((a, b) => a - b), failed: result.streams.length - ok.length };
 }
 
-interface Round {
-  rps: { direct: LoadResult; proxy: LoadResult };
-  ttft: { direct: number[]; proxy: number[]; failed: number };
-  /** CPU ms per exchange of the req/s runs: the target's (direct and proxied) and the proxy's. */
-  cpu: { direct: number; proxiedTarget: number; proxy: number };
+/** What is measured side by side with the direct connection: sambakit's proxy, and the bare hops HOPS names. */
+interface Side {
+  name: string;
+  rps: string;
+  streams: string;
+  /** The process whose CPU per exchange is reported (the hop's; the target's for direct). */
+  pid: number;
 }
+
+interface SideRound {
+  rps: LoadResult;
+  ttfts: number[];
+  failed: number;
+  /** CPU ms per exchange of the req/s run: the side's own process, and the target's. */
+  cpu: number;
+  targetCpu: number;
+}
+
+type Round = Record<string, SideRound>;
 
 /** CPU ms that `pids` used while `run` ran. */
 async function cpuDuring<T>(pids: number[], run: () => Promise<T>): Promise<{ result: T; cpuMs: number[] }> {
@@ -91,81 +108,92 @@ async function cpuDuring<T>(pids: number[], run: () => Promise<T>): Promise<{ re
   return { result, cpuMs: pids.map((pid, i) => (readProc(pid)?.cpuMs ?? NaN) - before[i]!) };
 }
 
+const chatPath = '/cloud/v1/chat/completions';
+
+/** A proxy or bare hop child in front of both targets. */
+async function sideOf(name: string, script: string, env: Record<string, string>, targets: { rps: string; streams: string }): Promise<Side & { children: ChildProcess[] }> {
+  const rps = await forkBenchChild(script, { env: { ...env, TARGET: targets.rps } });
+  const streams = await forkBenchChild(script, { env: { ...env, TARGET: targets.streams } });
+  return { name, rps: `${rps.url}${chatPath}`, streams: `${streams.url}${chatPath}`, pid: rps.child.pid!, children: [rps.child, streams.child] };
+}
+
 async function main(): Promise<void> {
   const loadAtStart = loadavg();
-  log(`bench:proxy: ${rounds} rounds, ${durationS} s per req/s run at ${connections} connections, ${streamCount} streams (target TTFT ${streamTtftMs} ms); load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  log(`bench:proxy: ${rounds} rounds, ${durationS} s per req/s run at ${connections} connections, ${streamCount} streams (target TTFT ${streamTtftMs} ms), hops ${['sambakit', ...hops].join(', ')}; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   const rpsTarget = await forkBenchChild('proxy/target-child.ts');
   const streamTarget = await forkBenchChild('proxy/target-child.ts', { env: { TTFT_MS: String(streamTtftMs), TOKENS_PER_SECOND: '50' } });
-  const rpsProxy = await forkBenchChild('proxy/proxy-child.ts', { env: { TARGET: rpsTarget.url } });
-  const streamProxy = await forkBenchChild('proxy/proxy-child.ts', { env: { TARGET: streamTarget.url } });
-  const direct = { rps: `${rpsTarget.url}/cloud/v1/chat/completions`, streams: `${streamTarget.url}/cloud/v1/chat/completions` };
-  const proxied = { rps: `${rpsProxy.url}/cloud/v1/chat/completions`, streams: `${streamProxy.url}/cloud/v1/chat/completions` };
-  // The proxy forwards the paths it is sent: its target is the server's root, so the same path works on both.
-  for (const url of [direct.rps, proxied.rps]) {
-    const response = await fetch(url, { method: 'POST', headers: { authorization: 'Bearer x', 'content-type': 'application/json' }, body: chatBody });
-    if (response.status !== 200) throw new Error(`${url}: status ${response.status} ${await response.text()}`);
+  const targets = { rps: rpsTarget.url, streams: streamTarget.url };
+  // The proxy forwards the paths it is sent: its target is the server's root, so the same path works on every side.
+  const direct: Side = { name: 'direct', rps: `${rpsTarget.url}${chatPath}`, streams: `${streamTarget.url}${chatPath}`, pid: rpsTarget.child.pid! };
+  const hopSides = [await sideOf('sambakit', 'proxy/proxy-child.ts', {}, targets)];
+  for (const hop of hops) hopSides.push(await sideOf(`bare ${hop}`, 'proxy/bare-hop-child.ts', { HOP: hop }, targets));
+  const sides: Side[] = [direct, ...hopSides];
+  for (const side of sides) {
+    const response = await fetch(side.rps, { method: 'POST', headers: { authorization: 'Bearer x', 'content-type': 'application/json' }, body: chatBody });
+    if (response.status !== 200) throw new Error(`${side.name}: status ${response.status} ${await response.text()}`);
   }
   log('warming up ...');
-  await load(direct.rps, 2);
-  await load(proxied.rps, 2);
-  await wave(direct.streams);
-  await wave(proxied.streams);
+  for (const side of sides) await load(side.rps, 2);
+  for (const side of sides) await wave(side.streams);
 
   const results: Round[] = [];
   const progress = benchProgress('proxy');
   for (let round = 1; round <= rounds; round++) {
-    progress.round('req/s and stream waves, direct and through the proxy', round, rounds);
-    const order = round % 2 ? (['direct', 'proxy'] as const) : (['proxy', 'direct'] as const);
-    const rps = {} as Round['rps'];
-    const cpu = {} as Round['cpu'];
-    const ttft = { direct: [] as number[], proxy: [] as number[], failed: 0 };
+    progress.round('req/s and stream waves, direct and through each hop', round, rounds);
+    // Each round starts one side later, so that no side is always measured first or last.
+    const order = sides.map((_, i) => sides[(i + round - 1) % sides.length]!);
+    const measured: Round = {};
     for (const side of order) {
-      const measured = await cpuDuring([rpsTarget.child.pid!, rpsProxy.child.pid!], () => load(side === 'direct' ? direct.rps : proxied.rps, durationS));
-      rps[side] = measured.result;
-      const [targetMs, proxyMs] = measured.cpuMs.map((ms) => ms / measured.result.completed);
-      if (side === 'direct') cpu.direct = targetMs!;
-      else Object.assign(cpu, { proxiedTarget: targetMs!, proxy: proxyMs! });
+      const run = await cpuDuring([side.pid, rpsTarget.child.pid!], () => load(side.rps, durationS));
+      const [sideMs, targetMs] = run.cpuMs.map((ms) => ms / run.result.completed);
+      measured[side.name] = { rps: run.result, ttfts: [], failed: 0, cpu: sideMs!, targetCpu: targetMs! };
       await sleep(300);
     }
     for (const side of order) {
-      await wave(side === 'direct' ? direct.streams : proxied.streams);
-      const w = await wave(side === 'direct' ? direct.streams : proxied.streams);
-      ttft[side] = w.ttfts;
-      ttft.failed += w.failed;
+      await wave(side.streams);
+      const w = await wave(side.streams);
+      Object.assign(measured[side.name]!, { ttfts: w.ttfts, failed: w.failed });
       await sleep(300);
     }
+    const d = measured.direct!;
     log(
-      `  round ${round}: req/s direct ${rps.direct.requestsPerSecond.toFixed(0)} proxy ${rps.proxy.requestsPerSecond.toFixed(0)} (${fmt(rps.proxy.requestsPerSecond / rps.direct.requestsPerSecond)}x); ` +
-        `CPU ms/exchange target ${fmt(cpu.direct, 3)} vs proxy ${fmt(cpu.proxy, 3)} + target ${fmt(cpu.proxiedTarget, 3)}; TTFT p50 direct ${fmt(quantile(ttft.direct, 0.5))} proxy ${fmt(quantile(ttft.proxy, 0.5))} ms, p99 direct ${fmt(quantile(ttft.direct, 0.99))} proxy ${fmt(quantile(ttft.proxy, 0.99))} ms; failed streams ${ttft.failed}; non-2xx ${rps.direct.non2xx + rps.proxy.non2xx}`,
+      `  round ${round}: direct ${d.rps.requestsPerSecond.toFixed(0)} req/s, TTFT p50 ${fmt(quantile(d.ttfts, 0.5))} ms, CPU ${fmt(d.cpu, 3)} ms/exchange; ` +
+        hopSides
+          .map((side) => {
+            const h = measured[side.name]!;
+            return `${side.name} ${fmt(h.rps.requestsPerSecond / d.rps.requestsPerSecond)}x, TTFT p50 ${signed(quantile(h.ttfts, 0.5) - quantile(d.ttfts, 0.5))} ms, CPU ${fmt(h.cpu, 3)} + target ${fmt(h.targetCpu, 3)}`;
+          })
+          .join('; ') +
+        `; failed ${Object.values(measured).reduce((n, r) => n + r.failed + r.rps.non2xx + r.rps.errors, 0)}`,
     );
-    results.push({ rps, ttft, cpu });
+    results.push(measured);
   }
-  for (const { child } of [rpsTarget, streamTarget, rpsProxy, streamProxy]) if (child.connected) child.send({ type: 'close' });
+  for (const child of [rpsTarget.child, streamTarget.child, ...hopSides.flatMap((side) => side.children)]) if (child.connected) child.send({ type: 'close' });
   loader?.disconnect();
 
-  const ratio = median(results.map((r) => r.rps.proxy.requestsPerSecond / r.rps.direct.requestsPerSecond));
-  const addedP50 = median(results.map((r) => quantile(r.ttft.proxy, 0.5) - quantile(r.ttft.direct, 0.5)));
-  const addedP99 = median(results.map((r) => quantile(r.ttft.proxy, 0.99) - quantile(r.ttft.direct, 0.99)));
-  const med = (f: (r: Round) => number) => median(results.map(f));
-  const failed = results.reduce((n, r) => n + r.ttft.failed + r.rps.direct.non2xx + r.rps.proxy.non2xx + r.rps.direct.errors + r.rps.proxy.errors, 0);
+  const med = (name: string, f: (r: SideRound, direct: SideRound) => number) => median(results.map((r) => f(r[name]!, r.direct!)));
+  const failed = results.reduce((n, r) => n + Object.values(r).reduce((m, s) => m + s.failed + s.rps.non2xx + s.rps.errors, 0), 0);
   const machine = `${cpus().length} x ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GB RAM, Node ${process.versions.node}`;
+  const ratio = (name: string) => med(name, (h, d) => h.rps.requestsPerSecond / d.rps.requestsPerSecond);
+  const addedP50 = (name: string) => med(name, (h, d) => quantile(h.ttfts, 0.5) - quantile(d.ttfts, 0.5));
+  const addedP99 = (name: string) => med(name, (h, d) => quantile(h.ttfts, 0.99) - quantile(d.ttfts, 0.99));
+  const goals = (name: string) => `${ratio(name) >= 0.5 ? 'met' : 'missed'} / ${addedP50(name) <= 1 ? 'met' : 'missed'}`;
+  const row = (name: string) =>
+    `| ${name === 'sambakit' ? "sambakit's proxy (checks on)" : `${name} (no checks)`} | ${med(name, (h) => h.rps.requestsPerSecond).toFixed(0)} | ${fmt(ratio(name))}x | ${med(name, (h) => h.rps.latencyP50)} / ${med(name, (h) => h.rps.latencyP99)} | ${fmt(med(name, (h) => quantile(h.ttfts, 0.5)))} | ${signed(addedP50(name))} / ${signed(addedP99(name))} | ${fmt(med(name, (h) => h.cpu), 3)} + target ${fmt(med(name, (h) => h.targetCpu), 3)} | ${goals(name)} |`;
   const section = [
     '## Proxy (`npm run bench:proxy`)',
     '',
     `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${machine}; load average (1/5/15 min) at the start ${loadAtStart.map((l) => l.toFixed(2)).join(' ')}, at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')}.`,
-    `Each figure below is the median over ${rounds} rounds of a comparison made within one round (direct and proxied`,
-    'measured back to back, the order alternating; each measured wave after an unmeasured one on the same side).',
+    `Each figure below is the median over ${rounds} rounds of a comparison made within one round (every side measured`,
+    'back to back, the order rotating; each measured wave after an unmeasured one on the same side).',
     '',
     'Target: the reference server (Cloud chat), in its own process; the proxy (`startProxy`, checks on, records counted',
-    'not written) in another; autocannon and the stream client in the bench processes.',
+    'not written) in another; each bare hop (bench/proxy/bare-hop-child.ts) in another; autocannon and the stream client in the bench processes.',
     '',
-    '| measure | direct | through the proxy | proxy vs direct | goal |',
-    '|---|---|---|---|---|',
-    `| validated chat req/s (${connections} connections, ${durationS} s) | ${med((r) => r.rps.direct.requestsPerSecond).toFixed(0)} | ${med((r) => r.rps.proxy.requestsPerSecond).toFixed(0)} | ${fmt(ratio)}x | >= 0.5x ${ratio >= 0.5 ? 'met' : 'missed'} |`,
-    `| req/s latency p50 / p99 (ms) | ${med((r) => r.rps.direct.latencyP50)} / ${med((r) => r.rps.direct.latencyP99)} | ${med((r) => r.rps.proxy.latencyP50)} / ${med((r) => r.rps.proxy.latencyP99)} | | |`,
-    `| TTFT p50, ${streamCount} concurrent streams (ms) | ${fmt(med((r) => quantile(r.ttft.direct, 0.5)))} | ${fmt(med((r) => quantile(r.ttft.proxy, 0.5)))} | ${signed(addedP50)} ms | <= 1 ms ${addedP50 <= 1 ? 'met' : 'missed'} |`,
-    `| TTFT p99, ${streamCount} concurrent streams (ms) | ${fmt(med((r) => quantile(r.ttft.direct, 0.99)))} | ${fmt(med((r) => quantile(r.ttft.proxy, 0.99)))} | ${signed(addedP99)} ms | |`,
-    `| CPU ms per chat exchange (req/s runs) | target ${fmt(med((r) => r.cpu.direct), 3)} | proxy ${fmt(med((r) => r.cpu.proxy), 3)} + target ${fmt(med((r) => r.cpu.proxiedTarget), 3)} | proxy ÷ direct target ${fmt(med((r) => r.cpu.proxy / r.cpu.direct))}x | |`,
+    `| side | validated chat req/s (${connections} connections, ${durationS} s) | vs direct | latency p50 / p99 (ms) | TTFT p50, ${streamCount} concurrent streams (ms) | TTFT added p50 / p99 (ms) | CPU ms per chat exchange | goals (>= 0.5x / <= 1 ms) |`,
+    '|---|---|---|---|---|---|---|---|',
+    `| direct | ${med('direct', (h) => h.rps.requestsPerSecond).toFixed(0)} | 1x | ${med('direct', (h) => h.rps.latencyP50)} / ${med('direct', (h) => h.rps.latencyP99)} | ${fmt(med('direct', (h) => quantile(h.ttfts, 0.5)))} | | target ${fmt(med('direct', (h) => h.cpu), 3)} | |`,
+    ...hopSides.map((side) => row(side.name)),
     '',
     `Failed streams, non-2xx answers and errors over the run: ${failed}. TTFT is measured from the request's write to the`,
     `first content chunk on the client's socket; the target waits ${streamTtftMs} ms before the first token, then sends 50 tokens/s.`,
