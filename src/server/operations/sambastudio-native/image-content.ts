@@ -24,6 +24,29 @@ const formatNames: Record<ImageFormat, string> = { png: 'PNG', jpeg: 'JPEG', gif
 /** Standard or URL-safe alphabet, padding optional (Python's decoders accept both once whitespace is gone). */
 const base64Text = /^(?:[A-Za-z0-9+/]*|[A-Za-z0-9_-]*)={0,2}$/;
 
+/** The first character no base64 alphabet has (whitespace aside), astral characters whole. */
+const notBase64Char = /[^A-Za-z0-9+/=_\-\s]/u;
+
+/**
+ * The position of a character as people count them in the string as sent (whitespace included, an
+ * emoji as one), without spreading the string: a multi-megabyte image_content spread into an array
+ * of characters held the event loop for hundreds of milliseconds per request.
+ */
+function codePointsBefore(text: string, index: number): number {
+  let pairs = 0;
+  for (let i = 0; i < index - 1; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        pairs++;
+        i++;
+      }
+    }
+  }
+  return index - pairs;
+}
+
 /** The image in `base64`, read from its header; throws a `NativeRequestError` about `path` otherwise. */
 export function readImageContent(base64: string, path: string): ImageInfo {
   const fail = (rule: string, received: string): never => {
@@ -32,9 +55,8 @@ export function readImageContent(base64: string, path: string): ImageInfo {
   const text = base64.replace(/\s+/g, '');
   if (text.length === 0) return fail('minLength', 'an empty string');
   if (!base64Text.test(text) || text.replace(/=+$/, '').length % 4 === 1) {
-    // The position is counted in the string as sent, whitespace included, so it can be found there.
-    const bad = [...base64].findIndex((char) => !/[A-Za-z0-9+/=_\-\s]/.test(char));
-    if (bad >= 0) return fail('contentEncoding', `not base64 (${JSON.stringify([...base64][bad])} at position ${bad})`);
+    const bad = notBase64Char.exec(base64);
+    if (bad) return fail('contentEncoding', `not base64 (${JSON.stringify(bad[0])} at position ${codePointsBefore(base64, bad.index)})`);
     const mixed = /[+/]/.test(text) && /[-_]/.test(text);
     return fail('contentEncoding', mixed ? 'not base64 (it mixes the standard and URL-safe alphabets)' : 'not base64 (its length or padding is wrong)');
   }
