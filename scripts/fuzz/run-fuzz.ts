@@ -1,6 +1,7 @@
 /**
- * Runs fuzz cases against the process under fuzz: each case is built once, (when asked) checked
- * by the validators and written for the CLI, and sent to the reference server and then through a
+ * Runs fuzz cases against the process under fuzz: each case is built once and (when asked)
+ * checked by the validators in a worker thread (case-thread.ts: this thread's loop must stay free
+ * to send), written for the CLI, and sent to the reference server and then through a
  * proxy (plain for odd cases, strict for even ones); a few cases at a time (one request each) over
  * kept connections. It judges every answer, restarts the process after a crash (the cases in
  * flight are the crash's suspects), and keeps the event loop's report with the cases that were in
@@ -9,9 +10,10 @@
  */
 import { Agent } from 'node:http';
 import { apis, type ApiName } from '../../src/contract/apis.js';
-import { fuzzCase, type FuzzCase } from './cases.js';
+import type { FuzzCase } from './cases.js';
+import { CaseThread } from './case-thread.js';
 import { CliBatches } from './fuzz-cli.js';
-import { validatorFailures, type ValidatorFailure } from './fuzz-validators.js';
+import type { ValidatorFailure } from './fuzz-validators.js';
 import { judge, type CaseFailure } from './outcome.js';
 import { saveRegression, type Via } from './regressions.js';
 import { sendCase, type SendResult } from './send-case.js';
@@ -91,6 +93,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
   const concurrency = options.concurrency ?? 4;
   const agent = new Agent({ keepAlive: true });
   let target = await startTarget();
+  const caseThread = new CaseThread();
   const summary: FuzzSummary = {
     seed: options.seed,
     durationMs: 0,
@@ -170,11 +173,11 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
   const worker = async () => {
     while (next < jobs.length) {
       const job = jobs[next++]!;
-      const fuzz = fuzzCase(job.api, options.seed, job.index);
+      const { fuzz, validatorFailures } = await caseThread.prepare({ api: job.api, seed: options.seed, index: job.index, validators: options.validators === true });
       (summary.perApi[job.api] ??= { cases: 0, requests: 0, statuses: {}, failures: 0 }).cases++;
       if (options.validators) {
         summary.validators.cases++;
-        summary.validators.failures.push(...validatorFailures(fuzz, options.seed, job.index));
+        summary.validators.failures.push(...validatorFailures);
       }
       await cli.get(job.api)?.add(fuzz, job.index);
       // Every case to the server and through one proxy, plain and strict in turn: a proxied case also
@@ -200,6 +203,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
   } finally {
     clearInterval(loopTimer);
     agent.destroy();
+    await caseThread.close();
     await target.close();
   }
   summary.durationMs = Date.now() - started;

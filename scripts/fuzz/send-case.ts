@@ -35,6 +35,8 @@ function sendOnce(base: string, fuzzCase: FuzzCase, agent: Agent | false): Promi
   if (body) headers['content-length'] = String(body.length);
   return new Promise((resolve) => {
     let settled = false;
+    /** What came of the answer before a failure (an answer can come before the request is all written). */
+    let answered = '';
     const settle = (result: SendResult & { staleSocket?: boolean }) => {
       if (settled) return;
       settled = true;
@@ -46,8 +48,10 @@ function sendOnce(base: string, fuzzCase: FuzzCase, agent: Agent | false): Promi
       // make a stream of hundreds of megabytes (more than one string can hold).
       const chunks: Buffer[] = [];
       let kept = 0;
+      answered = ` (after status ${res.statusCode})`;
       res.on('data', (chunk: Buffer) => {
         if (kept >= keptAnswerBytes) return;
+        if (!chunks.length) answered = ` (after status ${res.statusCode}: ${chunk.subarray(0, 200).toString('utf8')})`;
         chunks.push(chunk);
         kept += chunk.byteLength;
       });
@@ -59,7 +63,10 @@ function sendOnce(base: string, fuzzCase: FuzzCase, agent: Agent | false): Promi
       settle({ ok: false, error: `no complete answer within ${answerTimeoutMs} ms` });
       req.destroy();
     }, answerTimeoutMs);
-    req.on('error', (error: NodeJS.ErrnoException) => settle({ ok: false, error: `request failed: ${error.message}`, staleSocket: req.reusedSocket && error.code === 'ECONNRESET' }));
+    const started = Date.now();
+    // How far the request got says whose stall it was: a body cut short long after it started, or at once.
+    const progress = () => `${req.socket?.bytesWritten ?? 0} bytes written of ${body?.length ?? 0} in the body, after ${Date.now() - started} ms`;
+    req.on('error', (error: NodeJS.ErrnoException) => settle({ ok: false, error: `request failed: ${error.message}${answered} (${progress()})`, staleSocket: req.reusedSocket && error.code === 'ECONNRESET' }));
     req.end(body);
   });
 }

@@ -81,22 +81,36 @@ function readLimited(request: IncomingMessage, limit: number, idleTimeoutMs: num
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const stop = (outcome: Buffer[] | typeof stalled | undefined) => {
+    /** Whether bytes came since the idle timer last fired. */
+    let heard = false;
+    let verdict: NodeJS.Immediate | undefined;
+    const quiet = () => {
       clearTimeout(idle);
+      clearImmediate(verdict);
+    };
+    const stop = (outcome: Buffer[] | typeof stalled | undefined) => {
+      quiet();
       request.off('data', onData).off('end', onEnd);
       resolve(outcome);
     };
-    const idle = setTimeout(() => stop(stalled), idleTimeoutMs);
+    // The timer runs before the loop reads its sockets: when the loop was busy past the timeout, the
+    // next bytes may already wait unread. The verdict waits for that read (the check phase comes
+    // after it), so only a body that really stopped coming is cut.
+    const idle = setTimeout(() => {
+      heard = false;
+      verdict = setImmediate(() => heard || stop(stalled));
+    }, idleTimeoutMs);
     const onData = (chunk: Buffer) => {
       size += chunk.byteLength;
       if (size > limit) return stop(undefined);
+      heard = true;
       idle.refresh();
       chunks.push(chunk);
     };
     const onEnd = () => stop(chunks);
     // After 'end', the limit or the timeout this settles nothing: the promise is already settled.
     const gone = () => {
-      clearTimeout(idle);
+      quiet();
       reject(new ClientGoneError('the client closed the connection before the request body ended'));
     };
     request.on('data', onData).once('end', onEnd).once('error', gone).once('close', () => request.complete || gone());

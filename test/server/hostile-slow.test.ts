@@ -76,6 +76,22 @@ describe('slow and lying clients', () => {
     expect(answer).toContain('The request body stalled: no bytes came for 400 ms');
   });
 
+  it('a body whose next bytes wait unread while the loop is busy past the idle timeout is read, not cut', async () => {
+    const client = await open(server.port);
+    client.socket.write(head(`Content-Length: ${chat.length}\r\nConnection: close\r\n`) + chat.slice(0, 10));
+    // A few turns of the loop: the server reads the head and starts waiting for the body's next bytes.
+    for (let turn = 0; turn < 10; turn++) await new Promise((resolve) => setImmediate(resolve));
+    client.socket.write(chat.slice(10, 20));
+    // Busy past the idle timeout (400 ms): when the loop turns again, the idle timer is due and the
+    // bytes above are already waiting on the server's socket. The client never paused.
+    const until = Date.now() + 1000;
+    while (Date.now() < until);
+    for (let turn = 0; turn < 10; turn++) await new Promise((resolve) => setImmediate(resolve));
+    client.socket.write(chat.slice(20));
+    await client.closed;
+    expect(client.received()).toMatch(/^HTTP\/1\.1 200/);
+  });
+
   it('a body trickled steadily (never idle long enough) is cut by the request timeout', async () => {
     const client = await open(server.port);
     client.socket.write(head('Content-Length: 60000\r\n'));

@@ -79,6 +79,14 @@ describe('LMI chat: whole answers (rolling batch)', () => {
     expect(body.code).toBe(424);
     expect(body.error).toContain('missing_tool');
   });
+
+  it('a tool_choice name of megabytes is quoted cut short in the refusal, with its length', async () => {
+    const name = '{'.repeat(2_000_000);
+    const response = await post(server, paths.lmi, chatBody({ tools: [weatherTool], tool_choice: { type: 'function', function: { name } } }));
+    expect(response.status).toBe(424);
+    const body = (await response.json()) as any;
+    expect(body.error).toBe(`tool_choice names "${'{'.repeat(200)}…" (2000000 characters), which is not in tools; declared tools: "get_weather".`);
+  });
 });
 
 describe('LMI chat: streams', () => {

@@ -61,6 +61,15 @@ describe('Generic v1 multimodal predict', () => {
     await rejects('', /^an empty string$/, 'minLength');
   });
 
+  it('the position of the break counts characters as sent: an emoji is one, whitespace counts', async () => {
+    await rejects('QUJD\n🎉🎉', /^not base64 \("🎉" at position 5\)$/, 'contentEncoding');
+    await rejects('QU JD\uD800', /^not base64 \("\\ud800" at position 5\)$/, 'contentEncoding');
+  });
+
+  it('a multi-megabyte text with its break at the end is refused at the right position', async () => {
+    await rejects(`${'QUJD'.repeat(750_000)}\t😀!`, /^not base64 \("😀" at position 3000001\)$/, 'contentEncoding');
+  });
+
   it('PDF bytes are refused with their first bytes', async () => {
     const pdf = new TextEncoder().encode('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n');
     await rejects(base64(pdf), /^bytes that are not a PNG, JPEG, GIF or WebP image \(starts with 25 50 44 46\)$/, 'contentMediaType');

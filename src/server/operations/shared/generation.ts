@@ -9,6 +9,7 @@ import { generateInTurns, UnknownToolError, type Generation, type GenerateReques
 import type { Problem } from '../../error-styles.js';
 import { TurnBudget } from '../../../event-loop/turn-budget.js';
 import { fitPrompt, generationRoom, type ContextFit, type PromptFit } from './context-limit.js';
+import { quotedName } from './quoted-name.js';
 
 export type Generated = { ok: true; promptTokens: number; generation: Generation } | { ok: false; problem: Problem };
 
@@ -39,7 +40,7 @@ function generated(request: GenerateRequest, fitted: PromptFit, fit: ContextFit,
       ok: false,
       problem: {
         kind: 'invalid_request',
-        message: `${error.message}; ${declared.length > 0 ? `declared tools: ${declared.join(', ')}` : 'the request declares no tools'}.`,
+        message: `tool_choice names ${quotedName(error.toolName)}, which is not in tools; ${declared.length > 0 ? `declared tools: ${declared.map(quotedName).join(', ')}` : 'the request declares no tools'}.`,
         param: `${where}tool_choice`,
       },
     };
