@@ -157,8 +157,8 @@ export interface components {
         LmiChatRequest: {
             /** @description The conversation so far, oldest message first. */
             messages: components["schemas"]["LmiChatMessage"][];
-            /** @description Name of the model; informative only, since an LMI endpoint serves one model (for example `gpt2`). */
-            model?: string;
+            /** @description Name of the model; informative only, since an LMI endpoint serves one model (for example `gpt2`). At most 256 characters. */
+            model?: string & unknown;
             /** @description Penalty from -2.0 to 2.0 that grows with how often a token already appeared. */
             frequency_penalty?: number;
             /** @description Map from token ID (as a string key) to a bias added to that token's score, for example `{"2435": -100.0}`. */

@@ -1,8 +1,8 @@
 /**
  * Names the answer repeats are bounded (a sambakit limit, marked in the spec): SambaStudio's `model`
- * and expert name, and a Generic v2 item's `id`, which every streamed chunk or line repeats. Past
- * 256 characters the answer is the API's own request error naming the field, the limit and the
- * value cut short; at the limit the request is served.
+ * and expert name, LMI's `model` and a Generic v2 item's `id`, which every streamed chunk or line
+ * repeats. Past 256 characters the answer is the API's own request error naming the field, the
+ * limit and the value cut short; at the limit the request is served.
  */
 import { describe, expect, it } from 'vitest';
 import { useServer } from '../helpers/server.js';
@@ -14,6 +14,8 @@ const cases: Array<{ name: string; path: string; status: number; field: string; 
   { name: 'OpenAI-compatible chat model', path: '/v1/p/e/chat/completions', status: 400, field: '/body/model', body: (model) => ({ model, messages: [{ role: 'user', content: 'hi' }], max_tokens: 3, stream: true }) },
   { name: 'NLP select_expert', path: '/api/predict/nlp/p/e', status: 422, field: '/body/params/select_expert/value', body: (value) => ({ inputs: ['hi'], params: { select_expert: { type: 'str', value }, max_tokens_to_generate: { type: 'int', value: '3' } } }) },
   { name: 'Generic v2 select_expert', path: '/api/v2/predict/generic/p/e', status: 422, field: '/body/params/select_expert', body: (value) => ({ items: [{ value: 'hi' }], params: { select_expert: value, max_tokens_to_generate: 3 } }) },
+  { name: 'LMI chat model', path: '/lmi/v1/chat/completions', status: 424, field: '/body/model', body: (model) => ({ model, messages: [{ role: 'user', content: 'hi' }], max_tokens: 3, stream: true }) },
+  { name: 'LMI chat model on /invocations', path: '/lmi/invocations', status: 424, field: '/body/model', body: (model) => ({ model, messages: [{ role: 'user', content: 'hi' }], max_tokens: 3 }) },
   { name: 'Generic v2 item id', path: '/api/v2/predict/generic/stream/p/e', status: 422, field: '/body/items/0/id', body: (id) => ({ items: [{ id, value: 'hi' }], params: { max_tokens_to_generate: 3 } }) },
 ];
 
