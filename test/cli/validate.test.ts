@@ -256,7 +256,10 @@ describe('sambakit validate (the process)', () => {
 /** Pipes `total` bytes of `line` repeated into `sambakit validate --stream -` and samples the process's peak RSS (VmHWM). */
 async function peakOfStream(line: Buffer, total: number): Promise<{ peakKb: number; items: number }> {
   const batch = Buffer.concat(Array.from({ length: Math.ceil(65536 / line.length) }, () => line));
-  const child = spawn(process.execPath, [...withTsx, cli, 'validate', '--api', 'sambastudio', '--op', 'genericPredictStream', '--stream', '--format', 'json', '-'], {
+  // A heap capped near what the command needs makes the collector run as it goes: with room to spare,
+  // V8 sometimes let garbage reach 130-150 MB before collecting. A command that kept its input would
+  // now die of it instead.
+  const child = spawn(process.execPath, ['--max-old-space-size=64', ...withTsx, cli, 'validate', '--api', 'sambastudio', '--op', 'genericPredictStream', '--stream', '--format', 'json', '-'], {
     cwd: repoRoot,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
