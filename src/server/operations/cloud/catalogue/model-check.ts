@@ -10,6 +10,7 @@
  */
 import { violation } from '../../../../validate/violations.js';
 import type { Problem } from '../../../error-styles.js';
+import { cutName } from '../../shared/quoted-name.js';
 import { findModel, modelIdsFor, type CatalogueModel, type ModelUse } from './catalogue.js';
 
 export interface ModelCheckInput {
@@ -33,14 +34,10 @@ const useNames: Record<ModelUse, string> = {
   audio: 'a speech recognition model',
 };
 
-/** Longest model name quoted whole in an error: a name of megabytes echoed whole made an error body of megabytes. */
-const quotedIdLength = 200;
-
 /** The service's answer for a model that is not in the catalogue. */
 export function unknownModel(id: string, param: string): Problem {
-  // Cut before a lone high surrogate, so the quote stays whole characters.
-  const cut = /[\ud800-\udbff]/.test(id.charAt(quotedIdLength - 1)) ? quotedIdLength - 1 : quotedIdLength;
-  const shown = id.length > quotedIdLength ? `${id.slice(0, cut)}… (${id.length} characters)` : id;
+  const cut = cutName(id);
+  const shown = cut === undefined ? id : `${cut}… (${id.length} characters)`;
   return { kind: 'model_not_found', param, message: `Model \`${shown}\` does not exist or is not available to this key; GET /models lists the models it may use.` };
 }
 
