@@ -36,6 +36,8 @@ export interface OperationInfo {
   readonly streams: { readonly [mediaType: string]: StreamFraming };
   /** Component name of the JSON schema the 400 response declares: which error shape the operation speaks. */
   readonly errorSchema: string | null;
+  /** Marked deprecated in the spec: served for clients that still call it, never suggested to new ones. */
+  readonly deprecated?: true;
 }
 
 export declare const servers: readonly [{

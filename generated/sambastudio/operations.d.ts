@@ -36,6 +36,8 @@ export interface OperationInfo {
   readonly streams: { readonly [mediaType: string]: StreamFraming };
   /** Component name of the JSON schema the 400 response declares: which error shape the operation speaks. */
   readonly errorSchema: string | null;
+  /** Marked deprecated in the spec: served for clients that still call it, never suggested to new ones. */
+  readonly deprecated?: true;
 }
 
 export declare const servers: readonly [{
@@ -147,6 +149,60 @@ export declare const createChatCompletionOpenAIPath_operation: {
     };
   };
   readonly "errorSchema": "SambaStudioOpenAIError";
+};
+export declare const createChatCompletionExampleBaseUrl_operation: {
+  readonly "operationId": "createChatCompletionExampleBaseUrl";
+  readonly "method": "POST";
+  readonly "path": "/openai/v1/{project_id}/{endpoint_id}/chat/completions/chat/completions";
+  readonly "security": readonly [readonly [{
+    readonly "name": "bearerAuth";
+    readonly "kind": "bearer";
+    readonly "headerName": "authorization";
+  }], readonly [{
+    readonly "name": "endpointKey";
+    readonly "kind": "header";
+    readonly "headerName": "key";
+  }]];
+  readonly "request": {
+    readonly "required": true;
+    readonly "mediaTypes": readonly ["application/json"];
+  };
+  readonly "parameters": readonly [{
+    readonly "name": "project_id";
+    readonly "in": "path";
+    readonly "required": true;
+  }, {
+    readonly "name": "endpoint_id";
+    readonly "in": "path";
+    readonly "required": true;
+  }, {
+    readonly "name": "ss-sn-options";
+    readonly "in": "header";
+    readonly "required": false;
+  }];
+  readonly "responses": {
+    readonly "200": readonly ["application/json", "text/event-stream"];
+    readonly "400": readonly ["application/json"];
+    readonly "401": readonly ["application/json"];
+    readonly "404": readonly ["application/json"];
+    readonly "413": readonly ["application/json"];
+    readonly "415": readonly ["application/json"];
+    readonly "422": readonly ["application/json"];
+    readonly "429": readonly ["application/json"];
+    readonly "500": readonly ["application/json", "text/plain"];
+    readonly "503": readonly ["application/json", "text/plain"];
+  };
+  readonly "streams": {
+    readonly "text/event-stream": {
+      readonly "framing": "sse";
+      readonly "terminator": "[DONE]";
+      readonly "errorEvents": readonly ["error_event"];
+      readonly "errorProperty": "error";
+      readonly "status": 200;
+    };
+  };
+  readonly "errorSchema": "SambaStudioOpenAIError";
+  readonly "deprecated": true;
 };
 export declare const nlpPredict_operation: {
   readonly "operationId": "nlpPredict";
@@ -436,6 +492,7 @@ export declare const predictFile_operation: {
 export declare const operationTable: {
   readonly "createChatCompletion": typeof createChatCompletion_operation;
   readonly "createChatCompletionOpenAIPath": typeof createChatCompletionOpenAIPath_operation;
+  readonly "createChatCompletionExampleBaseUrl": typeof createChatCompletionExampleBaseUrl_operation;
   readonly "nlpPredict": typeof nlpPredict_operation;
   readonly "nlpPredictStream": typeof nlpPredictStream_operation;
   readonly "genericPredict": typeof genericPredict_operation;

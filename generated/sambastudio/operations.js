@@ -185,6 +185,99 @@ export const createChatCompletionOpenAIPath_operation = {
   },
   "errorSchema": "SambaStudioOpenAIError"
 };
+/** createChatCompletionExampleBaseUrl: its routing, security, media types, statuses, stream framing, error shape. */
+export const createChatCompletionExampleBaseUrl_operation = {
+  "operationId": "createChatCompletionExampleBaseUrl",
+  "method": "POST",
+  "path": "/openai/v1/{project_id}/{endpoint_id}/chat/completions/chat/completions",
+  "security": [
+    [
+      {
+        "name": "bearerAuth",
+        "kind": "bearer",
+        "headerName": "authorization"
+      }
+    ],
+    [
+      {
+        "name": "endpointKey",
+        "kind": "header",
+        "headerName": "key"
+      }
+    ]
+  ],
+  "request": {
+    "required": true,
+    "mediaTypes": [
+      "application/json"
+    ]
+  },
+  "parameters": [
+    {
+      "name": "project_id",
+      "in": "path",
+      "required": true
+    },
+    {
+      "name": "endpoint_id",
+      "in": "path",
+      "required": true
+    },
+    {
+      "name": "ss-sn-options",
+      "in": "header",
+      "required": false
+    }
+  ],
+  "responses": {
+    "200": [
+      "application/json",
+      "text/event-stream"
+    ],
+    "400": [
+      "application/json"
+    ],
+    "401": [
+      "application/json"
+    ],
+    "404": [
+      "application/json"
+    ],
+    "413": [
+      "application/json"
+    ],
+    "415": [
+      "application/json"
+    ],
+    "422": [
+      "application/json"
+    ],
+    "429": [
+      "application/json"
+    ],
+    "500": [
+      "application/json",
+      "text/plain"
+    ],
+    "503": [
+      "application/json",
+      "text/plain"
+    ]
+  },
+  "streams": {
+    "text/event-stream": {
+      "framing": "sse",
+      "terminator": "[DONE]",
+      "errorEvents": [
+        "error_event"
+      ],
+      "errorProperty": "error",
+      "status": 200
+    }
+  },
+  "errorSchema": "SambaStudioOpenAIError",
+  "deprecated": true
+};
 /** nlpPredict: its routing, security, media types, statuses, stream framing, error shape. */
 export const nlpPredict_operation = {
   "operationId": "nlpPredict",
@@ -699,4 +792,4 @@ export const predictFile_operation = {
   "errorSchema": "SambaStudioNativeError"
 };
 /** Every operation of this API by operationId (this holds them all: import one entry by name to load only it). */
-export const operationTable = { "createChatCompletion": createChatCompletion_operation, "createChatCompletionOpenAIPath": createChatCompletionOpenAIPath_operation, "nlpPredict": nlpPredict_operation, "nlpPredictStream": nlpPredictStream_operation, "genericPredict": genericPredict_operation, "genericPredictStream": genericPredictStream_operation, "genericV2Predict": genericV2Predict_operation, "genericV2PredictStream": genericV2PredictStream_operation, "predictFile": predictFile_operation };
+export const operationTable = { "createChatCompletion": createChatCompletion_operation, "createChatCompletionOpenAIPath": createChatCompletionOpenAIPath_operation, "createChatCompletionExampleBaseUrl": createChatCompletionExampleBaseUrl_operation, "nlpPredict": nlpPredict_operation, "nlpPredictStream": nlpPredictStream_operation, "genericPredict": genericPredict_operation, "genericPredictStream": genericPredictStream_operation, "genericV2Predict": genericV2Predict_operation, "genericV2PredictStream": genericV2PredictStream_operation, "predictFile": predictFile_operation };

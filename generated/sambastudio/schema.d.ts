@@ -62,6 +62,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/openai/v1/{project_id}/{endpoint_id}/chat/completions/chat/completions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the project that holds the endpoint (the UUID after `/projects/details/` in the SambaStudio UI).
+                 * @example cd6c07ca-2fd4-452c-bf3e-f54c3c2ead83
+                 */
+                project_id: components["parameters"]["SambaStudioProjectId"];
+                /**
+                 * @description Id of the endpoint (the last segment of the endpoint's URL in the SambaStudio UI).
+                 * @example 4a6e2c1b-8f3d-4b7a-9c2e-5d1f0a9b3c77
+                 */
+                endpoint_id: components["parameters"]["SambaStudioEndpointId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a chat completion (suffix repeated by an OpenAI client)
+         * @deprecated
+         * @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The vendor's OpenAI-client examples give the whole chat URL, `.../chat/completions` included, as the client's base URL; OpenAI clients then append `/chat/completions` once more and ask for this path. No vendor document lists it, so whether a SambaStudio host serves it is not known; sambakit serves it so those examples run as printed, with the body, answers and errors of `createChatCompletionOpenAIPath`. Deprecated for new code: give the client a base URL that ends at the endpoint id.
+         */
+        post: operations["createChatCompletionExampleBaseUrl"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/predict/nlp/{project_id}/{endpoint_id}": {
         parameters: {
             query?: never;
@@ -1356,6 +1388,44 @@ export interface operations {
         };
     };
     createChatCompletionOpenAIPath: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Serving options, documented as a list. The documented value is `disable-dynamic-batch`, which runs the request without dynamic batching; several options are separated by commas.
+                 * @example disable-dynamic-batch
+                 */
+                "ss-sn-options"?: components["parameters"]["SambaStudioOptionsHeader"];
+            };
+            path: {
+                /**
+                 * @description Id of the project that holds the endpoint (the UUID after `/projects/details/` in the SambaStudio UI).
+                 * @example cd6c07ca-2fd4-452c-bf3e-f54c3c2ead83
+                 */
+                project_id: components["parameters"]["SambaStudioProjectId"];
+                /**
+                 * @description Id of the endpoint (the last segment of the endpoint's URL in the SambaStudio UI).
+                 * @example 4a6e2c1b-8f3d-4b7a-9c2e-5d1f0a9b3c77
+                 */
+                endpoint_id: components["parameters"]["SambaStudioEndpointId"];
+            };
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["SambaStudioChatCompletionBody"];
+        responses: {
+            200: components["responses"]["SambaStudioChatCompletionOK"];
+            400: components["responses"]["SambaStudioChatError400"];
+            401: components["responses"]["SambaStudioChatError401"];
+            404: components["responses"]["SambaStudioChatError404"];
+            413: components["responses"]["SambaStudioChatError413"];
+            415: components["responses"]["SambaStudioChatError415"];
+            422: components["responses"]["SambaStudioChatError422"];
+            429: components["responses"]["SambaStudioChatError429"];
+            500: components["responses"]["SambaStudioChatError500"];
+            503: components["responses"]["SambaStudioChatError503"];
+        };
+    };
+    createChatCompletionExampleBaseUrl: {
         parameters: {
             query?: never;
             header?: {

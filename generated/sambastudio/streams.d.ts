@@ -25,6 +25,9 @@ export declare const streams: {
   readonly "createChatCompletionOpenAIPath": {
     readonly "text/event-stream": StreamFraming & {"framing":"sse","terminator":"[DONE]","errorEvents":["error_event"],"errorProperty":"error","status":200};
   };
+  readonly "createChatCompletionExampleBaseUrl": {
+    readonly "text/event-stream": StreamFraming & {"framing":"sse","terminator":"[DONE]","errorEvents":["error_event"],"errorProperty":"error","status":200};
+  };
   readonly "nlpPredictStream": {
     readonly "text/event-stream": StreamFraming & {"framing":"sse","errorEvents":["error_event"],"status":200};
   };
@@ -43,6 +46,9 @@ export interface StreamItems {
   };
   "createChatCompletionOpenAIPath": {
     "text/event-stream": operations["createChatCompletionOpenAIPath"]['responses']["200"]['content']["text/event-stream"];
+  };
+  "createChatCompletionExampleBaseUrl": {
+    "text/event-stream": operations["createChatCompletionExampleBaseUrl"]['responses']["200"]['content']["text/event-stream"];
   };
   "nlpPredictStream": {
     "text/event-stream": operations["nlpPredictStream"]['responses']["200"]['content']["text/event-stream"];

@@ -7,6 +7,9 @@ export const streams = {
   "createChatCompletionOpenAIPath": {
     "text/event-stream": {"framing":"sse","terminator":"[DONE]","errorEvents":["error_event"],"errorProperty":"error","status":200},
   },
+  "createChatCompletionExampleBaseUrl": {
+    "text/event-stream": {"framing":"sse","terminator":"[DONE]","errorEvents":["error_event"],"errorProperty":"error","status":200},
+  },
   "nlpPredictStream": {
     "text/event-stream": {"framing":"sse","errorEvents":["error_event"],"status":200},
   },

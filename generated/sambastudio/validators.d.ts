@@ -2,6 +2,7 @@
 export type { Validator } from './validators/runtime.js';
 export { validators as createChatCompletion } from './validators/createChatCompletion.js';
 export { validators as createChatCompletionOpenAIPath } from './validators/createChatCompletionOpenAIPath.js';
+export { validators as createChatCompletionExampleBaseUrl } from './validators/createChatCompletionExampleBaseUrl.js';
 export { validators as nlpPredict } from './validators/nlpPredict.js';
 export { validators as nlpPredictStream } from './validators/nlpPredictStream.js';
 export { validators as genericPredict } from './validators/genericPredict.js';
@@ -11,6 +12,7 @@ export { validators as genericV2PredictStream } from './validators/genericV2Pred
 export { validators as predictFile } from './validators/predictFile.js';
 import type { validators as createChatCompletion_ } from './validators/createChatCompletion.js';
 import type { validators as createChatCompletionOpenAIPath_ } from './validators/createChatCompletionOpenAIPath.js';
+import type { validators as createChatCompletionExampleBaseUrl_ } from './validators/createChatCompletionExampleBaseUrl.js';
 import type { validators as nlpPredict_ } from './validators/nlpPredict.js';
 import type { validators as nlpPredictStream_ } from './validators/nlpPredictStream.js';
 import type { validators as genericPredict_ } from './validators/genericPredict.js';
@@ -22,6 +24,7 @@ import type { validators as predictFile_ } from './validators/predictFile.js';
 export declare const operationValidators: {
   readonly createChatCompletion: typeof createChatCompletion_;
   readonly createChatCompletionOpenAIPath: typeof createChatCompletionOpenAIPath_;
+  readonly createChatCompletionExampleBaseUrl: typeof createChatCompletionExampleBaseUrl_;
   readonly nlpPredict: typeof nlpPredict_;
   readonly nlpPredictStream: typeof nlpPredictStream_;
   readonly genericPredict: typeof genericPredict_;

@@ -63,6 +63,7 @@ export function emitOperations(doc: OpenApiDocument, operations: OperationEntry[
       responses,
       streams,
       errorSchema,
+      ...(raw.deprecated === true ? { deprecated: true } : {}),
     };
   }
   if (problems.length > 0) throw new SpecError(problems);
@@ -117,6 +118,8 @@ export function emitOperations(doc: OpenApiDocument, operations: OperationEntry[
     '  readonly streams: { readonly [mediaType: string]: StreamFraming };',
     '  /** Component name of the JSON schema the 400 response declares: which error shape the operation speaks. */',
     '  readonly errorSchema: string | null;',
+    '  /** Marked deprecated in the spec: served for clients that still call it, never suggested to new ones. */',
+    '  readonly deprecated?: true;',
     '}',
     '',
     `export declare const servers: ${literalType(servers, '')};`,

@@ -28,6 +28,8 @@ export interface Route {
   streams: Readonly<Record<string, StreamFraming>>;
   /** Component name of the JSON schema the operation's 400 response declares: which error shape it speaks. */
   errorSchema: string | null;
+  /** A deprecated alias (the vendor examples' repeated suffix): served, never suggested by a 404. */
+  deprecated: boolean;
 }
 
 export function buildRoutes(names: readonly ApiName[] = apiNames): Route[] {
@@ -53,6 +55,7 @@ export function buildRoutes(names: readonly ApiName[] = apiNames): Route[] {
         validators,
         streams: operation.streams,
         errorSchema: operation.errorSchema,
+        deprecated: operation.deprecated === true,
       });
     }
   }
@@ -98,6 +101,7 @@ export function nearestRoute(routes: readonly Route[], pathname: string): { rout
   const segments = pathname.split('/').filter(Boolean);
   let best: { route: Route; distance: number; suggestion: string } | undefined;
   for (const route of routes) {
+    if (route.deprecated) continue;
     const template = route.template.split('/').filter(Boolean);
     const { distance, aligned } = segmentDistance(segments, template);
     if (!best || distance < best.distance) best = { route, distance, suggestion: `/${aligned.join('/')}` };

@@ -125,10 +125,10 @@ describe('request pipeline', () => {
 
   describe('unknown routes and methods', () => {
     it('404 names the nearest route, and explains a base URL that includes /chat/completions', async () => {
-      const response = await post('/openai/v1/proj/endp/chat/completions/chat/completions', chat);
+      const response = await post('/v1/proj/endp/chat/completions/chat/completions', chat);
       expect(response.status).toBe(404);
       const message = ((await response.json()) as any).error.message as string;
-      expect(message).toContain('Did you mean POST /openai/v1/proj/endp/chat/completions');
+      expect(message).toContain('Did you mean POST /v1/proj/endp/chat/completions');
       expect(message).toMatch(/base URL seems to include `\/chat\/completions`/);
     });
 

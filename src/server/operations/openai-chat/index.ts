@@ -14,6 +14,7 @@ const sambaStudioChat = chatOperation(sambaStudioChatProfile);
 export const sambaStudioChatOperations: Record<string, OperationDefinition> = {
   createChatCompletion: sambaStudioChat,
   createChatCompletionOpenAIPath: sambaStudioChat,
+  createChatCompletionExampleBaseUrl: sambaStudioChat,
 };
 export const cloudChatOperations: Record<string, OperationDefinition> = {
   createChatCompletion: chatOperation(cloudChatProfile),
