@@ -433,10 +433,10 @@ export interface components {
              */
             top_p?: number;
             /**
-             * @description Upper bound on the number of tokens generated (default 30).
+             * @description Upper bound on the number of tokens generated (default 30); at least 1.
              * @default 30
              */
-            max_new_tokens?: number;
+            max_new_tokens?: number & unknown;
             /**
              * @description Add `details` to the answer (finish reason, token count, prompt, and in a whole answer every token); only rolling-batch engines have it.
              * @default false
