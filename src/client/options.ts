@@ -48,7 +48,7 @@ export type ValidationMode = 'off' | 'warn' | 'throw';
 
 /**
  * Checks a payload the service sent against the spec: the violations as one line each, or
- * `undefined` when it is valid. `clientValidator(api)` from `sambakit/client/validation` builds one
+ * `undefined` when it is valid. `specValidator(api)` from `sambakit/client/validation` builds one
  * from the generated validators (kept out of the client's own import so a browser bundle that does
  * not validate does not carry them).
  */

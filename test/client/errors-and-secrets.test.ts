@@ -1,13 +1,15 @@
 /**
  * Typed errors and the key: every error path of the client (refused key, rate limit, server error,
  * in-stream error, timeout, cut stream, connection refused, a service that echoes the key back)
- * gives an error whose message, fields and stack hold no trace of the key. Native parameters of the
+ * gives an error whose message, fields and stack hold no trace of the key. Cloud's model-output
+ * errors (a 200 or a 500 carrying the raw output) are a `ModelOutputError`. Native parameters of the
  * wrong type and missing path parameters fail before anything is sent, naming the parameter.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { AuthenticationError, InvalidRequestError, SambaNovaCloud, SambaStudio, type RequestOptions } from '../../src/client/index.js';
+import { AuthenticationError, InvalidRequestError, ModelOutputError, SambaNovaCloud, SambaStudio, type RequestOptions } from '../../src/client/index.js';
+import { specValidator } from '../../src/client/validation.js';
 import { useServer } from '../helpers/server.js';
 import { drain, hi, model } from './helpers.js';
 
@@ -76,6 +78,40 @@ describe('the key never appears in an error', () => {
       expect(everything(error)).not.toContain(secret);
     } finally {
       await new Promise((resolve) => echo.close(resolve));
+    }
+  });
+});
+
+describe('Cloud\'s model-output error', () => {
+  // The reference server never fails a generation this way, so a plain HTTP service answers with the
+  // two bodies the vendor documents: ModelOutputError (among the 200 answers of chat) and GeneralError
+  // with error_model_output (on server errors).
+  const answers = {
+    200: { error: { code: null, message: 'Model output could not be parsed as a tool call', model_output: '{"name": "get_weather", "arguments": {"city": ', param: null, type: 'invalid_request_error' } },
+    500: { error: { message: 'Internal server error', type: 'server_error', param: null, code: null, error_model_output: '<tool_call>{"city"' }, request_id: 'req-model-output-1' },
+  } as const;
+
+  it.each([200, 500] as const)('status %i: a ModelOutputError (an APIError) holding the raw output, the body and the request id', async (status) => {
+    const service = createServer((request, response) => {
+      request.resume();
+      response.writeHead(status, { 'content-type': 'application/json', 'x-request-id': 'req-model-output-1' });
+      response.end(JSON.stringify(answers[status]));
+    });
+    await new Promise<void>((resolve) => service.listen(0, '127.0.0.1', resolve));
+    try {
+      const baseURL = `http://127.0.0.1:${(service.address() as AddressInfo).port}/v1`;
+      const client = new SambaNovaCloud({ baseURL, apiKey: secret, maxRetries: 0, validate: 'throw', validator: specValidator('sambanova-cloud') });
+      const error = await failure(() => client.chat({ model, messages: hi }));
+      expect(error).toBeInstanceOf(ModelOutputError);
+      expect(error).toMatchObject({
+        status,
+        requestId: 'req-model-output-1',
+        body: answers[status],
+        modelOutput: status === 200 ? answers[200].error.model_output : answers[500].error.error_model_output,
+      });
+      expect(everything(error)).not.toContain(secret);
+    } finally {
+      await new Promise((resolve) => service.close(resolve));
     }
   });
 });

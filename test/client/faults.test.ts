@@ -1,6 +1,6 @@
 /**
  * Every fault of the reference server (`x-sambakit-fault`), on the streams of every framing and on
- * whole answers, with real timers: each surfaces as the right typed error, with the items that came
+ * the whole answers of every operation, with real timers: each surfaces as the right typed error, with the items that came
  * before it, and retryable failures are retried.
  */
 import { describe, expect, it } from 'vitest';
@@ -16,12 +16,19 @@ import {
   type RequestOptions,
   type ValidationWarning,
 } from '../../src/client/index.js';
+import { wav } from '../helpers/audio.js';
 import { useServer } from '../helpers/server.js';
+import { fixture, images } from '../server/sambastudio-native/media.js';
 import { clientsFor, drain, hi, model } from './helpers.js';
 
 const server = useServer({ ttftMs: 0, tokensPerSecond: 2000 });
 
 type Clients = ReturnType<typeof clientsFor>;
+/** Two seconds of 16 kHz speech to upload (a WAV file, as the audio operations take). */
+const speech = { data: wav(16_000, 2), name: 'speech.wav', type: 'audio/wav' };
+/** A real PNG for the multimodal prompt. */
+const png = fixture(images.png.file);
+
 /** One stream of each framing and API: SSE with [DONE], SSE without terminator, named-event SSE, JSON lines. */
 const streams: Array<[string, (c: Clients, o: RequestOptions) => Promise<ItemStream<unknown>>]> = [
   ['Cloud chat (SSE, [DONE])', (c, o) => c.cloud.chat({ model, messages: hi, max_tokens: 30, stream: true }, o)],
@@ -34,6 +41,9 @@ const streams: Array<[string, (c: Clients, o: RequestOptions) => Promise<ItemStr
   ['SambaStudio Generic v2 (JSON lines)', (c, o) => c.studio.genericV2({ items: [{ value: 'hi' }], params: { max_tokens_to_generate: 30 }, stream: true }, o)],
   ['LMI chat (JSON lines, no terminator)', (c, o) => c.lmi.chat({ messages: hi, max_tokens: 30, stream: true }, o)],
   ['LMI /invocations, LMI schema (JSON token lines)', (c, o) => c.lmi.invoke({ inputs: 'hi', parameters: { max_new_tokens: 30 }, stream: true }, o)],
+  ['LMI /invocations, chat body (JSON lines, no terminator)', (c, o) => c.lmi.invoke({ messages: hi, max_tokens: 30, stream: true }, o)],
+  ['Cloud completions (SSE, [DONE])', (c, o) => c.cloud.completions({ model, prompt: 'hi', max_tokens: 30, stream: true }, o)],
+  ['Cloud transcription (SSE, [DONE])', (c, o) => c.cloud.transcriptions({ file: speech, model: 'Whisper-Large-v3', stream: true }, o)],
 ];
 
 const fault = (value: string, extra: RequestOptions = {}): RequestOptions => ({ ...extra, headers: { 'x-sambakit-fault': value, ...extra.headers } });
@@ -183,6 +193,17 @@ const wholes: Array<[string, (c: Clients, o: RequestOptions) => Promise<unknown>
   ['SambaStudio Generic v2', (c, o) => c.studio.genericV2({ items: [{ value: 'hi' }], params: { max_tokens_to_generate: 20 } }, o)],
   ['LMI chat', (c, o) => c.lmi.chat({ messages: hi, max_tokens: 20 }, o)],
   ['LMI /invocations, LMI schema', (c, o) => c.lmi.invoke({ inputs: 'hi', parameters: { max_new_tokens: 20 } }, o), 424],
+  ['LMI /invocations, chat body', (c, o) => c.lmi.invoke({ messages: hi, max_tokens: 20 }, o)],
+  ['Cloud completions', (c, o) => c.cloud.completions({ model, prompt: 'hi', max_tokens: 20 }, o)],
+  ['Cloud embeddings', (c, o) => c.cloud.embeddings({ model: 'E5-Mistral-7B-Instruct', input: ['hi', 'there'] }, o)],
+  ['Cloud transcription', (c, o) => c.cloud.transcriptions({ file: speech, model: 'Whisper-Large-v3' }, o)],
+  ['Cloud translation', (c, o) => c.cloud.translations({ file: speech, model: 'Whisper-Large-v3' }, o)],
+  ['Cloud models list', (c, o) => c.cloud.models.list(o)],
+  ['Cloud model retrieve', (c, o) => c.cloud.models.retrieve('gpt-oss-120b', o)],
+  ['Cloud Responses', (c, o) => c.cloud.responses({ model: 'gpt-oss-120b', input: 'hi', max_output_tokens: 60 }, o)],
+  ['Cloud count_tokens', (c, o) => c.cloud.countTokens({ model: 'gpt-oss-120b', messages: hi }, o)],
+  ['SambaStudio multimodal', (c, o) => c.studio.multimodal({ prompt: 'USER: <image> What is it? ASSISTANT:', image: png, params: { max_tokens_to_generate: 20 } }, o)],
+  ['SambaStudio file predict (ASR)', (c, o) => c.studio.transcribe(speech, o)],
 ];
 
 describe.each(wholes)('%s, whole answer', (_name, call, failedAnswerStatus) => {

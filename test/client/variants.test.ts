@@ -47,6 +47,10 @@ const calls: Record<string, { whole?: Run; stream?: Run }> = {
     whole: (c, o) => c.lmi.invoke({ messages: hi, max_tokens: 8 }, o),
     stream: async (c, o) => drain(await c.lmi.invoke({ messages: hi, max_tokens: 8, stream: true }, o)),
   },
+  'lmi invoke, LMI schema': {
+    whole: (c, o) => c.lmi.invoke({ inputs: 'hi', parameters: { max_new_tokens: 8, details: true } }, o),
+    stream: async (c, o) => drain(await c.lmi.invoke({ inputs: 'hi', parameters: { max_new_tokens: 8, details: true }, stream: true }, o)),
+  },
 };
 
 /** The variants the server lists for an operation (its 400 for an unknown one names them). */
