@@ -388,7 +388,7 @@ export interface components {
             /** @description The same in one line, for people: `/body/temperature: expected a number <= 2, received 3 (maximum)`. */
             message?: string;
         };
-        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Every broken rule found in the request (sambakit extension). */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The broken rules found in the request (sambakit extension): those of the first 10 items of each array, at any depth, and 100 in all; the error message says how many there were in all when some are not listed. */
         Violations: components["schemas"]["Violation"][];
         /** @description An LMI error: a numeric status `code` and an `error` text. Request validation failures come as `{"error": ..., "code": 424}`; failures of the model handler add `"message": "invoke handler failure"`. The same object is written as a stream line when generation fails after status 200 was sent. */
         LmiError: {
@@ -574,7 +574,7 @@ export interface components {
                 "application/json": components["schemas"]["LmiError"];
             };
         };
-        /** @description The model handler refused or failed the request: invalid parameters, or a failure inside the engine. This is how LMI reports request validation errors; sambakit's reference server lists every broken rule in `violations`. */
+        /** @description The model handler refused or failed the request: invalid parameters, or a failure inside the engine. This is how LMI reports request validation errors; sambakit's reference server lists the broken rules in `violations`. */
         LmiFailedDependency: {
             headers: {
                 [name: string]: unknown;
@@ -676,7 +676,7 @@ export interface operations {
             401: components["responses"]["LmiUnauthorized"];
             413: components["responses"]["LmiPayloadTooLarge"];
             415: components["responses"]["LmiUnsupportedMediaType"];
-            /** @description The model handler refused or failed the request: invalid parameters (`{code, error}`, with every broken rule in `violations` on sambakit's reference server), or a failure inside the engine. A request in LMI's schema whose generation failed gets the documented failed generation instead: an empty `generated_text` with `details.finish_reason` `error` (the vendor says only "the appropriate 4XX or 5XX" status; sambakit's reference server uses 424, DJL's status for handler failures). */
+            /** @description The model handler refused or failed the request: invalid parameters (`{code, error}`, with the broken rules in `violations` on sambakit's reference server), or a failure inside the engine. A request in LMI's schema whose generation failed gets the documented failed generation instead: an empty `generated_text` with `details.finish_reason` `error` (the vendor says only "the appropriate 4XX or 5XX" status; sambakit's reference server uses 424, DJL's status for handler failures). */
             424: {
                 headers: {
                     [name: string]: unknown;

@@ -646,7 +646,7 @@ export interface components {
             /** @description The same in one line, for people: `/body/temperature: expected a number <= 2, received 3 (maximum)`. */
             message?: string;
         };
-        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Every broken rule found in the request (sambakit extension). */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The broken rules found in the request (sambakit extension): those of the first 10 items of each array, at any depth, and 100 in all; the error message says how many there were in all when some are not listed. */
         Violations: components["schemas"]["Violation"][];
         /** @description The usual SambaNova Cloud error body: an OpenAI-style `error` object, plus a `request_id` that support can trace. The vendor document marks only `error` as mandatory and every field inside it as optional; in practice `message`, `type`, `param` and `code` are all present. Also used for an error that arrives inside a stream. */
         CloudGeneralError: {
@@ -2509,7 +2509,7 @@ export interface operations {
                     "application/json": components["schemas"]["CloudGeneralError"];
                 };
             };
-            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The request breaks the spec. Not sent by SambaNova Cloud itself (it uses 400); sent by `sambakit proxy --strict`, with every broken rule listed in `error.violations`. */
+            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The request breaks the spec. Not sent by SambaNova Cloud itself (it uses 400); sent by `sambakit proxy --strict`, with the broken rules listed in `error.violations`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2649,7 +2649,7 @@ export interface operations {
                     "application/json": components["schemas"]["CloudGeneralError"];
                 };
             };
-            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The request breaks the spec. Not sent by SambaNova Cloud itself (it uses 400); sent by `sambakit proxy --strict`, with every broken rule listed in `error.violations`. */
+            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The request breaks the spec. Not sent by SambaNova Cloud itself (it uses 400); sent by `sambakit proxy --strict`, with the broken rules listed in `error.violations`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2788,7 +2788,7 @@ export interface operations {
                     "application/json": components["schemas"]["CloudGeneralError"];
                 };
             };
-            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The request breaks the spec. Not sent by SambaNova Cloud itself (it uses 400); sent by `sambakit proxy --strict`, with every broken rule listed in `error.violations`. */
+            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The request breaks the spec. Not sent by SambaNova Cloud itself (it uses 400); sent by `sambakit proxy --strict`, with the broken rules listed in `error.violations`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2929,7 +2929,7 @@ export interface operations {
                     "application/json": components["schemas"]["CloudGeneralError"];
                 };
             };
-            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The request breaks the spec. Not sent by SambaNova Cloud itself (it uses 400); sent by `sambakit proxy --strict`, with every broken rule listed in `error.violations`. */
+            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The request breaks the spec. Not sent by SambaNova Cloud itself (it uses 400); sent by `sambakit proxy --strict`, with the broken rules listed in `error.violations`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3070,7 +3070,7 @@ export interface operations {
                     "application/json": components["schemas"]["CloudGeneralError"];
                 };
             };
-            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The request breaks the spec. Not sent by SambaNova Cloud itself (it uses 400); sent by `sambakit proxy --strict`, with every broken rule listed in `error.violations`. */
+            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The request breaks the spec. Not sent by SambaNova Cloud itself (it uses 400); sent by `sambakit proxy --strict`, with the broken rules listed in `error.violations`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3379,7 +3379,7 @@ export interface operations {
                     "application/json": components["schemas"]["CloudGeneralError"];
                 };
             };
-            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The request breaks the spec. Not sent by SambaNova Cloud itself (it uses 400); sent by `sambakit proxy --strict`, with every broken rule listed in `error.violations`. */
+            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The request breaks the spec. Not sent by SambaNova Cloud itself (it uses 400); sent by `sambakit proxy --strict`, with the broken rules listed in `error.violations`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3512,7 +3512,7 @@ export interface operations {
                     "application/json": components["schemas"]["CloudMessagesError"];
                 };
             };
-            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The request breaks the spec. Not sent by SambaNova Cloud itself (it uses 400); sent by `sambakit proxy --strict`, with every broken rule listed in `error.violations` (`invalid_request_error`). */
+            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The request breaks the spec. Not sent by SambaNova Cloud itself (it uses 400); sent by `sambakit proxy --strict`, with the broken rules listed in `error.violations` (`invalid_request_error`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3652,7 +3652,7 @@ export interface operations {
                     "application/json": components["schemas"]["CloudMessagesError"];
                 };
             };
-            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The request breaks the spec. Not sent by SambaNova Cloud itself (it uses 400); sent by `sambakit proxy --strict`, with every broken rule listed in `error.violations` (`invalid_request_error`). */
+            /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The request breaks the spec. Not sent by SambaNova Cloud itself (it uses 400); sent by `sambakit proxy --strict`, with the broken rules listed in `error.violations` (`invalid_request_error`). */
             422: {
                 headers: {
                     [name: string]: unknown;

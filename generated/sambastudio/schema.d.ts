@@ -655,7 +655,7 @@ export interface components {
             /** @description The same in one line, for people: `/body/temperature: expected a number <= 2, received 3 (maximum)`. */
             message?: string;
         };
-        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Every broken rule found in the request (sambakit extension). */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). The broken rules found in the request (sambakit extension): those of the first 10 items of each array, at any depth, and 100 in all; the error message says how many there were in all when some are not listed. */
         Violations: components["schemas"]["Violation"][];
         /** @description What went wrong, in the OpenAI error layout. */
         SambaStudioOpenAIErrorObject: {
@@ -1189,7 +1189,7 @@ export interface components {
                 "application/json": components["schemas"]["SambaStudioOpenAIError"];
             };
         };
-        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Unprocessable request. The body is well-formed but breaks a documented constraint (a value out of range, a wrong type, a missing field). sambakit lists every broken rule in `violations`. Answered with the OpenAI-style error body. */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Unprocessable request. The body is well-formed but breaks a documented constraint (a value out of range, a wrong type, a missing field). sambakit lists the broken rules in `violations`. Answered with the OpenAI-style error body. */
         SambaStudioChatError422: {
             headers: {
                 [name: string]: unknown;
@@ -1276,7 +1276,7 @@ export interface components {
                 "application/json": components["schemas"]["SambaStudioNativeError"];
             };
         };
-        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Unprocessable request. The body is well-formed but breaks a documented constraint (a value out of range, a wrong type, a missing field). sambakit lists every broken rule in `violations`. Answered with the native error body (`detail` or `error`). */
+        /** @description **Source: sambakit** (sambakit's own choice where the vendor documents say nothing). Unprocessable request. The body is well-formed but breaks a documented constraint (a value out of range, a wrong type, a missing field). sambakit lists the broken rules in `violations`. Answered with the native error body (`detail` or `error`). */
         SambaStudioNativeError422: {
             headers: {
                 [name: string]: unknown;

@@ -13,6 +13,7 @@ import { arrivalNow, Exchange, pathOf } from './exchange.js';
 import { operationTable } from './operations/index.js';
 import { resolveServerOptions, type ServerOptions } from './options.js';
 import { buildRoutes, matchPath, nearestRoute, RouteTable, type Route } from './routes.js';
+import { planSliceableArrays } from './sliceable-arrays.js';
 import { SpecRequest } from './spec-request.js';
 import { routeSetups, startPipeline, type OperationTable } from './spec-routes.js';
 import { uuid } from './uuid.js';
@@ -30,6 +31,8 @@ export function createRequestListener(options: AppOptions = {}): RequestListener
   const docs = apiDocs();
   const site = docsSite();
   const table = new RouteTable(buildRoutes(resolved.apis));
+  // Work a route's first request would otherwise do in its turn, done before anything is served.
+  planSliceableArrays(table.routes);
   const setups = routeSetups(table.routes, options.operations ?? operationTable, resolved);
   const logWhenClosed = log && requestLogger(log);
 

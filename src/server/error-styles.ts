@@ -1,7 +1,8 @@
 /**
  * Each API's own error body, so that real clients parse what the reference server sends. The style
  * of an operation is read from the spec: the schema its 400 response declares. Where the shape has
- * room, every violation is added (`violations`, a documented sambakit extension).
+ * room, the violations are added (`violations`, a documented sambakit extension; see
+ * `listedViolations` for how many).
  * @module
  */
 import type { Violation } from '../validate/violations.js';
@@ -172,15 +173,59 @@ const cloudMessages: ErrorStyle = {
   },
 };
 
-/** The problem of a request that breaks the spec: the first violation in the message, all of them in `violations`. */
+/**
+ * The problem of a request that breaks the spec: the first violation in the message, and in
+ * `violations` those `listedViolations` keeps; the message says how many problems there were and,
+ * when some are not listed, how many are.
+ */
 export function invalidRequestProblem(violations: Violation[]): Problem {
   const first = violations[0]!;
+  const listed = listedViolations(violations);
+  const count = violations.length === 1 ? '' : listed.length === violations.length ? `${violations.length} problems, first: ` : `${violations.length} problems (${listed.length} listed in violations: those of the first ${listedItemsPerArray} items of an array, ${listedInAll} in all), first: `;
   return {
     kind: 'invalid_request',
-    message: `Invalid request: ${violations.length === 1 ? '' : `${violations.length} problems, first: `}${first.path} expected ${first.expected}${first.received === undefined ? ' but it is missing' : `, got ${JSON.stringify(first.received)}`}.`,
+    message: `Invalid request: ${count}${first.path} expected ${first.expected}${first.received === undefined ? ' but it is missing' : `, got ${JSON.stringify(first.received)}`}.`,
     param: first.path.replace(/^\/body\//, '').replace(/\//g, '.'),
-    violations,
+    violations: listed,
   };
+}
+
+/** Items of one array (at any depth) whose violations a refusal lists. */
+export const listedItemsPerArray = 10;
+/** Violations a refusal lists in all. */
+export const listedInAll = 100;
+
+/**
+ * The violations a refusal lists, in order: those of the first `listedItemsPerArray` items with
+ * violations of every array on their path, up to `listedInAll`. A thousand wrong items of one list
+ * made a 180 KB answer, and its writing held the loop; the first few show what is wrong with the rest.
+ */
+export function listedViolations(violations: readonly Violation[]): Violation[] {
+  const itemsOfArray = new Map<string, Set<string>>();
+  const listed: Violation[] = [];
+  for (const found of violations) {
+    if (listed.length === listedInAll) break;
+    if (amongListedItems(found.path, itemsOfArray)) listed.push(found);
+  }
+  return listed;
+}
+
+/** Whether every array index on `path` is one of the first items listed of its array (then taken as listed). */
+function amongListedItems(path: string, itemsOfArray: Map<string, Set<string>>): boolean {
+  const segments = path.split('/');
+  const added: Array<[Set<string>, string]> = [];
+  let array = segments[0]!;
+  for (let i = 1; i < segments.length; array += `/${segments[i]!}`, i++) {
+    const segment = segments[i]!;
+    if (!/^\d+$/.test(segment)) continue;
+    let items = itemsOfArray.get(array);
+    if (items === undefined) itemsOfArray.set(array, (items = new Set()));
+    if (items.has(segment)) continue;
+    if (items.size >= listedItemsPerArray) return false;
+    added.push([items, segment]);
+  }
+  for (const [items, segment] of added) items.add(segment);
+  return true;
 }
 
 /** Error schema (the component a 400 response uses) -> style. */

@@ -150,20 +150,21 @@ function oneOfText(allowed: readonly unknown[]): string {
  * When every branch failed on the value's own type, the single anyOf/oneOf error stays.
  */
 function foldAlternatives(errors: readonly ErrorObject[], data: unknown): readonly ErrorObject[] {
-  // Innermost groups first (ajv reports a group after its branches), so outer groups see folded branches.
-  const groups = errors.filter(isGroup);
-  if (groups.length === 0) return errors;
-  groups.sort((a, b) => b.instancePath.length - a.instancePath.length);
-  let result = [...errors];
-  for (const group of groups) {
-    const at = result.indexOf(group);
-    if (at < 0) continue;
-    // The branch errors are the ones ajv reported just before the group, under its path.
-    let from = at;
-    while (from > 0 && isUnder(result[from - 1]!, group) && !(isGroup(result[from - 1]!) && result[from - 1]!.instancePath === group.instancePath)) from--;
-    const run = result.slice(from, at);
-    const replacement = foldGroup(group, run, data);
-    result = [...result.slice(0, from), ...replacement, ...result.slice(at + 1)];
+  if (!errors.some(isGroup)) return errors;
+  // ajv reports a group after its branches, and an inner group inside them: so in one pass in
+  // order, each group's branch errors are the folded errors just before it under its path, and
+  // inner groups are folded before the groups around them. (Each group once, never a copy of the
+  // whole list per group: a thousand wrong items of a list of shapes cost the square of that.)
+  const result: ErrorObject[] = [];
+  for (const error of errors) {
+    if (!isGroup(error)) {
+      result.push(error);
+      continue;
+    }
+    let from = result.length;
+    while (from > 0 && isUnder(result[from - 1]!, error) && !(isGroup(result[from - 1]!) && result[from - 1]!.instancePath === error.instancePath)) from--;
+    const run = result.splice(from);
+    for (const folded of foldGroup(error, run, data)) result.push(folded);
   }
   return result;
 }

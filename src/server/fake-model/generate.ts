@@ -14,8 +14,9 @@ import { canonicalJson, mixSeeds, Rng, StringHash } from './random.js';
 import { writeAnswer, writeReasoning } from './sentence-writer.js';
 import { stopList } from './stop-sequences.js';
 import { cutText, type CutText } from './text-cut.js';
-import { chooseTool, toolCallId, type ToolChoice, type ToolDefinition } from './tool-choice.js';
-import { countTokens, tokenizeText } from './tokenizer.js';
+import { chooseToolSteps, toolCallId, type ToolChoice, type ToolDefinition } from './tool-choice.js';
+import { countTokens, countTokensSteps, tokenizeSteps, tokenizeText } from './tokenizer.js';
+import { finishSteps, runSteps, type Steps } from '../../event-loop/steps.js';
 import { mapInTurns, type TurnBudget } from '../../event-loop/turn-budget.js';
 import type { Choice, GenerateOptions, GenerateRequest, Generation, ReasoningEffort, ToolCall } from './types.js';
 
@@ -59,22 +60,30 @@ interface Settings {
   toolChoice: ToolChoice;
   logprobs: boolean;
   request: GenerateRequest;
+  /** The caller's turn budget, in which the steps that grow with the request's tools are taken (none: all at once). */
+  turns: TurnBudget | undefined;
 }
 
 /** The answer to `request` on a server seeded with `options.seed`. Pure and deterministic. */
 export function generate(request: GenerateRequest, options: GenerateOptions): Generation {
-  const { drafts, topLogprobs } = draftChoices(request, options);
+  const { drafts, topLogprobs } = finishSteps(draftChoices(request, options, undefined));
   for (const { choice, logprobs } of drafts) if (logprobs) choice.tokens = withLogprobs(choice.tokens, topLogprobs, logprobs);
   return generationOf(request, drafts);
 }
 
 /**
  * `generate`, in the caller's turn budget: the text of an answer costs little, but its logprobs (up
- * to 20 alternatives for each of thousands of tokens) are made a token at a time, with turns of the
- * event loop between slices. A promise when logprobs are asked for; the same answer as `generate`.
+ * to 20 alternatives for each of thousands of tokens) are made a token at a time, and a tool call
+ * (the choice read from the whole prompt and every tool, the call's arguments tokenized, as long as
+ * the tool's schema makes them) a piece at a time, with turns of the event loop between slices. A
+ * promise when that work took more than the turn; the same answer as `generate`.
  */
 export function generateInTurns(request: GenerateRequest, options: GenerateOptions, budget: TurnBudget): Generation | Promise<Generation> {
-  const { drafts, topLogprobs } = draftChoices(request, options);
+  const drafted = runSteps(draftChoices(request, options, budget), budget);
+  return drafted instanceof Promise ? drafted.then((settled) => annotated(request, settled, budget)) : annotated(request, drafted, budget);
+}
+
+function annotated(request: GenerateRequest, { drafts, topLogprobs }: Drafted, budget: TurnBudget): Generation | Promise<Generation> {
   if (!drafts.some((draft) => draft.logprobs)) return generationOf(request, drafts);
   return annotateInTurns(request, drafts, topLogprobs, budget);
 }
@@ -92,7 +101,12 @@ interface Draft {
   logprobs: Rng | undefined;
 }
 
-function draftChoices(request: GenerateRequest, options: GenerateOptions): { drafts: Draft[]; topLogprobs: number } {
+interface Drafted {
+  drafts: Draft[];
+  topLogprobs: number;
+}
+
+function* draftChoices(request: GenerateRequest, options: GenerateOptions, turns: TurnBudget | undefined): Steps<Drafted> {
   const greedy = request.temperature !== undefined && request.temperature <= 0;
   const tools = request.tools ?? [];
   const settings: Settings = {
@@ -103,12 +117,13 @@ function draftChoices(request: GenerateRequest, options: GenerateOptions): { dra
     toolChoice: request.toolChoice ?? (tools.length > 0 ? 'auto' : 'none'),
     logprobs: request.logprobs === true,
     request,
+    turns,
   };
   const base = mixSeeds(options.seed, requestHash(request, greedy));
   const n = Math.max(1, Math.floor(request.n ?? 1));
   const drafts: Draft[] = [];
   // Greedy decoding has one best answer, so every choice is that answer.
-  for (let index = 0; index < n; index++) drafts.push(generateChoice(settings, new Rng(mixSeeds(base, greedy ? 0 : index)), index));
+  for (let index = 0; index < n; index++) drafts.push(yield* generateChoice(settings, new Rng(mixSeeds(base, greedy ? 0 : index)), index));
   return { drafts, topLogprobs: request.topLogprobs ?? 0 };
 }
 
@@ -153,18 +168,18 @@ interface Attempt extends Draft {
   exact: boolean;
 }
 
-function generateChoice(settings: Settings, rng: Rng, index: number): Draft {
-  const tool = chooseTool(settings.prompt, settings.tools, settings.toolChoice, rng.fork('tool-choice'));
+function* generateChoice(settings: Settings, rng: Rng, index: number): Steps<Draft> {
+  const tool = yield* chooseToolSteps(settings.prompt, settings.tools, settings.toolChoice, rng.fork('tool-choice'), settings.turns);
   let attempt: Attempt | undefined;
   for (let i = 0; i < ATTEMPTS; i++) {
-    attempt = attemptChoice(settings, i === 0 ? rng : rng.fork(`attempt-${i}`), index, tool);
+    attempt = yield* attemptChoice(settings, i === 0 ? rng : rng.fork(`attempt-${i}`), index, tool);
     if (attempt.exact) break;
   }
   const { choice, logprobs } = attempt as Attempt;
   return { choice, logprobs };
 }
 
-function attemptChoice(settings: Settings, rng: Rng, index: number, tool: ToolDefinition | undefined): Attempt {
+function* attemptChoice(settings: Settings, rng: Rng, index: number, tool: ToolDefinition | undefined): Steps<Attempt> {
   const { request, budget } = settings;
   let reasoning: Choice['reasoning'];
   let reasoningTokens = 0;
@@ -183,10 +198,14 @@ function attemptChoice(settings: Settings, rng: Rng, index: number, tool: ToolDe
   const remaining = budget === undefined ? undefined : budget - reasoningTokens;
 
   if (tool) {
+    // Both texts grow with the tool's schema (a required name of 100,000 characters is written out
+    // in full), so they are tokenized in the caller's turns, and only as far as the budget reaches.
+    const limit = remaining ?? Infinity;
     const args = toolArguments(tool.parameters, rng.fork('arguments'));
-    const argTokens = tokenizeText(args).tokens;
-    const callTokens = argTokens.length + countTokens(tool.name);
-    if (remaining === undefined || callTokens <= remaining) {
+    const nameTokens = yield* countTokensSteps(tool.name, limit, settings.turns);
+    const argTokens = (yield* tokenizeSteps(args, limit - nameTokens, settings.turns)).tokens;
+    const callTokens = argTokens.length + nameTokens;
+    if (callTokens <= limit) {
       const call: ToolCall = { id: toolCallId(rng.fork('call-id')), name: tool.name, arguments: args, tokens: argTokens };
       return {
         exact,
@@ -197,7 +216,7 @@ function attemptChoice(settings: Settings, rng: Rng, index: number, tool: ToolDe
     // The call does not fit: like a real server whose tool parser gets cut-off JSON, return the
     // raw text the model wrote, cut at the budget.
     const raw = `{"name":${JSON.stringify(tool.name)},"arguments":${args}}`;
-    return contentChoice(settings, rng, index, cutText(tokenizeText(raw), remaining, []), reasoning, reasoningTokens, exact);
+    return contentChoice(settings, rng, index, cutText(yield* tokenizeSteps(raw, limit, settings.turns), remaining, []), reasoning, reasoningTokens, exact);
   }
 
   const contentRng = rng.fork('content');

@@ -65,7 +65,19 @@ export function sampleValid(schema: JsonSchema, rng: Rng): unknown {
 /**
  * Compact JSON with every non-ASCII character escaped as `\uXXXX`. The parsed value is the same,
  * and ASCII text tokenizes into tokens that are each complete strings (see `tokenizer.ts`).
+ * Escaped a run at a time, each escape made once: a call per character took 70-130 ms for a
+ * schema-given key of 100,000 CJK characters (a fuzz case), this a third of it.
  */
 export function toAsciiJson(value: unknown): string {
-  return (JSON.stringify(value) ?? 'null').replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return (JSON.stringify(value) ?? 'null').replace(/[\u007f-\uffff]+/g, (run) => {
+    let escaped = '';
+    for (let i = 0; i < run.length; i++) escaped += escapeOf(run.charCodeAt(i));
+    return escaped;
+  });
+}
+
+const escapes: string[] = [];
+
+function escapeOf(code: number): string {
+  return (escapes[code] ??= `\\u${code.toString(16).padStart(4, '0')}`);
 }

@@ -9,6 +9,7 @@
  * tokens at a fraction of its cost.
  */
 import { decode, encode } from 'gpt-tokenizer/encoding/cl100k_base';
+import { finishSteps, type Steps } from '../../event-loop/steps.js';
 import type { TurnBudget } from '../../event-loop/turn-budget.js';
 import { PieceCursor, pieceEnds } from './pre-tokenizer.js';
 
@@ -140,6 +141,16 @@ export function countTokensUpTo(text: string, limit: number, budget: TurnBudget)
   return countInSlices(counter, limit, budget);
 }
 
+/**
+ * The tokens of `text` counted as `countTokensUpTo` does, as steps that yield when `budget` is
+ * spent, for work that counts on its way through other such steps (the fake model's tool calls).
+ */
+export function* countTokensSteps(text: string, limit: number, budget: TurnBudget | undefined): Steps<number> {
+  const counter = new TokenCounter(text);
+  while (!counter.advance(limit, budget)) yield;
+  return counter.count;
+}
+
 async function countInSlices(counter: TokenCounter, limit: number, budget: TurnBudget): Promise<number> {
   do await budget.nextTurn();
   while (!counter.advance(limit, budget));
@@ -202,19 +213,29 @@ export interface TokenizedText {
 
 /** `text` with its tokens: the tokens of its pieces, one after the other. */
 export function tokenizeText(text: string): TokenizedText {
-  const { ends, ascii } = pieceEnds(text);
+  return finishSteps(tokenizeSteps(text, Infinity, undefined));
+}
+
+/**
+ * `tokenizeText(text)`, made a piece at a time as steps that yield when `budget` is spent; or, once
+ * more than `limit` tokens are found, the tokens of the pieces walked so far, with the start of
+ * `text` they spell as its text: enough to know the text does not fit `limit`, and to cut it there.
+ */
+export function* tokenizeSteps(text: string, limit: number, budget: TurnBudget | undefined): Steps<TokenizedText> {
+  const cursor = new PieceCursor(text);
   const tokens: TokenPiece[] = [];
   const pieceStarts: boolean[] = [];
-  let start = 0;
-  for (const end of ends) {
-    const piece = pieceTokens(text.slice(start, end));
+  for (let step = 1; !cursor.done && tokens.length <= limit; step++) {
+    const start = cursor.position;
+    const piece = pieceTokens(text.slice(start, cursor.next()));
     for (let i = 0; i < piece.length; i++) {
       tokens.push(piece[i] as TokenPiece);
       pieceStarts.push(i === 0);
     }
-    start = end;
+    // A piece is at most MAX_PIECE_CHARS; the clock is read every few of them.
+    if ((step & 15) === 0 && budget?.spent()) yield;
   }
-  return { text, tokens, pieceStarts, joined: ascii };
+  return { text: cursor.done ? text : text.slice(0, cursor.position), tokens, pieceStarts, joined: cursor.ascii };
 }
 
 /** `text` split into tokenizer tokens, with the text of each. */

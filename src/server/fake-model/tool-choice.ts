@@ -11,6 +11,8 @@
  * `required` calls that tool too, or, when nothing scores, one drawn from the seed. A named
  * choice calls the named tool; `none` calls nothing. One call per answer.
  */
+import { finishSteps, type Steps } from '../../event-loop/steps.js';
+import type { TurnBudget } from '../../event-loop/turn-budget.js';
 import type { Rng } from './random.js';
 import type { JsonSchema } from './schema-sampler.js';
 import { STOPWORDS } from './word-bank.js';
@@ -43,27 +45,95 @@ function words(text: string): string[] {
     .filter((word) => word.length > 0);
 }
 
-/** The keywords of a tool under the `auto` rule. */
-export function toolKeywords(tool: ToolDefinition): string[] {
-  const all = [...words(tool.name), ...words(tool.description ?? '')];
-  return [...new Set(all.filter((word) => word.length >= 4 && !STOPWORDS.has(word)))];
+/** Characters of a text split into words in one go; a longer one (a prompt, a description) is split a chunk at a time. */
+const WORDS_CHUNK = 1 << 14;
+
+/**
+ * Where a text can be cut without changing its words: before an ASCII character that is not a
+ * letter (never part of a word, and lower case as it is), or between a lower-case and an upper-case
+ * letter (where `words` splits anyway). Not next to other characters: some lower-case to ASCII.
+ */
+const WORD_EDGE = /[^A-Za-z\u0080-\uffff]|(?<=[a-z])(?=[A-Z])/g;
+
+/**
+ * The words of `text` a chunk at a time, each chunk cut at a word edge past `WORDS_CHUNK`
+ * characters (so the chunks' words are the text's), handed to `each` in order; yields between
+ * chunks when `budget` is spent. A megabyte prompt split at once held the loop for tens of
+ * milliseconds, and once per declared tool for seconds.
+ */
+function* eachWords(text: string, budget: TurnBudget | undefined, each: (chunkWords: string[]) => void): Steps<void> {
+  for (let start = 0; start < text.length; ) {
+    WORD_EDGE.lastIndex = start + WORDS_CHUNK;
+    const end = WORD_EDGE.exec(text)?.index ?? text.length;
+    each(words(text.slice(start, end)));
+    start = end;
+    if (budget?.spent()) yield;
+  }
 }
 
-/** The `auto` score of `tool` for `prompt` (see the module comment). */
-export function toolScore(prompt: string, tool: ToolDefinition): number {
-  const promptWords = new Set(words(prompt));
-  const spaced = ` ${words(prompt).join(' ')} `;
-  const nameWords = words(tool.name).join(' ');
-  const named = prompt.toLowerCase().includes(tool.name.toLowerCase()) || (nameWords.length > 0 && spaced.includes(` ${nameWords} `));
+/** What the `auto` rule looks for in a prompt, made once per request whatever the number of tools. */
+interface PromptWords {
+  lower: string;
+  /** The prompt's words, each between spaces, for names of several words. */
+  spaced: string;
+  set: Set<string>;
+}
+
+function* promptWordsSteps(prompt: string, budget: TurnBudget | undefined): Steps<PromptWords> {
+  const set = new Set<string>();
+  const parts: string[] = [];
+  yield* eachWords(prompt, budget, (chunkWords) => {
+    if (chunkWords.length === 0) return;
+    parts.push(chunkWords.join(' '));
+    for (const word of chunkWords) set.add(word);
+  });
+  return { lower: prompt.toLowerCase(), spaced: ` ${parts.join(' ')} `, set };
+}
+
+function* keywordsSteps(tool: ToolDefinition, budget: TurnBudget | undefined): Steps<string[]> {
+  const keywords = new Set<string>();
+  const add = (chunkWords: string[]) => {
+    for (const word of chunkWords) if (word.length >= 4 && !STOPWORDS.has(word)) keywords.add(word);
+  };
+  yield* eachWords(tool.name, budget, add);
+  yield* eachWords(tool.description ?? '', budget, add);
+  return [...keywords];
+}
+
+function* nameWordsSteps(name: string, budget: TurnBudget | undefined): Steps<string> {
+  const parts: string[] = [];
+  yield* eachWords(name, budget, (chunkWords) => {
+    if (chunkWords.length > 0) parts.push(chunkWords.join(' '));
+  });
+  return parts.join(' ');
+}
+
+function* scoreSteps(prompt: PromptWords, tool: ToolDefinition, budget: TurnBudget | undefined): Steps<number> {
+  const nameWords = yield* nameWordsSteps(tool.name, budget);
+  const named = prompt.lower.includes(tool.name.toLowerCase()) || (nameWords.length > 0 && prompt.spaced.includes(` ${nameWords} `));
   let score = named ? 10 : 0;
-  for (const keyword of toolKeywords(tool)) {
-    if (promptWords.has(keyword) || promptWords.has(`${keyword}s`) || (keyword.endsWith('s') && promptWords.has(keyword.slice(0, -1)))) score++;
+  for (const keyword of yield* keywordsSteps(tool, budget)) {
+    const { set } = prompt;
+    if (set.has(keyword) || set.has(`${keyword}s`) || (keyword.endsWith('s') && set.has(keyword.slice(0, -1)))) score++;
   }
   return score;
 }
 
-/** The tool to call, or undefined for a text answer. */
-export function chooseTool(prompt: string, tools: readonly ToolDefinition[], choice: ToolChoice, rng: Rng): ToolDefinition | undefined {
+/** The keywords of a tool under the `auto` rule. */
+export function toolKeywords(tool: ToolDefinition): string[] {
+  return finishSteps(keywordsSteps(tool, undefined));
+}
+
+/** The `auto` score of `tool` for `prompt` (see the module comment). */
+export function toolScore(prompt: string, tool: ToolDefinition): number {
+  return finishSteps(scoreSteps(finishSteps(promptWordsSteps(prompt, undefined)), tool, undefined));
+}
+
+/**
+ * The tool to call, or undefined for a text answer: steps that yield when `budget` is spent, since
+ * the `auto` rule reads the whole prompt and every tool's name and description.
+ */
+export function* chooseToolSteps(prompt: string, tools: readonly ToolDefinition[], choice: ToolChoice, rng: Rng, budget: TurnBudget | undefined): Steps<ToolDefinition | undefined> {
   if (choice === 'none' || tools.length === 0) {
     if (typeof choice === 'object') throw new UnknownToolError(choice.name);
     return undefined;
@@ -73,10 +143,11 @@ export function chooseTool(prompt: string, tools: readonly ToolDefinition[], cho
     if (!named) throw new UnknownToolError(choice.name);
     return named;
   }
+  const promptWords = yield* promptWordsSteps(prompt, budget);
   let best: ToolDefinition | undefined;
   let bestScore = 0;
   for (const tool of tools) {
-    const score = toolScore(prompt, tool);
+    const score = yield* scoreSteps(promptWords, tool, budget);
     if (score > bestScore) {
       best = tool;
       bestScore = score;
