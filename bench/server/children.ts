@@ -6,7 +6,7 @@
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { ListeningMessage, MemoryReport, MemoryRequest } from './messages.js';
+import type { ListeningMessage, MemoryReport, MemoryRequest, PaceReport, PaceRequest } from './messages.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const children = new Set<ChildProcess>();
@@ -178,5 +178,27 @@ export function heapSnapshot(child: ChildProcess, path: string): Promise<string>
     };
     child.on('message', onMessage);
     child.send({ type: 'snapshot', path });
+  });
+}
+
+/** Node arguments that load bench/server/pace-probe.mjs into a server child (with an IPC channel). */
+export const paceProbeArgs = ['--import', new URL('./pace-probe.mjs', import.meta.url).href];
+
+/** Asks a child carrying the pace probe for its figures since the last ask; it then records until the next ask if `record`. */
+export function askPace(child: ChildProcess, fromEpochMs: number, record: boolean): Promise<PaceReport> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.off('message', onMessage);
+      reject(new Error('the pace probe did not answer in 20 s'));
+    }, 20_000);
+    const onMessage = (message: PaceReport) => {
+      if (message.type !== 'pace-report') return;
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      resolve(message);
+    };
+    child.on('message', onMessage);
+    const request: PaceRequest = { type: 'pace', fromEpochMs, record };
+    child.send(request);
   });
 }
