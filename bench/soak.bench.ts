@@ -381,9 +381,10 @@ async function scaleWave(server: ScaleServer, round: number, url: string, child:
   const startedEpochMs = Date.now();
   const w = await runStreamWave({ url: `${url}${streamsPath}`, streams: scaleStreams, body: streamBody, timeoutMs: 120_000, sockets });
   clientDelay.disable();
-  const pace = await askPace(child, startedEpochMs, false);
   const after = readProc(pid);
   const proc = sampler.stop();
+  // Asked after the CPU reading: sorting its gaps is the probe's work, not the server's.
+  const pace = await askPace(child, startedEpochMs, false);
   const stats = streamStats(w, defaultTtftMs);
   const cpuMs = before && after ? after.cpuMs - before.cpuMs : NaN;
   const report: ScaleWave = { server, round, stats, peakOpen: w.peakOpen, cpuMs, cpuPerTokenUs: (cpuMs * 1000) / stats.chunksTotal, cpuPercent: proc?.cpuPercent ?? NaN, peakRss: proc?.peakRssBytes ?? NaN,
