@@ -29,8 +29,8 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { writeSection } from './results-section.js';
-import { askMemory, closeForked, forkServer, guardChildren, memoryProbeArgs, spawnServe, stopServe, track, type ServeChild } from './server/children.js';
-import type { LoadFailure, MemoryReport, MixedLoadRequest, MixedLoadResult } from './server/messages.js';
+import { askMemory, askPace, closeForked, forkServer, guardChildren, memoryProbeArgs, paceProbeArgs, spawnServe, stopServe, track, type ServeChild } from './server/children.js';
+import type { LoadFailure, MemoryReport, MixedLoadRequest, MixedLoadResult, PaceReport } from './server/messages.js';
 import { openFileLimits, readProc, sampleProc } from './server/procstat.js';
 import { median, streamStats, type StreamStats } from './server/stats.js';
 import { allFlowing, preconnect, runStreamWave, streamedChatBody, type WaveResult } from './server/streams.js';
@@ -339,6 +339,8 @@ interface ScaleWave {
   /** This process's own event-loop delay over the wave, p99 and max (ms): how late the client itself reads what the server sent. */
   clientDelayP99: number;
   clientDelayMax: number;
+  /** The server's own view of the wave (bench/server/pace-probe.mjs). */
+  pace: PaceReport;
 }
 
 interface MemoryWave {
@@ -366,24 +368,32 @@ interface ScaleOutcome {
   notes: string[];
 }
 
-async function scaleWave(server: ScaleServer, round: number, url: string, pid: number): Promise<ScaleWave> {
+async function scaleWave(server: ScaleServer, round: number, url: string, child: ChildProcess): Promise<ScaleWave> {
+  const pid = child.pid!;
   const { sockets } = await preconnect(url, scaleStreams);
   await sleep(300);
   const sampler = sampleProc(pid, 100);
   const before = readProc(pid);
+  // Recording starts now: the connections' set-up is left out.
+  await askPace(child, Date.now(), true);
   const clientDelay = monitorEventLoopDelay({ resolution: 5 });
   clientDelay.enable();
+  const startedEpochMs = Date.now();
   const w = await runStreamWave({ url: `${url}${streamsPath}`, streams: scaleStreams, body: streamBody, timeoutMs: 120_000, sockets });
   clientDelay.disable();
   const after = readProc(pid);
   const proc = sampler.stop();
+  // Asked after the CPU reading: sorting its gaps is the probe's work, not the server's.
+  const pace = await askPace(child, startedEpochMs, false);
   const stats = streamStats(w, defaultTtftMs);
   const cpuMs = before && after ? after.cpuMs - before.cpuMs : NaN;
   const report: ScaleWave = { server, round, stats, peakOpen: w.peakOpen, cpuMs, cpuPerTokenUs: (cpuMs * 1000) / stats.chunksTotal, cpuPercent: proc?.cpuPercent ?? NaN, peakRss: proc?.peakRssBytes ?? NaN,
-    clientDelayP99: clientDelay.percentile(99) / 1e6, clientDelayMax: clientDelay.max / 1e6 };
+    clientDelayP99: clientDelay.percentile(99) / 1e6, clientDelayMax: clientDelay.max / 1e6, pace };
   log(
     `  round ${round} ${server}: ${stats.completed}/${scaleStreams} complete, errors ${stats.errors}${stats.errorKinds ? ` (${stats.errorKinds})` : ''}, peak open ${w.peakOpen}, ` +
-      `TTFT-${defaultTtftMs} p99 ${fmt(stats.ttftWritten.p99)} ms, gap p50 ${fmt(stats.gapP50)} p99 ${fmt(stats.gapP99)} ms, CPU ${fmt(report.cpuPerTokenUs)} µs/token (${fmt(report.cpuPercent, 0)} %), client loop delay p99 ${fmt(report.clientDelayP99)} ms`,
+      `TTFT-${defaultTtftMs} p99 ${fmt(stats.ttftWritten.p99)} ms, gap p50 ${fmt(stats.gapP50)} p99 ${fmt(stats.gapP99)} ms (as written: p99 ${fmt(pace.gapP99)}), ` +
+      `rate after the first ${fmt(stats.rateAfterFirst.p50)} tokens/s, CPU ${fmt(report.cpuPerTokenUs)} µs/token (${fmt(report.cpuPercent, 0)} %), ` +
+      `loop delay p99 client ${fmt(report.clientDelayP99)} / server ${fmt(pace.loopDelayP99)} ms, GC max ${fmt(pace.gcMaxMs)} ms, ${fmt(pace.burstGcMs, 0)} ms in the first 400 ms`,
   );
   await sleep(1500);
   return report;
@@ -424,7 +434,7 @@ async function memoryWave(server: ScaleServer, url: string, child: ChildProcess)
 async function runScale(): Promise<ScaleOutcome> {
   const notes: string[] = [];
   const fdLimits = openFileLimits();
-  const serve = await spawnServe({ serveArgs: ['--tokens-per-second', String(scaleTps)], nodeArgs: memoryProbeArgs, ipc: true });
+  const serve = await spawnServe({ serveArgs: ['--tokens-per-second', String(scaleTps)], nodeArgs: [...memoryProbeArgs, ...paceProbeArgs], ipc: true });
   let bare: { child: ChildProcess; url: string } | undefined;
   const waves: ScaleWave[] = [];
   const memory: MemoryWave[] = [];
@@ -435,7 +445,7 @@ async function runScale(): Promise<ScaleOutcome> {
     const ok = warm.streams.filter((s) => s.done && !s.error);
     if (ok.length !== 50) throw new Error(`sambakit's warm-up streams failed: ${ok.length}/50 complete (${warm.streams.find((s) => s.error)?.error ?? ''})`);
     bareTokens = Math.round(median(ok.map((s) => s.contentChunks)));
-    bare = await forkServer('bare-sse-child.ts', { env: { TTFT_MS: String(defaultTtftMs), TPS: String(scaleTps), TOKENS: String(bareTokens) }, execArgv: memoryProbeArgs });
+    bare = await forkServer('bare-sse-child.ts', { env: { TTFT_MS: String(defaultTtftMs), TPS: String(scaleTps), TOKENS: String(bareTokens) }, execArgv: [...memoryProbeArgs, ...paceProbeArgs] });
     await runStreamWave({ url: `${bare.url}${streamsPath}`, streams: 50, body: streamBody, timeoutMs: 30_000 });
     const targets = { sambakit: { url: serve.url, child: serve.child }, 'bare SSE': bare };
     for (const name of ['sambakit', 'bare SSE'] as const) {
@@ -445,7 +455,7 @@ async function runScale(): Promise<ScaleOutcome> {
     }
     for (let round = 0; round < scaleRounds; round++) {
       const order: ScaleServer[] = round % 2 === 0 ? ['sambakit', 'bare SSE'] : ['bare SSE', 'sambakit'];
-      for (const name of order) waves.push(await scaleWave(name, round, targets[name].url, targets[name].child.pid!));
+      for (const name of order) waves.push(await scaleWave(name, round, targets[name].url, targets[name].child));
     }
     for (const name of ['sambakit', 'bare SSE'] as const) memory.push(await memoryWave(name, targets[name].url, targets[name].child));
   } finally {
@@ -469,11 +479,14 @@ function scaleMarkdown(s: ScaleOutcome): { lines: string[]; verdicts: Verdict[] 
       `After a 50-stream warm-up and one unmeasured wave per server, ${scaleRounds} rounds of one wave per server, order alternating. CPU per token: the server process's utime + stime over the wave ÷ content chunks received. ` +
       `Heap per open stream: one more wave per server, heap after a full GC once every stream flows (each has had its first token, none has ended; or, when that moment never comes, at the first stream's end) minus the same with the wave's connections open before any request, ÷ streams open at that moment: what a stream adds to its connection (the goal's measure); "with its connection" subtracts the heap before the connections were opened instead. ` +
       `Client loop delay: this process's own event-loop delay over the wave (perf_hooks, 5 ms resolution), which every time it reads is late by. ` +
+      `The server's own view, from bench/server/pace-probe.mjs preloaded into both servers alike: gaps between two writes of content to one response as it made them (the client's gaps minus its own lateness), the share of writes carrying more than one content token (a stream catching up after a late turn), its event-loop delay (2 ms resolution) and GC pauses (all, the longest, and those in the wave's first 400 ms, where its requests are read and set up). ` +
+      `The server's own TTFT is \`usage.time_to_first_token\` of each stream (from the request's arrival to its first write): what it adds to the client's figure is reading and delivery. ` +
+      `Tokens/s after the first: per stream, content chunks after the first ÷ the time from the first to the last (a server that falls behind shows here as well as in the gaps). ` +
       `Open-file limit: ${s.fdLimits ? `soft ${s.fdLimits.soft}, hard ${s.fdLimits.hard}` : 'unknown'}.`,
     '',
-    '| round | server | complete / errors | peak open | TTFT − 200 ms from request sent: p50 / p99 / max | gap p50 / p99 (target 50) | client loop delay p99 / max (ms) | server CPU µs per token | server CPU % | server RSS peak (MiB) |',
-    '|---:|---|---:|---:|---|---|---|---:|---:|---:|',
-    ...s.waves.map((w) => `| ${w.round + 1} | ${w.server} | ${w.stats.completed} / ${w.stats.errors}${w.stats.errorKinds ? ` (${w.stats.errorKinds})` : ''} | ${w.peakOpen} | ${fmt(w.stats.ttftWritten.p50)} / ${fmt(w.stats.ttftWritten.p99)} / ${fmt(w.stats.ttftWritten.max)} | ${fmt(w.stats.gapP50)} / ${fmt(w.stats.gapP99)} | ${fmt(w.clientDelayP99)} / ${fmt(w.clientDelayMax)} | ${fmt(w.cpuPerTokenUs)} | ${fmt(w.cpuPercent, 0)} | ${fmt(w.peakRss / 2 ** 20)} |`),
+    '| round | server | complete / errors | peak open | TTFT − 200 ms from request sent: p50 / p99 / max | TTFT − 200 ms as the server measured it (usage, from arrival): p50 / p99 | gap p50 / p99 (target 50) | gap as the server wrote: p50 / p99 / max | writes of > 1 token | tokens/s after the first: p50 / p1 | client loop delay p99 / max (ms) | server loop delay p99 / max (ms) | server GC: longest / in the first 400 ms / all (ms) | server CPU µs per token | server CPU % | server RSS peak (MiB) |',
+    '|---:|---|---:|---:|---|---|---|---|---:|---|---|---|---|---:|---:|---:|',
+    ...s.waves.map((w) => `| ${w.round + 1} | ${w.server} | ${w.stats.completed} / ${w.stats.errors}${w.stats.errorKinds ? ` (${w.stats.errorKinds})` : ''} | ${w.peakOpen} | ${fmt(w.stats.ttftWritten.p50)} / ${fmt(w.stats.ttftWritten.p99)} / ${fmt(w.stats.ttftWritten.max)} | ${fmt(w.stats.serverTtft.p50)} / ${fmt(w.stats.serverTtft.p99)} | ${fmt(w.stats.gapP50)} / ${fmt(w.stats.gapP99)} | ${fmt(w.pace.gapP50)} / ${fmt(w.pace.gapP99)} / ${fmt(w.pace.gapMax)} | ${fmt((100 * w.pace.multiTokenWrites) / w.pace.writes, 0)} % | ${fmt(w.stats.rateAfterFirst.p50)} / ${fmt(w.stats.rateAfterFirst.p1)} | ${fmt(w.clientDelayP99)} / ${fmt(w.clientDelayMax)} | ${fmt(w.pace.loopDelayP99)} / ${fmt(w.pace.loopDelayMax)} | ${fmt(w.pace.gcMaxMs)} / ${fmt(w.pace.burstGcMs, 0)} / ${fmt(w.pace.gcMs, 0)} | ${fmt(w.cpuPerTokenUs)} | ${fmt(w.cpuPercent, 0)} | ${fmt(w.peakRss / 2 ** 20)} |`),
     '',
     '| server | streams open at the reading (when) | heap after GC idle / connected / open (MiB) | heap per open stream | with its connection | RSS idle → open (MiB) | RSS per open stream |',
     '|---|---:|---|---:|---:|---|---:|',

@@ -6,7 +6,7 @@
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { ListeningMessage, MemoryReport, MemoryRequest } from './messages.js';
+import type { ListeningMessage, MemoryReport, MemoryRequest, PaceReport, PaceRequest } from './messages.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const children = new Set<ChildProcess>();
@@ -151,19 +151,24 @@ export const memoryProbeArgs = ['--expose-gc', '--import', new URL('./memory-pro
 
 /** Asks a child carrying the memory probe for its memory. */
 export function askMemory(child: ChildProcess, gc: boolean): Promise<MemoryReport> {
+  const request: MemoryRequest = { type: 'memory', gc };
+  return askProbe<MemoryReport>(child, request, 'memory-report', 'the memory probe');
+}
+
+/** Sends `request` to a probe preloaded into `child` and waits (20 s at most) for its answer of type `answer`. */
+function askProbe<T extends { type: string }>(child: ChildProcess, request: object, answer: T['type'], probe: string): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.off('message', onMessage);
-      reject(new Error('the memory probe did not answer in 20 s'));
+      reject(new Error(`${probe} did not answer in 20 s`));
     }, 20_000);
-    const onMessage = (message: MemoryReport) => {
-      if (message.type !== 'memory-report') return;
+    const onMessage = (message: T) => {
+      if (message.type !== answer) return;
       clearTimeout(timer);
       child.off('message', onMessage);
       resolve(message);
     };
     child.on('message', onMessage);
-    const request: MemoryRequest = { type: 'memory', gc };
     child.send(request);
   });
 }
@@ -179,4 +184,13 @@ export function heapSnapshot(child: ChildProcess, path: string): Promise<string>
     child.on('message', onMessage);
     child.send({ type: 'snapshot', path });
   });
+}
+
+/** Node arguments that load bench/server/pace-probe.mjs into a server child (with an IPC channel). */
+export const paceProbeArgs = ['--import', new URL('./pace-probe.mjs', import.meta.url).href];
+
+/** Asks a child carrying the pace probe for its figures since the last ask; it then records until the next ask if `record`. */
+export function askPace(child: ChildProcess, fromEpochMs: number, record: boolean): Promise<PaceReport> {
+  const request: PaceRequest = { type: 'pace', fromEpochMs, record };
+  return askProbe<PaceReport>(child, request, 'pace-report', 'the pace probe');
 }

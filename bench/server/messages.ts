@@ -110,6 +110,34 @@ export interface MemoryReport {
   collected: boolean;
 }
 
+/**
+ * The parent asks bench/server/pace-probe.mjs for its figures since the last ask (`fromEpochMs`: when
+ * the wave began), and whether to record until the next ask.
+ */
+export interface PaceRequest {
+  type: 'pace';
+  fromEpochMs: number;
+  record: boolean;
+}
+
+/** What the pace probe answers: the server's own view of a wave (times in ms). */
+export interface PaceReport {
+  type: 'pace-report';
+  /** Writes that carried content, and those that carried more than one content token (a stream catching up). */
+  writes: number;
+  multiTokenWrites: number;
+  /** Gaps between two content writes to one response, as the server made them. */
+  gapP50: number;
+  gapP99: number;
+  gapMax: number;
+  loopDelayP99: number;
+  loopDelayMax: number;
+  /** GC pauses: their sum and the longest over the wave, and their sum in its first 400 ms. */
+  gcMs: number;
+  gcMaxMs: number;
+  burstGcMs: number;
+}
+
 export interface LoadFailure {
   type: 'error';
   message: string;

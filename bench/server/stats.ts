@@ -37,6 +37,11 @@ export interface StreamStats {
   gapP50: number;
   gapP99: number;
   gapMean: number;
+  /**
+   * Content chunks per second after the first, per stream that had at least two: the median, and
+   * the slowest percent's (p1). A server that fell behind shows here as well as in the gaps.
+   */
+  rateAfterFirst: { p50: number; p1: number };
   chunksMedian: number;
   /** Content chunks received in the wave, all streams together. */
   chunksTotal: number;
@@ -52,6 +57,10 @@ export function streamStats(wave: WaveResult, ttftMs: number): StreamStats {
   const withFirst = all.filter((s) => s.firstContentAt !== undefined);
   const server = spread(all.filter((s) => s.serverTtftMs !== undefined).map((s) => s.serverTtftMs! - ttftMs));
   const gaps = all.flatMap((s) => s.gaps).sort((a, b) => a - b);
+  const rates = all
+    .filter((s) => s.contentChunks >= 2 && s.lastContentAt! > s.firstContentAt!)
+    .map((s) => ((s.contentChunks - 1) * 1000) / (s.lastContentAt! - s.firstContentAt!))
+    .sort((a, b) => a - b);
   return {
     completed: ok.length,
     cancelled: all.filter((s) => s.cancelled).length,
@@ -63,6 +72,7 @@ export function streamStats(wave: WaveResult, ttftMs: number): StreamStats {
     gapP50: quantile(gaps, 0.5),
     gapP99: quantile(gaps, 0.99),
     gapMean: gaps.reduce((a, b) => a + b, 0) / Math.max(1, gaps.length),
+    rateAfterFirst: { p50: quantile(rates, 0.5), p1: quantile(rates, 0.01) },
     chunksMedian: median(all.map((s) => s.contentChunks)),
     chunksTotal: all.reduce((n, s) => n + s.contentChunks, 0),
   };

@@ -29,6 +29,8 @@ export interface StreamTiming {
   writtenAt?: number;
   status?: number;
   firstContentAt?: number;
+  /** When the last content chunk so far came. */
+  lastContentAt?: number;
   endedAt?: number;
   /** Gaps between consecutive content chunks, ms. */
   gaps: number[];
@@ -233,7 +235,6 @@ export function runStreamWave(options: WaveOptions): Promise<WaveResult> {
       open++;
       let now = 0;
       let buffer = '';
-      let lastContentAt = 0;
       const cancelAt = options.cancelAfter?.(i);
       const reader = new ResponseReader((text) => {
         if (t.cancelled) return;
@@ -257,8 +258,8 @@ export function runStreamWave(options: WaveOptions): Promise<WaveResult> {
             if (t.firstContentAt === undefined) {
               t.firstContentAt = now;
               options.onProgress?.('first content');
-            } else t.gaps.push(now - lastContentAt);
-            lastContentAt = now;
+            } else t.gaps.push(now - t.lastContentAt!);
+            t.lastContentAt = now;
             t.contentChunks++;
             if (cancelAt !== undefined && t.contentChunks >= cancelAt) {
               t.cancelled = true;

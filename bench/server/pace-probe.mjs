@@ -1,0 +1,100 @@
+/**
+ * Preloaded (`node --import`) into both servers of the soak bench's scale part, beside
+ * memory-probe.mjs, to tell where a gap between tokens comes from: the server's own writes, timed
+ * where they are made (its gaps between two writes of content to one response, and how many writes
+ * carried more than one content token: a stream catching up), its event-loop delay, and its GC
+ * pauses, over the whole wave and in its first 400 ms (the burst of new requests, where the time
+ * to first token is made). Answers each `{ type: 'pace', fromEpochMs, record }` with the figures
+ * since the previous one (`fromEpochMs`: when the wave began, on the epoch clock both processes
+ * share), then starts again if `record`; until then it keeps nothing (the heap readings of the
+ * memory wave see none of it). The same code wraps both servers' `ServerResponse.prototype.write` and `end`, so its
+ * own cost (a scan of each written string) is the same on both sides. Plain JavaScript, as
+ * memory-probe.mjs.
+ * @module
+ */
+import { ServerResponse } from 'node:http';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import process from 'node:process';
+
+/** The burst at the start of a wave, in which its requests are read and set up. */
+const BURST_MS = 400;
+
+let recording = false;
+let gaps = [];
+let writes = 0;
+let multiTokenWrites = 0;
+let gcPauses = [];
+const lastWriteAt = new WeakMap();
+const loopDelay = monitorEventLoopDelay({ resolution: 2 });
+
+/** Content tokens in written SSE or JSON-lines text: `"content":"` followed by anything but the closing quote. */
+function contentTokens(text) {
+  if (typeof text !== 'string') return 0;
+  let count = 0;
+  let at = 0;
+  for (;;) {
+    at = text.indexOf('"content":"', at);
+    if (at === -1) return count;
+    at += 11;
+    if (text.charCodeAt(at) !== 34) count++;
+  }
+}
+
+function noteWrite(response, text) {
+  if (!recording) return;
+  const tokens = contentTokens(text);
+  if (tokens === 0) return;
+  const now = performance.now();
+  writes++;
+  if (tokens > 1) multiTokenWrites++;
+  const last = lastWriteAt.get(response);
+  if (last !== undefined) gaps.push(now - last);
+  lastWriteAt.set(response, now);
+}
+
+const write = ServerResponse.prototype.write;
+ServerResponse.prototype.write = function (chunk, ...rest) {
+  noteWrite(this, chunk);
+  return write.call(this, chunk, ...rest);
+};
+const end = ServerResponse.prototype.end;
+ServerResponse.prototype.end = function (chunk, ...rest) {
+  noteWrite(this, chunk);
+  return end.call(this, chunk, ...rest);
+};
+
+new PerformanceObserver((list) => {
+  if (!recording) return;
+  for (const entry of list.getEntries()) gcPauses.push({ atEpochMs: performance.timeOrigin + entry.startTime, ms: entry.duration });
+}).observe({ entryTypes: ['gc'] });
+
+const quantile = (sorted, q) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]);
+
+process.channel?.unref();
+process.on('message', (message) => {
+  if (message?.type !== 'pace') return;
+  const sorted = Float64Array.from(gaps).sort();
+  const from = message.fromEpochMs ?? 0;
+  const burst = gcPauses.filter((pause) => pause.atEpochMs >= from && pause.atEpochMs < from + BURST_MS);
+  process.send?.({
+    type: 'pace-report',
+    writes,
+    multiTokenWrites,
+    gapP50: quantile(sorted, 0.5),
+    gapP99: quantile(sorted, 0.99),
+    gapMax: sorted.length > 0 ? sorted[sorted.length - 1] : NaN,
+    loopDelayP99: loopDelay.percentile(99) / 1e6,
+    loopDelayMax: loopDelay.max / 1e6,
+    gcMs: gcPauses.reduce((sum, pause) => sum + pause.ms, 0),
+    gcMaxMs: gcPauses.reduce((most, pause) => Math.max(most, pause.ms), 0),
+    burstGcMs: burst.reduce((sum, pause) => sum + pause.ms, 0),
+  });
+  gaps = [];
+  writes = 0;
+  multiTokenWrites = 0;
+  gcPauses = [];
+  loopDelay.reset();
+  recording = message.record === true;
+  if (recording) loopDelay.enable();
+  else loopDelay.disable();
+});
