@@ -3,11 +3,14 @@
  * answer: a long answer's logprobs are made in the caller's turn budget, and one answer's JSON (a
  * single completion with thousands of tokens of logprobs) is written a part at a time. Each lets a
  * callback queued for the next turn run before it finishes (ordering, never timings), and gives
- * exactly what the work done at once gives.
+ * exactly what the work done at once gives. So are a prompt's own logprobs (LMI's prefill).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { generate, generateInTurns, type GenerateRequest } from '../../src/server/fake-model/index.js';
+import { generate, generateInTurns, promptLogprobs, type GenerateRequest } from '../../src/server/fake-model/index.js';
+import { withLogprobs } from '../../src/server/fake-model/logprobs.js';
+import { hashString, mixSeeds, Rng } from '../../src/server/fake-model/random.js';
+import { tokenize, tokenizeInTurns } from '../../src/server/fake-model/tokenizer.js';
 import { jsonText } from '../../src/server/json-text.js';
 import { templateConversation } from '../../src/server/operations/sambastudio-native/conversation.js';
 import { TurnBudget } from '../../src/event-loop/turn-budget.js';
@@ -100,5 +103,31 @@ describe('a process_prompt conversation', () => {
       expect(body.error.violations).toMatchObject([{ path: '/body/items/0', rule: 'maxLength' }]);
       expect(body.error.message).toMatch(/context length of 2048/);
     });
+  });
+});
+
+describe('a prompt\'s own logprobs (LMI decoder_input_details)', () => {
+  /** The rule in one pass: the prompt's tokens annotated with the generated tokens' rule, the first without a logprob. */
+  const atOnce = (prompt: string, seed: number) => {
+    const tokens = withLogprobs(tokenize(prompt), 0, new Rng(mixSeeds(seed, hashString(prompt))));
+    if (tokens[0]) delete tokens[0].logprob;
+    return tokens;
+  };
+
+  it('are hashed, tokenized and annotated in the caller\'s budget: a spent one waits for the next turn, to the same tokens', async () => {
+    const prompt = Array.from({ length: 3000 }, (_, i) => `word${i % 97} é, "quoted" ${'x'.repeat(i % 300)}\n`).join('');
+    let made: unknown;
+    expect(await yieldsBeforeSettling(async () => (made = await promptLogprobs(prompt, 5, spentBudget())))).toBe(true);
+    expect(made).toEqual(atOnce(prompt, 5));
+    expect(await promptLogprobs('Hi', 5, new TurnBudget())).toEqual(atOnce('Hi', 5));
+  });
+
+  it('tokenizes any text a slice at a time to the tokens of one pass', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ unit: 'grapheme', maxLength: 400 }), async (text) => {
+        expect(await tokenizeInTurns(text, spentBudget())).toEqual(tokenize(text));
+      }),
+      { numRuns: 200 },
+    );
   });
 });
