@@ -11,6 +11,7 @@ import { generate, generateInTurns, promptLogprobs, type GenerateRequest } from 
 import { withLogprobs } from '../../src/server/fake-model/logprobs.js';
 import { hashString, mixSeeds, Rng } from '../../src/server/fake-model/random.js';
 import { tokenize, tokenizeInTurns } from '../../src/server/fake-model/tokenizer.js';
+import { parseJsonBody, parseJsonText, textPieces } from '../../src/server/json-body.js';
 import { jsonText } from '../../src/server/json-text.js';
 import { templateConversation } from '../../src/server/operations/sambastudio-native/conversation.js';
 import { TurnBudget } from '../../src/event-loop/turn-budget.js';
@@ -80,6 +81,25 @@ describe('a process_prompt conversation', () => {
     expect(await yieldsBeforeSettling(async () => (templated = await templateConversation(text, path, new TurnBudget())))).toBe(true);
     expect(templated).toEqual({ prompt: expectedPrompt(list), tools: [] });
     expect(templateConversation(JSON.stringify({ messages: list.slice(0, 3) }), path, new TurnBudget())).toEqual({ prompt: expectedPrompt(list.slice(0, 3)), tools: [] });
+  });
+
+  it('inside a large body is read from the pieces the body was parsed in, to the prompt the whole string gives', async () => {
+    // Read whole, a string of tens of megabytes is first copied into one flat string, in one turn.
+    const list = messages(6000).map((message, i) => ({ ...message, content: `${message.content} \u{1F600}"\\ ${i}` }));
+    const value = JSON.stringify({ conversation_id: 'c', messages: list });
+    const bodyText = JSON.stringify({ items: [{ id: 'a', value }], params: { process_prompt: true } });
+    const parsed = await parseJsonBody([Buffer.from(bodyText.slice(0, 1000)), Buffer.from(bodyText.slice(1000))]);
+    if (!parsed.ok) throw new Error('the body did not parse');
+    const body = parsed.value as { items: Array<{ value: string }> };
+    expect(body).toEqual(JSON.parse(bodyText));
+    const pieces = textPieces(body, body.items[0]!.value);
+    expect(pieces!.length).toBeGreaterThan(10);
+    expect(pieces!.join('')).toBe(value);
+    expect(textPieces({ items: [] }, body.items[0]!.value)).toBeUndefined();
+    // The parse reads the pieces it is given, not the string.
+    const other = JSON.stringify({ messages: list.slice(0, 2) }).padEnd(value.length, ' ');
+    expect(await parseJsonText(value, new TurnBudget(), [other])).toEqual({ ok: true, value: { messages: list.slice(0, 2) } });
+    expect(await templateConversation(value, path, new TurnBudget(), pieces)).toEqual({ prompt: expectedPrompt(list), tools: [] });
   });
 
   it('of megabytes that is not valid JSON, or not a conversation, is refused naming the field', async () => {
