@@ -8,7 +8,7 @@
  * counts and names). A `uniqueItems`, `contains` and the like compare items with one another or
  * look at the whole body: such a body is validated in one call.
  *
- * A body schema that is a `oneOf` or `anyOf` of branches of distinct types (SambaStudio's chat
+ * An answer's schema that is a `oneOf` or `anyOf` of branches of distinct types (SambaStudio's chat
  * answer: one completion, or an array of them for a batch) is read branch by branch: a window has
  * the type of the whole, so only the branch of that type can match either.
  */
@@ -61,7 +61,9 @@ function findSliceable(api: ApiName, method: string, specPath: string, mediaType
   const holder = slot === 'request' ? resolve(document, child(operation, 'requestBody')) : resolve(document, child(child(operation, 'responses'), String(slot.status)));
   const root = resolve(document, child(child(child(holder, 'content'), mediaType), 'schema'));
   if (!root) return [];
-  const branches = branchesByType(document, root);
+  // Only answers, which windows check for validity alone, are read through branches: a request's
+  // first violation is found in windows (request-validation.ts) by the order ajv checks one schema in.
+  const branches = slot === 'request' ? undefined : branchesByType(document, root);
   return branches ? branches.flatMap((branch) => arraysOf(document, branch)) : arraysOf(document, root);
 }
 
