@@ -1,7 +1,8 @@
 /**
  * `npm run bench:large-body`: the longest block of the server's event loop while it handles one large
  * request (JSON chat bodies, multipart audio uploads to Cloud's transcriptions, and requests whose
- * answer is large: one with 2,000 tokens of 20 logprobs, 128 embeddings of 4,096 floats), side by side with a baseline checkout of the server (BASELINE, default /work/main:
+ * answer is large: one with 2,000 tokens of 20 logprobs, 128 embeddings of 4,096 floats, a prompt's own logprobs;
+ * and, in check mode, the largest batch answers), side by side with a baseline checkout of the server (BASELINE, default /work/main:
  * the code before sliced parsing) in the same run. Each server runs in its own process with a 1 ms
  * interval timer (bench/server/lag-child.ts) whose longest gap, in wall time and in the process's
  * CPU time, is read after each answer; the bodies are sent by this process. Rounds alternate the order; medians over rounds.
@@ -29,10 +30,17 @@ interface BenchBody {
   path: string;
   contentType: string;
   make(): Buffer;
+  /** Sent to servers in check mode (`checkResponses: 'log'`): every answer checked against the spec. */
+  checked?: boolean;
 }
 
 const chatPath = '/cloud/v1/chat/completions';
 const json = (name: string, make: () => string, path = chatPath): BenchBody => ({ name, path, contentType: 'application/json', make: () => Buffer.from(make()) });
+const checked = (body: BenchBody): BenchBody => ({ ...body, name: `check mode: ${body.name}`, checked: true });
+const batchOf = (count: number, element: (i: number) => unknown) => JSON.stringify(Array.from({ length: count }, (_, i) => element(i)));
+const storyRequest = (i: number) => ({ model: 'm', messages: [{ role: 'user', content: `Tell me story ${i}.` }], max_tokens: 2000, logprobs: true, top_logprobs: 20 });
+const nativeBatch = (count: number) => JSON.stringify({ items: Array.from({ length: count }, (_, i) => ({ id: `a${i}`, value: `Tell me story ${i}.` })), params: { max_tokens_to_generate: 2000, top_logprobs: 20 } });
+const embeddings = () => JSON.stringify({ model: 'E5-Mistral-7B-Instruct', input: Array.from({ length: 128 }, (_, i) => `text number ${i} about embeddings`) });
 const nativePath = '/api/v2/predict/generic/p/e';
 /** A `process_prompt` conversation (a JSON string inside the JSON body) of about `bytes` characters. */
 const conversation = (bytes: number) => JSON.stringify({ conversation_id: 'c', messages: Array.from({ length: bytes >> 12 }, (_, i) => ({ message_id: i, role: i % 2 ? 'assistant' : 'user', content: `turn ${i} `.padEnd(4000, 'x') })) });
@@ -49,7 +57,11 @@ const bodies: BenchBody[] = [
   json('SambaStudio chat batch element: 2,000 tokens, 20 logprobs', () => JSON.stringify([{ model: 'm', messages: [{ role: 'user', content: 'Tell me a story.' }], max_tokens: 2000, logprobs: true, top_logprobs: 20 }]), '/v1/p/e/chat/completions'),
   json('native prompt: 2,000 tokens, 20 logprobs', () => JSON.stringify({ items: [{ id: 'a', value: 'Tell me a story.' }], params: { max_tokens_to_generate: 2000, top_logprobs: 20 } }), nativePath),
   json('20 MB process_prompt conversation', () => JSON.stringify({ items: [{ id: 'a', value: conversation(20 << 20) }], params: { process_prompt: true, max_tokens_to_generate: 5 } }), nativePath),
-  json('embeddings: 128 inputs x 4,096 floats', () => JSON.stringify({ model: 'E5-Mistral-7B-Instruct', input: Array.from({ length: 128 }, (_, i) => `text number ${i} about embeddings`) }), '/cloud/v1/embeddings'),
+  json('embeddings: 128 inputs x 4,096 floats', embeddings, '/cloud/v1/embeddings'),
+  json('LMI prompt logprobs: a prompt of 32,500 tokens (decoder_input_details)', () => JSON.stringify({ inputs: 'The quick brown fox jumps over the lazy dog.\n'.repeat(3250), parameters: { max_new_tokens: 5, details: true, decoder_input_details: true } }), '/lmi/invocations'),
+  checked(json('SambaStudio chat batch of 256, 20 logprobs (85 MB answer)', () => batchOf(256, storyRequest), '/v1/p/e/chat/completions')),
+  checked(json('native batch of 256, 20 logprobs (31 MB answer)', () => nativeBatch(256), nativePath)),
+  checked(json('embeddings: 128 inputs x 4,096 floats', embeddings, '/cloud/v1/embeddings')),
   upload('25 MB WAV upload (multipart, 800 s)', 'speech.wav', 'audio/wav', () => wav(16_000, 800)),
   upload('6 MB Ogg of 200k tiny pages (multipart)', 'speech.ogg', 'audio/ogg', () => tinyPageOgg(200_000)),
 ];
@@ -78,8 +90,8 @@ interface Server {
   read(): Promise<{ worstWallMs: number; worstCpuMs: number }>;
 }
 
-async function start(tree: string): Promise<Server> {
-  const child = fork(fileURLToPath(new URL('server/lag-child.ts', import.meta.url)), [tree], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+async function start(tree: string, checkResponses: 'off' | 'log'): Promise<Server> {
+  const child = fork(fileURLToPath(new URL('server/lag-child.ts', import.meta.url)), [tree, checkResponses], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const port = await new Promise<number>((resolve) => child.once('message', (message: LagMessage) => message.type === 'listening' && resolve(message.port)));
   return {
     child,
@@ -121,12 +133,20 @@ const median = (values: number[]) => values.slice().sort((a, b) => a - b)[values
 
 const load = loadavg();
 const progress = benchProgress('large-body');
-progress.phase(`starting the current server and the baseline's (${baselineRoot})`);
-const [current, baseline] = await Promise.all([start(root), start(baselineRoot)]);
-const rows: string[] = [];
+progress.phase(`starting the current server and the baseline's (${baselineRoot}), in each check mode the bodies need`);
 const only = process.env.ONLY;
-for (const target of bodies.filter((candidate) => only === undefined || only.split('|').some((part) => candidate.name.includes(part)))) {
+const chosen = bodies.filter((candidate) => only === undefined || only.split('|').some((part) => candidate.name.includes(part)));
+/** A current and a baseline server per check mode, started when a body needs them. */
+const pairs = new Map<'off' | 'log', Promise<{ current: Server; baseline: Server }>>();
+const pairFor = (mode: 'off' | 'log') => {
+  let pair = pairs.get(mode);
+  if (!pair) pairs.set(mode, (pair = Promise.all([start(root, mode), start(baselineRoot, mode)]).then(([current, baseline]) => ({ current, baseline }))));
+  return pair;
+};
+const rows: string[] = [];
+for (const target of chosen) {
   const { name } = target;
+  const { current, baseline } = await pairFor(target.checked ? 'log' : 'off');
   const body = target.make();
   const results = { current: [] as Measured[], baseline: [] as Measured[] };
   for (let round = 0; round < rounds; round++) {
@@ -148,8 +168,11 @@ for (const target of bodies.filter((candidate) => only === undefined || only.spl
   rows.push(row);
   process.stderr.write(`${row}\n`);
 }
-current.child.disconnect();
-baseline.child.disconnect();
+for (const pair of pairs.values()) {
+  const { current, baseline } = await pair;
+  current.child.disconnect();
+  baseline.child.disconnect();
+}
 
 const endLoad = loadavg();
 // A run of some bodies only gets a section of its own, beside (not over) the day's full run.
@@ -158,7 +181,8 @@ const section = [
   heading,
   '',
   'The longest turn of the server\'s event loop (the longest gap of a 1 ms interval timer) while it handles',
-  'one large request (chat on `/cloud/v1/chat/completions`, uploads on `/cloud/v1/audio/transcriptions`, other APIs as named; a large answer counts too), and the time to its answer, against a baseline checkout of',
+  'one large request (chat on `/cloud/v1/chat/completions`, uploads on `/cloud/v1/audio/transcriptions`, other APIs as named; a large answer counts too;',
+  '"check mode" rows go to servers that check every answer against the spec, `checkResponses: \'log\'`), and the time to its answer, against a baseline checkout of',
   'the server in the same run (each in its own process; order alternating; medians). CPU ms is the',
   'process\'s CPU time over that gap (GC threads included): the work held in one turn, which the load of',
   'a shared machine does not inflate; wall ms adds the time the process waited for a core.',

@@ -32,7 +32,7 @@ export function createRequestListener(options: AppOptions = {}): RequestListener
   const site = docsSite();
   const table = new RouteTable(buildRoutes(resolved.apis));
   // Work a route's first request would otherwise do in its turn, done before anything is served.
-  planSliceableArrays(table.routes);
+  planSliceableArrays(table.routes, resolved.checkResponses !== 'off');
   const setups = routeSetups(table.routes, options.operations ?? operationTable, resolved);
   const logWhenClosed = log && requestLogger(log);
 

@@ -40,10 +40,13 @@ export function requestViolations(route: Route, input: RequestInput & { mediaTyp
   return firstErrorInWindows(validate, body, array).then((errors) => [...before, ...toViolations(errors, body, '/body')]);
 }
 
+/** A request body is an object: its arrays are properties. */
+type PropertyArray = SliceableArray & { key: string };
+
 interface WindowPlan {
   validate: ValidateFunction;
   body: Record<string, unknown>;
-  array: SliceableArray;
+  array: PropertyArray;
 }
 
 /** The longest sliceable array of the body, when it is long enough to be worth windows. */
@@ -53,12 +56,13 @@ function windowPlan(route: Route, body: unknown, mediaType: string): WindowPlan 
   const record = body as Record<string, unknown>;
   // Most bodies have no long array: they never need the spec read (once per API, some milliseconds).
   if (!Object.values(record).some((value) => Array.isArray(value) && value.length > minWindowItems)) return undefined;
-  let chosen: SliceableArray | undefined;
+  let chosen: PropertyArray | undefined;
   let longest = minWindowItems;
   for (const array of sliceableArrays(route.api, route.method, route.specPath, mediaType)) {
+    if (array.key === undefined) continue;
     const items = record[array.key];
     if (Array.isArray(items) && items.length > longest) {
-      chosen = array;
+      chosen = array as PropertyArray;
       longest = items.length;
     }
   }
@@ -74,7 +78,7 @@ function windowPlan(route: Route, body: unknown, mediaType: string): WindowPlan 
  * a window failing after its items only says that, unless a later window fails in its items, the
  * body fails there. A length out of bounds is found by the one call at once, before any item.
  */
-async function firstErrorInWindows(validate: ValidateFunction, body: Record<string, unknown>, array: SliceableArray): Promise<ErrorObject[] | undefined> {
+async function firstErrorInWindows(validate: ValidateFunction, body: Record<string, unknown>, array: PropertyArray): Promise<ErrorObject[] | undefined> {
   const items = body[array.key] as unknown[];
   const count = items.length;
   const size = Math.min(Math.max(minWindowItems, Math.ceil(count / maxWindows), array.minItems), array.maxItems);

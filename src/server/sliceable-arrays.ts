@@ -1,18 +1,23 @@
 /**
- * @module Which arrays of a request body may be validated a window of items at a time with the
- * body's own validator, giving the first violation one call over the whole body would give. Read
- * once per route from the bundled document: a top-level property of an object body whose schema
- * checks each item alone (`items`) and the length (`minItems`, `maxItems`), in a body schema whose
- * other keywords never look into that property (`required`, `properties`, `additionalProperties`,
- * property counts and names). A `uniqueItems`, `contains`, root `oneOf` and the like compare items
- * with one another or look at the whole body: such a body is validated in one call.
+ * @module Which arrays of a request body or a JSON answer may be validated a window of items at a
+ * time with the whole body's own validator, giving the verdict (and first violation) one call over
+ * the whole body would give. Read once per route and slot from the bundled document: the body
+ * itself when it is an array, or a top-level property of an object body, whose schema checks each
+ * item alone (`items`) and the length (`minItems`, `maxItems`), in a body schema whose other
+ * keywords never look into that array (`required`, `properties`, `additionalProperties`, property
+ * counts and names). A `uniqueItems`, `contains` and the like compare items with one another or
+ * look at the whole body: such a body is validated in one call.
+ *
+ * An answer's schema that is a `oneOf` or `anyOf` of branches of distinct types (SambaStudio's chat
+ * answer: one completion, or an array of them for a batch) is read branch by branch: a window has
+ * the type of the whole, so only the branch of that type can match either.
  */
 import { bundledDocument } from '../contract/node.js';
 import type { ApiName } from '../contract/index.js';
 
 export interface SliceableArray {
-  /** The top-level property holding the array. */
-  key: string;
+  /** The property holding the array, or undefined when the body itself is the array. */
+  key: string | undefined;
   minItems: number;
   maxItems: number;
   /**
@@ -23,14 +28,19 @@ export interface SliceableArray {
   checkedAfter: ReadonlySet<string>;
 }
 
+/** The request body (`request`) or the answer of one status. */
+export type BodySlot = 'request' | { status: number };
+
 type Schema = Record<string, unknown>;
 
 /** Keywords that say nothing about validity. */
 const annotations = new Set(['description', 'title', 'default', 'examples', 'example', 'deprecated', 'readOnly', 'writeOnly', '$comment', 'externalDocs', 'discriminator', 'xml']);
 const rootKeywords = new Set(['type', 'required', 'properties', 'additionalProperties', 'minProperties', 'maxProperties', 'propertyNames']);
 const arrayKeywords = new Set(['type', 'items', 'minItems', 'maxItems']);
+const typedBranches = new Set(['oneOf', 'anyOf']);
+const noneAfter: ReadonlySet<string> = new Set();
 
-const byRoute = new Map<string, readonly SliceableArray[]>();
+const bySlot = new Map<string, readonly SliceableArray[]>();
 const documents = new Map<ApiName, Schema>();
 let documentReads = 0;
 
@@ -39,55 +49,104 @@ export function sliceableDocumentReads(): number {
   return documentReads;
 }
 
-/** The arrays of the request body of `method specPath` in `mediaType` that may be validated in windows (none when unsure). */
-export function sliceableArrays(api: ApiName, method: string, specPath: string, mediaType: string): readonly SliceableArray[] {
-  const key = `${api} ${method} ${specPath} ${mediaType}`;
-  let found = byRoute.get(key);
+/** The arrays of the body of `method specPath` in `mediaType` (request or answer) that may be validated in windows (none when unsure). */
+export function sliceableArrays(api: ApiName, method: string, specPath: string, mediaType: string, slot: BodySlot = 'request'): readonly SliceableArray[] {
+  const key = `${api} ${method} ${specPath} ${mediaType} ${slot === 'request' ? slot : slot.status}`;
+  let found = bySlot.get(key);
   if (found === undefined) {
-    found = findSliceable(api, method.toLowerCase(), specPath, mediaType);
-    byRoute.set(key, found);
+    found = findSliceable(api, method.toLowerCase(), specPath, mediaType, slot);
+    bySlot.set(key, found);
   }
   return found;
 }
 
 /**
- * Finds the sliceable arrays of every route at once, then lets the bundled documents go: run when
- * the server is made, before it listens. Reading and parsing an API's bundled document takes about
- * 50-120 ms (SambaStudio's, Cloud's), which the first request with a long array paid in one turn
- * (the fuzz runs' one block in their first cases), and the documents stayed in memory after it.
+ * Finds the sliceable arrays of every route at once (of its answers too when `answers`, for check
+ * mode), then lets the bundled documents go: run when the server is made, before it listens. Reading
+ * and parsing an API's bundled document takes about 50-120 ms (SambaStudio's, Cloud's), which the
+ * first request with a long array paid in one turn (the fuzz runs' one block in their first cases),
+ * and the documents stayed in memory after it.
  */
-export function planSliceableArrays(routes: ReadonlyArray<{ api: ApiName; method: string; specPath: string; requestMediaTypes: readonly string[] }>): void {
+export function planSliceableArrays(routes: readonly PlannedRoute[], answers: boolean): void {
   for (const route of routes) {
     for (const mediaType of route.requestMediaTypes) sliceableArrays(route.api, route.method, route.specPath, mediaType);
+    if (!answers) continue;
+    for (const [status, byType] of Object.entries(route.validators.responses)) {
+      if (/^\d+$/.test(status)) for (const mediaType of Object.keys(byType)) sliceableArrays(route.api, route.method, route.specPath, mediaType, { status: Number(status) });
+    }
   }
   documents.clear();
 }
 
-function findSliceable(api: ApiName, method: string, specPath: string, mediaType: string): SliceableArray[] {
+interface PlannedRoute {
+  api: ApiName;
+  method: string;
+  specPath: string;
+  requestMediaTypes: readonly string[];
+  validators: { responses: Readonly<Record<string, Readonly<Record<string, unknown>>>> };
+}
+
+function findSliceable(api: ApiName, method: string, specPath: string, mediaType: string, slot: BodySlot): SliceableArray[] {
   let document = documents.get(api);
   if (document === undefined) {
     documents.set(api, (document = bundledDocument(api)));
     documentReads++;
   }
   const operation = child(resolve(document, child(child(document, 'paths'), specPath)), method);
-  const requestBody = resolve(document, child(operation, 'requestBody'));
-  const root = resolve(document, child(child(child(requestBody, 'content'), mediaType), 'schema'));
-  if (!root || !onlyKeywords(root, rootKeywords)) return [];
+  const holder = slot === 'request' ? resolve(document, child(operation, 'requestBody')) : resolve(document, child(child(operation, 'responses'), String(slot.status)));
+  const root = resolve(document, child(child(child(holder, 'content'), mediaType), 'schema'));
+  if (!root) return [];
+  // Only answers, which windows check for validity alone, are read through branches: a request's
+  // first violation is found in windows (request-validation.ts) by the order ajv checks one schema in.
+  const branches = slot === 'request' ? undefined : branchesByType(document, root);
+  return branches ? branches.flatMap((branch) => arraysOf(document, branch)) : arraysOf(document, root);
+}
+
+/** The body schema's own array, or its top-level properties' arrays. */
+function arraysOf(document: Schema, root: Schema): SliceableArray[] {
+  if (isSliceableArray(root)) return [sliceable(root, undefined, noneAfter)];
+  if (!onlyKeywords(root, rootKeywords)) return [];
   const properties = child(root, 'properties');
   if (!properties) return [];
   const names = Object.keys(properties);
   const arrays: SliceableArray[] = [];
   names.forEach((name, index) => {
     const schema = resolve(document, child(properties, name));
-    if (!schema || !onlyKeywords(schema, arrayKeywords) || schema.items === undefined || !typeIsArray(schema.type)) return;
-    arrays.push({
-      key: name,
-      minItems: typeof schema.minItems === 'number' ? schema.minItems : 0,
-      maxItems: typeof schema.maxItems === 'number' ? schema.maxItems : Infinity,
-      checkedAfter: new Set(names.slice(index + 1)),
-    });
+    if (schema && isSliceableArray(schema)) arrays.push(sliceable(schema, name, new Set(names.slice(index + 1))));
   });
   return arrays;
+}
+
+function isSliceableArray(schema: Schema): boolean {
+  return onlyKeywords(schema, arrayKeywords) && schema.items !== undefined && typeIsArray(schema.type);
+}
+
+function typeIsArray(type: unknown): boolean {
+  return type === undefined || type === 'array' || (Array.isArray(type) && type.includes('array'));
+}
+
+function sliceable(schema: Schema, key: string | undefined, checkedAfter: ReadonlySet<string>): SliceableArray {
+  return {
+    key,
+    minItems: typeof schema.minItems === 'number' ? schema.minItems : 0,
+    maxItems: typeof schema.maxItems === 'number' ? schema.maxItems : Infinity,
+    checkedAfter,
+  };
+}
+
+/**
+ * The branches of a `oneOf`/`anyOf` (and nothing else) whose `type`s are single and distinct, so a
+ * value's type picks its branch; undefined otherwise. Only an object or array branch is kept.
+ */
+function branchesByType(document: Schema, root: Schema): Schema[] | undefined {
+  const keywords = Object.keys(root).filter((keyword) => !annotations.has(keyword) && !keyword.startsWith('x-'));
+  if (keywords.length !== 1 || !typedBranches.has(keywords[0]!)) return undefined;
+  const listed = root[keywords[0]!];
+  if (!Array.isArray(listed)) return undefined;
+  const branches = listed.map((branch) => resolve(document, branch as Schema));
+  const types = branches.map((branch) => branch?.type);
+  if (!types.every((type) => typeof type === 'string') || new Set(types).size !== types.length) return undefined;
+  return (branches as Schema[]).filter((branch) => branch.type === 'object' || branch.type === 'array');
 }
 
 function child(value: unknown, key: string): Schema | undefined {
@@ -96,7 +155,7 @@ function child(value: unknown, key: string): Schema | undefined {
   return typeof found === 'object' && found !== null ? (found as Schema) : undefined;
 }
 
-/** The object (schema, request body, path item) a chain of local `$ref`s ends at; undefined when a `$ref` has sibling constraints or leads outside the document. */
+/** The object (schema, request body, response, path item) a chain of local `$ref`s ends at; undefined when a `$ref` has sibling constraints or leads outside the document. */
 function resolve(document: Schema, schema: Schema | undefined): Schema | undefined {
   for (let hops = 0; schema && typeof schema.$ref === 'string'; hops++) {
     const ref = schema.$ref;
@@ -110,8 +169,4 @@ function resolve(document: Schema, schema: Schema | undefined): Schema | undefin
 
 function onlyKeywords(schema: Schema, allowed: ReadonlySet<string>): boolean {
   return Object.keys(schema).every((keyword) => allowed.has(keyword) || annotations.has(keyword) || keyword.startsWith('x-'));
-}
-
-function typeIsArray(type: unknown): boolean {
-  return type === undefined || type === 'array' || (Array.isArray(type) && type.includes('array'));
 }

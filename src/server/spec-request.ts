@@ -7,7 +7,9 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { OutgoingStreamItem } from '../streams/index.js';
-import { validateResponse, validateStreamItem } from '../validate/check.js';
+import { validateStreamItem } from '../validate/check.js';
+import type { Violation } from '../validate/violations.js';
+import { answerViolations, wholeAnswerViolations } from './answer-check.js';
 import type { ErrorStyle, Problem } from './error-styles.js';
 import { Exchange, type Arrival } from './exchange.js';
 import type { Fault } from './faults.js';
@@ -112,11 +114,21 @@ export class SpecRequest extends Exchange implements OperationRequest {
   check(status: number, mediaType: string, value: unknown, where: string): void {
     const { route, options } = this.setup;
     if (options.checkResponses === 'off') return;
-    const { violations } =
-      route.streams[mediaType] && where.startsWith('stream')
-        ? validateStreamItem(route.validators, value, { mediaType })
-        : validateResponse(route.validators, { status, mediaType, body: value });
+    const violations =
+      route.streams[mediaType] && where.startsWith('stream') ? validateStreamItem(route.validators, value, { mediaType }).violations : wholeAnswerViolations(route, status, mediaType, value);
+    this.report(violations, where);
+  }
+
+  /** `check` of the handler's JSON answer: a large one is checked in slices (answer-check.ts), then settles. */
+  checkAnswer(status: number, value: unknown): void | Promise<void> {
+    if (this.setup.options.checkResponses === 'off') return;
+    const found = answerViolations(this.setup.route, status, 'application/json', value);
+    return found instanceof Promise ? found.then((violations) => this.report(violations, 'response body')) : this.report(found, 'response body');
+  }
+
+  private report(violations: Violation[], where: string): void {
     if (violations.length === 0) return;
+    const { route, options } = this.setup;
     options.onResponseViolation?.({ api: route.api, operationId: route.operationId, where, violations });
     options.log?.(`response violation: ${route.api} ${route.operationId} ${where}: ${JSON.stringify(violations)}`);
     if (options.checkResponses === 'throw') throw new ResponseViolationError(`${route.operationId} ${where} breaks the spec`);

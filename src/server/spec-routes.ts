@@ -166,10 +166,8 @@ function send(request: SpecRequest): boolean | Promise<boolean> {
         request.reply(status, 'application/json', JSON.stringify(body));
         return true;
       }
-      request.check(status, 'application/json', body, 'response body');
-      // A large answer (a batch's) is written in slices; an ordinary one in this turn.
-      const text = jsonText(body);
-      return text instanceof Promise ? text.then((settled) => sendJson(request, status, settled)) : sendJson(request, status, text);
+      const checked = request.checkAnswer(status, body);
+      return checked instanceof Promise ? checked.then(() => writeJson(request, status, body)) : writeJson(request, status, body);
     }
     case 'text': {
       const status = result.status ?? 200;
@@ -191,6 +189,12 @@ function send(request: SpecRequest): boolean | Promise<boolean> {
       return true;
     }
   }
+}
+
+/** A large answer (a batch's) is written in slices; an ordinary one in this turn. */
+function writeJson(request: SpecRequest, status: number, body: unknown): true | Promise<true> {
+  const text = jsonText(body);
+  return text instanceof Promise ? text.then((settled) => sendJson(request, status, settled)) : sendJson(request, status, text);
 }
 
 function sendJson(request: SpecRequest, status: number, text: string | readonly Buffer[]): true | Promise<true> {

@@ -3,11 +3,15 @@
  * answer: a long answer's logprobs are made in the caller's turn budget, and one answer's JSON (a
  * single completion with thousands of tokens of logprobs) is written a part at a time. Each lets a
  * callback queued for the next turn run before it finishes (ordering, never timings), and gives
- * exactly what the work done at once gives.
+ * exactly what the work done at once gives. So are a prompt's own logprobs (LMI's prefill).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { generate, generateInTurns, type GenerateRequest } from '../../src/server/fake-model/index.js';
+import { generate, generateInTurns, promptLogprobs, type GenerateRequest } from '../../src/server/fake-model/index.js';
+import { withLogprobs } from '../../src/server/fake-model/logprobs.js';
+import { hashString, mixSeeds, Rng } from '../../src/server/fake-model/random.js';
+import { tokenize, tokenizeInTurns } from '../../src/server/fake-model/tokenizer.js';
+import { parseJsonBody, parseJsonText, textPieces } from '../../src/server/json-body.js';
 import { jsonText } from '../../src/server/json-text.js';
 import { templateConversation } from '../../src/server/operations/sambastudio-native/conversation.js';
 import { TurnBudget } from '../../src/event-loop/turn-budget.js';
@@ -79,6 +83,25 @@ describe('a process_prompt conversation', () => {
     expect(templateConversation(JSON.stringify({ messages: list.slice(0, 3) }), path, new TurnBudget())).toEqual({ prompt: expectedPrompt(list.slice(0, 3)), tools: [] });
   });
 
+  it('inside a large body is read from the pieces the body was parsed in, to the prompt the whole string gives', async () => {
+    // Read whole, a string of tens of megabytes is first copied into one flat string, in one turn.
+    const list = messages(6000).map((message, i) => ({ ...message, content: `${message.content} \u{1F600}"\\ ${i}` }));
+    const value = JSON.stringify({ conversation_id: 'c', messages: list });
+    const bodyText = JSON.stringify({ items: [{ id: 'a', value }], params: { process_prompt: true } });
+    const parsed = await parseJsonBody([Buffer.from(bodyText.slice(0, 1000)), Buffer.from(bodyText.slice(1000))]);
+    if (!parsed.ok) throw new Error('the body did not parse');
+    const body = parsed.value as { items: Array<{ value: string }> };
+    expect(body).toEqual(JSON.parse(bodyText));
+    const pieces = textPieces(body, body.items[0]!.value);
+    expect(pieces!.length).toBeGreaterThan(10);
+    expect(pieces!.join('')).toBe(value);
+    expect(textPieces({ items: [] }, body.items[0]!.value)).toBeUndefined();
+    // The parse reads the pieces it is given, not the string.
+    const other = JSON.stringify({ messages: list.slice(0, 2) }).padEnd(value.length, ' ');
+    expect(await parseJsonText(value, new TurnBudget(), [other])).toEqual({ ok: true, value: { messages: list.slice(0, 2) } });
+    expect(await templateConversation(value, path, new TurnBudget(), pieces)).toEqual({ prompt: expectedPrompt(list), tools: [] });
+  });
+
   it('of megabytes that is not valid JSON, or not a conversation, is refused naming the field', async () => {
     const broken = `${JSON.stringify({ messages: messages(3000) }).slice(0, -2)}}`;
     await expect(templateConversation(broken, path, new TurnBudget())).rejects.toMatchObject({ problem: { violations: [{ path, rule: 'contentMediaType', received: expect.stringMatching(/^not valid JSON/) }] } });
@@ -100,5 +123,31 @@ describe('a process_prompt conversation', () => {
       expect(body.error.violations).toMatchObject([{ path: '/body/items/0', rule: 'maxLength' }]);
       expect(body.error.message).toMatch(/context length of 2048/);
     });
+  });
+});
+
+describe('a prompt\'s own logprobs (LMI decoder_input_details)', () => {
+  /** The rule in one pass: the prompt's tokens annotated with the generated tokens' rule, the first without a logprob. */
+  const atOnce = (prompt: string, seed: number) => {
+    const tokens = withLogprobs(tokenize(prompt), 0, new Rng(mixSeeds(seed, hashString(prompt))));
+    if (tokens[0]) delete tokens[0].logprob;
+    return tokens;
+  };
+
+  it('are hashed, tokenized and annotated in the caller\'s budget: a spent one waits for the next turn, to the same tokens', async () => {
+    const prompt = Array.from({ length: 3000 }, (_, i) => `word${i % 97} é, "quoted" ${'x'.repeat(i % 300)}\n`).join('');
+    let made: unknown;
+    expect(await yieldsBeforeSettling(async () => (made = await promptLogprobs(prompt, 5, spentBudget())))).toBe(true);
+    expect(made).toEqual(atOnce(prompt, 5));
+    expect(await promptLogprobs('Hi', 5, new TurnBudget())).toEqual(atOnce('Hi', 5));
+  });
+
+  it('tokenizes any text a slice at a time to the tokens of one pass', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ unit: 'grapheme', maxLength: 400 }), async (text) => {
+        expect(await tokenizeInTurns(text, spentBudget())).toEqual(tokenize(text));
+      }),
+      { numRuns: 200 },
+    );
   });
 });

@@ -202,29 +202,35 @@ function sampleObject(s: SchemaObject, ctx: Context): Record<string, unknown> {
   const deep = ctx.depth >= MAX_DEPTH;
 
   const chosen: string[] = [...required];
+  // Looked up in a set: a schema may list thousands of properties, and a list lookup each is their square.
+  const isChosen = new Set(chosen);
+  const choose = (name: string) => {
+    chosen.push(name);
+    isChosen.add(name);
+  };
   for (const name of Object.keys(properties)) {
-    if (chosen.includes(name) || deep) continue;
-    if (chosen.length < maxProps && rng.chance(ctx.depth === 0 ? 0.8 : 0.6)) chosen.push(name);
+    if (isChosen.has(name) || deep) continue;
+    if (chosen.length < maxProps && rng.chance(ctx.depth === 0 ? 0.8 : 0.6)) choose(name);
   }
   // dependentRequired (2019+) and the array form of draft-07 `dependencies`.
   for (const deps of [s.dependentRequired, s.dependencies]) {
     if (!isObject(deps)) continue;
     for (const [name, needed] of Object.entries(deps)) {
-      if (chosen.includes(name) && Array.isArray(needed)) {
-        for (const item of needed) if (typeof item === 'string' && !chosen.includes(item)) chosen.push(item);
+      if (isChosen.has(name) && Array.isArray(needed)) {
+        for (const item of needed) if (typeof item === 'string' && !isChosen.has(item)) choose(item);
       }
     }
   }
   for (const name of Object.keys(properties)) {
     if (chosen.length >= minProps) break;
-    if (!chosen.includes(name)) chosen.push(name);
+    if (!isChosen.has(name)) choose(name);
   }
 
   const closed = s.additionalProperties === false || s.unevaluatedProperties === false;
   const extraSchema = isObject(s.additionalProperties) ? s.additionalProperties : undefined;
   const out: Record<string, unknown> = {};
   // Properties in the schema's own order (required first only where the schema lists them so).
-  const ordered = [...Object.keys(properties).filter((k) => chosen.includes(k)), ...chosen.filter((k) => !(k in properties))];
+  const ordered = [...Object.keys(properties).filter((k) => isChosen.has(k)), ...chosen.filter((k) => !(k in properties))];
   for (const name of ordered) {
     const sub = properties[name] ?? extraSchema ?? patternSchemaFor(s, name) ?? true;
     out[name] = sample(sub, { ...ctx, depth: ctx.depth + 1, key: name });

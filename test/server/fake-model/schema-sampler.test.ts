@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { JsonSchema } from '../../../src/server/fake-model/index.js';
 import { Rng } from '../../../src/server/fake-model/random.js';
 import { sampleFromPattern } from '../../../src/server/fake-model/regex-sampler.js';
-import { sampleValid } from '../../../src/server/fake-model/schema-output.js';
+import { checkerFor, sampleValid } from '../../../src/server/fake-model/schema-output.js';
 import { sampleSchema } from '../../../src/server/fake-model/schema-sampler.js';
 import { makeAjv } from './helpers.js';
 
@@ -80,4 +80,23 @@ describe('pattern sampler', () => {
       }
     });
   }
+});
+
+describe('schemas of thousands of properties', () => {
+  const properties = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`p${i}`, { type: 'string' }]));
+
+  it('are not compiled to check the samples (a compile of one took seconds in one turn); small ones are', () => {
+    const wide = { type: 'object', properties: properties(20_000), required: Object.keys(properties(20_000)) };
+    expect(checkerFor(wide)).toBeNull();
+    const small = checkerFor({ type: 'object', properties: properties(8), required: ['p0'] });
+    expect(small?.({ p0: 'x' })).toBe(true);
+    expect(small?.({ p1: 'x' })).toBe(false);
+  });
+
+  it('are sampled with every required property, in the schema\'s order', () => {
+    const wide = { type: 'object', properties: properties(20_000), required: Object.keys(properties(20_000)), additionalProperties: false };
+    const value = sampleValid(wide, new Rng(3)) as Record<string, unknown>;
+    expect(Object.keys(value)).toEqual(Object.keys(properties(20_000)));
+    expect(Object.values(value).every((v) => typeof v === 'string')).toBe(true);
+  });
 });

@@ -6,6 +6,7 @@
  */
 import type { components } from '../../../../generated/lmi/schema.js';
 import { promptLogprobs } from '../../fake-model/index.js';
+import { TurnBudget } from '../../../event-loop/turn-budget.js';
 import type { OutgoingStreamItem } from '../../../streams/index.js';
 import { paceWholeAnswer, type PacedRun } from '../shared/whole-answer.js';
 import { RunClock } from '../../pacing/run-clock.js';
@@ -38,7 +39,7 @@ export async function handleGenerate(request: OperationRequest): Promise<Operati
     input,
     choice: generation.choices[0]!,
     promptTokens: generation.usage.promptTokens,
-    prefill: input.prefill ? promptLogprobs(input.inputs, seed) : undefined,
+    prefill: input.prefill ? await promptLogprobs(input.inputs, seed, new TurnBudget()) : undefined,
   };
   const form: GenerateForm = request.variant === 'vllm-async' ? 'vllm-async' : 'rolling-batch';
   const clock = new RunClock(request.pacing, request.arrival);

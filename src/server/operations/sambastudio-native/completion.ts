@@ -19,6 +19,7 @@ import {
   type ToolDefinition,
 } from '../../fake-model/index.js';
 import { templateConversation, type TemplatedPrompt } from './conversation.js';
+import { textPieces } from '../../json-body.js';
 import { dottedField, nativeProblem, NativeRequestError } from './native-error.js';
 import type { ContextFit, ContextOverflow } from '../shared/context-limit.js';
 import { generateFitting } from '../shared/generation.js';
@@ -52,12 +53,13 @@ export interface NativeCompletion {
 }
 
 /**
- * The prompt of one input string: as sent, or templated from its JSON conversation under
- * `process_prompt` (a long one in slices within `budget`, then as a promise).
+ * The prompt of one input string of the request `body`: as sent, or templated from its JSON
+ * conversation under `process_prompt` (a long one in slices within `budget`, read from the pieces
+ * the body was parsed in, then as a promise).
  */
-export function preparePrompt(raw: string, path: string, params: NativeParams, budget = new TurnBudget()): NativePrompt | Promise<NativePrompt> {
+export function preparePrompt(raw: string, path: string, params: NativeParams, body: unknown, budget = new TurnBudget()): NativePrompt | Promise<NativePrompt> {
   if (!params.processPrompt) return { text: raw, path };
-  const templated = templateConversation(raw, path, budget);
+  const templated = templateConversation(raw, path, budget, textPieces(body, raw));
   return templated instanceof Promise ? templated.then((settled) => promptOf(settled, path)) : promptOf(templated, path);
 }
 

@@ -23,10 +23,11 @@ const expected = 'a JSON conversation {"conversation_id": ..., "messages": [{"ro
 /**
  * The templated prompt of the conversation in `text`; `path` names the field it came from, for
  * errors. A long conversation (tens of megabytes fit in a body) is parsed and templated in slices
- * within `budget`: then the prompt comes as a promise.
+ * within `budget`, from the `pieces` of `text` when the body's parse kept them (`textPieces`): then
+ * the prompt comes as a promise.
  */
-export function templateConversation(text: string, path: string, budget: TurnBudget): TemplatedPrompt | Promise<TemplatedPrompt> {
-  const parsed = parseJsonText(text, budget);
+export function templateConversation(text: string, path: string, budget: TurnBudget, pieces?: readonly string[]): TemplatedPrompt | Promise<TemplatedPrompt> {
+  const parsed = parseJsonText(text, budget, pieces);
   return parsed instanceof Promise ? parsed.then((settled) => template(settled, path, budget)) : template(parsed, path, budget);
 }
 

@@ -83,7 +83,7 @@ async function genericPredictStream(request: OperationRequest): Promise<Operatio
   const params = readTypedParams(body.params);
   const single = typeof body.instance === 'string';
   const completions = await (single
-    ? completeAll([await preparePrompt(body.instance!, '/body/instance', params)], params, request)
+    ? completeAll([await preparePrompt(body.instance!, '/body/instance', params, body)], params, request)
     : answerTexts(body.inputs ?? [], '/body/inputs', params, request));
   const wrapped = request.variant === 'result-wrapper' ? true : request.variant === 'bare-stream-objects' ? false : single;
   const produce = nativeStream({

@@ -30,7 +30,7 @@ export async function answerTexts(texts: readonly string[], listPath: string, pa
   const prompts: NativePrompt[] = [];
   for (const [index, text] of texts.entries()) {
     if (budget.spent()) await budget.nextTurn();
-    prompts.push(await preparePrompt(text, `${listPath}/${index}`, params, budget));
+    prompts.push(await preparePrompt(text, `${listPath}/${index}`, params, request.body, budget));
   }
   return completeAll(prompts, params, request);
 }
