@@ -19,7 +19,7 @@ export class CallTimer {
   #stall: ReturnType<typeof setTimeout> | undefined;
   /** A wait for data is on (false while the caller holds what came). */
   #waiting = false;
-  /** Whole periods between checks that the current wait has lasted; -1 until a check after data came. */
+  /** Whole periods between checks that the current wait has lasted; -1 until the first check after it began. */
   #quietPeriods = 0;
   #expired: { kind: 'total' | 'stall'; ms: number } | undefined;
   #onUserAbort = () => this.#controller.abort(this.#user?.reason);
@@ -53,14 +53,14 @@ export class CallTimer {
   waitForData(): void {
     if (!Number.isFinite(this.#stallMs)) return;
     this.#waiting = true;
+    // Every wait starts its own count (a retried request too): the period it began in is not a whole one.
+    this.#quietPeriods = -1;
     this.#stall ??= setTimeout(this.#checkStall, this.#stallMs / stallChecks);
   }
 
   /** Data came; the caller holds it, and that time is not a stall. */
   dataArrived(): void {
     this.#waiting = false;
-    // The period this came in was not quiet: the next check ends it and starts the count.
-    this.#quietPeriods = -1;
   }
 
   #checkStall = () => {
