@@ -4,9 +4,9 @@
  * per-item validation off and on) next to
  * a hand-written loop of the same framing (the reference, 1.0), raw eventsource-parser and the openai SDK's decoders, on
  * the same bytes (~50k `chat.completion.chunk` events of ~200 B, as SSE and as JSON lines) fed as a
- * web ReadableStream in 256-byte and 64-KiB reads. Every decoder runs once per read size per round,
+ * web ReadableStream in 256-byte and 64-KiB reads, each read its own buffer as fetch gives them. Every decoder runs once per read size per round,
  * the order rotating each round; ratios are taken within a round, then the median over rounds.
- * Prints the table for bench/RESULTS.md. EVENTS, ROUNDS, SAMPLES and ONLY (a regex of decoder
+ * Prints the table for bench/RESULTS.md. EVENTS, ROUNDS, SAMPLES, READS=views and ONLY (a regex of decoder
  * names) shorten a run.
  * @module
  */
@@ -52,13 +52,18 @@ const sseBytes = new TextEncoder().encode(sseText);
 const jsonlBytes = new TextEncoder().encode(jsonlText);
 const expectedSum = values.reduce<number>((sum, v) => sum + ((v as Chunk).choices[0]!.delta.content ?? '').length, 0);
 
-/** The bytes as a pull-based web stream of fixed-size reads (views, not copies, so no decoder pays for the split). */
+// Each read is its own buffer, as fetch hands them out (a new Uint8Array per read off the socket), so
+// keeping a read costs what it costs on a live stream; every decoder pays the same copy. READS=views
+// feeds views of one buffer instead, as runs before 2026-12-06 (session 9) did.
+const readsAsViews = process.env.READS === 'views';
+
+/** The bytes as a pull-based web stream of fixed-size reads. */
 function bodyOf(bytes: Uint8Array, readSize: number): ReadableStream<Uint8Array> {
   let offset = 0;
   return new ReadableStream<Uint8Array>({
     pull(controller) {
       if (offset >= bytes.length) return controller.close();
-      controller.enqueue(bytes.subarray(offset, offset + readSize));
+      controller.enqueue(readsAsViews ? bytes.subarray(offset, offset + readSize) : bytes.slice(offset, offset + readSize));
       offset += readSize;
     },
   });
@@ -262,7 +267,7 @@ const r = (xs: number[]) => `${median(xs).toFixed(2)} [${Math.min(...xs).toFixed
 const cpu = cpus();
 const lines = [
   `${new Date().toISOString().slice(0, 10)}, ${cpu.length} x ${cpu[0]?.model ?? 'unknown CPU'}, Node ${process.version}, load ${loadAtStart.toFixed(2)} at start / ${loadavg()[0]!.toFixed(2)} at end, ` +
-    `${events} events (${(sseBytes.length / 1e6).toFixed(1)} MB SSE, ${(jsonlBytes.length / 1e6).toFixed(1)} MB JSON lines, ~${Math.round(jsonlBytes.length / events)} B per item), ${rounds} rounds (+1 warm-up) x ${samplesPerRound} samples.`,
+    `${events} events (${(sseBytes.length / 1e6).toFixed(1)} MB SSE, ${(jsonlBytes.length / 1e6).toFixed(1)} MB JSON lines, ~${Math.round(jsonlBytes.length / events)} B per item), ${rounds} rounds (+1 warm-up) x ${samplesPerRound} samples, reads ${readsAsViews ? 'as views of one buffer' : 'each its own buffer'}.`,
   '',
   '| decoder | ÷ REF of its framing, 256-B reads | ÷ REF, 64-KiB reads | chunks/s (256 B / 64 KiB) |',
   '|---|---:|---:|---:|',

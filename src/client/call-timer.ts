@@ -6,6 +6,9 @@
  */
 import { APITimeoutError } from './errors.js';
 
+/** Checks of a wait per stall limit: how late, as a share of the limit, a stall may be reported. */
+const stallChecks = 8;
+
 export class CallTimer {
   readonly #controller = new AbortController();
   readonly signal: AbortSignal = this.#controller.signal;
@@ -14,8 +17,10 @@ export class CallTimer {
   readonly #stallMs: number;
   #total: ReturnType<typeof setTimeout> | undefined;
   #stall: ReturnType<typeof setTimeout> | undefined;
-  /** Start of the current wait for data, or -1 when nobody is waiting (the caller holds an item). */
-  #waitingSince = -1;
+  /** A wait for data is on (false while the caller holds what came). */
+  #waiting = false;
+  /** Whole periods between checks that the current wait has lasted; -1 until the first check after it began. */
+  #quietPeriods = 0;
   #expired: { kind: 'total' | 'stall'; ms: number } | undefined;
   #onUserAbort = () => this.#controller.abort(this.#user?.reason);
 
@@ -38,24 +43,32 @@ export class CallTimer {
     return this.#user?.aborted === true;
   }
 
-  /** A wait for data begins (a request sent, a read asked for). One timer serves every wait: it re-arms itself rather than being replaced per item. */
+  /**
+   * A wait for data begins (a request sent, a read asked for). One timer serves every wait, and no
+   * wait reads the clock: a live stream asks for a read per event, and `Date.now()` per read was a
+   * few per cent of a small read's decode (bench/RESULTS.md, session 9). The timer checks the wait
+   * `stallChecks` times per stall limit instead, so a stall is reported after the limit, at most
+   * an eighth of it late, and never early.
+   */
   waitForData(): void {
     if (!Number.isFinite(this.#stallMs)) return;
-    this.#waitingSince = Date.now();
-    this.#stall ??= setTimeout(this.#checkStall, this.#stallMs);
+    this.#waiting = true;
+    // Every wait starts its own count (a retried request too): the period it began in is not a whole one.
+    this.#quietPeriods = -1;
+    this.#stall ??= setTimeout(this.#checkStall, this.#stallMs / stallChecks);
   }
 
   /** Data came; the caller holds it, and that time is not a stall. */
   dataArrived(): void {
-    this.#waitingSince = -1;
+    this.#waiting = false;
   }
 
   #checkStall = () => {
     this.#stall = undefined;
-    if (this.#waitingSince < 0) return;
-    const waited = Date.now() - this.#waitingSince;
-    if (waited >= this.#stallMs) this.#expire('stall', this.#stallMs);
-    else this.#stall = setTimeout(this.#checkStall, this.#stallMs - waited);
+    // The caller holds what came: no timer runs until it asks for more.
+    if (!this.#waiting) return;
+    if (++this.#quietPeriods < stallChecks) this.#stall = setTimeout(this.#checkStall, this.#stallMs / stallChecks);
+    else this.#expire('stall', this.#stallMs);
   };
 
   #expire(kind: 'total' | 'stall', ms: number): void {
@@ -93,7 +106,6 @@ export class CallTimer {
     clearTimeout(this.#stall);
     this.#total = undefined;
     this.#stall = undefined;
-    this.#waitingSince = -1;
     this.#user?.removeEventListener('abort', this.#onUserAbort);
   }
 }

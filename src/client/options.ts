@@ -66,7 +66,7 @@ export interface ClientOptions {
   maxRetries?: number;
   /** The whole call, retries and stream included, in milliseconds. @default 600_000 */
   timeout?: number;
-  /** Longest wait for the answer's first data and between two reads of a stream, in milliseconds. @default 60_000 */
+  /** Longest wait for the answer's first data and between two reads of a stream, in milliseconds; a stall is reported at most an eighth of it late. @default 60_000 */
   stallTimeout?: number;
   /** Checks of stream items and answers against the spec. @default 'off' */
   validate?: ValidationMode;
