@@ -71,7 +71,10 @@ function isChunked(raw: readonly string[]): boolean {
 export class ConnectionHop {
   readonly #ctx: HopContext;
   readonly #client: Socket;
-  /** The connection to the target, opened when a request is first written (again after an idle one closed). */
+  /**
+   * The connection to the target: opened with the client's (a client that connects ahead of its
+   * requests finds it ready), again at the next request after an idle one closed.
+   */
   #target: Socket | undefined;
   readonly #requests = new HTTPParser(HTTPParser.REQUEST);
   readonly #answers = new HTTPParser(HTTPParser.RESPONSE) as Positioned;
@@ -98,12 +101,15 @@ export class ConnectionHop {
   #targetError: (Error & { code?: string }) | undefined;
   /** No request after the current ones: the client asked for a close, or the connection is to end. */
   #noMore = false;
+  /** The client has sent all it will (it half-closed its connection). */
+  #clientDone = false;
   #closed = false;
 
   constructor(ctx: HopContext, client: Socket) {
     this.#ctx = ctx;
     this.#client = client;
     client.setNoDelay(true);
+    this.#target = this.#connect();
     this.#wireRequests();
     this.#wireAnswers();
     client.on('data', (chunk: Buffer) => this.#fromClient(chunk));
@@ -365,7 +371,7 @@ export class ConnectionHop {
       open.timer ??= setTimeout(() => this.#timedOut(open), this.#ctx.upstreamTimeoutMs);
       return;
     }
-    if (this.#noMore || this.#targetGone !== undefined) this.#endClient();
+    if (this.#noMore || this.#targetGone !== undefined || (this.#clientDone && this.#deferred.length === 0)) this.#endClient();
   }
 
   #timedOut(open: Open): void {
@@ -409,15 +415,17 @@ export class ConnectionHop {
       return;
     }
     if (!open?.started) {
-      // Closed idle: with no request, the client's connection closes the same way; a request
-      // not yet written (held by --strict) goes on a fresh connection.
+      // Closed idle: after answers, with no request, the client's connection closes the same way.
+      // One that never carried an answer (refused, or closed before the client's first request) is
+      // simply opened again at the next request, and so is one for a request not yet written (held by --strict).
+      const used = this.#answersOnConnection > 0;
       this.#target = undefined;
       this.#targetError = undefined;
       this.#targetPaused = false;
       this.#answersOnConnection = 0;
       this.#answers.initialize(HTTPParser.RESPONSE);
       this.#resumeClient('target');
-      if (this.#fifo.length === 0) this.#endClient();
+      if (used && this.#fifo.length === 0) this.#endClient();
       return;
     }
     this.#targetGone = error ? (error.code ?? error.message) : 'the connection closed';
@@ -436,10 +444,11 @@ export class ConnectionHop {
   }
 
   #clientEnded(): void {
-    // Half-closed: answers to what was sent still go back, then the connection ends.
-    this.#noMore = true;
-    if (this.#sending) this.#requests.finish();
-    if (this.#fifo.length === 0) this.#endClient();
+    // A request cut short can never be whole: the exchange is dropped with both connections.
+    if (this.#sending) return this.destroy();
+    // Half-closed after whole requests: their answers still go back (those held behind a --strict check too), then the connection ends.
+    this.#clientDone = true;
+    this.#advance();
   }
 
   // --- backpressure

@@ -29,12 +29,15 @@ async function httpTarget(handler: Parameters<typeof rawTarget>[0]): Promise<str
   return target.url;
 }
 
-/** Writes `text` on one connection and reads until `done` says the answer is all there (or the proxy ends the connection). */
-function exchange(proxy: TestProxy, text: string, done: (answer: string) => boolean): Promise<string> {
+/**
+ * Writes `text` on one connection (then closes its side, with `halfClose`) and reads until `done`
+ * says the answer is all there, or the proxy ends the connection.
+ */
+function exchange(proxy: TestProxy, text: string, done: (answer: string) => boolean, halfClose = false): Promise<string> {
   const { hostname, port } = new URL(proxy.url);
   return new Promise((resolve, reject) => {
     let answer = '';
-    const socket = connect({ host: hostname, port: Number(port) }, () => socket.write(text));
+    const socket = connect({ host: hostname, port: Number(port) }, () => (halfClose ? socket.end(text) : socket.write(text)));
     socket.on('data', (chunk: Buffer) => {
       answer += chunk.toString('latin1');
       if (done(answer)) {
@@ -116,7 +119,7 @@ describe('one connection to the target per client connection', () => {
     expect(proxy.violations()).toMatchObject([{ direction: 'response', operation: 'listModels', pointer: '/body/data' }]);
   });
 
-  it('--strict: a refusal takes its place in line between the target\'s answers, and the target never sees the refused request', async () => {
+  it.each([false, true])('--strict: a refusal takes its place in line between the target\'s answers, and the target never sees the refused request (client half-closed: %s)', async (halfClose) => {
     const seen: string[] = [];
     const url = await httpTarget((req, res) => {
       seen.push(`${req.method} ${req.url}`);
@@ -127,7 +130,8 @@ describe('one connection to the target per client connection', () => {
     const invalid = JSON.stringify({ model: 'Meta-Llama-3.3-70B-Instruct', messages: [{ role: 'robot', content: 'x' }] });
     const get = `GET /v1/models HTTP/1.1\r\nhost: p\r\n${auth}\r\n`;
     const text = `${get}${post('/v1/chat/completions', invalid)}${get}`;
-    const answer = await exchange(proxy, text, (a) => statusLines(a).length === 3 && a.endsWith('"data":[]}'));
+    // Half-closed, the client gets every answer all the same, then the end of the connection.
+    const answer = await exchange(proxy, text, (a) => !halfClose && statusLines(a).length === 3 && a.endsWith('"data":[]}'), halfClose);
     expect(statusLines(answer)).toEqual(['HTTP/1.1 200 OK', 'HTTP/1.1 400 Bad Request', 'HTTP/1.1 200 OK']);
     expect(seen).toEqual(['GET /v1/models', 'GET /v1/models']);
     await settled(proxy);
