@@ -159,7 +159,11 @@ export class ConnectionHop {
 
   #fromClient(chunk: Buffer): void {
     if (this.#closed) return;
+    // What one read brings (a head and its body, most often) goes to the target in one write.
+    const target = this.#target;
+    target?.cork();
     const result = this.#requests.execute(chunk);
+    target?.uncork();
     if (result instanceof Error) this.#malformedRequest();
   }
 

@@ -138,4 +138,63 @@ describe('one connection to the target per client connection', () => {
     expect(proxy.summary()).toMatchObject({ requests: 3, completed: 3, rejected: 1 });
     expect(JSON.stringify(proxy.records)).not.toContain(key);
   });
+
+  it('an upload the target does not read holds the client back (the proxy does not buffer the body)', async () => {
+    const total = 512; // chunks of 64 KiB: 32 MiB on offer
+    const chunk = Buffer.alloc(64 * 1024, 'a');
+    let received = 0;
+    let reading!: () => void;
+    const sockets = new Set<Socket>();
+    const server: Server = createServer((socket) => {
+      sockets.add(socket);
+      // Not read until the test says so; then read whole and answered.
+      socket.pause();
+      reading = () => {
+        socket.on('data', (data: Buffer) => {
+          received += data.length;
+          if (received > total * chunk.length) socket.end('HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n');
+        });
+        socket.resume();
+      };
+    });
+    await new Promise<void>((resolve) => server.listen({ host: '127.0.0.1', port: 0 }, resolve));
+    closers.push(() => new Promise((resolve) => (sockets.forEach((s) => s.destroy()), server.close(resolve))));
+    const proxy = await proxyFor(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    const { hostname, port } = new URL(proxy.url);
+    const socket = connect({ host: hostname, port: Number(port) });
+    closers.push(async () => void socket.destroy());
+    let answer = '';
+    const answered = new Promise<void>((resolve) => socket.on('data', (d: Buffer) => (answer += d.toString('latin1'))).on('end', resolve));
+    let written = 0;
+    let blocked = false;
+    const pump = () => {
+      while (written < total) {
+        written++;
+        if (!socket.write(chunk)) {
+          blocked = true;
+          socket.once('drain', () => {
+            blocked = false;
+            pump();
+          });
+          return;
+        }
+      }
+    };
+    socket.write(`POST /upload HTTP/1.1\r\nhost: p\r\ncontent-length: ${total * chunk.length}\r\nconnection: close\r\n\r\n`);
+    pump();
+    // Wait until the client stays blocked with the same count (every buffer on the way is full).
+    let last = -1;
+    while (!(blocked && written === last)) {
+      last = written;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    // Socket buffers on two hops hold a few MiB at most; 32 MiB were on offer.
+    expect(written * chunk.length).toBeLessThan(12 * 1024 * 1024);
+    expect(written).toBeLessThan(total);
+    reading();
+    await answered;
+    expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    // Head and body, all of it (the target answers only then).
+    expect(received).toBeGreaterThan(total * chunk.length);
+  });
 });
