@@ -54,7 +54,7 @@ type Positioned = HTTPParser & { offset: number };
 type HTTPParser = InstanceType<typeof HTTPParser>;
 
 /** A new connection to the target (TLS for https, with its host name for SNI). */
-export function connectTarget(target: URL): Socket {
+function connectTarget(target: URL): Socket {
   const host = target.hostname.replace(/^\[(.*)\]$/, '$1');
   const tls = target.protocol === 'https:';
   const port = Number(target.port || (tls ? 443 : 80));
