@@ -9,11 +9,11 @@
  *   head is found); the answer is not parsed at all. Handles what the bench sends (Content-Length
  *   bodies, no pipelining), not HTTP at large.
  * - `connection-parsed`: the same connection per connection, with both directions parsed by
- *   http-parser-js (the parser such a hop would use, see RESULTS.md): each request head rebuilt from
+ *   http-parser-js (the parser of sambakit's hop, src/proxy/connection-hop.ts): each request head rebuilt from
  *   the parsed head (Host replaced, hop-by-hop headers left out) and its body written on as the parser
  *   hands it over; each answer written on as read, then parsed to observe it (status, headers, body
  *   chunks, end), as the checks would need it.
- * - `undici`: node:http's server, undici's `Pool.dispatch` with a raw handler (sambakit's hop).
+ * - `undici`: node:http's server, undici's `Pool.dispatch` with a raw handler (sambakit's hop until session 9).
  * - `node-http`: node:http's server and client, piped.
  * @module
  */

@@ -2,20 +2,17 @@
  * The proxy's checks run off the forwarding path: a chunk is written on in the I/O callback that
  * read it, and looked at once the event loop has done the rest of that turn's forwarding (one timer
  * per loop turn, every queued check run in the order it came). Checking inside the read callback
- * would hold the bytes back: node:http corks a response's socket until the end of the tick that
- * wrote to it, and with many streams each chunk would also wait for the checks of every chunk read
- * before it in the same turn.
+ * would hold bytes back: with many connections, each chunk would wait for the checks of every chunk
+ * read before it in the same turn, and a request head parsed in that turn for the target's write.
  *
- * A timer, not `setImmediate`: undici writes a request on a kept-alive connection from an immediate
- * of its own (it first lets the idle socket report a close or stray bytes), scheduled when the
- * request is dispatched. A drain scheduled by the first request of a burst would run among those
- * immediates and hold back the writes of every later request of the burst behind the checks of all
- * of them (+19 ms to the first token at 100 streams). Timers run at the start of the next loop turn,
- * after the whole check phase.
+ * A timer, not `setImmediate`: timers run at the start of the next loop turn, after the whole check
+ * phase, so work that Node or a socket defers to an immediate in this turn (writes, closes) is not
+ * held back behind the checks of a burst (with undici as the hop, +19 ms to the first token at 100
+ * streams).
  *
  * Memory stays bounded without a limit of its own: the queue is emptied every loop turn, so it only
  * ever holds what was read in one turn (at most one socket read, 64 KiB, per connection with data),
- * and a slow client still stops the target's reads through `pipe`'s backpressure, as before.
+ * and a slow client still stops the target's reads through the hop's backpressure.
  * @module
  */
 

@@ -32,14 +32,14 @@ export interface ViolationRecord extends ExchangeFacts {
   message: string;
 }
 
-export type UpstreamFault = 'status' | 'stream-error' | 'cut' | 'timeout' | 'unreachable' | 'retried';
+export type UpstreamFault = 'status' | 'stream-error' | 'cut' | 'timeout' | 'unreachable' | 'closed';
 
 export interface UpstreamFaultRecord extends ExchangeFacts {
   kind: 'upstream-fault';
   /**
    * `status`: a 429 or 5xx passed through; `stream-error`: an in-stream error event passed through;
    * `cut`: the answer ended before its end; `timeout`/`unreachable`: answered 504/502 by the proxy;
-   * `retried`: the kept connection closed under the request before any answer, which went once more on a fresh one.
+   * `closed`: the target closed a kept connection before answering the request; the client's connection was closed the same way.
    */
   fault: UpstreamFault;
   status?: number;

@@ -1,14 +1,12 @@
-/** Runs the proxy on a Node HTTP listener, with a keep-alive pool of connections to the target (undici's). @module */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+/** Runs the proxy on a TCP listener: each client connection is relayed by a ConnectionHop of its own. @module */
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { PortInUseError } from '../server/port-in-use.js';
 import { BodyChecks } from './body-checks.js';
 import { CheckQueue } from './check-queue.js';
-import { forward, type ForwardContext } from './forward.js';
+import { ConnectionHop, type HopContext } from './connection-hop.js';
 import { defaultProxyOptions, type ProxyOptions } from './options.js';
 import type { SummaryRecord } from './records.js';
 import { TrafficSummary } from './summary.js';
-import { Upstream } from './upstream.js';
 
 export interface RunningProxy {
   url: string;
@@ -37,15 +35,13 @@ export function parseTarget(target: string | URL): URL {
 
 export function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const target = parseTarget(options.target);
-  const upstream = new Upstream(target.origin);
   const shownTarget = target.href.replace(/\/$/, '');
   const summary = new TrafficSummary(options.api, shownTarget);
   const bodyChecks = new BodyChecks(options.offLoopCheckBytes ?? defaultProxyOptions.offLoopCheckBytes);
-  const context: ForwardContext = {
+  const context: HopContext = {
     api: options.api,
     target,
     basePath: target.pathname.replace(/\/+$/, ''),
-    upstream,
     strict: options.strict ?? false,
     upstreamTimeoutMs: options.upstreamTimeoutMs ?? defaultProxyOptions.upstreamTimeoutMs,
     checkLimitBytes: options.checkLimitBytes ?? defaultProxyOptions.checkLimitBytes,
@@ -56,9 +52,13 @@ export function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   };
   const host = options.host ?? defaultProxyOptions.host;
   return new Promise((resolve, reject) => {
-    const server: Server = createServer((req, res) => forward(context, req, res));
-    // Streams may be quiet for long: the target's pace decides, not a server default.
-    server.requestTimeout = 0;
+    const hops = new Set<ConnectionHop>();
+    // Half-open: a client that has sent its last request and closed its side still gets the answers.
+    const server: Server = createServer({ allowHalfOpen: true, noDelay: true }, (client) => {
+      const hop = new ConnectionHop(context, client);
+      hops.add(hop);
+      client.once('close', () => hops.delete(hop));
+    });
     const onError = (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new PortInUseError(host, options.port ?? 0) : error);
     server.once('error', onError);
     server.listen({ host, port: options.port ?? defaultProxyOptions.port, backlog: 4096 }, () => {
@@ -75,7 +75,6 @@ export function startProxy(options: ProxyOptions): Promise<RunningProxy> {
         close: () =>
           (closed ??= new Promise<SummaryRecord>((done) => {
             server.close(() => {
-              void upstream.destroy();
               // Checks still running (of exchanges just cut) are recorded as unchecked before the summary.
               void bodyChecks.close().then(() => {
                 const final = summary.snapshot();
@@ -83,7 +82,7 @@ export function startProxy(options: ProxyOptions): Promise<RunningProxy> {
                 done(final);
               });
             });
-            server.closeAllConnections();
+            for (const hop of hops) hop.destroy();
           })),
       });
     });

@@ -73,8 +73,9 @@ describe('forwarding', () => {
     }
     // End-to-end headers keep their order, case and repeats.
     expect(pairs).toEqual(['X-Mixed-Case: One', 'x-dup: 1', 'x-dup: 2']);
-    // Host, framing and the one Connection header (the proxy's own, for its pooled connection) are written by the hop to the target.
-    expect(hop).toEqual({ host: [new URL(target.url).host], 'content-length': [String(body.length)], connection: ['keep-alive'] });
+    // Host, framing and the one Connection header are written by the hop to the target; the connection
+    // to the target mirrors the client's, which asked for a close.
+    expect(hop).toEqual({ host: [new URL(target.url).host], 'content-length': [String(body.length)], connection: ['close'] });
   });
 
   it('a request body still on its way goes on as it comes: the target has the first part before the client sends the second', async () => {

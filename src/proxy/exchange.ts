@@ -1,0 +1,351 @@
+/**
+ * One exchange as the proxy watches it go by: which operation it is, the check of its request, of
+ * its answer and of every item of a streamed answer, and the records they give. It holds no socket:
+ * connection-hop.ts moves the bytes and tells it what went by (the request's head, body and end; the
+ * answer's head, body and end, or how the exchange failed), and writes the proxy's own answers it returns.
+ *
+ * Everything here looks at copies after the bytes went on: the checks wait in the proxy's CheckQueue
+ * until the forwarding work of the loop turn is done, and run in the order the bytes came, so records
+ * keep the order of the exchange.
+ * @module
+ */
+import { randomUUID } from 'node:crypto';
+import type { ApiName } from '../contract/apis.js';
+import type { Violation } from '../validate/index.js';
+import { violation } from '../validate/violations.js';
+import type { BodyChecks } from './body-checks.js';
+import { BodyCopy } from './body-copy.js';
+import type { CheckQueue } from './check-queue.js';
+import { decodingTap, encodingOf } from './content-decoding.js';
+import { operationFor, securityHeaders, streamValidatorFor, type OperationMatch } from './exchange-check.js';
+import { headersObject, rawHeader } from './headers.js';
+import { badGateway, gatewayTimeout, rejectInvalid } from './own-answers.js';
+import { violationRecord, type Direction, type ExchangeFacts, type ProxyRecord, type UpstreamFault } from './records.js';
+import { credentialsOf, withoutSecrets } from './secrets.js';
+import type { TrafficSummary } from './summary.js';
+
+export interface ExchangeContext {
+  api: ApiName;
+  target: URL;
+  /** The target's path without a trailing slash, put before every request path. */
+  basePath: string;
+  upstreamTimeoutMs: number;
+  checkLimitBytes: number;
+  /** Where checks wait for the forwarding work of the loop turn to be done. */
+  checks: CheckQueue;
+  /** Where a whole body is checked: on the loop, or in a worker thread when it is big. */
+  bodyChecks: BodyChecks;
+  summary: TrafficSummary;
+  record: (record: ProxyRecord) => void;
+}
+
+/** Headers of a 429 worth keeping in its record: when to retry and the limits. */
+const rateLimitHeader = /^(retry-after|x-ratelimit-.*|ratelimit.*)$/i;
+
+/** The path part of a request target (a proxy may be sent the absolute form). */
+function pathOf(requestTarget: string): string {
+  if (requestTarget.startsWith('/')) return requestTarget;
+  try {
+    const url = new URL(requestTarget);
+    return url.pathname + url.search;
+  } catch {
+    return `/${requestTarget}`;
+  }
+}
+
+/** What looks at an answer's body as it goes by. */
+interface Observer {
+  push(chunk: Buffer): void;
+  end(done: () => void): void;
+}
+
+type Part = 'request' | 'response';
+
+/** Queue jobs (functions of the module, not closures per chunk). */
+const lookAt = (job: { exchange: Exchange; chunk: Buffer }) => job.exchange.observer?.push(job.chunk);
+const checkQueuedRequest = (exchange: Exchange) => exchange.checkRequest();
+
+export class Exchange {
+  readonly requestId = randomUUID();
+  readonly match: OperationMatch | undefined;
+  /** The request target as the target is sent it: its base path, then the client's path and query. */
+  readonly path: string;
+  /** Set once the answer's head is in (in the check queue), when there is a check for it. */
+  observer: Observer | undefined;
+  readonly #ctx: ExchangeContext;
+  readonly #url: URL;
+  readonly #facts: { requestId: string; operation: string | null; method: string; path: string };
+  readonly #secrets: ReturnType<typeof credentialsOf>;
+  readonly #copy: BodyCopy | undefined;
+  readonly #open = new Set<Part>(['request', 'response']);
+  #upstreamRequestId: string | undefined;
+  /** Request violations wait for the target's answer head, so that their records carry its request id. */
+  #held: Violation[] | undefined = [];
+  #status = 0;
+
+  /** The request's headers as they came (raw list: name, value...). */
+  constructor(ctx: ExchangeContext, readonly method: string, requestTarget: string, readonly rawHeaders: readonly string[]) {
+    this.#ctx = ctx;
+    this.path = `${ctx.basePath}${pathOf(requestTarget)}`;
+    this.#url = new URL(this.path, ctx.target.origin);
+    const match = (this.match = operationFor(ctx.api, method, this.#url));
+    ctx.summary.request(match?.operationId ?? null);
+    this.#secrets = credentialsOf(rawHeaders, match ? securityHeaders(match) : []);
+    // The path without its query: a query may carry a key.
+    this.#facts = { requestId: this.requestId, operation: match?.operationId ?? null, method, path: this.#url.pathname };
+    this.#copy = match ? new BodyCopy(ctx.checkLimitBytes) : undefined;
+    if (!match) this.#reportViolations('request', [violation('', 'operation', `an operation of the ${ctx.api} spec`, `${method} ${this.#url.pathname}`)]);
+  }
+
+  // --- the request
+
+  /** A piece of the request body went by (or, under --strict, is held): its copy is kept for the check, up to the limit. */
+  requestBody(chunk: Buffer): void {
+    if (this.#copy && !this.#copy.add(chunk)) this.#copy.take();
+  }
+
+  /**
+   * --strict: a piece of the body is held for the check; false when it would pass the check limit
+   * (then it is not kept, and the body goes on unchecked: `takeHeld` hands over what was held).
+   */
+  hold(chunk: Buffer): boolean {
+    return this.#copy?.add(chunk) ?? true;
+  }
+
+  /** The held body, whole (--strict, once it was checked valid). */
+  heldBody(): Buffer {
+    return this.#copy?.bytes() ?? Buffer.alloc(0);
+  }
+
+  /** The chunks held so far, handed over and forgotten (--strict, a body past the check limit). */
+  takeHeld(): Buffer[] {
+    return this.#copy?.take() ?? [];
+  }
+
+  /** The request went on whole: its check waits in the queue behind the bytes. */
+  requestEnded(): void {
+    this.#ctx.checks.add(checkQueuedRequest, this);
+  }
+
+  /** Checks the request; `then` gets its violations (none when it could not be checked). */
+  checkRequest(then?: (violations: Violation[]) => void): void {
+    const done = (violations: Violation[]) => {
+      if (this.#held) this.#held.push(...violations);
+      else this.#reportViolations('request', violations);
+      this.#over('request');
+      then?.(violations);
+    };
+    if (!this.match || !this.#copy) return done([]);
+    if (this.#copy.overflowed) {
+      this.#reportUnchecked('request', `the body is larger than the check limit of ${this.#ctx.checkLimitBytes} bytes`);
+      return done([]);
+    }
+    const facts = { url: this.#url, headers: headersObject(this.rawHeaders), body: this.#copy.bytes() };
+    this.#ctx.bodyChecks.request(this.match, facts, done, (error) => {
+      this.#reportUnchecked('request', `the check failed: ${error.message}`);
+      done([]);
+    });
+  }
+
+  /** --strict: the request broke the spec; the bytes of the API's refusal. */
+  refusal(violations: Violation[], close: boolean): Buffer {
+    this.#ctx.summary.rejected();
+    const answer = rejectInvalid(this.match!, violations, this.requestId, rawHeader(this.rawHeaders, 'content-type'), close);
+    this.#over('response');
+    return answer;
+  }
+
+  // --- the answer
+
+  /** A 1xx status: an interim head, passed on; the final one is still to come. */
+  static interim(status: number): boolean {
+    return status >= 100 && status < 200 && status !== 101;
+  }
+
+  /** The target's final head went by. */
+  answerHead(status: number, raw: readonly string[]): void {
+    this.#status = status;
+    this.#upstreamRequestId = rawHeader(raw, 'x-request-id');
+    this.#release();
+    if (status === 429 || status >= 500) {
+      const headers: Record<string, string> = {};
+      for (let i = 0; i < raw.length; i += 2) if (rateLimitHeader.test(raw[i]!)) headers[raw[i]!.toLowerCase()] = raw[i + 1]!;
+      this.#reportFault('status', `the target answered ${status}`, { status, ...(Object.keys(headers).length ? { headers } : {}) });
+    }
+    // The checker is set up in the queue: with many streams starting at once, its set-up would
+    // otherwise hold back the first bytes of every other stream read in the same loop turn.
+    const match = this.match;
+    if (match) this.#ctx.checks.add((exchange: Exchange) => (exchange.observer = exchange.#responseObserver(match, raw, status)), this);
+  }
+
+  /** A piece of the answer's body went by (its framing taken off). */
+  answerBody(chunk: Buffer): void {
+    if (this.match) this.#ctx.checks.add(lookAt, { exchange: this, chunk });
+  }
+
+  /** The answer ended: whole, or `cut` (the target closed its connection before the end). */
+  answerEnded(cut: boolean): void {
+    // Queued after the chunks, so that records keep the order of what went by.
+    this.#ctx.checks.add((exchange: Exchange) => {
+      if (cut) exchange.#reportFault('cut', "the target closed the connection before the end of its answer; the client's answer is cut the same way", { status: exchange.#status });
+      if (exchange.observer) exchange.observer.end(() => exchange.#over('response'));
+      else exchange.#over('response');
+    }, this);
+  }
+
+  /** No head came within the upstream timeout: the bytes of the 504. */
+  timedOut(): Buffer {
+    this.#reportFault('timeout', `no answer within ${this.#ctx.upstreamTimeoutMs} ms; answered 504`);
+    this.#over('response');
+    return gatewayTimeout(this.match, this.#ctx.upstreamTimeoutMs, this.requestId);
+  }
+
+  /** The target could not be reached, or dropped a fresh connection before answering: the bytes of the 502. */
+  unreachable(detail: string): Buffer {
+    this.#reportFault('unreachable', `${detail}; answered 502`);
+    this.#over('response');
+    return badGateway(this.match, detail, this.requestId);
+  }
+
+  /** The target closed a kept connection before answering this request: the client's connection is closed the same way. */
+  closedUnanswered(detail: string): void {
+    this.#reportFault('closed', `${detail}: the target closed the kept connection before answering; the client's connection was closed the same way`);
+    this.#over('response');
+  }
+
+  /** The target's answers could not be parsed: they go on as they are, unchecked. */
+  unparsed(reason: string): void {
+    this.#reportUnchecked('response', `the target's answer could not be parsed (${reason}); it went on as it came`);
+    this.observer = undefined;
+    this.#over('response');
+  }
+
+  /**
+   * The client left, or its connection was dropped: nothing more will be checked, once the checks
+   * of what went by are done.
+   */
+  abandon(): void {
+    this.#ctx.checks.add((exchange: Exchange) => {
+      exchange.#over('request');
+      exchange.#over('response');
+    }, this);
+  }
+
+  // --- records
+
+  /** The exchange is over when both checks are done (or the client left). */
+  #over(part: Part): void {
+    if (part === 'response') this.#release();
+    if (this.#open.delete(part) && this.#open.size === 0) this.#ctx.summary.completed();
+  }
+
+  #release(): void {
+    if (this.#held === undefined) return;
+    const violations = this.#held;
+    this.#held = undefined;
+    this.#reportViolations('request', violations);
+  }
+
+  #at(): ExchangeFacts {
+    return { time: new Date().toISOString(), ...this.#facts, ...(this.#upstreamRequestId ? { upstreamRequestId: this.#upstreamRequestId } : {}) };
+  }
+
+  #report(record: ProxyRecord): void {
+    const safe = withoutSecrets(record, this.#secrets);
+    this.#ctx.summary.count(safe);
+    this.#ctx.record(safe);
+  }
+
+  #reportViolations(direction: Direction, violations: readonly Violation[]): void {
+    for (const v of violations) this.#report(violationRecord(this.#at(), direction, v));
+  }
+
+  #reportFault(fault: UpstreamFault, message: string, extra: { status?: number; headers?: Record<string, string> } = {}): void {
+    this.#report({ kind: 'upstream-fault', ...this.#at(), fault, ...extra, message });
+  }
+
+  #reportUnchecked(direction: Direction, message: string): void {
+    this.#report({ kind: 'unchecked', ...this.#at(), direction, message });
+  }
+
+  /** A check that throws is a bug of the checker, never a reason to stop the traffic. */
+  #guarded(direction: Direction, run: () => void): void {
+    try {
+      run();
+    } catch (error) {
+      this.#reportUnchecked(direction, `the check failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /** Checks the answer as it goes by: a stream item by item, anything else whole at its end. */
+  #responseObserver(operation: OperationMatch, raw: readonly string[], status: number): Observer | undefined {
+    const contentType = rawHeader(raw, 'content-type');
+    // Repeated Content-Encoding headers are one list of encodings, applied in turn.
+    const encodings: string[] = [];
+    for (let i = 0; i < raw.length; i += 2) if (raw[i]!.toLowerCase() === 'content-encoding') encodings.push(raw[i + 1]!);
+    const contentEncoding = encodings.length ? encodings.join(', ') : undefined;
+    const encoding = encodingOf(contentEncoding);
+    if (encoding === undefined) {
+      this.#reportUnchecked('response', `content-encoding ${contentEncoding} cannot be decoded for the check`);
+      return undefined;
+    }
+    let stream;
+    try {
+      stream = streamValidatorFor(operation, contentType);
+    } catch (error) {
+      this.#reportUnchecked('stream', `the check failed: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    }
+    if (stream) {
+      const validator = stream;
+      let failed = false;
+      const pushDecoded = (chunk: Buffer) => {
+        if (failed) return;
+        try {
+          validator.push(chunk);
+        } catch (error) {
+          failed = true;
+          this.#reportUnchecked('stream', `the check failed: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      };
+      const finish = (done: () => void) => {
+        this.#guarded('stream', () => {
+          if (failed) return;
+          const result = validator.end();
+          this.#reportViolations('stream', result.violations);
+          for (const item of result.errorItems) this.#reportFault('stream-error', `in-stream error ${item.event === undefined ? '' : `event "${item.event}" `}at item ${item.index}`, { status });
+        });
+        done();
+      };
+      if (encoding === 'identity') return { push: pushDecoded, end: finish };
+      const tap = decodingTap(encoding, pushDecoded, (error) => {
+        failed = true;
+        this.#reportUnchecked('stream', `the ${encoding} body cannot be decoded: ${error.message}`);
+      });
+      return { push: tap.push, end: (done) => tap.end(() => finish(done)) };
+    }
+    const copy = new BodyCopy(this.#ctx.checkLimitBytes);
+    return {
+      push: (chunk) => void copy.add(chunk),
+      end: (done) => {
+        if (copy.overflowed) {
+          this.#reportUnchecked('response', `the body is larger than the check limit of ${this.#ctx.checkLimitBytes} bytes`);
+          return done();
+        }
+        const answer = { status, contentType, encoding, body: copy.bytes() };
+        this.#ctx.bodyChecks.response(
+          operation,
+          answer,
+          (violations) => {
+            this.#reportViolations('response', violations);
+            done();
+          },
+          (error) => {
+            this.#reportUnchecked('response', `the check failed: ${error.message}`);
+            done();
+          },
+        );
+      },
+    };
+  }
+}
