@@ -215,7 +215,7 @@ class ClientItems<T> implements PushDecoder<T>, ItemReceiver<T, unknown>, ChunkS
       throw this.error('error-event', `The service reported an error in the stream after ${index} item${index === 1 ? '' : 's'}: ${said}`, { body });
     }
     const item = value as T;
-    if (this.#init.validate !== 'off' && this.#init.validator) this.#check(item, index);
+    if (this.#init.validator) this.#check(item, index);
     if (this.#init.isFinal?.(item)) this.#sawFinal = true;
     this.received.count++;
     this.#out.push(item);

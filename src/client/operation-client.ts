@@ -62,13 +62,16 @@ export class OperationClient<A extends ApiTypes> {
     if (operation.request.required && input.body === undefined) throw new InvalidRequestError('body', `${operationId} needs a request body`, { operationId });
     if (!this.#encoders && (multipart || operation.path.includes('{') || Object.keys(input.params?.query ?? {}).length > 0)) {
       const what = multipart ? 'a multipart body' : 'path or query parameters';
-      throw new InvalidRequestError(multipart ? 'body' : 'params', `${operationId} takes ${what}, which this client does not write: call it through its API's full client`, { operationId });
+      throw new InvalidRequestError(multipart ? 'body' : 'params', `${operationId} takes ${what}: use its API's full client`, { operationId });
     }
     const encoders = this.#encoders;
     const body = multipart && encoders && input.body !== undefined ? await encoders.resolveUploads(input.body as Record<string, unknown>) : input.body;
     const clientOptions = this.#transport.options;
     const validate = options?.validate ?? clientOptions.validate ?? clientDefaults.validate;
-    const check = { validate, validator: clientOptions.validator, hooks: clientOptions.hooks };
+    // Only a validating call carries the validator, so the readers test one field.
+    const validator = validate === 'off' ? undefined : clientOptions.validator;
+    if (validate !== 'off' && !validator) throw new InvalidRequestError('validator', 'validate needs a validator', { operationId });
+    const check = { validate, validator, hooks: clientOptions.hooks };
     const plan = { operation, input: { params: input.params, body }, options, stallBeforeHead: mode === 'stream', ...(multipart ? { serializeBody: encoders?.toFormData } : {}) };
     return this.#transport.call(plan, async (answer) => {
       const mediaType = mediaTypeOf(answer.response);

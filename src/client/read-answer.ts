@@ -35,7 +35,7 @@ async function readText(answer: Answer): Promise<string> {
   } catch (error) {
     if (timer.abortedByCaller) throw timer.signal.reason;
     throw timer.timeout({ operationId, requestId, itemsReceived: 0, waitingFor: 'the rest of the answer' }) ??
-      new APIConnectionError(`Connection error while reading the answer: ${error instanceof Error ? error.message : String(error)}`, { operationId, requestId }, { cause: error });
+      new APIConnectionError(`Connection error reading the answer: ${error instanceof Error ? error.message : String(error)}`, { operationId, requestId }, { cause: error });
   } finally {
     stopped();
   }
@@ -84,7 +84,7 @@ export async function readAnswer(answer: Answer, options: ReadAnswerOptions): Pr
   }
   // Cloud answers a model output it could not parse with a 200 carrying an error body.
   if (inStreamErrorBody(value) !== undefined) throw apiErrorFor({ status: response.status, body: value, headers: response.headers, operationId, requestId });
-  if (options.validate !== 'off' && options.validator) {
+  if (options.validator) {
     const problems = options.validator({ operationId, status: response.status, mediaType }, value);
     if (problems?.length) {
       if (options.validate === 'throw') throw new InvalidResponseError({ status: response.status, body: value, problems, message: `The ${operationId} answer breaks the spec: ${problems.join('; ')}`, operationId, requestId });

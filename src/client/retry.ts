@@ -10,14 +10,11 @@ export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 409 || status === 429 || status >= 500;
 }
 
-export const retryDefaults = {
-  maxRetries: 2,
-  /** First backoff; doubles per attempt. */
-  initialDelayMs: 500,
-  maxDelayMs: 8_000,
-  /** A service asking for a longer wait than this is not waited for: the error is thrown instead. */
-  maxServerDelayMs: 60_000,
-} as const;
+/** First backoff; doubles per attempt. */
+const initialDelayMs = 500;
+const maxDelayMs = 8_000;
+/** A service asking for a longer wait than this is not waited for: the error is thrown instead. */
+export const maxServerDelayMs = 60_000;
 
 /** Milliseconds the service asked to wait, or undefined when it did not say (or said something unreadable). */
 export function serverDelayMs(headers: Headers | undefined, now = Date.now()): number | undefined {
@@ -45,6 +42,6 @@ export function serverDelayMs(headers: Headers | undefined, now = Date.now()): n
 export function backoffMs(retry: number, headers: Headers | undefined, random: () => number = Math.random): number {
   const asked = serverDelayMs(headers);
   if (asked !== undefined) return asked;
-  const base = Math.min(retryDefaults.initialDelayMs * 2 ** (retry - 1), retryDefaults.maxDelayMs);
+  const base = Math.min(initialDelayMs * 2 ** (retry - 1), maxDelayMs);
   return base * (1 - 0.25 * random());
 }

@@ -12,7 +12,7 @@ import { APIConnectionError, APIError, SambakitClientError, apiErrorFor } from '
 import { clientDefaults, type ClientOptions, type RequestOptions } from './options.js';
 import { redactSecret } from './redact.js';
 import type { RequestEncoders } from './request-encoders.js';
-import { backoffMs, isRetryableStatus, retryDefaults } from './retry.js';
+import { backoffMs, isRetryableStatus, maxServerDelayMs } from './retry.js';
 
 /** Parameters and body of one call, as openapi-fetch takes them. */
 export interface CallInput {
@@ -115,7 +115,7 @@ export class Transport {
     const headers = error instanceof APIError ? error.headers : undefined;
     const retryable = error instanceof APIError ? isRetryableStatus(error.status) : error instanceof APIConnectionError;
     const delayMs = backoffMs(attempt, headers);
-    if (!retryable || attempt > maxRetries || timer.signal.aborted || delayMs > retryDefaults.maxServerDelayMs) throw error;
+    if (!retryable || attempt > maxRetries || timer.signal.aborted || delayMs > maxServerDelayMs) throw error;
     safely(() => this.#options.hooks?.onRetry?.({ operationId, attempt: attempt + 1, delayMs, error }));
     if (!(await timer.sleep(delayMs))) {
       if (timer.abortedByCaller) throw timer.signal.reason;

@@ -49,7 +49,7 @@ export class StreamParseError extends StreamError {
 
   constructor(init: { raw: string; index: number; event?: string; cause: unknown; atEnd?: boolean }) {
     const reason = init.cause instanceof Error ? init.cause.message : String(init.cause);
-    const where = init.atEnd ? ' (it is the last text of the body, which may have been cut)' : '';
+    const where = init.atEnd ? ' (the last text of the body: it may have been cut)' : '';
     super('invalid-json', `Stream item ${init.index}${init.event ? ` (event "${init.event}")` : ''} is not valid JSON${where}: ${reason}; text: ${preview(init.raw)}`, { cause: init.cause });
     this.raw = init.raw;
     this.index = init.index;

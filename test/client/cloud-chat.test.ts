@@ -29,6 +29,25 @@ describe('SambaNovaCloudChat', () => {
     expect(collected.usage?.completion_tokens).toBe(reference.usage?.completion_tokens);
   });
 
+  it('refuses validation asked without a validator, per client or per call, before sending (it would check nothing)', async () => {
+    const sent: string[] = [];
+    const fetch = async (request: Request) => {
+      sent.push(request.url);
+      return globalThis.fetch(request);
+    };
+    const validating = new SambaNovaCloudChat({ baseURL: baseURL(), apiKey: 'the-right-key', validate: 'throw', fetch });
+    const plain = new SambaNovaCloudChat({ baseURL: baseURL(), apiKey: 'the-right-key', fetch });
+    for (const call of [validating.chat({ model, messages: hi }), plain.chat({ model, messages: hi, stream: true }, { validate: 'warn' })]) {
+      const error = await call.catch((thrown: unknown) => thrown);
+      expect(error).toBeInstanceOf(InvalidRequestError);
+      expect((error as InvalidRequestError).field).toBe('validator');
+      expect((error as Error).message).toBe('validate needs a validator');
+    }
+    expect(sent).toEqual([]);
+    expect((await plain.chat({ model, messages: hi, max_tokens: 4 })).object).toBe('chat.completion');
+    expect(sent).toHaveLength(1);
+  });
+
   it('a refused key is an AuthenticationError that does not hold the key', async () => {
     const chat = new SambaNovaCloudChat({ baseURL: baseURL(), apiKey: 'sk-wrong-8d1e', maxRetries: 0 });
     const error = await chat.chat({ model, messages: hi }).catch((thrown: unknown) => thrown);

@@ -227,7 +227,7 @@ describe('iterateStreamItems, JSON lines (SambaStudio Generic, DJL-LMI)', () => 
   it('says when the invalid text is the unfinished end of the body', async () => {
     const { error } = await collectUntilError(iterateStreamItems(streamOf([`${encodeJSONLine(lines[0])}{"result":{"resp`]).body, lmi));
     expect(error).toMatchObject({ name: 'StreamParseError', index: 1, raw: '{"result":{"resp' });
-    expect((error as Error).message).toContain('last text of the body, which may have been cut');
+    expect((error as Error).message).toContain('last text of the body: it may have been cut');
   });
 
   it('honours a terminator line when the framing declares one', async () => {
