@@ -15,7 +15,7 @@ import { writeAnswer, writeReasoning } from './sentence-writer.js';
 import { stopList } from './stop-sequences.js';
 import { cutText, type CutText } from './text-cut.js';
 import { chooseToolSteps, toolCallId, type ToolChoice, type ToolDefinition } from './tool-choice.js';
-import { countTokens, countTokensSteps, tokenizeSteps, tokenizeText } from './tokenizer.js';
+import { countTokens, countTokensSteps, tokenizeSteps } from './tokenizer.js';
 import { finishSteps, runSteps, type Steps } from '../../event-loop/steps.js';
 import { mapInTurns, type TurnBudget } from '../../event-loop/turn-budget.js';
 import type { Choice, GenerateOptions, GenerateRequest, Generation, ReasoningEffort, ToolCall } from './types.js';
@@ -221,9 +221,10 @@ function* attemptChoice(settings: Settings, rng: Rng, index: number, tool: ToolD
 
   const contentRng = rng.fork('content');
   const format = request.responseFormat;
+  // A JSON answer grows with its schema (thousands of properties), so it is tokenized in the caller's turns.
   const written =
-    format?.type === 'json_schema' ? tokenizeText(schemaJson(format.schema, contentRng))
-    : format?.type === 'json_object' ? tokenizeText(freeJsonObject(contentRng))
+    format?.type === 'json_schema' ? yield* tokenizeSteps(schemaJson(format.schema, contentRng), Infinity, settings.turns)
+    : format?.type === 'json_object' ? yield* tokenizeSteps(freeJsonObject(contentRng), Infinity, settings.turns)
     : writeAnswer(contentRng, rng.fork('length').int(NATURAL_MIN_TOKENS, NATURAL_MAX_TOKENS), remaining);
   return contentChoice(settings, rng, index, cutText(written, remaining, settings.stops), reasoning, reasoningTokens, exact);
 }

@@ -4,7 +4,8 @@
  * caller's turn budget, and the call is tokenized only as far as the output budget reaches. The
  * tests show the ordering (a callback queued for the next turn runs first), never timings, and the
  * same answer as the work done at once; the chunked word split and the run-wise JSON escaping give
- * exactly what the one-call versions gave.
+ * exactly what the one-call versions gave. A JSON answer, as long as its schema makes it, is
+ * tokenized in the caller's turns too.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -54,6 +55,14 @@ describe('a tool call in the caller\'s turns', () => {
     await inTurnsAsAtOnce({ prompt, tools, maxTokens: 200 });
     // "flights" is a keyword of the even tools only; ties go to the earlier tool.
     expect(generate({ prompt, tools, maxTokens: 200 }, { seed: 7 }).choices[0]?.toolCalls[0]?.name).toBe('tool_0');
+  });
+});
+
+describe('a JSON answer in the caller\'s turns', () => {
+  it('tokenizes an answer as long as its schema makes it over several turns, to the same answer', async () => {
+    const properties = Object.fromEntries(Array.from({ length: 400 }, (_, i) => [`field_${i}`, { type: 'string' }]));
+    const schema = { type: 'object', properties, required: Object.keys(properties) };
+    await inTurnsAsAtOnce({ prompt: 'Fill the form.', responseFormat: { type: 'json_schema', schema } });
   });
 });
 
