@@ -23,6 +23,8 @@ import { rawHeader, requestHead, type Framing } from './headers.js';
 
 export interface HopContext extends ExchangeContext {
   strict: boolean;
+  headersTimeoutMs: number;
+  idleTimeoutMs: number;
 }
 
 /** An exchange on this connection, from its request's head until its answer has gone to the client. */
@@ -46,6 +48,7 @@ interface Open {
 
 const continueAnswer = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
 const badRequest = Buffer.from('HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n', 'latin1');
+const requestTimeout = Buffer.from('HTTP/1.1 408 Request Timeout\r\ncontent-length: 0\r\nconnection: close\r\n\r\n', 'latin1');
 const lastChunk = Buffer.from('0\r\n\r\n', 'latin1');
 const crlf = Buffer.from('\r\n', 'latin1');
 
@@ -104,6 +107,10 @@ export class ConnectionHop {
   /** The client has sent all it will (it half-closed its connection). */
   #clientDone = false;
   #closed = false;
+  /** The parser is between two requests: the next byte starts a head. */
+  #betweenRequests = true;
+  /** The client's clock: `head` runs from a head's first byte (or the connection's start) to its end, `idle` between answered requests. */
+  #wait: { kind: 'head' | 'idle'; timer: NodeJS.Timeout } | undefined;
 
   constructor(ctx: HopContext, client: Socket) {
     this.#ctx = ctx;
@@ -117,6 +124,30 @@ export class ConnectionHop {
     client.on('error', () => {});
     client.once('close', () => this.destroy());
     client.on('drain', () => this.#resumeTarget());
+    this.#waitFor('head');
+  }
+
+  #waitFor(kind: 'head' | 'idle'): void {
+    clearTimeout(this.#wait?.timer);
+    const ms = kind === 'head' ? this.#ctx.headersTimeoutMs : this.#ctx.idleTimeoutMs;
+    this.#wait = { kind, timer: setTimeout(() => this.#waitedTooLong(kind), ms) };
+  }
+
+  #stopWaiting(): void {
+    clearTimeout(this.#wait?.timer);
+    this.#wait = undefined;
+  }
+
+  /** A head too slow to come (408, as node:http answers it) or an idle connection: closed; answers still owed go first. */
+  #waitedTooLong(kind: 'head' | 'idle'): void {
+    this.#wait = undefined;
+    if (this.#closed) return;
+    this.#noMore = true;
+    if (this.#fifo.length > 0) return this.#advance();
+    if (kind === 'head') {
+      this.#client.end(requestTimeout);
+      this.#target?.destroy();
+    } else this.#endClient();
   }
 
   #connect(): Socket {
@@ -132,6 +163,7 @@ export class ConnectionHop {
   destroy(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#stopWaiting();
     this.#client.destroy();
     this.#target?.destroy();
     for (const open of this.#fifo.splice(0)) {
@@ -147,6 +179,8 @@ export class ConnectionHop {
     parser[HTTPParser.kOnHeadersComplete] = (info) => {
       // Upgrade is hop-by-hop and not passed on: the request is an ordinary one, and so is what follows it.
       info.upgrade = false;
+      this.#betweenRequests = false;
+      this.#stopWaiting();
       const method = HTTPParser.methods[info.method] ?? 'GET';
       this.#gate(() => this.#requestHead(method, info.url, `${info.versionMajor}.${info.versionMinor}`, info.headers, info.shouldKeepAlive));
     };
@@ -154,11 +188,15 @@ export class ConnectionHop {
       const slice = offset === 0 && length === chunk.length ? chunk : chunk.subarray(offset, offset + length);
       this.#gate(() => this.#requestBody(slice));
     };
-    parser[HTTPParser.kOnMessageComplete] = () => this.#gate(() => this.#requestEnd());
+    parser[HTTPParser.kOnMessageComplete] = () => {
+      this.#betweenRequests = true;
+      this.#gate(() => this.#requestEnd());
+    };
   }
 
   #fromClient(chunk: Buffer): void {
     if (this.#closed) return;
+    if (this.#betweenRequests && this.#wait?.kind !== 'head') this.#waitFor('head');
     // What one read brings (a head and its body, most often) goes to the target in one write.
     const target = this.#target;
     target?.cork();
@@ -375,7 +413,8 @@ export class ConnectionHop {
       open.timer ??= setTimeout(() => this.#timedOut(open), this.#ctx.upstreamTimeoutMs);
       return;
     }
-    if (this.#noMore || this.#targetGone !== undefined || (this.#clientDone && this.#deferred.length === 0)) this.#endClient();
+    if (this.#noMore || this.#targetGone !== undefined || (this.#clientDone && this.#deferred.length === 0)) return this.#endClient();
+    if (this.#betweenRequests && this.#wait === undefined) this.#waitFor('idle');
   }
 
   #timedOut(open: Open): void {
@@ -439,6 +478,7 @@ export class ConnectionHop {
   /** Ends the client's connection once what was written to it is sent; exchanges still open are over. */
   #endClient(): void {
     this.#noMore = true;
+    this.#stopWaiting();
     this.#client.end();
     this.#target?.end();
     for (const open of this.#fifo.splice(0)) {

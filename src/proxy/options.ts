@@ -14,6 +14,10 @@ export interface ProxyOptions {
   strict?: boolean;
   /** Milliseconds to wait for the target's response headers; then 504 in the API's error shape. */
   upstreamTimeoutMs?: number;
+  /** Milliseconds a client has to send a request's head, from its first byte (or the connection's start); then 408 and the connection closes. */
+  headersTimeoutMs?: number;
+  /** Milliseconds a client connection may sit idle between answered requests before it is closed. */
+  idleTimeoutMs?: number;
   /** Largest body (request or non-streamed response) copied for checking; larger ones are forwarded unchecked. */
   checkLimitBytes?: number;
   /** Bodies of this size or more are parsed and checked in a worker thread, off the event loop. */
@@ -28,6 +32,10 @@ export const defaultProxyOptions = {
   // Long enough for a loaded inference service to start answering; the target's own stalls after
   // the headers are streams pausing, which the proxy leaves alone.
   upstreamTimeoutMs: 60_000,
+  // node:http's own defaults, which the proxy had while it was built on node:http: a slow or silent
+  // client cannot hold a connection (and the target connection it opened) for long.
+  headersTimeoutMs: 60_000,
+  idleTimeoutMs: 5_000,
   // The reference server's default body limit: an upload that big is still checked.
   checkLimitBytes: 26_214_400,
   // About 10-60 ms of parsing and validation on the loop (a quarter-megabyte body of many small

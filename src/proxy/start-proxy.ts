@@ -43,6 +43,8 @@ export function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     target,
     basePath: target.pathname.replace(/\/+$/, ''),
     strict: options.strict ?? false,
+    headersTimeoutMs: options.headersTimeoutMs ?? defaultProxyOptions.headersTimeoutMs,
+    idleTimeoutMs: options.idleTimeoutMs ?? defaultProxyOptions.idleTimeoutMs,
     upstreamTimeoutMs: options.upstreamTimeoutMs ?? defaultProxyOptions.upstreamTimeoutMs,
     checkLimitBytes: options.checkLimitBytes ?? defaultProxyOptions.checkLimitBytes,
     checks: new CheckQueue(),

@@ -1,7 +1,8 @@
 /**
  * One target connection per client connection, answers passed on as the target sent them and
  * paired with their requests on the side: pipelined requests, HEAD, interim 1xx heads,
- * close-delimited answers, and --strict refusals in line with the target's answers.
+ * close-delimited answers, and --strict refusals in line with the target's answers; clients too
+ * slow to send a head, or idle after their answers, are closed.
  */
 import { connect } from 'node:net';
 import { createServer, type Server, type Socket } from 'node:net';
@@ -196,5 +197,51 @@ describe('one connection to the target per client connection', () => {
     expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
     // Head and body, all of it (the target answers only then).
     expect(received).toBeGreaterThan(total * chunk.length);
+  });
+});
+
+describe('slow and silent clients', () => {
+  /** Resolves with what the proxy sent on `socket` once it closes the connection. */
+  const closedBy = (socket: Socket) =>
+    new Promise<string>((resolve) => {
+      let got = '';
+      socket.on('data', (chunk: Buffer) => (got += chunk.toString('latin1')));
+      socket.on('error', () => {});
+      socket.on('close', () => resolve(got));
+    });
+
+  it('closes connections that send no head, or half of one, within the headers timeout (408), serving others meanwhile', async () => {
+    const url = await httpTarget((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+    });
+    const proxy = await proxyFor(url, { headersTimeoutMs: 500 });
+    const { hostname, port } = new URL(proxy.url);
+    const open = (first?: string) => {
+      const socket = connect({ host: hostname, port: Number(port) }, () => first && socket.write(first));
+      return closedBy(socket);
+    };
+    const silent = Array.from({ length: 100 }, () => open());
+    const halfHeads = Array.from({ length: 100 }, () => open('POST /chat/completions HTTP/1.1\r\nhost: p\r\n'));
+    const served = await fetch(`${proxy.url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: chat });
+    expect(served.status).toBe(200);
+    expect(await served.text()).toBe('{}');
+    expect(new Set(await Promise.all(silent))).toEqual(new Set(['HTTP/1.1 408 Request Timeout\r\ncontent-length: 0\r\nconnection: close\r\n\r\n']));
+    expect(new Set(await Promise.all(halfHeads))).toEqual(new Set(['HTTP/1.1 408 Request Timeout\r\ncontent-length: 0\r\nconnection: close\r\n\r\n']));
+  });
+
+  it('closes a kept connection left idle after its answer, once the answer is whole (the target would keep it a minute)', async () => {
+    const target = await rawTarget((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json', 'content-length': '14' }).end('{"whole":true}'));
+    });
+    closers.push(() => target.close());
+    target.server.keepAliveTimeout = 60_000;
+    const proxy = await proxyFor(target.url, { idleTimeoutMs: 300 });
+    const { hostname, port } = new URL(proxy.url);
+    const socket = connect({ host: hostname, port: Number(port) }, () => socket.write(post('/chat/completions', chat)));
+    const got = await closedBy(socket);
+    expect(statusLines(got)).toEqual(['HTTP/1.1 200 OK']);
+    expect(got.endsWith('{"whole":true}')).toBe(true);
   });
 });

@@ -35,6 +35,8 @@ export const calls: Call[] = [
   { api: 'sambastudio', operationId: 'createChatCompletion', method: 'POST', path: '/v1/p/e/chat/completions', body: chat(true), stream: true },
   { api: 'sambastudio', operationId: 'createChatCompletionOpenAIPath', method: 'POST', path: '/openai/v1/p/e/chat/completions', body: chat(false), stream: false },
   { api: 'sambastudio', operationId: 'createChatCompletionOpenAIPath', method: 'POST', path: '/openai/v1/p/e/chat/completions', body: chat(true), stream: true },
+  { api: 'sambastudio', operationId: 'createChatCompletionExampleBaseUrl', method: 'POST', path: '/openai/v1/p/e/chat/completions/chat/completions', body: chat(false), stream: false },
+  { api: 'sambastudio', operationId: 'createChatCompletionExampleBaseUrl', method: 'POST', path: '/openai/v1/p/e/chat/completions/chat/completions', body: chat(true), stream: true },
   { api: 'sambastudio', operationId: 'nlpPredict', method: 'POST', path: '/api/predict/nlp/p/e', body: json({ inputs: ['Hi'], params: { max_tokens_to_generate: int(3) } }), stream: false },
   { api: 'sambastudio', operationId: 'nlpPredictStream', method: 'POST', path: '/api/predict/nlp/stream/p/e', body: json({ inputs: ['Hi'], params: { max_tokens_to_generate: int(3) } }), stream: true },
   { api: 'sambastudio', operationId: 'genericPredict', method: 'POST', path: '/api/predict/generic/p/e', body: json({ instances: ['Hi'], params: { max_tokens_to_generate: int(3) } }), stream: false },
