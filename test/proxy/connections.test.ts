@@ -8,7 +8,7 @@ import { connect } from 'node:net';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { rawTarget, settled, withProxy, type TestProxy } from './helpers.js';
+import { heldBack, pump, rawTarget, settled, withProxy, type TestProxy } from './helpers.js';
 
 const key = 'sk-proxy-connections-RECOGNISABLE-91e2';
 const auth = `authorization: Bearer ${key}\r\n`;
@@ -166,32 +166,12 @@ describe('one connection to the target per client connection', () => {
     closers.push(async () => void socket.destroy());
     let answer = '';
     const answered = new Promise<void>((resolve) => socket.on('data', (d: Buffer) => (answer += d.toString('latin1'))).on('end', resolve));
-    let written = 0;
-    let blocked = false;
-    const pump = () => {
-      while (written < total) {
-        written++;
-        if (!socket.write(chunk)) {
-          blocked = true;
-          socket.once('drain', () => {
-            blocked = false;
-            pump();
-          });
-          return;
-        }
-      }
-    };
     socket.write(`POST /upload HTTP/1.1\r\nhost: p\r\ncontent-length: ${total * chunk.length}\r\nconnection: close\r\n\r\n`);
-    pump();
-    // Wait until the client stays blocked with the same count (every buffer on the way is full).
-    let last = -1;
-    while (!(blocked && written === last)) {
-      last = written;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    const upload = pump(socket, chunk, total);
+    await heldBack(upload);
     // Socket buffers on two hops hold a few MiB at most; 32 MiB were on offer.
-    expect(written * chunk.length).toBeLessThan(12 * 1024 * 1024);
-    expect(written).toBeLessThan(total);
+    expect(upload.written * chunk.length).toBeLessThan(12 * 1024 * 1024);
+    expect(upload.written).toBeLessThan(total);
     reading();
     await answered;
     expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n/);

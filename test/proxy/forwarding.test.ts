@@ -7,7 +7,7 @@ import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { PortInUseError } from '../../src/server/port-in-use.js';
-import { rawTarget, settled, withProxy, type TestProxy } from './helpers.js';
+import { heldBack, pump, rawTarget, settled, withProxy, type Pump, type TestProxy } from './helpers.js';
 
 const closers: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -219,25 +219,10 @@ describe('forwarding', () => {
   it('backpressure: while the client does not read, the target is held back (the proxy does not buffer the stream)', async () => {
     const chunk = Buffer.alloc(64 * 1024, 'a');
     const total = 512; // 32 MiB in all
-    let written = 0;
-    let blocked = false;
+    let stream: Pump | undefined;
     const { proxy } = await pair((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/octet-stream' });
-      const pump = () => {
-        while (written < total) {
-          written++;
-          if (!res.write(chunk)) {
-            blocked = true;
-            res.once('drain', () => {
-              blocked = false;
-              pump();
-            });
-            return;
-          }
-        }
-        res.end();
-      };
-      pump();
+      stream = pump(res, chunk, total, () => res.end());
     });
     const { hostname, port } = new URL(proxy.url);
     const response = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
@@ -246,15 +231,10 @@ describe('forwarding', () => {
       req.end();
     });
     response.pause();
-    // Wait until the target stays blocked with the same count (every buffer on the way is full).
-    let last = -1;
-    while (!(blocked && written === last)) {
-      last = written;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await heldBack(stream!);
     // Socket buffers on three hops hold a few MiB at most; 32 MiB were on offer.
-    expect(written * chunk.length).toBeLessThan(12 * 1024 * 1024);
-    expect(written).toBeLessThan(total);
+    expect(stream!.written * chunk.length).toBeLessThan(12 * 1024 * 1024);
+    expect(stream!.written).toBeLessThan(total);
     let received = 0;
     response.on('data', (c: Buffer) => (received += c.length));
     response.resume();

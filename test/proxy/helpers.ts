@@ -49,3 +49,39 @@ export async function rawTarget(handler: (req: IncomingMessage, res: ServerRespo
       }),
   };
 }
+
+/** How far a pump got: copies written, and whether the last write found the sink full. */
+export interface Pump {
+  written: number;
+  blocked: boolean;
+}
+
+/** Writes `total` copies of `chunk` to `sink` as fast as it takes them (waiting for each drain), then calls `done`. */
+export function pump(sink: { write(chunk: Buffer): boolean; once(event: 'drain', listener: () => void): unknown }, chunk: Buffer, total: number, done: () => void = () => {}): Pump {
+  const state: Pump = { written: 0, blocked: false };
+  const next = (): void => {
+    while (state.written < total) {
+      state.written++;
+      if (!sink.write(chunk)) {
+        state.blocked = true;
+        sink.once('drain', () => {
+          state.blocked = false;
+          next();
+        });
+        return;
+      }
+    }
+    done();
+  };
+  next();
+  return state;
+}
+
+/** Waits until `state` stays blocked at the same count: every buffer on the way is full. */
+export async function heldBack(state: Pump): Promise<void> {
+  let last = -1;
+  while (!(state.blocked && state.written === last)) {
+    last = state.written;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
