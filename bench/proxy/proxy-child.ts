@@ -6,9 +6,6 @@
  */
 import { startProxy } from '../../src/proxy/index.js';
 import type { CloseMessage, ListeningMessage } from '../server/messages.js';
-import { installTrace } from './trace-events.js';
-
-if (process.env.TRACE === '1') installTrace();
 
 let records = 0;
 const proxy = await startProxy({ api: 'sambanova-cloud', target: process.env.TARGET!, port: 0, record: () => records++ });

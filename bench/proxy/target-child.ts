@@ -5,9 +5,6 @@
  */
 import { startServer } from '../../src/server/serve.js';
 import type { CloseMessage, ListeningMessage } from '../server/messages.js';
-import { installTrace } from './trace-events.js';
-
-if (process.env.TRACE === '1') installTrace();
 
 const server = await startServer({ host: '127.0.0.1', port: 0, ttftMs: Number(process.env.TTFT_MS ?? 0), tokensPerSecond: Number(process.env.TOKENS_PER_SECOND ?? 1e9), checkResponses: 'off' });
 const listening: ListeningMessage = { type: 'listening', url: server.url };
