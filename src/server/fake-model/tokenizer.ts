@@ -9,7 +9,7 @@
  * tokens at a fraction of its cost.
  */
 import { decode, encode } from 'gpt-tokenizer/encoding/cl100k_base';
-import { finishSteps, type Steps } from '../../event-loop/steps.js';
+import { finishSteps, runSteps, type Steps } from '../../event-loop/steps.js';
 import type { TurnBudget } from '../../event-loop/turn-budget.js';
 import { PieceCursor, pieceEnds } from './pre-tokenizer.js';
 
@@ -244,30 +244,13 @@ export function tokenize(text: string): TokenPiece[] {
 }
 
 /**
- * `tokenize(text)` in the caller's `budget`: a piece at a time, in the same turn while the slice
- * lasts, then in slices between which the event loop runs (a prompt of a whole context is
- * megabytes). A promise when it took more than the slice.
+ * `tokenize(text)` in the caller's `budget` (`tokenizeSteps` run by `runSteps`): in the same turn
+ * while the slice lasts, then in slices between which the event loop runs (a prompt of a whole
+ * context is megabytes). A promise when it took more than the slice.
  */
 export function tokenizeInTurns(text: string, budget: TurnBudget): TokenPiece[] | Promise<TokenPiece[]> {
-  const cursor = new PieceCursor(text);
-  const tokens: TokenPiece[] = [];
-  return addPieces(cursor, tokens, budget) ? tokens : tokenizeRest(cursor, tokens, budget);
-}
-
-async function tokenizeRest(cursor: PieceCursor, tokens: TokenPiece[], budget: TurnBudget): Promise<TokenPiece[]> {
-  do await budget.nextTurn();
-  while (!addPieces(cursor, tokens, budget));
-  return tokens;
-}
-
-/** The tokens of the cursor's next pieces, until the text ends (true) or the slice is spent. */
-function addPieces(cursor: PieceCursor, tokens: TokenPiece[], budget: TurnBudget): boolean {
-  for (let step = 1; !cursor.done; step++) {
-    const start = cursor.position;
-    for (const token of pieceTokens(cursor.text.slice(start, cursor.next()))) tokens.push(token);
-    if ((step & 7) === 0 && budget.spent()) return cursor.done;
-  }
-  return true;
+  const made = runSteps(tokenizeSteps(text, Infinity, budget), budget);
+  return made instanceof Promise ? made.then((tokenized) => tokenized.tokens) : made.tokens;
 }
 
 /** `\s`, for the ASCII characters a joined text is made of. */
