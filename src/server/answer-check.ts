@@ -22,7 +22,7 @@ import { validateResponse, type ValidateOptions } from '../validate/check.js';
 import { checkSize, defaultSizeLimits } from '../validate/limits.js';
 import type { Violation } from '../validate/violations.js';
 import type { Route } from './routes.js';
-import { sliceableArrays, type SliceableArray } from './sliceable-arrays.js';
+import { itemsOf, longestIn, sliceableArrays, type SliceableArray } from './sliceable-arrays.js';
 
 /**
  * The member limit guards a validator against hostile input; an answer the server made is as large
@@ -45,7 +45,8 @@ export function answerViolations(route: Route, status: number, mediaType: string
   // Stopped past `wholeMembers` (or unable to vouch for the nesting): "unknown".
   const verdict = validate.within(body, maxDepth, wholeMembers);
   if (verdict === 'within') return [];
-  const array = verdict === 'unknown' ? longestArray(route, status, mediaType, body) : undefined;
+  // The array of the answer that holds its bulk, if any (one item is nothing to window).
+  const array = verdict === 'unknown' ? longestIn(sliceableArrays(route.api, route.method, route.specPath, mediaType, { status }), body, 1) : undefined;
   if (!array) return wholeAnswerViolations(route, status, mediaType, body);
   return validInWindows(validate, body, array, maxDepth, budget).then((valid) => (valid ? [] : wholeAnswerViolations(route, status, mediaType, body)));
 }
@@ -53,26 +54,6 @@ export function answerViolations(route: Route, status: number, mediaType: string
 /** The violations of an answer or error body, found in one call (what a window that fails is checked again with). */
 export function wholeAnswerViolations(route: Route, status: number, mediaType: string, body: unknown): Violation[] {
   return validateResponse(route.validators, { status, mediaType, body }, answerLimits).violations;
-}
-
-/** The longest array of the answer that may be checked in windows, when one holds its bulk. */
-function longestArray(route: Route, status: number, mediaType: string, body: object): SliceableArray | undefined {
-  let chosen: SliceableArray | undefined;
-  let longest = 1;
-  for (const array of sliceableArrays(route.api, route.method, route.specPath, mediaType, { status })) {
-    const items = itemsOf(body, array);
-    if (items && items.length > longest) {
-      chosen = array;
-      longest = items.length;
-    }
-  }
-  return chosen;
-}
-
-function itemsOf(body: object, array: SliceableArray): unknown[] | undefined {
-  if (array.key === undefined) return Array.isArray(body) ? body : undefined;
-  const items = Array.isArray(body) ? undefined : (body as Record<string, unknown>)[array.key];
-  return Array.isArray(items) ? items : undefined;
 }
 
 /**

@@ -15,7 +15,7 @@ import { checkSize, nodesOfLastCheck } from '../validate/limits.js';
 import { toViolations, type Violation } from '../validate/violations.js';
 import { bodySizeLimits } from './json-body.js';
 import type { Route } from './routes.js';
-import { sliceableArrays, type SliceableArray } from './sliceable-arrays.js';
+import { longestIn, sliceableArrays, type SliceableArray } from './sliceable-arrays.js';
 
 /** Fewest items per window: small enough to be well under a slice, large enough that the rest of the body is not validated again and again. */
 const minWindowItems = 512;
@@ -56,16 +56,8 @@ function windowPlan(route: Route, body: unknown, mediaType: string): WindowPlan 
   const record = body as Record<string, unknown>;
   // Most bodies have no long array: they never need the spec read (once per API, some milliseconds).
   if (!Object.values(record).some((value) => Array.isArray(value) && value.length > minWindowItems)) return undefined;
-  let chosen: PropertyArray | undefined;
-  let longest = minWindowItems;
-  for (const array of sliceableArrays(route.api, route.method, route.specPath, mediaType)) {
-    if (array.key === undefined) continue;
-    const items = record[array.key];
-    if (Array.isArray(items) && items.length > longest) {
-      chosen = array as PropertyArray;
-      longest = items.length;
-    }
-  }
+  // The body is an object here: only arrays held by a property are found in it.
+  const chosen = longestIn(sliceableArrays(route.api, route.method, route.specPath, mediaType), record, minWindowItems) as PropertyArray | undefined;
   return chosen && { validate, body: record, array: chosen };
 }
 

@@ -28,6 +28,27 @@ export interface SliceableArray {
   checkedAfter: ReadonlySet<string>;
 }
 
+/** The items of `array` in `body` (the body itself when the array is the body), when they are there. */
+export function itemsOf(body: object, array: SliceableArray): unknown[] | undefined {
+  if (array.key === undefined) return Array.isArray(body) ? body : undefined;
+  const items = Array.isArray(body) ? undefined : (body as Record<string, unknown>)[array.key];
+  return Array.isArray(items) ? items : undefined;
+}
+
+/** Of `arrays`, the one holding the most items in `body`, when it holds more than `fewer`. */
+export function longestIn(arrays: readonly SliceableArray[], body: object, fewer: number): SliceableArray | undefined {
+  let chosen: SliceableArray | undefined;
+  let longest = fewer;
+  for (const array of arrays) {
+    const items = itemsOf(body, array);
+    if (items && items.length > longest) {
+      chosen = array;
+      longest = items.length;
+    }
+  }
+  return chosen;
+}
+
 /** The request body (`request`) or the answer of one status. */
 export type BodySlot = 'request' | { status: number };
 
