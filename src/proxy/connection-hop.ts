@@ -166,6 +166,11 @@ export class ConnectionHop {
     this.#stopWaiting();
     this.#client.destroy();
     this.#target?.destroy();
+    this.#abandonOpen();
+  }
+
+  /** The exchanges still open are over, unanswered. */
+  #abandonOpen(): void {
     for (const open of this.#fifo.splice(0)) {
       clearTimeout(open.timer);
       open.exchange.abandon();
@@ -481,10 +486,7 @@ export class ConnectionHop {
     this.#stopWaiting();
     this.#client.end();
     this.#target?.end();
-    for (const open of this.#fifo.splice(0)) {
-      clearTimeout(open.timer);
-      open.exchange.abandon();
-    }
+    this.#abandonOpen();
   }
 
   #clientEnded(): void {
