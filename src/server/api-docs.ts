@@ -1,26 +1,15 @@
 /**
- * `/api/docs`: Swagger UI for the three APIs (served from the swagger-ui-dist package, never a CDN)
+ * `/api/docs`: Swagger UI for the three APIs (its files served from here, never a CDN)
  * and the bundled documents at `/api/docs/<api>.json` and `.yaml`.
  * @module
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import { apiNames, apis, type ApiName } from '../contract/apis.js';
 import { bundledDocument } from '../contract/node.js';
 import type { Exchange } from './exchange.js';
-
-const assets: Record<string, string> = {
-  'swagger-ui.css': 'text/css; charset=utf-8',
-  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
-  'swagger-ui-standalone-preset.js': 'text/javascript; charset=utf-8',
-  'favicon-32x32.png': 'image/png',
-};
-
-function swaggerUiDir(): string {
-  return dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
-}
+import { swaggerUiAssets, swaggerUiDir } from './swagger-ui-assets.js';
 
 /**
  * The document as served here: the bundled spec with this server first in `servers`, so that
@@ -68,7 +57,7 @@ window.ui = SwaggerUIBundle({
  */
 export function apiDocs(): (exchange: Exchange) => boolean {
   const dir = swaggerUiDir();
-  const files = new Map(Object.entries(assets).map(([name, type]) => [name, { body: readFileSync(join(dir, name)), type }]));
+  const files = new Map(Object.entries(swaggerUiAssets).map(([name, type]) => [name, { body: readFileSync(join(dir, name)), type }]));
   const html = page();
   const documents = new Map<string, () => { body: string; type: string }>();
   for (const api of apiNames) {

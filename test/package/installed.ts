@@ -54,6 +54,8 @@ export async function packAndInstall(): Promise<Installed> {
       cpSync(join(repoRoot, entry), join(stage, entry), { recursive: true });
     }
     await succeed(process.execPath, [join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json', '--outDir', join(stage, 'dist')], repoRoot);
+    // The rest of `npm run build`: Swagger UI's files beside the built server.
+    await succeed(process.execPath, ['--import', 'tsx', join(repoRoot, 'scripts', 'build', 'swagger-ui.ts'), join(stage, 'dist')], repoRoot);
     // The build just ran; prepack (which builds for a real `npm pack`) is not needed here.
     const packed = await succeed('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], stage);
     const [report] = JSON.parse(packed.stdout) as [{ filename: string; files: { path: string }[] }];

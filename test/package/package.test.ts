@@ -6,7 +6,7 @@
  * @module
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../helpers/run.js';
@@ -79,6 +79,12 @@ describe('the package as installed from npm pack', () => {
     }
     for (const file of ['dist/cli/index.js', 'dist/client/index.d.ts', 'site/index.html', 'site/assets/redoc.standalone.js', 'README.md', 'package.json']) expect(installed.files).toContain(file);
     expect(installed.files.filter((f) => /^(test|bench|scripts|src|node_modules)\//.test(f))).toEqual([]);
+  });
+
+  it("ships Swagger UI's files itself, so installing it brings no swagger-ui-dist and no @scarf/scarf install script", () => {
+    for (const file of ['swagger-ui-bundle.js', 'swagger-ui-standalone-preset.js', 'swagger-ui.css', 'favicon-32x32.png', 'LICENSE', 'NOTICE']) expect(installed.files).toContain(`dist/swagger-ui/${file}`);
+    expect(existsSync(join(installed.dir, 'node_modules', 'swagger-ui-dist'))).toBe(false);
+    expect(existsSync(join(installed.dir, 'node_modules', '@scarf'))).toBe(false);
   });
 
   it('runs npx sambakit --help and --version', async () => {
@@ -180,6 +186,9 @@ console.log(JSON.stringify({ good: good.valid, bad: bad.violations.map((v) => v.
         expect((await response.text()).toLowerCase(), path).toContain(text.toLowerCase());
       }
       expect((await fetch(`${url}/docs/assets/redoc.standalone.js`)).status).toBe(200);
+      const swaggerUi = await fetch(`${url}/api/docs/assets/swagger-ui-bundle.js`);
+      expect(swaggerUi.status).toBe(200);
+      expect(await swaggerUi.text()).toContain('SwaggerUIBundle');
     });
 
     it('has TypeScript and curl samples in the README to run', () => {
