@@ -14,14 +14,16 @@
  * replayed once it is decided.
  * @module
  */
-import { connect as connectTcp, isIP, type Socket } from 'node:net';
-import { connect as connectTls } from 'node:tls';
+import type { Socket } from 'node:net';
 import { HTTPParser } from 'http-parser-js';
 import type { Violation } from '../validate/index.js';
 import { Exchange, type ExchangeContext } from './exchange.js';
 import { rawHeader, requestHead, type Framing } from './headers.js';
+import { connectTarget, targetFailure, type TargetEndpoint } from './target-connection.js';
 
 export interface HopContext extends ExchangeContext {
+  /** The target's URL and the CAs its certificate may chain to. */
+  endpoint: TargetEndpoint;
   strict: boolean;
   headersTimeoutMs: number;
   idleTimeoutMs: number;
@@ -55,16 +57,6 @@ const crlf = Buffer.from('\r\n', 'latin1');
 /** The parser's position in the chunk it is parsing: where the message just completed ends. */
 type Positioned = HTTPParser & { offset: number };
 type HTTPParser = InstanceType<typeof HTTPParser>;
-
-/** A new connection to the target (TLS for https, with its host name for SNI). */
-function connectTarget(target: URL): Socket {
-  const host = target.hostname.replace(/^\[(.*)\]$/, '$1');
-  const tls = target.protocol === 'https:';
-  const port = Number(target.port || (tls ? 443 : 80));
-  const socket = tls ? connectTls({ host, port, ALPNProtocols: ['http/1.1'], ...(isIP(host) ? {} : { servername: host }) }) : connectTcp({ host, port });
-  socket.setNoDelay(true);
-  return socket;
-}
 
 function isChunked(raw: readonly string[]): boolean {
   const value = rawHeader(raw, 'transfer-encoding');
@@ -151,7 +143,7 @@ export class ConnectionHop {
   }
 
   #connect(): Socket {
-    const target = connectTarget(this.#ctx.target);
+    const target = connectTarget(this.#ctx.endpoint);
     target.on('data', (chunk: Buffer) => this.#fromTarget(chunk));
     target.on('error', (error) => (this.#targetError ??= error));
     target.once('close', () => this.#targetClosed(target));
@@ -476,7 +468,7 @@ export class ConnectionHop {
       if (used && this.#fifo.length === 0) this.#endClient();
       return;
     }
-    this.#targetGone = error ? (error.code ?? error.message) : 'the connection closed';
+    this.#targetGone = error ? targetFailure(error) : 'the connection closed';
     this.#advance();
   }
 

@@ -7,6 +7,11 @@ export interface ProxyOptions {
   api: ApiName;
   /** Where requests go: origin plus an optional base path, which every request path is appended to. */
   target: string | URL;
+  /**
+   * PEM certificates of CAs an https target's certificate may chain to, trusted on top of Node's
+   * built-in list and NODE_EXTRA_CA_CERTS (a private CA of an intranet host).
+   */
+  targetCa?: readonly string[];
   host?: string;
   /** 0 picks a free port. */
   port?: number;
