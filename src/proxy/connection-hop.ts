@@ -27,6 +27,7 @@ export interface HopContext extends ExchangeContext {
   strict: boolean;
   headersTimeoutMs: number;
   idleTimeoutMs: number;
+  bodyTimeoutMs: number;
 }
 
 /** An exchange on this connection, from its request's head until its answer has gone to the client. */
@@ -45,7 +46,10 @@ interface Open {
   answered: boolean;
   /** The proxy's own answer, written when the exchange is first in line; `closes` ends the client's connection after it. */
   own?: { bytes: Buffer; closes: boolean };
+  /** The wait for its answer's head (the upstream timeout). */
   timer?: NodeJS.Timeout;
+  /** --strict: the wait for the rest of a held body (the body timeout). */
+  bodyTimer?: NodeJS.Timeout;
 }
 
 const continueAnswer = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
@@ -165,6 +169,7 @@ export class ConnectionHop {
   #abandonOpen(): void {
     for (const open of this.#fifo.splice(0)) {
       clearTimeout(open.timer);
+      clearTimeout(open.bodyTimer);
       open.exchange.abandon();
     }
   }
@@ -228,6 +233,8 @@ export class ConnectionHop {
     this.#fifo.push(open);
     this.#sending = open;
     if (!open.holding) this.#sendHead(open);
+    // A held body costs memory as long as it comes: it has a time limit of its own.
+    else open.bodyTimer = setTimeout(() => this.#bodyTooSlow(open), this.#ctx.bodyTimeoutMs);
   }
 
   #requestBody(chunk: Buffer): void {
@@ -240,6 +247,7 @@ export class ConnectionHop {
     if (open.exchange.hold(chunk)) return;
     // Past the check limit: it cannot be held, and goes on unchecked, from its first byte.
     open.holding = false;
+    clearTimeout(open.bodyTimer);
     this.#sendHead(open);
     for (const held of open.exchange.takeHeld()) this.#sendBody(open, held);
     this.#sendBody(open, chunk);
@@ -249,6 +257,7 @@ export class ConnectionHop {
     const open = this.#sending;
     if (!open) return;
     this.#sending = undefined;
+    clearTimeout(open.bodyTimer);
     if (open.holding) return this.#check(open);
     if (open.framing.kind === 'chunked') this.#toTarget(lastChunk);
     open.exchange.requestEnded();
@@ -280,6 +289,23 @@ export class ConnectionHop {
     this.#blocked = false;
     while (!this.#blocked && this.#deferred.length > 0) this.#deferred.shift()!();
     if (!this.#blocked) this.#resumeClient('check');
+  }
+
+  /**
+   * --strict: a held body did not come whole in time: answered 408 in the API's shape (after the
+   * answers owed before it), and the connection closes once that is sent. What the client still
+   * sends meanwhile is read and dropped.
+   */
+  #bodyTooSlow(open: Open): void {
+    if (this.#closed || this.#sending !== open || !open.holding) return;
+    this.#sending = undefined;
+    this.#noMore = true;
+    open.holding = false;
+    open.complete = true;
+    open.own = { bytes: open.exchange.bodyTimedOut(this.#ctx.bodyTimeoutMs), closes: true };
+    // A client that goes on trickling would keep a half-closed connection open: it is dropped once the 408 is sent.
+    this.#client.once('finish', () => this.destroy());
+    this.#advance();
   }
 
   #sendHead(open: Open): void {

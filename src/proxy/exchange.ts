@@ -19,7 +19,7 @@ import type { CheckQueue } from './check-queue.js';
 import { decodingTap, encodingOf } from './content-decoding.js';
 import { operationFor, securityHeaders, streamValidatorFor, type OperationMatch } from './exchange-check.js';
 import { headersObject, rawHeader } from './headers.js';
-import { badGateway, gatewayTimeout, rejectInvalid } from './own-answers.js';
+import { badGateway, gatewayTimeout, rejectInvalid, requestTimeout } from './own-answers.js';
 import { violationRecord, type Direction, type ExchangeFacts, type ProxyRecord, type UpstreamFault } from './records.js';
 import { credentialsOf, withoutSecrets } from './secrets.js';
 import type { TrafficSummary } from './summary.js';
@@ -153,6 +153,15 @@ export class Exchange {
     const answer = rejectInvalid(this.match!, violations, this.requestId, rawHeader(this.rawHeaders, 'content-type'), close);
     this.#over('response');
     return answer;
+  }
+
+  /** --strict: the held body did not come whole within `timeoutMs`; what was held is dropped; the bytes of the 408. */
+  bodyTimedOut(timeoutMs: number): Buffer {
+    this.#copy?.take();
+    this.#reportUnchecked('request', `the body did not come whole within ${timeoutMs} ms (--strict holds it for its check); answered 408 and closed the connection`);
+    this.#over('request');
+    this.#over('response');
+    return requestTimeout(this.match!, timeoutMs, this.requestId);
   }
 
   // --- the answer

@@ -47,6 +47,7 @@ export function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     strict: options.strict ?? false,
     headersTimeoutMs: options.headersTimeoutMs ?? defaultProxyOptions.headersTimeoutMs,
     idleTimeoutMs: options.idleTimeoutMs ?? defaultProxyOptions.idleTimeoutMs,
+    bodyTimeoutMs: options.bodyTimeoutMs ?? defaultProxyOptions.bodyTimeoutMs,
     upstreamTimeoutMs: options.upstreamTimeoutMs ?? defaultProxyOptions.upstreamTimeoutMs,
     checkLimitBytes: options.checkLimitBytes ?? defaultProxyOptions.checkLimitBytes,
     checks: new CheckQueue(),

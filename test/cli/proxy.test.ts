@@ -50,7 +50,7 @@ describe('sambakit proxy', () => {
   it('--help lists every flag and exits 0', async () => {
     const { code, stdout } = await runTs(cli, ['proxy', '--help']);
     expect(code).toBe(0);
-    for (const flag of ['--api', '--target', '--target-ca', '--host', '--port', '--strict', '--log', '--upstream-timeout', '--check-limit']) expect(stdout).toContain(flag);
+    for (const flag of ['--api', '--target', '--target-ca', '--host', '--port', '--strict', '--log', '--upstream-timeout', '--body-timeout', '--check-limit']) expect(stdout).toContain(flag);
     expect((await runTs(cli, ['--help'])).stdout).toContain('proxy --api');
   });
 
@@ -64,6 +64,7 @@ describe('sambakit proxy', () => {
     [['--api', 'lmi', '--target', 'http://h/?q=1'], /--target takes no query/],
     [['--api', 'lmi', '--target', 'http://h', '--port', '70000'], /--port expects a whole number from 0 to 65535, got "70000"/],
     [['--api', 'lmi', '--target', 'http://h', '--upstream-timeout', '0'], /--upstream-timeout expects a whole number from 1/],
+    [['--api', 'lmi', '--target', 'http://h', '--body-timeout', '1.5'], /--body-timeout expects a whole number from 1 to 2147483647, got "1.5"/],
     [['--api', 'lmi', '--target', 'http://h', '--log', ' '], /--log expects a file name/],
     [['--api', 'lmi', '--target', 'http://h', '--bogus'], /Unknown option '--bogus'/],
     [['--api', 'lmi', '--target', 'http://h', '--target-ca', caFile], /--target-ca applies to an https:\/\/ target; http:\/\/h is not one/],
