@@ -16,15 +16,13 @@
  */
 import type { Socket } from 'node:net';
 import { HTTPParser } from 'http-parser-js';
-import type { Violation } from '../validate/index.js';
-import { Exchange, type ExchangeContext } from './exchange.js';
+import { Exchange, type ExchangeContext, type RequestVerdict } from './exchange.js';
 import { rawHeader, requestHead, type Framing } from './headers.js';
 import { connectTarget, targetFailure, type TargetEndpoint } from './target-connection.js';
 
 export interface HopContext extends ExchangeContext {
   /** The target's URL and the CAs its certificate may chain to. */
   endpoint: TargetEndpoint;
-  strict: boolean;
   headersTimeoutMs: number;
   idleTimeoutMs: number;
   bodyTimeoutMs: number;
@@ -268,15 +266,15 @@ export class ConnectionHop {
   #check(open: Open): void {
     this.#blocked = true;
     this.#pauseClient('check');
-    open.exchange.checkRequest((violations) => this.#decide(open, violations));
+    open.exchange.checkRequest((verdict) => this.#decide(open, verdict));
   }
 
-  #decide(open: Open, violations: Violation[]): void {
+  #decide(open: Open, verdict: RequestVerdict): void {
     if (this.#closed) return;
     open.holding = false;
-    if (violations.length > 0) {
+    if (verdict.violations.length > 0 || verdict.inflatedPast !== undefined) {
       open.complete = true;
-      open.own = { bytes: open.exchange.refusal(violations, !open.keepAlive), closes: !open.keepAlive };
+      open.own = { bytes: open.exchange.refusal(verdict, !open.keepAlive), closes: !open.keepAlive };
       this.#advance();
     } else {
       // Held whole: it goes on with its length, whatever its framing from the client.

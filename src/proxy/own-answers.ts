@@ -52,3 +52,8 @@ export function gatewayTimeout(match: OperationMatch | undefined, timeoutMs: num
 export function requestTimeout(match: OperationMatch, timeoutMs: number, requestId: string): Buffer {
   return render(match, { kind: 'request_timeout', message: `Request timeout: the request body did not come whole within ${timeoutMs} ms.` }, requestId, true);
 }
+
+/** 413 (--strict): a compressed body inflates past the check limit, so it cannot be checked (a compression bomb, or a body too big to check). */
+export function tooLargeToCheck(match: OperationMatch, limit: number, requestId: string, close: boolean): Buffer {
+  return render(match, { kind: 'too_large', message: `Request too large: the body inflates past ${limit} bytes, more than the proxy checks (--check-limit).` }, requestId, close);
+}
