@@ -48,7 +48,7 @@ async function proxyFor(url: string, options: Parameters<typeof withProxy>[2] = 
 }
 
 const postGzip = (proxy: TestProxy, body: Buffer) =>
-  fetch(`${proxy.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'content-encoding': 'gzip' }, body });
+  fetch(`${proxy.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: new Uint8Array(body) });
 
 /** A GET by node:http: the answer's bytes as they came (fetch would decode them). */
 function rawGet(url: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; bytes: Buffer }> {
