@@ -18,8 +18,8 @@
  *
  * Knobs (environment): ROUNDS (5), DURATION seconds per req/s measurement (8), CONNECTIONS (50),
  * STREAMS (100), TTFT_MS of the stream target (50), APPEND (1|0), HOPS (a comma list of bare hops
- * measured side by side too, the floors of the hop designs: connection, connection-parsed, undici,
- * node-http; none by default).
+ * measured side by side too, the floors of the hop designs: pipe, connection, connection-parsed,
+ * undici, node-http; none by default).
  * @module
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -30,7 +30,7 @@ import { forkBenchChild, killChildren, killChildrenOnExit, track } from './serve
 import type { LoadFailure, LoadRequest, LoadResult } from './server/messages.js';
 import { readProc } from './server/procstat.js';
 import { median, quantile } from './server/stats.js';
-import { preconnect, runStreamWave, type WaveResult } from './server/streams.js';
+import { ttftWave } from './proxy/stream-wave.js';
 import { benchProgress } from './progress.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -40,8 +40,9 @@ const connections = Number(process.env.CONNECTIONS ?? 50);
 const streamCount = Number(process.env.STREAMS ?? 100);
 const streamTtftMs = Number(process.env.TTFT_MS ?? 50);
 const append = process.env.APPEND !== '0';
+const bareHops = ['pipe', 'connection', 'connection-parsed', 'undici', 'node-http'];
 const hops = (process.env.HOPS ?? '').split(',').filter(Boolean);
-for (const hop of hops) if (!['connection', 'connection-parsed', 'undici', 'node-http'].includes(hop)) throw new Error(`HOPS: "${hop}" is not one of connection, connection-parsed, undici, node-http`);
+for (const hop of hops) if (!bareHops.includes(hop)) throw new Error(`HOPS: "${hop}" is not one of ${bareHops.join(', ')}`);
 
 killChildrenOnExit();
 
@@ -51,7 +52,6 @@ const fmt = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) :
 const signed = (n: number) => `${n >= 0 ? '+' : ''}${fmt(n)}`;
 
 const chatBody = JSON.stringify({ model: 'Meta-Llama-3.3-70B-Instruct', messages: [{ role: 'user', content: 'Why is the sky blue?' }], max_tokens: 16, temperature: 0 });
-const streamBody = JSON.stringify({ model: 'Meta-Llama-3.3-70B-Instruct', messages: [{ role: 'user', content: 'Tell me about telescopes.' }], max_tokens: 20, temperature: 0, stream: true });
 
 let loader: ChildProcess | undefined;
 function load(url: string, seconds: number): Promise<LoadResult> {
@@ -64,22 +64,7 @@ function load(url: string, seconds: number): Promise<LoadResult> {
   });
 }
 
-/**
- * A 'connect' on the client's side means the kernel finished the handshake, not that the server has
- * taken the connection: the server (the target direct, the proxy proxied) would still be accepting
- * the 100 connections while the first requests come in, and that work would be timed as latency of
- * whichever side it is. The settle lets each side finish accepting before the wave starts.
- */
-const acceptSettleMs = 200;
-
-async function wave(url: string): Promise<{ ttfts: number[]; failed: number }> {
-  const { sockets } = await preconnect(url, streamCount);
-  await sleep(acceptSettleMs);
-  const result: WaveResult = await runStreamWave({ url, streams: streamCount, body: streamBody, timeoutMs: 60_000, sockets });
-  const ok = result.streams.filter((s) => s.firstContentAt !== undefined && !s.error);
-  // Ascending, as `quantile` reads them.
-  return { ttfts: ok.map((s) => s.firstContentAt! - s.startedAt).sort((a, b) => a - b), failed: result.streams.length - ok.length };
-}
+const wave = (url: string) => ttftWave(url, streamCount);
 
 /** What is measured side by side with the direct connection: sambakit's proxy, and the bare hops HOPS names. */
 interface Side {

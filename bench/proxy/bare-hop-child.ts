@@ -1,9 +1,12 @@
 /**
  * A bare hop (no checks, no records) in front of TARGET, in its own process: the floor of each hop
  * design the proxy could be built on, measured by bench/proxy.bench.ts beside the proxy itself
- * (HOPS=connection,connection-parsed,undici,node-http). What sambakit's proxy costs above the floor of its own hop is
+ * (HOPS=pipe,connection,connection-parsed,undici,node-http). What sambakit's proxy costs above the floor of its own hop is
  * what its checks and bookkeeping cost; what one floor costs above another is the hop's own.
  *
+ * - `pipe`: one target connection per client connection, the bytes piped both ways and nothing
+ *   looked at (Host is not even rewritten; the reference server does not mind): the floor of any
+ *   extra process on the path.
  * - `connection`: one target connection per client connection, bytes written on in the tick they
  *   are read; only the request head is scanned (for Host and the body's length, so that the next
  *   head is found); the answer is not parsed at all. Handles what the bench sends (Content-Length
@@ -30,6 +33,19 @@ const headEnd = Buffer.from('\r\n\r\n');
 const contentLength = /\r\ncontent-length:[ \t]*(\d+)/i;
 const crlf = Buffer.from('\r\n');
 const hostLine = /\r\nhost:[^\r]*/i;
+
+function pipeRelay(client: Socket): void {
+  const upstream = connect(Number(target.port), target.hostname);
+  client.setNoDelay(true);
+  upstream.setNoDelay(true);
+  client.pipe(upstream).pipe(client);
+  const close = () => {
+    client.destroy();
+    upstream.destroy();
+  };
+  client.once('close', close).on('error', close);
+  upstream.once('close', close).on('error', close);
+}
 
 /** Forwards one client connection's requests, rewriting each head's Host, onto its own target connection. */
 function relay(client: Socket): void {
@@ -147,7 +163,7 @@ function nodeHttpHop(): Server {
   }) as unknown as Server;
 }
 
-const server: Server = hop === 'connection' ? createTcpServer(relay) : hop === 'connection-parsed' ? createTcpServer(parsedRelay) : hop === 'undici' ? undiciHop() : nodeHttpHop();
+const server: Server = hop === 'pipe' ? createTcpServer(pipeRelay) : hop === 'connection' ? createTcpServer(relay) : hop === 'connection-parsed' ? createTcpServer(parsedRelay) : hop === 'undici' ? undiciHop() : nodeHttpHop();
 server.listen({ host: '127.0.0.1', port: 0, backlog: 4096 }, () => {
   const address = server.address() as { port: number };
   const listening: ListeningMessage = { type: 'listening', url: `http://127.0.0.1:${address.port}` };

@@ -13,7 +13,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { Worker } from 'node:worker_threads';
 import type { Violation } from '../validate/index.js';
 import { sharedCopy } from './body-copy.js';
-import type { Encoding } from './content-decoding.js';
+import { checkWeight, InflatedPastLimit, type Encoding } from './content-decoding.js';
 import { checkRequest, checkResponse, type AnswerFacts, type OperationMatch, type RequestFacts } from './exchange-check.js';
 
 /** The operation a body is checked against, as the worker finds it again. */
@@ -24,9 +24,9 @@ interface OperationRef {
 }
 
 /** A check for the worker: the body's bytes are in shared memory, read by the worker, never written. */
-export type CheckJob = { operation: OperationRef; body: Uint8Array } & (
+export type CheckJob = { operation: OperationRef; body: Uint8Array; encoding: Encoding; decodedLimit: number } & (
   | { kind: 'request'; url: string; headers: IncomingHttpHeaders }
-  | { kind: 'response'; status: number; contentType: string | undefined; encoding: Encoding }
+  | { kind: 'response'; status: number; contentType: string | undefined }
 );
 
 export interface CheckMessage {
@@ -34,16 +34,11 @@ export interface CheckMessage {
   job: CheckJob;
 }
 
-export type CheckAnswer = { id: number; violations: Violation[] } | { id: number; error: string };
+/** `inflatedPast`: the error was an InflatedPastLimit of that limit (made again on the loop's side). */
+export type CheckAnswer = { id: number; violations: Violation[] } | { id: number; error: string; inflatedPast?: number };
 
 type Done = (violations: Violation[]) => void;
 type Failed = (error: Error) => void;
-
-/**
- * A compressed answer is weighed as if decoded at this ratio (JSON compresses 5-20x): its size
- * once decoded is known only after decoding it, which is work for the worker too.
- */
-const compressedWeight = 8;
 
 /**
  * The worker's module. From the built package it is plain JavaScript beside this one; run from the
@@ -69,16 +64,17 @@ export class BodyChecks {
 
   /** Checks a request; then calls `done` with its violations (at once for a small JSON body), or `failed` with why it could not be checked. */
   request(match: OperationMatch, facts: RequestFacts, done: Done, failed: Failed): void {
-    if (facts.body.byteLength < this.offLoopBytes) return settle(() => checkRequest(match, facts), done, failed);
-    this.#send({ kind: 'request', operation: refOf(match), url: facts.url.href, headers: facts.headers, body: facts.body }, done, failed);
+    if (checkWeight(facts.body.byteLength, facts.encoding) < this.offLoopBytes) return settle(() => checkRequest(match, facts), done, failed);
+    const { headers, body, encoding, decodedLimit } = facts;
+    this.#send({ kind: 'request', operation: refOf(match), url: facts.url.href, headers, body, encoding, decodedLimit }, done, failed);
   }
 
   /** Checks a whole answer, as `request` does. */
   response(match: OperationMatch, facts: AnswerFacts, done: Done, failed: Failed): void {
-    const weight = facts.encoding === 'identity' ? facts.body.byteLength : facts.body.byteLength * compressedWeight;
-    if (weight < this.offLoopBytes) return settle(() => checkResponse(match, facts), done, failed);
-    const { status, contentType, encoding, body } = facts;
-    this.#send({ kind: 'response', operation: refOf(match), status, contentType, encoding, body }, done, failed);
+    // A compressed answer's size once decoded is known only after decoding it, which is work for the worker too.
+    if (checkWeight(facts.body.byteLength, facts.encoding) < this.offLoopBytes) return settle(() => checkResponse(match, facts), done, failed);
+    const { status, contentType, encoding, body, decodedLimit } = facts;
+    this.#send({ kind: 'response', operation: refOf(match), status, contentType, encoding, body, decodedLimit }, done, failed);
   }
 
   /** Ends the worker; checks it still held fail. */
@@ -106,7 +102,7 @@ export class BodyChecks {
       const waiting = this.#pending.get(answer.id);
       if (!waiting) return;
       this.#pending.delete(answer.id);
-      if ('error' in answer) waiting.failed(new Error(answer.error));
+      if ('error' in answer) waiting.failed(answer.inflatedPast === undefined ? new Error(answer.error) : new InflatedPastLimit(answer.inflatedPast));
       else waiting.done(answer.violations);
     });
     const lost = (error: Error) => {

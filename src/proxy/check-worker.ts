@@ -7,6 +7,7 @@
 import { parentPort } from 'node:worker_threads';
 import { getOperation } from '../validate/index.js';
 import { settle, type CheckAnswer, type CheckJob, type CheckMessage } from './body-checks.js';
+import { InflatedPastLimit } from './content-decoding.js';
 import { checkRequest, checkResponse, type OperationMatch } from './exchange-check.js';
 
 const port = parentPort;
@@ -16,8 +17,9 @@ function check(job: CheckJob): ReturnType<typeof checkRequest> {
   const { api, operationId, params } = job.operation;
   const match: OperationMatch = { api, operationId, params, validators: getOperation(api, operationId), alternatives: [] };
   const body = Buffer.from(job.body.buffer, job.body.byteOffset, job.body.byteLength);
-  if (job.kind === 'request') return checkRequest(match, { url: new URL(job.url), headers: job.headers, body });
-  return checkResponse(match, { status: job.status, contentType: job.contentType, encoding: job.encoding, body });
+  const { encoding, decodedLimit } = job;
+  if (job.kind === 'request') return checkRequest(match, { url: new URL(job.url), headers: job.headers, body, encoding, decodedLimit });
+  return checkResponse(match, { status: job.status, contentType: job.contentType, encoding, body, decodedLimit });
 }
 
 port.on('message', ({ id, job }: CheckMessage) => {
@@ -25,6 +27,6 @@ port.on('message', ({ id, job }: CheckMessage) => {
   settle(
     () => check(job),
     (violations) => answer({ id, violations }),
-    (error) => answer({ id, error: error.message }),
+    (error) => answer({ id, error: error.message, ...(error instanceof InflatedPastLimit ? { inflatedPast: error.limit } : {}) }),
   );
 });

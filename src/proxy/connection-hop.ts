@@ -14,17 +14,18 @@
  * replayed once it is decided.
  * @module
  */
-import { connect as connectTcp, isIP, type Socket } from 'node:net';
-import { connect as connectTls } from 'node:tls';
+import type { Socket } from 'node:net';
 import { HTTPParser } from 'http-parser-js';
-import type { Violation } from '../validate/index.js';
-import { Exchange, type ExchangeContext } from './exchange.js';
+import { Exchange, type ExchangeContext, type RequestVerdict } from './exchange.js';
 import { rawHeader, requestHead, type Framing } from './headers.js';
+import { connectTarget, targetFailure, type TargetEndpoint } from './target-connection.js';
 
 export interface HopContext extends ExchangeContext {
-  strict: boolean;
+  /** The target's URL and the CAs its certificate may chain to. */
+  endpoint: TargetEndpoint;
   headersTimeoutMs: number;
   idleTimeoutMs: number;
+  bodyTimeoutMs: number;
 }
 
 /** An exchange on this connection, from its request's head until its answer has gone to the client. */
@@ -43,7 +44,10 @@ interface Open {
   answered: boolean;
   /** The proxy's own answer, written when the exchange is first in line; `closes` ends the client's connection after it. */
   own?: { bytes: Buffer; closes: boolean };
+  /** The wait for its answer's head (the upstream timeout). */
   timer?: NodeJS.Timeout;
+  /** --strict: the wait for the rest of a held body (the body timeout). */
+  bodyTimer?: NodeJS.Timeout;
 }
 
 const continueAnswer = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
@@ -56,14 +60,20 @@ const crlf = Buffer.from('\r\n', 'latin1');
 type Positioned = HTTPParser & { offset: number };
 type HTTPParser = InstanceType<typeof HTTPParser>;
 
-/** A new connection to the target (TLS for https, with its host name for SNI). */
-function connectTarget(target: URL): Socket {
-  const host = target.hostname.replace(/^\[(.*)\]$/, '$1');
-  const tls = target.protocol === 'https:';
-  const port = Number(target.port || (tls ? 443 : 80));
-  const socket = tls ? connectTls({ host, port, ALPNProtocols: ['http/1.1'], ...(isIP(host) ? {} : { servername: host }) }) : connectTcp({ host, port });
-  socket.setNoDelay(true);
-  return socket;
+/** Parses waiting for the end of the turn's reads, run from one immediate (after the poll phase's I/O callbacks). */
+const pendingParses = new Set<() => void>();
+let parsesScheduled = false;
+
+function parseAfterReads(parse: () => void): void {
+  pendingParses.add(parse);
+  if (parsesScheduled) return;
+  parsesScheduled = true;
+  setImmediate(() => {
+    parsesScheduled = false;
+    const parses = [...pendingParses];
+    pendingParses.clear();
+    for (const run of parses) run();
+  });
 }
 
 function isChunked(raw: readonly string[]): boolean {
@@ -93,9 +103,12 @@ export class ConnectionHop {
   #targetPaused = false;
   /** The answer being parsed is a 1xx interim head. */
   #interim = false;
-  /** The chunk of the target being parsed, and how much of it went to the client. */
+  /** The chunk of the target being parsed (undefined: one that already went to the client whole), and how much of it went to the client. */
   #chunk: Buffer | undefined;
   #from = 0;
+  /** Chunks of an answer's body that went to the client as they were read, to be parsed after the turn's other reads. */
+  readonly #unparsed: Buffer[] = [];
+  readonly #parseUnparsed = () => this.#parsePending();
   /** Bytes of an answer head not yet complete: written with it, or dropped for a 502. */
   readonly #partialHead: Buffer[] = [];
   #answersOnConnection = 0;
@@ -151,7 +164,7 @@ export class ConnectionHop {
   }
 
   #connect(): Socket {
-    const target = connectTarget(this.#ctx.target);
+    const target = connectTarget(this.#ctx.endpoint);
     target.on('data', (chunk: Buffer) => this.#fromTarget(chunk));
     target.on('error', (error) => (this.#targetError ??= error));
     target.once('close', () => this.#targetClosed(target));
@@ -173,6 +186,7 @@ export class ConnectionHop {
   #abandonOpen(): void {
     for (const open of this.#fifo.splice(0)) {
       clearTimeout(open.timer);
+      clearTimeout(open.bodyTimer);
       open.exchange.abandon();
     }
   }
@@ -236,6 +250,8 @@ export class ConnectionHop {
     this.#fifo.push(open);
     this.#sending = open;
     if (!open.holding) this.#sendHead(open);
+    // A held body costs memory as long as it comes: it has a time limit of its own.
+    else open.bodyTimer = setTimeout(() => this.#bodyTooSlow(open), this.#ctx.bodyTimeoutMs);
   }
 
   #requestBody(chunk: Buffer): void {
@@ -248,6 +264,7 @@ export class ConnectionHop {
     if (open.exchange.hold(chunk)) return;
     // Past the check limit: it cannot be held, and goes on unchecked, from its first byte.
     open.holding = false;
+    clearTimeout(open.bodyTimer);
     this.#sendHead(open);
     for (const held of open.exchange.takeHeld()) this.#sendBody(open, held);
     this.#sendBody(open, chunk);
@@ -257,6 +274,7 @@ export class ConnectionHop {
     const open = this.#sending;
     if (!open) return;
     this.#sending = undefined;
+    clearTimeout(open.bodyTimer);
     if (open.holding) return this.#check(open);
     if (open.framing.kind === 'chunked') this.#toTarget(lastChunk);
     open.exchange.requestEnded();
@@ -267,15 +285,15 @@ export class ConnectionHop {
   #check(open: Open): void {
     this.#blocked = true;
     this.#pauseClient('check');
-    open.exchange.checkRequest((violations) => this.#decide(open, violations));
+    open.exchange.checkRequest((verdict) => this.#decide(open, verdict));
   }
 
-  #decide(open: Open, violations: Violation[]): void {
+  #decide(open: Open, verdict: RequestVerdict): void {
     if (this.#closed) return;
     open.holding = false;
-    if (violations.length > 0) {
+    if (verdict.violations.length > 0 || verdict.inflatedPast !== undefined) {
       open.complete = true;
-      open.own = { bytes: open.exchange.refusal(violations, !open.keepAlive), closes: !open.keepAlive };
+      open.own = { bytes: open.exchange.refusal(verdict, !open.keepAlive), closes: !open.keepAlive };
       this.#advance();
     } else {
       // Held whole: it goes on with its length, whatever its framing from the client.
@@ -288,6 +306,23 @@ export class ConnectionHop {
     this.#blocked = false;
     while (!this.#blocked && this.#deferred.length > 0) this.#deferred.shift()!();
     if (!this.#blocked) this.#resumeClient('check');
+  }
+
+  /**
+   * --strict: a held body did not come whole in time: answered 408 in the API's shape (after the
+   * answers owed before it), and the connection closes once that is sent. What the client still
+   * sends meanwhile is read and dropped.
+   */
+  #bodyTooSlow(open: Open): void {
+    if (this.#closed || this.#sending !== open || !open.holding) return;
+    this.#sending = undefined;
+    this.#noMore = true;
+    open.holding = false;
+    open.complete = true;
+    open.own = { bytes: open.exchange.bodyTimedOut(this.#ctx.bodyTimeoutMs), closes: true };
+    // A client that goes on trickling would keep a half-closed connection open: it is dropped once the 408 is sent.
+    this.#client.once('finish', () => this.destroy());
+    this.#advance();
   }
 
   #sendHead(open: Open): void {
@@ -339,10 +374,37 @@ export class ConnectionHop {
 
   #fromTarget(chunk: Buffer): void {
     if (this.#closed) return;
-    if (!this.#fifo[0]?.started) {
+    // What an earlier read of this connection brought is parsed first: this chunk's fate depends on it.
+    this.#parsePending();
+    const open = this.#fifo[0];
+    if (!open?.started) {
       // Nothing asked for this (a 408 on an idle connection, say): the connection goes, as an idle one that closed.
       return void this.#target?.destroy();
     }
+    // Within an answer's body, with nothing pipelined behind it, the bytes are the client's whatever
+    // they hold: they go on in this read's callback, and are parsed (for the checks, and to see the
+    // answer end) once every other connection with bytes in this turn had its own relayed. A burst of
+    // first tokens then waits for the relays before it, not for their parsing too.
+    if (open.answered && !this.#interim && this.#fifo.length === 1 && this.#partialHead.length === 0) {
+      this.#toClient(chunk);
+      this.#unparsed.push(chunk);
+      return parseAfterReads(this.#parseUnparsed);
+    }
+    this.#parse(chunk);
+  }
+
+  /** The chunks that went to the client before their parse, parsed now, in order; nothing more is written for them. */
+  #parsePending(): void {
+    if (this.#unparsed.length === 0) return;
+    for (const chunk of this.#unparsed.splice(0)) {
+      if (this.#closed) return;
+      const result = this.#answers.execute(chunk);
+      if (result instanceof Error) return this.#unparsable(chunk, result, true);
+    }
+  }
+
+  /** A chunk of the target: parsed, and its bytes written to the client as the parse places them (an answer's head held until whole). */
+  #parse(chunk: Buffer): void {
     this.#chunk = chunk;
     this.#from = 0;
     const result = this.#answers.execute(chunk);
@@ -374,9 +436,9 @@ export class ConnectionHop {
     this.#advance();
   }
 
-  /** The target's bytes stopped making sense as HTTP: they go on as they are, and nothing more is checked on this connection. */
-  #unparsable(chunk: Buffer, error: Error): void {
-    this.#toClient(chunk.subarray(this.#from));
+  /** The target's bytes stopped making sense as HTTP: they go on as they are (`written`: they already went), and nothing more is checked on this connection. */
+  #unparsable(chunk: Buffer, error: Error, written = false): void {
+    if (!written) this.#toClient(chunk.subarray(this.#from));
     for (const open of this.#fifo.splice(0)) {
       clearTimeout(open.timer);
       open.exchange.unparsed(error.message);
@@ -449,6 +511,9 @@ export class ConnectionHop {
 
   #targetClosed(socket: Socket): void {
     if (this.#closed || socket !== this.#target || this.#targetGone !== undefined) return;
+    // The answer's state must be known before the close is judged (an end, or a cut).
+    this.#parsePending();
+    if (this.#closed) return;
     const error = this.#targetError;
     // A close-delimited answer ends here; any other answer under way is cut.
     this.#answers.finish();
@@ -476,7 +541,7 @@ export class ConnectionHop {
       if (used && this.#fifo.length === 0) this.#endClient();
       return;
     }
-    this.#targetGone = error ? (error.code ?? error.message) : 'the connection closed';
+    this.#targetGone = error ? targetFailure(error) : 'the connection closed';
     this.#advance();
   }
 

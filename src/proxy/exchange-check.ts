@@ -1,7 +1,8 @@
 /**
  * The proxy's one way into `sambakit/validate`: which operation a request is for, and the checks
  * of its request, its answer and each item of a streamed answer. Bodies come as the bytes that went
- * by (already decoded from any content encoding); parsing them for the checks happens here.
+ * by; decoding them (a content encoding, up to the check limit) and parsing them for the checks
+ * happens here.
  * @module
  */
 import type { IncomingHttpHeaders } from 'node:http';
@@ -84,11 +85,16 @@ export interface RequestFacts {
   headers: IncomingHttpHeaders;
   /** The body as sent (empty: none). */
   body: Buffer;
+  /** Its Content-Encoding (decoded here, for the check only). */
+  encoding: Encoding;
+  /** How large the body may inflate to for its check (InflatedPastLimit past it). */
+  decodedLimit: number;
 }
 
-/** A request's parameters, headers and body. Synchronous for JSON (the usual case), a promise for forms. */
+/** A request's parameters, headers and body. Synchronous for JSON (the usual case), a promise for forms. Throws on a body that does not decode. */
 export function checkRequest(match: OperationMatch, request: RequestFacts): Violation[] | Promise<Violation[]> {
   const contentType = request.headers['content-type'];
+  const body = decodeWhole(request.body, request.encoding, request.decodedLimit);
   const check = (parsed: Parsed) => {
     if (!parsed.ok) return [parsed.violation];
     const input = { body: parsed.body, params: match.params, query: request.url.searchParams, headers: request.headers, ...(contentType ? { mediaType: contentType } : {}) };
@@ -98,11 +104,11 @@ export function checkRequest(match: OperationMatch, request: RequestFacts): Viol
   // A body in a media type the operation does not take is not parsed as that type: its only fault
   // is the media type (the reference server's 415), not whatever a parse of it would find.
   const accepted = match.validators.operation.request.mediaTypes;
-  if (mediaType !== undefined && request.body.byteLength > 0 && accepted.length > 0 && !accepted.includes(mediaType)) return check({ ok: true, body: '' });
+  if (mediaType !== undefined && body.byteLength > 0 && accepted.length > 0 && !accepted.includes(mediaType)) return check({ ok: true, body: '' });
   // Nor is a body without a Content-Type guessed to be JSON (a form sent so failed as bad JSON): the server refuses it with a 415.
-  if (mediaType === undefined && request.body.byteLength > 0 && accepted.length > 0) return [violation('/body', 'mediaType', `a body of ${accepted.join(' or ')}`, 'a body without Content-Type')];
-  if (mediaType === 'multipart/form-data' || mediaType === 'application/x-www-form-urlencoded') return parseBody(request.body, contentType).then(check);
-  return check(parseText(request.body, mediaType));
+  if (mediaType === undefined && body.byteLength > 0 && accepted.length > 0) return [violation('/body', 'mediaType', `a body of ${accepted.join(' or ')}`, 'a body without Content-Type')];
+  if (mediaType === 'multipart/form-data' || mediaType === 'application/x-www-form-urlencoded') return parseBody(body, contentType).then(check);
+  return check(parseText(body, mediaType));
 }
 
 export interface AnswerFacts {
@@ -112,12 +118,14 @@ export interface AnswerFacts {
   encoding: Encoding;
   /** The body as it went by. */
   body: Buffer;
+  /** How large the body may inflate to for its check (InflatedPastLimit past it). */
+  decodedLimit: number;
 }
 
 /** A whole (not streamed) answer: its status, media type and body. Throws on a body that does not decode. */
-export function checkResponse(match: OperationMatch, { status, contentType, encoding, body }: AnswerFacts): Violation[] {
+export function checkResponse(match: OperationMatch, { status, contentType, encoding, body, decodedLimit }: AnswerFacts): Violation[] {
   const mediaType = mediaTypeOf(contentType);
-  const parsed = parseText(decodeWhole(body, encoding), mediaType);
+  const parsed = parseText(decodeWhole(body, encoding, decodedLimit), mediaType);
   if (!parsed.ok) return [parsed.violation];
   return validateResponse(match.validators, { status, body: parsed.body, ...(mediaType ? { mediaType } : {}) }).violations;
 }

@@ -16,10 +16,10 @@ import { violation } from '../validate/violations.js';
 import type { BodyChecks } from './body-checks.js';
 import { BodyCopy } from './body-copy.js';
 import type { CheckQueue } from './check-queue.js';
-import { decodingTap, encodingOf } from './content-decoding.js';
+import { decodingTap, encodingOf, InflatedPastLimit, type Encoding } from './content-decoding.js';
 import { operationFor, securityHeaders, streamValidatorFor, type OperationMatch } from './exchange-check.js';
 import { headersObject, rawHeader } from './headers.js';
-import { badGateway, gatewayTimeout, rejectInvalid } from './own-answers.js';
+import { badGateway, gatewayTimeout, rejectInvalid, requestTimeout, tooLargeToCheck } from './own-answers.js';
 import { violationRecord, type Direction, type ExchangeFacts, type ProxyRecord, type UpstreamFault } from './records.js';
 import { credentialsOf, withoutSecrets } from './secrets.js';
 import type { TrafficSummary } from './summary.js';
@@ -30,7 +30,10 @@ export interface ExchangeContext {
   /** The target's path without a trailing slash, put before every request path. */
   basePath: string;
   upstreamTimeoutMs: number;
+  /** Largest body copied for its check, and largest a compressed body is inflated to for it. */
   checkLimitBytes: number;
+  /** --strict: invalid requests are refused (a request inflating past the check limit too). */
+  strict: boolean;
   /** Where checks wait for the forwarding work of the loop turn to be done. */
   checks: CheckQueue;
   /** Where a whole body is checked: on the loop, or in a worker thread when it is big. */
@@ -51,6 +54,19 @@ function pathOf(requestTarget: string): string {
   } catch {
     return `/${requestTarget}`;
   }
+}
+
+/** A message's Content-Encoding: repeated headers are one list of encodings, applied in turn. */
+function contentEncodingIn(raw: readonly string[]): string | undefined {
+  const encodings: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.toLowerCase() === 'content-encoding') encodings.push(raw[i + 1]!);
+  return encodings.length ? encodings.join(', ') : undefined;
+}
+
+/** What a request's check found: its violations, or that its body inflated past the check limit (then unchecked). */
+export interface RequestVerdict {
+  violations: Violation[];
+  inflatedPast?: number;
 }
 
 /** What looks at an answer's body as it goes by. */
@@ -127,32 +143,50 @@ export class Exchange {
     this.#ctx.checks.add(checkQueuedRequest, this);
   }
 
-  /** Checks the request; `then` gets its violations (none when it could not be checked). */
-  checkRequest(then?: (violations: Violation[]) => void): void {
-    const done = (violations: Violation[]) => {
+  /** Checks the request; `then` gets its verdict (no violations when it could not be checked). */
+  checkRequest(then?: (verdict: RequestVerdict) => void): void {
+    const done = (violations: Violation[], inflatedPast?: number) => {
       if (this.#held) this.#held.push(...violations);
       else this.#reportViolations('request', violations);
       this.#over('request');
-      then?.(violations);
+      then?.(inflatedPast === undefined ? { violations } : { violations, inflatedPast });
     };
     if (!this.match || !this.#copy) return done([]);
     if (this.#copy.overflowed) {
       this.#reportUnchecked('request', `the body is larger than the check limit of ${this.#ctx.checkLimitBytes} bytes`);
       return done([]);
     }
-    const facts = { url: this.#url, headers: headersObject(this.rawHeaders), body: this.#copy.bytes() };
+    const contentEncoding = contentEncodingIn(this.rawHeaders);
+    const encoding = encodingOf(contentEncoding);
+    if (encoding === undefined) {
+      this.#reportUnchecked('request', `content-encoding ${contentEncoding} cannot be decoded for the check`);
+      return done([]);
+    }
+    const facts = { url: this.#url, headers: headersObject(this.rawHeaders), body: this.#copy.bytes(), encoding, decodedLimit: this.#ctx.checkLimitBytes };
     this.#ctx.bodyChecks.request(this.match, facts, done, (error) => {
-      this.#reportUnchecked('request', `the check failed: ${error.message}`);
-      done([]);
+      this.#reportCheckFailure('request', encoding, error);
+      done([], error instanceof InflatedPastLimit ? error.limit : undefined);
     });
   }
 
-  /** --strict: the request broke the spec; the bytes of the API's refusal. */
-  refusal(violations: Violation[], close: boolean): Buffer {
+  /** --strict: the request broke the spec, or inflates past the check limit; the bytes of the API's refusal (413 for the latter). */
+  refusal(verdict: RequestVerdict, close: boolean): Buffer {
     this.#ctx.summary.rejected();
-    const answer = rejectInvalid(this.match!, violations, this.requestId, rawHeader(this.rawHeaders, 'content-type'), close);
+    const answer =
+      verdict.inflatedPast === undefined
+        ? rejectInvalid(this.match!, verdict.violations, this.requestId, rawHeader(this.rawHeaders, 'content-type'), close)
+        : tooLargeToCheck(this.match!, verdict.inflatedPast, this.requestId, close);
     this.#over('response');
     return answer;
+  }
+
+  /** --strict: the held body did not come whole within `timeoutMs`; what was held is dropped; the bytes of the 408. */
+  bodyTimedOut(timeoutMs: number): Buffer {
+    this.#copy?.take();
+    this.#reportUnchecked('request', `the body did not come whole within ${timeoutMs} ms (--strict holds it for its check); answered 408 and closed the connection`);
+    this.#over('request');
+    this.#over('response');
+    return requestTimeout(this.match!, timeoutMs, this.requestId);
   }
 
   // --- the answer
@@ -268,6 +302,13 @@ export class Exchange {
     this.#report({ kind: 'unchecked', ...this.#at(), direction, message });
   }
 
+  /** A check that could not be made: a compressed body past the check limit (it went on unchanged), or one the checker failed on. */
+  #reportCheckFailure(direction: Direction, encoding: Encoding, error: Error): void {
+    if (!(error instanceof InflatedPastLimit)) return this.#reportUnchecked(direction, `the check failed: ${error.message}`);
+    const refused = direction === 'request' && this.#ctx.strict ? 'answered 413 (--strict)' : 'it went on unchanged';
+    this.#reportUnchecked(direction, `not checked: the ${encoding} body ${error.message} (the check limit); ${refused}`);
+  }
+
   /** A check that throws is a bug of the checker, never a reason to stop the traffic. */
   #guarded(direction: Direction, run: () => void): void {
     try {
@@ -280,10 +321,7 @@ export class Exchange {
   /** Checks the answer as it goes by: a stream item by item, anything else whole at its end. */
   #responseObserver(operation: OperationMatch, raw: readonly string[], status: number): Observer | undefined {
     const contentType = rawHeader(raw, 'content-type');
-    // Repeated Content-Encoding headers are one list of encodings, applied in turn.
-    const encodings: string[] = [];
-    for (let i = 0; i < raw.length; i += 2) if (raw[i]!.toLowerCase() === 'content-encoding') encodings.push(raw[i + 1]!);
-    const contentEncoding = encodings.length ? encodings.join(', ') : undefined;
+    const contentEncoding = contentEncodingIn(raw);
     const encoding = encodingOf(contentEncoding);
     if (encoding === undefined) {
       this.#reportUnchecked('response', `content-encoding ${contentEncoding} cannot be decoded for the check`);
@@ -318,9 +356,10 @@ export class Exchange {
         done();
       };
       if (encoding === 'identity') return { push: pushDecoded, end: finish };
-      const tap = decodingTap(encoding, pushDecoded, (error) => {
+      const tap = decodingTap(encoding, this.#ctx.checkLimitBytes, pushDecoded, (error) => {
         failed = true;
-        this.#reportUnchecked('stream', `the ${encoding} body cannot be decoded: ${error.message}`);
+        if (error instanceof InflatedPastLimit) this.#reportCheckFailure('stream', encoding, error);
+        else this.#reportUnchecked('stream', `the ${encoding} body cannot be decoded: ${error.message}`);
       });
       return { push: tap.push, end: (done) => tap.end(() => finish(done)) };
     }
@@ -332,7 +371,7 @@ export class Exchange {
           this.#reportUnchecked('response', `the body is larger than the check limit of ${this.#ctx.checkLimitBytes} bytes`);
           return done();
         }
-        const answer = { status, contentType, encoding, body: copy.bytes() };
+        const answer = { status, contentType, encoding, body: copy.bytes(), decodedLimit: this.#ctx.checkLimitBytes };
         this.#ctx.bodyChecks.response(
           operation,
           answer,
@@ -341,7 +380,7 @@ export class Exchange {
             done();
           },
           (error) => {
-            this.#reportUnchecked('response', `the check failed: ${error.message}`);
+            this.#reportCheckFailure('response', encoding, error);
             done();
           },
         );

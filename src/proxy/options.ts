@@ -7,6 +7,11 @@ export interface ProxyOptions {
   api: ApiName;
   /** Where requests go: origin plus an optional base path, which every request path is appended to. */
   target: string | URL;
+  /**
+   * PEM certificates of CAs an https target's certificate may chain to, trusted on top of Node's
+   * built-in list and NODE_EXTRA_CA_CERTS (a private CA of an intranet host).
+   */
+  targetCa?: readonly string[];
   host?: string;
   /** 0 picks a free port. */
   port?: number;
@@ -16,6 +21,12 @@ export interface ProxyOptions {
   upstreamTimeoutMs?: number;
   /** Milliseconds a client has to send a request's head, from its first byte (or the connection's start); then 408 and the connection closes. */
   headersTimeoutMs?: number;
+  /**
+   * Milliseconds a request body that --strict holds whole for its check may take to come, from the
+   * end of its head; then 408 in the API's error shape and the connection closes. (A body that is
+   * not held goes on as it comes: the target's own timeout applies to it.)
+   */
+  bodyTimeoutMs?: number;
   /** Milliseconds a client connection may sit idle between answered requests before it is closed. */
   idleTimeoutMs?: number;
   /** Largest body (request or non-streamed response) copied for checking; larger ones are forwarded unchecked. */
@@ -36,6 +47,8 @@ export const defaultProxyOptions = {
   // client cannot hold a connection (and the target connection it opened) for long.
   headersTimeoutMs: 60_000,
   idleTimeoutMs: 5_000,
+  // node:http's requestTimeout, the whole request's time limit the target would apply with its defaults.
+  bodyTimeoutMs: 300_000,
   // The reference server's default body limit: an upload that big is still checked.
   checkLimitBytes: 26_214_400,
   // About 10-60 ms of parsing and validation on the loop (a quarter-megabyte body of many small

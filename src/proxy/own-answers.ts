@@ -1,7 +1,8 @@
 /**
  * The only answers the proxy writes itself, in the API's own error shape (the reference server's
  * renderer, so a client parses them as it parses the service's): a request refused under --strict,
- * and 502/504 when the target cannot be reached or does not answer in time. Each is the bytes of a
+ * a body --strict held that did not come whole in time (408), and 502/504 when the target cannot be
+ * reached or does not answer in time. Each is the bytes of a
  * whole HTTP/1.1 answer, for the client's connection.
  * @module
  */
@@ -45,4 +46,14 @@ export function badGateway(match: OperationMatch | undefined, detail: string, re
 /** 504: no response headers within the upstream timeout. */
 export function gatewayTimeout(match: OperationMatch | undefined, timeoutMs: number, requestId: string): Buffer {
   return render(match, { kind: 'server', status: 504, message: `Gateway timeout: the target sent no answer within ${timeoutMs} ms.` }, requestId, true);
+}
+
+/** 408: a body held whole under --strict did not come whole within the body timeout; the connection closes after it. */
+export function requestTimeout(match: OperationMatch, timeoutMs: number, requestId: string): Buffer {
+  return render(match, { kind: 'request_timeout', message: `Request timeout: the request body did not come whole within ${timeoutMs} ms.` }, requestId, true);
+}
+
+/** 413 (--strict): a compressed body inflates past the check limit, so it cannot be checked (a compression bomb, or a body too big to check). */
+export function tooLargeToCheck(match: OperationMatch, limit: number, requestId: string, close: boolean): Buffer {
+  return render(match, { kind: 'too_large', message: `Request too large: the body inflates past ${limit} bytes, more than the proxy checks (--check-limit).` }, requestId, close);
 }

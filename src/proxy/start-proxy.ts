@@ -7,6 +7,7 @@ import { ConnectionHop, type HopContext } from './connection-hop.js';
 import { defaultProxyOptions, type ProxyOptions } from './options.js';
 import type { SummaryRecord } from './records.js';
 import { TrafficSummary } from './summary.js';
+import { trustedCas } from './target-connection.js';
 
 export interface RunningProxy {
   url: string;
@@ -41,10 +42,12 @@ export function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const context: HopContext = {
     api: options.api,
     target,
+    endpoint: { url: target, ca: options.targetCa ? trustedCas(options.targetCa) : undefined },
     basePath: target.pathname.replace(/\/+$/, ''),
     strict: options.strict ?? false,
     headersTimeoutMs: options.headersTimeoutMs ?? defaultProxyOptions.headersTimeoutMs,
     idleTimeoutMs: options.idleTimeoutMs ?? defaultProxyOptions.idleTimeoutMs,
+    bodyTimeoutMs: options.bodyTimeoutMs ?? defaultProxyOptions.bodyTimeoutMs,
     upstreamTimeoutMs: options.upstreamTimeoutMs ?? defaultProxyOptions.upstreamTimeoutMs,
     checkLimitBytes: options.checkLimitBytes ?? defaultProxyOptions.checkLimitBytes,
     checks: new CheckQueue(),

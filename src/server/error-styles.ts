@@ -17,6 +17,8 @@ export type ProblemKind =
   | 'model_not_found'
   | 'method_not_allowed'
   | 'too_large'
+  /** The request did not come whole in time (the proxy's 408 for a body it holds under --strict). */
+  | 'request_timeout'
   | 'media_type'
   | 'rate_limit'
   | 'server'
@@ -55,6 +57,7 @@ const statusOf: Record<ProblemKind, number> = {
   model_not_found: 404,
   method_not_allowed: 405,
   too_large: 413,
+  request_timeout: 408,
   media_type: 415,
   rate_limit: 429,
   server: 500,
@@ -69,6 +72,7 @@ const openAiTypes: Record<ProblemKind, [type: string, code: string]> = {
   model_not_found: ['invalid_request_error', 'model_not_found'],
   method_not_allowed: ['invalid_request_error', 'method_not_allowed'],
   too_large: ['invalid_request_error', 'request_too_large'],
+  request_timeout: ['invalid_request_error', 'request_timeout'],
   media_type: ['invalid_request_error', 'unsupported_media_type'],
   rate_limit: ['rate_limit_error', 'rate_limit_exceeded'],
   server: ['server_error', 'internal_server_error'],
@@ -162,6 +166,7 @@ const cloudMessages: ErrorStyle = {
       model_not_found: 'not_found_error',
       method_not_allowed: 'invalid_request_error',
       too_large: 'request_too_large',
+      request_timeout: 'invalid_request_error',
       media_type: 'invalid_request_error',
       rate_limit: 'rate_limit_error',
       server: 'api_error',

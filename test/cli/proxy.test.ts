@@ -2,19 +2,22 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseProxyArgs } from '../../src/cli/commands/proxy.js';
 import { UsageError } from '../../src/cli/run-command.js';
 import { repoRoot } from '../helpers/spec.js';
 import { runTs, withTsx } from '../helpers/run.js';
 import { useServer } from '../helpers/server.js';
+import { tlsFixtures, tlsTerminator } from '../proxy/helpers.js';
 
 const cli = `${repoRoot}src/cli/index.ts`;
+const caFile = fileURLToPath(new URL('ca.pem', tlsFixtures));
 const server = useServer();
 const key = 'sk-cli-proxy-RECOGNISABLE-91c2';
 
-function startProxyCli(args: string[]): { child: ChildProcess; listening: Promise<{ url: string; target: string }>; stderr: () => string } {
-  const child = spawn(process.execPath, [...withTsx, cli, 'proxy', ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+function startProxyCli(args: string[], env: NodeJS.ProcessEnv = process.env): { child: ChildProcess; listening: Promise<{ url: string; target: string }>; stderr: () => string } {
+  const child = spawn(process.execPath, [...withTsx, cli, 'proxy', ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   const listening = new Promise<{ url: string; target: string }>((resolve, reject) => {
@@ -47,7 +50,7 @@ describe('sambakit proxy', () => {
   it('--help lists every flag and exits 0', async () => {
     const { code, stdout } = await runTs(cli, ['proxy', '--help']);
     expect(code).toBe(0);
-    for (const flag of ['--api', '--target', '--host', '--port', '--strict', '--log', '--upstream-timeout', '--check-limit']) expect(stdout).toContain(flag);
+    for (const flag of ['--api', '--target', '--target-ca', '--host', '--port', '--strict', '--log', '--upstream-timeout', '--body-timeout', '--check-limit']) expect(stdout).toContain(flag);
     expect((await runTs(cli, ['--help'])).stdout).toContain('proxy --api');
   });
 
@@ -61,8 +64,12 @@ describe('sambakit proxy', () => {
     [['--api', 'lmi', '--target', 'http://h/?q=1'], /--target takes no query/],
     [['--api', 'lmi', '--target', 'http://h', '--port', '70000'], /--port expects a whole number from 0 to 65535, got "70000"/],
     [['--api', 'lmi', '--target', 'http://h', '--upstream-timeout', '0'], /--upstream-timeout expects a whole number from 1/],
+    [['--api', 'lmi', '--target', 'http://h', '--body-timeout', '1.5'], /--body-timeout expects a whole number from 1 to 2147483647, got "1.5"/],
     [['--api', 'lmi', '--target', 'http://h', '--log', ' '], /--log expects a file name/],
     [['--api', 'lmi', '--target', 'http://h', '--bogus'], /Unknown option '--bogus'/],
+    [['--api', 'lmi', '--target', 'http://h', '--target-ca', caFile], /--target-ca applies to an https:\/\/ target; http:\/\/h is not one/],
+    [['--api', 'lmi', '--target', 'https://h', '--target-ca', '/nonexistent/ca.pem'], /--target-ca \/nonexistent\/ca\.pem: ENOENT/],
+    [['--api', 'lmi', '--target', 'https://h', '--target-ca', cli], /--target-ca .*: no PEM certificate in it/],
   ])('usage error %j names the culprit', (args, message) => {
     expect(() => parseProxyArgs(args)).toThrow(UsageError);
     expect(() => parseProxyArgs(args)).toThrow(message);
@@ -120,5 +127,26 @@ describe('sambakit proxy', () => {
     quiet.child.kill('SIGTERM');
     expect(await exitCode(quiet.child)).toBe(0);
     expect(quiet.stderr()).toMatch(/1 request\(s\), 0 violation\(s\)/);
+  });
+
+  it('an https target with a private CA: trusted with --target-ca, or with NODE_EXTRA_CA_CERTS', async () => {
+    const tls = await tlsTerminator(server.url);
+    try {
+      const target = `https://localhost:${tls.port}/cloud/v1`;
+      const withFlag = startProxyCli(['--api', 'sambanova-cloud', '--target', target, '--target-ca', caFile, '--port', '0']);
+      const withEnv = startProxyCli(['--api', 'sambanova-cloud', '--target', target, '--port', '0'], { ...process.env, NODE_EXTRA_CA_CERTS: caFile });
+      children.push(withFlag.child, withEnv.child);
+      for (const proxy of [withFlag, withEnv]) {
+        const { url } = await proxy.listening;
+        const answer = await chat(url, {});
+        expect(answer.status).toBe(200);
+        await answer.text();
+        proxy.child.kill('SIGTERM');
+        expect(await exitCode(proxy.child)).toBe(0);
+        expect(proxy.stderr()).toMatch(/1 request\(s\), 0 violation\(s\)/);
+      }
+    } finally {
+      await tls.close();
+    }
   });
 });

@@ -224,4 +224,65 @@ describe('slow and silent clients', () => {
     expect(statusLines(got)).toEqual(['HTTP/1.1 200 OK']);
     expect(got.endsWith('{"whole":true}')).toBe(true);
   });
+
+  /** Writes a request head announcing `body`, then the body a piece at a time, one piece every `everyMs`, until it is all sent or the connection closes. */
+  const trickle = (proxy: TestProxy, body: string, pieces: number, everyMs: number) => {
+    const { hostname, port } = new URL(proxy.url);
+    const socket = connect({ host: hostname, port: Number(port) });
+    const closed = closedBy(socket);
+    const size = Math.ceil(body.length / pieces);
+    let at = 0;
+    socket.write(`POST /v1/chat/completions HTTP/1.1\r\nhost: p\r\n${auth}content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n`);
+    const timer = setInterval(() => {
+      if (socket.destroyed || at >= body.length) return clearInterval(timer);
+      socket.write(body.slice(at, (at += size)));
+    }, everyMs);
+    socket.once('close', () => clearInterval(timer));
+    return closed;
+  };
+
+  it('--strict: a held body trickled past the body timeout gets 408 in the API\'s shape and its connection closes, while another request is served', async () => {
+    const seen: string[] = [];
+    const url = await httpTarget((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        seen.push(body);
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
+    });
+    const proxy = await proxyFor(url, { strict: true, bodyTimeoutMs: 500 });
+    // 1,000 pieces, one every 50 ms: the client would take most of a minute, if it were let.
+    const cut = trickle(proxy, chat.padEnd(20_000, ' '), 1000, 50);
+    const served = await fetch(`${proxy.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: chat });
+    expect(served.status).toBe(200);
+    await served.text();
+    const answer = await cut;
+    expect(statusLines(answer)).toEqual(['HTTP/1.1 408 Request Timeout']);
+    expect(answer).toContain('\r\nconnection: close\r\n');
+    const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { error: { message: string; type: string; code: string }; request_id: string };
+    expect(body.error).toMatchObject({ type: 'invalid_request_error', code: 'request_timeout', message: 'Request timeout: the request body did not come whole within 500 ms.' });
+    // The target saw the served request only: the held body never went on.
+    expect(seen).toEqual([chat]);
+    await settled(proxy);
+    const unchecked = proxy.records.filter((r) => r.kind === 'unchecked');
+    expect(unchecked).toMatchObject([{ direction: 'request', requestId: body.request_id, message: 'the body did not come whole within 500 ms (--strict holds it for its check); answered 408 and closed the connection' }]);
+    expect(JSON.stringify(proxy.records)).not.toContain(key);
+  });
+
+  it('without --strict a trickled body goes on as it comes, with no time limit of the proxy\'s (the target\'s own applies)', async () => {
+    const url = await httpTarget((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        const answer = JSON.stringify({ got: body.length });
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(answer.length), connection: 'close' }).end(answer);
+      });
+    });
+    const proxy = await proxyFor(url, { bodyTimeoutMs: 100 });
+    // Ten pieces 60 ms apart: the body takes well past the 100 ms a held one would get.
+    const answer = await trickle(proxy, chat, 10, 60);
+    expect(statusLines(answer)).toEqual(['HTTP/1.1 200 OK']);
+    expect(answer.endsWith(JSON.stringify({ got: chat.length }))).toBe(true);
+  });
 });

@@ -1,6 +1,8 @@
 /** The proxy on a random loopback port in front of a target, with every record it reports kept. */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { connect as connectTcp, type AddressInfo, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import type { ApiName } from '../../src/contract/apis.js';
 import { startProxy, type ProxyOptions, type ProxyRecord, type RunningProxy } from '../../src/proxy/index.js';
 
@@ -84,4 +86,43 @@ export async function heldBack(state: Pump): Promise<void> {
     last = state.written;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** The test CA and server certificates of test/fixtures/tls (see its README: valid for 100 years). */
+export const tlsFixtures = new URL('../fixtures/tls/', import.meta.url);
+
+/**
+ * A TLS terminator on a random loopback port in front of `target` (an http URL): each TLS
+ * connection is piped to a TCP connection of its own, so the target is served as https with the
+ * certificate `cert` of test/fixtures/tls (`localhost`: 127.0.0.1 and localhost; `wrong-host`:
+ * wrong.example only). `servernames` lists the SNI names the clients sent.
+ */
+export async function tlsTerminator(target: string, cert: 'localhost' | 'wrong-host' = 'localhost'): Promise<{ port: number; servernames: Array<string | false | null>; close(): Promise<void> }> {
+  const { hostname, port } = new URL(target);
+  const sockets = new Set<Socket>();
+  const servernames: Array<string | false | null> = [];
+  const server = createTlsServer({ key: readFileSync(new URL(`${cert}.key`, tlsFixtures)), cert: readFileSync(new URL(`${cert}.pem`, tlsFixtures)) }, (secure) => {
+    servernames.push(secure.servername);
+    const plain = connectTcp({ host: hostname, port: Number(port) });
+    for (const socket of [secure, plain]) {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+      socket.on('error', () => {});
+    }
+    secure.pipe(plain).pipe(secure);
+    secure.once('close', () => plain.destroy());
+    plain.once('close', () => secure.destroy());
+  });
+  // A handshake the client refuses (an unknown CA, a wrong name) ends in an error here too.
+  server.on('tlsClientError', () => {});
+  await new Promise<void>((resolve) => server.listen({ host: '127.0.0.1', port: 0 }, resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    servernames,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      }),
+  };
 }

@@ -2,25 +2,29 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { apiNames, isApiName, type ApiName } from '../../contract/apis.js';
-import { defaultProxyOptions, formatSummary, parseTarget, startProxy, type ProxyRecord } from '../../proxy/index.js';
+import { defaultProxyOptions, formatSummary, parseTarget, readTargetCa, startProxy, type ProxyRecord } from '../../proxy/index.js';
 import { PortInUseError } from '../../server/port-in-use.js';
 import { CommandFailure, UsageError } from '../run-command.js';
 
 export const proxyUsage =
-  `usage: sambakit proxy --api <${apiNames.join('|')}> --target URL [--host H] [--port P] [--strict] [--log FILE] [--upstream-timeout MS] [--check-limit BYTES]\n` +
+  `usage: sambakit proxy --api <${apiNames.join('|')}> --target URL [--target-ca FILE] [--host H] [--port P] [--strict] [--log FILE] [--upstream-timeout MS] [--body-timeout MS] [--check-limit BYTES]\n` +
   `  forwards to URL and checks every request, answer and stream item against the API's spec;\n` +
   `  violations and upstream faults go to FILE (or stderr) as JSON lines, a summary on exit (exit 1 if any violation was seen)\n` +
-  `  --port defaults to ${defaultProxyOptions.port}, --upstream-timeout to ${defaultProxyOptions.upstreamTimeoutMs} ms, --check-limit to ${defaultProxyOptions.checkLimitBytes} bytes\n` +
+  `  --target-ca FILE: PEM certificates of CAs an https target may chain to, on top of Node's own (and NODE_EXTRA_CA_CERTS)\n` +
+  `  --port defaults to ${defaultProxyOptions.port}, --upstream-timeout to ${defaultProxyOptions.upstreamTimeoutMs} ms, --body-timeout (a body --strict holds) to ${defaultProxyOptions.bodyTimeoutMs} ms, --check-limit to ${defaultProxyOptions.checkLimitBytes} bytes\n` +
   '  exit 0 no violation seen, 1 violations seen, 2 usage error or port in use';
 
 export interface ProxyArgv {
   api: ApiName;
   target: URL;
+  /** PEM certificates read from --target-ca. */
+  targetCa: string[] | undefined;
   host: string;
   port: number;
   strict: boolean;
   log: string | undefined;
   upstreamTimeoutMs: number;
+  bodyTimeoutMs: number;
   checkLimitBytes: number;
 }
 
@@ -38,11 +42,13 @@ export function parseProxyArgs(args: string[]): ProxyArgv {
       options: {
         api: { type: 'string' },
         target: { type: 'string' },
+        'target-ca': { type: 'string' },
         host: { type: 'string' },
         port: { type: 'string' },
         strict: { type: 'boolean' },
         log: { type: 'string' },
         'upstream-timeout': { type: 'string' },
+        'body-timeout': { type: 'string' },
         'check-limit': { type: 'string' },
       },
       allowPositionals: false,
@@ -60,15 +66,25 @@ export function parseProxyArgs(args: string[]): ProxyArgv {
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
+  const caFile = values['target-ca'];
+  if (caFile !== undefined && target.protocol !== 'https:') throw new UsageError(`--target-ca applies to an https:// target; ${target.origin} is not one`);
+  let targetCa: string[] | undefined;
+  try {
+    targetCa = caFile === undefined ? undefined : readTargetCa(caFile);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
   if (values.log !== undefined && values.log.trim() === '') throw new UsageError('--log expects a file name');
   return {
     api: values.api,
     target,
+    targetCa,
     host: values.host ?? defaultProxyOptions.host,
     port: values.port === undefined ? defaultProxyOptions.port : whole('--port', values.port, 0, 65535),
     strict: values.strict ?? false,
     log: values.log,
     upstreamTimeoutMs: values['upstream-timeout'] === undefined ? defaultProxyOptions.upstreamTimeoutMs : whole('--upstream-timeout', values['upstream-timeout'], 1, 2 ** 31 - 1),
+    bodyTimeoutMs: values['body-timeout'] === undefined ? defaultProxyOptions.bodyTimeoutMs : whole('--body-timeout', values['body-timeout'], 1, 2 ** 31 - 1),
     checkLimitBytes: values['check-limit'] === undefined ? defaultProxyOptions.checkLimitBytes : whole('--check-limit', values['check-limit'], 0, Number.MAX_SAFE_INTEGER),
   };
 }
@@ -92,7 +108,7 @@ export async function handleProxy(args: string[]): Promise<number> {
   };
   let proxy;
   try {
-    proxy = await startProxy({ api: argv.api, target: argv.target, host: argv.host, port: argv.port, strict: argv.strict, upstreamTimeoutMs: argv.upstreamTimeoutMs, checkLimitBytes: argv.checkLimitBytes, record });
+    proxy = await startProxy({ api: argv.api, target: argv.target, ...(argv.targetCa ? { targetCa: argv.targetCa } : {}), host: argv.host, port: argv.port, strict: argv.strict, upstreamTimeoutMs: argv.upstreamTimeoutMs, bodyTimeoutMs: argv.bodyTimeoutMs, checkLimitBytes: argv.checkLimitBytes, record });
   } catch (error) {
     file?.end();
     if (error instanceof PortInUseError) throw new CommandFailure(error.message, 2);
