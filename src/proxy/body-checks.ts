@@ -12,7 +12,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { Worker } from 'node:worker_threads';
 import type { Violation } from '../validate/index.js';
-import { sharedCopy } from './body-copy.js';
+import { joined, lengthOf, shared } from './body-copy.js';
 import type { Encoding } from './content-decoding.js';
 import { checkRequest, checkResponse, type AnswerFacts, type OperationMatch, type RequestFacts } from './exchange-check.js';
 
@@ -23,8 +23,8 @@ interface OperationRef {
   params: Record<string, string>;
 }
 
-/** A check for the worker: the body's bytes are in shared memory, read by the worker, never written. */
-export type CheckJob = { operation: OperationRef; body: Uint8Array } & (
+/** A check for the worker: the body's bytes, in parts in shared memory, read by the worker, never written. */
+export type CheckJob = { operation: OperationRef; body: Uint8Array[] } & (
   | { kind: 'request'; url: string; headers: IncomingHttpHeaders }
   | { kind: 'response'; status: number; contentType: string | undefined; encoding: Encoding }
 );
@@ -37,6 +37,9 @@ export interface CheckMessage {
 export type CheckAnswer = { id: number; violations: Violation[] } | { id: number; error: string };
 
 type Done = (violations: Violation[]) => void;
+
+/** Facts of a body, the body as the parts `BodyCopy` kept (joined only for a check on the event loop). */
+type InParts<Facts extends { body: Buffer }> = Omit<Facts, 'body'> & { body: readonly Buffer[] };
 type Failed = (error: Error) => void;
 
 /**
@@ -68,17 +71,18 @@ export class BodyChecks {
   constructor(private readonly offLoopBytes: number) {}
 
   /** Checks a request; then calls `done` with its violations (at once for a small JSON body), or `failed` with why it could not be checked. */
-  request(match: OperationMatch, facts: RequestFacts, done: Done, failed: Failed): void {
-    if (facts.body.byteLength < this.offLoopBytes) return settle(() => checkRequest(match, facts), done, failed);
-    this.#send({ kind: 'request', operation: refOf(match), url: facts.url.href, headers: facts.headers, body: facts.body }, done, failed);
+  request(match: OperationMatch, facts: InParts<RequestFacts>, done: Done, failed: Failed): void {
+    if (lengthOf(facts.body) < this.offLoopBytes) return settle(() => checkRequest(match, { ...facts, body: joined(facts.body) }), done, failed);
+    this.#send({ kind: 'request', operation: refOf(match), url: facts.url.href, headers: facts.headers, body: facts.body.map(shared) }, done, failed);
   }
 
   /** Checks a whole answer, as `request` does. */
-  response(match: OperationMatch, facts: AnswerFacts, done: Done, failed: Failed): void {
-    const weight = facts.encoding === 'identity' ? facts.body.byteLength : facts.body.byteLength * compressedWeight;
-    if (weight < this.offLoopBytes) return settle(() => checkResponse(match, facts), done, failed);
+  response(match: OperationMatch, facts: InParts<AnswerFacts>, done: Done, failed: Failed): void {
+    const length = lengthOf(facts.body);
+    const weight = facts.encoding === 'identity' ? length : length * compressedWeight;
+    if (weight < this.offLoopBytes) return settle(() => checkResponse(match, { ...facts, body: joined(facts.body) }), done, failed);
     const { status, contentType, encoding, body } = facts;
-    this.#send({ kind: 'response', operation: refOf(match), status, contentType, encoding, body }, done, failed);
+    this.#send({ kind: 'response', operation: refOf(match), status, contentType, encoding, body: body.map(shared) }, done, failed);
   }
 
   /** Ends the worker; checks it still held fail. */
@@ -95,7 +99,6 @@ export class BodyChecks {
     const worker = (this.#worker ??= this.#start());
     const id = this.#nextId++;
     // Shared, not transferred: the body may still be sent on (--strict holds it), and a posted copy would cost a copy of 14 MB on the loop.
-    if (!(job.body.buffer instanceof SharedArrayBuffer)) job.body = sharedCopy([job.body], job.body.byteLength);
     this.#pending.set(id, { done, failed });
     worker.postMessage({ id, job } satisfies CheckMessage);
   }

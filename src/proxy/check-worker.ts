@@ -15,7 +15,8 @@ if (!port) throw new Error('check-worker runs in a worker thread, started by bod
 function check(job: CheckJob): ReturnType<typeof checkRequest> {
   const { api, operationId, params } = job.operation;
   const match: OperationMatch = { api, operationId, params, validators: getOperation(api, operationId), alternatives: [] };
-  const body = Buffer.from(job.body.buffer, job.body.byteOffset, job.body.byteLength);
+  // Joined here, off the event loop (the proxy copied the body into these parts as it came).
+  const body = Buffer.concat(job.body);
   if (job.kind === 'request') return checkRequest(match, { url: new URL(job.url), headers: job.headers, body });
   return checkResponse(match, { status: job.status, contentType: job.contentType, encoding: job.encoding, body });
 }

@@ -112,9 +112,9 @@ export class Exchange {
     return this.#copy?.add(chunk) ?? true;
   }
 
-  /** The held body, whole (--strict, once it was checked valid). */
-  heldBody(): Buffer {
-    return this.#copy?.bytes() ?? Buffer.alloc(0);
+  /** The held body, whole, in parts (--strict, once it was checked valid). */
+  heldBody(): Buffer[] {
+    return this.#copy?.parts() ?? [];
   }
 
   /** The chunks held so far, handed over and forgotten (--strict, a body past the check limit). */
@@ -140,7 +140,7 @@ export class Exchange {
       this.#reportUnchecked('request', `the body is larger than the check limit of ${this.#ctx.checkLimitBytes} bytes`);
       return done([]);
     }
-    const facts = { url: this.#url, headers: headersObject(this.rawHeaders), body: this.#copy.bytes() };
+    const facts = { url: this.#url, headers: headersObject(this.rawHeaders), body: this.#copy.parts() };
     this.#ctx.bodyChecks.request(this.match, facts, done, (error) => {
       this.#reportUnchecked('request', `the check failed: ${error.message}`);
       done([]);
@@ -332,7 +332,7 @@ export class Exchange {
           this.#reportUnchecked('response', `the body is larger than the check limit of ${this.#ctx.checkLimitBytes} bytes`);
           return done();
         }
-        const answer = { status, contentType, encoding, body: copy.bytes() };
+        const answer = { status, contentType, encoding, body: copy.parts() };
         this.#ctx.bodyChecks.response(
           operation,
           answer,
