@@ -162,9 +162,12 @@ export function emitValidators(
 
 /**
  * Adds ajv's `discriminator` to every `oneOf` whose branches (inline or behind a `$ref` to a
- * component) are objects that all require one property holding a different string constant. The
- * validity of any value is unchanged: such branches exclude each other already, so "exactly one
- * branch" is "the branch the tag names". Non-object values fail on `type: object` instead.
+ * component) are objects that all require one property holding string constants (a `const`, or an
+ * `enum` of them), no value in two branches. The validity of any value is unchanged: such branches
+ * exclude each other already, so "exactly one branch" is "the branch the tag names". Non-object
+ * values fail on `type: object` instead. Without it every value is tried against every branch: a
+ * Messages turn of thousands of content blocks against all twelve kinds of block (one of which takes
+ * several `type`s) held the event loop for 200 ms to be found valid.
  */
 const dataKeywords = new Set(['const', 'enum', 'default', 'examples', 'example']);
 
@@ -179,17 +182,19 @@ function withDiscriminators(defs: Record<string, JsonSchema>, defsPrefix: string
     }
     return at && typeof at === 'object' && !Array.isArray(at) ? (at as Record<string, unknown>) : undefined;
   };
-  const tagOf = (branches: unknown[]): string | undefined => {
+  /** The tag property of the branches and the values each branch takes there, when they have one. */
+  const tagOf = (branches: unknown[]): { name: string; values: string[][] } | undefined => {
     const resolved = branches.map(resolve);
     if (resolved.some((b) => !b || b.type !== 'object')) return undefined;
     const first = resolved[0]!;
     for (const name of Object.keys((first.properties as Record<string, unknown> | undefined) ?? {})) {
       const values = resolved.map((b) => {
-        const property = (b!.properties as Record<string, { const?: unknown }> | undefined)?.[name];
         const required = Array.isArray(b!.required) && b!.required.includes(name);
-        return required && typeof property?.const === 'string' ? property.const : undefined;
+        return required ? tagValues((b!.properties as Record<string, unknown> | undefined)?.[name]) : undefined;
       });
-      if (values.every((v) => v !== undefined) && new Set(values).size === values.length) return name;
+      if (!values.every((v) => v !== undefined)) continue;
+      const all = values.flat();
+      if (new Set(all).size === all.length) return { name, values };
     }
     return undefined;
   };
@@ -204,14 +209,23 @@ function withDiscriminators(defs: Record<string, JsonSchema>, defsPrefix: string
       const tag = tagOf(branches);
       if (tag !== undefined) {
         out.type = 'object';
-        out.discriminator = { propertyName: tag };
-        out['x-sambakit-tags'] = branches.map((b) => ((resolve(b)!.properties as Record<string, { const: string }>)[tag]!).const);
+        out.discriminator = { propertyName: tag.name };
+        out['x-sambakit-tags'] = tag.values.flat();
       }
     }
     return out;
   };
   const schema = (node: JsonSchema) => walk(node) as JsonSchema;
   return { defs: Object.fromEntries(Object.entries(defs).map(([name, def]) => [name, schema(def)])), schema };
+}
+
+/** The string constants a tag property's schema allows (its `const`, or an `enum` of strings only), else undefined. */
+function tagValues(property: unknown): string[] | undefined {
+  if (!property || typeof property !== 'object') return undefined;
+  const { const: constant, enum: allowed } = property as { const?: unknown; enum?: unknown };
+  if (typeof constant === 'string') return [constant];
+  if (constant === undefined && Array.isArray(allowed) && allowed.length > 0 && allowed.every((v) => typeof v === 'string')) return allowed as string[];
+  return undefined;
 }
 
 function checkMeta(

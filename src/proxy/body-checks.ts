@@ -12,7 +12,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { Worker } from 'node:worker_threads';
 import type { Violation } from '../validate/index.js';
-import { sharedCopy } from './body-copy.js';
+import { joined, lengthOf, shared } from './body-copy.js';
 import { checkWeight, InflatedPastLimit, type Encoding } from './content-decoding.js';
 import { checkRequest, checkResponse, type AnswerFacts, type OperationMatch, type RequestFacts } from './exchange-check.js';
 
@@ -23,8 +23,8 @@ interface OperationRef {
   params: Record<string, string>;
 }
 
-/** A check for the worker: the body's bytes are in shared memory, read by the worker, never written. */
-export type CheckJob = { operation: OperationRef; body: Uint8Array; encoding: Encoding; decodedLimit: number } & (
+/** A check for the worker: the body's bytes, in parts in shared memory, read by the worker, never written. */
+export type CheckJob = { operation: OperationRef; body: Uint8Array[]; encoding: Encoding; decodedLimit: number } & (
   | { kind: 'request'; url: string; headers: IncomingHttpHeaders }
   | { kind: 'response'; status: number; contentType: string | undefined }
 );
@@ -39,6 +39,9 @@ export type CheckAnswer = { id: number; violations: Violation[] } | { id: number
 
 type Done = (violations: Violation[]) => void;
 type Failed = (error: Error) => void;
+
+/** Facts of a body, the body as the parts `BodyCopy` kept (joined only for a check on the event loop). */
+type InParts<Facts extends { body: Buffer }> = Omit<Facts, 'body'> & { body: readonly Buffer[] };
 
 /**
  * The worker's module. From the built package it is plain JavaScript beside this one; run from the
@@ -63,18 +66,18 @@ export class BodyChecks {
   constructor(private readonly offLoopBytes: number) {}
 
   /** Checks a request; then calls `done` with its violations (at once for a small JSON body), or `failed` with why it could not be checked. */
-  request(match: OperationMatch, facts: RequestFacts, done: Done, failed: Failed): void {
-    if (checkWeight(facts.body.byteLength, facts.encoding) < this.offLoopBytes) return settle(() => checkRequest(match, facts), done, failed);
+  request(match: OperationMatch, facts: InParts<RequestFacts>, done: Done, failed: Failed): void {
+    if (checkWeight(lengthOf(facts.body), facts.encoding) < this.offLoopBytes) return settle(() => checkRequest(match, { ...facts, body: joined(facts.body) }), done, failed);
     const { headers, body, encoding, decodedLimit } = facts;
-    this.#send({ kind: 'request', operation: refOf(match), url: facts.url.href, headers, body, encoding, decodedLimit }, done, failed);
+    this.#send({ kind: 'request', operation: refOf(match), url: facts.url.href, headers, body: body.map(shared), encoding, decodedLimit }, done, failed);
   }
 
   /** Checks a whole answer, as `request` does. */
-  response(match: OperationMatch, facts: AnswerFacts, done: Done, failed: Failed): void {
+  response(match: OperationMatch, facts: InParts<AnswerFacts>, done: Done, failed: Failed): void {
     // A compressed answer's size once decoded is known only after decoding it, which is work for the worker too.
-    if (checkWeight(facts.body.byteLength, facts.encoding) < this.offLoopBytes) return settle(() => checkResponse(match, facts), done, failed);
+    if (checkWeight(lengthOf(facts.body), facts.encoding) < this.offLoopBytes) return settle(() => checkResponse(match, { ...facts, body: joined(facts.body) }), done, failed);
     const { status, contentType, encoding, body, decodedLimit } = facts;
-    this.#send({ kind: 'response', operation: refOf(match), status, contentType, encoding, body, decodedLimit }, done, failed);
+    this.#send({ kind: 'response', operation: refOf(match), status, contentType, encoding, body: body.map(shared), decodedLimit }, done, failed);
   }
 
   /** Ends the worker; checks it still held fail. */
@@ -91,7 +94,6 @@ export class BodyChecks {
     const worker = (this.#worker ??= this.#start());
     const id = this.#nextId++;
     // Shared, not transferred: the body may still be sent on (--strict holds it), and a posted copy would cost a copy of 14 MB on the loop.
-    if (!(job.body.buffer instanceof SharedArrayBuffer)) job.body = sharedCopy([job.body], job.body.byteLength);
     this.#pending.set(id, { done, failed });
     worker.postMessage({ id, job } satisfies CheckMessage);
   }

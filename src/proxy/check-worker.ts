@@ -16,7 +16,8 @@ if (!port) throw new Error('check-worker runs in a worker thread, started by bod
 function check(job: CheckJob): ReturnType<typeof checkRequest> {
   const { api, operationId, params } = job.operation;
   const match: OperationMatch = { api, operationId, params, validators: getOperation(api, operationId), alternatives: [] };
-  const body = Buffer.from(job.body.buffer, job.body.byteOffset, job.body.byteLength);
+  // Joined here, off the event loop (the proxy copied the body into these parts as it came).
+  const body = Buffer.concat(job.body);
   const { encoding, decodedLimit } = job;
   if (job.kind === 'request') return checkRequest(match, { url: new URL(job.url), headers: job.headers, body, encoding, decodedLimit });
   return checkResponse(match, { status: job.status, contentType: job.contentType, encoding, body, decodedLimit });

@@ -16,6 +16,7 @@
  */
 import type { Socket } from 'node:net';
 import { HTTPParser } from 'http-parser-js';
+import { lengthOf } from './body-copy.js';
 import { Exchange, type ExchangeContext, type RequestVerdict } from './exchange.js';
 import { rawHeader, requestHead, type Framing } from './headers.js';
 import { connectTarget, targetFailure, type TargetEndpoint } from './target-connection.js';
@@ -298,9 +299,10 @@ export class ConnectionHop {
     } else {
       // Held whole: it goes on with its length, whatever its framing from the client.
       const body = open.exchange.heldBody();
-      if (body.byteLength > 0 || open.framing.kind !== 'none') open.framing = { kind: 'length', length: body.byteLength };
+      const length = lengthOf(body);
+      if (length > 0 || open.framing.kind !== 'none') open.framing = { kind: 'length', length };
       this.#sendHead(open);
-      if (body.byteLength > 0) this.#toTarget(body);
+      for (const part of body) if (part.byteLength > 0) this.#toTarget(part);
       this.#sent(open);
     }
     this.#blocked = false;

@@ -128,9 +128,9 @@ export class Exchange {
     return this.#copy?.add(chunk) ?? true;
   }
 
-  /** The held body, whole (--strict, once it was checked valid). */
-  heldBody(): Buffer {
-    return this.#copy?.bytes() ?? Buffer.alloc(0);
+  /** The held body, whole, in parts (--strict, once it was checked valid). */
+  heldBody(): Buffer[] {
+    return this.#copy?.parts() ?? [];
   }
 
   /** The chunks held so far, handed over and forgotten (--strict, a body past the check limit). */
@@ -162,7 +162,7 @@ export class Exchange {
       this.#reportUnchecked('request', `content-encoding ${contentEncoding} cannot be decoded for the check`);
       return done([]);
     }
-    const facts = { url: this.#url, headers: headersObject(this.rawHeaders), body: this.#copy.bytes(), encoding, decodedLimit: this.#ctx.checkLimitBytes };
+    const facts = { url: this.#url, headers: headersObject(this.rawHeaders), body: this.#copy.parts(), encoding, decodedLimit: this.#ctx.checkLimitBytes };
     this.#ctx.bodyChecks.request(this.match, facts, done, (error) => {
       this.#reportCheckFailure('request', encoding, error);
       done([], error instanceof InflatedPastLimit ? error.limit : undefined);
@@ -371,7 +371,7 @@ export class Exchange {
           this.#reportUnchecked('response', `the body is larger than the check limit of ${this.#ctx.checkLimitBytes} bytes`);
           return done();
         }
-        const answer = { status, contentType, encoding, body: copy.bytes(), decodedLimit: this.#ctx.checkLimitBytes };
+        const answer = { status, contentType, encoding, body: copy.parts(), decodedLimit: this.#ctx.checkLimitBytes };
         this.#ctx.bodyChecks.response(
           operation,
           answer,

@@ -194,10 +194,10 @@ function foldGroup(group: ErrorObject, run: ErrorObject[], data: unknown): Error
     const branches = new Map<string, ErrorObject[]>();
     for (const e of run) {
       const index = e.schemaPath.slice(prefix.length).split('/')[0]!;
-      branches.set(index, [...(branches.get(index) ?? []), e]);
+      listIn(branches, index).push(e);
     }
     const shallow = (list: ErrorObject[]) => list.every((e) => e.instancePath === group.instancePath && (e.keyword === 'type' || e.keyword === 'const' || e.keyword === 'enum'));
-    const depth = (list: ErrorObject[]) => Math.max(...list.map((e) => e.instancePath.split('/').length + (e.keyword === 'required' ? 1 : 0)));
+    const depth = (list: ErrorObject[]) => list.reduce((deepest, e) => Math.max(deepest, e.instancePath.split('/').length + (e.keyword === 'required' ? 1 : 0)), 0);
     // A branch whose constant field (`type: "str"`) the value contradicts was not meant, however deep its other errors.
     const childDepth = group.instancePath.split('/').length + 1;
     const wrongTag = (list: ErrorObject[]) => (list.some((e) => (e.keyword === 'const' || e.keyword === 'enum') && e.instancePath.split('/').length === childDepth) ? 1 : 0);
@@ -245,12 +245,27 @@ function intoTheBranch(group: ErrorObject, errors: ErrorObject[], data: unknown,
   // `error` is required, for a chunk whose `object` is wrong): the contradicted constant is the fault.
   if (constants.length > 0 && kept.every((e) => e.instancePath === group.instancePath && !knowsAll(e.parentSchema))) return mergedConstants(constants);
   if (kept.length === 0) return errors;
-  const inside = kept.filter((e) => e.instancePath !== group.instancePath);
+  const inside = kept.some((e) => e.instancePath !== group.instancePath);
+  const failedWithin = placesWithErrorsOtherThanType(kept);
   return kept.filter((e) => {
-    if (inside.length > 0 && e.instancePath === group.instancePath && !knowsAll(e.parentSchema)) return false;
+    if (inside && e.instancePath === group.instancePath && !knowsAll(e.parentSchema)) return false;
     // Another branch took the value's type there and failed inside it.
-    return !(e.keyword === 'type' && kept.some((o) => o !== e && o.keyword !== 'type' && (o.instancePath === e.instancePath || o.instancePath.startsWith(`${e.instancePath}/`))));
+    return !(e.keyword === 'type' && failedWithin.has(e.instancePath));
   });
+}
+
+/** Every place holding a value that failed a rule other than `type`, and every place around such a value. */
+function placesWithErrorsOtherThanType(errors: readonly ErrorObject[]): Set<string> {
+  const places = new Set<string>();
+  for (const e of errors) {
+    if (e.keyword === 'type') continue;
+    // Up the pointer until a place already there (its ancestors are there too).
+    for (let place = e.instancePath; !places.has(place); place = place.slice(0, Math.max(0, place.lastIndexOf('/')))) {
+      places.add(place);
+      if (place === '') break;
+    }
+  }
+  return places;
 }
 
 /** The schema fixes a field (const or enum) to values other than the one `fields` has. */
@@ -270,7 +285,9 @@ function mergedConstants(errors: ErrorObject[]): ErrorObject[] {
   const byPath = new Map<string, unknown[]>();
   for (const e of errors) {
     const params = e.params as { allowedValue?: unknown; allowedValues?: unknown[] };
-    byPath.set(e.instancePath, [...(byPath.get(e.instancePath) ?? []), ...(e.keyword === 'const' ? [params.allowedValue] : (params.allowedValues ?? []))]);
+    const values = listIn(byPath, e.instancePath);
+    if (e.keyword === 'const') values.push(params.allowedValue);
+    else for (const value of params.allowedValues ?? []) values.push(value);
   }
   return [...byPath.entries()].map(([path, values]) => {
     const first = errors.find((e) => e.instancePath === path)!;
@@ -312,7 +329,7 @@ function untaggedBranch(group: ErrorObject, run: ErrorObject[], data: unknown): 
   for (const e of run) {
     const schema = e.parentSchema as { properties?: unknown } | undefined;
     if (e.instancePath !== group.instancePath || !schema || typeof schema !== 'object' || !schema.properties) continue;
-    byBranch.set(schema, [...(byBranch.get(schema) ?? []), e]);
+    listIn(byBranch, schema).push(e);
   }
   if (byBranch.size < 2) return run;
   const keys = Object.keys(value);
@@ -327,7 +344,7 @@ function tagErrors(group: ErrorObject, run: ErrorObject[]): { path: string; allo
   const byPath = new Map<string, ErrorObject[]>();
   for (const e of run) {
     if ((e.keyword === 'const' || e.keyword === 'enum') && e.instancePath.split('/').length === depth && e.instancePath.startsWith(`${group.instancePath}/`)) {
-      byPath.set(e.instancePath, [...(byPath.get(e.instancePath) ?? []), e]);
+      listIn(byPath, e.instancePath).push(e);
     }
   }
   for (const [path, errors] of byPath) {
@@ -357,6 +374,13 @@ function fromOtherBranch(error: ErrorObject, group: ErrorObject, tagPath: string
 function hasProperty(schema: unknown, escapedKey: string): boolean {
   const properties = (schema as { properties?: object } | undefined)?.properties;
   return !!properties && Object.hasOwn(properties, escapedKey.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** The list kept under `key`, made empty when there is none yet (errors are gathered by pushing: copying a list per error cost the square of a thousand wrong items). */
+function listIn<K, V>(lists: Map<K, V[]>, key: K): V[] {
+  let list = lists.get(key);
+  if (list === undefined) lists.set(key, (list = []));
+  return list;
 }
 
 function isUnder(error: ErrorObject, group: ErrorObject): boolean {
