@@ -178,7 +178,9 @@ async function clientItems(body: ReadableStream<Uint8Array>, framing: StreamFram
   const timer = new CallTimer(undefined, clientDefaults.timeout, clientDefaults.stallTimeout);
   const answer = { response: new Response(body, { headers: { 'content-type': mediaType } }), timer, requestId: 'r', operationId: 'createChatCompletion' };
   const decoder = framing.framing === 'sse' ? sseItemDecoder : jsonlItemDecoder;
-  const stream = new ItemStream<Chunk>({ answer, framing, decoder, mediaType, validate, validator: validators[api], hooks: undefined, apiKey: 'k', keepItems });
+  // As the client builds it (src/client/operation-client.ts): only a validating call carries the validator, and a stream checks every item it is given one for.
+  const validator = validate === 'off' ? undefined : validators[api];
+  const stream = new ItemStream<Chunk>({ answer, framing, decoder, mediaType, validate, validator, hooks: undefined, apiKey: 'k', keepItems });
   let sum = 0;
   for await (const chunk of stream) sum += contentLength(chunk);
   return sum;
