@@ -117,6 +117,7 @@ export class BatchIterator<T> implements AsyncIterableIterator<T> {
     return this.#fill();
   };
 
+  /** A read failed: the decoder may open the source again (the client resends a stream cut before its first item) and the same call reads on; else the stream fails. */
   #readFailed = (error: unknown): Promise<IteratorResult<T>> => {
     if (!this.#decoder.readFailed) return this.#fail(error);
     return this.#decoder.readFailed(error).then(
