@@ -265,6 +265,40 @@ describe('iterateStreamItems, stopping', () => {
     expect(results.map((r) => (r.done ? 'done' : r.value.value))).toEqual([1, 2, 'done', 'done']);
   });
 
+  it('holds a next() call made while an earlier call reads on past a read with no whole item', async () => {
+    // Each read waits for the test's go-ahead, so the second call lands while the first call's second read is pending.
+    const chunks = ['data: 1', '\n\n', 'data: 2\n\n', 'data: [DONE]\n\n'];
+    const gates: Array<() => void> = [];
+    let pulled = () => {};
+    const pull = () => new Promise<void>((resolve) => (pulled = resolve));
+    const body = new ReadableStream<Uint8Array>(
+      {
+        async pull(controller) {
+          await new Promise<void>((go) => {
+            gates.push(go);
+            pulled();
+          });
+          controller.enqueue(utf8(chunks.shift()!));
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    const items = iterateStreamItems(body, cloud);
+    let asked = pull();
+    const first = items.next();
+    await asked;
+    asked = pull();
+    gates.shift()!(); // 'data: 1': no whole event, so the first call reads again
+    await asked;
+    const second = items.next();
+    asked = pull();
+    gates.shift()!();
+    expect((await first).value).toMatchObject({ value: 1 });
+    await asked;
+    gates.shift()!();
+    expect((await second).value).toMatchObject({ value: 2 });
+  });
+
   it('ends quietly when return() is called while a read is pending (no ended-early error)', async () => {
     const { body, probe } = streamOf([encodeSSE({ data: '1' }), encodeSSE({ data: '2' })], { delayMs: 20 });
     const items = iterateStreamItems(body, cloud);

@@ -31,6 +31,8 @@ const done: IteratorReturnResult<undefined> = Object.freeze({ done: true, value:
  * Hand-written rather than an async generator: a value already decoded is returned as a settled
  * promise without the generator's resume machinery. The same decoder behind an async generator
  * measured 5 % slower with 64-KiB reads and 10-20 % slower with 256-byte reads (2026-11-22).
+ * A read is the reader's promise and one `then`, not an async function: an async function is one
+ * promise more per read, and a live stream is a read per item (bench/RESULTS.md, session 10).
  */
 export class BatchIterator<T> implements AsyncIterableIterator<T> {
   #queue: T[] = [];
@@ -41,8 +43,9 @@ export class BatchIterator<T> implements AsyncIterableIterator<T> {
   #failure: { error: unknown } | undefined;
   #ended = false;
   #closed = false;
-  #filling: Promise<IteratorResult<T>> | undefined;
+  /** A read (or the retry of a failed one) is under way for the call that returned #filling: a call made meanwhile waits for it. */
   #busy = false;
+  #filling: Promise<IteratorResult<T>> | undefined;
 
   /** `signal` also stops values already decoded from being handed out. */
   constructor(source: ChunkSource, decoder: PushDecoder<T>, signal?: AbortSignal) {
@@ -60,9 +63,8 @@ export class BatchIterator<T> implements AsyncIterableIterator<T> {
       return Promise.resolve({ done: false, value });
     }
     // Someone called next() again before the last read finished: queue behind it.
-    if (this.#filling) return this.#filling.then(() => this.next());
+    if (this.#busy) return this.#filling!.then(() => this.next());
     const filling = this.#fill();
-    // #fill clears this before it settles (unless it settled at once, before this assignment).
     if (this.#busy) this.#filling = filling;
     return filling;
   }
@@ -76,59 +78,56 @@ export class BatchIterator<T> implements AsyncIterableIterator<T> {
     return this;
   }
 
-  async #fill(): Promise<IteratorResult<T>> {
-    this.#busy = true;
+  /** Reads until a read gives values, the stream ends or it fails. */
+  #fill(): Promise<IteratorResult<T>> {
+    this.#busy = false;
     this.#queue = [];
     this.#head = 0;
-    try {
-      for (;;) {
-        if (this.#closed) return done;
-        if (this.#failure) return this.#fail(this.#failure.error);
-        if (this.#ended || this.#decoder.stopped) {
-          await this.#close();
-          return done;
-        }
-        if (this.#signal?.aborted) return this.#fail(this.#signal.reason);
-        let result: IteratorResult<Chunk, unknown>;
-        try {
-          result = await this.#source.read();
-        } catch (error) {
-          if (!this.#decoder.readFailed) return this.#fail(error);
-          try {
-            await this.#decoder.readFailed(error);
-          } catch (reported) {
-            return this.#fail(reported);
-          }
-          continue;
-        }
-        if (this.#signal?.aborted) return this.#fail(this.#signal.reason);
-        // return() was called while the read was pending: the cancelled body's end is not the stream's.
-        if (this.#closed) return done;
-        try {
-          if (result.done) {
-            this.#ended = true;
-            this.#decoder.end(this.#queue);
-          } else {
-            this.#decoder.feed(result.value, this.#queue);
-          }
-        } catch (error) {
-          // Deliver what was decoded before the error first; the next fill throws it.
-          this.#failure = { error };
-        }
-        if (this.#queue.length > 0) {
-          const value = this.#queue[0] as T;
-          this.#queue[0] = undefined as T;
-          this.#head = 1;
-          return { done: false, value };
-        }
-      }
-    } finally {
-      this.#busy = false;
-      this.#filling = undefined;
-    }
+    if (this.#closed) return Promise.resolve(done);
+    if (this.#failure) return this.#fail(this.#failure.error);
+    if (this.#ended || this.#decoder.stopped) return this.#close().then(() => done);
+    if (this.#signal?.aborted) return this.#fail(this.#signal.reason);
+    this.#busy = true;
+    return this.#source.read().then(this.#take, this.#readFailed);
   }
 
+  /** A read settled: its values are decoded and the first handed out, or the next read is made (#fill also ends a stream aborted or closed meanwhile). */
+  #take = (result: IteratorResult<Chunk, unknown>): IteratorResult<T> | Promise<IteratorResult<T>> => {
+    // return() was called while the read was pending: the cancelled body's end is not the stream's.
+    if (!this.#closed && !this.#signal?.aborted) {
+      try {
+        if (result.done) {
+          this.#ended = true;
+          this.#decoder.end(this.#queue);
+        } else {
+          this.#decoder.feed(result.value, this.#queue);
+        }
+      } catch (error) {
+        // Deliver what was decoded before the error first; the next fill throws it.
+        this.#failure = { error };
+      }
+      if (this.#queue.length > 0) {
+        const value = this.#queue[0] as T;
+        this.#queue[0] = undefined as T;
+        this.#head = 1;
+        this.#busy = false;
+        return { done: false, value };
+      }
+    }
+    return this.#fill();
+  };
+
+  /** A read failed: the decoder may open the source again (the client resends a stream cut before its first item) and the same call reads on; else the stream fails. */
+  #readFailed = (error: unknown): Promise<IteratorResult<T>> => {
+    if (!this.#decoder.readFailed) return this.#fail(error);
+    return this.#decoder.readFailed(error).then(
+      () => this.#fill(),
+      (reported) => this.#fail(reported),
+    );
+  };
+
   async #fail(error: unknown): Promise<never> {
+    this.#busy = false;
     this.#failure = undefined;
     this.#queue = [];
     this.#head = 0;
