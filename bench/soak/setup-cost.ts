@@ -16,12 +16,11 @@
  * NODE_ARGS (Node's flags for sambakit's server, e.g. V8's heap sizes).
  * @module
  */
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import type { Socket } from 'node:net';
-import type { ChildProcess } from 'node:child_process';
 import { askPace, closeForked, forkServer, guardChildren, paceProbeArgs, spawnServe, stopServe } from '../server/children.js';
 import type { GcKindFigures } from '../server/messages.js';
-import { readdirSync } from 'node:fs';
 import { profileClockUs, summariseProfile, type ProfileWindow } from '../server/profile.js';
 import { readProc } from '../server/procstat.js';
 import { gcKindsText, median } from '../server/stats.js';
@@ -46,7 +45,7 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 const cpuMs = (pid: number) => readProc(pid)?.cpuMs ?? NaN;
 
 interface Round {
-  /** Server CPU per request, as the server itself counted it (bench/server/pace-probe.mjs). */
+  /** Server CPU per request, as the server itself counted it (bench/server/pace-probe.mjs), up to a second after its last busy moment. */
   usPerRequest: number;
   /** The server's GC pauses in the round, by kind. */
   gc: Record<string, GcKindFigures>;
