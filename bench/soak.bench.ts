@@ -20,7 +20,8 @@
  * of bench/RESULTS.md (APPEND=0 to skip).
  *
  * Knobs (environment): PARTS (soak,scale), REQUESTS (100000), CYCLES (10), STREAMS (1000), CANCEL
- * (0.2), CONNECTIONS (100), SCALE_STREAMS (3000), SCALE_ROUNDS (3), APPEND (1|0), MAX_MINUTES (60).
+ * (0.2), CONNECTIONS (100), SCALE_STREAMS (3000), SCALE_ROUNDS (3), APPEND (1|0), MAX_MINUTES (60),
+ * SERVE_NODE_ARGS (Node flags for sambakit's server in the scale part, e.g. `--max-semi-space-size=64`).
  * @module
  */
 import { fork, spawnSync, type ChildProcess } from 'node:child_process';
@@ -32,7 +33,7 @@ import { writeSection } from './results-section.js';
 import { askMemory, askPace, closeForked, forkServer, guardChildren, memoryProbeArgs, paceProbeArgs, spawnServe, stopServe, track, type ServeChild } from './server/children.js';
 import type { LoadFailure, MemoryReport, MixedLoadRequest, MixedLoadResult, PaceReport } from './server/messages.js';
 import { openFileLimits, readProc, sampleProc } from './server/procstat.js';
-import { median, streamStats, type StreamStats } from './server/stats.js';
+import { gcKindsText, median, streamStats, type StreamStats } from './server/stats.js';
 import { allFlowing, preconnect, runStreamWave, streamedChatBody, type WaveResult } from './server/streams.js';
 import { soakMix } from './soak/mix.js';
 
@@ -47,6 +48,8 @@ const scaleStreams = Number(process.env.SCALE_STREAMS ?? 3000);
 const scaleRounds = Number(process.env.SCALE_ROUNDS ?? 3);
 const append = process.env.APPEND !== '0';
 const maxMinutes = Number(process.env.MAX_MINUTES ?? 60);
+/** Node's own flags for sambakit's server in the scale part (V8 heap sizes, to try them side by side with the defaults). */
+const serveNodeArgs = (process.env.SERVE_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 /** The server's default pacing (src/server/options.ts), which the soak's streams run at. */
 const defaultTtftMs = 200;
@@ -393,7 +396,7 @@ async function scaleWave(server: ScaleServer, round: number, url: string, child:
     `  round ${round} ${server}: ${stats.completed}/${scaleStreams} complete, errors ${stats.errors}${stats.errorKinds ? ` (${stats.errorKinds})` : ''}, peak open ${w.peakOpen}, ` +
       `TTFT-${defaultTtftMs} p99 ${fmt(stats.ttftWritten.p99)} ms, gap p50 ${fmt(stats.gapP50)} p99 ${fmt(stats.gapP99)} ms (as written: p99 ${fmt(pace.gapP99)}), ` +
       `rate after the first ${fmt(stats.rateAfterFirst.p50)} tokens/s, CPU ${fmt(report.cpuPerTokenUs)} µs/token (${fmt(report.cpuPercent, 0)} %), ` +
-      `loop delay p99 client ${fmt(report.clientDelayP99)} / server ${fmt(pace.loopDelayP99)} ms, GC max ${fmt(pace.gcMaxMs)} ms, ${fmt(pace.burstGcMs, 0)} ms in the first 400 ms`,
+      `loop delay p99 client ${fmt(report.clientDelayP99)} / server ${fmt(pace.loopDelayP99)} ms, GC max ${fmt(pace.gcMaxMs)} ms, ${fmt(pace.burstGcMs, 0)} ms in the first 400 ms; ${gcKindsText(pace.gcKinds)}`,
   );
   await sleep(1500);
   return report;
@@ -434,7 +437,7 @@ async function memoryWave(server: ScaleServer, url: string, child: ChildProcess)
 async function runScale(): Promise<ScaleOutcome> {
   const notes: string[] = [];
   const fdLimits = openFileLimits();
-  const serve = await spawnServe({ serveArgs: ['--tokens-per-second', String(scaleTps)], nodeArgs: [...memoryProbeArgs, ...paceProbeArgs], ipc: true });
+  const serve = await spawnServe({ serveArgs: ['--tokens-per-second', String(scaleTps)], nodeArgs: [...serveNodeArgs, ...memoryProbeArgs, ...paceProbeArgs], ipc: true });
   let bare: { child: ChildProcess; url: string } | undefined;
   const waves: ScaleWave[] = [];
   const memory: MemoryWave[] = [];
@@ -474,19 +477,19 @@ function scaleMarkdown(s: ScaleOutcome): { lines: string[]; verdicts: Verdict[] 
   const lines = [
     `### Scale: ${scaleStreams.toLocaleString('en')} concurrent streams at ${scaleTps} tokens/s`,
     '',
-    `\`sambakit serve --tokens-per-second ${scaleTps}\` (other flags default: TTFT ${defaultTtftMs} ms, request log on stdout) and the bare \`node:http\` SSE baseline (bench/server/bare-sse-child.ts, same TTFT and pace, ${s.bareTokens} content chunks) in the same run, each with bench/server/memory-probe.mjs. ` +
+    `\`sambakit serve --tokens-per-second ${scaleTps}\`${serveNodeArgs.length > 0 ? ` under \`node ${serveNodeArgs.join(' ')}\`` : ''} (other flags default: TTFT ${defaultTtftMs} ms, request log on stdout) and the bare \`node:http\` SSE baseline (bench/server/bare-sse-child.ts, same TTFT and pace, ${s.bareTokens} content chunks) in the same run, each with bench/server/memory-probe.mjs. ` +
       `Client: this process on raw TCP sockets (bench/server/streams.ts), ${scaleStreams.toLocaleString('en')} connections opened beforehand 100 at a time, then every request written in one loop. ` +
       `After a 50-stream warm-up and one unmeasured wave per server, ${scaleRounds} rounds of one wave per server, order alternating. CPU per token: the server process's utime + stime over the wave ÷ content chunks received. ` +
       `Heap per open stream: one more wave per server, heap after a full GC once every stream flows (each has had its first token, none has ended; or, when that moment never comes, at the first stream's end) minus the same with the wave's connections open before any request, ÷ streams open at that moment: what a stream adds to its connection (the goal's measure); "with its connection" subtracts the heap before the connections were opened instead. ` +
       `Client loop delay: this process's own event-loop delay over the wave (perf_hooks, 5 ms resolution), which every time it reads is late by. ` +
-      `The server's own view, from bench/server/pace-probe.mjs preloaded into both servers alike: gaps between two writes of content to one response as it made them (the client's gaps minus its own lateness), the share of writes carrying more than one content token (a stream catching up after a late turn), its event-loop delay (2 ms resolution) and GC pauses (all, the longest, and those in the wave's first 400 ms, where its requests are read and set up). ` +
+      `The server's own view, from bench/server/pace-probe.mjs preloaded into both servers alike: gaps between two writes of content to one response as it made them (the client's gaps minus its own lateness), the share of writes carrying more than one content token (a stream catching up after a late turn), its event-loop delay (2 ms resolution) and GC pauses (all, the longest, and those in the wave's first 400 ms, where its requests are read and set up; by kind: minor = scavenges of the young generation, major = mark-compact, with how many lasted 50 ms or more, each enough to put the gap p99 over 100 ms). ` +
       `The server's own TTFT is \`usage.time_to_first_token\` of each stream (from the request's arrival to its first write): what it adds to the client's figure is reading and delivery. ` +
       `Tokens/s after the first: per stream, content chunks after the first ÷ the time from the first to the last (a server that falls behind shows here as well as in the gaps). ` +
       `Open-file limit: ${s.fdLimits ? `soft ${s.fdLimits.soft}, hard ${s.fdLimits.hard}` : 'unknown'}.`,
     '',
-    '| round | server | complete / errors | peak open | TTFT − 200 ms from request sent: p50 / p99 / max | TTFT − 200 ms as the server measured it (usage, from arrival): p50 / p99 | gap p50 / p99 (target 50) | gap as the server wrote: p50 / p99 / max | writes of > 1 token | tokens/s after the first: p50 / p1 | client loop delay p99 / max (ms) | server loop delay p99 / max (ms) | server GC: longest / in the first 400 ms / all (ms) | server CPU µs per token | server CPU % | server RSS peak (MiB) |',
-    '|---:|---|---:|---:|---|---|---|---|---:|---|---|---|---|---:|---:|---:|',
-    ...s.waves.map((w) => `| ${w.round + 1} | ${w.server} | ${w.stats.completed} / ${w.stats.errors}${w.stats.errorKinds ? ` (${w.stats.errorKinds})` : ''} | ${w.peakOpen} | ${fmt(w.stats.ttftWritten.p50)} / ${fmt(w.stats.ttftWritten.p99)} / ${fmt(w.stats.ttftWritten.max)} | ${fmt(w.stats.serverTtft.p50)} / ${fmt(w.stats.serverTtft.p99)} | ${fmt(w.stats.gapP50)} / ${fmt(w.stats.gapP99)} | ${fmt(w.pace.gapP50)} / ${fmt(w.pace.gapP99)} / ${fmt(w.pace.gapMax)} | ${fmt((100 * w.pace.multiTokenWrites) / w.pace.writes, 0)} % | ${fmt(w.stats.rateAfterFirst.p50)} / ${fmt(w.stats.rateAfterFirst.p1)} | ${fmt(w.clientDelayP99)} / ${fmt(w.clientDelayMax)} | ${fmt(w.pace.loopDelayP99)} / ${fmt(w.pace.loopDelayMax)} | ${fmt(w.pace.gcMaxMs)} / ${fmt(w.pace.burstGcMs, 0)} / ${fmt(w.pace.gcMs, 0)} | ${fmt(w.cpuPerTokenUs)} | ${fmt(w.cpuPercent, 0)} | ${fmt(w.peakRss / 2 ** 20)} |`),
+    '| round | server | complete / errors | peak open | TTFT − 200 ms from request sent: p50 / p99 / max | TTFT − 200 ms as the server measured it (usage, from arrival): p50 / p99 | gap p50 / p99 (target 50) | gap as the server wrote: p50 / p99 / max | writes of > 1 token | tokens/s after the first: p50 / p1 | client loop delay p99 / max (ms) | server loop delay p99 / max (ms) | server GC: longest / in the first 400 ms / all (ms) | server GC by kind | server CPU µs per token | server CPU % | server RSS peak (MiB) |',
+    '|---:|---|---:|---:|---|---|---|---|---:|---|---|---|---|---|---:|---:|---:|',
+    ...s.waves.map((w) => `| ${w.round + 1} | ${w.server} | ${w.stats.completed} / ${w.stats.errors}${w.stats.errorKinds ? ` (${w.stats.errorKinds})` : ''} | ${w.peakOpen} | ${fmt(w.stats.ttftWritten.p50)} / ${fmt(w.stats.ttftWritten.p99)} / ${fmt(w.stats.ttftWritten.max)} | ${fmt(w.stats.serverTtft.p50)} / ${fmt(w.stats.serverTtft.p99)} | ${fmt(w.stats.gapP50)} / ${fmt(w.stats.gapP99)} | ${fmt(w.pace.gapP50)} / ${fmt(w.pace.gapP99)} / ${fmt(w.pace.gapMax)} | ${fmt((100 * w.pace.multiTokenWrites) / w.pace.writes, 0)} % | ${fmt(w.stats.rateAfterFirst.p50)} / ${fmt(w.stats.rateAfterFirst.p1)} | ${fmt(w.clientDelayP99)} / ${fmt(w.clientDelayMax)} | ${fmt(w.pace.loopDelayP99)} / ${fmt(w.pace.loopDelayMax)} | ${fmt(w.pace.gcMaxMs)} / ${fmt(w.pace.burstGcMs, 0)} / ${fmt(w.pace.gcMs, 0)} | ${gcKindsText(w.pace.gcKinds)} | ${fmt(w.cpuPerTokenUs)} | ${fmt(w.cpuPercent, 0)} | ${fmt(w.peakRss / 2 ** 20)} |`),
     '',
     '| server | streams open at the reading (when) | heap after GC idle / connected / open (MiB) | heap per open stream | with its connection | RSS idle → open (MiB) | RSS per open stream |',
     '|---|---:|---|---:|---:|---|---:|',

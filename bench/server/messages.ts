@@ -136,6 +136,17 @@ export interface PaceReport {
   gcMs: number;
   gcMaxMs: number;
   burstGcMs: number;
+  /** GC pauses by kind (`minor`: scavenges of the young generation; `major`, `incremental`, `weakcb`): count, sum, longest, and how many lasted 50 ms or more. */
+  gcKinds: Record<string, GcKindFigures>;
+  /** The server's own CPU time (user + system) since the previous ask. */
+  cpuMs: number;
+}
+
+export interface GcKindFigures {
+  count: number;
+  ms: number;
+  maxMs: number;
+  long: number;
 }
 
 export interface LoadFailure {

@@ -2,10 +2,10 @@
  * Preloaded (`node --import`) into both servers of the soak bench's scale part, beside
  * memory-probe.mjs, to tell where a gap between tokens comes from: the server's own writes, timed
  * where they are made (its gaps between two writes of content to one response, and how many writes
- * carried more than one content token: a stream catching up), its event-loop delay, and its GC
- * pauses, over the whole wave and in its first 400 ms (the burst of new requests, where the time
+ * carried more than one content token: a stream catching up), its event-loop delay, its GC
+ * pauses (by kind, and those of 50 ms or more), over the whole wave and in its first 400 ms (the burst of new requests, where the time
  * to first token is made). Answers each `{ type: 'pace', fromEpochMs, record }` with the figures
- * since the previous one (`fromEpochMs`: when the wave began, on the epoch clock both processes
+ * since the previous one (its CPU time too, from `process.cpuUsage`, at microsecond resolution) (`fromEpochMs`: when the wave began, on the epoch clock both processes
  * share), then starts again if `record`; until then it keeps nothing (the heap readings of the
  * memory wave see none of it). The same code wraps both servers' `ServerResponse.prototype.write` and `end`, so its
  * own cost (a scan of each written string) is the same on both sides. Plain JavaScript, as
@@ -13,17 +13,27 @@
  * @module
  */
 import { ServerResponse } from 'node:http';
-import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import process from 'node:process';
 
 /** The burst at the start of a wave, in which its requests are read and set up. */
 const BURST_MS = 400;
+/** A pause this long or longer puts every open stream's gap over 2 × 50 ms on its own. */
+const LONG_PAUSE_MS = 50;
+/** V8's collections by the kind perf_hooks reports: scavenges (young generation) and the rest. */
+const GC_KINDS = new Map([
+  [constants.NODE_PERFORMANCE_GC_MINOR, 'minor'],
+  [constants.NODE_PERFORMANCE_GC_MAJOR, 'major'],
+  [constants.NODE_PERFORMANCE_GC_INCREMENTAL, 'incremental'],
+  [constants.NODE_PERFORMANCE_GC_WEAKCB, 'weakcb'],
+]);
 
 let recording = false;
 let gaps = [];
 let writes = 0;
 let multiTokenWrites = 0;
 let gcPauses = [];
+let cpuFrom = process.cpuUsage();
 const lastWriteAt = new WeakMap();
 const loopDelay = monitorEventLoopDelay({ resolution: 2 });
 
@@ -65,14 +75,29 @@ ServerResponse.prototype.end = function (chunk, ...rest) {
 
 new PerformanceObserver((list) => {
   if (!recording) return;
-  for (const entry of list.getEntries()) gcPauses.push({ atEpochMs: performance.timeOrigin + entry.startTime, ms: entry.duration });
+  for (const entry of list.getEntries()) gcPauses.push({ atEpochMs: performance.timeOrigin + entry.startTime, ms: entry.duration, kind: GC_KINDS.get(entry.detail?.kind) ?? 'other' });
 }).observe({ entryTypes: ['gc'] });
+
+/** Per kind of collection: how many, their sum, the longest, and how many lasted `LONG_PAUSE_MS` or more. */
+function gcByKind(pauses) {
+  const kinds = {};
+  for (const { kind, ms } of pauses) {
+    const k = (kinds[kind] ??= { count: 0, ms: 0, maxMs: 0, long: 0 });
+    k.count++;
+    k.ms += ms;
+    k.maxMs = Math.max(k.maxMs, ms);
+    if (ms >= LONG_PAUSE_MS) k.long++;
+  }
+  return kinds;
+}
 
 const quantile = (sorted, q) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]);
 
 process.channel?.unref();
 process.on('message', (message) => {
   if (message?.type !== 'pace') return;
+  const cpu = process.cpuUsage(cpuFrom);
+  cpuFrom = process.cpuUsage();
   const sorted = Float64Array.from(gaps).sort();
   const from = message.fromEpochMs ?? 0;
   const burst = gcPauses.filter((pause) => pause.atEpochMs >= from && pause.atEpochMs < from + BURST_MS);
@@ -88,6 +113,8 @@ process.on('message', (message) => {
     gcMs: gcPauses.reduce((sum, pause) => sum + pause.ms, 0),
     gcMaxMs: gcPauses.reduce((most, pause) => Math.max(most, pause.ms), 0),
     burstGcMs: burst.reduce((sum, pause) => sum + pause.ms, 0),
+    gcKinds: gcByKind(gcPauses),
+    cpuMs: (cpu.user + cpu.system) / 1000,
   });
   gaps = [];
   writes = 0;

@@ -77,12 +77,19 @@ export function profileClockUs(): number {
   return Number(process.hrtime.bigint() / 1000n);
 }
 
+/** A stretch of a profile, in µs on `profileClockUs()`. */
+export interface ProfileWindow {
+  fromUs: number;
+  toUs: number;
+}
+
 /**
- * Self and inclusive time of the samples of the profile at `path`; with `window` (µs on
- * `profileClockUs()`), only the samples taken within it (start-up and warm-up left out).
+ * Self and inclusive time of the samples of the profile at `path`; with `window` (or several), only
+ * the samples taken within it (start-up and warm-up left out).
  * Times are the sampler's, i.e. wall time of the main thread while it was not idle.
  */
-export function summariseProfile(path: string, top = 15, window?: { fromUs: number; toUs: number }): ProfileSummary {
+export function summariseProfile(path: string, top = 15, window?: ProfileWindow | readonly ProfileWindow[]): ProfileSummary {
+  const windows = window === undefined ? undefined : 'fromUs' in window ? [window] : window;
   const profile = JSON.parse(readFileSync(path, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const selfUs = new Map<number, number>();
@@ -91,7 +98,7 @@ export function summariseProfile(path: string, top = 15, window?: { fromUs: numb
   for (let i = 0; i < profile.samples.length; i++) {
     const delta = profile.timeDeltas[i] ?? 0;
     at += delta;
-    if (window && (at < window.fromUs || at > window.toUs)) continue;
+    if (windows && !windows.some((w) => at >= w.fromUs && at <= w.toUs)) continue;
     windowed++;
     const id = profile.samples[i]!;
     selfUs.set(id, (selfUs.get(id) ?? 0) + delta);

@@ -1,3 +1,4 @@
+import type { GcKindFigures } from './messages.js';
 /** Medians, quantiles and the per-wave figures of a stream wave, shared by the server benches. @module */
 import type { WaveResult } from './streams.js';
 
@@ -76,4 +77,13 @@ export function streamStats(wave: WaveResult, ttftMs: number): StreamStats {
     chunksMedian: median(all.map((s) => s.contentChunks)),
     chunksTotal: all.reduce((n, s) => n + s.contentChunks, 0),
   };
+}
+
+/** GC pauses by kind in a few words: `minor 12× 340 ms (longest 61.2, 3 ≥ 50 ms), major 1× ...`. */
+export function gcKindsText(kinds: Record<string, GcKindFigures>): string {
+  return (
+    Object.entries(kinds)
+      .map(([kind, k]) => `${kind} ${k.count}× ${k.ms.toFixed(0)} ms (longest ${k.maxMs.toFixed(1)}${k.long > 0 ? `, ${k.long} ≥ 50 ms` : ''})`)
+      .join(', ') || 'none'
+  );
 }
