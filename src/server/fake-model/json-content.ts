@@ -2,9 +2,11 @@
  * @module JSON content for structured answers (`json_object`, `json_schema`) and tool-call
  * arguments: a value from `schema-output.ts`, written as compact ASCII JSON.
  */
+import type { Steps } from '../../event-loop/steps.js';
+import type { TurnBudget } from '../../event-loop/turn-budget.js';
 import type { Rng } from './random.js';
 import type { JsonSchema } from './schema-sampler.js';
-import { sampleValid, toAsciiJson } from './schema-output.js';
+import { sampleValid, sampleValidSteps, toAsciiJson } from './schema-output.js';
 import { JSON_KEYS } from './word-bank.js';
 
 /** The type each free-form key gets, so that `{"score": ...}` holds a number, not a word. */
@@ -34,20 +36,23 @@ export function freeJsonObject(rng: Rng): string {
   return toAsciiJson(sampleValid({ type: 'object', properties, required: keys, additionalProperties: false }, rng));
 }
 
-/** JSON valid against `schema` (`json_schema`; absent schema: any object). */
-export function schemaJson(schema: JsonSchema | undefined, rng: Rng): string {
-  return schema === undefined ? freeJsonObject(rng) : toAsciiJson(sampleValid(schema, rng));
+/**
+ * JSON valid against `schema` (`json_schema`; absent schema: any object), as steps that yield when
+ * `budget` is spent: the schema may have thousands of members.
+ */
+export function* schemaJson(schema: JsonSchema | undefined, rng: Rng, budget: TurnBudget | undefined): Steps<string> {
+  return schema === undefined ? freeJsonObject(rng) : toAsciiJson(yield* sampleValidSteps(schema, rng, budget));
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
- * Tool-call arguments. A function that declares no parameters (none, `{}`, or an object schema
- * with no properties and no other constraints) is called with `{}`, as real models do, rather
- * than with invented keys.
+ * Tool-call arguments, as steps that yield when `budget` is spent. A function that declares no
+ * parameters (none, `{}`, or an object schema with no properties and no other constraints) is
+ * called with `{}`, as real models do, rather than with invented keys.
  */
-export function toolArguments(parameters: JsonSchema | undefined, rng: Rng): string {
+export function* toolArguments(parameters: JsonSchema | undefined, rng: Rng, budget: TurnBudget | undefined): Steps<string> {
   if (parameters === undefined || parameters === true) return '{}';
   if (isObject(parameters)) {
     const constraining = Object.keys(parameters).filter((k) => !['type', 'properties', 'required', 'additionalProperties', '$schema', 'title', 'description'].includes(k));
@@ -55,5 +60,5 @@ export function toolArguments(parameters: JsonSchema | undefined, rng: Rng): str
     const open = parameters.additionalProperties === undefined || typeof parameters.additionalProperties === 'boolean';
     if (noProps && open && constraining.length === 0) return '{}';
   }
-  return toAsciiJson(sampleValid(parameters, rng));
+  return toAsciiJson(yield* sampleValidSteps(parameters, rng, budget));
 }

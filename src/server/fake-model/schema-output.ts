@@ -5,9 +5,11 @@
  */
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import { finishSteps, type Steps } from '../../event-loop/steps.js';
+import type { TurnBudget } from '../../event-loop/turn-budget.js';
 import type { Rng } from './random.js';
-import { canonicalJson } from './random.js';
-import { sampleSchema, type JsonSchema } from './schema-sampler.js';
+import { canonicalJson } from './canonical-json.js';
+import { sampleSchemaSteps, type JsonSchema } from './schema-sampler.js';
 
 type Check = (value: unknown) => boolean;
 
@@ -77,10 +79,15 @@ function withoutDialect(schema: { readonly [keyword: string]: unknown }): object
 
 /** An instance of `schema` that passes ajv when any of `ATTEMPTS` samples does. */
 export function sampleValid(schema: JsonSchema, rng: Rng): unknown {
+  return finishSteps(sampleValidSteps(schema, rng, undefined));
+}
+
+/** `sampleValid` as steps that yield when `budget` is spent (a schema of thousands of members is sampled over several turns). */
+export function* sampleValidSteps(schema: JsonSchema, rng: Rng, budget: TurnBudget | undefined): Steps<unknown> {
   const check = checkerFor(schema);
   let value: unknown = null;
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    value = sampleSchema(schema, attempt === 0 ? rng : rng.fork(`schema-attempt-${attempt}`));
+    value = yield* sampleSchemaSteps(schema, attempt === 0 ? rng : rng.fork(`schema-attempt-${attempt}`), budget);
     if (check === null || check(value)) return value;
   }
   return value;

@@ -1,0 +1,82 @@
+/**
+ * @module JSON with object keys sorted at every level, `undefined` dropped: the stable text that
+ * request parameters are hashed from, so that key order in a request body never changes the output.
+ *
+ * Written as steps to a sink, so the request hash reads a body's schemas (tens of thousands of
+ * members, keys sorted by the hundred thousand, strings of megabytes) in the caller's turn budget
+ * without building the text; `canonicalJson` is the same writer run at once into a string.
+ */
+import { finishSteps, type Steps } from '../../event-loop/steps.js';
+import { sortedSteps } from '../../event-loop/sorted-steps.js';
+import type { TurnBudget } from '../../event-loop/turn-budget.js';
+
+/** Where the text goes, a piece at a time. */
+export type TextSink = (text: string) => void;
+
+/** Characters of a string escaped and written at a time. */
+const STRING_PIECE = 1 << 16;
+/** Members of an array or object written between two looks at the budget. */
+const MEMBERS_PER_CHECK = 256;
+
+/** `value` as canonical JSON text. */
+export function canonicalJson(value: unknown): string {
+  let json = '';
+  finishSteps(writeCanonicalJson(value, (text) => (json += text), undefined));
+  return json;
+}
+
+/** `canonicalJson(value)` handed to `write` in pieces, as steps that yield when `budget` is spent. */
+export function* writeCanonicalJson(value: unknown, write: TextSink, budget: TurnBudget | undefined): Steps<void> {
+  if (typeof value === 'string' && value.length > STRING_PIECE) return yield* writeLongString(value, write, budget);
+  if (value === null || typeof value !== 'object') return write(scalarJson(value));
+  if (budget?.spent()) yield;
+  if (Array.isArray(value)) {
+    write('[');
+    for (let i = 0; i < value.length; i++) {
+      if (i % MEMBERS_PER_CHECK === MEMBERS_PER_CHECK - 1 && budget?.spent()) yield;
+      if (i > 0) write(',');
+      yield* writeCanonicalJson(value[i], write, budget);
+    }
+    return write(']');
+  }
+  const record = value as Record<string, unknown>;
+  const keys = yield* sortedSteps(Object.keys(record), budget);
+  let written = 0;
+  write('{');
+  for (let i = 0; i < keys.length; i++) {
+    if (i % MEMBERS_PER_CHECK === MEMBERS_PER_CHECK - 1 && budget?.spent()) yield;
+    const key = keys[i]!;
+    const item = record[key];
+    if (item === undefined || typeof item === 'function') continue;
+    if (written++ > 0) write(',');
+    yield* writeCanonicalJson(key, write, budget);
+    write(':');
+    yield* writeCanonicalJson(item, write, budget);
+  }
+  write('}');
+}
+
+function scalarJson(value: unknown): string {
+  if (typeof value === 'number' && !Number.isFinite(value)) return 'null';
+  if (typeof value === 'bigint') return JSON.stringify(value.toString());
+  return JSON.stringify(value) ?? 'null';
+}
+
+/**
+ * `JSON.stringify(text)` a piece at a time: the pieces' escapes are the whole string's, as long as
+ * no cut falls between the two halves of a surrogate pair (a lone half is escaped on its own).
+ */
+function* writeLongString(text: string, write: TextSink, budget: TurnBudget | undefined): Steps<void> {
+  write('"');
+  for (let start = 0; start < text.length; ) {
+    if (budget?.spent()) yield;
+    let end = Math.min(start + STRING_PIECE, text.length);
+    if (end < text.length && isHighSurrogate(text.charCodeAt(end - 1)) && isLowSurrogate(text.charCodeAt(end))) end--;
+    write(JSON.stringify(text.slice(start, end)).slice(1, -1));
+    start = end;
+  }
+  write('"');
+}
+
+const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
+const isLowSurrogate = (code: number) => code >= 0xdc00 && code <= 0xdfff;
