@@ -6,7 +6,7 @@ import type { Steps } from '../../event-loop/steps.js';
 import type { TurnBudget } from '../../event-loop/turn-budget.js';
 import type { Rng } from './random.js';
 import type { JsonSchema } from './schema-sampler.js';
-import { sampleValid, sampleValidSteps, toAsciiJson } from './schema-output.js';
+import { asciiJsonSteps, sampleValid, sampleValidSteps, toAsciiJson } from './schema-output.js';
 import { JSON_KEYS } from './word-bank.js';
 
 /** The type each free-form key gets, so that `{"score": ...}` holds a number, not a word. */
@@ -41,7 +41,7 @@ export function freeJsonObject(rng: Rng): string {
  * `budget` is spent: the schema may have thousands of members.
  */
 export function* schemaJson(schema: JsonSchema | undefined, rng: Rng, budget: TurnBudget | undefined): Steps<string> {
-  return schema === undefined ? freeJsonObject(rng) : toAsciiJson(yield* sampleValidSteps(schema, rng, budget));
+  return schema === undefined ? freeJsonObject(rng) : yield* asciiJsonSteps(yield* sampleValidSteps(schema, rng, budget), budget);
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
@@ -60,5 +60,5 @@ export function* toolArguments(parameters: JsonSchema | undefined, rng: Rng, bud
     const open = parameters.additionalProperties === undefined || typeof parameters.additionalProperties === 'boolean';
     if (noProps && open && constraining.length === 0) return '{}';
   }
-  return toAsciiJson(yield* sampleValidSteps(parameters, rng, budget));
+  return yield* asciiJsonSteps(yield* sampleValidSteps(parameters, rng, budget), budget);
 }

@@ -56,9 +56,32 @@ const isObject = (value: unknown): value is SchemaObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 const num = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
 
-/** Yields when the budget is spent, looking at it once every `MEMBERS_PER_CHECK` members of a loop. */
-function* memberPause(index: number, budget: TurnBudget | undefined): Steps<void> {
-  if (index % MEMBERS_PER_CHECK === MEMBERS_PER_CHECK - 1 && budget?.spent()) yield;
+/**
+ * Whether a loop over a schema's list is due to yield at member `index`: the budget is looked at once
+ * every `MEMBERS_PER_CHECK` members. (A test, not a `pause` generator: one made per member costs more than the member.)
+ */
+const pauseDue = (index: number, budget: TurnBudget | undefined): boolean =>
+  index % MEMBERS_PER_CHECK === MEMBERS_PER_CHECK - 1 && budget !== undefined && budget.spent();
+
+/**
+ * `{...source}`, a few hundred members between looks at the budget. Read by key: `Object.values` and
+ * `Object.entries` of 100,000 properties parsed from a body take five times as long as their keys.
+ */
+function* copySteps(source: SchemaObject, budget: TurnBudget | undefined): Steps<SchemaObject> {
+  const keys = Object.keys(source);
+  if (keys.length <= MEMBERS_PER_CHECK) return { ...source };
+  const copy: SchemaObject = {};
+  for (let i = 0; i < keys.length; i++) {
+    if (pauseDue(i, budget)) yield;
+    setMember(copy, keys[i]!, source[keys[i]!]);
+  }
+  return copy;
+}
+
+/** `target[key] = value` as a spread sets it: `__proto__` becomes a member, not the prototype. */
+function setMember(target: SchemaObject, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  else target[key] = value;
 }
 
 function* sample(schema: unknown, ctx: Context): Steps<unknown> {
@@ -86,7 +109,7 @@ function* sample(schema: unknown, ctx: Context): Steps<unknown> {
  */
 function* flatten(schema: SchemaObject, ctx: Context, guard = 0): Steps<SchemaObject> {
   if (guard > 16) return schema;
-  let s: SchemaObject = { ...schema };
+  let s: SchemaObject = yield* copySteps(schema, ctx.budget);
   const ref = typeof s.$ref === 'string' ? s.$ref : typeof s.$dynamicRef === 'string' ? s.$dynamicRef : undefined;
   const { budget } = ctx;
   if (ref !== undefined) {
@@ -156,15 +179,15 @@ function* refTargets(root: JsonSchema, budget: TurnBudget | undefined): Steps<Re
   const ids: Array<[string, SchemaObject]> = [];
   const pending: unknown[] = [root];
   for (let visited = 0; pending.length > 0; visited++) {
-    yield* memberPause(visited, budget);
+    if (pauseDue(visited, budget)) yield;
     const node = pending.pop();
     if (Array.isArray(node)) {
       for (let i = node.length - 1; i >= 0; i--) pending.push(node[i]);
     } else if (isObject(node)) {
       for (const anchor of [node.$anchor, node.$dynamicAnchor]) if (typeof anchor === 'string' && !anchors.has(anchor)) anchors.set(anchor, node);
       if (typeof node.$id === 'string') ids.push([node.$id, node]);
-      const members = Object.values(node);
-      for (let i = members.length - 1; i >= 0; i--) pending.push(members[i]);
+      const keys = Object.keys(node);
+      for (let i = keys.length - 1; i >= 0; i--) pending.push(node[keys[i]!]);
     }
   }
   const found = new Map<string, SchemaObject | undefined>();
@@ -174,7 +197,7 @@ function* refTargets(root: JsonSchema, budget: TurnBudget | undefined): Steps<Re
       if (found.has(id)) return found.get(id);
       let target: SchemaObject | undefined;
       for (let i = 0; i < ids.length && target === undefined; i++) {
-        yield* memberPause(i, budget);
+        if (pauseDue(i, budget)) yield;
         const [candidate, node] = ids[i]!;
         if (candidate === id || candidate.endsWith(`/${id}`)) target = node;
       }
@@ -186,21 +209,32 @@ function* refTargets(root: JsonSchema, budget: TurnBudget | undefined): Steps<Re
 
 /** Both schemas' constraints in one: properties merged, `required` united, bounds tightened. */
 function* merge(a: SchemaObject, b: SchemaObject, budget: TurnBudget | undefined): Steps<SchemaObject> {
-  const out: SchemaObject = { ...a };
-  for (const [key, value] of Object.entries(b)) {
+  const out: SchemaObject = yield* copySteps(a, budget);
+  const keys = Object.keys(b);
+  for (let i = 0; i < keys.length; i++) {
+    if (pauseDue(i, budget)) yield;
+    const key = keys[i]!;
+    const value = b[key];
     const current = out[key];
     if (current === undefined) out[key] = value;
     else if (key === 'properties' && isObject(current) && isObject(value)) {
-      const props: SchemaObject = { ...current };
-      let index = 0;
-      for (const [name, sub] of Object.entries(value)) {
-        yield* memberPause(index++, budget);
+      const props: SchemaObject = yield* copySteps(current, budget);
+      const names = Object.keys(value);
+      for (let j = 0; j < names.length; j++) {
+        if (pauseDue(j, budget)) yield;
+        const name = names[j]!;
+        const sub = value[name];
         const existing = props[name];
         props[name] = isObject(existing) && isObject(sub) ? yield* merge(existing, sub, budget) : sub;
       }
       out[key] = props;
     } else if (key === 'required' && Array.isArray(current) && Array.isArray(value)) {
-      out[key] = [...new Set([...current, ...value])];
+      const united = new Set<unknown>();
+      for (let j = 0; j < current.length + value.length; j++) {
+        if (pauseDue(j, budget)) yield;
+        united.add(j < current.length ? current[j] : value[j - current.length]);
+      }
+      out[key] = [...united];
     } else if (['minimum', 'exclusiveMinimum', 'minLength', 'minItems', 'minProperties'].includes(key) && typeof current === 'number' && typeof value === 'number') {
       out[key] = Math.max(current, value);
     } else if (['maximum', 'exclusiveMaximum', 'maxLength', 'maxItems', 'maxProperties'].includes(key) && typeof current === 'number' && typeof value === 'number') {
@@ -215,12 +249,12 @@ function* merge(a: SchemaObject, b: SchemaObject, budget: TurnBudget | undefined
     } else if (key === 'enum' && Array.isArray(current) && Array.isArray(value)) {
       const allowed = new Set<string>();
       for (let i = 0; i < value.length; i++) {
-        yield* memberPause(i, budget);
+        if (pauseDue(i, budget)) yield;
         allowed.add(canonicalJson(value[i]));
       }
       const both: unknown[] = [];
       for (let i = 0; i < current.length; i++) {
-        yield* memberPause(i, budget);
+        if (pauseDue(i, budget)) yield;
         if (allowed.has(canonicalJson(current[i]))) both.push(current[i]);
       }
       out[key] = both.length > 0 ? both : value;
@@ -253,20 +287,25 @@ function* sampleObject(s: SchemaObject, ctx: Context): Steps<Record<string, unkn
   const { rng, budget } = ctx;
   const properties = isObject(s.properties) ? s.properties : {};
   const names = Object.keys(properties);
-  const required = Array.isArray(s.required) ? s.required.filter((k): k is string => typeof k === 'string') : [];
   const maxProps = num(s.maxProperties) ?? Infinity;
   const minProps = num(s.minProperties) ?? 0;
   const deep = ctx.depth >= MAX_DEPTH;
 
-  const chosen: string[] = [...required];
-  // Looked up in a set: a schema may list thousands of properties, and a list lookup each is their square.
-  const isChosen = new Set(chosen);
+  // Required names first; looked up in a set: a schema may list thousands of properties, and a list lookup each is their square.
+  const chosen: string[] = [];
+  const isChosen = new Set<string>();
   const choose = (name: string) => {
     chosen.push(name);
     isChosen.add(name);
   };
+  const required: unknown[] = Array.isArray(s.required) ? s.required : [];
+  for (let i = 0; i < required.length; i++) {
+    if (pauseDue(i, budget)) yield;
+    const name = required[i];
+    if (typeof name === 'string') choose(name);
+  }
   for (let i = 0; i < names.length; i++) {
-    yield* memberPause(i, budget);
+    if (pauseDue(i, budget)) yield;
     const name = names[i]!;
     if (isChosen.has(name) || deep) continue;
     if (chosen.length < maxProps && rng.chance(ctx.depth === 0 ? 0.8 : 0.6)) choose(name);
@@ -274,16 +313,18 @@ function* sampleObject(s: SchemaObject, ctx: Context): Steps<Record<string, unkn
   // dependentRequired (2019+) and the array form of draft-07 `dependencies`.
   for (const deps of [s.dependentRequired, s.dependencies]) {
     if (!isObject(deps)) continue;
-    let index = 0;
-    for (const [name, needed] of Object.entries(deps)) {
-      yield* memberPause(index++, budget);
+    const depending = Object.keys(deps);
+    for (let i = 0; i < depending.length; i++) {
+      if (pauseDue(i, budget)) yield;
+      const name = depending[i]!;
+      const needed = deps[name];
       if (isChosen.has(name) && Array.isArray(needed)) {
         for (const item of needed) if (typeof item === 'string' && !isChosen.has(item)) choose(item);
       }
     }
   }
   for (let i = 0; i < names.length && chosen.length < minProps; i++) {
-    yield* memberPause(i, budget);
+    if (pauseDue(i, budget)) yield;
     if (!isChosen.has(names[i]!)) choose(names[i]!);
   }
 
@@ -293,7 +334,13 @@ function* sampleObject(s: SchemaObject, ctx: Context): Steps<Record<string, unkn
   const out: Record<string, unknown> = {};
   let size = 0;
   // Properties in the schema's own order (required first only where the schema lists them so).
-  const ordered = [...names.filter((k) => isChosen.has(k)), ...chosen.filter((k) => !(k in properties))];
+  const ordered: string[] = [];
+  for (let i = 0; i < names.length + chosen.length; i++) {
+    if (pauseDue(i, budget)) yield;
+    if (i < names.length) {
+      if (isChosen.has(names[i]!)) ordered.push(names[i]!);
+    } else if (!(chosen[i - names.length]! in properties)) ordered.push(chosen[i - names.length]!);
+  }
   // Counted as they are set: own keys only (`__proto__` sets none), as `Object.keys(out)` would count them.
   const put = (key: string, value: unknown) => {
     const had = Object.hasOwn(out, key);
@@ -334,13 +381,14 @@ interface PatternSchemas {
 }
 
 function patternSchemas(s: SchemaObject): PatternSchemas {
-  const entries = isObject(s.patternProperties) ? Object.entries(s.patternProperties) : [];
+  const patterns = s.patternProperties;
+  const entries: Array<[string, unknown]> = isObject(patterns) ? Object.keys(patterns).map((pattern) => [pattern, patterns[pattern]]) : [];
   const compiled: Array<RegExp | null> = [];
   return {
     entries,
     *schemaFor(key, budget) {
       for (let i = 0; i < entries.length; i++) {
-        yield* memberPause(i, budget);
+        if (pauseDue(i, budget)) yield;
         if (compiled.length === i) compiled.push(compiledPattern(entries[i]![0]));
         if (compiled[i]?.test(key)) return entries[i]![1];
       }
@@ -475,7 +523,7 @@ function* sampleString(s: SchemaObject, ctx: Context): Steps<string> {
   }
   let text = wordsFor(ctx.key, rng);
   for (let words = 0; text.length < minLength; words++) {
-    yield* memberPause(words, ctx.budget);
+    if (pauseDue(words, ctx.budget)) yield;
     text += ` ${rng.pick(NOUNS)}`;
   }
   if (text.length > maxLength) text = text.slice(0, maxLength).replace(/ $/, 'a');
