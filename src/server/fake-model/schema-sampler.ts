@@ -35,8 +35,8 @@ interface Context {
   key?: string;
   /** The caller's turn budget (none: all at once). */
   budget: TurnBudget | undefined;
-  /** The root's `$anchor`s and `$id`s, indexed when a reference first needs them (one walk, not one per reference). */
-  targets?: RefTargets;
+  /** The root's `$anchor`s and `$id`s, indexed when a reference first needs them (one walk per sample, not one per reference). */
+  refs: { targets?: RefTargets };
 }
 
 /** Members of a schema's list handled between two looks at the budget. */
@@ -49,7 +49,7 @@ export function sampleSchema(schema: JsonSchema, rng: Rng): unknown {
 
 /** `sampleSchema`, as steps that yield when `budget` is spent: the same draws, the same instance. */
 export function sampleSchemaSteps(schema: JsonSchema, rng: Rng, budget: TurnBudget | undefined): Steps<unknown> {
-  return sample(schema, { root: schema, rng, depth: 0, budget });
+  return sample(schema, { root: schema, rng, depth: 0, budget, refs: {} });
 }
 
 const isObject = (value: unknown): value is SchemaObject =>
@@ -153,8 +153,8 @@ function* resolveRef(ctx: Context, ref: string): Steps<unknown> {
   const { root } = ctx;
   if (ref === '#') return root;
   if (!ref.startsWith('#/')) {
-    ctx.targets ??= yield* refTargets(root, ctx.budget);
-    return ref.startsWith('#') ? ctx.targets.anchors.get(ref.slice(1)) : yield* ctx.targets.byId(ref, ctx.budget);
+    const targets = (ctx.refs.targets ??= yield* refTargets(root, ctx.budget));
+    return ref.startsWith('#') ? targets.anchors.get(ref.slice(1)) : yield* targets.byId(ref, ctx.budget);
   }
   let node: unknown = root;
   for (const raw of ref.slice(2).split('/')) {
