@@ -204,7 +204,7 @@ function* attemptChoice(settings: Settings, rng: Rng, index: number, tool: ToolD
     // Both texts grow with the tool's schema (a required name of 100,000 characters is written out
     // in full), so they are tokenized in the caller's turns, and only as far as the budget reaches.
     const limit = remaining ?? Infinity;
-    const args = yield* toolArguments(tool.parameters, rng.fork('arguments'), settings.turns);
+    const args = yield* toolArguments(tool.parameters, rng.fork('arguments'), settings.turns, limit);
     const nameTokens = yield* countTokensSteps(tool.name, limit, settings.turns);
     const argTokens = (yield* tokenizeSteps(args, limit - nameTokens, settings.turns)).tokens;
     const callTokens = argTokens.length + nameTokens;
@@ -224,9 +224,11 @@ function* attemptChoice(settings: Settings, rng: Rng, index: number, tool: ToolD
 
   const contentRng = rng.fork('content');
   const format = request.responseFormat;
-  // A JSON answer grows with its schema (thousands of properties), so it is tokenized in the caller's turns.
+  // A JSON answer grows with its schema (thousands of properties), so it is made and tokenized in the
+  // caller's turns, and only as far as the budget reaches.
+  const limit = remaining ?? Infinity;
   const written =
-    format?.type === 'json_schema' ? yield* tokenizeSteps(yield* schemaJson(format.schema, contentRng, settings.turns), Infinity, settings.turns)
+    format?.type === 'json_schema' ? yield* tokenizeSteps(yield* schemaJson(format.schema, contentRng, settings.turns, limit), limit, settings.turns)
     : format?.type === 'json_object' ? yield* tokenizeSteps(freeJsonObject(contentRng), Infinity, settings.turns)
     : writeAnswer(contentRng, rng.fork('length').int(NATURAL_MIN_TOKENS, NATURAL_MAX_TOKENS), remaining);
   return contentChoice(settings, rng, index, cutText(written, remaining, settings.stops), reasoning, reasoningTokens, exact);

@@ -9,7 +9,7 @@ import { finishSteps, type Steps } from '../../event-loop/steps.js';
 import type { TurnBudget } from '../../event-loop/turn-budget.js';
 import type { Rng } from './random.js';
 import { canonicalJson } from './canonical-json.js';
-import { sampleSchemaSteps, type JsonSchema } from './schema-sampler.js';
+import { sampleSchemaSteps, unlimitedRoom, type JsonSchema, type Room } from './schema-sampler.js';
 
 type Check = (value: unknown) => boolean;
 
@@ -89,16 +89,21 @@ function withoutDialect(schema: { readonly [keyword: string]: unknown }): object
 
 /** An instance of `schema` that passes ajv when any of `ATTEMPTS` samples does. */
 export function sampleValid(schema: JsonSchema, rng: Rng): unknown {
-  return finishSteps(sampleValidSteps(schema, rng, undefined));
+  return finishSteps(sampleValidSteps(schema, rng, undefined, Infinity));
 }
 
-/** `sampleValid` as steps that yield when `budget` is spent (a schema of thousands of members is sampled over several turns). */
-export function* sampleValidSteps(schema: JsonSchema, rng: Rng, budget: TurnBudget | undefined): Steps<unknown> {
+/**
+ * `sampleValid` as steps that yield when `budget` is spent (a schema of thousands of members is
+ * sampled over several turns), each sample stopped once its JSON is `room` characters long: one
+ * that long is cut at the answer's token budget, so it is not checked (its end is never shown).
+ */
+export function* sampleValidSteps(schema: JsonSchema, rng: Rng, budget: TurnBudget | undefined, room: number): Steps<unknown> {
   const check = checkerFor(schema);
   let value: unknown = null;
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    value = yield* sampleSchemaSteps(schema, attempt === 0 ? rng : rng.fork(`schema-attempt-${attempt}`), budget);
-    if (check === null || check(value)) return value;
+    const made: Room = { ...unlimitedRoom(), limit: room };
+    value = yield* sampleSchemaSteps(schema, attempt === 0 ? rng : rng.fork(`schema-attempt-${attempt}`), budget, made);
+    if (made.cut || check === null || check(value)) return value;
   }
   return value;
 }
@@ -121,10 +126,24 @@ export function toAsciiJson(value: unknown): string {
  * member at a time (an answer to a schema of 100,000 properties took 15-50 ms in one call).
  */
 export function* asciiJsonSteps(value: unknown, budget: TurnBudget | undefined): Steps<string> {
-  let json = '';
-  yield* writeJson(value, (text) => (json += asciiOnly(text)), budget);
+  // Joined a few thousand pieces at a time: a string grown by millions of `+=` is flattened by its
+  // first reader in one go (a quarter of a second for 16 MB).
+  const chunks: string[] = [];
+  let pieces: string[] = [];
+  yield* writeJson(value, (text) => {
+    pieces.push(asciiOnly(text));
+    if (pieces.length === PIECES_PER_CHUNK) {
+      chunks.push(pieces.join(''));
+      pieces = [];
+    }
+  }, budget);
+  chunks.push(pieces.join(''));
+  const json = chunks.join('');
   return json === '' ? 'null' : json;
 }
+
+/** Pieces of an answer's JSON joined into one flat chunk at a time. */
+const PIECES_PER_CHUNK = 4096;
 
 /** `JSON.stringify(value)` handed to `write` in pieces (nothing for what it leaves out). */
 function* writeJson(value: unknown, write: (text: string) => void, budget: TurnBudget | undefined): Steps<void> {

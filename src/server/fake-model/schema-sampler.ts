@@ -8,6 +8,11 @@
  * branches, `required` names), so the sampler is written as steps (`src/event-loop/steps.ts`) that
  * yield when the caller's turn budget is spent: at every value it samples and every few hundred
  * members of a loop over a schema's lists. A budget changes when the work is done, never a draw.
+ *
+ * A schema may also ask for more than any answer can show (`minItems: 100` four arrays deep is a
+ * hundred million values; a `minLength` of a billion): the sampler is given the room in characters
+ * past which the answer is surely cut at its token budget, and stops there (`Room.cut`), so such a
+ * request costs what the visible part of its answer costs, and never the server's memory.
  */
 import { finishSteps, type Steps } from '../../event-loop/steps.js';
 import type { TurnBudget } from '../../event-loop/turn-budget.js';
@@ -37,6 +42,29 @@ interface Context {
   budget: TurnBudget | undefined;
   /** The root's `$anchor`s and `$id`s, indexed when a reference first needs them (one walk per sample, not one per reference). */
   refs: { targets?: RefTargets };
+  room: Room;
+}
+
+/**
+ * How much of the answer's JSON text a sample may make. `written` never counts more characters than
+ * the JSON of what was sampled holds (a scalar's own JSON and one separator per value, a key its
+ * length and a quote), so once it reaches `limit` the text is at least that long.
+ */
+export interface Room {
+  readonly limit: number;
+  written: number;
+  /** Whether the sample stopped at the limit (it is then unfinished, and only its start can be shown). */
+  cut: boolean;
+}
+
+/** Room for a sample of any size. */
+export const unlimitedRoom = (): Room => ({ limit: Infinity, written: 0, cut: false });
+
+/** Whether the room is used up; marks the sample cut when it is. */
+function full(room: Room): boolean {
+  if (room.written < room.limit) return false;
+  room.cut = true;
+  return true;
 }
 
 /** Members of a schema's list handled between two looks at the budget. */
@@ -44,12 +72,15 @@ const MEMBERS_PER_CHECK = 256;
 
 /** One instance of `schema`, deterministic in `rng`, made at once. */
 export function sampleSchema(schema: JsonSchema, rng: Rng): unknown {
-  return finishSteps(sampleSchemaSteps(schema, rng, undefined));
+  return finishSteps(sampleSchemaSteps(schema, rng, undefined, unlimitedRoom()));
 }
 
-/** `sampleSchema`, as steps that yield when `budget` is spent: the same draws, the same instance. */
-export function sampleSchemaSteps(schema: JsonSchema, rng: Rng, budget: TurnBudget | undefined): Steps<unknown> {
-  return sample(schema, { root: schema, rng, depth: 0, budget, refs: {} });
+/**
+ * `sampleSchema`, as steps that yield when `budget` is spent: the same draws, the same instance,
+ * unless `room` runs out first (then the instance made so far, `room.cut` set).
+ */
+export function sampleSchemaSteps(schema: JsonSchema, rng: Rng, budget: TurnBudget | undefined, room: Room): Steps<unknown> {
+  return sample(schema, { root: schema, rng, depth: 0, budget, refs: {}, room });
 }
 
 const isObject = (value: unknown): value is SchemaObject =>
@@ -85,6 +116,22 @@ function setMember(target: SchemaObject, key: string, value: unknown): void {
 }
 
 function* sample(schema: unknown, ctx: Context): Steps<unknown> {
+  const value = yield* sampleValue(schema, ctx);
+  ctx.room.written += scalarLength(value) + 1;
+  return value;
+}
+
+/** Characters of a scalar's JSON at least (escapes only add); a container's are its members'. */
+function scalarLength(value: unknown): number {
+  switch (typeof value) {
+    case 'string': return value.length + 2;
+    case 'number': return String(value).length;
+    case 'boolean': return value ? 4 : 5;
+    default: return value === null ? 4 : 0;
+  }
+}
+
+function* sampleValue(schema: unknown, ctx: Context): Steps<unknown> {
   if (ctx.budget?.spent()) yield;
   if (schema === false || ctx.depth > HARD_DEPTH) return null;
   if (!isObject(schema)) return freeValue(ctx);
@@ -346,8 +393,10 @@ function* sampleObject(s: SchemaObject, ctx: Context): Steps<Record<string, unkn
     const had = Object.hasOwn(out, key);
     out[key] = value;
     if (!had && Object.hasOwn(out, key)) size++;
+    ctx.room.written += key.length + 1;
   };
   for (const name of ordered) {
+    if (full(ctx.room)) return out;
     const sub = properties[name] ?? extraSchema ?? (yield* patterns.schemaFor(name, budget)) ?? true;
     put(name, yield* sample(sub, { ...ctx, depth: ctx.depth + 1, key: name }));
   }
@@ -357,7 +406,7 @@ function* sampleObject(s: SchemaObject, ctx: Context): Steps<Record<string, unkn
   let target = Math.max(minProps, wantsEntries ? rng.int(1, 3) : 0);
   target = Math.min(target, maxProps);
   let guard = 0;
-  while (size < target && guard++ < 50) {
+  while (size < target && guard++ < 50 && !full(ctx.room)) {
     if (closed && patterns.entries.length > 0) {
       const [pattern, sub] = rng.pick(patterns.entries);
       const key = sampleFromPattern(pattern, rng);
@@ -424,8 +473,9 @@ function* sampleArray(s: SchemaObject, ctx: Context): Steps<unknown[]> {
   const seen = new Set<string>();
   const out: unknown[] = [];
   let guard = 0;
-  while (out.length < length && guard++ < length * 20 + 20) {
+  while (out.length < length && guard++ < length * 20 + 20 && !full(ctx.room)) {
     const index = out.length;
+    const written = ctx.room.written;
     let itemSchema: unknown = index < prefix.length ? prefix[index] : rest ?? true;
     if (contains !== undefined && index >= prefix.length && index - prefix.length < minContains) {
       itemSchema = isObject(itemSchema) && isObject(contains) ? yield* merge(itemSchema, contains, ctx.budget) : contains;
@@ -433,7 +483,11 @@ function* sampleArray(s: SchemaObject, ctx: Context): Steps<unknown[]> {
     const item = yield* sample(itemSchema, { ...ctx, depth: ctx.depth + 1, key: singular(ctx.key) });
     if (unique) {
       const id = canonicalJson(item);
-      if (seen.has(id)) continue;
+      if (seen.has(id)) {
+        // Not in the answer: not in its length either.
+        ctx.room.written = written;
+        continue;
+      }
       seen.add(id);
     }
     out.push(item);
@@ -524,6 +578,10 @@ function* sampleString(s: SchemaObject, ctx: Context): Steps<string> {
   let text = wordsFor(ctx.key, rng);
   for (let words = 0; text.length < minLength; words++) {
     if (pauseDue(words, ctx.budget)) yield;
+    if (ctx.room.written + text.length >= ctx.room.limit) {
+      ctx.room.cut = true;
+      break;
+    }
     text += ` ${rng.pick(NOUNS)}`;
   }
   if (text.length > maxLength) text = text.slice(0, maxLength).replace(/ $/, 'a');

@@ -8,11 +8,11 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { generate, generateInTurns, UnknownToolError, type GenerateRequest, type JsonSchema } from '../../../src/server/fake-model/index.js';
+import { FinishReason, generate, generateInTurns, UnknownToolError, type GenerateRequest, type JsonSchema } from '../../../src/server/fake-model/index.js';
 import { canonicalJson, writeCanonicalJson } from '../../../src/server/fake-model/canonical-json.js';
 import { Rng } from '../../../src/server/fake-model/random.js';
 import { asciiJsonSteps, toAsciiJson } from '../../../src/server/fake-model/schema-output.js';
-import { sampleSchema, sampleSchemaSteps } from '../../../src/server/fake-model/schema-sampler.js';
+import { sampleSchema, sampleSchemaSteps, unlimitedRoom } from '../../../src/server/fake-model/schema-sampler.js';
 import { finishSteps, type Steps } from '../../../src/event-loop/steps.js';
 import { sortedSteps } from '../../../src/event-loop/sorted-steps.js';
 import { TurnBudget } from '../../../src/event-loop/turn-budget.js';
@@ -45,13 +45,13 @@ describe('sampling a schema of 20,000 properties', () => {
   const schema: JsonSchema = { type: 'object', properties: properties(20_000), required: ['field_7', 'field_19999'] };
 
   it('yields as it goes in a spent budget (at every value), to the instance sampled at once', () => {
-    const { value, yields } = yieldsOf(sampleSchemaSteps(schema, new Rng(5), new CountingBudget()));
+    const { value, yields } = yieldsOf(sampleSchemaSteps(schema, new Rng(5), new CountingBudget(), unlimitedRoom()));
     expect(yields).toBeGreaterThan(10_000);
     expect(value).toEqual(sampleSchema(schema, new Rng(5)));
   });
 
   it('never yields without a budget', () => {
-    expect(yieldsOf(sampleSchemaSteps(schema, new Rng(5), undefined)).yields).toBe(0);
+    expect(yieldsOf(sampleSchemaSteps(schema, new Rng(5), undefined, unlimitedRoom())).yields).toBe(0);
   });
 
   it('writes the answer\'s JSON a member at a time, to the text written at once', () => {
@@ -136,5 +136,44 @@ describe('references in a large schema', () => {
     const schema: JsonSchema = { $defs: { ...defs, first: { $anchor: 'a5', const: 'first wins' } }, type: 'object', properties: properties(2_000, (i) => (i % 2 ? { $ref: `#a${i}` } : { $ref: `s/d${i}.json` })), required: Object.keys(properties(2_000)) };
     const value = sampleSchema(schema, new Rng(1)) as Record<string, number>;
     for (let i = 0; i < 2_000; i++) expect(value[`field_${i}`]).toBe(i);
+  });
+});
+
+describe('a schema that asks for more than an answer can show', () => {
+  const text = (request: GenerateRequest) => generate(request, { seed: 2 }).choices[0]!;
+  const ints = (minItems: number): JsonSchema => ({ type: 'array', items: { type: 'integer' }, minItems });
+
+  it('is sampled only as far as the budget can show: the start of the answer a larger budget gets in full', () => {
+    const schema = ints(100_000);
+    const whole = text({ prompt: 'Count.', responseFormat: { type: 'json_schema', schema }, maxTokens: 1_000_000 });
+    expect(whole.finishReason).toBe(FinishReason.EndOfText);
+    expect((JSON.parse(whole.text) as number[]).length).toBeGreaterThanOrEqual(100_000);
+    const cut = text({ prompt: 'Count.', responseFormat: { type: 'json_schema', schema }, maxTokens: 20 });
+    expect(cut.finishReason).toBe(FinishReason.MaxTokens);
+    expect(cut.completionTokens).toBe(20);
+    expect(whole.text.startsWith(cut.text)).toBe(true);
+  });
+
+  it('answers a hundred million values (minItems 100, four arrays deep) with the budget\'s tokens, each budget the start of a larger one', () => {
+    const schema: JsonSchema = { type: 'array', minItems: 100, items: { type: 'array', minItems: 100, items: { type: 'array', minItems: 100, items: ints(100) } } };
+    const small = text({ prompt: 'Fill.', responseFormat: { type: 'json_schema', schema }, maxTokens: 30 });
+    const larger = text({ prompt: 'Fill.', responseFormat: { type: 'json_schema', schema }, maxTokens: 3_000 });
+    expect([small.finishReason, larger.finishReason]).toEqual([FinishReason.MaxTokens, FinishReason.MaxTokens]);
+    expect([small.completionTokens, larger.completionTokens]).toEqual([30, 3_000]);
+    expect(larger.text.startsWith(small.text)).toBe(true);
+  });
+
+  it('gives tool-call arguments that cannot fit as the raw call cut at the budget', () => {
+    const parameters: JsonSchema = { type: 'object', properties: { text: { type: 'string', minLength: 1_000_000_000 } }, required: ['text'] };
+    const choice = text({ prompt: 'Write.', tools: [{ name: 'write', parameters }], toolChoice: 'required', maxTokens: 40 });
+    expect(choice.toolCalls).toEqual([]);
+    expect(choice.finishReason).toBe(FinishReason.MaxTokens);
+    expect(choice.text.startsWith('{"name":"write","arguments":{"text":"')).toBe(true);
+  });
+
+  it('writes words for a pattern of a billion characters, as for a pattern it cannot follow', () => {
+    const schema: JsonSchema = { type: 'object', properties: { code: { type: 'string', pattern: '^a{1000000000}$' } }, required: ['code'] };
+    const choice = text({ prompt: 'Code?', responseFormat: { type: 'json_schema', schema }, maxTokens: 100 });
+    expect(typeof (JSON.parse(choice.text) as { code: unknown }).code).toBe('string');
   });
 });
