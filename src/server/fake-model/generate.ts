@@ -10,7 +10,7 @@
 import { FinishReason } from './finish-reason.js';
 import { freeJsonObject, schemaJson, toolArguments } from './json-content.js';
 import { tokenWithLogprobs, withLogprobs } from './logprobs.js';
-import { writeCanonicalJson } from './canonical-json.js';
+import { writeJsonSteps } from './json-writer.js';
 import { mixSeeds, Rng, StringHash } from './random.js';
 import { writeAnswer, writeReasoning } from './sentence-writer.js';
 import { stopList } from './stop-sequences.js';
@@ -163,7 +163,7 @@ function* requestHashSteps(request: GenerateRequest, greedy: boolean, turns: Tur
     tools: request.tools,
     v: 1,
   };
-  yield* writeCanonicalJson(fields, (text) => hash.add(text), turns);
+  yield* writeJsonSteps(fields, (text) => hash.add(text), turns, 'sorted');
   return hash.digest();
 }
 

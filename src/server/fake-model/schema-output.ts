@@ -8,7 +8,7 @@ import addFormats from 'ajv-formats';
 import { finishSteps, type Steps } from '../../event-loop/steps.js';
 import type { TurnBudget } from '../../event-loop/turn-budget.js';
 import type { Rng } from './random.js';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson, writeJsonSteps } from './json-writer.js';
 import { sampleSchemaSteps, unlimitedRoom, type JsonSchema, type Room } from './schema-sampler.js';
 
 type Check = (value: unknown) => boolean;
@@ -108,9 +108,6 @@ export function* sampleValidSteps(schema: JsonSchema, rng: Rng, budget: TurnBudg
   return value;
 }
 
-/** Members of an array or object written between two looks at the budget. */
-const MEMBERS_PER_CHECK = 256;
-
 /**
  * Compact JSON with every non-ASCII character escaped as `\uXXXX`. The parsed value is the same,
  * and ASCII text tokenizes into tokens that are each complete strings (see `tokenizer.ts`).
@@ -130,54 +127,19 @@ export function* asciiJsonSteps(value: unknown, budget: TurnBudget | undefined):
   // first reader in one go (a quarter of a second for 16 MB).
   const chunks: string[] = [];
   let pieces: string[] = [];
-  yield* writeJson(value, (text) => {
+  yield* writeJsonSteps(value, (text) => {
     pieces.push(asciiOnly(text));
     if (pieces.length === PIECES_PER_CHUNK) {
       chunks.push(pieces.join(''));
       pieces = [];
     }
-  }, budget);
+  }, budget, 'own');
   chunks.push(pieces.join(''));
-  const json = chunks.join('');
-  return json === '' ? 'null' : json;
+  return chunks.join('');
 }
 
 /** Pieces of an answer's JSON joined into one flat chunk at a time. */
 const PIECES_PER_CHUNK = 4096;
-
-/** `JSON.stringify(value)` handed to `write` in pieces (nothing for what it leaves out). */
-function* writeJson(value: unknown, write: (text: string) => void, budget: TurnBudget | undefined): Steps<void> {
-  if (typeof value !== 'object' || value === null) {
-    const json = JSON.stringify(value) as string | undefined;
-    if (json !== undefined) write(json);
-    return;
-  }
-  if (budget?.spent()) yield;
-  if (Array.isArray(value)) {
-    write('[');
-    for (let i = 0; i < value.length; i++) {
-      if (i % MEMBERS_PER_CHECK === MEMBERS_PER_CHECK - 1 && budget?.spent()) yield;
-      if (i > 0) write(',');
-      const item: unknown = value[i];
-      // An array keeps the place of what JSON cannot hold, as `null`.
-      if (item === undefined || typeof item === 'function' || typeof item === 'symbol') write('null');
-      else yield* writeJson(item, write, budget);
-    }
-    return write(']');
-  }
-  const record = value as Record<string, unknown>;
-  const keys = Object.keys(record);
-  let written = 0;
-  write('{');
-  for (let i = 0; i < keys.length; i++) {
-    if (i % MEMBERS_PER_CHECK === MEMBERS_PER_CHECK - 1 && budget?.spent()) yield;
-    const item = record[keys[i]!];
-    if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
-    write(`${written++ > 0 ? ',' : ''}${JSON.stringify(keys[i])}:`);
-    yield* writeJson(item, write, budget);
-  }
-  write('}');
-}
 
 function asciiOnly(json: string): string {
   return json.replace(/[\u007f-\uffff]+/g, (run) => {

@@ -17,7 +17,7 @@
 import { finishSteps, type Steps } from '../../event-loop/steps.js';
 import type { TurnBudget } from '../../event-loop/turn-budget.js';
 import type { Rng } from './random.js';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson } from './json-writer.js';
 import { sampleFromPattern } from './regex-sampler.js';
 import { formatValue } from './string-formats.js';
 import { CITIES, JSON_KEYS, NOUNS, ADJECTIVES, PEOPLE, SURNAMES } from './word-bank.js';

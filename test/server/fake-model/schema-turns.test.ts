@@ -9,7 +9,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FinishReason, generate, generateInTurns, UnknownToolError, type GenerateRequest, type JsonSchema } from '../../../src/server/fake-model/index.js';
-import { canonicalJson, writeCanonicalJson } from '../../../src/server/fake-model/canonical-json.js';
+import { canonicalJson, writeJsonSteps } from '../../../src/server/fake-model/json-writer.js';
 import { Rng } from '../../../src/server/fake-model/random.js';
 import { asciiJsonSteps, toAsciiJson } from '../../../src/server/fake-model/schema-output.js';
 import { sampleSchema, sampleSchemaSteps, unlimitedRoom } from '../../../src/server/fake-model/schema-sampler.js';
@@ -101,7 +101,7 @@ describe('canonical JSON in steps', () => {
       fc.property(fc.jsonValue({ maxDepth: 3 }), fc.array(fc.string({ unit: 'binary' }), { minLength: 600, maxLength: 1500 }), (value, keys) => {
         const wide = { value, wide: Object.fromEntries(keys.map((key, i) => [key, i])) };
         let joined = '';
-        finishSteps(writeCanonicalJson(wide, (text) => (joined += text), new CountingBudget()));
+        finishSteps(writeJsonSteps(wide, (text) => (joined += text), new CountingBudget(), 'sorted'));
         expect(joined).toBe(canonicalJson(wide));
         expect(JSON.parse(joined)).toEqual(JSON.parse(JSON.stringify(wide)));
       }),
@@ -113,7 +113,7 @@ describe('canonical JSON in steps', () => {
     const edge = (1 << 16) - 1;
     for (const text of ['a'.repeat(edge) + '😀' + 'b'.repeat(200_000), 'x'.repeat(edge) + '\ud800' + '"\\\n\u2028'.repeat(40_000) + '\udc00']) {
       let joined = '';
-      finishSteps(writeCanonicalJson({ text }, (piece) => (joined += piece), new CountingBudget()));
+      finishSteps(writeJsonSteps({ text }, (piece) => (joined += piece), new CountingBudget(), 'sorted'));
       expect(joined).toBe(`{"text":${JSON.stringify(text)}}`);
     }
   });

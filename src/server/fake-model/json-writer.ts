@@ -1,10 +1,11 @@
 /**
- * @module JSON with object keys sorted at every level, `undefined` dropped: the stable text that
- * request parameters are hashed from, so that key order in a request body never changes the output.
- *
- * Written as steps to a sink, so the request hash reads a body's schemas (tens of thousands of
- * members, keys sorted by the hundred thousand, strings of megabytes) in the caller's turn budget
- * without building the text; `canonicalJson` is the same writer run at once into a string.
+ * @module JSON written as steps to a sink, a piece at a time, so that a value of tens of thousands
+ * of members (keys sorted by the hundred thousand, strings of megabytes) is written in the caller's
+ * turn budget: `JSON.stringify`'s text in the value's own key order (the fake model's answers), or
+ * canonical JSON, object keys sorted at every level (the stable text that request parameters are
+ * hashed from, so that key order in a request body never changes the output; the request hash
+ * reads it without building the text). Either way, what JSON cannot hold is left out of objects and
+ * `null` in arrays.
  */
 import { finishSteps, type Steps } from '../../event-loop/steps.js';
 import { sortedSteps } from '../../event-loop/sorted-steps.js';
@@ -18,15 +19,18 @@ const STRING_PIECE = 1 << 16;
 /** Members of an array or object written between two looks at the budget. */
 const MEMBERS_PER_CHECK = 256;
 
+/** Object keys as they are (`JSON.stringify`'s order) or sorted (canonical JSON). */
+export type KeyOrder = 'own' | 'sorted';
+
 /** `value` as canonical JSON text. */
 export function canonicalJson(value: unknown): string {
   let json = '';
-  finishSteps(writeCanonicalJson(value, (text) => (json += text), undefined));
+  finishSteps(writeJsonSteps(value, (text) => (json += text), undefined, 'sorted'));
   return json;
 }
 
-/** `canonicalJson(value)` handed to `write` in pieces, as steps that yield when `budget` is spent. */
-export function* writeCanonicalJson(value: unknown, write: TextSink, budget: TurnBudget | undefined): Steps<void> {
+/** `value`'s JSON handed to `write` in pieces, as steps that yield when `budget` is spent. */
+export function* writeJsonSteps(value: unknown, write: TextSink, budget: TurnBudget | undefined, order: KeyOrder): Steps<void> {
   if (typeof value === 'string' && value.length > STRING_PIECE) return yield* writeLongString(value, write, budget);
   if (value === null || typeof value !== 'object') return write(scalarJson(value));
   if (budget?.spent()) yield;
@@ -35,23 +39,23 @@ export function* writeCanonicalJson(value: unknown, write: TextSink, budget: Tur
     for (let i = 0; i < value.length; i++) {
       if (i % MEMBERS_PER_CHECK === MEMBERS_PER_CHECK - 1 && budget?.spent()) yield;
       if (i > 0) write(',');
-      yield* writeCanonicalJson(value[i], write, budget);
+      yield* writeJsonSteps(value[i], write, budget, order);
     }
     return write(']');
   }
   const record = value as Record<string, unknown>;
-  const keys = yield* sortedSteps(Object.keys(record), budget);
+  const keys = order === 'sorted' ? yield* sortedSteps(Object.keys(record), budget) : Object.keys(record);
   let written = 0;
   write('{');
   for (let i = 0; i < keys.length; i++) {
     if (i % MEMBERS_PER_CHECK === MEMBERS_PER_CHECK - 1 && budget?.spent()) yield;
     const key = keys[i]!;
     const item = record[key];
-    if (item === undefined || typeof item === 'function') continue;
+    if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
     if (written++ > 0) write(',');
-    yield* writeCanonicalJson(key, write, budget);
+    yield* writeJsonSteps(key, write, budget, order);
     write(':');
-    yield* writeCanonicalJson(item, write, budget);
+    yield* writeJsonSteps(item, write, budget, order);
   }
   write('}');
 }
