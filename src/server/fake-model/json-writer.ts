@@ -16,8 +16,8 @@ export type TextSink = (text: string) => void;
 
 /** Characters of a string escaped and written at a time. */
 const STRING_PIECE = 1 << 16;
-/** Members of an array or object written between two looks at the budget. */
-const MEMBERS_PER_CHECK = 256;
+/** Values written between two looks at the budget (a small value is written at once, whatever the budget). */
+const VALUES_PER_CHECK = 256;
 
 /** Object keys as they are (`JSON.stringify`'s order) or sorted (canonical JSON). */
 export type KeyOrder = 'own' | 'sorted';
@@ -30,32 +30,43 @@ export function canonicalJson(value: unknown): string {
 }
 
 /** `value`'s JSON handed to `write` in pieces, as steps that yield when `budget` is spent. */
-export function* writeJsonSteps(value: unknown, write: TextSink, budget: TurnBudget | undefined, order: KeyOrder): Steps<void> {
+export function writeJsonSteps(value: unknown, write: TextSink, budget: TurnBudget | undefined, order: KeyOrder): Steps<void> {
+  return writeValue(value, { write, budget, order, values: 0 });
+}
+
+interface Writer {
+  write: TextSink;
+  budget: TurnBudget | undefined;
+  order: KeyOrder;
+  /** Values written so far (keys included): the budget is looked at every `VALUES_PER_CHECK`. */
+  values: number;
+}
+
+function* writeValue(value: unknown, writer: Writer): Steps<void> {
+  const { write, budget } = writer;
+  if (++writer.values % VALUES_PER_CHECK === 0 && budget?.spent()) yield;
   if (typeof value === 'string' && value.length > STRING_PIECE) return yield* writeLongString(value, write, budget);
   if (value === null || typeof value !== 'object') return write(scalarJson(value));
-  if (budget?.spent()) yield;
   if (Array.isArray(value)) {
     write('[');
     for (let i = 0; i < value.length; i++) {
-      if (i % MEMBERS_PER_CHECK === MEMBERS_PER_CHECK - 1 && budget?.spent()) yield;
       if (i > 0) write(',');
-      yield* writeJsonSteps(value[i], write, budget, order);
+      yield* writeValue(value[i], writer);
     }
     return write(']');
   }
   const record = value as Record<string, unknown>;
-  const keys = order === 'sorted' ? yield* sortedSteps(Object.keys(record), budget) : Object.keys(record);
+  const keys = writer.order === 'sorted' ? yield* sortedSteps(Object.keys(record), budget) : Object.keys(record);
   let written = 0;
   write('{');
   for (let i = 0; i < keys.length; i++) {
-    if (i % MEMBERS_PER_CHECK === MEMBERS_PER_CHECK - 1 && budget?.spent()) yield;
     const key = keys[i]!;
     const item = record[key];
     if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
     if (written++ > 0) write(',');
-    yield* writeJsonSteps(key, write, budget, order);
+    yield* writeValue(key, writer);
     write(':');
-    yield* writeJsonSteps(item, write, budget, order);
+    yield* writeValue(item, writer);
   }
   write('}');
 }
@@ -73,7 +84,7 @@ function scalarJson(value: unknown): string {
 function* writeLongString(text: string, write: TextSink, budget: TurnBudget | undefined): Steps<void> {
   write('"');
   for (let start = 0; start < text.length; ) {
-    if (budget?.spent()) yield;
+    if (start > 0 && budget?.spent()) yield;
     let end = Math.min(start + STRING_PIECE, text.length);
     if (end < text.length && isHighSurrogate(text.charCodeAt(end - 1)) && isLowSurrogate(text.charCodeAt(end))) end--;
     write(JSON.stringify(text.slice(start, end)).slice(1, -1));

@@ -6,8 +6,8 @@
  *
  * A request's schema may have tens of thousands of members (properties, `enum` values, `anyOf`
  * branches, `required` names), so the sampler is written as steps (`src/event-loop/steps.ts`) that
- * yield when the caller's turn budget is spent: at every value it samples and every few hundred
- * members of a loop over a schema's lists. A budget changes when the work is done, never a draw.
+ * yield when the caller's turn budget is spent: every few hundred values it samples and every few
+ * hundred members of a loop over a schema's lists. A budget changes when the work is done, never a draw.
  *
  * A schema may also ask for more than any answer can show (`minItems: 100` four arrays deep is a
  * hundred million values; a `minLength` of a billion): the sampler is given the room in characters
@@ -40,8 +40,13 @@ interface Context {
   key?: string;
   /** The caller's turn budget (none: all at once). */
   budget: TurnBudget | undefined;
-  /** The root's `$anchor`s and `$id`s, indexed when a reference first needs them (one walk per sample, not one per reference). */
-  refs: { targets?: RefTargets };
+  /** What the whole sample shares (the context is copied for every value). */
+  shared: {
+    /** The root's `$anchor`s and `$id`s, indexed when a reference first needs them (one walk per sample, not one per reference). */
+    targets?: RefTargets;
+    /** Values sampled so far: the budget is looked at every `MEMBERS_PER_CHECK` (a small sample is made at once, whatever the budget). */
+    values: number;
+  };
   room: Room;
 }
 
@@ -80,7 +85,7 @@ export function sampleSchema(schema: JsonSchema, rng: Rng): unknown {
  * unless `room` runs out first (then the instance made so far, `room.cut` set).
  */
 export function sampleSchemaSteps(schema: JsonSchema, rng: Rng, budget: TurnBudget | undefined, room: Room): Steps<unknown> {
-  return sample(schema, { root: schema, rng, depth: 0, budget, refs: {}, room });
+  return sample(schema, { root: schema, rng, depth: 0, budget, shared: { values: 0 }, room });
 }
 
 const isObject = (value: unknown): value is SchemaObject =>
@@ -132,7 +137,7 @@ function scalarLength(value: unknown): number {
 }
 
 function* sampleValue(schema: unknown, ctx: Context): Steps<unknown> {
-  if (ctx.budget?.spent()) yield;
+  if (pauseDue(ctx.shared.values++, ctx.budget)) yield;
   if (schema === false || ctx.depth > HARD_DEPTH) return null;
   if (!isObject(schema)) return freeValue(ctx);
   const s = yield* flatten(schema, ctx);
@@ -200,7 +205,7 @@ function* resolveRef(ctx: Context, ref: string): Steps<unknown> {
   const { root } = ctx;
   if (ref === '#') return root;
   if (!ref.startsWith('#/')) {
-    const targets = (ctx.refs.targets ??= yield* refTargets(root, ctx.budget));
+    const targets = (ctx.shared.targets ??= yield* refTargets(root, ctx.budget));
     return ref.startsWith('#') ? targets.anchors.get(ref.slice(1)) : yield* targets.byId(ref, ctx.budget);
   }
   let node: unknown = root;
