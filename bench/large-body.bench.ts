@@ -2,6 +2,7 @@
  * `npm run bench:large-body`: the longest block of the server's event loop while it handles one large
  * request (JSON chat bodies, multipart audio uploads to Cloud's transcriptions, and requests whose
  * answer is large: one with 2,000 tokens of 20 logprobs, 128 embeddings of 4,096 floats, a prompt's own logprobs;
+ * structured answers to schemas of up to 99,000 members: json_schema, tool parameters, Responses text.format;
  * and, in check mode, the largest batch answers), side by side with a baseline checkout of the server (BASELINE, default /work/main:
  * the code before sliced parsing) in the same run. Each server runs in its own process with a 1 ms
  * interval timer (bench/server/lag-child.ts) whose longest gap, in wall time and in the process's
@@ -45,6 +46,10 @@ const nativePath = '/api/v2/predict/generic/p/e';
 /** A `process_prompt` conversation (a JSON string inside the JSON body) of about `bytes` characters. */
 const conversation = (bytes: number) => JSON.stringify({ conversation_id: 'c', messages: Array.from({ length: bytes >> 12 }, (_, i) => ({ message_id: i, role: i % 2 ? 'assistant' : 'user', content: `turn ${i} `.padEnd(4000, 'x') })) });
 const messages = (count: number) => Array.from({ length: count }, (_, i) => ({ role: 'user', content: `message ${i}`.padEnd(280, '.') }));
+/** Properties named `p<i>`, each with the given schema. */
+const properties = (count: number, each: unknown = { type: 'string' }) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`p${i}`, each]));
+/** A chat body whose answer follows `schema` (`response_format: json_schema`). */
+const schemaChat = (schema: unknown, extra: Record<string, unknown> = {}) => JSON.stringify({ model, messages: [{ role: 'user', content: 'Fill the form.' }], response_format: { type: 'json_schema', json_schema: { name: 'form', schema } }, ...extra });
 
 const bodies: BenchBody[] = [
   json('20 MB prompt (one string)', () => JSON.stringify({ model, messages: [{ role: 'user', content: 'x'.repeat(20 << 20) }], max_tokens: 5 })),
@@ -59,6 +64,15 @@ const bodies: BenchBody[] = [
   json('20 MB process_prompt conversation', () => JSON.stringify({ items: [{ id: 'a', value: conversation(20 << 20) }], params: { process_prompt: true, max_tokens_to_generate: 5 } }), nativePath),
   json('embeddings: 128 inputs x 4,096 floats', embeddings, '/cloud/v1/embeddings'),
   json('LMI prompt logprobs: a prompt of 32,500 tokens (decoder_input_details)', () => JSON.stringify({ inputs: 'The quick brown fox jumps over the lazy dog.\n'.repeat(3250), parameters: { max_new_tokens: 5, details: true, decoder_input_details: true } }), '/lmi/invocations'),
+  json('json_schema of 3,000 properties', () => schemaChat({ type: 'object', properties: properties(3_000) })),
+  json('json_schema of 20,000 properties', () => schemaChat({ type: 'object', properties: properties(20_000) })),
+  json('json_schema of 99,000 properties {} (the member limit)', () => schemaChat({ type: 'object', properties: properties(99_000, {}) })),
+  json('json_schema of 33,000 required properties', () => schemaChat({ type: 'object', properties: properties(33_000), required: Array.from({ length: 33_000 }, (_, i) => `p${i}`) })),
+  json('json_schema: 20,000 properties by $ref', () => schemaChat({ type: 'object', $defs: { s: { type: 'string' } }, properties: properties(20_000, { $ref: '#/$defs/s' }) })),
+  json('json_schema: 90,000 unused members, a 1-property answer', () => schemaChat({ type: 'object', properties: { city: { type: 'string' } }, required: ['city'], $defs: { unused: { properties: properties(90_000, {}) } } })),
+  json('json_schema: minItems 1,000 two arrays deep (10^6 values)', () => schemaChat({ type: 'array', minItems: 1000, items: { type: 'array', items: { type: 'integer' }, minItems: 1000 } })),
+  json('tool parameters of 8,000 properties (tool_choice required)', () => JSON.stringify({ model, messages: [{ role: 'user', content: 'Call it.' }], tools: [{ type: 'function', function: { name: 'fill', parameters: { type: 'object', properties: properties(8_000) } } }], tool_choice: 'required' })),
+  json('Responses text.format of 20,000 properties', () => JSON.stringify({ model, input: 'Fill the form.', text: { format: { type: 'json_schema', name: 'form', schema: { type: 'object', properties: properties(20_000) } } } }), '/cloud/v1/responses'),
   checked(json('SambaStudio chat batch of 256, 20 logprobs (85 MB answer)', () => batchOf(256, storyRequest), '/v1/p/e/chat/completions')),
   checked(json('native batch of 256, 20 logprobs (31 MB answer)', () => nativeBatch(256), nativePath)),
   checked(json('embeddings: 128 inputs x 4,096 floats', embeddings, '/cloud/v1/embeddings')),

@@ -10,7 +10,8 @@
 import { FinishReason } from './finish-reason.js';
 import { freeJsonObject, schemaJson, toolArguments } from './json-content.js';
 import { tokenWithLogprobs, withLogprobs } from './logprobs.js';
-import { canonicalJson, mixSeeds, Rng, StringHash } from './random.js';
+import { writeJsonSteps } from './json-writer.js';
+import { mixSeeds, Rng, StringHash } from './random.js';
 import { writeAnswer, writeReasoning } from './sentence-writer.js';
 import { stopList } from './stop-sequences.js';
 import { cutText, type CutText } from './text-cut.js';
@@ -119,7 +120,7 @@ function* draftChoices(request: GenerateRequest, options: GenerateOptions, turns
     request,
     turns,
   };
-  const base = mixSeeds(options.seed, requestHash(request, greedy));
+  const base = mixSeeds(options.seed, yield* requestHashSteps(request, greedy, turns));
   const n = Math.max(1, Math.floor(request.n ?? 1));
   const drafts: Draft[] = [];
   // Greedy decoding has one best answer, so every choice is that answer.
@@ -144,24 +145,26 @@ function generationOf(request: GenerateRequest, drafts: readonly Draft[]): Gener
 
 /**
  * The hash of `canonicalJson` of the fields that choose the text, `{v: 1, model, prompt,
- * temperature, seed, sampling, responseFormat, tools, toolChoice, reasoningEffort}`, written out
- * part by part in its sorted key order: it is taken on every request, and a generic sort and the
- * joined string would cost more than the hashing itself.
+ * temperature, seed, sampling, responseFormat, tools, toolChoice, reasoningEffort}`, written
+ * straight into the hash a piece at a time, in the caller's turns: a response format's or a
+ * tool's schema may have a hundred thousand members.
  */
-function requestHash(request: GenerateRequest, greedy: boolean): number {
-  const hash = new StringHash().add('{"model":').add(JSON.stringify(request.model ?? '')).add(',"prompt":').add(JSON.stringify(request.prompt));
-  addField(hash, 'reasoningEffort', request.reasoningEffort);
-  addField(hash, 'responseFormat', request.responseFormat);
-  addField(hash, 'sampling', request.sampling);
-  addField(hash, 'seed', greedy ? undefined : request.seed);
-  addField(hash, 'temperature', request.temperature);
-  addField(hash, 'toolChoice', request.toolChoice);
-  addField(hash, 'tools', request.tools);
-  return hash.add(',"v":1}').digest();
-}
-
-function addField(hash: StringHash, name: string, value: unknown): void {
-  if (value !== undefined) hash.add(`,"${name}":`).add(canonicalJson(value));
+function* requestHashSteps(request: GenerateRequest, greedy: boolean, turns: TurnBudget | undefined): Steps<number> {
+  const hash = new StringHash();
+  const fields = {
+    model: request.model ?? '',
+    prompt: request.prompt,
+    reasoningEffort: request.reasoningEffort,
+    responseFormat: request.responseFormat,
+    sampling: request.sampling,
+    seed: greedy ? undefined : request.seed,
+    temperature: request.temperature,
+    toolChoice: request.toolChoice,
+    tools: request.tools,
+    v: 1,
+  };
+  yield* writeJsonSteps(fields, (text) => hash.add(text), turns, 'sorted');
+  return hash.digest();
 }
 
 interface Attempt extends Draft {
@@ -201,7 +204,7 @@ function* attemptChoice(settings: Settings, rng: Rng, index: number, tool: ToolD
     // Both texts grow with the tool's schema (a required name of 100,000 characters is written out
     // in full), so they are tokenized in the caller's turns, and only as far as the budget reaches.
     const limit = remaining ?? Infinity;
-    const args = toolArguments(tool.parameters, rng.fork('arguments'));
+    const args = yield* toolArguments(tool.parameters, rng.fork('arguments'), settings.turns, limit);
     const nameTokens = yield* countTokensSteps(tool.name, limit, settings.turns);
     const argTokens = (yield* tokenizeSteps(args, limit - nameTokens, settings.turns)).tokens;
     const callTokens = argTokens.length + nameTokens;
@@ -221,9 +224,11 @@ function* attemptChoice(settings: Settings, rng: Rng, index: number, tool: ToolD
 
   const contentRng = rng.fork('content');
   const format = request.responseFormat;
-  // A JSON answer grows with its schema (thousands of properties), so it is tokenized in the caller's turns.
+  // A JSON answer grows with its schema (thousands of properties), so it is made and tokenized in the
+  // caller's turns, and only as far as the budget reaches.
+  const limit = remaining ?? Infinity;
   const written =
-    format?.type === 'json_schema' ? yield* tokenizeSteps(schemaJson(format.schema, contentRng), Infinity, settings.turns)
+    format?.type === 'json_schema' ? yield* tokenizeSteps(yield* schemaJson(format.schema, contentRng, settings.turns, limit), limit, settings.turns)
     : format?.type === 'json_object' ? yield* tokenizeSteps(freeJsonObject(contentRng), Infinity, settings.turns)
     : writeAnswer(contentRng, rng.fork('length').int(NATURAL_MIN_TOKENS, NATURAL_MAX_TOKENS), remaining);
   return contentChoice(settings, rng, index, cutText(written, remaining, settings.stops), reasoning, reasoningTokens, exact);

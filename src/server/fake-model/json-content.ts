@@ -2,9 +2,12 @@
  * @module JSON content for structured answers (`json_object`, `json_schema`) and tool-call
  * arguments: a value from `schema-output.ts`, written as compact ASCII JSON.
  */
+import type { Steps } from '../../event-loop/steps.js';
+import type { TurnBudget } from '../../event-loop/turn-budget.js';
 import type { Rng } from './random.js';
 import type { JsonSchema } from './schema-sampler.js';
-import { sampleValid, toAsciiJson } from './schema-output.js';
+import { asciiJsonSteps, sampleValid, sampleValidSteps, toAsciiJson } from './schema-output.js';
+import { MAX_TOKEN_CHARS } from './tokenizer.js';
 import { JSON_KEYS } from './word-bank.js';
 
 /** The type each free-form key gets, so that `{"score": ...}` holds a number, not a word. */
@@ -34,20 +37,31 @@ export function freeJsonObject(rng: Rng): string {
   return toAsciiJson(sampleValid({ type: 'object', properties, required: keys, additionalProperties: false }, rng));
 }
 
-/** JSON valid against `schema` (`json_schema`; absent schema: any object). */
-export function schemaJson(schema: JsonSchema | undefined, rng: Rng): string {
-  return schema === undefined ? freeJsonObject(rng) : toAsciiJson(sampleValid(schema, rng));
+/**
+ * Characters past which a text surely has more than `tokens` tokens (none holds more than
+ * `MAX_TOKEN_CHARS`): JSON that long is cut at a budget of `tokens`, and what lies past it is never shown.
+ */
+export const roomFor = (tokens: number): number => (tokens + 1) * MAX_TOKEN_CHARS + 1;
+
+/**
+ * JSON valid against `schema` (`json_schema`; absent schema: any object), as steps that yield when
+ * `budget` is spent: the schema may have thousands of members. Written only as far as an answer of
+ * `tokens` tokens can show (see `roomFor`).
+ */
+export function* schemaJson(schema: JsonSchema | undefined, rng: Rng, budget: TurnBudget | undefined, tokens: number): Steps<string> {
+  return schema === undefined ? freeJsonObject(rng) : yield* asciiJsonSteps(yield* sampleValidSteps(schema, rng, budget, roomFor(tokens)), budget);
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
- * Tool-call arguments. A function that declares no parameters (none, `{}`, or an object schema
- * with no properties and no other constraints) is called with `{}`, as real models do, rather
- * than with invented keys.
+ * Tool-call arguments, as steps that yield when `budget` is spent, written only as far as `tokens`
+ * tokens can show. A function that declares no parameters (none, `{}`, or an object schema with no
+ * properties and no other constraints) is called with `{}`, as real models do, rather than with
+ * invented keys.
  */
-export function toolArguments(parameters: JsonSchema | undefined, rng: Rng): string {
+export function* toolArguments(parameters: JsonSchema | undefined, rng: Rng, budget: TurnBudget | undefined, tokens: number): Steps<string> {
   if (parameters === undefined || parameters === true) return '{}';
   if (isObject(parameters)) {
     const constraining = Object.keys(parameters).filter((k) => !['type', 'properties', 'required', 'additionalProperties', '$schema', 'title', 'description'].includes(k));
@@ -55,5 +69,5 @@ export function toolArguments(parameters: JsonSchema | undefined, rng: Rng): str
     const open = parameters.additionalProperties === undefined || typeof parameters.additionalProperties === 'boolean';
     if (noProps && open && constraining.length === 0) return '{}';
   }
-  return toAsciiJson(sampleValid(parameters, rng));
+  return yield* asciiJsonSteps(yield* sampleValidSteps(parameters, rng, budget, roomFor(tokens)), budget);
 }

@@ -118,29 +118,3 @@ export class Rng {
     return new Rng(mixSeeds(this.seed, typeof label === 'number' ? label : hashString(label)));
   }
 }
-
-/**
- * JSON with object keys sorted at every level, `undefined` dropped: the stable text that request
- * parameters are hashed from, so that key order in a request body never changes the output.
- */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') {
-    if (typeof value === 'number' && !Number.isFinite(value)) return 'null';
-    if (typeof value === 'bigint') return JSON.stringify(value.toString());
-    return JSON.stringify(value) ?? 'null';
-  }
-  if (Array.isArray(value)) {
-    let json = '[';
-    for (let i = 0; i < value.length; i++) json += (i > 0 ? ',' : '') + canonicalJson(value[i]);
-    return `${json}]`;
-  }
-  const record = value as Record<string, unknown>;
-  let json = '{';
-  // Plain loops: the request key is built from this on every request.
-  for (const key of Object.keys(record).sort()) {
-    const item = record[key];
-    if (item === undefined || typeof item === 'function') continue;
-    json += (json.length > 1 ? ',' : '') + JSON.stringify(key) + ':' + canonicalJson(item);
-  }
-  return `${json}}`;
-}

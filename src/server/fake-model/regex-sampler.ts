@@ -16,6 +16,15 @@ type Node =
 /** How far an open-ended quantifier (`*`, `+`, `{n,}`) runs past its minimum. */
 const OPEN_REPEAT = 3;
 
+/**
+ * Characters and repetitions one rendering may take. A pattern asks for more only with counts no
+ * schema means literally (`a{1000000000}`, or `(a{1000}){1000}{1000}`): it gets no string, as an
+ * unsupported one does, rather than holding the event loop and the server's memory.
+ */
+const MAX_RENDER_STEPS = 1 << 18;
+
+class TooLong extends Error {}
+
 const PRINTABLE: Array<[number, number]> = [[0x20, 0x7e]];
 const DIGITS: Array<[number, number]> = [[0x30, 0x39]];
 const WORD: Array<[number, number]> = [[0x30, 0x39], [0x41, 0x5a], [0x5f, 0x5f], [0x61, 0x7a]];
@@ -187,10 +196,11 @@ function complement(ranges: Array<[number, number]>): Array<[number, number]> {
   return out;
 }
 
-function render(node: Node, rng: Rng): string {
+function render(node: Node, rng: Rng, steps: { left: number }): string {
   switch (node.kind) {
     case 'empty': return '';
     case 'chars': {
+      if (--steps.left < 0) throw new TooLong();
       if (node.ranges.length === 0) return '';
       const total = node.ranges.reduce((sum, [lo, hi]) => sum + hi - lo + 1, 0);
       let index = rng.int(0, total - 1);
@@ -201,12 +211,15 @@ function render(node: Node, rng: Rng): string {
       }
       return '';
     }
-    case 'seq': return node.items.map((item) => render(item, rng)).join('');
-    case 'alt': return render(rng.pick(node.options), rng);
+    case 'seq': return node.items.map((item) => render(item, rng, steps)).join('');
+    case 'alt': return render(rng.pick(node.options), rng, steps);
     case 'repeat': {
       const count = rng.int(node.min, node.max);
       let out = '';
-      for (let i = 0; i < count; i++) out += render(node.node, rng);
+      for (let i = 0; i < count; i++) {
+        if (--steps.left < 0) throw new TooLong();
+        out += render(node.node, rng, steps);
+      }
       return out;
     }
   }
@@ -230,7 +243,13 @@ export function sampleFromPattern(pattern: string, rng: Rng): string | undefined
     return undefined;
   }
   for (let attempt = 0; attempt < 8; attempt++) {
-    const candidate = render(tree, attempt === 0 ? rng : rng.fork(`pattern-${attempt}`));
+    let candidate: string;
+    try {
+      candidate = render(tree, attempt === 0 ? rng : rng.fork(`pattern-${attempt}`), { left: MAX_RENDER_STEPS });
+    } catch (error) {
+      if (error instanceof TooLong) return undefined;
+      throw error;
+    }
     if (regex.test(candidate)) return candidate;
   }
   return undefined;

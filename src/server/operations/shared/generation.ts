@@ -30,10 +30,10 @@ function generated(request: GenerateRequest, fitted: PromptFit, fit: ContextFit,
   request.promptTokens = promptTokens;
   // Without a budget the answer ends naturally, but never past the context.
   request.maxTokens ??= generationRoom(fit, promptTokens);
-  let generation: Generation | Promise<Generation>;
-  try {
-    generation = generateInTurns(request, { seed }, budget);
-  } catch (error) {
+  const answered = (made: Generation): Generated => ({ ok: true, promptTokens, generation: made });
+  // The fake model reads a named tool choice only after hashing the request, which may take turns
+  // (a tool's schema of thousands of members): the unknown name can come synchronously or as a rejection.
+  const refused = (error: unknown): Generated => {
     if (!(error instanceof UnknownToolError)) throw error;
     const declared = (request.tools ?? []).map((tool) => tool.name);
     return {
@@ -44,6 +44,12 @@ function generated(request: GenerateRequest, fitted: PromptFit, fit: ContextFit,
         param: `${where}tool_choice`,
       },
     };
+  };
+  let generation: Generation | Promise<Generation>;
+  try {
+    generation = generateInTurns(request, { seed }, budget);
+  } catch (error) {
+    return refused(error);
   }
-  return generation instanceof Promise ? generation.then((made): Generated => ({ ok: true, promptTokens, generation: made })) : { ok: true, promptTokens, generation };
+  return generation instanceof Promise ? generation.then(answered, refused) : answered(generation);
 }

@@ -1,0 +1,97 @@
+/**
+ * @module JSON written as steps to a sink, a piece at a time, so that a value of tens of thousands
+ * of members (keys sorted by the hundred thousand, strings of megabytes) is written in the caller's
+ * turn budget: `JSON.stringify`'s text in the value's own key order (the fake model's answers), or
+ * canonical JSON, object keys sorted at every level (the stable text that request parameters are
+ * hashed from, so that key order in a request body never changes the output; the request hash
+ * reads it without building the text). Either way, what JSON cannot hold is left out of objects and
+ * `null` in arrays.
+ */
+import { finishSteps, type Steps } from '../../event-loop/steps.js';
+import { sortedSteps } from '../../event-loop/sorted-steps.js';
+import type { TurnBudget } from '../../event-loop/turn-budget.js';
+
+/** Where the text goes, a piece at a time. */
+export type TextSink = (text: string) => void;
+
+/** Characters of a string escaped and written at a time. */
+const STRING_PIECE = 1 << 16;
+/** Values written between two looks at the budget (a small value is written at once, whatever the budget). */
+const VALUES_PER_CHECK = 256;
+
+/** Object keys as they are (`JSON.stringify`'s order) or sorted (canonical JSON). */
+export type KeyOrder = 'own' | 'sorted';
+
+/** `value` as canonical JSON text. */
+export function canonicalJson(value: unknown): string {
+  let json = '';
+  finishSteps(writeJsonSteps(value, (text) => (json += text), undefined, 'sorted'));
+  return json;
+}
+
+/** `value`'s JSON handed to `write` in pieces, as steps that yield when `budget` is spent. */
+export function writeJsonSteps(value: unknown, write: TextSink, budget: TurnBudget | undefined, order: KeyOrder): Steps<void> {
+  return writeValue(value, { write, budget, order, values: 0 });
+}
+
+interface Writer {
+  write: TextSink;
+  budget: TurnBudget | undefined;
+  order: KeyOrder;
+  /** Values written so far (keys included): the budget is looked at every `VALUES_PER_CHECK`. */
+  values: number;
+}
+
+function* writeValue(value: unknown, writer: Writer): Steps<void> {
+  const { write, budget } = writer;
+  if (++writer.values % VALUES_PER_CHECK === 0 && budget?.spent()) yield;
+  if (typeof value === 'string' && value.length > STRING_PIECE) return yield* writeLongString(value, write, budget);
+  if (value === null || typeof value !== 'object') return write(scalarJson(value));
+  if (Array.isArray(value)) {
+    write('[');
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) write(',');
+      yield* writeValue(value[i], writer);
+    }
+    return write(']');
+  }
+  const record = value as Record<string, unknown>;
+  const keys = writer.order === 'sorted' ? yield* sortedSteps(Object.keys(record), budget) : Object.keys(record);
+  let written = 0;
+  write('{');
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const item = record[key];
+    if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
+    if (written++ > 0) write(',');
+    yield* writeValue(key, writer);
+    write(':');
+    yield* writeValue(item, writer);
+  }
+  write('}');
+}
+
+function scalarJson(value: unknown): string {
+  if (typeof value === 'number' && !Number.isFinite(value)) return 'null';
+  if (typeof value === 'bigint') return JSON.stringify(value.toString());
+  return JSON.stringify(value) ?? 'null';
+}
+
+/**
+ * `JSON.stringify(text)` a piece at a time: the pieces' escapes are the whole string's, as long as
+ * no cut falls between the two halves of a surrogate pair (a lone half is escaped on its own).
+ */
+function* writeLongString(text: string, write: TextSink, budget: TurnBudget | undefined): Steps<void> {
+  write('"');
+  for (let start = 0; start < text.length; ) {
+    if (start > 0 && budget?.spent()) yield;
+    let end = Math.min(start + STRING_PIECE, text.length);
+    if (end < text.length && isHighSurrogate(text.charCodeAt(end - 1)) && isLowSurrogate(text.charCodeAt(end))) end--;
+    write(JSON.stringify(text.slice(start, end)).slice(1, -1));
+    start = end;
+  }
+  write('"');
+}
+
+const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
+const isLowSurrogate = (code: number) => code >= 0xdc00 && code <= 0xdfff;
