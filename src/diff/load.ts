@@ -9,7 +9,7 @@ import { bundle, createConfig, Source, type NormalizedProblem } from '@redocly/o
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { DiffInputError } from './errors.js';
 import { GitRevision } from './git-source.js';
-import { fetchText } from './http-source.js';
+import { fetchText, hideCredentials } from './http-source.js';
 import { SpecResolver, isUrl, shownPath } from './spec-resolver.js';
 import { isHtmlPage, specOnPage } from './swagger-page.js';
 
@@ -103,6 +103,17 @@ function describe(value: unknown): string {
 }
 
 export async function loadSpec(source: string, options: LoadOptions = {}): Promise<LoadedSpec> {
+  try {
+    const loaded = await bundled(source, options);
+    return { ...loaded, label: hideCredentials(loaded.label) };
+  } catch (error) {
+    // A URL's credentials stay out of every message, whichever part of a page or $ref named it.
+    if (error instanceof DiffInputError) throw new DiffInputError(hideCredentials(error.message));
+    throw error;
+  }
+}
+
+async function bundled(source: string, options: LoadOptions): Promise<LoadedSpec> {
   const { label, ref, resolver, body, revision, fromPage = false } = await locate(source, options);
   try {
     const text = body ?? (await resolver.loadExternalRef(ref)).body;

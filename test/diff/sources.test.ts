@@ -167,3 +167,36 @@ describe('other Swagger UI pages', { timeout: 180_000 }, () => {
     expect(await inputError(`${base}/blank`)).toBe(`${base}/blank: an HTML page that names no spec (no Swagger UI url or urls found)`);
   });
 });
+
+describe('a host behind basic auth', { timeout: 180_000 }, () => {
+  // A staging host whose docs, scripts and spec all ask for the credentials the URL carries.
+  const password = 'pa55:w0rd/SECRET';
+  const expected = `Basic ${Buffer.from(`ci:${password}`).toString('base64')}`;
+  const pages: Record<string, { body: string; type: string }> = {
+    '/api/docs': { type: 'text/html', body: '<html><body><script src="./docs/init.js"></script></body></html>' },
+    '/api/docs/init.js': { type: 'text/javascript', body: 'SwaggerUIBundle({ url: "docs/lmi.json", dom_id: "#ui" })' },
+    '/api/docs/lmi.json': { type: 'application/json', body: JSON.stringify(bundled('lmi')) },
+  };
+  let server: Server;
+  let host: string;
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      if (req.headers.authorization !== expected) return void res.writeHead(401, { 'www-authenticate': 'Basic realm="staging"' }).end();
+      const page = pages[new URL(req.url!, 'http://x').pathname];
+      res.writeHead(page ? 200 : 404, { 'content-type': page?.type ?? 'text/plain' }).end(page?.body ?? 'not found');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+  it('sends the credentials of the URL to the page, its script and its spec, and shows them nowhere', async () => {
+    const url = `http://ci:${encodeURIComponent(password)}@${host}/api/docs`;
+    const loaded = await loadSpec(url);
+    expect(loaded.label).toBe(`http://***@${host}/api/docs -> http://***@${host}/api/docs/lmi.json`);
+    expect(diffDocuments(bundled('lmi'), loaded.document).findings).toEqual([]);
+    const refused = await inputError(`http://ci:wrong-SECRET@${host}/api/docs`);
+    expect(refused).toBe(`http://***@${host}/api/docs: HTTP 401 Unauthorized`);
+    expect(await inputError(`http://token-SECRET@${host}/api/docs/lmi.json`)).not.toContain('SECRET');
+  });
+});

@@ -7,6 +7,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../helpers/run.js';
@@ -143,6 +144,40 @@ console.log(JSON.stringify({ good: good.valid, bad: bad.violations.map((v) => v.
     expect(JSON.parse(result.stdout)).toEqual({ good: true, bad: ['/body/temperature'] });
   }, 60_000);
 
+  it("runs docs/proxy.md's CI step as printed: the app's tests through the proxy, and the job fails on the violation they caused", async () => {
+    const proxyGuide = readFileSync(join(repoRoot, 'docs', 'proxy.md'), 'utf8');
+    const step = /- name: app tests through the proxy[^\n]*\n\s*run: \|\n((?: {10}.*\n)+)/.exec(proxyGuide);
+    expect(step, 'the CI step of docs/proxy.md').not.toBeNull();
+    // The step as printed, on free ports instead of 8080 and 8090 (others may hold those here).
+    const [servePort, proxyPort] = await Promise.all([freePort(), freePort()]);
+    const script = step![1]!.replace(/^ {10}/gm, '').replaceAll('8080', String(servePort)).replaceAll('8090', String(proxyPort));
+    // The application's `npm test`: one request that keeps to the spec and one that breaks it.
+    writeFileSync(join(installed.dir, 'app-test.mjs'), `const send = (temperature) => fetch(process.env.SAMBANOVA_BASE_URL + '/chat/completions', { method: 'POST', headers: { authorization: 'Bearer k', 'content-type': 'application/json' }, body: JSON.stringify({ model: 'Meta-Llama-3.3-70B-Instruct', messages: [{ role: 'user', content: 'hi' }], max_tokens: 4, temperature }) });
+console.log('app statuses', (await send(0.5)).status, (await send(9)).status);`);
+    const manifest = JSON.parse(readFileSync(join(installed.dir, 'package.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(join(installed.dir, 'package.json'), JSON.stringify({ ...manifest, scripts: { test: 'node app-test.mjs' } }));
+    // GitHub's shell for a run step; in a group of its own, so that the server the step leaves running is stopped after it.
+    const job = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], { cwd: installed.dir, detached: true, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    job.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+    job.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+    // A proxy that never gets the step's SIGINT leaves `wait` waiting: this limit turns the hang into a failure.
+    const code = await new Promise<number | string | null>((resolve) => {
+      const hung = setTimeout(() => resolve('the step did not end'), 150_000);
+      job.once('exit', (exitCode) => (clearTimeout(hung), resolve(exitCode)));
+    });
+    try {
+      process.kill(-job.pid!, 'SIGKILL');
+    } catch {
+      // the group is gone already
+    }
+    expect(output).toContain('app statuses 200 400');
+    expect(code, output).toBe(1);
+    const records = readFileSync(join(installed.dir, 'violations.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { kind: string; pointer?: string });
+    expect(records.filter((r) => r.kind === 'violation').map((r) => r.pointer)).toEqual(['/body/temperature']);
+    expect(records.at(-1)?.kind).toBe('summary');
+  }, 240_000);
+
   describe('sambakit serve from the installed package', () => {
     let server: ChildProcess;
     let url: string;
@@ -217,3 +252,14 @@ console.log(JSON.stringify({ good: good.valid, bad: bad.violations.map((v) => v.
     }, 60_000);
   });
 });
+
+/** A port nothing listens on now, from the system. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+    probe.once('error', reject);
+  });
+}
