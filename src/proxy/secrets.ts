@@ -20,9 +20,21 @@ export function credentialsOf(raw: readonly string[], extraNames: readonly strin
     secrets.push(value);
     // `Bearer <key>`, `Basic <token>`: the key alone may be echoed elsewhere.
     const space = value.indexOf(' ');
-    if (space > 0) secrets.push(value.slice(space + 1).trim());
+    if (space <= 0) continue;
+    const token = value.slice(space + 1).trim();
+    secrets.push(token);
+    // Basic's token is `user:password` in base64: either half may be the key, in clear elsewhere.
+    if (value.slice(0, space).toLowerCase() === 'basic') secrets.push(...basicCredentials(token));
   }
   return secrets.filter((s) => s.length >= minimumSecretLength).sort((a, b) => b.length - a.length);
+}
+
+/** The user and the password of a Basic token, and the pair; none when it is not base64 of `user:password`. */
+function basicCredentials(token: string): string[] {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(token)) return [];
+  const pair = Buffer.from(token, 'base64').toString('utf8');
+  const colon = pair.indexOf(':');
+  return colon < 0 ? [] : [pair, pair.slice(0, colon), pair.slice(colon + 1)];
 }
 
 /** `record` with every secret replaced, as raw text and as it appears inside JSON strings. */

@@ -175,6 +175,8 @@ describe('the API key appears in no output, log line, error message or error fie
       const post = async (p: RunningProxy, body: unknown, headers: Record<string, string> = {}) =>
         answers.push(await answer(await fetch(`${p.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, ...headers }, body: JSON.stringify(body) })));
       await post(direct, { model, messages: hi, temperature: 5 });
+      // Basic credentials carry the key base64-encoded; the body echoes it in clear.
+      await post(direct, { model, messages: hi, temperature: key }, { authorization: `Basic ${Buffer.from(`user:${key}`).toString('base64')}` });
       await post(strict, { model, messages: hi, temperature: 5 });
       await post(direct, { model, messages: hi, max_tokens: 8, stream: true }, { 'x-sambakit-fault': 'invalid-item' });
       await post(direct, { model, messages: hi, max_tokens: 8, stream: true }, { 'x-sambakit-fault': 'disconnect' });
