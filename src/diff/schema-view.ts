@@ -71,8 +71,12 @@ export function enumPointer(view: SchemaView): string {
   return view.at.enum ?? view.at.const ?? view.pointer;
 }
 
-/** The union a schema is (its `oneOf` or `anyOf` branches), if any. */
-export function unionOf(view: SchemaView): { keyword: 'oneOf' | 'anyOf'; branches: Node[] } | undefined {
+/**
+ * The union a schema is, if any: its `oneOf` or `anyOf` branches, or the `then` and `else` of an
+ * `if`, which sends each value to one of them (LMI's `/invocations` body). The `if` itself is not
+ * compared: a change to which values go to which branch is not reported.
+ */
+export function unionOf(view: SchemaView): { keyword: 'oneOf' | 'anyOf' | 'then'; branches: Node[] } | undefined {
   for (const keyword of ['oneOf', 'anyOf'] as const) {
     const list = view.keys[keyword];
     if (Array.isArray(list)) {
@@ -80,7 +84,8 @@ export function unionOf(view: SchemaView): { keyword: 'oneOf' | 'anyOf'; branche
       return { keyword, branches: list.map((value, i) => ({ value, pointer: `${base}/${i}` })) };
     }
   }
-  return undefined;
+  const branches = (['then', 'else'] as const).filter((keyword) => keyword in view.keys).map((keyword) => ({ value: view.keys[keyword]!, pointer: view.at[keyword]! }));
+  return branches.length > 0 ? { keyword: 'then', branches } : undefined;
 }
 
 /** `role=assistant` for a branch told apart by a constant property; undefined when none. */
