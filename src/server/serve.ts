@@ -3,6 +3,7 @@ import { setMaxListeners } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequestListener, type AppOptions } from './app.js';
+import { answerClientError } from './client-error.js';
 import { resolveServerOptions } from './options.js';
 import { PortInUseError } from './port-in-use.js';
 
@@ -42,6 +43,7 @@ export function startServer(options: ServeOptions = {}): Promise<RunningServer> 
       },
       listener,
     );
+    server.on('clientError', (error, socket) => answerClientError(error, socket, { headersTimeoutMs, requestTimeoutMs }));
     const onError = (error: NodeJS.ErrnoException) => {
       reject(error.code === 'EADDRINUSE' ? new PortInUseError(host, options.port ?? 0) : error);
     };

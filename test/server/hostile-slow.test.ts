@@ -64,6 +64,7 @@ describe('slow and lying clients', () => {
     await client.closed;
     expect(sent).toBeLessThan(2000);
     expect(client.received()).toMatch(/^HTTP\/1\.1 408/);
+    expect(client.received()).toContain('The request did not arrive in time: its head must come within 600 ms and the whole request within 2500 ms.');
   });
 
   it('a body that stops coming gets 408 naming the pause, and the connection is closed', async () => {
@@ -99,6 +100,19 @@ describe('slow and lying clients', () => {
     await client.closed;
     expect(sent).toBeLessThan(60_000);
     expect(client.received()).toMatch(/^HTTP\/1\.1 408/);
+    expect(client.received()).toContain('the whole request within 2500 ms');
+  });
+
+  it('bytes that are not HTTP, and a head past the size Node reads, get 400 and 431 saying so', async () => {
+    const garbage = await open(server.port);
+    garbage.socket.write('HELLO THERE\r\n\r\n');
+    await garbage.closed;
+    expect(garbage.received()).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n[^]*\r\n\r\nThe request is not valid HTTP\/1\.1: /);
+    const huge = await open(server.port);
+    huge.socket.write(`GET /cloud/v1/models HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    await huge.closed;
+    expect(huge.received()).toMatch(/^HTTP\/1\.1 431 [^]*than the \d+ bytes this server reads/);
+    expect(await chatAnswers(server.url)).toBe(200);
   });
 
   it('a Content-Length past the limit gets 413 without the body being sent, and the connection is closed', async () => {
