@@ -61,22 +61,6 @@ const crlf = Buffer.from('\r\n', 'latin1');
 type Positioned = HTTPParser & { offset: number };
 type HTTPParser = InstanceType<typeof HTTPParser>;
 
-/** Parses waiting for the end of the turn's reads, run from one immediate (after the poll phase's I/O callbacks). */
-const pendingParses = new Set<() => void>();
-let parsesScheduled = false;
-
-function parseAfterReads(parse: () => void): void {
-  pendingParses.add(parse);
-  if (parsesScheduled) return;
-  parsesScheduled = true;
-  setImmediate(() => {
-    parsesScheduled = false;
-    const parses = [...pendingParses];
-    pendingParses.clear();
-    for (const run of parses) run();
-  });
-}
-
 function isChunked(raw: readonly string[]): boolean {
   const value = rawHeader(raw, 'transfer-encoding');
   return value !== undefined && /(^|,)\s*chunked\s*$/i.test(value);
@@ -104,12 +88,9 @@ export class ConnectionHop {
   #targetPaused = false;
   /** The answer being parsed is a 1xx interim head. */
   #interim = false;
-  /** The chunk of the target being parsed (undefined: one that already went to the client whole), and how much of it went to the client. */
+  /** The chunk of the target being parsed, and how much of it went to the client. */
   #chunk: Buffer | undefined;
   #from = 0;
-  /** Chunks of an answer's body that went to the client as they were read, to be parsed after the turn's other reads. */
-  readonly #unparsed: Buffer[] = [];
-  readonly #parseUnparsed = () => this.#parsePending();
   /** Bytes of an answer head not yet complete: written with it, or dropped for a 502. */
   readonly #partialHead: Buffer[] = [];
   #answersOnConnection = 0;
@@ -376,37 +357,10 @@ export class ConnectionHop {
 
   #fromTarget(chunk: Buffer): void {
     if (this.#closed) return;
-    // What an earlier read of this connection brought is parsed first: this chunk's fate depends on it.
-    this.#parsePending();
-    const open = this.#fifo[0];
-    if (!open?.started) {
+    if (!this.#fifo[0]?.started) {
       // Nothing asked for this (a 408 on an idle connection, say): the connection goes, as an idle one that closed.
       return void this.#target?.destroy();
     }
-    // Within an answer's body, with nothing pipelined behind it, the bytes are the client's whatever
-    // they hold: they go on in this read's callback, and are parsed (for the checks, and to see the
-    // answer end) once every other connection with bytes in this turn had its own relayed. A burst of
-    // first tokens then waits for the relays before it, not for their parsing too.
-    if (open.answered && !this.#interim && this.#fifo.length === 1 && this.#partialHead.length === 0) {
-      this.#toClient(chunk);
-      this.#unparsed.push(chunk);
-      return parseAfterReads(this.#parseUnparsed);
-    }
-    this.#parse(chunk);
-  }
-
-  /** The chunks that went to the client before their parse, parsed now, in order; nothing more is written for them. */
-  #parsePending(): void {
-    if (this.#unparsed.length === 0) return;
-    for (const chunk of this.#unparsed.splice(0)) {
-      if (this.#closed) return;
-      const result = this.#answers.execute(chunk);
-      if (result instanceof Error) return this.#unparsable(chunk, result, true);
-    }
-  }
-
-  /** A chunk of the target: parsed, and its bytes written to the client as the parse places them (an answer's head held until whole). */
-  #parse(chunk: Buffer): void {
     this.#chunk = chunk;
     this.#from = 0;
     const result = this.#answers.execute(chunk);
@@ -438,9 +392,9 @@ export class ConnectionHop {
     this.#advance();
   }
 
-  /** The target's bytes stopped making sense as HTTP: they go on as they are (`written`: they already went), and nothing more is checked on this connection. */
-  #unparsable(chunk: Buffer, error: Error, written = false): void {
-    if (!written) this.#toClient(chunk.subarray(this.#from));
+  /** The target's bytes stopped making sense as HTTP: they go on as they are, and nothing more is checked on this connection. */
+  #unparsable(chunk: Buffer, error: Error): void {
+    this.#toClient(chunk.subarray(this.#from));
     for (const open of this.#fifo.splice(0)) {
       clearTimeout(open.timer);
       open.exchange.unparsed(error.message);
@@ -513,9 +467,6 @@ export class ConnectionHop {
 
   #targetClosed(socket: Socket): void {
     if (this.#closed || socket !== this.#target || this.#targetGone !== undefined) return;
-    // The answer's state must be known before the close is judged (an end, or a cut).
-    this.#parsePending();
-    if (this.#closed) return;
     const error = this.#targetError;
     // A close-delimited answer ends here; any other answer under way is cut.
     this.#answers.finish();
