@@ -24,7 +24,7 @@ interface OperationRef {
 }
 
 /** A check for the worker: the body's bytes, in parts in shared memory, read by the worker, never written. */
-export type CheckJob = { operation: OperationRef; body: Uint8Array[]; encoding: Encoding; decodedLimit: number } & (
+export type CheckJob = { operation: OperationRef; body: readonly Uint8Array[]; encoding: Encoding; decodedLimit: number } & (
   | { kind: 'request'; url: string; headers: IncomingHttpHeaders }
   | { kind: 'response'; status: number; contentType: string | undefined }
 );
@@ -69,7 +69,7 @@ export class BodyChecks {
   request(match: OperationMatch, facts: InParts<RequestFacts>, done: Done, failed: Failed): void {
     if (checkWeight(lengthOf(facts.body), facts.encoding) < this.offLoopBytes) return settle(() => checkRequest(match, { ...facts, body: joined(facts.body) }), done, failed);
     const { headers, body, encoding, decodedLimit } = facts;
-    this.#send({ kind: 'request', operation: refOf(match), url: facts.url.href, headers, body: body.map(shared), encoding, decodedLimit }, done, failed);
+    this.#send({ kind: 'request', operation: refOf(match), url: facts.url.href, headers, body, encoding, decodedLimit }, done, failed);
   }
 
   /** Checks a whole answer, as `request` does. */
@@ -77,7 +77,7 @@ export class BodyChecks {
     // A compressed answer's size once decoded is known only after decoding it, which is work for the worker too.
     if (checkWeight(lengthOf(facts.body), facts.encoding) < this.offLoopBytes) return settle(() => checkResponse(match, { ...facts, body: joined(facts.body) }), done, failed);
     const { status, contentType, encoding, body, decodedLimit } = facts;
-    this.#send({ kind: 'response', operation: refOf(match), status, contentType, encoding, body: body.map(shared), decodedLimit }, done, failed);
+    this.#send({ kind: 'response', operation: refOf(match), status, contentType, encoding, body, decodedLimit }, done, failed);
   }
 
   /** Ends the worker; checks it still held fail. */
@@ -94,6 +94,7 @@ export class BodyChecks {
     const worker = (this.#worker ??= this.#start());
     const id = this.#nextId++;
     // Shared, not transferred: the body may still be sent on (--strict holds it), and a posted copy would cost a copy of 14 MB on the loop.
+    job.body = job.body.map(shared);
     this.#pending.set(id, { done, failed });
     worker.postMessage({ id, job } satisfies CheckMessage);
   }

@@ -7,6 +7,7 @@
 import { parentPort } from 'node:worker_threads';
 import { getOperation } from '../validate/index.js';
 import { settle, type CheckAnswer, type CheckJob, type CheckMessage } from './body-checks.js';
+import { joined } from './body-copy.js';
 import { InflatedPastLimit } from './content-decoding.js';
 import { checkRequest, checkResponse, type OperationMatch } from './exchange-check.js';
 
@@ -17,7 +18,7 @@ function check(job: CheckJob): ReturnType<typeof checkRequest> {
   const { api, operationId, params } = job.operation;
   const match: OperationMatch = { api, operationId, params, validators: getOperation(api, operationId), alternatives: [] };
   // Joined here, off the event loop (the proxy copied the body into these parts as it came).
-  const body = Buffer.concat(job.body);
+  const body = joined(job.body);
   const { encoding, decodedLimit } = job;
   if (job.kind === 'request') return checkRequest(match, { url: new URL(job.url), headers: job.headers, body, encoding, decodedLimit });
   return checkResponse(match, { status: job.status, contentType: job.contentType, encoding, body, decodedLimit });
