@@ -45,6 +45,9 @@ export const faults = {
   'invalid-item': {
     description: 'The third item (or the JSON answer) is valid JSON that breaks its schema; a stream goes on normally.',
   },
+  'model-output': {
+    description: 'The JSON answer is the API\'s documented model-output error (SambaNova Cloud chat: 200 with the raw output the model could not finish, cut halfway); other operations and streams refuse it with a 400.',
+  },
 } as const satisfies Record<string, FaultSpec>;
 
 export type FaultName = keyof typeof faults;
@@ -106,9 +109,13 @@ export function pause(ms: number, signal: AbortSignal): Promise<boolean> {
   return reached(performance.now() + ms, signal);
 }
 
-/** A JSON answer as a fault leaves it: a failed generation's own form, or a body that breaks the schema on purpose; undefined when the fault acts on the writing. */
-export function faultedJsonBody(fault: Fault, failure: { status: number; body: unknown } | undefined): { status?: number; body: unknown; checked: boolean } | undefined {
+/**
+ * A JSON answer as a fault leaves it: a failed generation's own form, the model-output error made
+ * from the answer, or a body that breaks the schema on purpose; undefined when the fault acts on the writing.
+ */
+export function faultedJsonBody(fault: Fault, failure: { status: number; body: unknown } | undefined, modelOutputError: (() => unknown) | undefined): { status?: number; body: unknown; checked: boolean } | undefined {
   if (fault.name === 'error-event' && failure) return { status: failure.status, body: failure.body, checked: true };
+  if (fault.name === 'model-output' && modelOutputError) return { status: 200, body: modelOutputError(), checked: true };
   if (fault.name === 'invalid-item') return { body: { sambakit_fault: 'invalid-item: this body breaks the response schema on purpose' }, checked: false };
   return undefined;
 }

@@ -130,6 +130,10 @@ function readPacing(request: SpecRequest): boolean {
 
 function faultsBefore(request: SpecRequest): boolean | Promise<boolean> {
   const { fault } = request;
+  const { definition, route } = request.setup;
+  if (fault?.name === 'model-output' && !definition.modelOutputError) {
+    return request.fail({ kind: 'invalid_request', status: 400, message: `x-sambakit-fault model-output: ${route.operationId} has no model-output error among its answers in the spec (SambaNova Cloud's chat completions have one).` });
+  }
   const effect = fault && faultBeforeHandler(fault, request.setup.route.api);
   if (!effect) return false;
   if ('answer' in effect) return request.fail(effect.answer, effect.headers);
@@ -158,11 +162,12 @@ function send(request: SpecRequest): boolean | Promise<boolean> {
     case 'json': {
       let status = result.status ?? 200;
       let body = result.body;
-      const faulted = fault && faultedJsonBody(fault, result.failure);
+      const { modelOutputError } = request.setup.definition;
+      const faulted = fault && faultedJsonBody(fault, result.failure, modelOutputError && (() => modelOutputError(result.body)));
       if (faulted) {
         status = faulted.status ?? status;
         body = faulted.body;
-        if (faulted.checked) request.check(status, 'application/json', body, 'failure body');
+        if (faulted.checked) request.check(status, 'application/json', body, fault.name === 'model-output' ? 'model output error' : 'failure body');
         request.reply(status, 'application/json', JSON.stringify(body));
         return true;
       }
@@ -176,6 +181,11 @@ function send(request: SpecRequest): boolean | Promise<boolean> {
       return true;
     }
     case 'stream': {
+      if (fault?.name === 'model-output') {
+        // The vendor documents the model-output error as a JSON answer only.
+        if (typeof result.produce !== 'function') result.produce.stop();
+        return request.fail({ kind: 'invalid_request', status: 400, message: 'x-sambakit-fault model-output applies to answers that are not streamed: the model-output error is documented as a JSON body only.' });
+      }
       const declared = route.streams[result.mediaType];
       if (!declared) throw new Error(`${route.operationId} streamed ${result.mediaType}, which the spec does not declare as a stream`);
       if (result.withoutTerminator && declared.terminator !== undefined && !declared.terminatorOptional) throw new Error(`${route.operationId} ended a ${result.mediaType} stream without the terminator the spec requires`);

@@ -83,9 +83,20 @@ describe('the key never appears in an error', () => {
 });
 
 describe('Cloud\'s model-output error', () => {
-  // The reference server never fails a generation this way, so a plain HTTP service answers with the
-  // two bodies the vendor documents: ModelOutputError (among the 200 answers of chat) and GeneralError
-  // with error_model_output (on server errors).
+  it('the reference server\'s model-output fault (200): a ModelOutputError holding the raw output and the body, not the key', async () => {
+    const client = new SambaNovaCloud({ baseURL: `${server.url}/cloud/v1`, apiKey: 'the-right-key', maxRetries: 0, validate: 'throw', validator: specValidator('sambanova-cloud'), headers: { 'x-note': secret } });
+    const error = await failure(() => client.chat({ model, messages: hi, max_tokens: 10 }, { headers: { 'x-sambakit-fault': 'model-output' } }));
+    expect(error).toBeInstanceOf(ModelOutputError);
+    const { body, modelOutput, status } = error as ModelOutputError & { body: { error: { model_output: string } } };
+    expect(status).toBe(200);
+    expect(modelOutput).toBe(body.error.model_output);
+    expect(modelOutput.length).toBeGreaterThan(0);
+    expect(everything(error)).not.toContain(secret);
+  });
+
+  // The reference server sends only the 200 form; a plain HTTP service answers with the two bodies the
+  // vendor documents: ModelOutputError (among the 200 answers of chat) and GeneralError with
+  // error_model_output (on server errors).
   const answers = {
     200: { error: { code: null, message: 'Model output could not be parsed as a tool call', model_output: '{"name": "get_weather", "arguments": {"city": ', param: null, type: 'invalid_request_error' } },
     500: { error: { message: 'Internal server error', type: 'server_error', param: null, code: null, error_model_output: '<tool_call>{"city"' }, request_id: 'req-model-output-1' },

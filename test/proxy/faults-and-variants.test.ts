@@ -111,7 +111,7 @@ const answers = calls.filter((c) => !c.stream && ['sambanova-cloud createChatCom
 
 describe('every fault', () => {
   it('covers every fault the server has', () => {
-    const tested: FaultName[] = ['rate-limit', 'server-error', 'unavailable', 'slow-headers', 'stall', 'disconnect', 'malformed-item', 'error-event', 'invalid-item'];
+    const tested: FaultName[] = ['rate-limit', 'server-error', 'unavailable', 'slow-headers', 'stall', 'disconnect', 'malformed-item', 'error-event', 'invalid-item', 'model-output'];
     expect(Object.keys(faults).sort()).toEqual([...tested].sort());
   });
 
@@ -171,6 +171,14 @@ describe('every fault', () => {
       expect(result.violations.length).toBeGreaterThan(0);
       for (const v of result.violations) expect(v.pointer).toMatch(call.stream ? /^\/items\/2(\/|$)/ : /^\/body(\/|$)/);
     });
+
+    if (!call.stream && call.api === 'sambanova-cloud') {
+      it('model-output: the vendor\'s model-output error is a documented answer, not a violation', async () => {
+        const result = await fault({ 'x-sambakit-fault': 'model-output' });
+        expect(result.status).toBe(200);
+        expect(result.violations).toEqual([]);
+      });
+    }
 
     if (!call.stream) {
       it('error-event: a JSON answer comes whole, as the API sends a failed answer', async () => {

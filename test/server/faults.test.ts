@@ -107,6 +107,35 @@ describe('faults inside the answer', () => {
     expect(validate(body)).toBe(false);
   });
 
+  it('model-output: Cloud chat answers 200 with the vendor\'s model-output error, holding the first half of what it generated', async () => {
+    const validate = (await validatorsOf('sambanova-cloud')).createChatCompletion!.responses['200']!['application/json']!;
+    const whole = (await (await cloud('', cloudChat)).json()) as { choices: Array<{ message: { content: string } }> };
+    const response = await cloud('model-output', cloudChat);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { error: { model_output: string; message: string; type: string } };
+    expect(validate(body)).toBe(true);
+    const text = whole.choices[0]!.message.content;
+    expect(text.length).toBeGreaterThan(1);
+    expect(body.error).toMatchObject({ type: 'invalid_request_error', code: null, param: null, model_output: text.slice(0, Math.ceil(text.length / 2)) });
+    expect(body.error.message).toMatch(/could not be parsed/);
+  });
+
+  it('model-output with a forced tool call: the raw output is the call cut halfway', async () => {
+    const tools = [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } }];
+    const body = (await (await cloud('model-output', { ...cloudChat, max_tokens: 200, tools, tool_choice: 'required' })).json()) as { error: { model_output: string } };
+    expect(body.error.model_output).toMatch(/^\{"name": "get_weather"/);
+    expect(() => JSON.parse(body.error.model_output)).toThrow();
+  });
+
+  it('model-output is refused where the spec has no such answer: a stream, or another operation', async () => {
+    const streamed = await cloud('model-output');
+    expect(streamed.status).toBe(400);
+    expect(((await streamed.json()) as { error: { message: string } }).error.message).toMatch(/model-output applies to answers that are not streamed/);
+    const native = await generic('model-output');
+    expect(native.status).toBe(400);
+    expect(await native.text()).toMatch(/genericPredictStream has no model-output error among its answers/);
+  });
+
   it('a stream cut without its terminator is seen as cut, not complete', async () => {
     const { error } = await collect((await cloud('disconnect=3')).body!, sse);
     expect(error).toBeDefined();

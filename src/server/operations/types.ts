@@ -108,4 +108,9 @@ export interface OperationDefinition {
    * under the framing's first error event name.
    */
   streamError?: (message: string, request: Pick<OperationRequest, 'requestId' | 'variant'>) => OutgoingStreamItem<unknown>;
+  /**
+   * A JSON answer turned into the error the API documents for output the model could not finish
+   * (the `model-output` fault), where the spec lists one among the operation's answers.
+   */
+  modelOutputError?: (answer: unknown) => unknown;
 }

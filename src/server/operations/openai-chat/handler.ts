@@ -17,6 +17,7 @@ export function chatOperation(profile: ChatProfile): OperationDefinition {
     variants: profile.variants,
     handle: (request) => handleChat(profile, request),
     streamError: (message, request) => profile.streamError(message, request),
+    ...(profile.modelOutputError ? { modelOutputError: profile.modelOutputError } : {}),
   };
 }
 

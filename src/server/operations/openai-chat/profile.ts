@@ -22,6 +22,8 @@ export interface ChatProfile {
   streamError(message: string, request: Pick<OperationRequest, 'requestId' | 'variant'>): OutgoingStreamItem<unknown>;
   /** A check of one request body the API makes before generating (Cloud: the model catalogue). */
   checkBody?(body: Record<string, unknown>): Problem | undefined;
+  /** The API's documented error for an answer whose output could not be parsed (the `model-output` fault), made from that answer. */
+  modelOutputError?(answer: unknown): unknown;
   /** The context length of the model a (checked) body asks for. */
   contextTokens(body: Record<string, unknown>, options: ResolvedServerOptions): number;
 }

@@ -14,6 +14,28 @@ import type { ChatProfile } from '../profile.js';
 import { cloudUsage } from '../usage.js';
 
 type CloudStreamError = components['schemas']['CloudGeneralError'];
+type CloudModelOutputError = components['schemas']['CloudModelOutputError'];
+type CloudCompletion = components['schemas']['CloudChatCompletion'];
+
+/**
+ * The vendor's 200 body for a tool call or structured answer that could not be parsed: the raw
+ * output is the answer's first tool call (as the model writes it) or its text, cut halfway, so it
+ * is as unparseable as the output that fails there.
+ */
+function modelOutputError(answer: unknown): CloudModelOutputError {
+  const message = (answer as CloudCompletion).choices[0]?.message;
+  const call = message?.tool_calls?.[0]?.function;
+  const raw = call ? `{"name": ${JSON.stringify(call.name)}, "arguments": ${typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments)}}` : (message?.content ?? '');
+  return {
+    error: {
+      code: null,
+      message: `The model output could not be parsed as ${call ? 'a tool call' : 'the requested answer'} (x-sambakit-fault: model-output).`,
+      model_output: raw.slice(0, Math.ceil(raw.length / 2)),
+      param: null,
+      type: 'invalid_request_error',
+    },
+  };
+}
 
 const cloudStyles = stylesBy((variant: string | undefined): WireStyle => ({
   streamMediaType: 'text/event-stream',
@@ -51,6 +73,7 @@ export const cloudChatProfile: ChatProfile = {
     'tool-call-no-index': 'streamed tool calls without index, as SambaNova Cloud has been reported to send them',
   },
   style: (request) => cloudStyles(request.variant),
+  modelOutputError,
   streamError(message, request) {
     const value: CloudStreamError = { error: { message, type: 'server_error', param: null, code: null }, request_id: request.requestId };
     return { kind: 'error', event: request.variant === 'error-event-error_event' ? 'error_event' : 'error', value };
