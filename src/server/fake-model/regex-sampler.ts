@@ -5,6 +5,7 @@
  * RegExp, so an unsupported pattern costs a retry, never a wrong answer.
  */
 import type { Rng } from './random.js';
+import { CHECKED_CHARS, linearPattern } from './linear-pattern.js';
 
 type Node =
   | { kind: 'chars'; ranges: Array<[number, number]> }
@@ -230,13 +231,10 @@ function render(node: Node, rng: Rng, steps: { left: number }): string {
  * or undefined when a few tries do not produce one.
  */
 export function sampleFromPattern(pattern: string, rng: Rng): string | undefined {
-  let regex: RegExp;
+  // A candidate is checked on RE2's engine: a pattern it cannot run gives no sample.
+  const regex = linearPattern(pattern);
+  if (regex === null) return undefined;
   let tree: Node;
-  try {
-    regex = new RegExp(pattern, 'u');
-  } catch {
-    try { regex = new RegExp(pattern); } catch { return undefined; }
-  }
   try {
     tree = new Parser(pattern).parse();
   } catch {
@@ -250,7 +248,7 @@ export function sampleFromPattern(pattern: string, rng: Rng): string | undefined
       if (error instanceof TooLong) return undefined;
       throw error;
     }
-    if (regex.test(candidate)) return candidate;
+    if (candidate.length > CHECKED_CHARS || regex.test(candidate)) return candidate;
   }
   return undefined;
 }

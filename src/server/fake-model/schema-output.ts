@@ -9,6 +9,7 @@ import { finishSteps, type Steps } from '../../event-loop/steps.js';
 import type { TurnBudget } from '../../event-loop/turn-budget.js';
 import type { Rng } from './random.js';
 import { canonicalJson, writeJsonSteps } from './json-writer.js';
+import { CHECKED_CHARS, linearRegExp } from './linear-pattern.js';
 import { sampleSchemaSteps, unlimitedRoom, type JsonSchema, type Room } from './schema-sampler.js';
 
 type Check = (value: unknown) => boolean;
@@ -24,6 +25,8 @@ const ajv = new Ajv2020.default({
   validateSchema: false,
   addUsedSchema: false,
   allErrors: false,
+  // The request's patterns, on a linear-time engine (see linear-pattern.ts).
+  code: { regExp: linearRegExp },
 });
 addFormats.default(ajv);
 
@@ -95,7 +98,8 @@ export function sampleValid(schema: JsonSchema, rng: Rng): unknown {
 /**
  * `sampleValid` as steps that yield when `budget` is spent (a schema of thousands of members is
  * sampled over several turns), each sample stopped once its JSON is `room` characters long: one
- * that long is cut at the answer's token budget, so it is not checked (its end is never shown).
+ * that long is cut at the answer's token budget, so it is not checked (its end is never shown);
+ * nor is one past `CHECKED_CHARS`.
  */
 export function* sampleValidSteps(schema: JsonSchema, rng: Rng, budget: TurnBudget | undefined, room: number): Steps<unknown> {
   const check = checkerFor(schema);
@@ -103,7 +107,7 @@ export function* sampleValidSteps(schema: JsonSchema, rng: Rng, budget: TurnBudg
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const made: Room = { ...unlimitedRoom(), limit: room };
     value = yield* sampleSchemaSteps(schema, attempt === 0 ? rng : rng.fork(`schema-attempt-${attempt}`), budget, made);
-    if (made.cut || check === null || check(value)) return value;
+    if (made.cut || check === null || made.written > CHECKED_CHARS || check(value)) return value;
   }
   return value;
 }

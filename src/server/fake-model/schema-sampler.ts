@@ -18,6 +18,7 @@ import { finishSteps, type Steps } from '../../event-loop/steps.js';
 import type { TurnBudget } from '../../event-loop/turn-budget.js';
 import type { Rng } from './random.js';
 import { canonicalJson } from './json-writer.js';
+import { linearPattern, type LinearPattern } from './linear-pattern.js';
 import { sampleFromPattern } from './regex-sampler.js';
 import { formatValue } from './string-formats.js';
 import { CITIES, JSON_KEYS, NOUNS, ADJECTIVES, PEOPLE, SURNAMES } from './word-bank.js';
@@ -427,7 +428,10 @@ function* sampleObject(s: SchemaObject, ctx: Context): Steps<Record<string, unkn
   return out;
 }
 
-/** A schema's `patternProperties`, each pattern compiled once however many keys it is tried on. */
+/**
+ * A schema's `patternProperties`, each pattern compiled once however many keys it is tried on. A
+ * pattern that is not valid, or that RE2 cannot run (lookarounds, backreferences), matches no key.
+ */
 interface PatternSchemas {
   entries: Array<[string, unknown]>;
   /** The schema of the first pattern `key` matches. */
@@ -437,27 +441,18 @@ interface PatternSchemas {
 function patternSchemas(s: SchemaObject): PatternSchemas {
   const patterns = s.patternProperties;
   const entries: Array<[string, unknown]> = isObject(patterns) ? Object.keys(patterns).map((pattern) => [pattern, patterns[pattern]]) : [];
-  const compiled: Array<RegExp | null> = [];
+  const compiled: Array<LinearPattern | null> = [];
   return {
     entries,
     *schemaFor(key, budget) {
       for (let i = 0; i < entries.length; i++) {
         if (pauseDue(i, budget)) yield;
-        if (compiled.length === i) compiled.push(compiledPattern(entries[i]![0]));
+        if (compiled.length === i) compiled.push(linearPattern(entries[i]![0]));
         if (compiled[i]?.test(key)) return entries[i]![1];
       }
       return undefined;
     },
   };
-}
-
-/** An invalid pattern constrains nothing we can act on: null. */
-function compiledPattern(pattern: string): RegExp | null {
-  try {
-    return new RegExp(pattern, 'u');
-  } catch {
-    return null;
-  }
 }
 
 function* sampleArray(s: SchemaObject, ctx: Context): Steps<unknown[]> {
