@@ -7,6 +7,7 @@
  * once more, as an initializer, in every browser bundle.
  * @module
  */
+import { redactSecret } from './redact.js';
 
 /** Fields every client error carries, so logs can be correlated with the service's own. */
 export interface ErrorContext {
@@ -218,12 +219,13 @@ export function describeErrorBody(body: unknown): { message?: string; code?: str
   return { requestId };
 }
 
-/** The typed error for an error answer. */
-export function apiErrorFor(init: { status: number; body: unknown; headers: Headers } & ErrorContext): APIError {
-  const described = describeErrorBody(init.body);
+/** The typed error for an error answer, with `apiKey` cut from the body wherever the service echoed it. */
+export function apiErrorFor(init: { status: number; body: unknown; headers: Headers } & ErrorContext, apiKey: string | undefined): APIError {
+  const body = redactSecret(init.body, apiKey);
+  const described = describeErrorBody(body);
   const requestId = init.requestId ?? described.requestId;
-  const message = `${init.status} ${described.message ?? 'status code (no error message in the body)'}${init.operationId ? ` [${init.operationId}]` : ''}`;
-  const full = { ...init, requestId, message, code: described.code };
+  const message = `${init.status} ${described.message ?? '(no error message in the body)'}${init.operationId ? ` [${init.operationId}]` : ''}`;
+  const full = { ...init, body, requestId, message, code: described.code };
   if (described.modelOutput !== undefined) return new ModelOutputError({ ...full, modelOutput: described.modelOutput });
   const Class = byStatus[init.status] ?? (init.status >= 500 ? InternalServerError : APIError);
   return new Class(full);

@@ -71,7 +71,7 @@ export class OperationClient<A extends ApiTypes> {
     // Only a validating call carries the validator, so the readers test one field.
     const validator = validate === 'off' ? undefined : clientOptions.validator;
     if (validate !== 'off' && !validator) throw new InvalidRequestError('validator', 'validate needs a validator', { operationId });
-    const check = { validate, validator, hooks: clientOptions.hooks };
+    const check = { validate, validator, hooks: clientOptions.hooks, apiKey: clientOptions.apiKey };
     const plan = { operation, input: { params: input.params, body }, options, stallBeforeHead: mode === 'stream', ...(multipart ? { serializeBody: encoders?.toFormData } : {}) };
     return this.#transport.call(plan, async (answer) => {
       const mediaType = mediaTypeOf(answer.response);
@@ -79,7 +79,7 @@ export class OperationClient<A extends ApiTypes> {
       const decoder = framing && this.#decoders[framing.framing];
       if (mode === 'stream' && decoder) {
         const keepItems = options?.keepItems ?? clientOptions.keepItems ?? clientDefaults.keepItems;
-        return new ItemStream({ answer, framing, decoder, mediaType, ...check, apiKey: clientOptions.apiKey, keepItems, isFinal: rules.isFinal });
+        return new ItemStream({ answer, framing, decoder, mediaType, ...check, keepItems, isFinal: rules.isFinal });
       }
       if (framing || mode === 'stream') {
         answer.timer.stop();

@@ -7,6 +7,7 @@ import { preview } from '../streams/errors.js';
 import { APIConnectionError, InvalidResponseError, apiErrorFor } from './errors.js';
 import { inStreamErrorBody } from './in-stream-error.js';
 import type { ClientHooks, PayloadValidator, ValidationMode } from './options.js';
+import { redactSecret } from './redact.js';
 import type { Answer } from './transport.js';
 import { warnInvalid } from './warn.js';
 
@@ -57,6 +58,7 @@ export interface ReadAnswerOptions {
   validate: ValidationMode;
   validator: PayloadValidator | undefined;
   hooks: ClientHooks | undefined;
+  apiKey: string | undefined;
 }
 
 /** The answer's body: parsed JSON for JSON media types, text otherwise; checked against the spec as `validate` says. */
@@ -71,11 +73,13 @@ export async function readAnswer(answer: Answer, options: ReadAnswerOptions): Pr
     try {
       value = JSON.parse(text);
     } catch (cause) {
+      const shown = redactSecret(text, options.apiKey);
       throw new InvalidResponseError({
         status: response.status,
-        body: text,
+        body: shown,
         problems: ['not valid JSON'],
-        message: `The ${operationId} answer is not valid JSON (${cause instanceof Error ? cause.message : String(cause)}): ${preview(text)}`,
+        // JSON.parse throws only SyntaxErrors.
+        message: `The ${operationId} answer is not valid JSON (${(cause as SyntaxError).message}): ${preview(shown)}`,
         operationId,
         requestId,
         cause,
@@ -83,7 +87,7 @@ export async function readAnswer(answer: Answer, options: ReadAnswerOptions): Pr
     }
   }
   // Cloud answers a model output it could not parse with a 200 carrying an error body.
-  if (inStreamErrorBody(value) !== undefined) throw apiErrorFor({ status: response.status, body: value, headers: response.headers, operationId, requestId });
+  if (inStreamErrorBody(value) !== undefined) throw apiErrorFor({ status: response.status, body: value, headers: response.headers, operationId, requestId }, options.apiKey);
   if (options.validator) {
     const problems = options.validator({ operationId, status: response.status, mediaType }, value);
     if (problems?.length) {

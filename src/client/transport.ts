@@ -146,8 +146,7 @@ export class Transport {
       hooks?.onResponse?.({ operationId: operation.operationId, method: operation.method, url, attempt, status: response.status, requestId, durationMs: Date.now() - sentAt }),
     );
     if (!response.ok) {
-      const body = redactSecret(error, this.#options.apiKey);
-      throw apiErrorFor({ status: response.status, body, headers: response.headers, operationId: operation.operationId, requestId });
+      throw apiErrorFor({ status: response.status, body: error, headers: response.headers, operationId: operation.operationId, requestId }, this.#options.apiKey);
     }
     return { response, timer, requestId, operationId: operation.operationId, retry };
   }

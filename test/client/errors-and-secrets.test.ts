@@ -80,6 +80,28 @@ describe('the key never appears in an error', () => {
       await new Promise((resolve) => echo.close(resolve));
     }
   });
+
+  // A 200 is an answer too: Cloud's model-output error comes with it, and a body that is not JSON is
+  // handed back in the error as text.
+  it.each([
+    ['a model-output error body', (key: string) => JSON.stringify({ error: { code: null, message: `could not parse ${key}`, model_output: `<tool_call>${key}` } }), 'ModelOutputError'],
+    ['a body that is not JSON', (key: string) => `<html>proxy error for ${key}`, 'InvalidResponseError'],
+  ])('a 200 answer that echoes the key back in %s gets it redacted', async (_what, body, name) => {
+    const echo = createServer((request, response) => {
+      request.resume();
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(body(request.headers.authorization ?? ''));
+    });
+    await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
+    try {
+      const error = await failure(() => chat(cloud({ baseURL: `http://127.0.0.1:${(echo.address() as AddressInfo).port}` })));
+      expect(error).toMatchObject({ name, status: 200 });
+      expect((error as Error).message).toContain('[redacted]');
+      expect(everything(error)).not.toContain(secret);
+    } finally {
+      await new Promise((resolve) => echo.close(resolve));
+    }
+  });
 });
 
 describe('Cloud\'s model-output error', () => {
