@@ -56,9 +56,10 @@ function* writeValue(value: unknown, writer: Writer): Steps<void> {
     return write(']');
   }
   const record = value as Record<string, unknown>;
-  // Object.keys makes a fresh array: a short one is sorted in place, with no copy.
+  // Object.keys makes a fresh array: a short one is sorted in place, with no copy, and one already
+  // in order (the request hash's own fields are written so) is not sorted at all.
   let keys = Object.keys(record);
-  if (writer.order === 'sorted') keys = keys.length <= SORT_AT_ONCE ? keys.sort() : yield* sortedSteps(keys, budget);
+  if (writer.order === 'sorted' && !inOrder(keys)) keys = keys.length <= SORT_AT_ONCE ? keys.sort() : yield* sortedSteps(keys, budget);
   let written = 0;
   write('{');
   for (let i = 0; i < keys.length; i++) {
@@ -84,6 +85,12 @@ function wroteAtOnce(value: unknown, writer: Writer): boolean {
   if ((value !== null && typeof value === 'object') || (typeof value === 'string' && value.length > STRING_PIECE)) return false;
   writer.values++;
   writer.write(scalarJson(value));
+  return true;
+}
+
+/** Whether `keys` are already in the order `sort()` gives (by UTF-16 code units). */
+function inOrder(keys: readonly string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) return false;
   return true;
 }
 
