@@ -32,6 +32,7 @@ function sortedReference(value: unknown): string {
 
 const values: Record<string, unknown> = {
   'an ordinary request': { model: 'm', prompt: 'user: hi\nassistant:', sampling: { topP: 0.5, topK: undefined }, temperature: 0, toolChoice: undefined, v: 1, tools: [{ name: 'f', parameters: { type: 'object', b: [1, 'x', null, true] } }] },
+  'keys already in order, and equal but for case': { A: 0, a: { b: 1, c: [2, { d: 3, e: 4 }] }, ab: 'x', b: null },
   'scalars left out or null': { f: () => 1, s: Symbol('s'), u: undefined, list: [undefined, () => 1, Symbol('t'), Number.NaN, Infinity, -0], z: 'z' },
   'a long string among scalars': { a: 'é'.repeat(70_000), b: ['q', 'r'] },
   'a long flat object': Object.fromEntries(Array.from({ length: 1500 }, (_, i) => [`k${(i * 7919) % 1500}`, i % 3 === 0 ? `v${i}` : i])),
