@@ -7,7 +7,8 @@
  * A child process per round runs the built server (`dist/`, as `sambakit serve` runs it: TTFT 30 s,
  * 20 tokens/s, a request log) in its own process with V8's sampling heap profiler, opens STREAMS
  * connections, writes the scale bench's streamed chat request on each in one loop and stops the
- * profiler 2.5 s later, before any first token (objects collected meanwhile are counted too). With
+ * profiler once every stream waits for its first token (each stream's step timer is counted by
+ * `pendingStepTimers`), long before that token (objects collected meanwhile are counted too). With
  * BASE (another checkout, built), the rounds alternate between the two trees.
  *
  * `tsx bench/soak/setup-alloc.ts` after `npm run build`. Knobs: STREAMS (1000), ROUNDS (3), BASE, TOP (25).
@@ -38,6 +39,7 @@ const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 async function measureIn(root: string): Promise<Allocation> {
   const { startServer } = (await import(pathToFileURL(`${root}/dist/server/index.js`).href)) as typeof import('../../src/server/index.js');
+  const { pendingStepTimers } = (await import(pathToFileURL(`${root}/dist/server/pacing/wait-until.js`).href)) as typeof import('../../src/server/pacing/wait-until.js');
   let lines = 0;
   const server = await startServer({ ttftMs: 30_000, tokensPerSecond: 20, log: () => void lines++ });
   const body = streamedChatBody(40);
@@ -48,8 +50,13 @@ async function measureIn(root: string): Promise<Allocation> {
     const { sockets } = await preconnect(server.url, streams);
     await sleep(300);
     if (profiled) await session.post('HeapProfiler.startSampling', { samplingInterval: 128, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+    const waiting = pendingStepTimers();
     for (const socket of sockets) socket.write(request);
-    await sleep(2500);
+    const started = performance.now();
+    while (pendingStepTimers() - waiting < streams) {
+      if (performance.now() - started > 25_000) throw new Error(`${streams - (pendingStepTimers() - waiting)} streams not set up after 25 s`);
+      await sleep(50);
+    }
     const profile = profiled ? ((await session.post('HeapProfiler.stopSampling')) as { profile: { head: ProfileNode } }).profile.head : undefined;
     for (const socket of sockets) socket.destroy();
     await sleep(500);
