@@ -109,11 +109,12 @@ export interface ServeChild {
  * `node [nodeArgs] dist/cli/index.js serve --port 0 [serveArgs]`, as `npm start` runs it (request log
  * on stdout, read and counted here); with `ipc`, an IPC channel too (for bench/server/memory-probe.mjs).
  */
-export async function spawnServe(options: { serveArgs?: string[]; nodeArgs?: string[]; ipc?: boolean } = {}): Promise<ServeChild> {
+/** `sambakit serve` from this tree's dist/, or from `cwd`'s (another checkout, built, measured side by side). */
+export async function spawnServe(options: { serveArgs?: string[]; nodeArgs?: string[]; ipc?: boolean; cwd?: string } = {}): Promise<ServeChild> {
   const started = performance.now();
   const child = track(
     spawn(process.execPath, [...(options.nodeArgs ?? []), 'dist/cli/index.js', 'serve', '--port', '0', ...(options.serveArgs ?? [])], {
-      cwd: root,
+      cwd: options.cwd ?? root,
       stdio: options.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
     }),
   );

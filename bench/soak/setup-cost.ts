@@ -13,7 +13,8 @@
  * first token. `PROFILE=dir` runs sambakit's server under `--cpu-prof` into `dir` (set-up only).
  *
  * `tsx bench/soak/setup-cost.ts` after `npm run build`. Knobs: STREAMS (2000), ROUNDS (3), PROFILE,
- * NODE_ARGS (Node's flags for sambakit's server, e.g. V8's heap sizes).
+ * NODE_ARGS (Node's flags for sambakit's server, e.g. V8's heap sizes), BASE (another checkout,
+ * built: its `serve` is measured in the same rounds, as "sambakit base", to tell a change from the load).
  * @module
  */
 import { spawnSync, type ChildProcess } from 'node:child_process';
@@ -30,6 +31,7 @@ const streams = Number(process.env.STREAMS ?? 2000);
 const rounds = Number(process.env.ROUNDS ?? 3);
 const profileDir = process.env.PROFILE;
 const serveNodeArgs = (process.env.NODE_ARGS ?? '').split(' ').filter(Boolean);
+const baseRoot = process.env.BASE;
 const ttftMs = 30_000;
 /** The server counts as done setting up once its CPU time has (almost) not moved for this long ... */
 const idleMs = 1000;
@@ -92,8 +94,11 @@ async function main(): Promise<void> {
   const nodeArgs = [...serveNodeArgs, ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [])];
   const serve = await spawnServe({ serveArgs: ['--ttft-ms', String(ttftMs), '--tokens-per-second', '20'], nodeArgs: [...nodeArgs, ...paceProbeArgs], ipc: true });
   const bare = await forkServer('bare-sse-child.ts', { env: { TTFT_MS: String(ttftMs), TPS: '20', TOKENS: '40' }, execArgv: paceProbeArgs });
-  const targets = { sambakit: { url: serve.url, child: serve.child }, 'bare SSE': { url: bare.url, child: bare.child } };
-  const results: Record<string, number[]> = { sambakit: [], 'bare SSE': [] };
+  const base = baseRoot ? await spawnServe({ serveArgs: ['--ttft-ms', String(ttftMs), '--tokens-per-second', '20'], nodeArgs: [...serveNodeArgs, ...paceProbeArgs], ipc: true, cwd: baseRoot }) : undefined;
+  const targets: Record<string, { url: string; child: ChildProcess }> = { sambakit: { url: serve.url, child: serve.child }, 'bare SSE': { url: bare.url, child: bare.child } };
+  if (base) targets['sambakit base'] = { url: base.url, child: base.child };
+  const names = Object.keys(targets);
+  const results: Record<string, number[]> = Object.fromEntries(names.map((name) => [name, []]));
   const windows: ProfileWindow[] = [];
   try {
     // A first, unmeasured round each: code compiled, tables made, parsers pooled.
@@ -102,9 +107,9 @@ async function main(): Promise<void> {
       await round(target.url, target.child);
     }
     for (let r = 0; r < rounds; r++) {
-      const order = r % 2 === 0 ? (['sambakit', 'bare SSE'] as const) : (['bare SSE', 'sambakit'] as const);
+      const order = r % 2 === 0 ? names : names.slice().reverse();
       for (const name of order) {
-        const { usPerRequest, gc, wallMs, window } = await round(targets[name].url, targets[name].child);
+        const { usPerRequest, gc, wallMs, window } = await round(targets[name]!.url, targets[name]!.child);
         results[name]!.push(usPerRequest);
         if (name === 'sambakit') windows.push(window);
         log(`  round ${r + 1} ${name}: ${usPerRequest.toFixed(1)} µs of server CPU per request, set up in ${wallMs.toFixed(0)} ms; GC ${gcKindsText(gc)} (load ${spawnSync('cat', ['/proc/loadavg'], { encoding: 'utf8' }).stdout.split(' ')[0]})`);
@@ -112,13 +117,16 @@ async function main(): Promise<void> {
     }
   } finally {
     await stopServe(serve.child);
+    if (base) await stopServe(base.child);
     await closeForked(bare.child);
   }
   const sk = median(results.sambakit!);
   const bareUs = median(results['bare SSE']!);
   process.stdout.write(
     `set-up CPU per streamed request, median of ${rounds} rounds of ${streams}: sambakit ${sk.toFixed(1)} µs (${results.sambakit!.map((x) => x.toFixed(1)).join(', ')}), ` +
-      `bare SSE ${bareUs.toFixed(1)} µs (${results['bare SSE']!.map((x) => x.toFixed(1)).join(', ')}): +${(sk - bareUs).toFixed(1)} µs; ${spawnSync('uptime', { encoding: 'utf8' }).stdout.trim()}\n`,
+      `bare SSE ${bareUs.toFixed(1)} µs (${results['bare SSE']!.map((x) => x.toFixed(1)).join(', ')}): +${(sk - bareUs).toFixed(1)} µs; ` +
+      (base ? `sambakit base (${baseRoot}) ${median(results['sambakit base']!).toFixed(1)} µs (${results['sambakit base']!.map((x) => x.toFixed(1)).join(', ')}); ` : '') +
+      `${spawnSync('uptime', { encoding: 'utf8' }).stdout.trim()}\n`,
   );
   if (profileDir) printProfile(windows, rounds * streams);
 }

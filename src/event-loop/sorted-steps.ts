@@ -8,7 +8,7 @@ import type { Steps } from './steps.js';
 import type { TurnBudget } from './turn-budget.js';
 
 /** Lists this short are sorted in one call: a fraction of a slice, whatever their strings. */
-const SORT_AT_ONCE = 512;
+export const SORT_AT_ONCE = 512;
 /** Comparisons between two looks at the budget. */
 const COMPARISONS_PER_CHECK = 1024;
 

@@ -17,7 +17,8 @@ const SLICE_MS = 0.5;
  * +2.2 s). The bound keeps one slice from holding the streams' next tokens for long.
  */
 const MAX_SLICE_MS = 20;
-const queued: Array<(() => void) | undefined> = [];
+/** The work waiting, as pairs: a function, then its argument (no closure per request). */
+const queued: unknown[] = [];
 let head = 0;
 let scheduled = false;
 /** When the last slice ended (or the queue was started). */
@@ -27,9 +28,11 @@ function runQueued(): void {
   const start = performance.now();
   const until = start + Math.min(MAX_SLICE_MS, Math.max(SLICE_MS, start - lastSliceEnd));
   while (head < queued.length) {
-    const work = queued[head]!;
-    queued[head++] = undefined;
-    work();
+    const work = queued[head] as (arg: unknown) => void;
+    const arg = queued[head + 1];
+    queued[head] = queued[head + 1] = undefined;
+    head += 2;
+    work(arg);
     if (performance.now() >= until) break;
   }
   if (head < queued.length) {
@@ -48,14 +51,14 @@ function runQueued(): void {
 }
 
 /**
- * Runs `work` once the event loop has run the I/O callbacks that were ready (in its check phase),
+ * Runs `work(arg)` once the event loop has run the I/O callbacks that were ready (in its check phase),
  * in order of arrival. Queued work runs in slices (half a millisecond, or as long as the rest of the
  * loop took since the last slice, up to 20 ms) with a read of the sockets between them, so that
  * requests arriving meanwhile are read, and stamped, without waiting for the whole queue, and are
  * not starved by the timers of open streams. `work` must not throw.
  */
-export function afterPendingIo(work: () => void): void {
-  queued.push(work);
+export function afterPendingIo<T>(work: (arg: T) => void, arg: T): void {
+  queued.push(work, arg);
   if (scheduled) return;
   scheduled = true;
   lastSliceEnd = performance.now();

@@ -17,6 +17,7 @@ import type { OperationDefinition, Pacing } from './operations/types.js';
 import type { ResolvedServerOptions } from './options.js';
 import { ClientGoneError, readRequestBody } from './request-body.js';
 import { requestViolations } from './request-validation.js';
+import type { StreamFraming } from '../contract/index.js';
 import type { Route } from './routes.js';
 import { controlHeaders, headerValue, type RouteSetup, type SpecRequest } from './spec-request.js';
 import { writeStreamBody } from './stream-body.js';
@@ -49,7 +50,11 @@ function notImplemented(route: Route): OperationDefinition {
  * that came with its headers is whole, and is read without a wait.
  */
 export function startPipeline(request: SpecRequest): void {
-  afterPendingIo(() => void runPipeline(request));
+  afterPendingIo(pipelineOf, request);
+}
+
+function pipelineOf(request: SpecRequest): void {
+  void runPipeline(request);
 }
 
 /** One step of the pipeline: true (or a promise of true) once the request is answered, which ends it. */
@@ -189,8 +194,7 @@ function send(request: SpecRequest): boolean | Promise<boolean> {
       const declared = route.streams[result.mediaType];
       if (!declared) throw new Error(`${route.operationId} streamed ${result.mediaType}, which the spec does not declare as a stream`);
       if (result.withoutTerminator && declared.terminator !== undefined && !declared.terminatorOptional) throw new Error(`${route.operationId} ended a ${result.mediaType} stream without the terminator the spec requires`);
-      const { terminator: _terminator, ...unterminated } = declared;
-      const framing = result.withoutTerminator ? unterminated : declared;
+      const framing = result.withoutTerminator ? unterminated(declared) : declared;
       Object.assign(request.responseHeaders, { 'content-type': result.mediaType, 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
       // The stream holds its request to the end; the body, read by the handler, is not kept with it.
       request.body = undefined;
@@ -199,6 +203,12 @@ function send(request: SpecRequest): boolean | Promise<boolean> {
       return true;
     }
   }
+}
+
+/** A stream's framing without its terminator: made only for a producer that ends without one, not per stream. */
+function unterminated(framing: StreamFraming): Omit<StreamFraming, 'terminator'> {
+  const { terminator: _terminator, ...rest } = framing;
+  return rest;
 }
 
 /** A large answer (a batch's) is written in slices; an ordinary one in this turn. */

@@ -12,9 +12,9 @@ function busy(ms: number): void {
 describe('afterPendingIo', () => {
   it('runs work after the current turn, in the order it was queued', async () => {
     const order: string[] = [];
-    for (const name of ['a', 'b', 'c']) afterPendingIo(() => order.push(name));
+    for (const name of ['a', 'b', 'c']) afterPendingIo((each) => order.push(each), name);
     order.push('sync');
-    await new Promise((resolve) => afterPendingIo(() => resolve(undefined)));
+    await new Promise((resolve) => afterPendingIo(resolve, undefined));
     expect(order).toEqual(['sync', 'a', 'b', 'c']);
   });
 
@@ -34,12 +34,12 @@ describe('afterPendingIo', () => {
       serverSide.once('data', () => (doneWhenRead = done));
       const finished = new Promise<void>((resolve) => {
         for (let i = 0; i < items; i++) {
-          afterPendingIo(() => {
+          afterPendingIo((index) => {
             // The first item sends the bytes: they are on the server's socket from then on.
-            if (i === 0) client.write('x');
+            if (index === 0) client.write('x');
             busy(0.5);
             if (++done === items) resolve();
-          });
+          }, i);
         }
       });
       await finished;
@@ -72,7 +72,7 @@ describe('afterPendingIo', () => {
         afterPendingIo(() => {
           busy(0.5);
           if (++done === items) resolve();
-        });
+        }, undefined);
       }
     });
     ticking = false;
