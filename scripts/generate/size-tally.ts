@@ -10,7 +10,9 @@
  * array without `items`. A payload the accept build passes with a closed tally had every object and
  * array checked by some node, so its member count is at most the tally (a value checked by two
  * branches counts twice: over, never under) and its nesting at most the schema's own depth
- * (`schemaDepth`). Anything else goes the old way: a full walk.
+ * (`schemaDepth`). Anything else goes the old way: a full walk. The count runs only while the
+ * runtime's `tally.on` says so (in `within`): a plain check, such as the client's check of every
+ * stream item, pays one test per node for it, not a walk of every object's members.
  * @module
  */
 import { _, type KeywordCxt } from 'ajv/dist/2020.js';
@@ -35,7 +37,7 @@ export const tallyKeywordDefinition: KeywordDefinition = {
     const { listed, items } = cxt.schema as TallySchema;
     const item = gen.name('item');
     const key = gen.name('key');
-    gen.if(_`${data} && typeof ${data} == "object"`, () => {
+    gen.if(_`tally.on && ${data} && typeof ${data} == "object"`, () => {
       gen.if(
         _`Array.isArray(${data})`,
         () => {

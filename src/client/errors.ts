@@ -216,6 +216,8 @@ export function describeErrorBody(body: unknown): { message?: string; code?: str
   if (typeof inner === 'string') return { message: inner, code: typeof record.code === 'string' ? record.code : undefined, requestId };
   if (typeof record.detail === 'string') return { message: record.detail, requestId };
   if (typeof record.message === 'string') return { message: record.message, requestId };
+  // LMI's own schema: a failed generation has no words for it, only this finish reason.
+  if ((record.details as { finish_reason?: unknown } | null | undefined)?.finish_reason === 'error') return { message: 'generation failed (details.finish_reason: error)', requestId };
   return { requestId };
 }
 

@@ -143,9 +143,8 @@ class ClientItems<T> implements PushDecoder<T>, ItemReceiver<T, unknown>, ChunkS
     this.received.end();
     this.#decode(undefined, out);
     const { isFinal, framing } = this.#init;
-    const { count } = this.received;
     if (isFinal && framing.terminator === undefined && !this.#sawFinal) {
-      throw this.error('truncated', `Stream ended after ${count} item${count === 1 ? '' : 's'} without its final item: the connection was cut or the server stopped early`);
+      throw this.error('truncated', `Stream ended ${this.#afterItems()} without its final item: the connection was cut or the server stopped early`);
     }
   }
 
@@ -211,8 +210,8 @@ class ClientItems<T> implements PushDecoder<T>, ItemReceiver<T, unknown>, ChunkS
     const errorBody = kind === 'error' ? value : inStreamErrorBody(value);
     if (errorBody !== undefined) {
       const body = redactSecret(errorBody, this.#init.apiKey);
-      const said = describeErrorBody(body).message ?? (typeof body === 'string' ? body : JSON.stringify(body));
-      throw this.error('error-event', `The service reported an error in the stream after ${index} item${index === 1 ? '' : 's'}: ${said}`, { body });
+      const said = describeErrorBody(body).message ?? JSON.stringify(body);
+      throw this.error('error-event', `The service reported an error in the stream ${this.#afterItems()}: ${said}`, { body });
     }
     const item = value as T;
     if (this.#init.validator) this.#check(item, index);
@@ -245,6 +244,12 @@ class ClientItems<T> implements PushDecoder<T>, ItemReceiver<T, unknown>, ChunkS
     const timeout = timer.timeout({ operationId, requestId, itemsReceived: received, waitingFor: received === 0 ? 'the first stream item' : `stream item ${received}` });
     if (timeout) return timeout;
     const cut = error instanceof APIConnectionError ? error : new APIConnectionError(`Connection error: ${error instanceof Error ? error.message : String(error)}`, { operationId, requestId }, { cause: error });
-    return this.error('truncated', `Stream cut after ${received} item${received === 1 ? '' : 's'}: ${cut.message}`, { cause: cut });
+    return this.error('truncated', `Stream cut ${this.#afterItems()}: ${cut.message}`, { cause: cut });
+  }
+
+  /** "after 3 items": how far the stream got, for the messages of the errors that end it. */
+  #afterItems(): string {
+    const { count } = this.received;
+    return `after ${count} item${count === 1 ? '' : 's'}`;
   }
 }

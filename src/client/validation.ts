@@ -8,13 +8,20 @@
  * @module
  */
 import { responseValidator } from './contract-validators.js';
-import type { ApiName } from '../contract/index.js';
+import type { ApiName, ValidateFunction } from '../contract/index.js';
 import type { PayloadValidator } from './options.js';
 import { formatViolation, toViolations } from '../validate/violations.js';
 
 export function specValidator(api: ApiName): PayloadValidator {
+  // A stream asks about the same target for every item: the last target's validator is kept rather
+  // than looked up again per item (four keyed lookups and a status string, bench/RESULTS.md, session 11).
+  let last: { operationId: string; status: number; mediaType: string; check: ValidateFunction | undefined } | undefined;
   return (target, value) => {
-    const check = responseValidator(api, target.operationId, target.status, target.mediaType);
+    const { operationId, status, mediaType } = target;
+    if (last?.operationId !== operationId || last.status !== status || last.mediaType !== mediaType) {
+      last = { operationId, status, mediaType, check: responseValidator(api, operationId, status, mediaType) };
+    }
+    const { check } = last;
     if (!check || check(value)) return undefined;
     return toViolations(check.errors, value).map(formatViolation);
   };

@@ -5,7 +5,7 @@
  */
 import { openChunkSource } from './internal/chunk-source.js';
 import { BatchIterator, type Output, type PushDecoder } from './internal/batch-iterator.js';
-import { SSEParser } from './internal/sse-parser.js';
+import { SSEParser, type SSEParserHandlers } from './internal/sse-parser.js';
 import { encodeSSE } from './sse-encoder.js';
 import type { ServerSentEvent, StreamSource } from './types.js';
 
@@ -38,6 +38,8 @@ export interface SSEDecoder {
   reset(): void;
 }
 
+const digits = /^\d+$/;
+
 /** Decoded event whose `raw` is only written out when someone reads it (error reports), not per event. */
 class DecodedEvent implements ServerSentEvent {
   constructor(
@@ -60,8 +62,16 @@ class DecodedEvent implements ServerSentEvent {
  * sse.feed('event: ping\ndata: 1\n\n'); // logs "ping 1"
  */
 export function createSSEDecoder(options: SSEDecoderOptions): SSEDecoder {
-  const { onEvent, maxBufferSize } = options;
-  const handlers = { ...options, onEvent: (data: string, event: string | undefined, id: string | undefined) => onEvent(new DecodedEvent(data, event, id)) };
+  const { onEvent, onRetry, onComment, onIgnoredLine, maxBufferSize } = options;
+  const handlers: SSEParserHandlers = {
+    onEvent: (data, event, id) => onEvent(new DecodedEvent(data, event, id)),
+    onComment,
+    onField(name, value, line) {
+      if (name !== 'retry') onIgnoredLine?.(line, 'unknown-field');
+      else if (digits.test(value)) onRetry?.(Number(value));
+      else onIgnoredLine?.(line, 'invalid-retry');
+    },
+  };
   let parser = new SSEParser(handlers, maxBufferSize);
   return {
     feed: (chunk) => parser.feed(chunk),

@@ -132,6 +132,8 @@ describe.each(streams)('%s', (_name, open) => {
     expect((error as StreamError).failure).toBe('error-event');
     expect((error as StreamError).items).toHaveLength(2);
     expect(JSON.stringify((error as StreamError).body)).toMatch(/error/);
+    // Said in words, whichever form the API reports it in (LMI's schema: only details.finish_reason), not as the raw body.
+    expect((error as Error).message).toMatch(/^The service reported an error in the stream after 2 items: [^{]+$/);
   });
 
   it('stall: APITimeoutError "stall" after the two items, within the stall timeout', async () => {
@@ -249,8 +251,11 @@ describe.each(wholes)('%s, whole answer', (_name, call, failedAnswerStatus) => {
 
   it('error-event: the failed answer in the API\'s form where it has one (LMI schema: a typed 424), else the answer', async () => {
     const outcome = await call(clientsFor(server), fault('error-event')).catch((error: unknown) => error);
-    if (failedAnswerStatus) expect((outcome as APIError).status).toBe(failedAnswerStatus);
-    else expect(outcome).not.toBeInstanceOf(Error);
+    if (failedAnswerStatus) {
+      expect((outcome as APIError).status).toBe(failedAnswerStatus);
+      // The body has no words for the failure, only details.finish_reason: the message says what that means.
+      expect((outcome as APIError).message).toMatch(/^\d{3} generation failed \(details\.finish_reason: error\) \[\w+\]$/);
+    } else expect(outcome).not.toBeInstanceOf(Error);
   });
 });
 

@@ -9,6 +9,7 @@ import { createParser } from 'eventsource-parser';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SSEParser } from '../../src/streams/internal/sse-parser.js';
+import { createSSEDecoder } from '../../src/streams/sse-decoder.js';
 import { utf8 } from './helpers.js';
 
 type Entry = readonly unknown[];
@@ -27,10 +28,11 @@ function oracle(text: string): Entry[] {
   return log;
 }
 
+/** Ours through the public decoder, which reads `retry` and reports the lines WHATWG ignores on the parser's behalf. */
 function ours(chunks: Array<string | Uint8Array>): Entry[] {
   const log: Entry[] = [];
-  const parser = new SSEParser({
-    onEvent: (data, event, id) => log.push(['event', data, event, id]),
+  const parser = createSSEDecoder({
+    onEvent: ({ data, event, id }) => log.push(['event', data, event, id]),
     onRetry: (ms) => log.push(['retry', ms]),
     onComment: (c) => log.push(['comment', c]),
     onIgnoredLine: (line, reason) => log.push(['ignored', reason, line]),

@@ -17,6 +17,6 @@ export interface Build {
   errors?: ErrorObject[] | null;
 }
 
-export declare const tally: { members: number; maxMembers: number; open: boolean };
+export declare const tally: { on: boolean; members: number; maxMembers: number; open: boolean };
 export declare function ucs2length(text: string): number;
 export declare function validator<T>(accepts: Build, explains: Build, depth: number | undefined): Validator<T>;

@@ -12,9 +12,10 @@ export function ucs2length(text) {
 
 /**
  * Array items and object members the accept build counted (over, never under), whether it saw an
- * array or object where no schema checks it (`open`), and the count past which it stops.
+ * array or object where no schema checks it (`open`), and the count past which it stops. Counted
+ * only while `on` (in `within`): a plain check walks no object's members for it.
  */
-export const tally = { members: 0, maxMembers: Infinity, open: false };
+export const tally = { on: false, members: 0, maxMembers: Infinity, open: false };
 
 /**
  * One validator from its two builds: the accept build answers, the explain build runs only on a
@@ -52,7 +53,8 @@ export function validator(accepts, explains, depth) {
   validate.within = function within(data, maxDepth, maxMembers) {
     if (depth === undefined || depth > maxDepth) return "unknown";
     // A check started from inside another (a getter that validates) leaves the outer tally as it was, its own added.
-    const { members, open, maxMembers: outerMaxMembers } = tally;
+    const { on, members, open, maxMembers: outerMaxMembers } = tally;
+    tally.on = true;
     tally.members = 0;
     tally.open = false;
     tally.maxMembers = maxMembers;
@@ -62,6 +64,7 @@ export function validator(accepts, explains, depth) {
     } finally {
       counted = tally.members;
       sawOpen = tally.open;
+      tally.on = on;
       tally.members = members + counted;
       tally.open = open || sawOpen;
       tally.maxMembers = outerMaxMembers;

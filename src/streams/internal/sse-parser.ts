@@ -1,8 +1,9 @@
 /**
  * The event-stream parsing of WHATWG HTML ("Interpreting an event stream") over byte or text
  * chunks: lines end at CR, LF or CRLF wherever the chunks split them; `data:` lines join with LF;
- * `event`, `id` (ignored when it holds NUL) and `retry` (digits only) fields; comments; a field
- * without a colon has an empty value; one space after the colon is dropped; a blank line dispatches.
+ * `event` and `id` (ignored when it holds NUL) fields, any other field (`retry`, unknown ones) handed
+ * on; comments; a field without a colon has an empty value; one space after the colon is dropped; a
+ * blank line dispatches.
  * `id` belongs to the event that carries it, as eventsource-parser has it (the oracle of
  * test/streams/sse-parser.test.ts), not to every later event as an `EventSource` keeps it.
  * Our own rather than eventsource-parser: the whole runtime for streaming is sambakit's, and this
@@ -15,14 +16,16 @@ import { TextInput } from './text-input.js';
 export interface SSEParserHandlers {
   /** A dispatched event: its data (lines joined with LF), its `event` field and its `id` field, if sent. */
   onEvent(data: string, event: string | undefined, id: string | undefined): void;
-  onRetry?: ((milliseconds: number) => void) | undefined;
   onComment?: ((comment: string) => void) | undefined;
-  onIgnoredLine?: ((line: string, reason: 'unknown-field' | 'invalid-retry') => void) | undefined;
+  /**
+   * A field other than `data`, `event` and `id`: `retry`, or one the WHATWG algorithm ignores. What
+   * `retry` holds is the handler's business, so a reader of items (the client) bundles none of it.
+   */
+  onField?: ((name: string, value: string, line: string) => void) | undefined;
 }
 
 const LF = 10;
 const SPACE = 32;
-const digits = /^\d+$/;
 
 export class SSEParser {
   readonly #on: SSEParserHandlers;
@@ -112,7 +115,8 @@ export class SSEParser {
     const line = text.slice(start, end);
     const colon = line.indexOf(':');
     const value = colon === -1 ? '' : line.slice(line.charCodeAt(colon + 1) === SPACE ? colon + 2 : colon + 1);
-    switch (colon === -1 ? line : line.slice(0, colon)) {
+    const name = colon === -1 ? line : line.slice(0, colon);
+    switch (name) {
       case 'data':
         this.#addData(value);
         break;
@@ -122,12 +126,8 @@ export class SSEParser {
       case 'id':
         if (!value.includes('\0')) this.#id = value;
         break;
-      case 'retry':
-        if (digits.test(value)) this.#on.onRetry?.(Number(value));
-        else this.#on.onIgnoredLine?.(line, 'invalid-retry');
-        break;
       default:
-        this.#on.onIgnoredLine?.(line, 'unknown-field');
+        this.#on.onField?.(name, value, line);
     }
   }
 
