@@ -85,6 +85,8 @@ interface Side {
   streams: string;
   /** The process whose CPU per exchange is reported (the hop's; the target's for direct). */
   pid: number;
+  /** The same, in front of the stream target: its CPU per stream in steady state is reported. */
+  streamsPid: number;
 }
 
 interface SideRound {
@@ -96,6 +98,8 @@ interface SideRound {
   /** CPU ms per exchange of the req/s run: the side's own process, and the target's. */
   cpu: number;
   targetCpu: number;
+  /** CPU ms per stream of the steady state: the side's own process (the stream target's for direct). */
+  streamCpu: number;
 }
 
 type Round = Record<string, SideRound>;
@@ -113,7 +117,7 @@ const chatPath = '/cloud/v1/chat/completions';
 async function sideOf(name: string, script: string, env: Record<string, string>, targets: { rps: string; streams: string }): Promise<Side & { children: ChildProcess[] }> {
   const rps = await forkBenchChild(script, { env: { ...env, TARGET: targets.rps } });
   const streams = await forkBenchChild(script, { env: { ...env, TARGET: targets.streams } });
-  return { name, rps: `${rps.url}${chatPath}`, streams: `${streams.url}${chatPath}`, pid: rps.child.pid!, children: [rps.child, streams.child] };
+  return { name, rps: `${rps.url}${chatPath}`, streams: `${streams.url}${chatPath}`, pid: rps.child.pid!, streamsPid: streams.child.pid!, children: [rps.child, streams.child] };
 }
 
 async function main(): Promise<void> {
@@ -123,7 +127,7 @@ async function main(): Promise<void> {
   const streamTarget = await forkBenchChild('proxy/target-child.ts', { env: { TTFT_MS: String(streamTtftMs), TOKENS_PER_SECOND: String(tokensPerSecond) } });
   const targets = { rps: rpsTarget.url, streams: streamTarget.url };
   // The proxy forwards the paths it is sent: its target is the server's root, so the same path works on every side.
-  const direct: Side = { name: 'direct', rps: `${rpsTarget.url}${chatPath}`, streams: `${streamTarget.url}${chatPath}`, pid: rpsTarget.child.pid! };
+  const direct: Side = { name: 'direct', rps: `${rpsTarget.url}${chatPath}`, streams: `${streamTarget.url}${chatPath}`, pid: rpsTarget.child.pid!, streamsPid: streamTarget.child.pid! };
   const hopSides = [await sideOf('sambakit', 'proxy/proxy-child.ts', {}, targets)];
   for (const hop of hops) hopSides.push(await sideOf(`bare ${hop}`, 'proxy/bare-hop-child.ts', { HOP: hop }, targets));
   const sides: Side[] = [direct, ...hopSides];
@@ -146,7 +150,7 @@ async function main(): Promise<void> {
     for (const side of order) {
       const run = await cpuDuring([side.pid, rpsTarget.child.pid!], () => load(side.rps, durationS));
       const [sideMs, targetMs] = run.cpuMs.map((ms) => ms / run.result.completed);
-      measured[side.name] = { rps: run.result, ttfts: [], steady: [], failed: 0, cpu: sideMs!, targetCpu: targetMs! };
+      measured[side.name] = { rps: run.result, ttfts: [], steady: [], failed: 0, cpu: sideMs!, targetCpu: targetMs!, streamCpu: NaN };
       await sleep(300);
     }
     for (const side of order) {
@@ -156,8 +160,8 @@ async function main(): Promise<void> {
       await sleep(300);
     }
     for (const side of order) {
-      const s = await steady(side.streams);
-      measured[side.name]!.steady = s.ttfts;
+      const { result: s, cpuMs } = await cpuDuring([side.streamsPid], () => steady(side.streams));
+      Object.assign(measured[side.name]!, { steady: s.ttfts, streamCpu: cpuMs[0]! / s.ended });
       measured[side.name]!.failed += s.failed;
       await sleep(300);
     }
@@ -187,7 +191,7 @@ async function main(): Promise<void> {
   const p50 = (name: string, shape: 'steady' | 'ttfts') => fmt(med(name, (h) => quantile(h[shape], 0.5)));
   const goals = (name: string) => `${ratio(name) >= 0.5 ? 'met' : 'missed'} / ${added(name, 'steady', 0.5) <= 1 ? 'met' : 'missed'}`;
   const row = (name: string) =>
-    `| ${name === 'sambakit' ? "sambakit's proxy (checks on)" : `${name} (no checks)`} | ${med(name, (h) => h.rps.requestsPerSecond).toFixed(0)} | ${fmt(ratio(name))}x | ${med(name, (h) => h.rps.latencyP50)} / ${med(name, (h) => h.rps.latencyP99)} | ${p50(name, 'steady')} | ${addedCell(name, 'steady')} | ${p50(name, 'ttfts')} | ${addedCell(name, 'ttfts')} | ${fmt(med(name, (h) => h.cpu), 3)} + target ${fmt(med(name, (h) => h.targetCpu), 3)} | ${goals(name)} |`;
+    `| ${name === 'sambakit' ? "sambakit's proxy (checks on)" : `${name} (no checks)`} | ${med(name, (h) => h.rps.requestsPerSecond).toFixed(0)} | ${fmt(ratio(name))}x | ${med(name, (h) => h.rps.latencyP50)} / ${med(name, (h) => h.rps.latencyP99)} | ${p50(name, 'steady')} | ${addedCell(name, 'steady')} | ${p50(name, 'ttfts')} | ${addedCell(name, 'ttfts')} | ${fmt(med(name, (h) => h.cpu), 3)} + target ${fmt(med(name, (h) => h.targetCpu), 3)} | ${fmt(med(name, (h) => h.streamCpu), 3)} | ${goals(name)} |`;
   const section = [
     '## Proxy (`npm run bench:proxy`)',
     '',
@@ -198,14 +202,14 @@ async function main(): Promise<void> {
     'Target: the reference server (Cloud chat), in its own process; the proxy (`startProxy`, checks on, records counted',
     'not written) in another; each bare hop (bench/proxy/bare-hop-child.ts) in another; autocannon and the stream clients in the bench processes.',
     '',
-    `| side | validated chat req/s (${connections} connections, ${durationS} s) | vs direct | latency p50 / p99 (ms) | TTFT p50, ${streamCount} streams in steady state (ms) | TTFT added p50 / p99, steady state (ms) | TTFT p50, burst of ${streamCount} (ms) | TTFT added p50 / p99, burst (ms) | CPU ms per chat exchange | goals (>= 0.5x / <= 1 ms added p50, steady state) |`,
-    '|---|---|---|---|---|---|---|---|---|---|',
-    `| direct | ${med('direct', (h) => h.rps.requestsPerSecond).toFixed(0)} | 1x | ${med('direct', (h) => h.rps.latencyP50)} / ${med('direct', (h) => h.rps.latencyP99)} | ${p50('direct', 'steady')} | | ${p50('direct', 'ttfts')} | | target ${fmt(med('direct', (h) => h.cpu), 3)} | |`,
+    `| side | validated chat req/s (${connections} connections, ${durationS} s) | vs direct | latency p50 / p99 (ms) | TTFT p50, ${streamCount} streams in steady state (ms) | TTFT added p50 / p99, steady state (ms) | TTFT p50, burst of ${streamCount} (ms) | TTFT added p50 / p99, burst (ms) | CPU ms per chat exchange | CPU ms per stream, steady state | goals (>= 0.5x / <= 1 ms added p50, steady state) |`,
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+    `| direct | ${med('direct', (h) => h.rps.requestsPerSecond).toFixed(0)} | 1x | ${med('direct', (h) => h.rps.latencyP50)} / ${med('direct', (h) => h.rps.latencyP99)} | ${p50('direct', 'steady')} | | ${p50('direct', 'ttfts')} | | target ${fmt(med('direct', (h) => h.cpu), 3)} | target ${fmt(med('direct', (h) => h.streamCpu), 3)} | |`,
     ...hopSides.map((side) => row(side.name)),
     '',
     `Goals of sambakit's proxy: req/s ${fmt(ratio('sambakit'))}x direct (>= 0.5x: ${ratio('sambakit') >= 0.5 ? 'met' : 'missed'}); TTFT added p50 ${signed(added('sambakit', 'steady', 0.5))} ms with ${streamCount} streams in steady state (<= 1 ms: ${added('sambakit', 'steady', 0.5) <= 1 ? 'met' : 'missed'}; the row the goal judges), ${signed(added('sambakit', 'ttfts', 0.5))} ms in the synchronized burst.`,
     '',
-    `- **Steady state**: ${streamCount} keep-alive clients, each with one stream open at all times (its next request written when an answer ends), their first requests spread over one stream's duration (${streamMs} ms); every stream started in the ${steadyS} s after 1 s of warm-up is timed. What the hop adds to each stream while ${streamCount} are open.`,
+    `- **Steady state**: ${streamCount} keep-alive clients, each with one stream open at all times (its next request written when an answer ends), their first requests spread over one stream's duration (${streamMs} ms); every stream started in the ${steadyS} s after 1 s of warm-up is timed. What the hop adds to each stream while ${streamCount} are open. Its CPU per stream (the hop's process over the run, warm-up included, per stream ended; the target's for direct) is what load bends least.`,
     `- **Burst**: ${streamCount} requests written in one loop on connections made beforehand (each side's connections accepted before it starts): a synchronized burst, whose own queue (direct's p50 minus the target's ${streamTtftMs} ms) a hop lengthens by its cost per request times the requests before the median one.`,
     '',
     `Failed streams, non-2xx answers and errors over the run: ${failed}. TTFT is measured from the request's write to the`,

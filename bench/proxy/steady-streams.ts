@@ -25,6 +25,8 @@ export interface SteadyResult {
   ttfts: number[];
   /** Streams that ended without content, with another status than 200, or cut. */
   failed: number;
+  /** Every stream that ended over the run, the warm-up's included: what the hop's CPU over the run is divided by. */
+  ended: number;
 }
 
 /** One client: a stream after the other on its connection, each timed; stops writing after `until`. */
@@ -88,12 +90,14 @@ export async function steadyStreams(url: string, options: SteadyOptions): Promis
   const until = from + options.measureMs;
   const ttfts: number[] = [];
   let failed = 0;
+  let ended = 0;
   const timed = (startedAt: number, firstAt: number | undefined, ok: boolean) => {
+    ended++;
     if (startedAt < from) return;
     if (ok && firstAt !== undefined) ttfts.push(firstAt - startedAt);
     else failed++;
   };
   const step = options.spreadMs / options.clients;
   await Promise.all(sockets.map((socket, i) => new Promise<void>((done) => setTimeout(() => void client(socket, request, timed, until).then(done), i * step))));
-  return { ttfts: ttfts.sort((a, b) => a - b), failed };
+  return { ttfts: ttfts.sort((a, b) => a - b), failed, ended };
 }
