@@ -34,6 +34,7 @@ function client(socket: Socket, request: Buffer, timed: (startedAt: number, firs
   return new Promise((resolve) => {
     let startedAt = 0;
     let firstAt: number | undefined;
+    let inFlight = false;
     let pending = '';
     let reader: ResponseReader;
     const next = () => {
@@ -55,22 +56,21 @@ function client(socket: Socket, request: Buffer, timed: (startedAt: number, firs
       });
       socket.write(request);
       startedAt = performance.now();
+      inFlight = true;
     };
     socket.setEncoding('latin1');
     socket.on('data', (chunk: string) => {
       reader.feed(chunk);
       if (!reader.ended) return;
+      inFlight = false;
       timed(startedAt, firstAt, reader.status === 200);
       next();
     });
-    // A connection that goes (or fails) ends this client; the stream it carried counts as failed.
-    const gone = () => {
-      if (socket.destroyed && performance.now() >= until) return resolve();
-      timed(startedAt, undefined, false);
-      socket.destroy();
+    // A connection that goes (or fails, or is cut by the run's time limit) ends this client; a stream it still carried counts as failed.
+    socket.once('close', () => {
+      if (inFlight) timed(startedAt, undefined, false);
       resolve();
-    };
-    socket.once('close', gone);
+    });
     socket.once('error', () => {});
     next();
   });
@@ -98,6 +98,9 @@ export async function steadyStreams(url: string, options: SteadyOptions): Promis
     else failed++;
   };
   const step = options.spreadMs / options.clients;
+  // A hop that stalls a stream must not hang the bench: what is still open a minute past the end is cut.
+  const limit = setTimeout(() => sockets.forEach((socket) => socket.destroy()), options.warmupMs + options.measureMs + options.spreadMs + 60_000);
   await Promise.all(sockets.map((socket, i) => new Promise<void>((done) => setTimeout(() => void client(socket, request, timed, until).then(done), i * step))));
+  clearTimeout(limit);
   return { ttfts: ttfts.sort((a, b) => a - b), failed, ended };
 }
