@@ -1,7 +1,9 @@
 /** One measured wave of concurrent SSE streams for the proxy benches: TTFT of each stream that got content. @module */
 import { preconnect, runStreamWave, type WaveResult } from '../server/streams.js';
 
-export const streamBody = JSON.stringify({ model: 'Meta-Llama-3.3-70B-Instruct', messages: [{ role: 'user', content: 'Tell me about telescopes.' }], max_tokens: 20, temperature: 0, stream: true });
+/** Tokens of each stream the proxy benches ask for. */
+export const streamTokens = 20;
+export const streamBody = JSON.stringify({ model: 'Meta-Llama-3.3-70B-Instruct', messages: [{ role: 'user', content: 'Tell me about telescopes.' }], max_tokens: streamTokens, temperature: 0, stream: true });
 
 /**
  * A 'connect' on the client's side means the kernel finished the handshake, not that the server has

@@ -65,13 +65,16 @@ export function forkServer(script: string, options: ForkOptions = {}): Promise<{
 interface ForkOptions {
   env?: Record<string, string>;
   execArgv?: string[];
+  /** Another checkout whose bench/ the script is taken from (and which it runs in): a baseline measured side by side. */
+  root?: string;
 }
 
 /** Forks a TypeScript child at `script` under bench/ (through tsx's loader) and waits for its `listening` message. */
 export async function forkBenchChild(script: string, options: ForkOptions = {}): Promise<{ child: ChildProcess; url: string }> {
+  const at = options.root ?? root;
   const child = track(
-    fork(`${root}bench/${script}`, [], {
-      cwd: root,
+    fork(`${at}bench/${script}`, [], {
+      cwd: at,
       execArgv: [...(options.execArgv ?? []), '--import', 'tsx'],
       env: { ...process.env, ...options.env },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

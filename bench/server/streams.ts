@@ -99,7 +99,7 @@ export interface WaveResult {
 }
 
 /** The `data:` of one SSE event (its lines joined, as the spec says), or undefined without any. */
-function eventData(event: string): string | undefined {
+export function eventData(event: string): string | undefined {
   if (event.startsWith('data: ') && event.indexOf('\n') === -1) return event.slice(6);
   let data: string | undefined;
   for (const line of event.split('\n')) {
@@ -116,7 +116,7 @@ function eventData(event: string): string | undefined {
  * the text, not parsed: this process reads 60,000 events a second on the cores the servers run on,
  * and its own lateness is timed as theirs.
  */
-function contentLength(data: string): number | undefined {
+export function contentLength(data: string): number | undefined {
   if (!data.startsWith('{') || !data.endsWith('}') || !data.includes('"object":"chat.completion.chunk"')) return undefined;
   const at = data.indexOf('"delta":');
   if (at === -1) return 0;
@@ -142,7 +142,7 @@ function usageTtft(data: string): number | undefined {
  * not need: with a thousand streams answering at once, node:http's per-response cost (parser,
  * IncomingMessage, events) queues in this process and would be timed as server latency.
  */
-class ResponseReader {
+export class ResponseReader {
   status?: number;
   private head = '';
   private chunked = false;

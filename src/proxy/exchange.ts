@@ -82,7 +82,6 @@ const lookAt = (job: { exchange: Exchange; chunk: Buffer }) => job.exchange.obse
 const checkQueuedRequest = (exchange: Exchange) => exchange.checkRequest();
 
 export class Exchange {
-  readonly requestId = randomUUID();
   readonly match: OperationMatch | undefined;
   /** The request target as the target is sent it: its base path, then the client's path and query. */
   readonly path: string;
@@ -90,8 +89,9 @@ export class Exchange {
   observer: Observer | undefined;
   readonly #ctx: ExchangeContext;
   readonly #url: URL;
-  readonly #facts: { requestId: string; operation: string | null; method: string; path: string };
-  readonly #secrets: ReturnType<typeof credentialsOf>;
+  /** Made when first needed (a record, an answer of the proxy's own): most exchanges need neither, and the request's way to the target is shorter without. */
+  #requestId: string | undefined;
+  #credentials: string[] | undefined;
   readonly #copy: BodyCopy | undefined;
   readonly #open = new Set<Part>(['request', 'response']);
   #upstreamRequestId: string | undefined;
@@ -103,14 +103,22 @@ export class Exchange {
   constructor(ctx: ExchangeContext, readonly method: string, requestTarget: string, readonly rawHeaders: readonly string[]) {
     this.#ctx = ctx;
     this.path = `${ctx.basePath}${pathOf(requestTarget)}`;
-    this.#url = new URL(this.path, ctx.target.origin);
+    // The target's href as the base (a string Node keeps), not its origin (one made at each read).
+    this.#url = new URL(this.path, ctx.target.href);
     const match = (this.match = operationFor(ctx.api, method, this.#url));
     ctx.summary.request(match?.operationId ?? null);
-    this.#secrets = credentialsOf(rawHeaders, match ? securityHeaders(match) : []);
-    // The path without its query: a query may carry a key.
-    this.#facts = { requestId: this.requestId, operation: match?.operationId ?? null, method, path: this.#url.pathname };
     this.#copy = match ? new BodyCopy(ctx.checkLimitBytes) : undefined;
     if (!match) this.#reportViolations('request', [violation('', 'operation', `an operation of the ${ctx.api} spec`, `${method} ${this.#url.pathname}`)]);
+  }
+
+  /** The proxy's id of the exchange, in its records and its own answers (x-request-id). */
+  get requestId(): string {
+    return (this.#requestId ??= randomUUID());
+  }
+
+  /** The credentials the request carries, to be cut from its records. */
+  get #secrets(): string[] {
+    return (this.#credentials ??= credentialsOf(this.rawHeaders, this.match ? securityHeaders(this.match) : []));
   }
 
   // --- the request
@@ -281,7 +289,9 @@ export class Exchange {
   }
 
   #at(): ExchangeFacts {
-    return { time: new Date().toISOString(), ...this.#facts, ...(this.#upstreamRequestId ? { upstreamRequestId: this.#upstreamRequestId } : {}) };
+    // The path without its query: a query may carry a key.
+    const facts = { requestId: this.requestId, operation: this.match?.operationId ?? null, method: this.method, path: this.#url.pathname };
+    return { time: new Date().toISOString(), ...facts, ...(this.#upstreamRequestId ? { upstreamRequestId: this.#upstreamRequestId } : {}) };
   }
 
   #report(record: ProxyRecord): void {

@@ -18,12 +18,7 @@ const writtenByTheHop = new Set(['host', 'expect', 'content-length']);
  * target's virtual host) and Expect is left out.
  */
 export function forwardedHeaders(raw: readonly string[], host?: string): string[] {
-  let named: Set<string> | undefined;
-  for (let i = 0; i < raw.length; i += 2) {
-    if (raw[i]!.toLowerCase() === 'connection') {
-      for (const token of raw[i + 1]!.split(',')) (named ??= new Set()).add(token.trim().toLowerCase());
-    }
-  }
+  const named = namedByConnection(raw);
   const out: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!.toLowerCase();
@@ -33,6 +28,17 @@ export function forwardedHeaders(raw: readonly string[], host?: string): string[
   }
   if (host !== undefined) out.unshift('Host', host);
   return out;
+}
+
+/** The headers a Connection header names (lower case): hop-by-hop too. */
+function namedByConnection(raw: readonly string[]): Set<string> | undefined {
+  let named: Set<string> | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i]!.toLowerCase() === 'connection') {
+      for (const token of raw[i + 1]!.split(',')) (named ??= new Set()).add(token.trim().toLowerCase());
+    }
+  }
+  return named;
 }
 
 /** How a request's body is framed on the proxy's connection to the target. */
@@ -47,8 +53,12 @@ export type Framing = { kind: 'length'; length: number } | { kind: 'chunked' } |
  */
 export function requestHead(method: string, path: string, version: string, raw: readonly string[], host: string, framing: Framing, keepAlive: boolean): string {
   let head = `${method} ${path} HTTP/${version}\r\nhost: ${host}\r\n`;
-  const kept = forwardedHeaders(raw);
-  for (let i = 0; i < kept.length; i += 2) if (!writtenByTheHop.has(kept[i]!.toLowerCase())) head += `${kept[i]}: ${kept[i + 1]}\r\n`;
+  // One pass over the list, building the head as it goes: this is on every request's way to the target.
+  const named = namedByConnection(raw);
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    if (!hopByHop.has(name) && !named?.has(name) && !writtenByTheHop.has(name)) head += `${raw[i]}: ${raw[i + 1]}\r\n`;
+  }
   if (framing.kind === 'length') head += `content-length: ${framing.length}\r\n`;
   else if (framing.kind === 'chunked') head += 'transfer-encoding: chunked\r\n';
   return `${head}connection: ${keepAlive ? 'keep-alive' : 'close'}\r\n\r\n`;
