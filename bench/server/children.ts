@@ -111,13 +111,13 @@ export interface ServeChild {
 /**
  * `node [nodeArgs] dist/cli/index.js serve --port 0 [serveArgs]`, as `npm start` runs it (request log
  * on stdout, read and counted here); with `ipc`, an IPC channel too (for bench/server/memory-probe.mjs).
+ * From this tree's dist/, or from `root`'s (another checkout, built, measured side by side).
  */
-/** `sambakit serve` from this tree's dist/, or from `cwd`'s (another checkout, built, measured side by side). */
-export async function spawnServe(options: { serveArgs?: string[]; nodeArgs?: string[]; ipc?: boolean; cwd?: string } = {}): Promise<ServeChild> {
+export async function spawnServe(options: { serveArgs?: string[]; nodeArgs?: string[]; ipc?: boolean; root?: string } = {}): Promise<ServeChild> {
   const started = performance.now();
   const child = track(
     spawn(process.execPath, [...(options.nodeArgs ?? []), 'dist/cli/index.js', 'serve', '--port', '0', ...(options.serveArgs ?? [])], {
-      cwd: options.cwd ?? root,
+      cwd: options.root ?? root,
       stdio: options.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
     }),
   );

@@ -94,7 +94,7 @@ async function main(): Promise<void> {
   const nodeArgs = [...serveNodeArgs, ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [])];
   const serve = await spawnServe({ serveArgs: ['--ttft-ms', String(ttftMs), '--tokens-per-second', '20'], nodeArgs: [...nodeArgs, ...paceProbeArgs], ipc: true });
   const bare = await forkServer('bare-sse-child.ts', { env: { TTFT_MS: String(ttftMs), TPS: '20', TOKENS: '40' }, execArgv: paceProbeArgs });
-  const base = baseRoot ? await spawnServe({ serveArgs: ['--ttft-ms', String(ttftMs), '--tokens-per-second', '20'], nodeArgs: [...serveNodeArgs, ...paceProbeArgs], ipc: true, cwd: baseRoot }) : undefined;
+  const base = baseRoot ? await spawnServe({ serveArgs: ['--ttft-ms', String(ttftMs), '--tokens-per-second', '20'], nodeArgs: [...serveNodeArgs, ...paceProbeArgs], ipc: true, root: baseRoot }) : undefined;
   const targets: Record<string, { url: string; child: ChildProcess }> = { sambakit: { url: serve.url, child: serve.child }, 'bare SSE': { url: bare.url, child: bare.child } };
   if (base) targets['sambakit base'] = { url: base.url, child: base.child };
   const names = Object.keys(targets);
