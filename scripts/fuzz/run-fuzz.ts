@@ -1,11 +1,11 @@
 /**
- * Runs fuzz cases against the process under fuzz: each case is built once and (when asked)
- * checked by the validators in a worker thread (case-thread.ts: this thread's loop must stay free
- * to send), written for the CLI, and sent to the reference server and then through a
- * proxy (plain for odd cases, strict for even ones); a few cases at a time (one request each) over
- * kept connections. It judges every answer, restarts the process after a crash (the cases in
- * flight are the crash's suspects), and keeps the event loop's report with the cases that were in
- * flight during each stall.
+ * Runs fuzz cases against the processes under fuzz (server, proxy, strict proxy): each case is built
+ * once and (when asked) checked by the validators in a worker thread (case-thread.ts: this thread's
+ * loop must stay free to send), written for the CLI, and sent to the reference server and then
+ * through a proxy (plain for odd cases, strict for even ones); a few cases at a time (one request
+ * each) over kept connections. It judges every answer, restarts the processes after a crash (the
+ * cases in flight are the crash's suspects), and keeps each process's event-loop report (its own
+ * too) with the cases that were in flight during each stall.
  * @module
  */
 import { Agent } from 'node:http';
@@ -17,7 +17,8 @@ import type { ValidatorFailure } from './fuzz-validators.js';
 import { judge, type CaseFailure } from './outcome.js';
 import { saveRegression, type Via } from './regressions.js';
 import { sendCase, type SendResult } from './send-case.js';
-import { startTarget, type FuzzTarget, type LoopStall, type TargetUrls } from './target.js';
+import { watchLoop, type LoopStall } from './loop-watch.js';
+import { startTarget, type FuzzTarget, type TargetStall, type TargetUrls } from './target.js';
 
 /** A stall during which the process itself computed this long is a blocked event loop. */
 export const maxBlockMs = 100;
@@ -47,7 +48,9 @@ export interface FailedCase {
   file?: string;
 }
 
-export interface StallReport extends LoopStall {
+export interface StallReport extends Omit<TargetStall, 'process'> {
+  /** The process whose loop stalled: one under fuzz, or the runner itself (which shares the machine). */
+  process: TargetStall['process'] | 'runner';
   /** Cases in flight while the loop stalled. */
   inFlight: string[];
 }
@@ -65,9 +68,11 @@ export interface FuzzSummary {
   loop: {
     /** Largest event-loop delay seen by monitorEventLoopDelay (wall clock: includes time the machine did not run the process). */
     maxDelayMs: number;
-    /** Largest stall the process spent computing (min of the stall and the CPU time used over it). */
+    /** Largest stall a process under fuzz (server, proxy, strict proxy) spent computing (min of the stall and the CPU time used over it). */
     maxBlockMs: number;
-    /** Stalls over maxBlockMs of wall time, largest first (at most 20). */
+    /** The same per process, the runner's own loop included (not held to the limit: it is the tool, not the toolkit). */
+    maxBlockMsBy: Record<string, number>;
+    /** Stalls over maxBlockMs of wall time in any process (the runner's included), largest block first (at most 20). */
     stalls: StallReport[];
   };
 }
@@ -102,8 +107,9 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
     crashes: 0,
     validators: { cases: 0, failures: [] },
     cli: { files: 0, failures: [] },
-    loop: { maxDelayMs: 0, maxBlockMs: 0, stalls: [] },
+    loop: { maxDelayMs: 0, maxBlockMs: 0, maxBlockMsBy: {}, stalls: [] },
   };
+  const runnerLoop = watchLoop();
   const jobs: Array<{ api: ApiName; index: number }> = options.apis.flatMap((api) => Array.from({ length: options.cases }, (_, index) => ({ api, index })));
   const cli = new Map(options.cli ? options.apis.map((api) => [api, new CliBatches(api)]) : []);
   const flights: InFlight[] = [];
@@ -118,8 +124,11 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
     asking = false;
     if (!report) return;
     summary.loop.maxDelayMs = Math.max(summary.loop.maxDelayMs, report.maxDelayMs);
-    for (const stall of report.stalls) {
-      summary.loop.maxBlockMs = Math.max(summary.loop.maxBlockMs, Math.min(stall.stallMs, stall.cpuMs));
+    const runnerStalls = runnerLoop.report().stalls.map((stall: LoopStall) => ({ ...stall, process: 'runner' as const }));
+    for (const stall of [...report.stalls, ...runnerStalls]) {
+      const blockMs = Math.min(stall.stallMs, stall.cpuMs);
+      if (stall.process !== 'runner') summary.loop.maxBlockMs = Math.max(summary.loop.maxBlockMs, blockMs);
+      summary.loop.maxBlockMsBy[stall.process] = Math.max(summary.loop.maxBlockMsBy[stall.process] ?? 0, blockMs);
       if (stall.stallMs <= maxBlockMs) continue;
       const from = stall.at - stall.stallMs;
       const inFlight = flights.filter((f) => f.start <= stall.at && (f.end ?? Infinity) >= from).map((f) => f.id);
@@ -202,6 +211,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
     }
   } finally {
     clearInterval(loopTimer);
+    runnerLoop.stop();
     agent.destroy();
     await caseThread.close();
     await target.close();

@@ -2,6 +2,7 @@
  * The fuzz run's summary: for people (text), and for machines (one JSON document).
  * @module
  */
+import { gcTotalMs } from './loop-watch.js';
 import type { FailedCase, FuzzSummary } from './run-fuzz.js';
 
 /**
@@ -56,9 +57,14 @@ export function formatSummary(summary: FuzzSummary, failedOutcomes: string[]): s
   }
   lines.push(`  crashes: ${summary.crashes}`);
   lines.push(`  sambakit/validate: ${summary.validators.cases} cases, ${summary.validators.failures.length} failing; sambakit validate: ${summary.cli.files} files, ${summary.cli.failures.length} problems`);
-  lines.push(`  event loop: max delay ${summary.loop.maxDelayMs.toFixed(1)} ms (wall clock), max block ${summary.loop.maxBlockMs} ms (the process computing)`);
-  for (const stall of summary.loop.stalls.slice(0, 5)) {
-    lines.push(`    stall ${stall.stallMs} ms (${stall.cpuMs} ms CPU) during ${stall.inFlight.slice(0, 4).join(', ')}${stall.inFlight.length > 4 ? ', ...' : ''}`);
+  const by = Object.entries(summary.loop.maxBlockMsBy)
+    .map(([process, ms]) => `${process} ${ms}`)
+    .join(', ');
+  lines.push(`  event loop: max delay ${summary.loop.maxDelayMs.toFixed(1)} ms (wall clock), max block ${summary.loop.maxBlockMs} ms (the process computing)${by ? `; by process: ${by} ms (the runner's is not held to the limit)` : ''}`);
+  for (const stall of summary.loop.stalls.slice(0, 8)) {
+    const gc = Object.entries(stall.gcMs).map(([kind, ms]) => `${kind} ${ms}`);
+    const gcText = gc.length ? `GC ${gcTotalMs(stall)} ms: ${gc.join(', ')}` : 'no GC';
+    lines.push(`    ${stall.process} stalled ${stall.stallMs} ms (${stall.cpuMs} ms CPU, all threads; ${gcText}) during ${stall.inFlight.slice(0, 4).join(', ')}${stall.inFlight.length > 4 ? ', ...' : ''}`);
   }
   for (const failed of summary.failures.slice(0, 30)) {
     lines.push(`  FAIL ${failed.case.id} via ${failed.via} ${failed.case.operationId} [${failed.case.detail.slice(0, 100)}]: ${failed.failure.kind}: ${failed.failure.reason.slice(0, 200)}${failed.file ? `\n       saved: ${failed.file}` : ''}`);

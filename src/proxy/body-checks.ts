@@ -4,9 +4,11 @@
  * body takes 200-900 ms to parse and validate, and every other exchange through the proxy would
  * wait that long (issue 15: no loop turn past 100 ms).
  *
- * One worker, started by the first big body (it loads the validators then), checks the bodies one
- * after another, in the order they came; a worker that dies fails the checks it held, and the next
- * big body starts another. `close` ends it: nothing of the proxy outlives its `close()`.
+ * One worker, started with the proxy (before it listens, unless asked not to: loading it and the
+ * validators took 36-58 ms of the loop's time and a core besides, which the first big body's
+ * exchange, and every other one in flight, waited for under fuzz) or else by the first big body, checks the bodies one after another, in the order they came; a
+ * worker that dies fails the checks it held, and the next big body starts another. `close` ends
+ * it: nothing of the proxy outlives its `close()`.
  * @module
  */
 import type { IncomingHttpHeaders } from 'node:http';
@@ -35,7 +37,7 @@ export interface CheckMessage {
 }
 
 /** `inflatedPast`: the error was an InflatedPastLimit of that limit (made again on the loop's side). */
-export type CheckAnswer = { id: number; violations: Violation[] } | { id: number; error: string; inflatedPast?: number };
+export type CheckAnswer = { id: number; violations: Violation[] } | { id: number; error: string; inflatedPast?: number } | { ready: true };
 
 type Done = (violations: Violation[]) => void;
 type Failed = (error: Error) => void;
@@ -80,6 +82,24 @@ export class BodyChecks {
     this.#send({ kind: 'response', operation: refOf(match), status, contentType, encoding, body, decodedLimit }, done, failed);
   }
 
+  /** Starts the worker (unless bodies are never checked off the loop) and resolves once it has loaded, or failed to (the next big body then starts another). */
+  start(): Promise<void> {
+    if (!Number.isFinite(this.offLoopBytes) || this.#closed) return Promise.resolve();
+    const worker = (this.#worker ??= this.#start());
+    return new Promise((resolve) => {
+      const settled = () => {
+        worker.off('message', onMessage);
+        worker.off('exit', settled);
+        resolve();
+      };
+      const onMessage = (answer: CheckAnswer) => {
+        if ('ready' in answer) settled();
+      };
+      worker.on('message', onMessage);
+      worker.once('exit', settled);
+    });
+  }
+
   /** Ends the worker; checks it still held fail. */
   async close(): Promise<void> {
     this.#closed = true;
@@ -102,6 +122,7 @@ export class BodyChecks {
   #start(): Worker {
     const worker = startWorker();
     worker.on('message', (answer: CheckAnswer) => {
+      if ('ready' in answer) return;
       const waiting = this.#pending.get(answer.id);
       if (!waiting) return;
       this.#pending.delete(answer.id);

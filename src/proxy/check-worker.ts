@@ -24,6 +24,9 @@ function check(job: CheckJob): ReturnType<typeof checkRequest> {
   return checkResponse(match, { status: job.status, contentType: job.contentType, encoding, body, decodedLimit });
 }
 
+// Loaded (validators included): the proxy listens once this is said (body-checks.ts, start).
+port.postMessage({ ready: true } satisfies CheckAnswer);
+
 port.on('message', ({ id, job }: CheckMessage) => {
   const answer = (reply: CheckAnswer) => port.postMessage(reply);
   settle(

@@ -33,6 +33,12 @@ export interface ProxyOptions {
   checkLimitBytes?: number;
   /** Bodies of this size or more are parsed and checked in a worker thread, off the event loop. */
   offLoopCheckBytes?: number;
+  /**
+   * Start that worker before listening (default), so that loading it is not work of the first big
+   * exchange; false starts it with the first big body (a process that starts many proxies, as tests
+   * do, pays for the workers it uses).
+   */
+  checkWorkerAtStart?: boolean;
   /** Where violations, upstream faults and the summary go, one record per call (the key already removed). */
   record: (record: ProxyRecord) => void;
 }

@@ -55,6 +55,12 @@ export function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     summary,
     record: options.record,
   };
+  // The check worker is loaded before the first connection, not in the middle of the first big body's exchange.
+  const ready = options.checkWorkerAtStart === false ? Promise.resolve() : bodyChecks.start();
+  return ready.then(() => listen(options, context, bodyChecks, summary, shownTarget));
+}
+
+function listen(options: ProxyOptions, context: HopContext, bodyChecks: BodyChecks, summary: TrafficSummary, shownTarget: string): Promise<RunningProxy> {
   const host = options.host ?? defaultProxyOptions.host;
   return new Promise((resolve, reject) => {
     const hops = new Set<ConnectionHop>();
@@ -64,7 +70,11 @@ export function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       hops.add(hop);
       client.once('close', () => hops.delete(hop));
     });
-    const onError = (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new PortInUseError(host, options.port ?? 0) : error);
+    const onError = (error: NodeJS.ErrnoException) => {
+      // The worker started for it would keep the process alive.
+      void bodyChecks.close();
+      reject(error.code === 'EADDRINUSE' ? new PortInUseError(host, options.port ?? 0) : error);
+    };
     server.once('error', onError);
     server.listen({ host, port: options.port ?? defaultProxyOptions.port, backlog: 4096 }, () => {
       server.off('error', onError);

@@ -76,8 +76,11 @@ function describe(error: ErrorObject, data: unknown, prefix: string): Omit<Viola
   // Errors of the explain build (verbose) carry the value they are about; the accept build's do not.
   const value = 'data' in error ? error.data : valueAt(data, at);
   switch (error.keyword) {
-    case 'required':
-      return { path: `${prefix}${at}/${escape(String(params.missingProperty))}`, rule: 'required', expected: 'a value (the field is required)', received: undefined };
+    case 'required': {
+      const field = String(params.missingProperty);
+      const schema = (error.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties?.[field];
+      return { path: `${prefix}${at}/${escape(field)}`, rule: 'required', expected: `${schemaText(schema)} (the field is required)`, received: undefined };
+    }
     case 'additionalProperties':
       return {
         path: `${prefix}${at}/${escape(String(params.additionalProperty))}`,
@@ -111,7 +114,7 @@ function describe(error: ErrorObject, data: unknown, prefix: string): Omit<Viola
       const tagPath = `${prefix}${at}/${escape(String(params.tag))}`;
       const allowed = (error.parentSchema as Record<string, unknown> | undefined)?.['x-sambakit-tags'];
       const expected = Array.isArray(allowed) ? oneOfText(allowed) : 'a known tag value';
-      if (params.tagValue === undefined) return { path: tagPath, rule: 'required', expected: `a value (the field is required): ${expected}`, received: undefined };
+      if (params.tagValue === undefined) return { path: tagPath, rule: 'required', expected: `${expected} (the field is required)`, received: undefined };
       return { path: tagPath, rule: typeof params.tagValue === 'string' ? 'enum' : 'type', expected, received: params.tagValue };
     }
     case 'anyOf':
@@ -125,6 +128,36 @@ function describe(error: ErrorObject, data: unknown, prefix: string): Omit<Viola
     default:
       return { path: prefix + at, rule: error.keyword, expected: error.message ?? error.keyword, received: value };
   }
+}
+
+/**
+ * What a schema allows, in a few words (`a string`, `"user"`, `one of "a", "b"`, `an object or
+ * null`): said of a missing field, whose schema the explain build hands over as part of its
+ * parent's. A `$ref` is named by its definition; a schema of no type says `a value`.
+ */
+function schemaText(schema: unknown, depth = 0): string {
+  if (schema === null || typeof schema !== 'object' || depth > 2) return 'a value';
+  const s = schema as { const?: unknown; enum?: unknown[]; type?: unknown; $ref?: unknown; anyOf?: unknown[]; oneOf?: unknown[] };
+  if (s.const !== undefined) return jsonText(s.const);
+  if (Array.isArray(s.enum)) return oneOfText(s.enum);
+  if (typeof s.type === 'string') return typeWords(s.type);
+  if (Array.isArray(s.type)) return alternatives(s.type.map((t) => typeWords(String(t))));
+  const branches = s.anyOf ?? s.oneOf;
+  if (Array.isArray(branches)) return alternatives(branches.map((b) => schemaText(b, depth + 1)));
+  if (typeof s.$ref === 'string') return `a ${s.$ref.slice(s.$ref.lastIndexOf('/') + 1)}`;
+  return 'a value';
+}
+
+const typeArticles: Record<string, string> = { array: 'an array', object: 'an object', integer: 'an integer', null: 'null' };
+
+function typeWords(type: string): string {
+  return typeArticles[type] ?? `a ${type}`;
+}
+
+/** `a string, an array or null`, each said once. */
+function alternatives(words: string[]): string {
+  const unique = [...new Set(words)];
+  return unique.length === 1 ? unique[0]! : `${unique.slice(0, -1).join(', ')} or ${unique.at(-1)!}`;
 }
 
 /** `one of "a", "b"` per list of allowed values; a schema's own lists (`enum`, tags) are the same array every time. */

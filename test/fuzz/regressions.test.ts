@@ -14,9 +14,10 @@ let target: FuzzTarget;
 const agent = new Agent({ keepAlive: false });
 
 describe.runIf(regressions.length > 0)('fuzz regressions', () => {
+  // Generous: three processes start (server, plain and strict proxies, each proxy loading its check workers) on shared cores.
   beforeAll(async () => {
     target = await startTarget();
-  });
+  }, 300_000);
   afterAll(async () => {
     agent.destroy();
     await target?.close();

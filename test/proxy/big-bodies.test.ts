@@ -202,4 +202,15 @@ describe('shutdown', () => {
     expect(result.stdout).toContain('refused 400, closed');
     expect(result.code).toBe(0);
   });
+
+  it('the check worker starts with the proxy, before it listens (not in the first big exchange), and ends with close()', async () => {
+    const script = fileURLToPath(new URL('./fixtures/worker-at-start.ts', import.meta.url));
+    const result = await runTs(script, [], { timeoutMs: 50_000 });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const { before, withoutWorker, started, closed } = JSON.parse(result.stdout) as { before: number; withoutWorker: number; started: number; closed: number };
+    expect(withoutWorker).toBe(before);
+    expect(started).toBeGreaterThan(withoutWorker);
+    expect(closed).toBeLessThan(started);
+  });
 });

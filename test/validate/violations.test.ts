@@ -1,5 +1,6 @@
 import Ajv2020 from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
+import { getOperation, validateStreamItem } from '../../src/validate/index.js';
 import { formatViolation, toViolations } from '../../src/validate/violations.js';
 
 const ajv = new Ajv2020.default({ strict: true, allErrors: true, allowUnionTypes: true, verbose: true });
@@ -40,10 +41,20 @@ function violations(data: unknown) {
 }
 
 describe('toViolations', () => {
-  it('names a missing field, with nothing received', () => {
+  it('names a missing field and what it takes, with nothing received', () => {
     expect(violations({ messages: [{ role: 'user', content: 'hi' }] })).toEqual([
-      { path: '/body/model', rule: 'required', expected: 'a value (the field is required)', received: undefined },
+      { path: '/body/model', rule: 'required', expected: 'a string (the field is required)', received: undefined },
     ]);
+    expect(violations({ model: 'm', messages: [{}] })).toEqual([
+      { path: '/body/messages/0/role', rule: 'required', expected: 'one of "system", "user", "assistant" (the field is required)', received: undefined },
+      { path: '/body/messages/0/content', rule: 'required', expected: 'a string or an array (the field is required)', received: undefined },
+    ]);
+  });
+
+  it("says what a stream item's missing field takes (the proxy's record of an invalid-item fault said only \"a value\")", () => {
+    const operation = getOperation('sambanova-cloud', 'createChatCompletion');
+    const { violations: found } = validateStreamItem(operation, { sambakit_fault: 'invalid-item: this item breaks the item schema on purpose' });
+    expect(found.map((v) => v.message)).toEqual(['/error: expected an object (the field is required), received nothing (required)']);
   });
 
   it('says the range and the value for an out-of-range number', () => {
