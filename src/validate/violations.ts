@@ -99,6 +99,9 @@ function describe(error: ErrorObject, data: unknown, prefix: string): Omit<Viola
     case 'minItems':
     case 'maxItems':
       return { path: prefix + at, rule: error.keyword, expected: `${error.keyword === 'minItems' ? 'at least' : 'at most'} ${String(params.limit)} item(s)`, received: Array.isArray(value) ? `${value.length} item(s)` : value };
+    case 'minProperties':
+    case 'maxProperties':
+      return { path: prefix + at, rule: error.keyword, expected: `${error.keyword === 'minProperties' ? 'at least' : 'at most'} ${String(params.limit)} field(s)`, received: typeof value === 'object' && value !== null && !Array.isArray(value) ? `${Object.keys(value as object).length} field(s)` : value };
     case 'minLength':
     case 'maxLength':
       return { path: prefix + at, rule: error.keyword, expected: `${error.keyword === 'minLength' ? 'at least' : 'at most'} ${String(params.limit)} character(s)`, received: value };
