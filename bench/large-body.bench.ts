@@ -51,6 +51,12 @@ const properties = (count: number, each: unknown = { type: 'string' }) => Object
 /** A chat body whose answer follows `schema` (`response_format: json_schema`). */
 const schemaChat = (schema: unknown, extra: Record<string, unknown> = {}) => JSON.stringify({ model, messages: [{ role: 'user', content: 'Fill the form.' }], response_format: { type: 'json_schema', json_schema: { name: 'form', schema } }, ...extra });
 
+const studioChatPath = '/v1/p/e/chat/completions';
+/** One run of a single character, the largest a 25 MiB body holds with room for the rest. */
+const endlessWord = 'x'.repeat(24 << 20);
+/** A schema of objects `levels` deep (two JSON levels each: `properties` and the property). */
+const nestedSchema = (levels: number): unknown => (levels === 0 ? { type: 'string' } : { type: 'object', properties: { a: nestedSchema(levels - 1) } });
+
 const bodies: BenchBody[] = [
   json('20 MB prompt (one string)', () => JSON.stringify({ model, messages: [{ role: 'user', content: 'x'.repeat(20 << 20) }], max_tokens: 5 })),
   json('9 MB of 30k messages, last invalid', () => JSON.stringify({ model, messages: [...messages(30_000), { role: 'robot', content: 'x' }] })),
@@ -59,7 +65,7 @@ const bodies: BenchBody[] = [
   json('6 MB array of 3M numbers', () => `{"model":"${model}","messages":[${'0,'.repeat(3_000_000)}0]}`),
   json('4 MB of nesting', () => `{"model":"${model}","messages":${'['.repeat(2_000_000)}${']'.repeat(2_000_000)}}`),
   json('12 MB string of escapes', () => JSON.stringify({ model, messages: [{ role: 'user', content: '"\\\n\u00e9'.repeat(2 << 20) }] })),
-  json('SambaStudio chat batch element: 2,000 tokens, 20 logprobs', () => JSON.stringify([{ model: 'm', messages: [{ role: 'user', content: 'Tell me a story.' }], max_tokens: 2000, logprobs: true, top_logprobs: 20 }]), '/v1/p/e/chat/completions'),
+  json('SambaStudio chat batch element: 2,000 tokens, 20 logprobs', () => JSON.stringify([{ model: 'm', messages: [{ role: 'user', content: 'Tell me a story.' }], max_tokens: 2000, logprobs: true, top_logprobs: 20 }]), studioChatPath),
   json('native prompt: 2,000 tokens, 20 logprobs', () => JSON.stringify({ items: [{ id: 'a', value: 'Tell me a story.' }], params: { max_tokens_to_generate: 2000, top_logprobs: 20 } }), nativePath),
   json('20 MB process_prompt conversation', () => JSON.stringify({ items: [{ id: 'a', value: conversation(20 << 20) }], params: { process_prompt: true, max_tokens_to_generate: 5 } }), nativePath),
   json('embeddings: 128 inputs x 4,096 floats', embeddings, '/cloud/v1/embeddings'),
@@ -73,7 +79,36 @@ const bodies: BenchBody[] = [
   json('json_schema: minItems 1,000 two arrays deep (10^6 values)', () => schemaChat({ type: 'array', minItems: 1000, items: { type: 'array', items: { type: 'integer' }, minItems: 1000 } })),
   json('tool parameters of 8,000 properties (tool_choice required)', () => JSON.stringify({ model, messages: [{ role: 'user', content: 'Call it.' }], tools: [{ type: 'function', function: { name: 'fill', parameters: { type: 'object', properties: properties(8_000) } } }], tool_choice: 'required' })),
   json('Responses text.format of 20,000 properties', () => JSON.stringify({ model, input: 'Fill the form.', text: { format: { type: 'json_schema', name: 'form', schema: { type: 'object', properties: properties(20_000) } } } }), '/cloud/v1/responses'),
-  checked(json('SambaStudio chat batch of 256, 20 logprobs (85 MB answer)', () => batchOf(256, storyRequest), '/v1/p/e/chat/completions')),
+  // Issue 10's hostile shapes: each field at the largest size the APIs' limits allow (25 MiB bodies, 100,000 members, 64 levels).
+  json('json_schema, SambaStudio chat: 99,000 properties', () => schemaChat({ type: 'object', properties: properties(99_000, {}) }), studioChatPath),
+  json('Responses text.format of 99,000 properties', () => JSON.stringify({ model, input: 'Fill the form.', text: { format: { type: 'json_schema', name: 'form', schema: { type: 'object', properties: properties(99_000, {}) } } } }), '/cloud/v1/responses'),
+  json('Messages tool input_schema of 99,000 properties (tool_choice any)', () => JSON.stringify({ model, max_tokens: 100, messages: [{ role: 'user', content: 'Call it.' }], tools: [{ name: 'fill', input_schema: { type: 'object', properties: properties(99_000, {}) } }], tool_choice: { type: 'any' } }), '/cloud/v1/messages'),
+  json('tool parameters of 99,000 properties (tool_choice required)', () => JSON.stringify({ model, messages: [{ role: 'user', content: 'Call it.' }], tools: [{ type: 'function', function: { name: 'fill', parameters: { type: 'object', properties: properties(99_000, {}) } } }], tool_choice: 'required' })),
+  json('24 MB word, unknown model', () => JSON.stringify({ model: 'no-such-model', messages: [{ role: 'user', content: endlessWord }] })),
+  json('24 MB word, Responses input', () => JSON.stringify({ model, input: endlessWord, max_output_tokens: 5 }), '/cloud/v1/responses'),
+  json('24 MB word, Messages content', () => JSON.stringify({ model, max_tokens: 5, messages: [{ role: 'user', content: endlessWord }] }), '/cloud/v1/messages'),
+  json('24 MB word, completions prompt', () => JSON.stringify({ model, prompt: endlessWord, max_tokens: 5 }), '/cloud/v1/completions'),
+  json('24 MB word, SambaStudio chat', () => JSON.stringify({ model: 'm', messages: [{ role: 'user', content: endlessWord }], max_tokens: 5 }), studioChatPath),
+  json('24 MB word, native v2 prompt', () => JSON.stringify({ items: [{ id: 'a', value: endlessWord }], params: { max_tokens_to_generate: 5 } }), nativePath),
+  json('24 MB word, LMI inputs', () => JSON.stringify({ inputs: endlessWord, parameters: { max_new_tokens: 5 } }), '/lmi/invocations'),
+  json('24 MB word, tool name (tool_choice required)', () => JSON.stringify({ model, messages: [{ role: 'user', content: 'Call it.' }], tools: [{ type: 'function', function: { name: endlessWord, parameters: { type: 'object' } } }], tool_choice: 'required' })),
+  json('24 MB word, tool description', () => JSON.stringify({ model, messages: [{ role: 'user', content: 'Call it.' }], tools: [{ type: 'function', function: { name: 'f', description: endlessWord, parameters: { type: 'object' } } }], max_tokens: 5 })),
+  json('24 MB word, stop string', () => JSON.stringify({ model, messages: [{ role: 'user', content: 'Hi.' }], stop: [endlessWord], max_tokens: 50 })),
+  json('24 MB word, embeddings input', () => JSON.stringify({ model: 'E5-Mistral-7B-Instruct', input: endlessWord }), '/cloud/v1/embeddings'),
+  json('24 MB image data URL', () => JSON.stringify({ model: 'Llama-4-Maverick-17B-128E-Instruct', messages: [{ role: 'user', content: [{ type: 'text', text: 'What is it?' }, { type: 'image_url', image_url: { url: `data:image/png;base64,${'A'.repeat(24 << 20)}` } }] }], max_tokens: 5 })),
+  json('json_schema nested at the depth limit, 1,000 times', () => schemaChat({ type: 'object', properties: properties(1_000, nestedSchema(29)) }, { max_tokens: 200 })),
+  json('json_schema examples: 1,500 arrays 56 deep', () => schemaChat({ type: 'object', properties: { city: { type: 'string' } }, examples: Array.from({ length: 1_500 }, () => JSON.parse(`${'['.repeat(56)}${']'.repeat(56)}`)) })),
+  json('33,000 messages (the member limit), valid', () => JSON.stringify({ model, messages: Array.from({ length: 33_000 }, () => ({ role: 'user', content: 'x' })), max_tokens: 5 })),
+  json('24 MB of messages (refused at the member limit)', () => JSON.stringify({ model, messages: Array.from({ length: 600_000 }, () => ({ role: 'user', content: 'x'.repeat(10) })) })),
+  json('33,000 content parts in one message', () => JSON.stringify({ model, messages: [{ role: 'user', content: Array.from({ length: 33_000 }, () => ({ type: 'text', text: 'x' })) }], max_tokens: 5 })),
+  json('SambaStudio chat batch: 256 requests of 90 KB', () => batchOf(256, () => ({ model: 'm', messages: [{ role: 'user', content: 'word '.repeat(18_000) }], max_tokens: 5 })), studioChatPath),
+  json('embeddings input: 99,000 strings', () => JSON.stringify({ model: 'E5-Mistral-7B-Instruct', input: Array.from({ length: 99_000 }, (_, i) => `t${i}`) }), '/cloud/v1/embeddings'),
+  json('embeddings input: 24 MB of strings (past the member limit)', () => JSON.stringify({ model: 'E5-Mistral-7B-Instruct', input: Array.from({ length: 1_700_000 }, () => 'text number') }), '/cloud/v1/embeddings'),
+  json('logit_bias of 99,000 keys', () => JSON.stringify({ model, messages: [{ role: 'user', content: 'Hi.' }], logit_bias: Object.fromEntries(Array.from({ length: 99_000 }, (_, i) => [String(i), 1])), max_tokens: 5 })),
+  json('Responses metadata of 99,000 keys', () => JSON.stringify({ model, input: 'Hi.', metadata: Object.fromEntries(Array.from({ length: 99_000 }, (_, i) => [`k${i}`, 'v'])), max_output_tokens: 5 }), '/cloud/v1/responses'),
+  json('Messages metadata of 99,000 keys', () => JSON.stringify({ model, max_tokens: 5, messages: [{ role: 'user', content: 'Hi.' }], metadata: Object.fromEntries(Array.from({ length: 99_000 }, (_, i) => [`k${i}`, 'v'])) }), '/cloud/v1/messages'),
+  json('native v2 params of 99,000 keys', () => JSON.stringify({ items: [{ id: 'a', value: 'Hi.' }], params: { max_tokens_to_generate: 5, ...Object.fromEntries(Array.from({ length: 99_000 }, (_, i) => [`k${i}`, 1])) } }), nativePath),
+  checked(json('SambaStudio chat batch of 256, 20 logprobs (85 MB answer)', () => batchOf(256, storyRequest), studioChatPath)),
   checked(json('native batch of 256, 20 logprobs (31 MB answer)', () => nativeBatch(256), nativePath)),
   checked(json('embeddings: 128 inputs x 4,096 floats', embeddings, '/cloud/v1/embeddings')),
   upload('25 MB WAV upload (multipart, 800 s)', 'speech.wav', 'audio/wav', () => wav(16_000, 800)),

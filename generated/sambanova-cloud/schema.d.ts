@@ -1378,9 +1378,9 @@ export interface components {
             /** @description Identifier of the end user; only echoed back in the response. */
             user?: string | null;
             /** @description String key/value pairs; accepted for compatibility and echoed back, not otherwise used. */
-            metadata?: {
+            metadata?: (({
                 [key: string]: string;
-            } | null;
+            } & unknown) | null) & unknown;
             /**
              * @description Ignored (the service is stateless); the response always says false.
              * @default false
@@ -2011,7 +2011,7 @@ export interface components {
         CloudMessagesMetadata: {
             /** @description External identifier of the end user (passed on as the chat `user` field). */
             user_id?: string | null;
-        };
+        } & unknown;
         /** @description Thinking switched off (accepted, no effect). */
         CloudMessagesThinkingDisabled: {
             /**

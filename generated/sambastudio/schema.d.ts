@@ -819,7 +819,7 @@ export interface components {
             value: string;
         };
         /** @description Tuning parameters of the NLP, Generic v1 and multimodal APIs, each in the typed `{"type", "value"}` form. Every parameter is optional; parameters not listed here are allowed in the general typed form. The vendor's parameter table names this object `param`, while every vendor example sends it as `params`; `params` is the name used on the wire. */
-        SambaStudioTypedParams: {
+        SambaStudioTypedParams: ({
             max_tokens_to_generate?: components["schemas"]["SambaStudioMaxTokensToGenerateParam"];
             do_sample?: components["schemas"]["SambaStudioDoSampleParam"];
             repetition_penalty?: components["schemas"]["SambaStudioRepetitionPenaltyParam"];
@@ -832,7 +832,7 @@ export interface components {
             stop_sequences?: components["schemas"]["SambaStudioStopSequencesParam"];
         } & {
             [key: string]: components["schemas"]["SambaStudioTypedParam"];
-        };
+        }) & unknown;
         /** @description Body of the NLP predict and stream calls: a list of prompts and the typed tuning parameters. The same body serves both calls. */
         SambaStudioNlpRequest: {
             inputs: components["schemas"]["SambaStudioInputs"];
@@ -1079,7 +1079,7 @@ export interface components {
              */
             top_logprobs?: number;
             stop_sequences?: components["schemas"]["StopSequences"];
-        };
+        } & unknown;
         /** @description Body of the Generic v2 predict and stream calls (the same for both): one or more prompts and plain tuning parameters. */
         SambaStudioV2Request: {
             /** @description The prompts; several are answered together in one batch. From 1 to 256. */

@@ -9,7 +9,7 @@
 import { TokenParser, Tokenizer, TokenType, type ParsedTokenInfo } from '@streamparser/json';
 import type { StringBuilder } from '@streamparser/json/utils/bufferedString.js';
 import { TurnBudget } from '../event-loop/turn-budget.js';
-import type { SizeLimits } from '../validate/limits.js';
+import { noteMeasuredSize, type SizeLimits } from '../validate/limits.js';
 import { violation, type Violation } from '../validate/violations.js';
 
 /**
@@ -172,7 +172,11 @@ class PiecedString implements StringBuilder {
   }
 }
 
-/** One incremental parse, counting depth and members as the validators' size check does. */
+/**
+ * One incremental parse, counting depth and members as the validators' size check does; the value's
+ * measure is handed to that check (`noteMeasuredSize`), which then need not walk it again, unless a
+ * key came twice (the member it replaced may have held more than one).
+ */
 class IncrementalParse {
   private outcome: JsonParseResult | undefined;
   private readonly tokenizer = new Tokenizer();
@@ -180,7 +184,9 @@ class IncrementalParse {
   private readonly pieced: Array<{ text: string; pieces: readonly string[] }> = [];
   private readonly parser = new TokenParser({ paths: ['$'], keepStack: false });
   private depth = 0;
+  private deepest = 0;
   private members = 0;
+  private repeatedKey = false;
   /** Whether the container at each depth is an array (its items count as members one by one). */
   private readonly inArray = new Uint8Array(bodySizeLimits.maxDepth + 2);
 
@@ -207,7 +213,10 @@ class IncrementalParse {
   end(): JsonParseResult {
     if (this.outcome === undefined && !this.tokenizer.isEnded) this.tokenizer.end();
     const { outcome } = this;
-    if (outcome?.ok && this.pieced.length > 0 && typeof outcome.value === 'object' && outcome.value !== null) piecedStrings.set(outcome.value, this.pieced);
+    if (outcome?.ok && typeof outcome.value === 'object' && outcome.value !== null) {
+      if (this.pieced.length > 0) piecedStrings.set(outcome.value, this.pieced);
+      if (!this.repeatedKey) noteMeasuredSize(outcome.value, this.deepest, this.members);
+    }
     return outcome ?? { ok: false, message: 'Unexpected end of JSON input' };
   }
 
@@ -215,6 +224,7 @@ class IncrementalParse {
     if (this.failed) return;
     const { token } = info;
     if (token === TokenType.STRING && (info.value as string).length >= piecedChars) this.pieced.push({ text: info.value as string, pieces: this.strings.pieces });
+    if (token === TokenType.COLON && !this.repeatedKey) this.repeatedKey = this.keyIsRepeated();
     if (token === TokenType.COLON || (this.inArray[this.depth] === 1 && startsValue(token))) {
       if (++this.members > bodySizeLimits.maxNodes) {
         const max = bodySizeLimits.maxNodes;
@@ -227,10 +237,17 @@ class IncrementalParse {
         return this.refuse(violation('/body', 'maxDepth', `nesting at most ${max} levels deep`, `more than ${max} levels`));
       }
       this.inArray[this.depth] = token === TokenType.LEFT_BRACKET ? 1 : 0;
+      if (this.depth > this.deepest) this.deepest = this.depth;
     } else if (token === TokenType.RIGHT_BRACE || token === TokenType.RIGHT_BRACKET) {
       this.depth--;
     }
     this.parser.write(info);
+  }
+
+  /** Whether the key just read is already a member of its object (the parser keeps both; @streamparser/json is pinned). */
+  private keyIsRepeated(): boolean {
+    const { value, key } = this.parser as unknown as { value: object; key: string };
+    return Object.hasOwn(value, key);
   }
 
   private fail(message: string): void {

@@ -30,19 +30,50 @@ const recursionSafeDepth = 512;
 const walkStack: object[] = [];
 const walkDepths: number[] = [];
 
+/**
+ * The sizes of values measured as they were built (the server's incremental parse counts depth and
+ * members as it goes): the next `checkSize` of such a value reads them instead of walking it, once.
+ * A walk of 100,000 members held the event loop for tens of milliseconds, mostly in enumerating the
+ * keys of wide objects, which cannot be done in slices.
+ */
+const measured = new WeakMap<object, { depth: number; nodes: number }>();
+
+/**
+ * Records the size of `value`, just built and not yet changed: its deepest nesting (1: an object or
+ * array holding no other) and its array items and object members in all, as `checkSize` counts them.
+ */
+export function noteMeasuredSize(value: object, depth: number, nodes: number): void {
+  measured.set(value, { depth, nodes });
+}
+
 /** A violation at `path` when `value` crosses a limit, else undefined. */
 export function checkSize(value: unknown, path: string, limits: SizeLimits = defaultSizeLimits): Violation | undefined {
   nodesSeen = 0;
   if (value === null || typeof value !== 'object') return undefined;
   const maxDepth = limits.maxDepth ?? defaultSizeLimits.maxDepth;
   const maxNodes = limits.maxNodes ?? defaultSizeLimits.maxNodes;
-  const crossed = maxDepth <= recursionSafeDepth ? crossedByRecursion(value, maxDepth, maxNodes) : crossedByLoop(value, maxDepth, maxNodes);
+  const crossed = crossedByMeasure(value, maxDepth, maxNodes) ?? (maxDepth <= recursionSafeDepth ? crossedByRecursion(value, maxDepth, maxNodes) : crossedByLoop(value, maxDepth, maxNodes));
   if (crossed === 'maxDepth') return violation(path, 'maxDepth', `nesting at most ${maxDepth} levels deep`, `more than ${maxDepth} levels`);
   if (crossed === 'maxNodes') return violation(path, 'maxNodes', `at most ${maxNodes} array items and object members in all`, `more than ${maxNodes}`);
   return undefined;
 }
 
 type Crossed = 'maxDepth' | 'maxNodes' | undefined;
+
+/**
+ * What a walk would find, from a measure taken when `value` was built: undefined (walk it) when there
+ * is none, or when both limits are crossed, as then the walk's order decides which one it meets first.
+ */
+function crossedByMeasure(value: object, maxDepth: number, maxNodes: number): Crossed | 'neither' | undefined {
+  const size = measured.get(value);
+  if (size === undefined) return undefined;
+  measured.delete(value);
+  const tooDeep = size.depth > maxDepth;
+  const tooMany = size.nodes > maxNodes;
+  if (tooDeep && tooMany) return undefined;
+  nodesSeen = tooDeep || tooMany ? 0 : size.nodes;
+  return tooDeep ? 'maxDepth' : tooMany ? 'maxNodes' : 'neither';
+}
 
 /** Array items and object members counted by the last `checkSize` that passed (0 for a primitive). */
 export function nodesOfLastCheck(): number {

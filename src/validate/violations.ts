@@ -102,6 +102,12 @@ function describe(error: ErrorObject, data: unknown, prefix: string): Omit<Viola
     case 'minItems':
     case 'maxItems':
       return { path: prefix + at, rule: error.keyword, expected: `${error.keyword === 'minItems' ? 'at least' : 'at most'} ${String(params.limit)} item(s)`, received: Array.isArray(value) ? `${value.length} item(s)` : value };
+    case 'minProperties':
+    case 'maxProperties': {
+      // Not counted again: enumerating 100,000 keys is tens of milliseconds, and the validator just did.
+      const fewer = error.keyword === 'minProperties';
+      return { path: prefix + at, rule: error.keyword, expected: `${fewer ? 'at least' : 'at most'} ${String(params.limit)} field(s)`, received: `${fewer ? 'fewer' : 'more'} than ${String(params.limit)} field(s)` };
+    }
     case 'minLength':
     case 'maxLength':
       return { path: prefix + at, rule: error.keyword, expected: `${error.keyword === 'minLength' ? 'at least' : 'at most'} ${String(params.limit)} character(s)`, received: value };

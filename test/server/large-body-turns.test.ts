@@ -98,9 +98,21 @@ describe('counting a long conversation', () => {
 
   it('counts 30,000 turns in slices', async () => {
     const turns = promptTurns(messages(30_000));
+    const texts = await promptTexts(turns, undefined).texts;
     let counted: number | Promise<number> = 0;
-    expect(await yieldsBeforeSettling(() => (counted = countTextsUpTo(promptTexts(turns, undefined).texts, Infinity)))).toBe(true);
+    expect(await yieldsBeforeSettling(() => (counted = countTextsUpTo(texts, Infinity)))).toBe(true);
     expect(await counted).toBe(countTokens(joinTurns(turns)));
+  });
+
+  it('writes tool definitions of megabytes in slices, as JSON.stringify writes them', async () => {
+    // A long word, escapes, and surrogate pairs wherever a piece may end.
+    const word = `${'x'.repeat(3 << 20)}"\\\n\u0001${'😀'.repeat(70_000)}\ud800é`;
+    const tools = [{ type: 'function', function: { name: word, description: word, parameters: { type: 'object', properties: { a: { type: 'string', description: word } } } } }];
+    let texts: string[] | Promise<string[]> = [];
+    expect(await yieldsBeforeSettling(() => (texts = promptTexts(['user: hi\n'], tools).texts))).toBe(true);
+    expect(await texts).toEqual(['user: hi\n', JSON.stringify(tools)]);
+    // Small definitions are written at once.
+    expect(promptTexts(['user: hi\n'], [{ type: 'function', function: { name: 'f' } }]).texts).toEqual(['user: hi\n', '[{"type":"function","function":{"name":"f"}}]']);
   });
 });
 

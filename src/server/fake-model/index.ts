@@ -25,3 +25,4 @@ export type { JsonSchema } from './schema-sampler.js';
 export { stopList } from './stop-sequences.js';
 export { transcribe, WORDS_PER_SECOND, type Transcript, type TranscriptSegment } from './transcription.js';
 export { embed } from './embeddings.js';
+export { jsonTextSteps } from './json-writer.js';

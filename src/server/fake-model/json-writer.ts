@@ -29,6 +29,16 @@ export function canonicalJson(value: unknown): string {
   return json;
 }
 
+/**
+ * `JSON.stringify(value)`, written as steps: a string of megabytes in it is escaped a piece at a
+ * time, and the text is joined without copying (V8 keeps it as a rope of its pieces until read).
+ */
+export function* jsonTextSteps(value: unknown, budget: TurnBudget | undefined): Steps<string> {
+  let json = '';
+  yield* writeJsonSteps(value, (text) => (json += text), budget, 'own');
+  return json;
+}
+
 /** `value`'s JSON handed to `write` in pieces, as steps that yield when `budget` is spent. */
 export function writeJsonSteps(value: unknown, write: TextSink, budget: TurnBudget | undefined, order: KeyOrder): Steps<void> {
   return writeValue(value, { write, budget, order, values: 0 });

@@ -22,8 +22,8 @@ export interface ChatInput {
 
 /** A chat request as read, before its prompt is counted (which may take more than one turn of the event loop). */
 export interface ReadChat extends Omit<ChatInput, 'promptTokens'> {
-  /** What a real server counts as the prompt. */
-  promptTexts: string[];
+  /** What a real server counts as the prompt (a promise while tool definitions of megabytes are written out: see `promptTexts`). */
+  promptTexts: string[] | Promise<string[]>;
   /** The body's fields those texts came from (`messages`, and `tools` when it declares some). */
   promptFields: string[];
   /** The output budget the body sets, and the field that sets it. */

@@ -3,6 +3,10 @@
  * template would: one `role: text` block per message and an open `assistant:` turn at the end.
  * Images, audio and video become a short marker, since the fake model cannot see them.
  */
+import { runSteps } from '../../../event-loop/steps.js';
+import { TurnBudget } from '../../../event-loop/turn-budget.js';
+import { jsonTextSteps } from '../../fake-model/index.js';
+
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The text of one content part; non-text media leave a marker so that they still cost tokens. */
@@ -87,10 +91,14 @@ export function endsWithToolResult(messages: unknown): boolean {
 
 /**
  * The texts a real server counts as the prompt, and the fields they come from: the conversation,
- * turn by turn (see `promptTurns`), and the tool definitions that the chat template writes into it.
- * (The definitions are left out of the text the fake model reads, or every tool would count as
- * named by the prompt and `auto` would always call one.)
+ * turn by turn (see `promptTurns`), and the tool definitions that the chat template writes into it,
+ * as their JSON. (The definitions are left out of the text the fake model reads, or every tool would
+ * count as named by the prompt and `auto` would always call one.) Definitions of megabytes (a tool
+ * name or description of one long word: `JSON.stringify` held the event loop for 200 ms) are written
+ * over several turns of the event loop, the texts then coming as a promise.
  */
-export function promptTexts(turns: readonly string[], tools: unknown): { texts: string[]; fields: string[] } {
-  return Array.isArray(tools) && tools.length > 0 ? { texts: [...turns, JSON.stringify(tools)], fields: ['messages', 'tools'] } : { texts: [...turns], fields: ['messages'] };
+export function promptTexts(turns: readonly string[], tools: unknown, budget = new TurnBudget()): { texts: string[] | Promise<string[]>; fields: string[] } {
+  if (!Array.isArray(tools) || tools.length === 0) return { texts: [...turns], fields: ['messages'] };
+  const json = runSteps(jsonTextSteps(tools, budget), budget);
+  return { texts: json instanceof Promise ? json.then((text) => [...turns, text]) : [...turns, json], fields: ['messages', 'tools'] };
 }

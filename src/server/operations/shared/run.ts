@@ -61,6 +61,11 @@ export function startRun(read: ReadChat, style: WireStyle, settings: RunSettings
     budget: budget && { ...budget, param: settings.fieldNames?.budget ?? `${where}${budget.param}` },
     promptFields: settings.fieldNames?.prompt ?? promptFields.map((field) => `${where}${field}`),
   };
+  if (promptTexts instanceof Promise) return promptTexts.then((texts) => fittedRun(input, texts, fit, style, settings, where));
+  return fittedRun(input, promptTexts, fit, style, settings, where);
+}
+
+function fittedRun(input: Omit<ChatInput, 'promptTokens'>, promptTexts: string[], fit: ContextFit, style: WireStyle, settings: RunSettings, where: string): PreparedRun | Promise<PreparedRun> {
   const generated = generateFitting(input.generate, promptTexts, fit, settings.seed, where, settings.turns);
   return generated instanceof Promise ? generated.then((settled) => runOf(input, settled, style, settings)) : runOf(input, generated, style, settings);
 }

@@ -1,0 +1,49 @@
+/**
+ * Open objects whose every member the server reads or echoes (native `params`, whose unknown names go
+ * to the model; Responses and Messages `metadata`, echoed or kept) have a member limit of sambakit's
+ * (see the spec's `x-sambakit-source: sambakit` notes): at the limit a request is served, past it
+ * refused in the API's own error form, naming the field, the limit and what came.
+ */
+import { describe, expect, it } from 'vitest';
+import { useServer } from '../helpers/server.js';
+
+const model = 'Meta-Llama-3.3-70B-Instruct';
+const names = (count: number, value: unknown) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`k${i}`, value]));
+
+describe('open objects past their member limit', () => {
+  const server = useServer();
+  const post = async (path: string, body: unknown) => {
+    const response = await fetch(`${server.url}${path}`, { method: 'POST', headers: { authorization: 'Bearer k', key: 'k', 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return { status: response.status, text: await response.text() };
+  };
+
+  it('native v2 params: 256 served, 257 refused with 422 naming /body/params', async () => {
+    const body = (count: number) => ({ items: [{ id: 'a', value: 'Hi.' }], params: { max_tokens_to_generate: 5, ...names(count - 1, 1) } });
+    expect((await post('/api/v2/predict/generic/p/e', body(256))).status).toBe(200);
+    const refused = await post('/api/v2/predict/generic/p/e', body(257));
+    expect(refused.status).toBe(422);
+    expect(JSON.parse(refused.text).error.violations).toEqual([expect.objectContaining({ path: '/body/params', rule: 'maxProperties', expected: 'at most 256 field(s)', received: 'more than 256 field(s)' })]);
+  });
+
+  it('typed native params: 257 refused with 422 naming /body/params', async () => {
+    const refused = await post('/api/predict/generic/p/e', { instance: 'Hi.', params: names(257, { type: 'int', value: '1' }) });
+    expect(refused.status).toBe(422);
+    expect(refused.text).toContain('/body/params: expected at most 256 field(s), received \\"more than 256 field(s)\\" (maxProperties)');
+  });
+
+  it('Responses metadata: 1,024 pairs served and echoed, 1,025 refused with 400', async () => {
+    const body = (count: number) => ({ model, input: 'Hi.', metadata: names(count, 'v'), max_output_tokens: 5 });
+    const served = await post('/cloud/v1/responses', body(1024));
+    expect(served.status).toBe(200);
+    expect(Object.keys(JSON.parse(served.text).metadata)).toHaveLength(1024);
+    const refused = await post('/cloud/v1/responses', body(1025));
+    expect(refused.status).toBe(400);
+    expect(JSON.parse(refused.text).error).toMatchObject({ param: 'metadata', message: 'Invalid request: /body/metadata expected at most 1024 field(s), got "more than 1024 field(s)".' });
+  });
+
+  it('Messages metadata: 1,025 fields refused with 400', async () => {
+    const refused = await post('/cloud/v1/messages', { model, max_tokens: 5, messages: [{ role: 'user', content: 'Hi.' }], metadata: names(1025, 'v') });
+    expect(refused.status).toBe(400);
+    expect(JSON.parse(refused.text).error.message).toBe('Invalid request: /body/metadata expected at most 1024 field(s), got "more than 1024 field(s)".');
+  });
+});
