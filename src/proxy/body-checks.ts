@@ -4,11 +4,11 @@
  * body takes 200-900 ms to parse and validate, and every other exchange through the proxy would
  * wait that long (issue 15: no loop turn past 100 ms).
  *
- * One worker, started with the proxy (before it listens, unless asked not to: loading it and the
- * validators took 36-58 ms of the loop's time and a core besides, which the first big body's
- * exchange, and every other one in flight, waited for under fuzz) or else by the first big body, checks the bodies one after another, in the order they came; a
- * worker that dies fails the checks it held, and the next big body starts another. `close` ends
- * it: nothing of the proxy outlives its `close()`.
+ * One worker checks the bodies one after another, in the order they came. It is started with the
+ * proxy, before it listens (loading it and the validators took 36-58 ms of the loop's time and a
+ * core besides, which the first big body's exchange and every other one in flight waited for
+ * under fuzz), or, when asked, by the first big body. A worker that dies fails the checks it held,
+ * and the next big body starts another. `close` ends it: nothing of the proxy outlives its `close()`.
  * @module
  */
 import type { IncomingHttpHeaders } from 'node:http';
