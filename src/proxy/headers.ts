@@ -22,12 +22,17 @@ export function forwardedHeaders(raw: readonly string[], host?: string): string[
   const out: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!.toLowerCase();
-    if (hopByHop.has(name) || named?.has(name)) continue;
+    if (ofTheConnection(name, named)) continue;
     if (host !== undefined && (name === 'host' || name === 'expect')) continue;
     out.push(raw[i]!, raw[i + 1]!);
   }
   if (host !== undefined) out.unshift('Host', host);
   return out;
+}
+
+/** Whether header `name` (lower case) describes the connection: hop-by-hop, or named by the Connection header (`named`). */
+function ofTheConnection(name: string, named: ReadonlySet<string> | undefined): boolean {
+  return hopByHop.has(name) || named?.has(name) === true;
 }
 
 /** The headers a Connection header names (lower case): hop-by-hop too. */
@@ -57,7 +62,7 @@ export function requestHead(method: string, path: string, version: string, raw: 
   const named = namedByConnection(raw);
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!.toLowerCase();
-    if (!hopByHop.has(name) && !named?.has(name) && !writtenByTheHop.has(name)) head += `${raw[i]}: ${raw[i + 1]}\r\n`;
+    if (!ofTheConnection(name, named) && !writtenByTheHop.has(name)) head += `${raw[i]}: ${raw[i + 1]}\r\n`;
   }
   if (framing.kind === 'length') head += `content-length: ${framing.length}\r\n`;
   else if (framing.kind === 'chunked') head += 'transfer-encoding: chunked\r\n';
