@@ -1,6 +1,7 @@
 /**
- * The supply chain: every dependency pinned to one exact version in package.json, the lockfile
- * agreeing with it and holding an integrity hash for every package it installs, and no high or
+ * The supply chain: every dependency pinned to one exact version in package.json and in the
+ * workspace of test runtimes, the lockfile agreeing with them and holding an integrity hash for every
+ * package it installs, and no high or
  * critical advisory against the production dependencies. The advisory check needs the registry's
  * audit endpoint; where the registry in use does not serve it (a mirror or proxy answering 404 or
  * 405, or no network), the test says so and is skipped rather than passed.
@@ -15,9 +16,15 @@ import { repoRoot } from '../helpers/spec.js';
 interface Manifest {
   dependencies?: Record<string, string>;
   devDependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
   peerDependencies?: Record<string, string>;
+  workspaces?: string[];
 }
-const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as Manifest;
+const readManifest = (dir: string) => JSON.parse(readFileSync(join(repoRoot, dir, 'package.json'), 'utf8')) as Manifest;
+const manifest = readManifest('');
+const workspaces = (manifest.workspaces ?? []).map((dir) => ({ dir, manifest: readManifest(dir) }));
+/** What npm installs for a manifest (peers are the user's). */
+const installed = (m: Manifest) => ({ ...m.dependencies, ...m.devDependencies, ...m.optionalDependencies });
 const lock = JSON.parse(readFileSync(join(repoRoot, 'package-lock.json'), 'utf8')) as {
   lockfileVersion: number;
   packages: Record<string, Manifest & { version?: string; integrity?: string; link?: boolean }>;
@@ -27,7 +34,7 @@ const exact = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
 
 describe('the supply chain', () => {
   it('pins every dependency and dev dependency to one exact version (peers stay ranges: the user picks them)', () => {
-    const loose = Object.entries({ ...manifest.dependencies, ...manifest.devDependencies }).filter(([, version]) => !exact.test(version));
+    const loose = [manifest, ...workspaces.map((w) => w.manifest)].flatMap((m) => Object.entries(installed(m)).filter(([, version]) => !exact.test(version)));
     expect(loose).toEqual([]);
   });
 
@@ -36,8 +43,10 @@ describe('the supply chain', () => {
     const root = lock.packages[''];
     expect(root?.dependencies).toEqual(manifest.dependencies);
     expect(root?.devDependencies).toEqual(manifest.devDependencies);
-    for (const [name, version] of Object.entries({ ...manifest.dependencies, ...manifest.devDependencies })) expect(lock.packages[`node_modules/${name}`]?.version, name).toBe(version);
-    const unhashed = Object.entries(lock.packages).filter(([path, entry]) => path !== '' && !entry.link && !entry.integrity);
+    for (const [name, version] of Object.entries(installed(manifest))) expect(lock.packages[`node_modules/${name}`]?.version, name).toBe(version);
+    for (const workspace of workspaces) expect(lock.packages[workspace.dir]?.optionalDependencies, workspace.dir).toEqual(workspace.manifest.optionalDependencies);
+    // A workspace's own entry is its folder in this repository, not a download.
+    const unhashed = Object.entries(lock.packages).filter(([path, entry]) => path !== '' && !workspaces.some((w) => w.dir === path) && !entry.link && !entry.integrity);
     expect(unhashed.map(([path]) => path)).toEqual([]);
   });
 
