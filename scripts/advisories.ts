@@ -14,7 +14,8 @@ import semver from 'semver';
 const usage = `usage: npm run advisories -- DIR [--lock FILE]
   DIR          advisories in OSV JSON (e.g. a checkout of github/advisory-database), searched recursively
   --lock FILE  the lockfile to check (default package-lock.json)
-  exit 0 no high or critical advisory holds a production package, 1 one does, 2 usage or unreadable input`;
+  exit 0 no high or critical advisory holds a production package, 1 one does (or one with no severity), 2 usage
+  or unreadable input`;
 
 interface LockEntry {
   name?: string;
