@@ -18,7 +18,7 @@ export interface Guide {
 }
 
 /** Pages about how sambakit itself is built, listed after the user guides. */
-const insideSambakit = new Set(['architecture', 'spec-conventions']);
+const insideSambakit = new Set(['architecture', 'security', 'spec-conventions']);
 const first = 'getting-started';
 
 export function readGuides(docsDir: string): Guide[] {
