@@ -21,7 +21,7 @@ import { operationFor, securityHeaders, streamValidatorFor, type OperationMatch 
 import { headersObject, rawHeader } from './headers.js';
 import { badGateway, gatewayTimeout, rejectInvalid, requestTimeout, tooLargeToCheck } from './own-answers.js';
 import { violationRecord, type Direction, type ExchangeFacts, type ProxyRecord, type UpstreamFault } from './records.js';
-import { credentialsOf, withoutSecrets } from './secrets.js';
+import { credentialsOf, withoutSecrets } from '../secrets/credentials.js';
 import type { TrafficSummary } from './summary.js';
 
 export interface ExchangeContext {

@@ -43,7 +43,7 @@ export function createRequestListener(options: AppOptions = {}): RequestListener
     const found = table.find(method, pathname);
     const headers = cors?.headers(req);
     // One object per request: a spec route's request is the exchange the pipeline grows on.
-    const exchange = found ? new SpecRequest(setups.get(found.route)!, found.params, req, res, pathname, arrival, headers) : new Exchange(req, res, pathname, arrival, headers);
+    const exchange = found ? new SpecRequest(setups.get(found.route)!, found.params, req, res, pathname, arrival, headers) : new Exchange(req, res, pathname, arrival, headers, resolved.apiKey);
     logWhenClosed?.(exchange);
     if (exchange instanceof SpecRequest) {
       startPipeline(exchange);
@@ -71,7 +71,7 @@ function requestLogger(log: (line: string) => void): (exchange: Exchange) => voi
     if (!exchange) return;
     exchanges.delete(this);
     const id = exchange.responseHeaders['x-request-id'];
-    log(`${exchange.req.method ?? 'GET'} ${exchange.pathname} ${this.statusCode} ${(performance.now() - exchange.arrival.monotonicMs).toFixed(1)}ms${id ? ` ${String(id)}` : ''}`);
+    log(`${exchange.req.method ?? 'GET'} ${exchange.redact(exchange.pathname)} ${this.statusCode} ${(performance.now() - exchange.arrival.monotonicMs).toFixed(1)}ms${id ? ` ${String(id)}` : ''}`);
   }
   return (exchange) => {
     exchanges.set(exchange.res, exchange);

@@ -6,6 +6,7 @@
  * @module
  */
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { credentialsIn, redactText } from '../secrets/credentials.js';
 
 /** When the request arrived (its headers were read), on both clocks; every timing figure counts from here. */
 export interface Arrival {
@@ -27,6 +28,7 @@ export function pathOf(url: string | undefined): string {
 
 export class Exchange {
   #signal: AbortSignal | undefined;
+  #secrets: readonly string[] | undefined;
 
   constructor(
     readonly req: IncomingMessage,
@@ -36,7 +38,18 @@ export class Exchange {
     readonly arrival: Arrival,
     /** Headers every answer to this request carries. */
     readonly responseHeaders: OutgoingHttpHeaders = {},
+    /** The key the server is configured with (`--api-key`), kept out of answers as the request's own credentials are. */
+    private readonly ownKey?: string,
   ) {}
+
+  /**
+   * `text` without the request's credentials or the server's key. An error may echo what the caller
+   * sent, and callers do send a key where it does not belong: as the model, in a path, in a header.
+   */
+  redact(text: string, json = false): string {
+    const secrets = (this.#secrets ??= credentialsIn(this.req.headers, this.ownKey));
+    return secrets.length === 0 ? text : redactText(text, secrets, json);
+  }
 
   /**
    * Sends a whole answer. With Content-Length: `writeHead` without it makes Node frame the body as
@@ -45,6 +58,7 @@ export class Exchange {
   reply(status: number, contentType: string, body: string | Uint8Array | readonly Uint8Array[], headers?: OutgoingHttpHeaders): void {
     const { res } = this;
     if (res.destroyed || res.headersSent) return;
+    if (status >= 400 && typeof body === 'string') body = this.redact(body, contentType.includes('json'));
     const all = this.responseHeaders;
     all['content-type'] = contentType;
     all['content-length'] = typeof body === 'string' ? Buffer.byteLength(body) : 'byteLength' in body ? body.byteLength : body.reduce((sum, piece) => sum + piece.byteLength, 0);

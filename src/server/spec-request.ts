@@ -70,7 +70,7 @@ export class SpecRequest extends Exchange implements OperationRequest {
     arrival: Arrival,
     responseHeaders?: OutgoingHttpHeaders,
   ) {
-    super(req, res, pathname, arrival, responseHeaders);
+    super(req, res, pathname, arrival, responseHeaders, setup.options.apiKey);
     this.responseHeaders['x-request-id'] = this.requestId;
     this.variant = headerValue(req.headers[controlHeaders.variant]) || undefined;
     this.pacing = setup.serverPacing;

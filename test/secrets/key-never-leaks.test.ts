@@ -114,6 +114,17 @@ describe('the API key appears in no output, log line, error message or error fie
     await send(guarded.url, '/cloud/v1/chat/completion', auth, chat);
     await send(guarded.url, '/cloud/v1/chat/completions', auth);
     await send(guarded.url, '/cloud/v1/chat/completions', { ...auth, 'x-sambakit-variant': 'no-such-variant' }, chat);
+    // The key where it does not belong, which errors echo: as the model, a role, a fault, a media type, in a path (with and without credentials).
+    await send(guarded.url, '/cloud/v1/chat/completions', auth, JSON.stringify({ model: key, messages: hi }));
+    await send(guarded.url, '/cloud/v1/chat/completions', auth, JSON.stringify({ model, messages: [{ role: key, content: 'hi' }] }));
+    await send(guarded.url, '/cloud/v1/chat/completions', { ...auth, 'x-sambakit-fault': key }, chat);
+    await send(guarded.url, '/cloud/v1/chat/completions', { ...auth, 'content-type': `application/${key}` }, chat);
+    await send(guarded.url, `/cloud/v1/models/${key}`, auth);
+    await send(guarded.url, `/no/such/${encodeURIComponent(key)}`, {});
+    // Another server's own key, sent right and echoed as the model, is cut as well.
+    await send(other.url, '/cloud/v1/chat/completions', { authorization: 'Bearer another-key' }, JSON.stringify({ model: 'another-key', messages: hi }));
+    expect(answers.at(-1)).toMatch(/^404 .*\[redacted\]/);
+    expect(answers.at(-1)).not.toContain('another-key');
     for (const fault of faults) {
       await send(guarded.url, '/cloud/v1/chat/completions', { ...auth, 'x-sambakit-fault': fault }, chat);
       await send(guarded.url, '/cloud/v1/chat/completions', { ...auth, 'x-sambakit-fault': fault }, stream);
