@@ -73,7 +73,8 @@ const sseFraming: StreamFramingSpec = { framing: 'sse', terminator: '[DONE]', er
 const jsonlFraming: StreamFramingSpec = { framing: 'jsonl' };
 const contentLength = (v: Chunk) => (v.choices[0]?.delta.content ?? '').length;
 
-async function handwrittenSSE(body: ReadableStream<Uint8Array>): Promise<number> {
+/** `kept`, when given, holds every read until the stream is read: what keeping the body costs REF itself (the client keeps it by default). */
+async function handwrittenSSE(body: ReadableStream<Uint8Array>, kept?: Uint8Array[]): Promise<number> {
   const reader = body.getReader();
   const text = new TextDecoder();
   let buffer = '';
@@ -81,6 +82,7 @@ async function handwrittenSSE(body: ReadableStream<Uint8Array>): Promise<number>
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
+    kept?.push(value);
     buffer += text.decode(value, { stream: true });
     let start = 0;
     let end: number;
@@ -131,7 +133,7 @@ async function handwrittenSSEIterator(body: ReadableStream<Uint8Array>): Promise
   return sum;
 }
 
-async function handwrittenJSONL(body: ReadableStream<Uint8Array>): Promise<number> {
+async function handwrittenJSONL(body: ReadableStream<Uint8Array>, kept?: Uint8Array[]): Promise<number> {
   const reader = body.getReader();
   const text = new TextDecoder();
   let buffer = '';
@@ -139,6 +141,7 @@ async function handwrittenJSONL(body: ReadableStream<Uint8Array>): Promise<numbe
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
+    kept?.push(value);
     buffer += text.decode(value, { stream: true });
     let start = 0;
     let end: number;
@@ -262,14 +265,16 @@ function clientRows(label: string, bytes: Uint8Array, framing: StreamFramingSpec
 const reference = 'hand-written `indexOf` SSE loop (REF)';
 const jsonlReference = 'hand-written `indexOf` JSONL loop (REF)';
 const decoders: Record<string, Row> = {
-  [reference]: { bytes: sseBytes, run: handwrittenSSE },
+  [reference]: { bytes: sseBytes, run: (b) => handwrittenSSE(b) },
+  'the same SSE loop keeping every read until the end (what keeping the body costs)': { bytes: sseBytes, run: (b) => handwrittenSSE(b, []) },
   'the same SSE loop through a minimal async iterator (the protocol\'s floor)': { bytes: sseBytes, run: handwrittenSSEIterator },
   'sambakit `iterateStreamItems` SSE': { bytes: sseBytes, run: (b) => oursItems(b, sseFraming) },
   'sambakit `createStreamItemsDecoder` SSE (push)': { bytes: sseBytes, run: oursPush },
   'eventsource-parser `feed` + JSON.parse': { bytes: sseBytes, run: eventsourceParserFeed },
   'openai `Stream.fromSSEResponse`': { bytes: sseBytes, run: openaiSSE },
   ...clientRows('SSE', sseBytes, sseFraming, 'sambanova-cloud', 'text/event-stream'),
-  [jsonlReference]: { bytes: jsonlBytes, run: handwrittenJSONL },
+  [jsonlReference]: { bytes: jsonlBytes, run: (b) => handwrittenJSONL(b) },
+  'the same JSONL loop keeping every read until the end': { bytes: jsonlBytes, run: (b) => handwrittenJSONL(b, []) },
   'sambakit `iterateStreamItems` JSONL': { bytes: jsonlBytes, run: (b) => oursItems(b, jsonlFraming) },
   'openai `Stream.fromReadableStream` JSONL': { bytes: jsonlBytes, run: openaiJSONL },
   ...clientRows('JSONL', jsonlBytes, jsonlFraming, 'lmi', 'application/jsonlines'),
