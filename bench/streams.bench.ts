@@ -336,8 +336,8 @@ const ratios = new Map<number, Map<string, Record<Clock, number[]>>>(readSizes.m
 /**
  * A decoder's ratio to REF in one round: `SAMPLES` passes of each, REF's run right beside the decoder's
  * (REF first, then the decoder first, alternating, so neither always follows the other's garbage or
- * precedes the other's JIT work), and their times summed. Minutes apart, as whole rounds of every decoder
- * were, a busy spell on the machine landed on one side only: a single row spread 0.64-1.33 quietly.
+ * precedes the other's JIT work), and their times summed. With REF's samples minutes away, as when a round ran
+ * every decoder in turn, a busy spell on the machine fell on one side only (bench/RESULTS.md, session 12).
  */
 async function paired(name: string, size: number, round: number): Promise<void> {
   const ref = referenceOf(name);
