@@ -101,6 +101,11 @@ class ClientItems<T> implements PushDecoder<T>, ItemReceiver<T, unknown>, ChunkS
   #inner: ItemDecoder<T, unknown>;
   #out: Output<T> = [];
   #sawFinal = false;
+  /**
+   * What items are checked against, made at the first item rather than per item (`Response.status` is a getter
+   * call): the answer read then is the last, since one is sent again only while no item came.
+   */
+  #target: Parameters<PayloadValidator>[0] | undefined;
   #reader: ReadableStreamDefaultReader<Uint8Array>;
   #stopListening = () => {};
   readonly #reopened: (answer: Answer) => void;
@@ -222,7 +227,7 @@ class ClientItems<T> implements PushDecoder<T>, ItemReceiver<T, unknown>, ChunkS
 
   #check(value: T, index: number): void {
     const { answer, mediaType, validator } = this.#init;
-    const problems = validator?.({ operationId: answer.operationId, status: answer.response.status, mediaType }, value);
+    const problems = validator?.((this.#target ??= { operationId: answer.operationId, status: answer.response.status, mediaType }), value);
     if (!problems?.length) return;
     if (this.#init.validate === 'throw') throw this.error('invalid-item', `Stream item ${index} breaks the spec: ${problems.join('; ')}`, { body: value });
     warnInvalid(this.#init.hooks, { operationId: answer.operationId, what: 'item', index, problems });

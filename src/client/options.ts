@@ -75,8 +75,9 @@ export interface ClientOptions {
   /**
    * Keep what a stream received for `ItemStream.received` and for the errors that end it
    * (`StreamError.items`): the body's bytes are kept (small reads copied into shared blocks), and
-   * decoded again into items only when asked for, so keeping costs about nothing in speed. Off, a very long stream holds no memory; the errors
-   * then carry only the count. @default true
+   * decoded again into items only when asked for. The cost is the kept memory: fresh pages the size of
+   * the body (docs/client.md). Off, a very long stream holds no memory; the errors then carry only
+   * the count. @default true
    */
   keepItems?: boolean;
 }
