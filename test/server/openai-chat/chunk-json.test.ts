@@ -2,7 +2,7 @@
  * A streamed chat chunk carries its JSON text (`json`), written in place of `JSON.stringify(value)`
  * (src/server/operations/openai-chat/chunks.ts writes the envelope's text once per stream): the text
  * must be that exactly, in every API's style and variant, for content, reasoning, logprobs, tool
- * calls and several choices.
+ * calls and several choices, with the envelope's fields in their order.
  */
 import { describe, expect, it } from 'vitest';
 import { chatOperation } from '../../../src/server/operations/openai-chat/handler.js';
@@ -65,7 +65,10 @@ describe('a streamed chat chunk written from its JSON text', () => {
           for (const item of await streamedItems(profile, body, variant)) {
             if (item.json === undefined) continue;
             chunks++;
-            expect(item.json, `${name} ${variant ?? 'default'}, ${what}`).toBe(JSON.stringify(item.value));
+            const where = `${name} ${variant ?? 'default'}, ${what}`;
+            expect(item.json, where).toBe(JSON.stringify(item.value));
+            // The envelope's fields in the order they have always gone out.
+            expect(Object.keys(item.value as object).join(','), where).toMatch(/^id,object,created(,model)?(,system_fingerprint)?,choices(,usage)?$/);
           }
         }
       }

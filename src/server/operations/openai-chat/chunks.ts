@@ -103,10 +103,11 @@ export class ChatChunks implements PacedProducer {
   private readonly model: string | undefined;
   /**
    * A chunk's JSON up to its choices' first, as `envelope` writes it: the whole of it, or with a
-   * `created` per chunk the part before that number (and `headAfterCreated` the rest).
+   * `created` per chunk the part before that number (and `headAfterCreated` the rest). Made at the
+   * first chunk, not in the request's set-up, where a burst of requests makes its garbage at once.
    */
-  private readonly head: string;
-  private readonly headAfterCreated: string | undefined;
+  private head: string | undefined = undefined;
+  private headAfterCreated: string | undefined = undefined;
   private readonly includeUsage: boolean;
   private readonly promptTokens: number;
   private readonly completionTokens: number;
@@ -134,12 +135,6 @@ export class ChatChunks implements PacedProducer {
     this.id = run.id;
     this.created = run.created;
     this.model = style.model(run.input.model);
-    const beforeCreated = `{"id":${JSON.stringify(this.id)},"object":"chat.completion.chunk","created":`;
-    const fingerprint = style.systemFingerprint;
-    const afterCreated = `${this.model !== undefined ? `,"model":${JSON.stringify(this.model)}` : ''}${fingerprint !== undefined ? `,"system_fingerprint":${JSON.stringify(fingerprint)}` : ''},"choices":[`;
-    // Flat strings: a chain of the pieces would be walked again at every chunk.
-    this.head = flat(style.createdPerChunk ? beforeCreated : `${beforeCreated}${JSON.stringify(this.created)}${afterCreated}`);
-    this.headAfterCreated = style.createdPerChunk ? flat(afterCreated) : undefined;
     this.includeUsage = run.input.includeUsage;
     this.promptTokens = run.input.promptTokens;
     this.completionTokens = run.generation.usage.completionTokens;
@@ -189,7 +184,16 @@ export class ChatChunks implements PacedProducer {
 
   /** `JSON.stringify(this.envelope([choice], created))`, from the envelope's text made once. */
   chunkJson(choice: Record<string, unknown>, created: number): string {
-    const tail = this.style.usageOnOtherChunks === 'null' ? TAIL_USAGE_NULL : TAIL_WITHOUT_USAGE;
+    const { style } = this;
+    if (this.head === undefined) {
+      const fingerprint = style.systemFingerprint;
+      const beforeCreated = `{"id":${JSON.stringify(this.id)},"object":"chat.completion.chunk","created":`;
+      const afterCreated = `${this.model !== undefined ? `,"model":${JSON.stringify(this.model)}` : ''}${fingerprint !== undefined ? `,"system_fingerprint":${JSON.stringify(fingerprint)}` : ''},"choices":[`;
+      // Flat strings: a chain of the pieces would be walked again at every chunk.
+      this.head = flat(style.createdPerChunk ? beforeCreated : `${beforeCreated}${JSON.stringify(this.created)}${afterCreated}`);
+      if (style.createdPerChunk) this.headAfterCreated = flat(afterCreated);
+    }
+    const tail = style.usageOnOtherChunks === 'null' ? TAIL_USAGE_NULL : TAIL_WITHOUT_USAGE;
     const head = this.headAfterCreated === undefined ? this.head : `${this.head}${JSON.stringify(created)}${this.headAfterCreated}`;
     return `${head}${JSON.stringify(choice)}${tail}`;
   }
