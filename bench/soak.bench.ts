@@ -371,6 +371,13 @@ interface ScaleOutcome {
   notes: string[];
 }
 
+/** The written gaps over 100 ms, by when in the wave they ended: where the gap tail comes from. */
+function longGapsText(pace: PaceReport): string {
+  const edges = pace.longGapBucketsMs;
+  const parts = pace.longGapsByTime.map((count, i) => `${i === 0 ? 0 : edges[i - 1]! / 1000}-${i < edges.length ? `${edges[i]! / 1000}` : ''} s ${count}`);
+  return `${pace.longGapsByTime.reduce((a, b) => a + b, 0)} of ${pace.gapCount} over 100 ms, ended at ${parts.join(', ')}`;
+}
+
 async function scaleWave(server: ScaleServer, round: number, url: string, child: ChildProcess): Promise<ScaleWave> {
   const pid = child.pid!;
   const { sockets } = await preconnect(url, scaleStreams);
@@ -394,7 +401,7 @@ async function scaleWave(server: ScaleServer, round: number, url: string, child:
     clientDelayP99: clientDelay.percentile(99) / 1e6, clientDelayMax: clientDelay.max / 1e6, pace };
   log(
     `  round ${round} ${server}: ${stats.completed}/${scaleStreams} complete, errors ${stats.errors}${stats.errorKinds ? ` (${stats.errorKinds})` : ''}, peak open ${w.peakOpen}, ` +
-      `TTFT-${defaultTtftMs} p99 ${fmt(stats.ttftWritten.p99)} ms, gap p50 ${fmt(stats.gapP50)} p99 ${fmt(stats.gapP99)} ms (as written: p99 ${fmt(pace.gapP99)}), ` +
+      `TTFT-${defaultTtftMs} p99 ${fmt(stats.ttftWritten.p99)} ms, gap p50 ${fmt(stats.gapP50)} p99 ${fmt(stats.gapP99)} ms (as written: p99 ${fmt(pace.gapP99)}; ${longGapsText(pace)}), ` +
       `rate after the first ${fmt(stats.rateAfterFirst.p50)} tokens/s, CPU ${fmt(report.cpuPerTokenUs)} µs/token (${fmt(report.cpuPercent, 0)} %), ` +
       `loop delay p99 client ${fmt(report.clientDelayP99)} / server ${fmt(pace.loopDelayP99)} ms, GC max ${fmt(pace.gcMaxMs)} ms, ${fmt(pace.burstGcMs, 0)} ms in the first 400 ms; ${gcKindsText(pace.gcKinds)}`,
   );

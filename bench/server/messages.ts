@@ -130,6 +130,10 @@ export interface PaceReport {
   gapP50: number;
   gapP99: number;
   gapMax: number;
+  gapCount: number;
+  /** Gaps over 100 ms as written, by when they ended after the wave began: one count per bucket ending at `longGapBucketsMs[i]`, then the rest. */
+  longGapsByTime: number[];
+  longGapBucketsMs: number[];
   loopDelayP99: number;
   loopDelayMax: number;
   /** GC pauses: their sum and the longest over the wave, and their sum in its first 400 ms. */

@@ -30,6 +30,8 @@ const GC_KINDS = new Map([
 
 let recording = false;
 let gaps = [];
+/** When each gap in `gaps` ended, on the epoch clock. */
+let gapsEndedAt = [];
 let writes = 0;
 let multiTokenWrites = 0;
 let gcPauses = [];
@@ -58,7 +60,10 @@ function noteWrite(response, text) {
   writes++;
   if (tokens > 1) multiTokenWrites++;
   const last = lastWriteAt.get(response);
-  if (last !== undefined) gaps.push(now - last);
+  if (last !== undefined) {
+    gaps.push(now - last);
+    gapsEndedAt.push(performance.timeOrigin + now);
+  }
   lastWriteAt.set(response, now);
 }
 
@@ -91,6 +96,23 @@ function gcByKind(pauses) {
   return kinds;
 }
 
+/** A written gap longer than this (2 × the scale part's 50 ms) is over the goal on its own. */
+const LONG_GAP_MS = 100;
+/** Where in the wave long gaps ended: the burst's, the streams' first tokens' or the steady state's. */
+const LONG_GAP_BUCKETS_MS = [500, 1000, 1500, 2000, 3000];
+
+/** Counts of gaps over `LONG_GAP_MS` by when they ended after `from`: one count per bucket, and one for the rest. */
+function longGapsByTime(from) {
+  const counts = new Array(LONG_GAP_BUCKETS_MS.length + 1).fill(0);
+  for (let i = 0; i < gaps.length; i++) {
+    if (gaps[i] <= LONG_GAP_MS) continue;
+    const after = gapsEndedAt[i] - from;
+    const bucket = LONG_GAP_BUCKETS_MS.findIndex((end) => after < end);
+    counts[bucket === -1 ? LONG_GAP_BUCKETS_MS.length : bucket]++;
+  }
+  return counts;
+}
+
 const quantile = (sorted, q) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]);
 
 process.channel?.unref();
@@ -108,6 +130,9 @@ process.on('message', (message) => {
     gapP50: quantile(sorted, 0.5),
     gapP99: quantile(sorted, 0.99),
     gapMax: sorted.length > 0 ? sorted[sorted.length - 1] : NaN,
+    gapCount: gaps.length,
+    longGapsByTime: longGapsByTime(from),
+    longGapBucketsMs: LONG_GAP_BUCKETS_MS,
     loopDelayP99: loopDelay.percentile(99) / 1e6,
     loopDelayMax: loopDelay.max / 1e6,
     gcMs: gcPauses.reduce((sum, pause) => sum + pause.ms, 0),
@@ -117,6 +142,7 @@ process.on('message', (message) => {
     cpuMs: (cpu.user + cpu.system) / 1000,
   });
   gaps = [];
+  gapsEndedAt = [];
   writes = 0;
   multiTokenWrites = 0;
   gcPauses = [];

@@ -3,7 +3,7 @@
  * out, with the terminator at the end.
  * @module
  */
-import { encodeJSONLine, itemJSON } from './jsonl-encoder.js';
+import { itemJSON } from './jsonl-encoder.js';
 import { encodeSSE } from './sse-encoder.js';
 import type { OutgoingStreamItem, StreamFramingSpec } from './types.js';
 
@@ -33,9 +33,13 @@ export interface EncodeStreamItemsOptions {
  * JSON lines: the value's JSON and `\n` (`event` and `id` have no place there and are dropped).
  */
 export function encodeStreamItem(item: OutgoingStreamItem<unknown>, framing: StreamFramingSpec): string {
-  if (framing.framing === 'jsonl') return encodeJSONLine(item.value);
+  const json = item.json ?? itemJSON(item.value);
+  if (framing.framing === 'jsonl') return `${json}\n`;
   const event = item.kind === 'error' ? (item.event ?? framing.errorEvents?.[0] ?? (framing.errorProperty === undefined ? 'error' : undefined)) : item.event;
-  return encodeSSE({ data: itemJSON(item.value), event, id: item.id });
+  // JSON text holds no raw line break, so an event of data alone is one `data:` line: written as
+  // `encodeSSE` would, without its scan of the text (which would copy a chunk's text once more).
+  if (event === undefined && item.id === undefined) return `data: ${json}\n\n`;
+  return encodeSSE({ data: json, event, id: item.id });
 }
 
 /** The framing's terminator as text (`data: [DONE]` and a blank line, or a `[DONE]` line), or '' when it has none. */

@@ -91,7 +91,10 @@ export type StreamItem<T, E = unknown> = StreamDataItem<T> | StreamErrorItem<E>;
  * What `encodeStreamItems` writes: the same union without `index` and `raw`, so decoded items can
  * be passed straight through (a proxy). An error item's `event` defaults to the framing's first
  * `errorEvents` name, else none when the framing has an `errorProperty` (a plain data event), else `error`.
+ * `json`, when given, is written as it is in place of `JSON.stringify(value)` and must be that text: a producer
+ * that has it already (the reference server's chunks, their envelope written once per stream) spares
+ * the object's serialization.
  */
 export type OutgoingStreamItem<T, E = unknown> =
-  | { readonly kind: 'item'; readonly value: T; readonly event?: string; readonly id?: string }
-  | { readonly kind: 'error'; readonly value: E; readonly event?: string; readonly id?: string };
+  | { readonly kind: 'item'; readonly value: T; readonly event?: string; readonly id?: string; readonly json?: string }
+  | { readonly kind: 'error'; readonly value: E; readonly event?: string; readonly id?: string; readonly json?: string };

@@ -63,6 +63,34 @@ class ChoiceStream {
 const noChunks: readonly ChunkChoice[] = [];
 
 /**
+ * A chunk of one choice as the writers take it: its JSON text (`json`), the stream's envelope text
+ * (made once per stream) around the choice's own JSON, and the chunk as an object (`value`) only
+ * when something reads it (the response checks do; the lean writer of most streams does not). Per
+ * token this spares the envelope object and its serialization, the most a token allocated.
+ */
+class ChunkItem {
+  readonly kind = 'item';
+
+  constructor(
+    private readonly stream: ChatChunks,
+    private readonly choice: Record<string, unknown>,
+    private readonly created: number,
+  ) {}
+
+  get value(): Record<string, unknown> {
+    return this.stream.envelope([this.choice], this.created);
+  }
+
+  get json(): string {
+    return this.stream.chunkJson(this.choice, this.created);
+  }
+}
+
+/** The text after a chunk's choices, as `envelope` makes it: with or without `"usage":null`. */
+const TAIL_WITHOUT_USAGE = ']}';
+const TAIL_USAGE_NULL = '],"usage":null}';
+
+/**
  * The stream of one run, as a `PacedProducer`: each step's chunks once the step is due, then the
  * usage chunk when asked for. A stream cut short is logged (with `log`) when it stops.
  */
@@ -73,6 +101,13 @@ export class ChatChunks implements PacedProducer {
   private readonly id: string;
   private readonly created: number;
   private readonly model: string | undefined;
+  /**
+   * A chunk's JSON up to its choices' first, as `envelope` writes it: the whole of it, or with a
+   * `created` per chunk the part before that number (and `headAfterCreated` the rest). Made at the
+   * first chunk, not in the request's set-up, where a burst of requests makes its garbage at once.
+   */
+  private head: string | undefined = undefined;
+  private headAfterCreated: string | undefined = undefined;
   private readonly includeUsage: boolean;
   private readonly promptTokens: number;
   private readonly completionTokens: number;
@@ -123,27 +158,44 @@ export class ChatChunks implements PacedProducer {
     }
     this.clock.record(tokens);
     this.sent++;
-    return { kind: 'item', value: this.envelope([choice]) };
+    return new ChunkItem(this, choice, this.chunkCreated());
   }
 
   stop(): void {
     this.end(false);
   }
 
-  /** A chunk around `choices`; `usage` only on the usage chunk. */
-  private envelope(choices: unknown[], usage?: unknown): Record<string, unknown> {
+  /** `created` of a chunk made now. */
+  private chunkCreated(): number {
+    return this.style.createdPerChunk ? this.style.created(this.clock.epochMs()) : this.created;
+  }
+
+  /** A chunk around `choices`, made at `created`; `usage` only on the usage chunk. */
+  envelope(choices: unknown[], created: number, usage?: unknown): Record<string, unknown> {
     const { style } = this;
-    const chunk: Record<string, unknown> = {
-      id: this.id,
-      object: 'chat.completion.chunk',
-      created: style.createdPerChunk ? style.created(this.clock.epochMs()) : this.created,
-    };
+    const chunk: Record<string, unknown> = { id: this.id, object: 'chat.completion.chunk', created };
     if (this.model !== undefined) chunk.model = this.model;
     if (style.systemFingerprint !== undefined) chunk.system_fingerprint = style.systemFingerprint;
     chunk.choices = choices;
     if (usage !== undefined) chunk.usage = usage;
     else if (style.usageOnOtherChunks === 'null') chunk.usage = null;
     return chunk;
+  }
+
+  /** `JSON.stringify(this.envelope([choice], created))`, from the envelope's text made once. */
+  chunkJson(choice: Record<string, unknown>, created: number): string {
+    const { style } = this;
+    if (this.head === undefined) {
+      const fingerprint = style.systemFingerprint;
+      const beforeCreated = `{"id":${JSON.stringify(this.id)},"object":"chat.completion.chunk","created":`;
+      const afterCreated = `${this.model !== undefined ? `,"model":${JSON.stringify(this.model)}` : ''}${fingerprint !== undefined ? `,"system_fingerprint":${JSON.stringify(fingerprint)}` : ''},"choices":[`;
+      // Flat strings: a chain of the pieces would be walked again at every chunk.
+      this.head = flat(style.createdPerChunk ? beforeCreated : `${beforeCreated}${JSON.stringify(this.created)}${afterCreated}`);
+      if (style.createdPerChunk) this.headAfterCreated = flat(afterCreated);
+    }
+    const tail = style.usageOnOtherChunks === 'null' ? TAIL_USAGE_NULL : TAIL_WITHOUT_USAGE;
+    const head = this.headAfterCreated === undefined ? this.head : `${this.head}${JSON.stringify(created)}${this.headAfterCreated}`;
+    return `${head}${JSON.stringify(choice)}${tail}`;
   }
 
   /** The chunk choices of generation step `step`, choice after choice. */
@@ -184,7 +236,7 @@ export class ChatChunks implements PacedProducer {
       this.usageSent = true;
       this.sent++;
       const facts = clockedUsage(this.promptTokens, this.completionTokens, this.reasoningTokens, this.clock, this.choices[0]?.finishReason ?? null);
-      return { kind: 'item', value: this.envelope([], this.style.usage(facts)) };
+      return { kind: 'item', value: this.envelope([], this.chunkCreated(), this.style.usage(facts)) };
     }
     this.end(true);
     return undefined;
@@ -195,4 +247,9 @@ export class ChatChunks implements PacedProducer {
     this.ended = true;
     if (!completed) this.log?.(`${this.profileName} chat stream ${this.requestId} stopped after ${this.sent} chunks: generation cancelled`);
   }
+}
+
+/** `text` as one flat string (V8 keeps a concatenation as a chain of its pieces until it is read). */
+function flat(text: string): string {
+  return Buffer.from(text, 'utf8').toString('utf8');
 }
