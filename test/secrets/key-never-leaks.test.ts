@@ -134,6 +134,8 @@ describe('the API key appears in no output, log line, error message or error fie
       await outcome(() => new SambaStudio({ baseURL: other.url, apiKey: key, maxRetries: 0, project: 'p', endpoint: 'e' }).chat({ model, messages: hi })),
       await outcome(() => cloud().chat({ model: 'no-such-model', messages: hi })),
       await outcome(() => cloud({ baseURL: 'http://127.0.0.1:9/cloud/v1' }).chat({ model, messages: hi })),
+      // fetch refuses a URL with user:password and names the URL in its own error, the client's cause.
+      await outcome(() => cloud({ baseURL: `${guarded.url.replace('://', `://user:${key}@`)}/cloud/v1` }).chat({ model, messages: hi })),
       await outcome(() => cloud({ timeout: 300 }).chat({ model, messages: hi }, fault('slow-headers=5000'))),
       await outcome(() => cloud({ stallTimeout: 300 }).chat({ model, messages: hi, max_tokens: 20, stream: true }, fault('stall=5000'))),
     ];
