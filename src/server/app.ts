@@ -34,7 +34,7 @@ export function createRequestListener(options: AppOptions = {}): RequestListener
   // Work a route's first request would otherwise do in its turn, done before anything is served.
   planSliceableArrays(table.routes, resolved.checkResponses !== 'off');
   const setups = routeSetups(table.routes, options.operations ?? operationTable, resolved);
-  const logWhenClosed = log && requestLogger(log);
+  const logWhenClosed = log && requestLogger(log, resolved.apiKey);
 
   return function sambakit(req, res) {
     const arrival = arrivalNow();
@@ -56,7 +56,7 @@ export function createRequestListener(options: AppOptions = {}): RequestListener
       return;
     }
     if (docs(exchange) || site(exchange)) return;
-    notFound(exchange, method, table.routes);
+    notFound(exchange, method, table.routes, resolved.apiKey);
   };
 }
 
@@ -64,7 +64,7 @@ export function createRequestListener(options: AppOptions = {}): RequestListener
  * Logs each request's line when its response closes, with one listener function for all of them
  * (found again by its response): an open stream holds no closure of its own, nor `once`'s wrapper.
  */
-function requestLogger(log: (line: string) => void): (exchange: Exchange) => void {
+function requestLogger(log: (line: string) => void, serverKey: string | undefined): (exchange: Exchange) => void {
   const exchanges = new WeakMap<ServerResponse, Exchange>();
   function closed(this: ServerResponse): void {
     const exchange = exchanges.get(this);
@@ -73,7 +73,7 @@ function requestLogger(log: (line: string) => void): (exchange: Exchange) => voi
     const id = exchange.responseHeaders['x-request-id'];
     // No head went out: the client left, or a timeout or parse error ended the request (Node's own 408 or 400, not this response's default 200).
     const status = this.headersSent ? this.statusCode : 'closed';
-    log(`${exchange.req.method ?? 'GET'} ${exchange.pathname} ${status} ${(performance.now() - exchange.arrival.monotonicMs).toFixed(1)}ms${id ? ` ${String(id)}` : ''}`);
+    log(`${exchange.req.method ?? 'GET'} ${exchange.withoutKeys(exchange.pathname, serverKey)} ${status} ${(performance.now() - exchange.arrival.monotonicMs).toFixed(1)}ms${id ? ` ${String(id)}` : ''}`);
   }
   return (exchange) => {
     exchanges.set(exchange.res, exchange);
@@ -86,7 +86,7 @@ function requestLogger(log: (line: string) => void): (exchange: Exchange) => voi
  * likely meant (the vendor's own OpenAI example puts `/chat/completions` inside base_url, which
  * doubles it). Either way in the error shape of the API the path belongs to.
  */
-function notFound(exchange: Exchange, method: string, routes: readonly Route[]): void {
+function notFound(exchange: Exchange, method: string, routes: readonly Route[], serverKey: string | undefined): void {
   const { pathname } = exchange;
   const samePath = routes.filter((r) => matchPath(r, pathname));
   const doubled = /\/chat\/completions\/chat\/completions$/.test(pathname);
@@ -98,7 +98,7 @@ function notFound(exchange: Exchange, method: string, routes: readonly Route[]):
   exchange.responseHeaders['x-request-id'] = requestId;
   const baseHint = hints.length > 0 ? ` ${describeHints(hints, `http://${exchange.req.headers.host ?? 'HOST:PORT'}`)}` : '';
   if (!meant) {
-    exchange.reply(404, 'application/json', JSON.stringify({ error: { message: `No route ${method} ${pathname}. See /api/docs.${baseHint}`, type: 'invalid_request_error', code: 'not_found' } }));
+    exchange.reply(404, 'application/json', exchange.withoutKeys(JSON.stringify({ error: { message: `No route ${method} ${pathname}. See /api/docs.${baseHint}`, type: 'invalid_request_error', code: 'not_found' } }), serverKey));
     return;
   }
   const style = errorStyleFor(meant.route);
@@ -115,5 +115,5 @@ function notFound(exchange: Exchange, method: string, routes: readonly Route[]):
       requestId,
     );
   }
-  exchange.reply(rendered.status, rendered.contentType, rendered.body, headers);
+  exchange.reply(rendered.status, rendered.contentType, exchange.withoutKeys(rendered.body, serverKey), headers);
 }

@@ -6,6 +6,7 @@
  * @module
  */
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { credentialsOf, withoutSecrets } from '../proxy/secrets.js';
 
 /** When the request arrived (its headers were read), on both clocks; every timing figure counts from here. */
 export interface Arrival {
@@ -24,6 +25,9 @@ export function pathOf(url: string | undefined): string {
   const query = url.indexOf('?');
   return query === -1 ? url : url.slice(0, query);
 }
+
+/** Shorter values are not searched for in what the server quotes back. */
+const minimumKeyLength = 8;
 
 export class Exchange {
   #signal: AbortSignal | undefined;
@@ -56,6 +60,19 @@ export class Exchange {
     for (const piece of body) res.write(piece);
     res.end();
     res.uncork();
+  }
+
+  /**
+   * `text` without the server's key or any credential this request carries (`securityHeaders`: the
+   * operation's own key headers): an answer or log line that quotes what came (a key sent as the
+   * model, in a path) must not show them.
+   */
+  withoutKeys(text: string, serverKey: string | undefined, securityHeaders: readonly string[] = []): string {
+    const secrets = credentialsOf(this.req.rawHeaders, securityHeaders);
+    if (serverKey) secrets.unshift(serverKey);
+    // Placeholders sent to a server that takes any key ('test', 'user') would garble messages that use the word.
+    const keys = secrets.filter((secret) => secret.length >= minimumKeyLength && text.includes(secret));
+    return keys.length > 0 ? withoutSecrets(text, keys) : text;
   }
 
   /**

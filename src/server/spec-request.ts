@@ -99,9 +99,16 @@ export class SpecRequest extends Exchange implements OperationRequest {
     return this.setup.options.shutdownSignal;
   }
 
+  /** `text` without the server's key or a credential this request carries, for an error answer that quotes what came. */
+  keyless(text: string): string {
+    const { route, options } = this.setup;
+    return this.withoutKeys(text, options.apiKey, route.security.flat().map((scheme) => scheme.headerName.toLowerCase()));
+  }
+
   /** Answers with `problem` in the API's own error shape (checked against the spec in check mode). */
   fail(problem: Problem, headers?: OutgoingHttpHeaders): true {
     const rendered = this.setup.errorStyle.render(problem, this.requestId, this.variant);
+    rendered.body = this.keyless(rendered.body);
     if (this.setup.options.checkResponses !== 'off') {
       const value = rendered.contentType.startsWith('application/json') ? JSON.parse(rendered.body) : rendered.body;
       this.check(rendered.status, rendered.contentType.split(';')[0]!, value, 'error body');

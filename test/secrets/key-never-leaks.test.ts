@@ -114,6 +114,16 @@ describe('the API key appears in no output, log line, error message or error fie
     await send(guarded.url, '/cloud/v1/chat/completion', auth, chat);
     await send(guarded.url, '/cloud/v1/chat/completions', auth);
     await send(guarded.url, '/cloud/v1/chat/completions', { ...auth, 'x-sambakit-variant': 'no-such-variant' }, chat);
+    // The key where an answer quotes what came: as the model (swapped arguments), a role, a control header, a media type, a path.
+    await send(guarded.url, '/cloud/v1/chat/completions', auth, JSON.stringify({ model: key, messages: hi }));
+    await send(other.url, '/cloud/v1/chat/completions', { authorization: `Bearer ${key}` }, JSON.stringify({ model: key, messages: hi }));
+    await send(guarded.url, '/cloud/v1/chat/completions', auth, JSON.stringify({ model, messages: [{ role: key, content: 'hi' }] }));
+    await send(guarded.url, '/cloud/v1/chat/completions', { ...auth, 'x-sambakit-fault': key }, chat);
+    await send(guarded.url, '/cloud/v1/chat/completions', { ...auth, 'x-sambakit-variant': key }, chat);
+    await send(guarded.url, '/cloud/v1/chat/completions', { ...auth, 'content-type': `text/${key}` }, chat);
+    await send(guarded.url, `/cloud/v1/models/${key}`, auth);
+    await send(guarded.url, `/cloud/v1/${key}`, auth);
+    await send(guarded.url, `/${key}`, {});
     for (const fault of faults) {
       await send(guarded.url, '/cloud/v1/chat/completions', { ...auth, 'x-sambakit-fault': fault }, chat);
       await send(guarded.url, '/cloud/v1/chat/completions', { ...auth, 'x-sambakit-fault': fault }, stream);
