@@ -173,7 +173,9 @@ export class Transport {
     if (timeout) return timeout;
     if (thrown instanceof SambakitClientError) return thrown;
     const reason = thrown instanceof Error ? thrown.message : String(thrown);
-    return new APIConnectionError(`Connection error: ${redactSecret(reason, this.#options.apiKey)}`, { operationId }, { cause: thrown });
+    const said = redactSecret(reason, this.#options.apiKey);
+    // A cause that names the key (fetch quotes a URL's user:password) is not kept; the message says it without the key.
+    return new APIConnectionError(`Connection error: ${said}`, { operationId }, { cause: said === reason ? thrown : undefined });
   }
 }
 

@@ -11,7 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ApiName } from '../contract/apis.js';
-import type { Violation } from '../validate/index.js';
+import type { StreamValidationResult, Violation } from '../validate/index.js';
 import { violation } from '../validate/violations.js';
 import type { BodyChecks } from './body-checks.js';
 import { BodyCopy } from './body-copy.js';
@@ -73,6 +73,8 @@ export interface RequestVerdict {
 interface Observer {
   push(chunk: Buffer): void;
   end(done: () => void): void;
+  /** The client left before the answer's end: what went by is reported, without the end's checks. */
+  stop(): void;
 }
 
 type Part = 'request' | 'response';
@@ -268,6 +270,7 @@ export class Exchange {
    */
   abandon(): void {
     this.#ctx.checks.add((exchange: Exchange) => {
+      exchange.observer?.stop();
       exchange.#over('request');
       exchange.#over('response');
     }, this);
@@ -356,26 +359,32 @@ export class Exchange {
           this.#reportUnchecked('stream', `the check failed: ${error instanceof Error ? error.message : String(error)}`);
         }
       };
-      const finish = (done: () => void) => {
+      const report = (verdict: () => StreamValidationResult) =>
         this.#guarded('stream', () => {
           if (failed) return;
-          const result = validator.end();
+          const result = verdict();
           this.#reportViolations('stream', result.violations);
           for (const item of result.errorItems) this.#reportFault('stream-error', `in-stream error ${item.event === undefined ? '' : `event "${item.event}" `}at item ${item.index}`, { status });
         });
+      const finish = (done: () => void) => {
+        report(() => validator.end());
         done();
       };
-      if (encoding === 'identity') return { push: pushDecoded, end: finish };
+      // Bytes a decoder still holds when the client leaves go unchecked: only what it gave out went by whole.
+      const stop = () => report(() => validator.stop());
+      if (encoding === 'identity') return { push: pushDecoded, end: finish, stop };
       const tap = decodingTap(encoding, this.#ctx.checkLimitBytes, pushDecoded, (error) => {
         failed = true;
         if (error instanceof InflatedPastLimit) this.#reportCheckFailure('stream', encoding, error);
         else this.#reportUnchecked('stream', `the ${encoding} body cannot be decoded: ${error.message}`);
       });
-      return { push: tap.push, end: (done) => tap.end(() => finish(done)) };
+      return { push: tap.push, end: (done) => tap.end(() => finish(done)), stop };
     }
     const copy = new BodyCopy(this.#ctx.checkLimitBytes);
     return {
       push: (chunk) => void copy.add(chunk),
+      // A whole answer the client left before its end is no whole answer: nothing to check.
+      stop: () => {},
       end: (done) => {
         if (copy.overflowed) {
           this.#reportUnchecked('response', `the body is larger than the check limit of ${this.#ctx.checkLimitBytes} bytes`);

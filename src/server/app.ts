@@ -71,7 +71,9 @@ function requestLogger(log: (line: string) => void): (exchange: Exchange) => voi
     if (!exchange) return;
     exchanges.delete(this);
     const id = exchange.responseHeaders['x-request-id'];
-    log(`${exchange.req.method ?? 'GET'} ${exchange.redact(exchange.pathname)} ${this.statusCode} ${(performance.now() - exchange.arrival.monotonicMs).toFixed(1)}ms${id ? ` ${String(id)}` : ''}`);
+    // No head went out: the client left, or a timeout or parse error ended the request (Node's own 408 or 400, not this response's default 200).
+    const status = this.headersSent ? this.statusCode : 'closed';
+    log(`${exchange.req.method ?? 'GET'} ${exchange.redact(exchange.pathname)} ${status} ${(performance.now() - exchange.arrival.monotonicMs).toFixed(1)}ms${id ? ` ${String(id)}` : ''}`);
   }
   return (exchange) => {
     exchanges.set(exchange.res, exchange);

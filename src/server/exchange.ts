@@ -26,6 +26,9 @@ export function pathOf(url: string | undefined): string {
   return query === -1 ? url : url.slice(0, query);
 }
 
+/** Shorter values are not searched for in what the server quotes back: placeholders sent to a server that takes any key ('test', 'user') would garble messages that use the word. */
+const minimumKeyLength = 8;
+
 export class Exchange {
   #signal: AbortSignal | undefined;
   #secrets: readonly string[] | undefined;
@@ -47,7 +50,7 @@ export class Exchange {
    * sent, and callers do send a key where it does not belong: as the model, in a path, in a header.
    */
   redact(text: string, json = false): string {
-    const secrets = (this.#secrets ??= credentialsIn(this.req.headers, this.ownKey));
+    const secrets = (this.#secrets ??= credentialsIn(this.req.headers, this.ownKey).filter((secret) => secret.length >= minimumKeyLength));
     return secrets.length === 0 ? text : redactText(text, secrets, json);
   }
 

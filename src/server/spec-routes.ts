@@ -219,6 +219,8 @@ function writeJson(request: SpecRequest, status: number, body: unknown): true | 
 
 function sendJson(request: SpecRequest, status: number, text: string | readonly Buffer[]): true | Promise<true> {
   const { fault } = request;
+  // An error answer a handler built (a model id it does not know) may quote the key sent in its place; a fault's writer does not pass through `reply`, which cuts it.
+  if (fault && status >= 400 && typeof text === 'string') text = request.redact(text, true);
   if (!fault) {
     request.reply(status, 'application/json', text);
     return true;

@@ -46,6 +46,8 @@ export interface StreamValidator {
   push(chunk: Uint8Array | string): void;
   /** The stream ended: framing checks, and the result. */
   end(): StreamValidationResult;
+  /** The reader left before the end (a client that went away): the result for the items read so far, without the end's checks (terminator, an unfinished last item). */
+  stop(): StreamValidationResult;
 }
 
 /** Push form, for code that sees the chunks go by (a proxy checking a stream while forwarding it). */
@@ -98,6 +100,7 @@ export function createStreamValidator(operation: OperationValidators, options: S
     broken = true;
     report(framingViolations(error));
   };
+  const result = (): StreamValidationResult => ({ valid: violations.length === 0, violations, items, errorItems, terminated, truncated });
   return {
     push(chunk) {
       if (broken) return;
@@ -117,8 +120,9 @@ export function createStreamValidator(operation: OperationValidators, options: S
         }
         reportTrailing();
       }
-      return { valid: violations.length === 0, violations, items, errorItems, terminated, truncated };
+      return result();
     },
+    stop: result,
   };
 }
 

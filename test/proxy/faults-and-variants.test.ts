@@ -189,6 +189,21 @@ describe('every fault', () => {
     }
 
     if (call.stream) {
+      it('invalid-item, the client leaving right after it: still recorded, and not as a cut', async () => {
+        const proxy = faultProxies.get(call.api)!;
+        const before = proxy.records.length;
+        // Slow enough that the stream is far from its end when the client goes.
+        const response = await send(proxy.url, call, { 'x-sambakit-fault': 'invalid-item', 'x-sambakit-ttft-ms': '0', 'x-sambakit-tokens-per-second': '5' });
+        const reader = response.body!.getReader();
+        let text = '';
+        while (!text.includes('sambakit_fault')) text += new TextDecoder().decode((await reader.read()).value);
+        await reader.cancel();
+        await settled(proxy);
+        const records = proxy.records.slice(before);
+        expect(records.length).toBeGreaterThan(0);
+        for (const r of records) expect(r).toMatchObject({ kind: 'violation', direction: 'stream', pointer: expect.stringMatching(/^\/items\/2(\/|$)/) });
+      });
+
       // An in-stream error is known by its SSE event name (errorEvents) or by its `error` member (errorProperty, JSON lines too).
       const knowsErrors = !!framing?.errorEvents?.length || framing?.errorProperty !== undefined;
       it(`error-event: the in-stream error is in the spec: no violation${knowsErrors ? ', an upstream fault' : ''}`, async () => {

@@ -114,12 +114,17 @@ describe('the API key appears in no output, log line, error message or error fie
     await send(guarded.url, '/cloud/v1/chat/completion', auth, chat);
     await send(guarded.url, '/cloud/v1/chat/completions', auth);
     await send(guarded.url, '/cloud/v1/chat/completions', { ...auth, 'x-sambakit-variant': 'no-such-variant' }, chat);
-    // The key where it does not belong, which errors echo: as the model, a role, a fault, a media type, in a path (with and without credentials).
+    // The key where an answer quotes what came: as the model (swapped arguments), a role, a control header, a media type, a path (with and without credentials).
     await send(guarded.url, '/cloud/v1/chat/completions', auth, JSON.stringify({ model: key, messages: hi }));
+    await send(other.url, '/cloud/v1/chat/completions', { authorization: `Bearer ${key}` }, JSON.stringify({ model: key, messages: hi }));
     await send(guarded.url, '/cloud/v1/chat/completions', auth, JSON.stringify({ model, messages: [{ role: key, content: 'hi' }] }));
     await send(guarded.url, '/cloud/v1/chat/completions', { ...auth, 'x-sambakit-fault': key }, chat);
+    await send(guarded.url, '/cloud/v1/chat/completions', { ...auth, 'x-sambakit-variant': key }, chat);
+    await send(guarded.url, '/cloud/v1/chat/completions', { ...auth, 'content-type': `text/${key}` }, chat);
     await send(guarded.url, '/cloud/v1/chat/completions', { ...auth, 'content-type': `application/${key}` }, chat);
     await send(guarded.url, `/cloud/v1/models/${key}`, auth);
+    await send(guarded.url, `/cloud/v1/${key}`, auth);
+    await send(guarded.url, `/${key}`, {});
     await send(guarded.url, `/no/such/${encodeURIComponent(key)}`, {});
     // Another server's own key, sent right and echoed as the model, is cut as well.
     await send(other.url, '/cloud/v1/chat/completions', { authorization: 'Bearer another-key' }, JSON.stringify({ model: 'another-key', messages: hi }));
@@ -145,6 +150,8 @@ describe('the API key appears in no output, log line, error message or error fie
       await outcome(() => new SambaStudio({ baseURL: other.url, apiKey: key, maxRetries: 0, project: 'p', endpoint: 'e' }).chat({ model, messages: hi })),
       await outcome(() => cloud().chat({ model: 'no-such-model', messages: hi })),
       await outcome(() => cloud({ baseURL: 'http://127.0.0.1:9/cloud/v1' }).chat({ model, messages: hi })),
+      // fetch refuses a URL with user:password and names the URL in its own error, the client's cause.
+      await outcome(() => cloud({ baseURL: `${guarded.url.replace('://', `://user:${key}@`)}/cloud/v1` }).chat({ model, messages: hi })),
       await outcome(() => cloud({ timeout: 300 }).chat({ model, messages: hi }, fault('slow-headers=5000'))),
       await outcome(() => cloud({ stallTimeout: 300 }).chat({ model, messages: hi, max_tokens: 20, stream: true }, fault('stall=5000'))),
     ];

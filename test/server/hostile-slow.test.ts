@@ -93,7 +93,8 @@ describe('slow and lying clients', () => {
     expect(client.received()).toMatch(/^HTTP\/1\.1 200/);
   });
 
-  it('a body trickled steadily (never idle long enough) is cut by the request timeout', async () => {
+  it('a body trickled steadily (never idle long enough) is cut by the request timeout, and logged as closed, not 200', async () => {
+    const logged = server.lines.length;
     const client = await open(server.port);
     client.socket.write(head('Content-Length: 60000\r\n'));
     const sent = await trickle(client, 'x'.repeat(60_000), 100);
@@ -101,6 +102,8 @@ describe('slow and lying clients', () => {
     expect(sent).toBeLessThan(60_000);
     expect(client.received()).toMatch(/^HTTP\/1\.1 408/);
     expect(client.received()).toContain('the whole request within 2500 ms');
+    await expect.poll(() => server.lines.length).toBeGreaterThan(logged);
+    expect(server.lines.slice(logged)).toEqual([expect.stringMatching(new RegExp(`^POST ${path} closed \\d+\\.\\d+ms `))]);
   });
 
   it('bytes that are not HTTP, and a head past the size Node reads, get 400 and 431 saying so', async () => {

@@ -117,6 +117,15 @@ describe('validateStream over transcripts', () => {
     expect(result.items).toBe(2);
   });
 
+  it('stop() gives the verdict on the items read so far, without the checks of an end', () => {
+    const validator = createStreamValidator(createChatCompletion);
+    validator.push(`data: ${chunk('Hel')}\n\ndata: {"sambakit_fault": 1}\n\ndata: {"choi`);
+    const result = validator.stop();
+    expect(result.items).toBe(2);
+    expect(result.violations.length).toBeGreaterThan(0);
+    expect(result.violations.every((v) => v.path.startsWith('/items/1') && v.rule !== 'terminator')).toBe(true);
+  });
+
   it('a transcript cut before [DONE] is one terminator violation', async () => {
     const result = await validateStream(createChatCompletion, transcript.replace('data: [DONE]\n\n', ''));
     expect(result.violations.map((v) => [v.path, v.rule])).toEqual([['/items/2', 'terminator']]);
