@@ -62,15 +62,25 @@ describe('any object past the body\'s per-object member limit', () => {
   /** Past the size parsed at once: the object is met by the sliced parse. */
   const long = 'x'.repeat(syncParseBytes);
 
-  const families: Array<{ api: string; path: string; body: (count: number, prompt: string) => unknown; status: number; pointer: string; message: (body: any) => unknown }> = [
-    {
-      api: 'Cloud chat',
-      path: '/cloud/v1/chat/completions',
-      body: (count, prompt) => ({ model, max_tokens: 5, messages: [{ role: 'user', content: prompt }], response_format: { type: 'json_schema', json_schema: { name: 'f', schema: schema(count) } } }),
-      status: 400,
-      pointer: '/body/response_format/json_schema/schema/properties',
-      message: (body) => body.error.message,
-    },
+  interface Family {
+    api: string;
+    path: string;
+    body: (count: number, prompt: string) => unknown;
+    status: number;
+    pointer: string;
+    message: (body: any) => unknown;
+  }
+  /** An OpenAI-style chat API, the object a json_schema's properties. */
+  const chat = (api: string, path: string): Family => ({
+    api,
+    path,
+    body: (count, prompt) => ({ model, max_tokens: 5, messages: [{ role: 'user', content: prompt }], response_format: { type: 'json_schema', json_schema: { name: 'f', schema: schema(count) } } }),
+    status: 400,
+    pointer: '/body/response_format/json_schema/schema/properties',
+    message: (body) => body.error.message,
+  });
+  const families: Family[] = [
+    chat('Cloud chat', '/cloud/v1/chat/completions'),
     {
       api: 'Responses',
       path: '/cloud/v1/responses',
@@ -87,14 +97,7 @@ describe('any object past the body\'s per-object member limit', () => {
       pointer: '/body/tools/0/input_schema/properties',
       message: (body) => body.type === 'error' && body.error.message,
     },
-    {
-      api: 'SambaStudio chat',
-      path: '/v1/p/e/chat/completions',
-      body: (count, prompt) => ({ model, max_tokens: 5, messages: [{ role: 'user', content: prompt }], response_format: { type: 'json_schema', json_schema: { name: 'f', schema: schema(count) } } }),
-      status: 400,
-      pointer: '/body/response_format/json_schema/schema/properties',
-      message: (body) => body.error.message,
-    },
+    chat('SambaStudio chat', '/v1/p/e/chat/completions'),
     {
       api: 'native v2',
       path: '/api/v2/predict/generic/p/e',
