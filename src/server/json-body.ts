@@ -10,7 +10,7 @@
 import { TokenParser, Tokenizer, TokenType, type ParsedTokenInfo } from '@streamparser/json';
 import type { StringBuilder } from '@streamparser/json/utils/bufferedString.js';
 import { TurnBudget } from '../event-loop/turn-budget.js';
-import { noteMeasuredSize, sizeViolation, type SizeLimits } from '../validate/limits.js';
+import { checkSize, noteMeasuredSize, sizeViolation, type SizeLimits } from '../validate/limits.js';
 import { escapeSegment, type Violation } from '../validate/violations.js';
 
 /**
@@ -45,15 +45,25 @@ export function parseJsonBody(chunks: readonly Buffer[]): JsonParseResult | Prom
   return parseAtOnce(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
 }
 
+/**
+ * Bodies past this size may hold an object wider than `maxMembers` (a member takes at least 5
+ * bytes, `"k":0,`): they are measured after their parse, as a large body is while parsed, so that
+ * validation need not look at the width of objects (request-validation.ts).
+ */
+const mayBeWideBytes = 5 * bodySizeLimits.maxMembers;
+
 function parseAtOnce(bytes: Buffer): JsonParseResult {
   let text = bytes.toString('utf8');
   // As a Web body reader would, a UTF-8 byte order mark is not part of the JSON.
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  let value: unknown;
   try {
-    return { ok: true, value: JSON.parse(text) };
+    value = JSON.parse(text);
   } catch (error) {
     return { ok: false, message: error instanceof Error ? error.message : String(error) };
   }
+  const tooLarge = bytes.byteLength > mayBeWideBytes ? checkSize(value, '/body', bodySizeLimits) : undefined;
+  return tooLarge ? { ok: false, violation: tooLarge } : { ok: true, value };
 }
 
 async function parseInSlices(chunks: readonly Buffer[]): Promise<JsonParseResult> {

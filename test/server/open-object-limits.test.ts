@@ -127,6 +127,14 @@ describe('any object past the body\'s per-object member limit', () => {
     });
   }
 
+  it('a map the schema types all through (logit_bias) is measured too: the limit served, past it refused', async () => {
+    const body = (count: number) => ({ model, max_tokens: 5, messages: [{ role: 'user', content: 'Hi.' }], logit_bias: Object.fromEntries(Array.from({ length: count }, (_, i) => [String(i), 1])) });
+    expect((await post('/cloud/v1/chat/completions', body(limit))).status).toBe(200);
+    const refused = await post('/cloud/v1/chat/completions', body(limit + 1));
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toBe(`Invalid request: /body/logit_bias expected at most ${limit} members in one object, got "more than ${limit}".`);
+  });
+
   it('a large body with exactly the limit in one object is served', async () => {
     const served = await post('/cloud/v1/chat/completions', { ...(families[0]!.body(limit, 'Hi.') as object), user: long });
     expect(served.status).toBe(200);

@@ -138,8 +138,13 @@ describe('hostile input', () => {
         const refused = validateRequest(createChatCompletion, { body }, { limits: { maxDepth, maxMembers: 5 } }).violations;
         expect(refused).toEqual([{ path, rule: 'maxMembers', expected: 'at most 5 members in one object', received: 'more than 5', message: `${path}: expected at most 5 members in one object, received "more than 5" (maxMembers)` }]);
       }
+      // A map its schema types all through (the validator vouches for its size in all, not per object).
+      const bias = { ...chat, logit_bias: { 1: 1, 2: 1, 3: 1, 4: 1 } };
+      expect(validate.within(bias, 64, 1000)).toBe('within');
+      expect(validateRequest(createChatCompletion, { body: bias }, { limits: { maxMembers: 4 } }).valid).toBe(true);
+      expect(validateRequest(createChatCompletion, { body: bias }, { limits: { maxMembers: 3 } }).violations.map((v) => [v.path, v.rule])).toEqual([['/body/logit_bias', 'maxMembers']]);
       // Arrays are not objects: their items count for maxNodes only.
-      expect(validateRequest(createChatCompletion, { body: { ...chat, stop: ['a', 'b', 'c'] } }, { limits: { maxMembers: 2 } }).valid).toBe(true);
+      expect(validateRequest(createChatCompletion, { body: { ...chat, stop: ['a', 'b', 'c', 'd'] } }, { limits: { maxMembers: 3 } }).valid).toBe(true);
     });
   });
 
