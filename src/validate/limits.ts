@@ -22,7 +22,7 @@ export interface SizeLimits {
   /**
    * Most members of any one object. Listing an object's keys cannot be done in slices (V8 lists
    * them all before handing out the first), so this bounds the time of every pass over one.
-   * @default 1_000_000 (no limit of its own under `maxNodes`' default)
+   * @default `maxNodes` (no limit of its own)
    */
   maxMembers?: number;
 }
@@ -72,7 +72,7 @@ export function checkSize(value: unknown, path: string, limits: SizeLimits = def
   if (value === null || typeof value !== 'object') return undefined;
   const maxDepth = limits.maxDepth ?? defaultSizeLimits.maxDepth;
   const maxNodes = limits.maxNodes ?? defaultSizeLimits.maxNodes;
-  maxMembers = limits.maxMembers ?? defaultSizeLimits.maxMembers;
+  maxMembers = limits.maxMembers ?? maxNodes;
   widePath.length = 0;
   const crossed = crossedByMeasure(value, maxDepth, maxNodes) ?? (maxDepth <= recursionSafeDepth ? crossedByRecursion(value, maxDepth, maxNodes) : crossedByLoop(value, maxDepth, maxNodes));
   if (crossed === 'maxDepth') return sizeViolation(path, crossed, maxDepth);
