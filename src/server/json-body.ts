@@ -3,22 +3,26 @@
  * a large one with @streamparser/json (a maintained, dependency-free incremental parser) fed in
  * slices with a turn of the event loop between them. The incremental parse refuses nesting and
  * member counts past `bodySizeLimits` as soon as it meets them, so a body of millions of
- * items or a deep run of `[` costs the work up to the limit, not the whole body.
+ * items, an object of a hundred thousand keys or a deep run of `[` costs the work up to the limit,
+ * not the whole body.
  * @module
  */
 import { TokenParser, Tokenizer, TokenType, type ParsedTokenInfo } from '@streamparser/json';
 import type { StringBuilder } from '@streamparser/json/utils/bufferedString.js';
 import { TurnBudget } from '../event-loop/turn-budget.js';
-import { noteMeasuredSize, type SizeLimits } from '../validate/limits.js';
-import { violation, type Violation } from '../validate/violations.js';
+import { checkSize, noteMeasuredSize, sizeViolation, type SizeLimits } from '../validate/limits.js';
+import { escapeSegment, type Violation } from '../validate/violations.js';
 
 /**
  * The size limits of the server's request bodies, applied while parsing and again by the
  * validators. The validators' default of a million members would hold the event loop for about a
  * second in one validation; a hundred thousand cost a few tens of milliseconds, and is far past
- * any request these APIs take (no context holds 100,000 messages). sambakit's choice.
+ * any request these APIs take (no context holds 100,000 messages). One object's keys are listed
+ * whole by every pass over it (the validators, the fake model, the answer's writer): 10,000 cost
+ * about a millisecond a pass, 99,000 twenty; OpenAI's structured outputs take 5,000 properties in
+ * all. sambakit's choice.
  */
-export const bodySizeLimits = { maxDepth: 64, maxNodes: 100_000 } as const satisfies Required<SizeLimits>;
+export const bodySizeLimits = { maxDepth: 64, maxNodes: 100_000, maxMembers: 10_000 } as const satisfies Required<SizeLimits>;
 
 export type JsonParseResult = { ok: true; value: unknown } | { ok: false; message: string } | { ok: false; violation: Violation };
 
@@ -41,15 +45,25 @@ export function parseJsonBody(chunks: readonly Buffer[]): JsonParseResult | Prom
   return parseAtOnce(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
 }
 
+/**
+ * Bodies past this size may hold an object wider than `maxMembers` (a member takes at least 5
+ * bytes, `"k":0,`): they are measured after their parse, as a large body is while parsed, so that
+ * validation need not look at the width of objects (request-validation.ts).
+ */
+const mayBeWideBytes = 5 * bodySizeLimits.maxMembers;
+
 function parseAtOnce(bytes: Buffer): JsonParseResult {
   let text = bytes.toString('utf8');
   // As a Web body reader would, a UTF-8 byte order mark is not part of the JSON.
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  let value: unknown;
   try {
-    return { ok: true, value: JSON.parse(text) };
+    value = JSON.parse(text);
   } catch (error) {
     return { ok: false, message: error instanceof Error ? error.message : String(error) };
   }
+  const tooLarge = bytes.byteLength > mayBeWideBytes ? checkSize(value, '/body', bodySizeLimits) : undefined;
+  return tooLarge ? { ok: false, violation: tooLarge } : { ok: true, value };
 }
 
 async function parseInSlices(chunks: readonly Buffer[]): Promise<JsonParseResult> {
@@ -175,7 +189,8 @@ class PiecedString implements StringBuilder {
 /**
  * One incremental parse, counting depth and members as the validators' size check does; the value's
  * measure is handed to that check (`noteMeasuredSize`), which then need not walk it again, unless a
- * key came twice (the member it replaced may have held more than one).
+ * key came twice (the member it replaced may have held more than one, or been counted twice in its
+ * object).
  */
 class IncrementalParse {
   private outcome: JsonParseResult | undefined;
@@ -186,9 +201,12 @@ class IncrementalParse {
   private depth = 0;
   private deepest = 0;
   private members = 0;
+  private widest = 0;
   private repeatedKey = false;
   /** Whether the container at each depth is an array (its items count as members one by one). */
   private readonly inArray = new Uint8Array(bodySizeLimits.maxDepth + 2);
+  /** Members so far of the object open at each depth. */
+  private readonly own = new Uint32Array(bodySizeLimits.maxDepth + 2);
 
   constructor() {
     // The builder is a field the tokenizer reads by this name (@streamparser/json is pinned).
@@ -215,7 +233,7 @@ class IncrementalParse {
     const { outcome } = this;
     if (outcome?.ok && typeof outcome.value === 'object' && outcome.value !== null) {
       if (this.pieced.length > 0) piecedStrings.set(outcome.value, this.pieced);
-      if (!this.repeatedKey) noteMeasuredSize(outcome.value, this.deepest, this.members);
+      if (!this.repeatedKey) noteMeasuredSize(outcome.value, { depth: this.deepest, nodes: this.members, widest: this.widest });
     }
     return outcome ?? { ok: false, message: 'Unexpected end of JSON input' };
   }
@@ -226,22 +244,33 @@ class IncrementalParse {
     if (token === TokenType.STRING && (info.value as string).length >= piecedChars) this.pieced.push({ text: info.value as string, pieces: this.strings.pieces });
     if (token === TokenType.COLON && !this.repeatedKey) this.repeatedKey = this.keyIsRepeated();
     if (token === TokenType.COLON || (this.inArray[this.depth] === 1 && startsValue(token))) {
-      if (++this.members > bodySizeLimits.maxNodes) {
-        const max = bodySizeLimits.maxNodes;
-        return this.refuse(violation('/body', 'maxNodes', `at most ${max} array items and object members in all`, `more than ${max}`));
-      }
+      if (++this.members > bodySizeLimits.maxNodes) return this.refuse(sizeViolation('/body', 'maxNodes', bodySizeLimits.maxNodes));
+    }
+    if (token === TokenType.COLON) {
+      const own = ++this.own[this.depth]!;
+      if (own > bodySizeLimits.maxMembers) return this.refuse(sizeViolation(`/body${this.openObjectPointer()}`, 'maxMembers', bodySizeLimits.maxMembers));
+      if (own > this.widest) this.widest = own;
     }
     if (token === TokenType.LEFT_BRACE || token === TokenType.LEFT_BRACKET) {
-      if (++this.depth > bodySizeLimits.maxDepth) {
-        const max = bodySizeLimits.maxDepth;
-        return this.refuse(violation('/body', 'maxDepth', `nesting at most ${max} levels deep`, `more than ${max} levels`));
-      }
+      if (++this.depth > bodySizeLimits.maxDepth) return this.refuse(sizeViolation('/body', 'maxDepth', bodySizeLimits.maxDepth));
       this.inArray[this.depth] = token === TokenType.LEFT_BRACKET ? 1 : 0;
+      this.own[this.depth] = 0;
       if (this.depth > this.deepest) this.deepest = this.depth;
     } else if (token === TokenType.RIGHT_BRACE || token === TokenType.RIGHT_BRACKET) {
       this.depth--;
     }
     this.parser.write(info);
+  }
+
+  /**
+   * The JSON Pointer of the object being read, from the keys of the containers the parser holds
+   * open (the first is the body's own, which has none; @streamparser/json is pinned).
+   */
+  private openObjectPointer(): string {
+    const { stack } = this.parser as unknown as { stack: ReadonlyArray<{ key: string | number | undefined }> };
+    let pointer = '';
+    for (let level = 1; level < stack.length; level++) pointer += `/${escapeSegment(String(stack[level]!.key))}`;
+    return pointer;
   }
 
   /** Whether the key just read is already a member of its object (the parser keeps both; @streamparser/json is pinned). */

@@ -17,6 +17,12 @@ import { bodySizeLimits } from './json-body.js';
 import type { Route } from './routes.js';
 import { longestIn, sliceableArrays, type SliceableArray } from './sliceable-arrays.js';
 
+/**
+ * The body limits, but for the width of objects: the parse measured that already (json-body.ts), and
+ * with it validation would walk every body the validator vouches for (it counts members in all).
+ */
+const validationLimits = { maxDepth: bodySizeLimits.maxDepth, maxNodes: bodySizeLimits.maxNodes };
+
 /** Fewest items per window: small enough to be well under a slice, large enough that the rest of the body is not validated again and again. */
 const minWindowItems = 512;
 /** Most windows per array: bounds how often the rest of the body is validated again. */
@@ -30,10 +36,10 @@ const windowsPerTurn = 8;
 /** The request's violations (none: valid); a promise when the body is validated in slices. */
 export function requestViolations(route: Route, input: RequestInput & { mediaType?: string }): Violation[] | Promise<Violation[]> {
   const sliced = input.mediaType === undefined ? undefined : windowPlan(route, input.body, input.mediaType);
-  if (!sliced) return validateRequest(route.validators, input, { limits: bodySizeLimits }).violations;
+  if (!sliced) return validateRequest(route.validators, input, { limits: validationLimits }).violations;
   const before = parameterViolations(route.validators, input) ?? [];
   const { validate, body, array } = sliced;
-  const tooLarge = checkSize(body, '/body', bodySizeLimits);
+  const tooLarge = checkSize(body, '/body', validationLimits);
   if (tooLarge) return [...before, tooLarge];
   // A payload small enough to be told every violation is validated in one call, as validateRequest does.
   if (!toldFirstViolationOnly(nodesOfLastCheck())) return [...before, ...(schemaViolations(validate, body, '/body') ?? [])];

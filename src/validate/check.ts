@@ -134,11 +134,13 @@ export function toldFirstViolationOnly(nodes: number): boolean {
  */
 function checkValue(validate: ValidateFunction, value: unknown, path: string, options: ValidateOptions | undefined): Violation[] | undefined {
   const limits = options?.limits;
-  const verdict = typeof value === 'object' && value !== null ? validate.within(value, limits?.maxDepth ?? defaultSizeLimits.maxDepth, limits?.maxNodes ?? defaultSizeLimits.maxNodes) : 'unknown';
-  if (verdict === 'within') return undefined;
+  const maxNodes = limits?.maxNodes ?? defaultSizeLimits.maxNodes;
+  const verdict = typeof value === 'object' && value !== null ? validate.within(value, limits?.maxDepth ?? defaultSizeLimits.maxDepth, maxNodes) : 'unknown';
+  // The validator counts members in all, not per object: a maxMembers under maxNodes needs the walk.
+  if (verdict === 'within' && (limits?.maxMembers ?? maxNodes) >= maxNodes) return undefined;
   const tooLarge = checkSize(value, path, limits);
   if (tooLarge) return [tooLarge];
-  if (verdict === 'accepted') return undefined;
+  if (verdict === 'accepted' || verdict === 'within') return undefined;
   if (verdict === 'unknown') return schemaViolations(validate, value, path);
   // Rejected: the accept build's first error is there already; every violation only for a payload small enough.
   if (toldFirstViolationOnly(nodesOfLastCheck())) return toViolations(validate.errors, value, path);

@@ -79,11 +79,11 @@ function describe(error: ErrorObject, data: unknown, prefix: string): Omit<Viola
     case 'required': {
       const field = String(params.missingProperty);
       const schema = (error.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties?.[field];
-      return { path: `${prefix}${at}/${escape(field)}`, rule: 'required', expected: `${schemaText(schema)} (the field is required)`, received: undefined };
+      return { path: `${prefix}${at}/${escapeSegment(field)}`, rule: 'required', expected: `${schemaText(schema)} (the field is required)`, received: undefined };
     }
     case 'additionalProperties':
       return {
-        path: `${prefix}${at}/${escape(String(params.additionalProperty))}`,
+        path: `${prefix}${at}/${escapeSegment(String(params.additionalProperty))}`,
         rule: 'additionalProperties',
         expected: 'no such field',
         received: (value as Record<string, unknown> | undefined)?.[String(params.additionalProperty)],
@@ -117,7 +117,7 @@ function describe(error: ErrorObject, data: unknown, prefix: string): Omit<Viola
       return { path: prefix + at, rule: 'format', expected: `a ${String(params.format)}`, received: value };
     case 'discriminator': {
       // A tagged oneOf (generated validators check it through ajv's discriminator): the tag is wrong or missing.
-      const tagPath = `${prefix}${at}/${escape(String(params.tag))}`;
+      const tagPath = `${prefix}${at}/${escapeSegment(String(params.tag))}`;
       const allowed = (error.parentSchema as Record<string, unknown> | undefined)?.['x-sambakit-tags'];
       const expected = Array.isArray(allowed) ? oneOfText(allowed) : 'a known tag value';
       if (params.tagValue === undefined) return { path: tagPath, rule: 'required', expected: `${expected} (the field is required)`, received: undefined };
@@ -464,6 +464,7 @@ function cut(text: string): string {
   return `${text.slice(0, maxReceivedLength)}…`;
 }
 
-function escape(segment: string): string {
+/** A key as a step of a JSON Pointer (`a/b` -> `a~1b`). */
+export function escapeSegment(segment: string): string {
   return segment.includes('~') || segment.includes('/') ? segment.replace(/~/g, '~0').replace(/\//g, '~1') : segment;
 }

@@ -79,6 +79,15 @@ describe('large bodies', () => {
     expect(smallFirst).toBe(true);
   });
 
+  it('an object of 99,000 members is refused in the parse at the per-object limit, naming it, while another request is served', async () => {
+    const properties = Object.fromEntries(Array.from({ length: 99_000 }, (_, i) => [`p${i}`, {}]));
+    const body = { model: bigModel, messages: [{ role: 'user', content: 'Fill it.' }], response_format: { type: 'json_schema', json_schema: { name: 'f', schema: { type: 'object', properties } } } };
+    const { answer, smallFirst } = await alongside(JSON.stringify(body));
+    expect(answer.status).toBe(400);
+    expect(answer.body.error.message).toBe('Invalid request: /body/response_format/json_schema/schema/properties expected at most 10000 members in one object, got "more than 10000".');
+    expect(smallFirst).toBe(true);
+  });
+
   it('deep nesting is refused with the same error whether the body is small or large', async () => {
     const deep = (levels: number) => `{"model":"${bigModel}","messages":${'['.repeat(levels)}${']'.repeat(levels)}}`;
     const [small, large] = await Promise.all([post(server.port, deep(1000)).answer, post(server.port, deep(2_000_000)).answer]);

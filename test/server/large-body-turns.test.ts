@@ -6,12 +6,16 @@
  * sliced validation tells exactly what one call over the whole body tells.
  */
 import { request } from 'node:http';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { countTokens } from '../../src/server/fake-model/index.js';
+import { MAX_TOKEN_CHARS } from '../../src/server/fake-model/tokenizer.js';
 import { bodySizeLimits } from '../../src/server/json-body.js';
 import { countTextsUpTo } from '../../src/server/operations/shared/context-limit.js';
 import { parseAudioMetadata } from '../../src/server/operations/shared/audio-metadata.js';
+import { readChatInput } from '../../src/server/operations/shared/chat-input.js';
 import { joinTurns, promptTexts, promptTurns } from '../../src/server/operations/shared/prompt.js';
+import { startRun, type RunSettings } from '../../src/server/operations/shared/run.js';
+import { cloudChatProfile } from '../../src/server/operations/openai-chat/profiles/cloud.js';
 import { parseMultipart } from '../../src/server/request-body.js';
 import { requestViolations } from '../../src/server/request-validation.js';
 import { buildRoutes } from '../../src/server/routes.js';
@@ -98,10 +102,24 @@ describe('counting a long conversation', () => {
 
   it('counts 30,000 turns in slices', async () => {
     const turns = promptTurns(messages(30_000));
-    const texts = await promptTexts(turns, undefined).texts;
+    const texts = await promptTexts(turns, undefined).write();
     let counted: number | Promise<number> = 0;
     expect(await yieldsBeforeSettling(() => (counted = countTextsUpTo(texts, Infinity)))).toBe(true);
     expect(await counted).toBe(countTokens(joinTurns(turns)));
+  });
+
+  it('refuses tool definitions that cannot fit the context from their lengths, at once and without writing them', () => {
+    // Written, a name of 8 MB built by a sliced parse is first copied whole: 80-120 ms in one turn at 24 MB.
+    const body = { model: 'm', messages: [{ role: 'user', content: 'Call it.' }], tools: [{ type: 'function', function: { name: 'x'.repeat(8 << 20), parameters: { type: 'object' } } }] };
+    const style = cloudChatProfile.style({ headers: { get: () => null, has: () => false }, variant: undefined });
+    const read = readChatInput(body, style, false);
+    const write = vi.spyOn(read.prompt, 'write');
+    // Refused before a run is made: its pacing and arrival are never read.
+    const refused = startRun(read, style, { seed: 1, contextTokens: 8192 } as RunSettings);
+    expect(refused).toMatchObject({ ok: false, problem: { kind: 'context_length', param: 'messages' } });
+    // The name's length in tokens at most MAX_TOKEN_CHARS long, and a token at least for each of the two turns.
+    expect((refused as { problem: { message: string } }).problem.message).toContain(`the prompt (messages + tools) has at least ${(8 << 20) / MAX_TOKEN_CHARS + 2} tokens`);
+    expect(write).not.toHaveBeenCalled();
   });
 
   it('writes tool definitions of megabytes in slices, as JSON.stringify writes them', async () => {
@@ -109,10 +127,13 @@ describe('counting a long conversation', () => {
     const word = `${'x'.repeat(3 << 20)}"\\\n\u0001${'😀'.repeat(70_000)}\ud800é`;
     const tools = [{ type: 'function', function: { name: word, description: word, parameters: { type: 'object', properties: { a: { type: 'string', description: word } } } } }];
     let texts: string[] | Promise<string[]> = [];
-    expect(await yieldsBeforeSettling(() => (texts = promptTexts(['user: hi\n'], tools).texts))).toBe(true);
+    const prompt = promptTexts(['user: hi\n'], tools);
+    expect(await yieldsBeforeSettling(() => (texts = prompt.write()))).toBe(true);
     expect(await texts).toEqual(['user: hi\n', JSON.stringify(tools)]);
+    // The lower bound from lengths: the name and description under `function`, and the turn.
+    expect(prompt.atLeast).toBe(Math.ceil((2 * word.length) / MAX_TOKEN_CHARS) + 1);
     // Small definitions are written at once.
-    expect(promptTexts(['user: hi\n'], [{ type: 'function', function: { name: 'f' } }]).texts).toEqual(['user: hi\n', '[{"type":"function","function":{"name":"f"}}]']);
+    expect(promptTexts(['user: hi\n'], [{ type: 'function', function: { name: 'f' } }]).write()).toEqual(['user: hi\n', '[{"type":"function","function":{"name":"f"}}]']);
   });
 });
 

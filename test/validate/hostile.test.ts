@@ -127,6 +127,25 @@ describe('hostile input', () => {
       const many = validateRequest(createChatCompletion, { body: { ...chat, temperature: 3, messages: Array.from({ length: 3000 }, () => ({ role: 'user', content: 'hi' })) } });
       expect(many.violations.map((v) => [v.path, v.rule])).toEqual([['/body/temperature', 'maximum']]);
     });
+
+    it('maxMembers refuses an object wider than it, naming its pointer, at any depth and with either walk', () => {
+      const wide = Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`k${i}`, i]));
+      const body = { ...chat, response_format: { type: 'json_schema', json_schema: { name: 's', schema: { properties: { 'a/b~c': { anyOf: [{}, { properties: wide }] } } } } } };
+      const path = '/body/response_format/json_schema/schema/properties/a~1b~0c/anyOf/1/properties';
+      // maxDepth past 512 takes the walk with a stack of its own.
+      for (const maxDepth of [64, 1000]) {
+        expect(validateRequest(createChatCompletion, { body }, { limits: { maxDepth, maxMembers: 6 } }).valid).toBe(true);
+        const refused = validateRequest(createChatCompletion, { body }, { limits: { maxDepth, maxMembers: 5 } }).violations;
+        expect(refused).toEqual([{ path, rule: 'maxMembers', expected: 'at most 5 members in one object', received: 'more than 5', message: `${path}: expected at most 5 members in one object, received "more than 5" (maxMembers)` }]);
+      }
+      // A map its schema types all through (the validator vouches for its size in all, not per object).
+      const bias = { ...chat, logit_bias: { 1: 1, 2: 1, 3: 1, 4: 1 } };
+      expect(validate.within(bias, 64, 1000)).toBe('within');
+      expect(validateRequest(createChatCompletion, { body: bias }, { limits: { maxMembers: 4 } }).valid).toBe(true);
+      expect(validateRequest(createChatCompletion, { body: bias }, { limits: { maxMembers: 3 } }).violations.map((v) => [v.path, v.rule])).toEqual([['/body/logit_bias', 'maxMembers']]);
+      // Arrays are not objects: their items count for maxNodes only.
+      expect(validateRequest(createChatCompletion, { body: { ...chat, stop: ['a', 'b', 'c', 'd'] } }, { limits: { maxMembers: 3 } }).valid).toBe(true);
+    });
   });
 
   it('long received values are cut in violations', () => {

@@ -6,7 +6,7 @@
  */
 import type { GenerateRequest, JsonSchema, ReasoningEffort, ResponseFormat, ToolChoice, ToolDefinition } from '../../fake-model/index.js';
 import type { WireStyle } from './wire-style.js';
-import { endsWithToolResult, joinTurns, promptTexts, promptTurns } from './prompt.js';
+import { endsWithToolResult, joinTurns, promptTexts, promptTurns, type PromptTexts } from './prompt.js';
 
 /** One chat request, ready for the fake model. */
 export interface ChatInput {
@@ -22,10 +22,8 @@ export interface ChatInput {
 
 /** A chat request as read, before its prompt is counted (which may take more than one turn of the event loop). */
 export interface ReadChat extends Omit<ChatInput, 'promptTokens'> {
-  /** What a real server counts as the prompt (a promise while tool definitions of megabytes are written out: see `promptTexts`). */
-  promptTexts: string[] | Promise<string[]>;
-  /** The body's fields those texts came from (`messages`, and `tools` when it declares some). */
-  promptFields: string[];
+  /** What a real server counts as the prompt (see `promptTexts`). */
+  prompt: PromptTexts;
   /** The output budget the body sets, and the field that sets it. */
   budget: { tokens: number; param: string } | undefined;
 }
@@ -144,11 +142,9 @@ export function readChatInput(body: Body, style: WireStyle, inBatch: boolean): R
   if (Object.keys(sampling).length > 0) generate.sampling = sampling;
 
   const stream = body.stream === true && !inBatch;
-  const counted = promptTexts(turns, body.tools);
   return {
     model,
-    promptTexts: counted.texts,
-    promptFields: counted.fields,
+    prompt: promptTexts(turns, body.tools),
     budget: maxTokens === undefined ? undefined : { tokens: maxTokens, param: newer === undefined ? 'max_tokens' : 'max_completion_tokens' },
     stream,
     includeUsage: stream && readIncludeUsage(body, style.usageOptionFields),

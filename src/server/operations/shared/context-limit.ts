@@ -104,9 +104,16 @@ export function fitPrompt(texts: readonly string[], fit: ContextFit): PromptFit 
   return typeof counted === 'number' ? verdict(fit, counted) : counted.then((promptTokens) => verdict(fit, promptTokens));
 }
 
+/**
+ * The refusal of a prompt of `promptTokens` (or at least that many: a lower bound refuses before
+ * the prompt is counted, or even written) when they do not fit, else undefined.
+ */
+export function overflowRefusal(fit: ContextFit, promptTokens: number): { ok: false; problem: Problem } | undefined {
+  return promptTokens > promptRoom(fit) ? { ok: false, problem: (fit.refusal ?? contextProblem)({ fit, promptTokens }) } : undefined;
+}
+
 function verdict(fit: ContextFit, promptTokens: number): PromptFit {
-  if (promptTokens <= promptRoom(fit)) return { ok: true, promptTokens };
-  return { ok: false, problem: (fit.refusal ?? contextProblem)({ fit, promptTokens }) };
+  return overflowRefusal(fit, promptTokens) ?? { ok: true, promptTokens };
 }
 
 /**

@@ -6,6 +6,7 @@
 import { runSteps } from '../../../event-loop/steps.js';
 import { TurnBudget } from '../../../event-loop/turn-budget.js';
 import { jsonTextSteps } from '../../fake-model/index.js';
+import { MAX_TOKEN_CHARS } from '../../fake-model/tokenizer.js';
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -89,16 +90,50 @@ export function endsWithToolResult(messages: unknown): boolean {
   return isObject(last) && last.role === 'tool';
 }
 
+/** What a real server counts as the prompt, before the tool definitions are written out. */
+export interface PromptTexts {
+  /** The request fields the texts come from (`messages`, and `tools` when it declares some). */
+  fields: string[];
+  /** Tokens the texts hold at least, from lengths alone: a prompt that cannot fit is refused without writing it. */
+  atLeast: number;
+  /** The texts, written now: a promise when tool definitions of megabytes are written over several turns. */
+  write(): string[] | Promise<string[]>;
+}
+
 /**
- * The texts a real server counts as the prompt, and the fields they come from: the conversation,
- * turn by turn (see `promptTurns`), and the tool definitions that the chat template writes into it,
- * as their JSON. (The definitions are left out of the text the fake model reads, or every tool would
- * count as named by the prompt and `auto` would always call one.) Definitions of megabytes (a tool
- * name or description of one long word: `JSON.stringify` held the event loop for 200 ms) are written
- * over several turns of the event loop, the texts then coming as a promise.
+ * The texts a real server counts as the prompt: the conversation, turn by turn (see `promptTurns`),
+ * and the tool definitions that the chat template writes into it, as their JSON. (The definitions
+ * are left out of the text the fake model reads, or every tool would count as named by the prompt
+ * and `auto` would always call one.) Definitions of megabytes (a tool name or description of one
+ * long word: `JSON.stringify` held the event loop for 200 ms) are written over several turns of the
+ * event loop, but only when asked: the first read of such a word, a string the body's parse built
+ * from its pieces, copies it whole (80-120 ms for 24 MB), while its length alone, known at once,
+ * tells the context check that it cannot fit (see `atLeast`).
  */
-export function promptTexts(turns: readonly string[], tools: unknown, budget = new TurnBudget()): { texts: string[] | Promise<string[]>; fields: string[] } {
-  if (!Array.isArray(tools) || tools.length === 0) return { texts: [...turns], fields: ['messages'] };
-  const json = runSteps(jsonTextSteps(tools, budget), budget);
-  return { texts: json instanceof Promise ? json.then((text) => [...turns, text]) : [...turns, json], fields: ['messages', 'tools'] };
+export function promptTexts(turns: readonly string[], tools: unknown): PromptTexts {
+  if (!Array.isArray(tools) || tools.length === 0) return { fields: ['messages'], atLeast: 0, write: () => [...turns] };
+  let atLeast = Math.ceil(definitionChars(tools) / MAX_TOKEN_CHARS);
+  for (const turn of turns) atLeast += Math.ceil(turn.length / MAX_TOKEN_CHARS);
+  const write = () => {
+    const budget = new TurnBudget();
+    const json = runSteps(jsonTextSteps(tools, budget), budget);
+    return json instanceof Promise ? json.then((text) => [...turns, text]) : [...turns, json];
+  };
+  return { fields: ['messages', 'tools'], atLeast, write };
+}
+
+/**
+ * Characters the tools' JSON holds at least: the lengths of their names and descriptions (Cloud
+ * chat's under `function`, Messages' and Responses' on the tool), read without their text.
+ */
+function definitionChars(tools: readonly unknown[]): number {
+  let chars = 0;
+  for (const tool of tools) {
+    for (const definition of [tool, isObject(tool) ? tool.function : undefined]) {
+      if (!isObject(definition)) continue;
+      if (typeof definition.name === 'string') chars += definition.name.length;
+      if (typeof definition.description === 'string') chars += definition.description.length;
+    }
+  }
+  return chars;
 }

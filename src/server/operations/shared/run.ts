@@ -6,7 +6,7 @@
 import type { Generation } from '../../fake-model/index.js';
 import type { Problem } from '../../error-styles.js';
 import type { Arrival, Pacing } from '../types.js';
-import type { ContextFit } from './context-limit.js';
+import { overflowRefusal, type ContextFit } from './context-limit.js';
 import { readChatInput, type ChatInput, type ReadChat } from './chat-input.js';
 import { generateFitting, type Generated } from './generation.js';
 import { RunClock } from '../../pacing/run-clock.js';
@@ -55,12 +55,15 @@ export function prepareRun(body: Record<string, unknown>, style: WireStyle, sett
 /** A run of a chat request as read (a raw prompt's too: its settings read as chat reads them). */
 export function startRun(read: ReadChat, style: WireStyle, settings: RunSettings): PreparedRun | Promise<PreparedRun> {
   const where = settings.batchIndex === undefined ? '' : `${settings.batchIndex}.`;
-  const { promptTexts, promptFields, budget, ...input } = read;
+  const { prompt, budget, ...input } = read;
   const fit: ContextFit = {
     contextTokens: settings.contextTokens,
     budget: budget && { ...budget, param: settings.fieldNames?.budget ?? `${where}${budget.param}` },
-    promptFields: settings.fieldNames?.prompt ?? promptFields.map((field) => `${where}${field}`),
+    promptFields: settings.fieldNames?.prompt ?? prompt.fields.map((field) => `${where}${field}`),
   };
+  const unfit = overflowRefusal(fit, prompt.atLeast);
+  if (unfit) return unfit;
+  const promptTexts = prompt.write();
   if (promptTexts instanceof Promise) return promptTexts.then((texts) => fittedRun(input, texts, fit, style, settings, where));
   return fittedRun(input, promptTexts, fit, style, settings, where);
 }

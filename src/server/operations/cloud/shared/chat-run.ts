@@ -47,7 +47,7 @@ export function startRawPromptRun(body: Record<string, unknown>, prompt: string,
   delete read.generate.logprobs;
   delete read.generate.topLogprobs;
   const settings = { seed: request.options.seed, pacing: request.pacing, arrival, contextTokens: cloudContextTokens(model.card), fieldNames: { prompt: ['prompt'] } };
-  return startRun({ ...read, promptTexts: [prompt] }, style, settings);
+  return startRun({ ...read, prompt: { fields: read.prompt.fields, atLeast: 0, write: () => [prompt] } }, style, settings);
 }
 
 /** Usage facts of a run as sent so far, with Cloud's finish-reason words. */
