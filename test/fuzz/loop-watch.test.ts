@@ -28,6 +28,9 @@ describe('the loop watch', () => {
     const stall = stalls.find((s) => s.stallMs >= 140);
     expect(stall, JSON.stringify(stalls)).toBeDefined();
     expect(stall!.cpuMs).toBeGreaterThan(0);
+    // Where the kernel tells, the loop's own thread: it ran during the stall (it was the one computing).
+    if (process.platform === 'linux') expect(stall!.loopThread!.runMs).toBeGreaterThan(0);
+    expect(stall!.heapMB).toBeGreaterThan(0);
     expect(Object.keys(stall!.gcMs)).toContain('minor');
     expect(watch.report().stalls).toEqual([]);
   });
