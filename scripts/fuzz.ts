@@ -11,7 +11,7 @@ import { progressReporter } from './fuzz/progress.js';
 import { failedOutcomes, maxBlockMs, runFuzz } from './fuzz/run-fuzz.js';
 import { formatSummary, fuzzReport } from './fuzz/summary.js';
 
-const usage = `usage: npm run fuzz -- [--cases N] [--seed S] [--api ${apiNames.join('|')}]... [--concurrency N] [--no-proxy] [--no-save] [--format text|json]
+const usage = `usage: npm run fuzz -- [--cases N] [--seed S] [--api ${apiNames.join('|')}]... [--concurrency N] [--no-proxy] [--no-save] [--format text|json] [--cpu-prof DIR]
   --cases N        cases per API (default 10000); each goes to the server, through a proxy (plain for
                    odd cases, strict for even), through sambakit/validate and (JSON bodies, as files)
                    sambakit validate
@@ -21,6 +21,8 @@ const usage = `usage: npm run fuzz -- [--cases N] [--seed S] [--api ${apiNames.j
   --no-proxy       the server only
   --no-save        do not write failing cases to test/fuzz/regressions/
   --format json    the summary as one JSON document on stdout
+  --cpu-prof DIR   profile the server and the proxies (node --cpu-prof): DIR/server/, DIR/proxy/,
+                   DIR/strict-proxy/ get a .cpuprofile each when the run ends
   exit 0 all outcomes hold (no 5xx, crash, hang or unclear 4xx; the loop never blocked over ${maxBlockMs} ms), 1 any failed, 2 usage error`;
 
 async function main(): Promise<number> {
@@ -35,6 +37,7 @@ async function main(): Promise<number> {
         'no-proxy': { type: 'boolean', default: false },
         'no-save': { type: 'boolean', default: false },
         format: { type: 'string', default: 'text' },
+        'cpu-prof': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -66,7 +69,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const progress = progressReporter(process.stderr, `fuzz seed ${seed}`);
-  const summary = await runFuzz({ apis: chosen as ApiName[], cases, seed, concurrency, proxy: !values['no-proxy'], validators: true, cli: true, save: !values['no-save'], onProgress: progress.update });
+  const summary = await runFuzz({ apis: chosen as ApiName[], cases, seed, concurrency, proxy: !values['no-proxy'], validators: true, cli: true, save: !values['no-save'], cpuProfDir: values['cpu-prof'], onProgress: progress.update });
   progress.end();
   const failed = failedOutcomes(summary, { timing: true });
   process.stdout.write(values.format === 'json' ? `${JSON.stringify(fuzzReport(summary, failed), null, 2)}\n` : formatSummary(summary, failed));

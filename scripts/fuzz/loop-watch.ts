@@ -7,6 +7,9 @@
  * @module
  */
 import { constants, monitorEventLoopDelay, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { getHeapStatistics } from 'node:v8';
+import { isMainThread } from 'node:worker_threads';
 
 export interface LoopStall {
   /** When it ended (epoch ms). */
@@ -14,13 +17,22 @@ export interface LoopStall {
   stallMs: number;
   /** CPU time (user + system, all threads: GC helpers and worker threads included) the process used over the stall. */
   cpuMs: number;
+  /**
+   * Where the kernel tells (Linux): the time the loop's own thread ran over the stall, and the time it
+   * was ready to run but waited for a core (the machine's load, not the process's work).
+   */
+  loopThread?: { runMs: number; waitMs: number };
   /** Garbage collection pauses of the loop's thread within the stall, in ms by kind (`major`, `minor`, `incremental`, `weak callbacks`). */
   gcMs: Record<string, number>;
+  /** The JS heap in use when the stall ended (MB): a major GC's length follows it. */
+  heapMB: number;
 }
 
 export interface LoopReport {
   maxDelayMs: number;
   stalls: LoopStall[];
+  /** The JS heap in use now (MB): sampled over a run, it shows a heap that only grows. */
+  heapMB: number;
 }
 
 const tickMs = 10;
@@ -54,35 +66,41 @@ export function watchLoop(): { report(): LoopReport; stop(): void } {
   });
   observer.observe({ entryTypes: ['gc'] });
 
+  const thread = loopThreadClock();
   let last = performance.now();
   let lastCpuMs = cpuMs();
-  // One CPU reading per tick: the watch itself should cost the loop as little as it can.
+  let lastThread = thread?.read();
+  // One CPU reading (and one of the thread's clock) per tick: the watch itself should cost the loop as little as it can.
   const timer = setInterval(() => {
     const now = performance.now();
     const cpu = cpuMs();
+    const threadNow = thread?.read();
     const stallMs = now - last - tickMs;
     if (stallMs > reportStallsOverMs) {
       // GC entries reach the observer a few loop turns after the pause (through immediates): the
       // stall that just ended is matched with its pauses (and reported) a little later.
-      const stall = { at: Date.now(), stallMs: Math.round(stallMs), cpuMs: Math.round(cpu - lastCpuMs) };
+      const stall: Omit<LoopStall, 'gcMs'> = { at: Date.now(), stallMs: Math.round(stallMs), cpuMs: Math.round(cpu - lastCpuMs), heapMB: heapMB() };
+      if (threadNow && lastThread) stall.loopThread = { runMs: Math.round(threadNow.runMs - lastThread.runMs), waitMs: Math.round(threadNow.waitMs - lastThread.waitMs) };
       const [from, to] = [last, now];
       setTimeout(() => stalls.push({ ...stall, gcMs: gcWithin(pauses, from, to) }), gcEntryLagMs);
     }
     while (pauses.length > 0 && pauses[0]!.end < now - keepGcMs) pauses.shift();
     last = now;
     lastCpuMs = cpu;
+    lastThread = threadNow;
   }, tickMs);
   timer.unref();
 
   return {
     report() {
-      const report = { maxDelayMs: histogram.max / 1e6, stalls };
+      const report = { maxDelayMs: histogram.max / 1e6, stalls, heapMB: heapMB() };
       histogram.reset();
       stalls = [];
       return report;
     },
     stop() {
       clearInterval(timer);
+      thread?.close();
       observer.disconnect();
       histogram.disable();
     },
@@ -92,6 +110,33 @@ export function watchLoop(): { report(): LoopReport; stop(): void } {
 function cpuMs(): number {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
+}
+
+/**
+ * The loop's thread's time on a core and waiting for one (ms), from Linux's schedstat of the main
+ * thread (its id is the process's): read through one kept descriptor, a few microseconds a tick.
+ * Undefined where there is no such file, and in a worker thread (whose id is not at hand).
+ */
+function loopThreadClock(): { read(): { runMs: number; waitMs: number } | undefined; close(): void } | undefined {
+  if (!isMainThread) return undefined;
+  let fd: number;
+  try {
+    fd = openSync(`/proc/self/task/${process.pid}/schedstat`, 'r');
+  } catch {
+    return undefined;
+  }
+  const buffer = Buffer.alloc(128);
+  return {
+    read() {
+      const [run, wait] = buffer.toString('latin1', 0, readSync(fd, buffer, 0, buffer.length, 0)).split(' ').map(Number);
+      return Number.isFinite(run) && Number.isFinite(wait) ? { runMs: run! / 1e6, waitMs: wait! / 1e6 } : undefined;
+    },
+    close: () => closeSync(fd),
+  };
+}
+
+function heapMB(): number {
+  return Math.round(getHeapStatistics().used_heap_size / 2 ** 20);
 }
 
 function pauseOf(entry: PerformanceEntry): GcPause {

@@ -38,6 +38,8 @@ export interface FuzzOptions {
   cli?: boolean;
   /** Write failing cases to test/fuzz/regressions/. */
   save?: boolean;
+  /** Profile the processes under fuzz (node --cpu-prof): each writes its profiles into `<dir>/<process>/` when it stops. */
+  cpuProfDir?: string;
   onProgress?: (progress: { done: number; total: number; failures: number }) => void;
 }
 
@@ -68,13 +70,52 @@ export interface FuzzSummary {
   loop: {
     /** Largest event-loop delay seen by monitorEventLoopDelay (wall clock: includes time the machine did not run the process). */
     maxDelayMs: number;
-    /** Largest stall a process under fuzz (server, proxy, strict proxy) spent computing (min of the stall and the CPU time used over it). */
+    /** Largest block of a process under fuzz (server, proxy, strict proxy): see blockMs. */
     maxBlockMs: number;
     /** The same per process, the runner's own loop included (not held to the limit: it is the tool, not the toolkit). */
     maxBlockMsBy: Record<string, number>;
-    /** Stalls over maxBlockMs of wall time in any process (the runner's included), largest block first (at most 20). */
+    /**
+     * Stalls over maxBlockMs of wall time in the processes under fuzz, largest block first: every one
+     * that blocked over the limit (the judged ones, however many), then the largest others up to
+     * keptStalls in all.
+     */
     stalls: StallReport[];
+    /** The runner's own stalls over maxBlockMs of wall time, largest block first (at most keptRunnerStalls). */
+    runnerStalls: StallReport[];
+    /** Each process's JS heap in use (MB), sampled about once a second: at the first sample, its largest and at the last. */
+    heapMBBy: Record<string, { first: number; max: number; last: number }>;
   };
+}
+
+/** Stalls kept in the report besides those over the limit (which are all kept). */
+const keptStalls = 20;
+const keptRunnerStalls = 5;
+
+/**
+ * The stall's block: the part of it the process's loop spent computing. Where the kernel tells, the
+ * time the loop's own thread ran; elsewhere the process's CPU time over it, all threads, which
+ * counts the proxies' check workers and the GC's helper threads running beside the loop, and grows
+ * with the stall on a loaded machine (a 565 ms stall of the proxy at load 14 had 123 ms of it).
+ */
+export function blockMs(stall: Pick<LoopStall, 'stallMs' | 'cpuMs' | 'loopThread'>): number {
+  return Math.min(stall.stallMs, stall.loopThread?.runMs ?? stall.cpuMs);
+}
+
+const byBlock = (a: StallReport, b: StallReport) => blockMs(b) - blockMs(a) || b.stallMs - a.stallMs;
+
+/**
+ * Files stalls in the report, each list largest block first: the processes under fuzz keep every
+ * stall that blocked over the limit and others up to keptStalls in all; the runner's (not judged)
+ * are kept apart, the largest keptRunnerStalls, so they never crowd out the ones judged.
+ */
+export function keepStalls(loop: Pick<FuzzSummary['loop'], 'stalls' | 'runnerStalls'>, added: readonly StallReport[]): void {
+  const judged = added.filter((stall) => stall.process !== 'runner');
+  loop.stalls.push(...judged);
+  loop.stalls.sort(byBlock);
+  loop.stalls.splice(Math.max(keptStalls, loop.stalls.filter((stall) => blockMs(stall) > maxBlockMs).length));
+  loop.runnerStalls.push(...added.filter((stall) => stall.process === 'runner'));
+  loop.runnerStalls.sort(byBlock);
+  loop.runnerStalls.splice(keptRunnerStalls);
 }
 
 interface InFlight {
@@ -97,7 +138,8 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
   const started = Date.now();
   const concurrency = options.concurrency ?? 4;
   const agent = new Agent({ keepAlive: true });
-  let target = await startTarget();
+  const start = () => startTarget({ cpuProfDir: options.cpuProfDir });
+  let target = await start();
   const caseThread = new CaseThread();
   const summary: FuzzSummary = {
     seed: options.seed,
@@ -107,7 +149,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
     crashes: 0,
     validators: { cases: 0, failures: [] },
     cli: { files: 0, failures: [] },
-    loop: { maxDelayMs: 0, maxBlockMs: 0, maxBlockMsBy: {}, stalls: [] },
+    loop: { maxDelayMs: 0, maxBlockMs: 0, maxBlockMsBy: {}, stalls: [], runnerStalls: [], heapMBBy: {} },
   };
   const runnerLoop = watchLoop();
   const jobs: Array<{ api: ApiName; index: number }> = options.apis.flatMap((api) => Array.from({ length: options.cases }, (_, index) => ({ api, index })));
@@ -124,17 +166,22 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
     asking = false;
     if (!report) return;
     summary.loop.maxDelayMs = Math.max(summary.loop.maxDelayMs, report.maxDelayMs);
-    const runnerStalls = runnerLoop.report().stalls.map((stall: LoopStall) => ({ ...stall, process: 'runner' as const }));
-    for (const stall of [...report.stalls, ...runnerStalls]) {
-      const blockMs = Math.min(stall.stallMs, stall.cpuMs);
-      if (stall.process !== 'runner') summary.loop.maxBlockMs = Math.max(summary.loop.maxBlockMs, blockMs);
-      summary.loop.maxBlockMsBy[stall.process] = Math.max(summary.loop.maxBlockMsBy[stall.process] ?? 0, blockMs);
+    const runner = runnerLoop.report();
+    for (const [process, heapMB] of Object.entries({ ...report.heapMB, runner: runner.heapMB })) {
+      const heap = (summary.loop.heapMBBy[process] ??= { first: heapMB, max: heapMB, last: heapMB });
+      heap.max = Math.max(heap.max, heapMB);
+      heap.last = heapMB;
+    }
+    const added: StallReport[] = [];
+    for (const stall of [...report.stalls, ...runner.stalls.map((stall) => ({ ...stall, process: 'runner' as const }))]) {
+      if (stall.process !== 'runner') summary.loop.maxBlockMs = Math.max(summary.loop.maxBlockMs, blockMs(stall));
+      summary.loop.maxBlockMsBy[stall.process] = Math.max(summary.loop.maxBlockMsBy[stall.process] ?? 0, blockMs(stall));
       if (stall.stallMs <= maxBlockMs) continue;
       const from = stall.at - stall.stallMs;
       const inFlight = flights.filter((f) => f.start <= stall.at && (f.end ?? Infinity) >= from).map((f) => f.id);
-      summary.loop.stalls.push({ ...stall, inFlight: [...new Set(inFlight)] });
+      added.push({ ...stall, inFlight: [...new Set(inFlight)] });
     }
-    summary.loop.stalls.sort((a, b) => Math.min(b.stallMs, b.cpuMs) - Math.min(a.stallMs, a.cpuMs) || b.stallMs - a.stallMs).splice(20);
+    keepStalls(summary.loop, added);
     // Only flights that may still overlap a later stall are kept.
     const horizon = Date.now() - 60_000;
     for (let i = flights.length - 1; i >= 0; i--) if ((flights[i]!.end ?? Infinity) < horizon) flights.splice(i, 1);
@@ -170,7 +217,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
   let restarting: Promise<void> | undefined;
   const ensureTarget = async () => {
     if (!target.exited) return;
-    restarting ??= startTarget().then((fresh) => {
+    restarting ??= start().then((fresh) => {
       summary.crashes++;
       target = fresh;
       restarting = undefined;

@@ -3,7 +3,7 @@
  * @module
  */
 import { gcTotalMs } from './loop-watch.js';
-import type { FailedCase, FuzzSummary } from './run-fuzz.js';
+import { blockMs, maxBlockMs, type FailedCase, type FuzzSummary, type StallReport } from './run-fuzz.js';
 
 /**
  * A failing case in the JSON report: what it was, where it went and why it failed, without its
@@ -60,12 +60,16 @@ export function formatSummary(summary: FuzzSummary, failedOutcomes: string[]): s
   const by = Object.entries(summary.loop.maxBlockMsBy)
     .map(([process, ms]) => `${process} ${ms}`)
     .join(', ');
-  lines.push(`  event loop: max delay ${summary.loop.maxDelayMs.toFixed(1)} ms (wall clock), max block ${summary.loop.maxBlockMs} ms (the process computing)${by ? `; by process: ${by} ms (the runner's is not held to the limit)` : ''}`);
-  for (const stall of summary.loop.stalls.slice(0, 8)) {
-    const gc = Object.entries(stall.gcMs).map(([kind, ms]) => `${kind} ${ms}`);
-    const gcText = gc.length ? `GC ${gcTotalMs(stall)} ms: ${gc.join(', ')}` : 'no GC';
-    lines.push(`    ${stall.process} stalled ${stall.stallMs} ms (${stall.cpuMs} ms CPU, all threads; ${gcText}) during ${stall.inFlight.slice(0, 4).join(', ')}${stall.inFlight.length > 4 ? ', ...' : ''}`);
-  }
+  lines.push(`  event loop: max delay ${summary.loop.maxDelayMs.toFixed(1)} ms (wall clock), max block ${summary.loop.maxBlockMs} ms (the loop computing)${by ? `; by process: ${by} ms (the runner's is not held to the limit)` : ''}`);
+  const heap = Object.entries(summary.loop.heapMBBy)
+    .map(([process, mb]) => `${process} ${mb.first} -> ${mb.last} (max ${mb.max})`)
+    .join(', ');
+  if (heap) lines.push(`  heap in use (MB, first -> last sample): ${heap}`);
+  // Every stall over the limit of a process under fuzz is listed: those are the ones to act on.
+  const over = summary.loop.stalls.filter((stall) => blockMs(stall) > maxBlockMs);
+  const shown = [...over.slice(0, 30), ...summary.loop.stalls.slice(over.length, over.length + Math.max(0, 8 - over.length)), ...summary.loop.runnerStalls.slice(0, 3)];
+  for (const stall of shown) lines.push(`    ${blockMs(stall) > maxBlockMs && stall.process !== 'runner' ? 'BLOCK ' : ''}${stallLine(stall)}`);
+  if (over.length > 30) lines.push(`    ... ${over.length - 30} more stalls over the limit (--format json lists all)`);
   for (const failed of summary.failures.slice(0, 30)) {
     lines.push(`  FAIL ${failed.case.id} via ${failed.via} ${failed.case.operationId} [${failed.case.detail.slice(0, 100)}]: ${failed.failure.kind}: ${failed.failure.reason.slice(0, 200)}${failed.file ? `\n       saved: ${failed.file}` : ''}`);
   }
@@ -74,4 +78,12 @@ export function formatSummary(summary: FuzzSummary, failedOutcomes: string[]): s
   for (const c of summary.cli.failures.slice(0, 30)) lines.push(`  CLI ${c.slice(0, 300)}`);
   lines.push(failedOutcomes.length ? `FAILED: ${failedOutcomes.join('; ')}` : 'ok: no 5xx, crash, hang or unclear 4xx; the event loop never blocked over the limit; the validators and the CLI held');
   return `${lines.join('\n')}\n`;
+}
+
+function stallLine(stall: StallReport): string {
+  const gc = Object.entries(stall.gcMs).map(([kind, ms]) => `${kind} ${ms}`);
+  const gcText = gc.length ? `GC ${gcTotalMs(stall)} ms: ${gc.join(', ')}` : 'no GC';
+  const inFlight = `${stall.inFlight.slice(0, 4).join(', ')}${stall.inFlight.length > 4 ? ', ...' : ''}`;
+  const thread = stall.loopThread ? `loop thread ran ${stall.loopThread.runMs} ms, waited ${stall.loopThread.waitMs} ms for a core; ` : '';
+  return `${stall.process} stalled ${stall.stallMs} ms (${thread}${stall.cpuMs} ms CPU, all threads; ${gcText}; heap ${stall.heapMB} MB) during ${inFlight || 'no case'}`;
 }

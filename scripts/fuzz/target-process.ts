@@ -34,8 +34,8 @@ watch.report();
 const readyAt = Date.now();
 process.on('message', (message: { type: 'loop' }) => {
   if (message.type !== 'loop') return;
-  const { maxDelayMs, stalls } = watch.report();
-  send({ type: 'loop', maxDelayMs, stalls: stalls.filter((stall) => stall.at > readyAt) });
+  const report = watch.report();
+  send({ type: 'loop', ...report, stalls: report.stalls.filter((stall) => stall.at > readyAt) });
 });
 process.on('disconnect', () => process.exit(0));
 send({ type: 'ready', urls });

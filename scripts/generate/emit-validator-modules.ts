@@ -142,10 +142,26 @@ function indexTypes(operations: OperationEntry[]): string {
  */
 function asScope(code: string): string {
   const helper = 'require("ajv/dist/runtime/ucs2length").default';
-  const inlined = withInstancePathOnly(code.split(helper).join('ucs2length'));
+  const inlined = withBoundedLengths(withInstancePathOnly(code.split(helper).join('ucs2length')));
   const left = /require\([^)]*\)/.exec(inlined);
   if (left) throw new Error(`generated validators still call ${left[0]}; teach scripts/generate/emit-validator-modules.ts to inline it`);
   return `(() => {\nconst exports = {};\n${inlined}\nreturn exports;\n})()`;
+}
+
+/**
+ * ajv compares a string's length in code points with a limit (`func0(data) > 256` for maxLength,
+ * `< 1` for minLength): each call is handed the limit, past which `ucs2length` stops counting. A
+ * body's string of millions of characters was counted whole, tens of milliseconds in one turn, to
+ * learn that it is longer than 256.
+ */
+function withBoundedLengths(code: string): string {
+  let rewritten = code;
+  for (const [, name] of code.matchAll(/const (func\d+) = ucs2length;/g)) {
+    rewritten = rewritten.replace(new RegExp(String.raw`\b${name}\(([\w$.[\]"]+)\) ([<>]) (\d+)\b`, 'g'), `${name}($1, $3) $2 $3`);
+    const left = new RegExp(String.raw`\b${name}\([^,)]*\)`).exec(rewritten);
+    if (left) throw new Error(`generated validators still count a whole string (\`${left[0]}\`); teach scripts/generate/emit-validator-modules.ts its form`);
+  }
+  return rewritten;
 }
 
 /** A JavaScript string literal as ajv writes them (double quotes, backslash escapes). */
@@ -187,10 +203,17 @@ function withInstancePathOnly(code: string): string {
  */
 const runtimeJs = [
   generatedHeader,
-  '/** Length of a string in code points (JSON Schema counts characters, not UTF-16 units). */',
-  'export function ucs2length(text) {',
+  '/**',
+  ' * Length of a string in code points (JSON Schema counts characters, not UTF-16 units), counted no',
+  ' * further than one past `limit`: enough to compare it with the limit, in work that follows the limit.',
+  ' * A string of over twice the limit in UTF-16 units is past it whatever it holds (a code point is one',
+  ' * or two units), known without reading it: a long string parsed in pieces is not yet one flat string,',
+  ' * and reading a character would first copy it whole.',
+  ' */',
+  'export function ucs2length(text, limit = Infinity) {',
+  '  if (text.length > 2 * limit) return limit + 1;',
   '  let length = 0;',
-  '  for (let i = 0; i < text.length; i++) {',
+  '  for (let i = 0; i < text.length && length <= limit; i++) {',
   '    length++;',
   '    const code = text.charCodeAt(i);',
   '    if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) i++;',
@@ -288,7 +311,7 @@ const runtimeDts = [
   '}',
   '',
   'export declare const tally: { on: boolean; members: number; maxMembers: number; open: boolean };',
-  'export declare function ucs2length(text: string): number;',
+  'export declare function ucs2length(text: string, limit?: number): number;',
   'export declare function validator<T>(accepts: Build, explains: Build, depth: number | undefined): Validator<T>;',
   '',
 ].join('\n');

@@ -27,7 +27,7 @@ export function violation(path: string, rule: string, expected: string, received
   if (typeof received === 'string') {
     if (received.length > maxReceivedLength) clipped = cut(received);
   } else if (received !== null && typeof received === 'object') {
-    const text = jsonText(received);
+    const text = jsonPrefix(received, maxReceivedLength + 1);
     if (text.length > maxReceivedLength) clipped = cut(text);
     else shown = text;
   }
@@ -66,7 +66,7 @@ function line(path: string, rule: string, expected: string, received: string): s
 
 export function formatReceived(value: unknown): string {
   if (value === undefined) return 'nothing';
-  const text = typeof value === 'string' ? jsonText(value) : jsonText(value) ?? String(value);
+  const text = jsonPrefix(value, maxReceivedLength + 1) ?? String(value);
   return text.length > maxReceivedLength ? cut(text) : text;
 }
 
@@ -222,7 +222,7 @@ function foldGroup(group: ErrorObject, run: ErrorObject[], data: unknown): Error
     // a branch of another type (`null` beside tagged objects) rejected the value as a whole.
     const otherTypes = run.filter((e) => e.instancePath === group.instancePath && e.keyword === 'type').length;
     const rejectedByAll =
-      branchCount === undefined ? !tag.allowed.some((a) => jsonText(a) === jsonText(valueAt(data, tag.path))) : tag.errors.length + otherTypes >= branchCount;
+      branchCount === undefined ? !tag.allowed.some((a) => sameJson(a, valueAt(data, tag.path))) : tag.errors.length + otherTypes >= branchCount;
     if (rejectedByAll) {
       return [{ ...tag.errors[0]!, keyword: 'enum', schemaPath: group.schemaPath, params: { allowedValues: tag.allowed }, message: 'must be equal to one of the allowed values' }];
     }
@@ -314,7 +314,7 @@ function contradicts(schema: unknown, fields: Record<string, unknown>): boolean 
   for (const [key, property] of Object.entries(properties)) {
     if (!Object.hasOwn(fields, key) || !property || typeof property !== 'object') continue;
     const allowed = property.const !== undefined ? [property.const] : property.enum;
-    if (allowed && !allowed.some((a) => jsonText(a) === jsonText(fields[key]))) return true;
+    if (allowed && !allowed.some((a) => sameJson(a, fields[key]))) return true;
   }
   return false;
 }
@@ -407,7 +407,7 @@ function fromOtherBranch(error: ErrorObject, group: ErrorObject, tagPath: string
   const tagSchema = (error.parentSchema as { properties?: Record<string, { const?: unknown; enum?: unknown[] }> } | undefined)?.properties?.[key];
   if (!tagSchema || (tagSchema.const === undefined && tagSchema.enum === undefined)) return false;
   const allowed = tagSchema.const !== undefined ? [tagSchema.const] : tagSchema.enum!;
-  return !allowed.some((a) => jsonText(a) === jsonText(value));
+  return !allowed.some((a) => sameJson(a, value));
 }
 
 function hasProperty(schema: unknown, escapedKey: string): boolean {
@@ -454,6 +454,71 @@ function jsonText(value: unknown): string {
       return Object.prototype.toString.call(value);
     }
   }
+}
+
+/**
+ * The first `max` characters of `jsonText(value)`, in work that follows `max` rather than the value:
+ * a body's string of millions of characters, or its whole JSON, was written out to show 120
+ * characters of it (or to compare it with a schema's const), over 100 ms in one turn. Plain JSON
+ * data (what a parsed body holds) is written here; anything else, or a cycle, goes to `jsonText`.
+ */
+function jsonPrefix(value: unknown, max: number): string {
+  const pieces: string[] = [];
+  let length = 0;
+  const out = (text: string) => {
+    pieces.push(text);
+    length += text.length;
+  };
+  const ancestors: object[] = [];
+  /** Writes `v`, false when it is not plain data; stops once `max` characters are out. */
+  const write = (v: unknown): boolean => {
+    if (v === null || typeof v === 'boolean' || typeof v === 'number') out(JSON.stringify(v));
+    // Cut first: what follows the cut is past `max` in the text (each character is written as one or more).
+    else if (typeof v === 'string') out(JSON.stringify(v.length > max ? v.slice(0, max) : v));
+    else if (typeof v !== 'object' || !isPlainData(v) || ancestors.includes(v)) return false;
+    else {
+      ancestors.push(v);
+      if (Array.isArray(v)) {
+        out('[');
+        for (let i = 0; i < v.length && length < max; i++) {
+          if (i > 0) out(',');
+          const item: unknown = v[i];
+          if (item === undefined || typeof item === 'function' || typeof item === 'symbol') out('null');
+          else if (!write(item)) return false;
+        }
+        out(']');
+      } else {
+        out('{');
+        let first = true;
+        for (const key of Object.keys(v)) {
+          if (length >= max) break;
+          const member = (v as Record<string, unknown>)[key];
+          if (member === undefined || typeof member === 'function' || typeof member === 'symbol') continue;
+          out(`${first ? '' : ','}${JSON.stringify(key)}:`);
+          first = false;
+          if (!write(member)) return false;
+        }
+        out('}');
+      }
+      ancestors.pop();
+    }
+    return true;
+  };
+  if (!write(value)) return jsonText(value)?.slice(0, max);
+  return pieces.join('').slice(0, max);
+}
+
+/** An array or a plain object that JSON writes as it is (no `toJSON`): what a parsed body holds. */
+function isPlainData(v: object): boolean {
+  const proto = Object.getPrototypeOf(v) as unknown;
+  if (Array.isArray(v) ? proto !== Array.prototype : proto !== Object.prototype && proto !== null) return false;
+  return typeof (v as { toJSON?: unknown }).toJSON !== 'function';
+}
+
+/** Whether two values have the same JSON text; `a` (a schema's const or enum value) is small, `b` may be anything. */
+function sameJson(a: unknown, b: unknown): boolean {
+  const text = jsonText(a);
+  return jsonPrefix(b, text.length + 1) === text;
 }
 
 function bigintAsText(_key: string, v: unknown): unknown {

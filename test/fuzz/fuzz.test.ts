@@ -91,7 +91,7 @@ describe('fuzz: the command\'s JSON report', () => {
       crashes: 0,
       validators: { cases: 0, failures: [] },
       cli: { files: 0, failures: [] },
-      loop: { maxDelayMs: 0, maxBlockMs: 0, maxBlockMsBy: {}, stalls: [] },
+      loop: { maxDelayMs: 0, maxBlockMs: 0, maxBlockMsBy: {}, stalls: [], runnerStalls: [], heapMBBy: {} },
     };
     const text = JSON.stringify(fuzzReport(summary, failedOutcomes(summary, { timing: true })), null, 2);
     expect(text.length).toBeLessThan(300 * 1_000);

@@ -2,9 +2,11 @@
  * Hostile payloads: prototype-pollution keys change nothing, and deep nesting or huge arrays are
  * refused by the iterative pre-check (no stack overflow, no ajv walk over millions of items).
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { invoke } from '../../src/contract/lmi.js';
 import { createChatCompletion } from '../../src/contract/sambanova-cloud.js';
 import { validateRequest, validateStream, validateStreamItem, validateWebRequest } from '../../src/validate/index.js';
+import { formatReceived, violation } from '../../src/validate/violations.js';
 
 const chat = { model: 'Meta-Llama-3.3-70B-Instruct', messages: [{ role: 'user', content: 'hi' }] };
 
@@ -151,5 +153,53 @@ describe('hostile input', () => {
   it('long received values are cut in violations', () => {
     const result = validateRequest(createChatCompletion, { body: { ...chat, model: 'x'.repeat(10_000), temperature: 'y'.repeat(10_000) } });
     for (const v of result.violations) expect(v.message.length).toBeLessThan(400);
+  });
+
+  describe('a string of millions of characters costs what the message shows of it, not its length (fuzz lmi/20261206/2238 and 4941 held the server 154 and 79 ms)', () => {
+    afterEach(() => vi.restoreAllMocks());
+    const huge = '\u0000'.repeat(2_000_000);
+
+    it('the violation shows its start without writing the body or the string as JSON whole', () => {
+      // A wrong tool-call type of two million characters: the if/then violation showed the whole
+      // body, written out (12 M characters of \u0000 escapes) to keep 120 of them.
+      const stringify = vi.spyOn(JSON, 'stringify');
+      const body = { messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', tool_calls: [{ id: 'c', type: huge, function: { name: 'f', arguments: '{}' } }] }] };
+      const { violations } = validateRequest(invoke, { body });
+      expect(violations.map((v) => v.path)).toContain('/body/messages/1/tool_calls/0/type');
+      for (const v of violations) expect(v.message.length).toBeLessThan(400);
+      const longest = Math.max(...stringify.mock.results.map((r) => (typeof r.value === 'string' ? r.value.length : 0)));
+      expect(longest).toBeLessThan(1000);
+    });
+
+    it('its length is compared with maxLength without counting it whole', () => {
+      const charCodeAt = vi.spyOn(String.prototype, 'charCodeAt');
+      const { violations } = validateRequest(invoke, { body: { model: huge, messages: [{ role: 'user', content: 'hi' }] } });
+      expect(violations.map((v) => [v.path, v.rule])).toContainEqual(['/body/model', 'maxLength']);
+      expect(charCodeAt.mock.calls.length).toBeLessThan(10_000);
+    });
+  });
+
+  it('the start of a value shown in a violation is its JSON text cut, whatever it holds', () => {
+    const values: unknown[] = [
+      { a: [1, 'two', null, true, { b: 'é🎉'.repeat(40) }], c: undefined, d: () => 1, e: -0, f: 1e21, g: NaN },
+      ['x'.repeat(200)],
+      [undefined, () => 1, Symbol('s')],
+      { ['k'.repeat(150)]: 1 },
+      { q: '"\\\n\u0001'.repeat(50) },
+      // A surrogate pair across the cut: the text cut, not a lone surrogate written as \ud83c.
+      ['🎉'.repeat(100)],
+      { date: new Date(0), nested: { toJSON: () => 'mine' } },
+      { big: 10n },
+    ];
+    for (const value of values) {
+      const text = JSON.stringify(value, (_k, x: unknown) => (typeof x === 'bigint' ? `${x}n` : x));
+      expect(violation('/body/x', 'type', 'a string', value).received).toBe(text.length > 120 ? `${text.slice(0, 120)}…` : value);
+      expect(formatReceived(value)).toBe(text.length > 120 ? `${text.slice(0, 120)}…` : text);
+    }
+    // A cycle JSON cannot write is named by its kind, unless the cut comes before it.
+    const cyclic: Record<string, unknown> = { a: 1 };
+    cyclic.self = cyclic;
+    expect(formatReceived(cyclic)).toBe('[object Object]');
+    expect(formatReceived({ a: 'x'.repeat(200), cyclic })).toBe(`{"a":"${'x'.repeat(114)}…`);
   });
 });

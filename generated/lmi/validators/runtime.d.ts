@@ -18,5 +18,5 @@ export interface Build {
 }
 
 export declare const tally: { on: boolean; members: number; maxMembers: number; open: boolean };
-export declare function ucs2length(text: string): number;
+export declare function ucs2length(text: string, limit?: number): number;
 export declare function validator<T>(accepts: Build, explains: Build, depth: number | undefined): Validator<T>;
