@@ -17,7 +17,8 @@ const commands: Record<string, { handler: CommandHandler; usage: string }> = {
 const usage = [
   'usage: sambakit <command> [options]     sambakit <command> --help     sambakit --version',
   'commands:',
-  ...Object.values(commands).map((c) => `  ${c.usage.split('\n')[0]!.replace(/^usage: /, '')}`),
+  // A usage's first line and the lines of flags that continue it.
+  ...Object.values(commands).flatMap((c) => c.usage.split('\n').filter((line, i) => i === 0 || /^\s+\[/.test(line)).map((line) => `  ${line.slice('usage: '.length)}`)),
   'exit codes: 0 ok, 1 the command found a problem (invalid payload, breaking change, violations seen),',
   '  2 usage error or a problem before work started (bad flag, unreadable input, port in use)',
   'output: data on stdout (--format json where it is data), messages and errors on stderr;',

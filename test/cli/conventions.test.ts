@@ -51,6 +51,8 @@ describe('sambakit CLI conventions', { timeout: 240_000 }, () => {
     expect(help.code).toBe(0);
     for (const command of commands) expect(help.stdout).toContain(`  sambakit ${command} `);
     for (const word of ['exit codes', 'NO_COLOR', '--format json', '--version']) expect(help.stdout).toContain(word);
+    // Every flag of every command's usage, the lines that continue its first included.
+    for (const flag of ['--lmi-context-tokens', '--body-idle-timeout-ms', '--check-limit', '--media-type']) expect(help.stdout).toContain(flag);
     expect(version).toMatchObject({ code: 0, stdout: `${(JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version}\n`, stderr: '' });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr.split('\n')[0]).toBe('sambakit: unknown command "serv"');

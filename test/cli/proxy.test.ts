@@ -57,7 +57,7 @@ describe('sambakit proxy', () => {
   // Parsed in-process (a process per case costs seconds each on a loaded machine); one goes through the CLI for the exit code.
   it.each([
     [['--target', 'http://127.0.0.1:1'], /--api is required/],
-    [['--api', 'openai', '--target', 'http://127.0.0.1:1'], /--api "openai" is not an API; use one of: sambastudio, sambanova-cloud, lmi/],
+    [['--api', 'openai', '--target', 'http://127.0.0.1:1'], /unknown API "openai"; use one of: sambastudio, sambanova-cloud, lmi \(aliases: cloud, studio, djl\)/],
     [['--api', 'lmi'], /--target is required/],
     [['--api', 'lmi', '--target', 'not a url'], /--target "not a url" is not a URL/],
     [['--api', 'lmi', '--target', 'ftp://host'], /--target must be http:\/\/ or https:\/\//],
@@ -75,10 +75,15 @@ describe('sambakit proxy', () => {
     expect(() => parseProxyArgs(args)).toThrow(message);
   });
 
+  it('takes the short API names validate takes', () => {
+    expect(parseProxyArgs(['--api', 'cloud', '--target', 'http://h']).api).toBe('sambanova-cloud');
+    expect(parseProxyArgs(['--api', 'Studio', '--target', 'http://h']).api).toBe('sambastudio');
+  });
+
   it('a usage error exits 2 with the message and the usage; a log file that cannot be opened too', async () => {
     const { code, stderr } = await runTs(cli, ['proxy', '--api', 'openai', '--target', 'http://127.0.0.1:1']);
     expect(code).toBe(2);
-    expect(stderr).toMatch(/--api "openai" is not an API/);
+    expect(stderr).toMatch(/unknown API "openai"/);
     expect(stderr).toContain('usage: sambakit proxy');
     const unwritable = await runTs(cli, ['proxy', '--api', 'lmi', '--target', 'http://127.0.0.1:1', '--log', '/nonexistent-dir/x.jsonl']);
     expect(unwritable.code).toBe(2);

@@ -70,7 +70,7 @@ describe('sambakit serve', () => {
     await open.listening;
     expect(open.output()).toContain('any non-empty key passes');
     expect(open.output()).toContain('except on LMI, which checks no key');
-    expect(open.output()).toMatch(/docs site \(npm run docs builds it\): http:\/\/127\.0\.0\.1:\d+\/docs/);
+    expect(open.output()).toMatch(/docs site: http:\/\/127\.0\.0\.1:\d+\/docs/);
 
     const keyed = startCli(['serve', '--port', '0'], { SAMBAKIT_API_KEY: 'right-key' });
     children.push(keyed.child);

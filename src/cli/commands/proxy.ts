@@ -1,9 +1,10 @@
 /** `sambakit proxy`: the validating proxy, until SIGINT or SIGTERM. @module */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { apiNames, isApiName, type ApiName } from '../../contract/apis.js';
+import { apiNames, type ApiName } from '../../contract/apis.js';
 import { defaultProxyOptions, formatSummary, parseTarget, readTargetCa, startProxy, type ProxyRecord } from '../../proxy/index.js';
 import { PortInUseError } from '../../server/port-in-use.js';
+import { apiChoices, resolveApi } from '../api-name.js';
 import { CommandFailure, UsageError } from '../run-command.js';
 
 export const proxyUsage =
@@ -57,8 +58,8 @@ export function parseProxyArgs(args: string[]): ProxyArgv {
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
-  if (values.api === undefined) throw new UsageError(`--api is required (one of: ${apiNames.join(', ')})`);
-  if (!isApiName(values.api)) throw new UsageError(`--api "${values.api}" is not an API; use one of: ${apiNames.join(', ')}`);
+  if (values.api === undefined) throw new UsageError(`--api is required (one of: ${apiChoices})`);
+  const api = resolveApi(values.api);
   if (values.target === undefined) throw new UsageError('--target is required (the URL to forward to, e.g. http://127.0.0.1:8080/cloud/v1)');
   let target: URL;
   try {
@@ -76,7 +77,7 @@ export function parseProxyArgs(args: string[]): ProxyArgv {
   }
   if (values.log !== undefined && values.log.trim() === '') throw new UsageError('--log expects a file name');
   return {
-    api: values.api,
+    api,
     target,
     targetCa,
     host: values.host ?? defaultProxyOptions.host,

@@ -99,7 +99,7 @@ export async function handleServe(args: string[]): Promise<number> {
   process.stdout.write(
     [
       `listening on ${server.url}`,
-      `  API docs (Swagger UI): ${server.url}/api/docs; docs site (npm run docs builds it): ${server.url}/docs`,
+      `  API docs (Swagger UI): ${server.url}/api/docs; docs site: ${server.url}/docs`,
       `  SambaStudio: ${server.url}/v1/<project>/<endpoint>, ${server.url}/api/predict/...; SambaNova Cloud: ${server.url}/cloud/v1 (Anthropic SDKs: ${server.url}/cloud); LMI: ${server.url}/lmi/v1`,
       argv.apiKey
         ? '  auth: only the configured API key passes (LMI too)'

@@ -8,7 +8,8 @@ import { createReadStream } from 'node:fs';
 import { access, constants, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { apiNames, contracts, isApiName, type ApiName } from '../../contract/index.js';
+import { apiNames, contracts, type ApiName } from '../../contract/index.js';
+import { apiChoices, resolveApi } from '../api-name.js';
 import {
   findOperation,
   getOperation,
@@ -25,7 +26,7 @@ import { UsageError } from '../run-command.js';
 export const validateUsage =
   'usage: sambakit validate --api API --op OPERATION_ID [--response [--status N]] [--stream] [--media-type TYPE] [--format text|json] [FILE|DIR|-]...\n' +
   '       sambakit validate [--api API] --method METHOD --url URL ... (finds the operation the request is for)\n' +
-  `  --api API          ${apiNames.join(', ')} (aliases: ${Object.keys(apiAliases()).join(', ')})\n` +
+  `  --api API          ${apiChoices}\n` +
   '  --op ID            the operationId (as the spec names it)\n' +
   '  --method, --url    find the operation from a request line instead (reference-server and real-host paths)\n' +
   '  --response         check response bodies (default: request bodies)\n' +
@@ -35,11 +36,6 @@ export const validateUsage =
   '  --format text|json one line per violation (default), or one JSON document\n' +
   '  FILE|DIR|-         payload files, directories (their files), or - for stdin (the default)\n' +
   '  exit 0 all valid, 1 any invalid, 2 usage error';
-
-/** Names users type for an API, besides the canonical ones. */
-function apiAliases(): Record<string, ApiName> {
-  return { cloud: 'sambanova-cloud', studio: 'sambastudio', djl: 'lmi' };
-}
 
 export type Target = 'request' | 'response' | 'stream';
 
@@ -62,14 +58,6 @@ export interface FileResult {
   terminated?: boolean;
   errorItems?: number;
   truncated?: boolean;
-}
-
-function resolveApi(raw: string): ApiName {
-  const name = raw.trim().toLowerCase();
-  if (isApiName(name)) return name;
-  const alias = apiAliases()[name];
-  if (alias) return alias;
-  throw new UsageError(`unknown API "${raw}"; use one of: ${apiNames.join(', ')} (or ${Object.keys(apiAliases()).join(', ')})`);
 }
 
 /** Levenshtein distance, for "did you mean". */
