@@ -104,6 +104,8 @@ export interface MemoryReport {
   heapTotal: number;
   external: number;
   arrayBuffers: number;
+  /** `v8.getHeapSpaceStatistics()`: bytes committed per space (space_size), by space name. */
+  spaces: Record<string, number>;
   /** `process.getActiveResourcesInfo()` counted by type (TCPSocketWrap, Timeout, ...): compared with the same child's own baseline. */
   resources: Record<string, number>;
   /** Whether a full collection ran first (the child was started with --expose-gc). */

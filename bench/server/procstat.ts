@@ -23,6 +23,9 @@ export interface ProcSample {
   rssBytes: number;
   /** Peak resident set size so far (VmHWM), bytes. */
   peakRssBytes: number;
+  /** The resident set split: anonymous memory (V8's heap, malloc) and file-backed pages (node's code, libraries), bytes. */
+  rssAnonBytes: number;
+  rssFileBytes: number;
 }
 
 /** One reading of `pid`, or undefined when /proc is not there (not Linux) or the process is gone. */
@@ -34,7 +37,7 @@ export function readProc(pid: number): ProcSample | undefined {
     const ticks = Number(fields[11]) + Number(fields[12]);
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
-    return { atMs: performance.now(), cpuMs: (ticks * 1000) / clockTicks(), rssBytes: kb('VmRSS'), peakRssBytes: kb('VmHWM') };
+    return { atMs: performance.now(), cpuMs: (ticks * 1000) / clockTicks(), rssBytes: kb('VmRSS'), peakRssBytes: kb('VmHWM'), rssAnonBytes: kb('RssAnon'), rssFileBytes: kb('RssFile') };
   } catch {
     return undefined;
   }
