@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { connect, createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parseServeArgs } from '../../src/cli/commands/serve.js';
 import { repoRoot } from '../helpers/spec.js';
 import { runTs, withTsx } from '../helpers/run.js';
 
@@ -124,6 +125,17 @@ describe('sambakit serve', () => {
     const shorter = await runTs(cli, ['serve', '--headers-timeout-ms', '5000', '--request-timeout-ms', '1000']);
     expect(shorter.code).toBe(2);
     expect(shorter.stderr).toContain('--request-timeout-ms must be at least --headers-timeout-ms');
+  });
+
+  it('rejects a --cors entry that is not an origin, naming it and the form expected, exit 2', async () => {
+    const empty = await runTs(cli, ['serve', '--cors', ';;']);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('--cors expects *, off, or a comma-separated list of origins like https://app.example.com:8443, got ";;"');
+    const path = await runTs(cli, ['serve', '--cors', 'http://a.example, https://b.example/app']);
+    expect(path.code).toBe(2);
+    expect(path.stderr).toContain('got "https://b.example/app" (did you mean "https://b.example"?)');
+    expect(parseServeArgs(['--cors', 'http://a.example, https://b.example:8443'], {}).cors).toEqual(['http://a.example', 'https://b.example:8443']);
+    expect(() => parseServeArgs(['--cors', 'http://a.example,'], {})).toThrow('got ""');
   });
 
   it('rejects bad flags with the usage line and exit 2', async () => {

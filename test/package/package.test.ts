@@ -8,7 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../helpers/run.js';
 import { repoRoot } from '../helpers/spec.js';
@@ -80,6 +80,22 @@ describe('the package as installed from npm pack', () => {
     }
     for (const file of ['dist/cli/index.js', 'dist/client/index.d.ts', 'site/index.html', 'site/assets/redoc.standalone.js', 'README.md', 'package.json']) expect(installed.files).toContain(file);
     expect(installed.files.filter((f) => /^(test|bench|scripts|src|node_modules)\//.test(f))).toEqual([]);
+  });
+
+  it('ships every file the README and the guides link to, so no relative link is broken in the installed package', () => {
+    const shipped = new Set(installed.files);
+    const pages = installed.files.filter((f) => f === 'README.md' || /^docs\/[^/]+\.md$/.test(f));
+    expect(pages).toEqual(expect.arrayContaining(['README.md', 'docs/client.md', 'docs/reference-server.md']));
+    const broken = pages.flatMap((page) => {
+      const text = readFileSync(join(installed.dir, 'node_modules', packageJson.name, page), 'utf8');
+      const base = posix.dirname(page);
+      return [...text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)]
+        .map(([, target]) => target!)
+        .filter((target) => !/^[a-z]+:/i.test(target))
+        .filter((target) => !shipped.has(posix.normalize(posix.join(base, target))))
+        .map((target) => `${page} -> ${target}`);
+    });
+    expect(broken).toEqual([]);
   });
 
   it("ships Swagger UI's files itself, so installing it brings no swagger-ui-dist and no @scarf/scarf install script", () => {

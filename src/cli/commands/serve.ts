@@ -59,7 +59,7 @@ export function parseServeArgs(args: string[], env: NodeJS.ProcessEnv = process.
   if ((requestTimeoutMs ?? defaultServerOptions.requestTimeoutMs) < (headersTimeoutMs ?? defaultServerOptions.headersTimeoutMs)) {
     throw new UsageError('--request-timeout-ms must be at least --headers-timeout-ms (the headers are part of the request)');
   }
-  const cors = values.cors === undefined ? undefined : values.cors === 'off' ? false : values.cors === '*' ? '*' : values.cors.split(',').map((o) => o.trim());
+  const cors = values.cors === undefined ? undefined : values.cors === 'off' ? false : values.cors === '*' ? '*' : corsOrigins(values.cors);
   return {
     host: values.host ?? '127.0.0.1',
     port: number('--port', values.port ?? env.PORT ?? '8080', { integer: true, max: 65535 }),
@@ -75,6 +75,24 @@ export function parseServeArgs(args: string[], env: NodeJS.ProcessEnv = process.
     requestTimeoutMs,
     bodyIdleTimeoutMs: milliseconds('--body-idle-timeout-ms', values['body-idle-timeout-ms']),
   };
+}
+
+/** A browser sends `Origin` as scheme, host and port alone, so any other entry could never match. */
+function corsOrigins(raw: string): string[] {
+  return raw.split(',').map((entry) => {
+    const origin = entry.trim();
+    let parsed: string | undefined;
+    try {
+      parsed = new URL(origin).origin;
+    } catch {
+      // Reported below with what was expected.
+    }
+    if (parsed === undefined || parsed === 'null' || parsed !== origin) {
+      const hint = parsed !== undefined && parsed !== 'null' ? ` (did you mean "${parsed}"?)` : '';
+      throw new UsageError(`--cors expects *, off, or a comma-separated list of origins like https://app.example.com:8443, got "${origin}"${hint}`);
+    }
+    return origin;
+  });
 }
 
 function milliseconds(flag: string, raw: string | undefined): number | undefined {
