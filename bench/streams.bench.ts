@@ -8,7 +8,8 @@
  * decoder runs at each read size beside REF (passes alternating, each after a full GC and a short untimed stream), the order of decoders
  * rotating; a round's ratio is REF's time ÷ the decoder's, by the wall clock and by the process's CPU time (which
  * a busy machine's waits do not inflate), then the median over rounds. Prints the table for bench/RESULTS.md.
- * EVENTS, ROUNDS, SAMPLES, READS=views and ONLY (a regex of decoder names) shorten a run; BASE=<another
+ * EVENTS, ROUNDS, SAMPLES, READS=views and ONLY (a regex of decoder names) shorten a run; GC=off skips the full GC
+ * before each pass (each pass then pays for the garbage of the ones before it); BASE=<another
  * checkout> adds that tree's client rows, marked "(BASE)", for a before/after in the same run.
  * @module
  */
@@ -298,8 +299,12 @@ const median = (xs: number[]) => {
 
 // The script runs under `node --expose-gc` (package.json): without it the collection before each pass is skipped, and a
 // pass pays for the garbage of the one before it (the kept 64-KiB reads of a client row are 12 MB of it).
-const gc = (globalThis as { gc?: () => void }).gc;
-if (!gc) process.stderr.write('bench:streams: run with node --expose-gc (npm run bench:streams does): passes will pay for each other\'s garbage\n');
+// GC=off skips that collection (the warm-up stream still runs): see what the collection itself costs each decoder. A full
+// collection lets go of the optimized code, field types and call feedback that name the objects of the streams before, and a
+// decoder of many small functions takes longer to compile them again than REF's one loop (bench/RESULTS.md, session 13).
+const gcOff = process.env.GC === 'off';
+const gc = gcOff ? undefined : (globalThis as { gc?: () => void }).gc;
+if (!gc && !gcOff) process.stderr.write('bench:streams: run with node --expose-gc (npm run bench:streams does): passes will pay for each other\'s garbage\n');
 
 /** One pass over the whole stream: wall and CPU seconds (user + system of the process, GC helper threads included). */
 interface Pass {
@@ -374,7 +379,7 @@ const cpu = cpus();
 const lines = [
   `${new Date().toISOString().slice(0, 10)}, ${cpu.length} x ${cpu[0]?.model ?? 'unknown CPU'}, Node ${process.version}, load ${loadAtStart.toFixed(2)} at start / ${loadavg()[0]!.toFixed(2)} at end, ` +
     `${events} events (${(sseBytes.length / 1e6).toFixed(1)} MB SSE, ${(jsonlBytes.length / 1e6).toFixed(1)} MB JSON lines, ~${Math.round(jsonlBytes.length / events)} B per item), ${rounds} rounds (+1 warm-up) x ${samplesPerRound} passes of each decoder beside as many of REF, ` +
-    `reads ${readsAsViews ? 'as views of one buffer' : 'each its own buffer'}, ${gc ? 'a full GC' : 'no GC (run without --expose-gc)'} and ${warmUpEvents.length} events untimed before each pass.`,
+    `reads ${readsAsViews ? 'as views of one buffer' : 'each its own buffer'}, ${gc ? 'a full GC' : gcOff ? 'no GC (GC=off)' : 'no GC (run without --expose-gc)'} and ${warmUpEvents.length} events untimed before each pass.`,
   '',
   '| decoder | ÷ REF of its framing, 256-B reads: wall / CPU | ÷ REF, 64-KiB reads: wall / CPU | chunks/s, wall (256 B / 64 KiB) |',
   '|---|---:|---:|---:|',
