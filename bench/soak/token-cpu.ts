@@ -14,7 +14,7 @@
  * `tsx bench/soak/token-cpu.ts` after `npm run build`. Knobs: STREAMS (1000), ROUNDS (3), TOKENS
  * (100), FROM_MS (1500), WINDOW_MS (2000), BASE (another checkout, built: its `serve` is measured in
  * the same rounds, as "sambakit base"), PROFILE (a directory: sambakit's server runs under
- * `--cpu-prof`, and the windows' samples are summarised per token).
+ * `--cpu-prof`, and the windows' samples are summarised per token)).
  * @module
  */
 import { spawnSync, type ChildProcess } from 'node:child_process';
@@ -108,10 +108,10 @@ async function main(): Promise<void> {
   }
   const line = (name: string) => {
     const rs = results[name]!;
-    return `${name} ${median(rs.map((r) => r.us)).toFixed(1)} µs (${rs.map((r) => r.us.toFixed(1)).join(', ')}; kernel ${median(rs.map((r) => r.systemUs)).toFixed(1)}, client ${median(rs.map((r) => r.clientUs)).toFixed(1)})`;
+    return `${name} ${median(rs.map((r) => r.us)).toFixed(1)} µs (${rs.map((r) => r.us.toFixed(1)).join(', ')}; user ${median(rs.map((r) => r.us - r.systemUs)).toFixed(1)}, kernel ${median(rs.map((r) => r.systemUs)).toFixed(1)}; client ${median(rs.map((r) => r.clientUs)).toFixed(1)} (${rs.map((r) => r.clientUs.toFixed(1)).join(', ')}))`;
   };
   process.stdout.write(`server CPU per streamed token in full flow, median of ${rounds} rounds of ${streams} streams: ${names.map(line).join('; ')}; ${spawnSync('uptime', { encoding: 'utf8' }).stdout.trim()}\n`);
-  if (profileDir) printProfile(results.sambakit!.map((r) => r.window), results.sambakit!.reduce((sum, r) => sum + r.chunks, 0));
+  if (profileDir && results.sambakit) printProfile(results.sambakit.map((r) => r.window), results.sambakit!.reduce((sum, r) => sum + r.chunks, 0));
 }
 
 /** Where sambakit's CPU went in the measured windows, µs per token (the profiler's own cost included). */
