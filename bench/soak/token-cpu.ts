@@ -14,7 +14,7 @@
  * `tsx bench/soak/token-cpu.ts` after `npm run build`. Knobs: STREAMS (1000), ROUNDS (3), TOKENS
  * (100), FROM_MS (1500), WINDOW_MS (2000), BASE (another checkout, built: its `serve` is measured in
  * the same rounds, as "sambakit base"), PROFILE (a directory: sambakit's server runs under
- * `--cpu-prof`, and the windows' samples are summarised per token)).
+ * `--cpu-prof`, and the windows' samples are summarised per token).
  * @module
  */
 import { spawnSync, type ChildProcess } from 'node:child_process';
@@ -23,6 +23,7 @@ import { closeForked, forkServer, guardChildren, spawnServe, stopServe } from '.
 import { profileClockUs, summariseProfile, type ProfileWindow } from '../server/profile.js';
 import { readProc } from '../server/procstat.js';
 import { median } from '../server/stats.js';
+import { alternatingRounds } from './rounds.js';
 import { preconnect, runStreamWave, streamedChatBody, type StreamTiming } from '../server/streams.js';
 
 const streams = Number(process.env.STREAMS ?? 1000);
@@ -89,18 +90,16 @@ async function main(): Promise<void> {
   const names = Object.keys(targets);
   const results: Record<string, Round[]> = Object.fromEntries(names.map((name) => [name, []]));
   try {
-    for (const [name, target] of Object.entries(targets)) {
-      log(`  ${name}: warm-up round`);
-      await round(target.url, target.child);
-    }
-    for (let r = 0; r < rounds; r++) {
-      const order = r % 2 === 0 ? names : names.slice().reverse();
-      for (const name of order) {
-        const result = await round(targets[name]!.url, targets[name]!.child);
+    await alternatingRounds(
+      targets,
+      rounds,
+      (target) => round(target.url, target.child),
+      (name, r, result) => {
         results[name]!.push(result);
         log(`  round ${r + 1} ${name}: ${result.us.toFixed(1)} µs of server CPU per token (kernel ${result.systemUs.toFixed(1)}), client ${result.clientUs.toFixed(1)} µs, ${result.chunks} tokens in the window (load ${load()})`);
-      }
-    }
+      },
+      log,
+    );
   } finally {
     await stopServe(serve.child);
     if (base) await stopServe(base.child);
@@ -111,7 +110,7 @@ async function main(): Promise<void> {
     return `${name} ${median(rs.map((r) => r.us)).toFixed(1)} µs (${rs.map((r) => r.us.toFixed(1)).join(', ')}; user ${median(rs.map((r) => r.us - r.systemUs)).toFixed(1)}, kernel ${median(rs.map((r) => r.systemUs)).toFixed(1)}; client ${median(rs.map((r) => r.clientUs)).toFixed(1)} (${rs.map((r) => r.clientUs.toFixed(1)).join(', ')}))`;
   };
   process.stdout.write(`server CPU per streamed token in full flow, median of ${rounds} rounds of ${streams} streams: ${names.map(line).join('; ')}; ${spawnSync('uptime', { encoding: 'utf8' }).stdout.trim()}\n`);
-  if (profileDir && results.sambakit) printProfile(results.sambakit.map((r) => r.window), results.sambakit!.reduce((sum, r) => sum + r.chunks, 0));
+  if (profileDir) printProfile(results.sambakit!.map((r) => r.window), results.sambakit!.reduce((sum, r) => sum + r.chunks, 0));
 }
 
 /** Where sambakit's CPU went in the measured windows, µs per token (the profiler's own cost included). */
