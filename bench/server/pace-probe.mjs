@@ -7,12 +7,12 @@
  * to first token is made). Answers each `{ type: 'pace', fromEpochMs, record }` with the figures
  * since the previous one (its CPU time too, from `process.cpuUsage`, at microsecond resolution) (`fromEpochMs`: when the wave began, on the epoch clock both processes
  * share), then starts again if `record`; until then it keeps nothing (the heap readings of the
- * memory wave see none of it). The same code wraps both servers' `ServerResponse.prototype.write` and `end`, so its
- * own cost (a scan of each written string) is the same on both sides. Plain JavaScript, as
+ * memory wave see none of it). The same code wraps both servers' `Socket.prototype.write` (one response
+ * per connection at a time in the benches), so its own cost (a scan of each written string) is the same on both sides. Plain JavaScript, as
  * memory-probe.mjs.
  * @module
  */
-import { ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
 import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import process from 'node:process';
 
@@ -52,30 +52,27 @@ function contentTokens(text) {
   }
 }
 
-function noteWrite(response, text) {
+function noteWrite(socket, text) {
   if (!recording) return;
   const tokens = contentTokens(text);
   if (tokens === 0) return;
   const now = performance.now();
   writes++;
   if (tokens > 1) multiTokenWrites++;
-  const last = lastWriteAt.get(response);
+  const last = lastWriteAt.get(socket);
   if (last !== undefined) {
     gaps.push(now - last);
     gapsEndedAt.push(performance.timeOrigin + now);
   }
-  lastWriteAt.set(response, now);
+  lastWriteAt.set(socket, now);
 }
 
-const write = ServerResponse.prototype.write;
-ServerResponse.prototype.write = function (chunk, ...rest) {
+// Wrapped at the socket, where every byte of a response goes (node:http's `res.write` hands it the
+// size line, the data and the CRLF apart; sambakit's streams write a framed piece to it directly).
+const write = Socket.prototype.write;
+Socket.prototype.write = function (chunk, ...rest) {
   noteWrite(this, chunk);
   return write.call(this, chunk, ...rest);
-};
-const end = ServerResponse.prototype.end;
-ServerResponse.prototype.end = function (chunk, ...rest) {
-  noteWrite(this, chunk);
-  return end.call(this, chunk, ...rest);
 };
 
 new PerformanceObserver((list) => {

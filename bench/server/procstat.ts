@@ -19,6 +19,8 @@ export interface ProcSample {
   atMs: number;
   /** User + system CPU time so far, ms. */
   cpuMs: number;
+  /** Of which in the kernel (stime), ms. */
+  systemMs: number;
   /** Resident set size now, bytes. */
   rssBytes: number;
   /** Peak resident set size so far (VmHWM), bytes. */
@@ -37,7 +39,7 @@ export function readProc(pid: number): ProcSample | undefined {
     const ticks = Number(fields[11]) + Number(fields[12]);
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
-    return { atMs: performance.now(), cpuMs: (ticks * 1000) / clockTicks(), rssBytes: kb('VmRSS'), peakRssBytes: kb('VmHWM'), rssAnonBytes: kb('RssAnon'), rssFileBytes: kb('RssFile') };
+    return { atMs: performance.now(), cpuMs: (ticks * 1000) / clockTicks(), systemMs: (Number(fields[12]) * 1000) / clockTicks(), rssBytes: kb('VmRSS'), peakRssBytes: kb('VmHWM'), rssAnonBytes: kb('RssAnon'), rssFileBytes: kb('RssFile') };
   } catch {
     return undefined;
   }

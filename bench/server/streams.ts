@@ -57,6 +57,8 @@ export interface WaveOptions {
   cancelAfter?: (i: number) => number | undefined;
   /** Called when a stream receives its first content chunk, and when a stream ends (any way): for readings taken at a known point of a wave. */
   onProgress?: (event: 'first content' | 'end') => void;
+  /** Given the wave's timings as soon as every request is issued, to read counts (`contentChunks`) while it runs. */
+  live?: (streams: readonly StreamTiming[]) => void;
 }
 
 /**
@@ -305,6 +307,7 @@ export function runStreamWave(options: WaveOptions): Promise<WaveResult> {
       else socket.once('connect', send);
     }
     const issueMs = performance.now() - t0;
+    options.live?.(timings);
   });
 }
 

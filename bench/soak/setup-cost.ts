@@ -26,6 +26,7 @@ import { profileClockUs, summariseProfile, type ProfileWindow } from '../server/
 import { readProc } from '../server/procstat.js';
 import { gcKindsText, median } from '../server/stats.js';
 import { preconnect, streamedChatBody } from '../server/streams.js';
+import { alternatingRounds } from './rounds.js';
 
 const streams = Number(process.env.STREAMS ?? 2000);
 const rounds = Number(process.env.ROUNDS ?? 3);
@@ -101,20 +102,17 @@ async function main(): Promise<void> {
   const results: Record<string, number[]> = Object.fromEntries(names.map((name) => [name, []]));
   const windows: ProfileWindow[] = [];
   try {
-    // A first, unmeasured round each: code compiled, tables made, parsers pooled.
-    for (const [name, target] of Object.entries(targets)) {
-      log(`  ${name}: warm-up round`);
-      await round(target.url, target.child);
-    }
-    for (let r = 0; r < rounds; r++) {
-      const order = r % 2 === 0 ? names : names.slice().reverse();
-      for (const name of order) {
-        const { usPerRequest, gc, wallMs, window } = await round(targets[name]!.url, targets[name]!.child);
+    await alternatingRounds(
+      targets,
+      rounds,
+      (target) => round(target.url, target.child),
+      (name, r, { usPerRequest, gc, wallMs, window }) => {
         results[name]!.push(usPerRequest);
         if (name === 'sambakit') windows.push(window);
         log(`  round ${r + 1} ${name}: ${usPerRequest.toFixed(1)} µs of server CPU per request, set up in ${wallMs.toFixed(0)} ms; GC ${gcKindsText(gc)} (load ${spawnSync('cat', ['/proc/loadavg'], { encoding: 'utf8' }).stdout.split(' ')[0]})`);
-      }
-    }
+      },
+      log,
+    );
   } finally {
     await stopServe(serve.child);
     if (base) await stopServe(base.child);

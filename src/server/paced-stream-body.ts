@@ -9,6 +9,7 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { encodeStreamEnd, encodeStreamItem, type StreamFramingSpec } from '../streams/index.js';
 import { addAbortListener, removeAbortListener } from './abort-listeners.js';
+import { drainSource, writeBodyText } from './chunked-write.js';
 import type { PacedProducer } from './operations/types.js';
 import { sliceMs } from '../event-loop/turn-budget.js';
 import { endStepTimer, startStepTimer } from './pacing/wait-until.js';
@@ -94,7 +95,7 @@ class PacedBody {
   /** The socket holds more than it takes: nothing more is asked of the producer until it drains. */
   private waitForRoom(): void {
     this.onDrain ??= () => this.pump();
-    this.target.res.once('drain', this.onDrain);
+    drainSource(this.target.res).once('drain', this.onDrain);
   }
 
   /** The next turn came after a full slice. */
@@ -112,7 +113,7 @@ class PacedBody {
 
   private write(text: string): boolean {
     const { res } = this.target;
-    if (res.headersSent) return res.write(text);
+    if (res.headersSent) return writeBodyText(res, text);
     res.writeHead(this.status, this.headers);
     const room = res.write(text);
     flattenSentHead(res);
@@ -163,7 +164,10 @@ class PacedBody {
     }
     res.off('close', responseClosed);
     bodies.delete(res);
-    if (this.onDrain) res.off('drain', this.onDrain);
+    if (this.onDrain) {
+      res.off('drain', this.onDrain);
+      res.socket?.off('drain', this.onDrain);
+    }
     const { shutdown } = this.target;
     if (shutdown) removeAbortListener(shutdown, this);
   }
