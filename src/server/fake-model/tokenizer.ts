@@ -59,11 +59,19 @@ export function tokenOf(id: number): TokenPiece {
 const MAX_PIECES = 50_000;
 const tokensOfPiece = new Map<string, readonly TokenPiece[]>();
 
+/**
+ * Pieces the library has encoded in this process. A piece of up to MAX_PIECE_CHARS of line breaks
+ * and spaces costs the library milliseconds (a run of `\r\n` or of `\n \n` is a token every two or
+ * three characters), so sliced work reads the clock after each one rather than every few pieces.
+ */
+let encodedPieces = 0;
+
 /** The tokens of one pre-tokenization piece (a piece encodes alone exactly as inside its text). */
 function pieceTokens(piece: string): readonly TokenPiece[] {
   let tokens = tokensOfPiece.get(piece);
   if (tokens === undefined) {
     if (tokensOfPiece.size >= MAX_PIECES) tokensOfPiece.delete(tokensOfPiece.keys().next().value as string);
+    encodedPieces++;
     tokens = Object.freeze(encode(piece, PLAIN_TEXT).map(tokenOf));
     tokensOfPiece.set(piece, tokens);
   }
@@ -104,6 +112,7 @@ class TokenCounter {
    */
   advance(limit: number, budget: TurnBudget | undefined): boolean {
     const { text } = this;
+    let encoded = encodedPieces;
     for (let step = 1; this.count <= limit; step++) {
       if (this.cursor !== undefined) {
         const start = this.cursor.position;
@@ -118,8 +127,9 @@ class TokenCounter {
           this.position = end;
         }
       }
-      // A step is at most a remembered line or one piece; the clock is read every few of them.
-      if ((step & 7) === 0 && budget !== undefined && budget.spent()) return false;
+      // A step is at most a remembered line or one piece; the clock is read every few of them, and after any the library encoded.
+      if (((step & 7) === 0 || encoded !== encodedPieces) && budget !== undefined && budget.spent()) return false;
+      encoded = encodedPieces;
     }
     return true;
   }
@@ -227,13 +237,14 @@ export function* tokenizeSteps(text: string, limit: number, budget: TurnBudget |
   const pieceStarts: boolean[] = [];
   for (let step = 1; !cursor.done && tokens.length <= limit; step++) {
     const start = cursor.position;
+    const encoded = encodedPieces;
     const piece = pieceTokens(text.slice(start, cursor.next()));
     for (let i = 0; i < piece.length; i++) {
       tokens.push(piece[i] as TokenPiece);
       pieceStarts.push(i === 0);
     }
-    // A piece is at most MAX_PIECE_CHARS; the clock is read every few of them.
-    if ((step & 15) === 0 && budget?.spent()) yield;
+    // A piece is at most MAX_PIECE_CHARS; the clock is read every few of them, and after any the library encoded.
+    if (((step & 15) === 0 || encoded !== encodedPieces) && budget?.spent()) yield;
   }
   return { text: cursor.done ? text : text.slice(0, cursor.position), tokens, pieceStarts, joined: cursor.ascii };
 }

@@ -3,7 +3,8 @@ import { CL100K_TOKEN_SPLIT_REGEX } from 'gpt-tokenizer/encodingParams/constants
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../src/server/fake-model/random.js';
 import { pieceEnds } from '../../../src/server/fake-model/pre-tokenizer.js';
-import { countTokens, tokenizeText, tokensBefore } from '../../../src/server/fake-model/tokenizer.js';
+import { countTokens, countTokensUpTo, tokenize, tokenizeInTurns, tokenizeText, tokensBefore } from '../../../src/server/fake-model/tokenizer.js';
+import { TurnBudget } from '../../../src/event-loop/turn-budget.js';
 
 /** The library's own answer, special-token markers counted as text (as the fake model counts them). */
 const reference = (text: string) => encode(text, { disallowedSpecial: new Set() });
@@ -83,6 +84,40 @@ describe('piece tokenizer', () => {
     expect(countTokens(text)).toBe(reference(text).length);
     expect(countTokens(text)).toBe(reference(text).length);
     expect(countTokens('x\n'.repeat(500))).toBe(reference('x\n'.repeat(500)).length);
+  });
+});
+
+describe('runs of line breaks, counted in slices', () => {
+  /** A budget that is always spent, counting the turns the work waits for. */
+  class CountedTurns extends TurnBudget {
+    turns = 0;
+    override spent(): boolean {
+      return true;
+    }
+    override async nextTurn(): Promise<void> {
+      this.turns++;
+    }
+  }
+  /**
+   * Lines of 300 characters of spaces and `\r\n` (`q` after each), a token every few characters:
+   * the library takes milliseconds over each of their pieces, which no earlier test encoded.
+   */
+  const slowLines = (space: string) => Array.from({ length: 12 }, (_, i) => `${space.repeat(i + 1)}\r\n`.repeat(Math.ceil(300 / (i + 3)))).join('q');
+
+  it('wait for the next turn after each piece the library encodes, to the count of one pass', async () => {
+    const text = slowLines(' ');
+    const budget = new CountedTurns();
+    const counted = await countTokensUpTo(text, Infinity, budget);
+    expect(budget.turns).toBeGreaterThanOrEqual(12);
+    expect(counted).toBe(countTokens(text));
+  });
+
+  it('are tokenized waiting for the next turn after each piece the library encodes, to the tokens of one pass', async () => {
+    const text = slowLines('\t');
+    const budget = new CountedTurns();
+    const tokens = await tokenizeInTurns(text, budget);
+    expect(budget.turns).toBeGreaterThanOrEqual(12);
+    expect(tokens).toEqual(tokenize(text));
   });
 });
 
