@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../src/server/fake-model/random.js';
 import { pieceEnds } from '../../../src/server/fake-model/pre-tokenizer.js';
 import { countTokens, countTokensUpTo, tokenize, tokenizeInTurns, tokenizeText, tokensBefore } from '../../../src/server/fake-model/tokenizer.js';
-import { TurnBudget } from '../../../src/event-loop/turn-budget.js';
+import { CountingBudget } from './helpers.js';
 
 /** The library's own answer, special-token markers counted as text (as the fake model counts them). */
 const reference = (text: string) => encode(text, { disallowedSpecial: new Set() });
@@ -88,16 +88,6 @@ describe('piece tokenizer', () => {
 });
 
 describe('runs of line breaks, counted in slices', () => {
-  /** A budget that is always spent, counting the turns the work waits for. */
-  class CountedTurns extends TurnBudget {
-    turns = 0;
-    override spent(): boolean {
-      return true;
-    }
-    override async nextTurn(): Promise<void> {
-      this.turns++;
-    }
-  }
   /**
    * Lines of 300 characters of spaces and `\r\n` (`q` after each), a token every few characters:
    * the library takes milliseconds over each of their pieces, which no earlier test encoded.
@@ -106,7 +96,7 @@ describe('runs of line breaks, counted in slices', () => {
 
   it('wait for the next turn after each piece the library encodes, to the count of one pass', async () => {
     const text = slowLines(' ');
-    const budget = new CountedTurns();
+    const budget = new CountingBudget();
     const counted = await countTokensUpTo(text, Infinity, budget);
     expect(budget.turns).toBeGreaterThanOrEqual(12);
     expect(counted).toBe(countTokens(text));
@@ -114,7 +104,7 @@ describe('runs of line breaks, counted in slices', () => {
 
   it('are tokenized waiting for the next turn after each piece the library encodes, to the tokens of one pass', async () => {
     const text = slowLines('\t');
-    const budget = new CountedTurns();
+    const budget = new CountingBudget();
     const tokens = await tokenizeInTurns(text, budget);
     expect(budget.turns).toBeGreaterThanOrEqual(12);
     expect(tokens).toEqual(tokenize(text));
