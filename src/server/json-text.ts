@@ -135,7 +135,7 @@ function* writeString(value: string, pieces: Pieces, budget: TurnBudget, prefix:
   pieces.add(`${prefix}"`);
   for (let start = 0; start < value.length; ) {
     let end = Math.min(value.length, start + runChars);
-    if (isHighSurrogate(value.charCodeAt(end - 1)) && end < value.length) end++;
+    if (isSurrogate(value.charCodeAt(end - 1), 0xd800) && isSurrogate(value.charCodeAt(end), 0xdc00)) end++;
     pieces.add(JSON.stringify(value.slice(start, end)).slice(1, -1));
     start = end;
     if (budget.spent()) yield;
@@ -143,4 +143,5 @@ function* writeString(value: string, pieces: Pieces, budget: TurnBudget, prefix:
   pieces.add('"');
 }
 
-const isHighSurrogate = (code: number): boolean => code >= 0xd800 && code <= 0xdbff;
+/** Whether `code` is a high (`first` 0xd800) or low (0xdc00) surrogate: a pair is a high one then a low one. */
+const isSurrogate = (code: number, first: number): boolean => code >= first && code <= first + 0x3ff;
