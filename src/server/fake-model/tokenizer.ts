@@ -11,7 +11,7 @@
 import { decode, encode } from 'gpt-tokenizer/encoding/cl100k_base';
 import { finishSteps, runSteps, type Steps } from '../../event-loop/steps.js';
 import type { TurnBudget } from '../../event-loop/turn-budget.js';
-import { PieceCursor, pieceEnds } from './pre-tokenizer.js';
+import { PieceCursor } from './pre-tokenizer.js';
 
 /**
  * Special-token markers such as `<|endoftext|>` in user text are counted as ordinary text: by
@@ -93,13 +93,16 @@ export const MAX_TOKEN_CHARS = 128;
  * spent and goes on from there when called again, so that counting a long prompt never holds the event loop for long, and
  * stops for good once a limit is passed (a prompt over the context need not be counted to its end).
  *
- * The text is taken a line at a time (see `lineEnd`), each line's count remembered; a line too long
- * to remember, and everything after it, is walked piece by piece.
+ * The text is taken a line at a time (see `lineEnd`), each line's count remembered (a line met for
+ * the first time is walked piece by piece, a step each); a line too long to remember, and everything
+ * after it, is walked piece by piece.
  */
 class TokenCounter {
   count = 0;
   /** Start of the next line to count. */
   private position = 0;
+  /** A line met for the first time, walked a piece a step (its pieces may be new to the library), and its tokens so far. */
+  private line: { cursor: PieceCursor; count: number } | undefined;
   /** The rest of the text, walked by pieces once a long line was met. */
   private cursor: PieceCursor | undefined;
 
@@ -118,13 +121,27 @@ class TokenCounter {
         const start = this.cursor.position;
         if (this.cursor.done) return true;
         this.count += pieceTokens(this.cursor.text.slice(start, this.cursor.next())).length;
+      } else if (this.line !== undefined) {
+        const { cursor } = this.line;
+        const start = cursor.position;
+        this.line.count += pieceTokens(cursor.text.slice(start, cursor.next())).length;
+        if (cursor.done) {
+          this.count += rememberLine(cursor.text, this.line.count);
+          this.position += cursor.text.length;
+          this.line = undefined;
+        }
       } else {
         if (this.position >= text.length) return true;
         const end = lineEnd(text, this.position);
         if (end < 0) this.cursor = new PieceCursor(this.position === 0 ? text : text.slice(this.position));
         else {
-          this.count += lineCount(text.slice(this.position, end));
-          this.position = end;
+          const line = text.slice(this.position, end);
+          const known = countOfLine.get(line);
+          if (known === undefined) this.line = { cursor: new PieceCursor(line), count: 0 };
+          else {
+            this.count += known;
+            this.position = end;
+          }
         }
       }
       // A step is at most a remembered line or one piece; the clock is read every few of them, and after any the library encoded.
@@ -192,15 +209,8 @@ const MAX_REMEMBERED_LINE = 1 << 12;
 const countOfLine = new Map<string, number>();
 let lineChars = 0;
 
-function lineCount(line: string): number {
-  const known = countOfLine.get(line);
-  if (known !== undefined) return known;
-  let count = 0;
-  let start = 0;
-  for (const end of pieceEnds(line).ends) {
-    count += pieceTokens(line.slice(start, end)).length;
-    start = end;
-  }
+/** Remembers the count of a line, and gives it back. */
+function rememberLine(line: string, count: number): number {
   for (const [oldest] of countOfLine) {
     if (lineChars + line.length <= MAX_LINE_CHARS) break;
     countOfLine.delete(oldest);
