@@ -62,6 +62,8 @@ const nestedSchema = (levels: number): unknown => (levels === 0 ? { type: 'strin
 const promptFields: ReadonlyArray<[string, string, (text: string) => unknown]> = [
   ['chat message', chatPath, (text) => ({ model, messages: [{ role: 'user', content: text }], max_tokens: 5 })],
   ['Responses instructions', '/cloud/v1/responses', (text) => ({ model, instructions: text, input: 'Hi.', max_output_tokens: 5 })],
+  // Streamed, as the fuzz case was: its events carry the response object, `instructions` and all.
+  ['Responses instructions, streamed', '/cloud/v1/responses', (text) => ({ model, instructions: text, input: 'Hi.', max_output_tokens: 5, stream: true })],
   ['Responses input', '/cloud/v1/responses', (text) => ({ model, input: text, max_output_tokens: 5 })],
   ['Messages system', '/cloud/v1/messages', (text) => ({ model, max_tokens: 5, system: text, messages: [{ role: 'user', content: 'Hi.' }] })],
   ['Messages content', '/cloud/v1/messages', (text) => ({ model, max_tokens: 5, messages: [{ role: 'user', content: text }] })],
