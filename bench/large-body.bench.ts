@@ -3,10 +3,11 @@
  * request (JSON chat bodies, multipart audio uploads to Cloud's transcriptions, and requests whose
  * answer is large: one with 2,000 tokens of 20 logprobs, 128 embeddings of 4,096 floats, a prompt's own logprobs;
  * structured answers to schemas of up to 90,000 members (10,000 in one object): json_schema, tool parameters, Responses text.format;
- * and, in check mode, the largest batch answers), side by side with a baseline checkout of the server (BASELINE, default /work/main:
+ * runs of line breaks in every prompt field; and, in check mode, the largest batch answers), side by side with a baseline checkout of the server (BASELINE, default /work/main:
  * the code before sliced parsing) in the same run. Each server runs in its own process with a 1 ms
  * interval timer (bench/server/lag-child.ts) whose longest gap, in wall time and in the process's
- * CPU time, is read after each answer; the bodies are sent by this process. Rounds alternate the order; medians over rounds.
+ * CPU time, is read after each answer; the bodies are sent by this process. Both servers are started
+ * afresh for each body, whose first request (cold) is reported apart; then rounds alternate the order; medians over rounds.
  * Prints Markdown and writes it as the section "## Large request bodies (..., <date>)" (naming ONLY when set) of
  * bench/RESULTS.md, so a run on another day is appended beside the earlier ones (APPEND=0 to skip).
  * Knobs: ROUNDS (3), BASELINE (path of the baseline's source tree), ONLY (bodies whose name contains it, or one of its `|`-separated parts).
@@ -56,6 +57,44 @@ const studioChatPath = '/v1/p/e/chat/completions';
 const endlessWord = 'x'.repeat(24 << 20);
 /** A schema of objects `levels` deep (two JSON levels each: `properties` and the property). */
 const nestedSchema = (levels: number): unknown => (levels === 0 ? { type: 'string' } : { type: 'object', properties: { a: nestedSchema(levels - 1) } });
+
+/** Every field that carries a prompt, by API: its name, its route, and a body with `text` in it. */
+const promptFields: ReadonlyArray<[string, string, (text: string) => unknown]> = [
+  ['chat message', chatPath, (text) => ({ model, messages: [{ role: 'user', content: text }], max_tokens: 5 })],
+  ['Responses instructions', '/cloud/v1/responses', (text) => ({ model, instructions: text, input: 'Hi.', max_output_tokens: 5 })],
+  // Streamed, as the fuzz case was: its events carry the response object, `instructions` and all.
+  ['Responses instructions, streamed', '/cloud/v1/responses', (text) => ({ model, instructions: text, input: 'Hi.', max_output_tokens: 5, stream: true })],
+  ['Responses input', '/cloud/v1/responses', (text) => ({ model, input: text, max_output_tokens: 5 })],
+  ['Messages system', '/cloud/v1/messages', (text) => ({ model, max_tokens: 5, system: text, messages: [{ role: 'user', content: 'Hi.' }] })],
+  ['Messages content', '/cloud/v1/messages', (text) => ({ model, max_tokens: 5, messages: [{ role: 'user', content: text }] })],
+  ['Messages count_tokens', '/cloud/v1/messages/count_tokens', (text) => ({ model, messages: [{ role: 'user', content: text }] })],
+  ['completions prompt', '/cloud/v1/completions', (text) => ({ model, prompt: text, max_tokens: 5 })],
+  ['SambaStudio chat', studioChatPath, (text) => ({ model: 'm', messages: [{ role: 'user', content: text }], max_tokens: 5 })],
+  ['native v2 value', nativePath, (text) => ({ items: [{ id: 'a', value: text }], params: { max_tokens_to_generate: 5 } })],
+  ['native generic instances', '/api/predict/generic/p/e', (text) => ({ instances: [text], params: { max_tokens_to_generate: { type: 'int', value: '5' } } })],
+  ['native nlp inputs', '/api/predict/nlp/p/e', (text) => ({ inputs: [text], params: { max_tokens_to_generate: { type: 'int', value: '5' } } })],
+  ['LMI inputs', '/lmi/invocations', (text) => ({ inputs: text, parameters: { max_new_tokens: 5 } })],
+  ['LMI messages', '/lmi/v1/chat/completions', (text) => ({ messages: [{ role: 'user', content: text }], max_tokens: 5 })],
+  ['embeddings input', '/cloud/v1/embeddings', (text) => ({ model: 'E5-Mistral-7B-Instruct', input: text })],
+];
+
+/**
+ * Issue 10's runs of line breaks (the fuzz's largest block: Responses `instructions` of 2,275,521
+ * newlines, 71,112 tokens, which fit the context and come back in the answer) in every prompt field:
+ * each run at that length, and newlines at the body limit (12 M, 24 MB escaped; past the context).
+ */
+function newlineRuns(): BenchBody[] {
+  const runs: Array<[string, string, number]> = [
+    ['`\\n`', '\n', 2_275_521],
+    ['`\\r\\n`', '\r\n', 2_275_521],
+    ['`\\r`', '\r', 2_275_521],
+    ['`\\n \\n`', '\n \n', 2_275_521],
+    ['`\\n`', '\n', 12_000_000],
+  ];
+  return runs.flatMap(([label, unit, chars]) =>
+    promptFields.map(([field, path, body]) => json(`newlines ${label} x ${chars.toLocaleString('en-US')}, ${field}`, () => JSON.stringify(body(unit.repeat(Math.floor(chars / unit.length)))), path)),
+  );
+}
 
 const bodies: BenchBody[] = [
   json('20 MB prompt (one string)', () => JSON.stringify({ model, messages: [{ role: 'user', content: 'x'.repeat(20 << 20) }], max_tokens: 5 })),
@@ -113,6 +152,7 @@ const bodies: BenchBody[] = [
   json('Responses metadata of 99,000 keys', () => JSON.stringify({ model, input: 'Hi.', metadata: Object.fromEntries(Array.from({ length: 99_000 }, (_, i) => [`k${i}`, 'v'])), max_output_tokens: 5 }), '/cloud/v1/responses'),
   json('Messages metadata of 99,000 keys', () => JSON.stringify({ model, max_tokens: 5, messages: [{ role: 'user', content: 'Hi.' }], metadata: Object.fromEntries(Array.from({ length: 99_000 }, (_, i) => [`k${i}`, 'v'])) }), '/cloud/v1/messages'),
   json('native v2 params of 99,000 keys', () => JSON.stringify({ items: [{ id: 'a', value: 'Hi.' }], params: { max_tokens_to_generate: 5, ...Object.fromEntries(Array.from({ length: 99_000 }, (_, i) => [`k${i}`, 1])) } }), nativePath),
+  ...newlineRuns(),
   checked(json('SambaStudio chat batch of 256, 20 logprobs (85 MB answer)', () => batchOf(256, storyRequest), studioChatPath)),
   checked(json('native batch of 256, 20 logprobs (31 MB answer)', () => nativeBatch(256), nativePath)),
   checked(json('embeddings: 128 inputs x 4,096 floats', embeddings, '/cloud/v1/embeddings')),
@@ -187,29 +227,35 @@ const median = (values: number[]) => values.slice().sort((a, b) => a - b)[values
 
 const load = loadavg();
 const progress = benchProgress('large-body');
-progress.phase(`starting the current server and the baseline's (${baselineRoot}), in each check mode the bodies need`);
 const only = process.env.ONLY;
 const chosen = bodies.filter((candidate) => only === undefined || only.split('|').some((part) => candidate.name.includes(part)));
-/** A current and a baseline server per check mode, started when a body needs them. */
-const pairs = new Map<'off' | 'log', Promise<{ current: Server; baseline: Server }>>();
-const pairFor = (mode: 'off' | 'log') => {
-  let pair = pairs.get(mode);
-  if (!pair) pairs.set(mode, (pair = Promise.all([start(root, mode), start(baselineRoot, mode)]).then(([current, baseline]) => ({ current, baseline }))));
-  return pair;
-};
+
+async function stop(server: Server): Promise<void> {
+  const exited = new Promise((resolve) => server.child.once('exit', resolve));
+  server.child.disconnect();
+  await exited;
+}
+
 const rows: string[] = [];
-for (const target of chosen) {
+for (const [index, target] of chosen.entries()) {
   const { name } = target;
-  const { current, baseline } = await pairFor(target.checked ? 'log' : 'off');
+  // Fresh servers per body: its first request is a fresh process's (cold code, a heap still growing), measured apart.
+  progress.phase(`${name}: starting the current server and the baseline's (${baselineRoot})`);
+  const mode = target.checked ? 'log' : 'off';
+  const [current, baseline] = await Promise.all([start(root, mode), start(baselineRoot, mode)]);
   const body = target.make();
+  const cold = { current: undefined as Measured | undefined, baseline: undefined as Measured | undefined };
+  for (const which of index % 2 ? (['baseline', 'current'] as const) : (['current', 'baseline'] as const)) cold[which] = await measure(which === 'current' ? current : baseline, target, body);
   const results = { current: [] as Measured[], baseline: [] as Measured[] };
   for (let round = 0; round < rounds; round++) {
     progress.round(name, round + 1, rounds);
     const order = round % 2 ? (['baseline', 'current'] as const) : (['current', 'baseline'] as const);
     for (const which of order) results[which].push(await measure(which === 'current' ? current : baseline, target, body));
   }
+  await Promise.all([stop(current), stop(baseline)]);
   const of = (which: 'current' | 'baseline', key: keyof Measured) => median(results[which].map((r) => r[key]));
-  const cells = [
+  const coldCells = [cold.baseline!.worstCpuMs, cold.current!.worstCpuMs, cold.baseline!.worstWallMs, cold.current!.worstWallMs];
+  const warmCells = [
     of('baseline', 'worstCpuMs'),
     of('current', 'worstCpuMs'),
     of('current', 'worstCpuMs') / of('baseline', 'worstCpuMs'),
@@ -217,15 +263,11 @@ for (const target of chosen) {
     of('current', 'worstWallMs'),
     of('baseline', 'totalMs'),
     of('current', 'totalMs'),
-  ].map((value, i) => value.toFixed(i === 2 ? 2 : 0));
+  ];
+  const cells = [...coldCells.map((value) => value.toFixed(0)), ...warmCells.map((value, i) => value.toFixed(i === 2 ? 2 : 0))];
   const row = `| ${name} | ${cells.join(' | ')} | ${results.baseline[0]!.status} / ${results.current[0]!.status} |`;
   rows.push(row);
   process.stderr.write(`${row}\n`);
-}
-for (const pair of pairs.values()) {
-  const { current, baseline } = await pair;
-  current.child.disconnect();
-  baseline.child.disconnect();
 }
 
 const endLoad = loadavg();
@@ -237,14 +279,16 @@ const section = [
   'The longest turn of the server\'s event loop (the longest gap of a 1 ms interval timer) while it handles',
   'one large request (chat on `/cloud/v1/chat/completions`, uploads on `/cloud/v1/audio/transcriptions`, other APIs as named; a large answer counts too;',
   '"check mode" rows go to servers that check every answer against the spec, `checkResponses: \'log\'`), and the time to its answer, against a baseline checkout of',
-  'the server in the same run (each in its own process; order alternating; medians). CPU ms is the',
+  'the server in the same run (each in its own process, started afresh for each body; order alternating; medians). "Cold" is the',
+  'first request of the fresh processes (code not yet optimised, a heap still growing), one sample; the other figures are the',
+  'requests after it. CPU ms is the',
   'process\'s CPU time over that gap (GC threads included): the work held in one turn, which the load of',
   'a shared machine does not inflate; wall ms adds the time the process waited for a core.',
   '',
   `${new Date().toISOString().slice(0, 10)}, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'} (shared; load ${load.map((l) => l.toFixed(1)).join(' / ')} at the start, ${endLoad.map((l) => l.toFixed(1)).join(' / ')} at the end), Node ${process.version}, ${rounds} rounds; baseline: ${baselineRoot}.`,
   '',
-  '| body | worst turn CPU ms, baseline | now | ÷ baseline | worst turn wall ms, baseline | now | answer ms, baseline | now | status baseline / now |',
-  '|---|---:|---:|---:|---:|---:|---:|---:|---|',
+  '| body | cold: worst turn CPU ms, baseline | now | cold: wall ms, baseline | now | worst turn CPU ms, baseline | now | ÷ baseline | worst turn wall ms, baseline | now | answer ms, baseline | now | status baseline / now |',
+  '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
   ...rows,
   '',
 ];

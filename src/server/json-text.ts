@@ -3,9 +3,10 @@
  * answer (256 completions with logprobs run to tens of megabytes), or one answer's 2,000 tokens of
  * logprobs with 20 alternatives each, is written a part at a time, with turns of the event loop
  * between parts whenever the slice is spent. A value is written by one `JSON.stringify` when it is
- * small (at most `wholeNodes` arrays, objects and values, counted up to that many and no further);
- * a larger one is taken apart into its members or elements, at any depth. An ordinary answer is
- * small: one `JSON.stringify`.
+ * small (at most `wholeNodes` arrays, objects and values, counted up to that many and no further,
+ * a long string weighing as many nodes as its escaping costs); a larger one is taken apart into its
+ * members or elements, at any depth, and a long string into runs of its characters (a Responses
+ * answer echoes `instructions` of megabytes). An ordinary answer is small: one `JSON.stringify`.
  */
 import { TurnBudget } from '../event-loop/turn-budget.js';
 
@@ -15,6 +16,15 @@ import { TurnBudget } from '../event-loop/turn-budget.js';
  * small never holds the loop, and few enough calls for a large one.
  */
 const wholeNodes = 8192;
+
+/**
+ * Characters of a string that weigh one node: escaping a run of newlines or control characters
+ * costs about as much per 8 characters as a node, so a string counted small is under a millisecond too.
+ */
+const nodeChars = 8;
+
+/** Characters of a long string escaped by one `JSON.stringify` (a control character becomes 6). */
+const runChars = 16 * 1024;
 
 /** Text gathered before it becomes one buffer of the answer. */
 const pieceChars = 64 * 1024;
@@ -72,11 +82,12 @@ function isContainer(value: unknown): value is Record<string, unknown> | unknown
 
 /** Whether `value` holds at most `wholeNodes` nodes: counted depth first, stopping once past it. */
 function isSmall(value: unknown): boolean {
-  if (!isContainer(value)) return true;
+  if (!isContainer(value)) return typeof value !== 'string' || value.length <= wholeNodes * nodeChars;
   let seen = 0;
   const stack: unknown[] = [value];
   while (stack.length > 0) {
     const node = stack.pop();
+    if (typeof node === 'string') seen += node.length / nodeChars;
     if (++seen > wholeNodes) return false;
     if (!isContainer(node)) continue;
     if (Array.isArray(node)) for (const item of node) stack.push(item);
@@ -97,6 +108,10 @@ function* write(value: unknown, pieces: Pieces, budget: TurnBudget, prefix = '')
     if (budget.spent()) yield;
     return text !== undefined;
   }
+  if (typeof value === 'string') {
+    yield* writeString(value, pieces, budget, prefix);
+    return true;
+  }
   pieces.add(prefix);
   if (Array.isArray(value)) {
     for (let index = 0; index < value.length; index++) {
@@ -114,3 +129,19 @@ function* write(value: unknown, pieces: Pieces, budget: TurnBudget, prefix = '')
   pieces.add(separator === '{' ? '{}' : '}');
   return true;
 }
+
+/** A long string's JSON, escaped a run of characters at a time; a run never ends between the two halves of a surrogate pair. */
+function* writeString(value: string, pieces: Pieces, budget: TurnBudget, prefix: string): Generator<void> {
+  pieces.add(`${prefix}"`);
+  for (let start = 0; start < value.length; ) {
+    let end = Math.min(value.length, start + runChars);
+    if (isSurrogate(value.charCodeAt(end - 1), 0xd800) && isSurrogate(value.charCodeAt(end), 0xdc00)) end++;
+    pieces.add(JSON.stringify(value.slice(start, end)).slice(1, -1));
+    start = end;
+    if (budget.spent()) yield;
+  }
+  pieces.add('"');
+}
+
+/** Whether `code` is a high (`first` 0xd800) or low (0xdc00) surrogate: a pair is a high one then a low one. */
+const isSurrogate = (code: number, first: number): boolean => code >= first && code <= first + 0x3ff;

@@ -51,6 +51,30 @@ describe('jsonText of one large answer', () => {
     expect(text(written)).toBe(JSON.stringify(answer));
   });
 
+  it('writes an answer echoing a string of megabytes (Responses instructions of 2.27 M newlines) over several turns, to the same bytes', async () => {
+    const answer = { id: 'resp_1', object: 'response', instructions: '\n'.repeat(2_275_521), output: [{ type: 'message', content: [{ type: 'output_text', text: 'Hi.' }] }] };
+    let written: string | Buffer[] = '';
+    expect(await yieldsBeforeSettling(async () => (written = await jsonText(answer)))).toBe(true);
+    expect(Array.isArray(written)).toBe(true);
+    expect(text(written)).toBe(JSON.stringify(answer));
+    // A long string alone, too.
+    expect(await yieldsBeforeSettling(async () => (written = await jsonText('\r\n'.repeat(1 << 20))))).toBe(true);
+    expect(text(written)).toBe(JSON.stringify('\r\n'.repeat(1 << 20)));
+  });
+
+  it('escapes a long string a run at a time to what JSON.stringify writes, surrogate pairs, lone surrogates and control characters at every cut', async () => {
+    const unit = fc.constantFrom('😀', '\ud83d', '\ude00', '\u0001', '\n', '"', '\\', 'é', '\u2028', 'x');
+    await fc.assert(
+      fc.asyncProperty(fc.array(unit, { minLength: 1, maxLength: 8 }), fc.nat(3), async (units, offset) => {
+        const long = 'y'.repeat(offset) + units.join('').repeat(Math.ceil(70_000 / units.join('').length));
+        const value = { long, list: [long, 'short'] };
+        expect(text(await jsonText(value))).toBe(JSON.stringify(value));
+      }),
+      // A lone high surrogate before a pair: a cut kept off the pair's middle must not land in the next one's.
+      { numRuns: 30, examples: [[['\ud83d', '😀'], 0]] },
+    );
+  });
+
   it('takes large values apart at any depth to what JSON.stringify writes, values JSON leaves out included', async () => {
     const odd = fc.constantFrom(undefined, () => 1, Symbol('s'), new Date(0), { toJSON: () => 'own' }, Object.assign([1, 2], { toJSON: () => 'list' }), Object.create(null));
     const value = fc.letrec((tie) => ({

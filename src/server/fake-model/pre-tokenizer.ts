@@ -148,11 +148,3 @@ export class PieceCursor {
     return (this.position = regexPieceEnd(this.text, this.position));
   }
 }
-
-/** End offsets of the pieces of `text`, in order (the last one is `text.length`), and whether it is ASCII. */
-export function pieceEnds(text: string): { ends: number[]; ascii: boolean } {
-  const ends: number[] = [];
-  const cursor = new PieceCursor(text);
-  while (!cursor.done) ends.push(cursor.next());
-  return { ends, ascii: cursor.ascii };
-}

@@ -11,7 +11,7 @@
 import { decode, encode } from 'gpt-tokenizer/encoding/cl100k_base';
 import { finishSteps, runSteps, type Steps } from '../../event-loop/steps.js';
 import type { TurnBudget } from '../../event-loop/turn-budget.js';
-import { PieceCursor, pieceEnds } from './pre-tokenizer.js';
+import { PieceCursor } from './pre-tokenizer.js';
 
 /**
  * Special-token markers such as `<|endoftext|>` in user text are counted as ordinary text: by
@@ -59,11 +59,19 @@ export function tokenOf(id: number): TokenPiece {
 const MAX_PIECES = 50_000;
 const tokensOfPiece = new Map<string, readonly TokenPiece[]>();
 
+/**
+ * Pieces the library has encoded in this process. A piece of up to MAX_PIECE_CHARS of line breaks
+ * and spaces costs the library milliseconds (a run of `\r\n` or of `\n \n` is a token every two or
+ * three characters), so sliced work reads the clock after each one rather than every few pieces.
+ */
+let encodedPieces = 0;
+
 /** The tokens of one pre-tokenization piece (a piece encodes alone exactly as inside its text). */
 function pieceTokens(piece: string): readonly TokenPiece[] {
   let tokens = tokensOfPiece.get(piece);
   if (tokens === undefined) {
     if (tokensOfPiece.size >= MAX_PIECES) tokensOfPiece.delete(tokensOfPiece.keys().next().value as string);
+    encodedPieces++;
     tokens = Object.freeze(encode(piece, PLAIN_TEXT).map(tokenOf));
     tokensOfPiece.set(piece, tokens);
   }
@@ -85,13 +93,16 @@ export const MAX_TOKEN_CHARS = 128;
  * spent and goes on from there when called again, so that counting a long prompt never holds the event loop for long, and
  * stops for good once a limit is passed (a prompt over the context need not be counted to its end).
  *
- * The text is taken a line at a time (see `lineEnd`), each line's count remembered; a line too long
- * to remember, and everything after it, is walked piece by piece.
+ * The text is taken a line at a time (see `lineEnd`), each line's count remembered (a line met for
+ * the first time is walked piece by piece, a step each); a line too long to remember, and everything
+ * after it, is walked piece by piece.
  */
 class TokenCounter {
   count = 0;
   /** Start of the next line to count. */
   private position = 0;
+  /** A line met for the first time, walked a piece a step (its pieces may be new to the library), and its tokens so far. */
+  private line: { cursor: PieceCursor; count: number } | undefined;
   /** The rest of the text, walked by pieces once a long line was met. */
   private cursor: PieceCursor | undefined;
 
@@ -104,22 +115,38 @@ class TokenCounter {
    */
   advance(limit: number, budget: TurnBudget | undefined): boolean {
     const { text } = this;
+    let encoded = encodedPieces;
     for (let step = 1; this.count <= limit; step++) {
       if (this.cursor !== undefined) {
         const start = this.cursor.position;
         if (this.cursor.done) return true;
         this.count += pieceTokens(this.cursor.text.slice(start, this.cursor.next())).length;
+      } else if (this.line !== undefined) {
+        const { cursor } = this.line;
+        const start = cursor.position;
+        this.line.count += pieceTokens(cursor.text.slice(start, cursor.next())).length;
+        if (cursor.done) {
+          this.count += rememberLine(cursor.text, this.line.count);
+          this.position += cursor.text.length;
+          this.line = undefined;
+        }
       } else {
         if (this.position >= text.length) return true;
         const end = lineEnd(text, this.position);
         if (end < 0) this.cursor = new PieceCursor(this.position === 0 ? text : text.slice(this.position));
         else {
-          this.count += lineCount(text.slice(this.position, end));
-          this.position = end;
+          const line = text.slice(this.position, end);
+          const known = countOfLine.get(line);
+          if (known === undefined) this.line = { cursor: new PieceCursor(line), count: 0 };
+          else {
+            this.count += known;
+            this.position = end;
+          }
         }
       }
-      // A step is at most a remembered line or one piece; the clock is read every few of them.
-      if ((step & 7) === 0 && budget !== undefined && budget.spent()) return false;
+      // A step is at most a remembered line or one piece; the clock is read every few of them, and after any the library encoded.
+      if (((step & 7) === 0 || encoded !== encodedPieces) && budget !== undefined && budget.spent()) return false;
+      encoded = encodedPieces;
     }
     return true;
   }
@@ -182,15 +209,8 @@ const MAX_REMEMBERED_LINE = 1 << 12;
 const countOfLine = new Map<string, number>();
 let lineChars = 0;
 
-function lineCount(line: string): number {
-  const known = countOfLine.get(line);
-  if (known !== undefined) return known;
-  let count = 0;
-  let start = 0;
-  for (const end of pieceEnds(line).ends) {
-    count += pieceTokens(line.slice(start, end)).length;
-    start = end;
-  }
+/** Remembers the count of a line, and gives it back. */
+function rememberLine(line: string, count: number): number {
   for (const [oldest] of countOfLine) {
     if (lineChars + line.length <= MAX_LINE_CHARS) break;
     countOfLine.delete(oldest);
@@ -227,13 +247,14 @@ export function* tokenizeSteps(text: string, limit: number, budget: TurnBudget |
   const pieceStarts: boolean[] = [];
   for (let step = 1; !cursor.done && tokens.length <= limit; step++) {
     const start = cursor.position;
+    const encoded = encodedPieces;
     const piece = pieceTokens(text.slice(start, cursor.next()));
     for (let i = 0; i < piece.length; i++) {
       tokens.push(piece[i] as TokenPiece);
       pieceStarts.push(i === 0);
     }
-    // A piece is at most MAX_PIECE_CHARS; the clock is read every few of them.
-    if ((step & 15) === 0 && budget?.spent()) yield;
+    // A piece is at most MAX_PIECE_CHARS; the clock is read every few of them, and after any the library encoded.
+    if (((step & 15) === 0 || encoded !== encodedPieces) && budget?.spent()) yield;
   }
   return { text: cursor.done ? text : text.slice(0, cursor.position), tokens, pieceStarts, joined: cursor.ascii };
 }

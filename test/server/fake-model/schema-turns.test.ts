@@ -15,19 +15,8 @@ import { asciiJsonSteps, toAsciiJson } from '../../../src/server/fake-model/sche
 import { sampleSchema, sampleSchemaSteps, unlimitedRoom } from '../../../src/server/fake-model/schema-sampler.js';
 import { finishSteps, type Steps } from '../../../src/event-loop/steps.js';
 import { sortedSteps } from '../../../src/event-loop/sorted-steps.js';
-import { TurnBudget } from '../../../src/event-loop/turn-budget.js';
+import { CountingBudget } from './helpers.js';
 
-/** A budget that is always spent and counts the turns the work waited for. */
-class CountingBudget extends TurnBudget {
-  turns = 0;
-  override spent(): boolean {
-    return true;
-  }
-  override async nextTurn(): Promise<void> {
-    this.turns++;
-    await super.nextTurn();
-  }
-}
 
 /** Steps run to their end, the number of times they yielded beside their result. */
 function yieldsOf<T>(steps: Steps<T>): { value: T; yields: number } {

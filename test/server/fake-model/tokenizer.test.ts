@@ -2,11 +2,19 @@ import { encode } from 'gpt-tokenizer/encoding/cl100k_base';
 import { CL100K_TOKEN_SPLIT_REGEX } from 'gpt-tokenizer/encodingParams/constants';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../src/server/fake-model/random.js';
-import { pieceEnds } from '../../../src/server/fake-model/pre-tokenizer.js';
-import { countTokens, tokenizeText, tokensBefore } from '../../../src/server/fake-model/tokenizer.js';
+import { PieceCursor } from '../../../src/server/fake-model/pre-tokenizer.js';
+import { countTokens, countTokensUpTo, tokenize, tokenizeInTurns, tokenizeText, tokensBefore } from '../../../src/server/fake-model/tokenizer.js';
+import { CountingBudget } from './helpers.js';
 
 /** The library's own answer, special-token markers counted as text (as the fake model counts them). */
 const reference = (text: string) => encode(text, { disallowedSpecial: new Set() });
+/** End offsets of the pieces of `text`, in order, and whether it is ASCII. */
+function pieceEnds(text: string): { ends: number[]; ascii: boolean } {
+  const ends: number[] = [];
+  const cursor = new PieceCursor(text);
+  while (!cursor.done) ends.push(cursor.next());
+  return { ends, ascii: cursor.ascii };
+}
 const ids = (text: string) => tokenizeText(text).tokens.map((token) => token.id);
 
 const TRICKY = [
@@ -83,6 +91,41 @@ describe('piece tokenizer', () => {
     expect(countTokens(text)).toBe(reference(text).length);
     expect(countTokens(text)).toBe(reference(text).length);
     expect(countTokens('x\n'.repeat(500))).toBe(reference('x\n'.repeat(500)).length);
+  });
+});
+
+describe('runs of line breaks, counted in slices', () => {
+  /**
+   * Lines of 300 characters of spaces and `\r\n` (`q` after each), a token every few characters:
+   * the library takes milliseconds over each of their pieces, which no earlier test encoded.
+   */
+  const slowLines = (space: string) => Array.from({ length: 12 }, (_, i) => `${space.repeat(i + 1)}\r\n`.repeat(Math.ceil(300 / (i + 3)))).join('q');
+
+  it('wait for the next turn after each piece the library encodes, to the count of one pass', async () => {
+    const text = slowLines(' ');
+    const budget = new CountingBudget();
+    const counted = await countTokensUpTo(text, Infinity, budget);
+    expect(budget.turns).toBeGreaterThanOrEqual(12);
+    expect(counted).toBe(countTokens(text));
+  });
+
+  it('in one line met for the first time wait for the next turn after each piece the library encodes, to the count of one pass', async () => {
+    // One line (a run of whitespace, then a newline before a letter) of 16 pieces, each new to the library.
+    const line = Array.from({ length: 16 }, (_, i) => `${'\n'.repeat(i + 1)}\v`.repeat(Math.ceil(250 / (i + 2)))).join('');
+    const text = `${line}\nq`;
+    const budget = new CountingBudget();
+    const counted = await countTokensUpTo(text, Infinity, budget);
+    expect(budget.turns).toBeGreaterThanOrEqual(12);
+    // Counted again from the remembered line.
+    expect(counted).toBe(countTokens(text));
+  });
+
+  it('are tokenized waiting for the next turn after each piece the library encodes, to the tokens of one pass', async () => {
+    const text = slowLines('\t');
+    const budget = new CountingBudget();
+    const tokens = await tokenizeInTurns(text, budget);
+    expect(budget.turns).toBeGreaterThanOrEqual(12);
+    expect(tokens).toEqual(tokenize(text));
   });
 });
 
