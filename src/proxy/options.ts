@@ -36,7 +36,7 @@ export interface ProxyOptions {
   /**
    * Start that worker before listening (default), so that loading it is not work of the first big
    * exchange; false starts it with the first big body (a process that starts many proxies, as tests
-   * do, pays for the workers it uses).
+   * do, pays for the workers it uses); its first big body or invalid small one starts it.
    */
   checkWorkerAtStart?: boolean;
   /** Where violations, upstream faults and the summary go, one record per call (the key already removed). */
