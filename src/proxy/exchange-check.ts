@@ -66,6 +66,14 @@ async function parseBody(bytes: Buffer, contentType: string | undefined): Promis
   return parseText(bytes, mediaType);
 }
 
+/**
+ * Parses a form of one field: the first form a process parses loads the Web API code it runs on (50 ms
+ * at load 12), which the proxy does before it listens rather than in a client's exchange.
+ */
+export async function loadFormParser(): Promise<void> {
+  await parseBody(Buffer.from('--b\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--b--\r\n'), 'multipart/form-data; boundary=b');
+}
+
 function parseText(bytes: Buffer, mediaType: string | undefined): Parsed {
   if (bytes.byteLength === 0) return { ok: true, body: undefined };
   let text = bytes.toString('utf8');

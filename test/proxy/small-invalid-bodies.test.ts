@@ -8,9 +8,8 @@
  */
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ProxyRecord } from '../../src/proxy/index.js';
 import { useServer } from '../helpers/server.js';
-import { rawTarget, settled, withProxy, type TestProxy } from './helpers.js';
+import { comparableRecords, rawTarget, settled, withProxy, type TestProxy } from './helpers.js';
 
 /** The most violations one toViolations call on this thread returned (the worker's calls are not seen: a thread of its own). */
 const described = vi.hoisted(() => ({ most: 0 }));
@@ -42,15 +41,6 @@ function send(base: string, path: string, body: string): Promise<{ status: numbe
     })
       .on('error', reject)
       .end(body);
-  });
-}
-
-function comparableRecords(records: readonly ProxyRecord[]): unknown[] {
-  return records.map((record) => {
-    const { time: _time, ...rest } = record as ProxyRecord & { requestId?: string; upstreamRequestId?: string };
-    delete rest.requestId;
-    delete rest.upstreamRequestId;
-    return rest;
   });
 }
 
