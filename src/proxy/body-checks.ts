@@ -10,7 +10,8 @@
  * proxy, before it listens (loading it and the validators took 36-58 ms of the loop's time and a
  * core besides, which the first big body's exchange and every other one in flight waited for
  * under fuzz), or, when asked, by the first big body. A worker that dies fails the checks it held,
- * and the next big body starts another. `close` ends it: nothing of the proxy outlives its `close()`.
+ * and the next big body starts another. `close` ends it once the checks it holds have answered:
+ * nothing of the proxy outlives its `close()`.
  * @module
  */
 import type { IncomingHttpHeaders } from 'node:http';
@@ -63,6 +64,8 @@ function startWorker(): Worker {
 export class BodyChecks {
   #worker: Worker | undefined;
   readonly #pending = new Map<number, { done: Done; failed: Failed }>();
+  /** Called when the last pending check has answered (or failed), once `close` waits for it. */
+  #drained: (() => void) | undefined;
   #nextId = 0;
   #closed = false;
 
@@ -114,12 +117,15 @@ export class BodyChecks {
     });
   }
 
-  /** Ends the worker; checks it still held fail. */
+  /**
+   * Ends the worker once the checks it holds have answered: a body that came whole is checked and its
+   * violations recorded (a small invalid one is described there, after its answer may have gone back).
+   */
   async close(): Promise<void> {
     this.#closed = true;
+    if (this.#pending.size > 0) await new Promise<void>((drained) => (this.#drained = drained));
     const worker = this.#worker;
     this.#worker = undefined;
-    this.#failAll(new Error('the proxy closed before the check ended'));
     await worker?.terminate();
   }
 
@@ -142,6 +148,7 @@ export class BodyChecks {
       this.#pending.delete(answer.id);
       if ('error' in answer) waiting.failed(answer.inflatedPast === undefined ? new Error(answer.error) : new InflatedPastLimit(answer.inflatedPast));
       else waiting.done(answer.violations);
+      if (this.#pending.size === 0) this.#drained?.();
     });
     const lost = (error: Error) => {
       if (this.#worker !== worker) return;
@@ -157,6 +164,7 @@ export class BodyChecks {
     const waiting = [...this.#pending.values()];
     this.#pending.clear();
     for (const { failed } of waiting) failed(error);
+    this.#drained?.();
   }
 }
 

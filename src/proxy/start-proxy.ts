@@ -91,7 +91,7 @@ function listen(options: ProxyOptions, context: HopContext, bodyChecks: BodyChec
         close: () =>
           (closed ??= new Promise<SummaryRecord>((done) => {
             server.close(() => {
-              // Checks still running (of exchanges just cut) are recorded as unchecked before the summary.
+              // Checks still running (of whole bodies, their exchanges answered or just cut) are recorded before the summary.
               void bodyChecks.close().then(() => {
                 const final = summary.snapshot();
                 options.record(final);

@@ -82,7 +82,7 @@ describe('--strict: a small invalid body is described in the worker, refused wit
   });
 });
 
-it('without --strict, the records of a small invalid body are those of a whole check on the loop', async () => {
+it('without --strict, the records of a small invalid body are those of a whole check on the loop, made even when the proxy closes at once after its answer', async () => {
   const target = await rawTarget((req, res) => {
     req.resume().on('end', () => res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":{"message":"no","type":"invalid_request_error","param":null,"code":null}}'));
   });
@@ -90,13 +90,14 @@ it('without --strict, the records of a small invalid body are those of a whole c
   const onLoop = await withProxy('sambanova-cloud', target.url, { offLoopCheckBytes: Number.POSITIVE_INFINITY });
   try {
     await send(proxy.url, '/v1/responses', wrongItems);
-    await settled(proxy);
+    // The answer went back before the worker described the body: close() waits for its check.
+    await proxy.close();
     expect(described.most).toBeLessThanOrEqual(1);
     await send(onLoop.url, '/v1/responses', wrongItems);
     await settled(onLoop);
     expect(described.most).toBe(1000);
     expect(proxy.violations()).toHaveLength(1000);
-    expect(comparableRecords(proxy.records)).toEqual(comparableRecords(onLoop.records));
+    expect(comparableRecords(proxy.violations())).toEqual(comparableRecords(onLoop.violations()));
   } finally {
     await proxy.close();
     await onLoop.close();
