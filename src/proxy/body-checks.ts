@@ -1,19 +1,22 @@
 /**
- * Where the check of a whole body (a request, or an answer that is not streamed) runs. A small body
- * is checked on the event loop, at once. A big one is parsed and checked in a worker thread: a 14 MB
- * body takes 200-900 ms to parse and validate, and every other exchange through the proxy would
- * wait that long (issue 15: no loop turn past 100 ms).
+ * Where the check of a whole body (a request, or an answer that is not streamed) runs. A big body
+ * is parsed and checked in a worker thread: a 14 MB body takes 200-900 ms to parse and validate,
+ * and every other exchange through the proxy would wait that long (issue 15: no loop turn past 100
+ * ms). A small one gets its verdict on the event loop, at once, from the accept build alone; when
+ * it is invalid, its violations are found in the worker: describing every one costs more than the
+ * body's size tells (a 4 KB Responses request of 1,000 wrong input items held the loop 20-180 ms).
  *
  * One worker checks the bodies one after another, in the order they came. It is started with the
  * proxy, before it listens (loading it and the validators took 36-58 ms of the loop's time and a
  * core besides, which the first big body's exchange and every other one in flight waited for
  * under fuzz), or, when asked, by the first big body. A worker that dies fails the checks it held,
- * and the next big body starts another. `close` ends it: nothing of the proxy outlives its `close()`.
+ * and the next big body starts another. `close` ends it once the checks it holds have answered:
+ * nothing of the proxy outlives its `close()`.
  * @module
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { Worker } from 'node:worker_threads';
-import type { Violation } from '../validate/index.js';
+import type { ValidateOptions, Violation } from '../validate/index.js';
 import { joined, lengthOf, shared } from './body-copy.js';
 import { checkWeight, InflatedPastLimit, type Encoding } from './content-decoding.js';
 import { checkRequest, checkResponse, type AnswerFacts, type OperationMatch, type RequestFacts } from './exchange-check.js';
@@ -61,6 +64,8 @@ function startWorker(): Worker {
 export class BodyChecks {
   #worker: Worker | undefined;
   readonly #pending = new Map<number, { done: Done; failed: Failed }>();
+  /** Called when the last pending check has answered (or failed), once `close` waits for it. */
+  #drained: (() => void) | undefined;
   #nextId = 0;
   #closed = false;
 
@@ -69,17 +74,29 @@ export class BodyChecks {
 
   /** Checks a request; then calls `done` with its violations (at once for a small JSON body), or `failed` with why it could not be checked. */
   request(match: OperationMatch, facts: InParts<RequestFacts>, done: Done, failed: Failed): void {
-    if (checkWeight(lengthOf(facts.body), facts.encoding) < this.offLoopBytes) return settle(() => checkRequest(match, { ...facts, body: joined(facts.body) }), done, failed);
     const { headers, body, encoding, decodedLimit } = facts;
-    this.#send({ kind: 'request', operation: refOf(match), url: facts.url.href, headers, body, encoding, decodedLimit }, done, failed);
+    const inWorker = () => this.#send({ kind: 'request', operation: refOf(match), url: facts.url.href, headers, body, encoding, decodedLimit }, done, failed);
+    if (checkWeight(lengthOf(body), encoding) >= this.offLoopBytes) return inWorker();
+    this.#onLoop((options) => checkRequest(match, { ...facts, body: joined(body) }, options), inWorker, done, failed);
   }
 
   /** Checks a whole answer, as `request` does. */
   response(match: OperationMatch, facts: InParts<AnswerFacts>, done: Done, failed: Failed): void {
-    // A compressed answer's size once decoded is known only after decoding it, which is work for the worker too.
-    if (checkWeight(lengthOf(facts.body), facts.encoding) < this.offLoopBytes) return settle(() => checkResponse(match, { ...facts, body: joined(facts.body) }), done, failed);
     const { status, contentType, encoding, body, decodedLimit } = facts;
-    this.#send({ kind: 'response', operation: refOf(match), status, contentType, encoding, body, decodedLimit }, done, failed);
+    const inWorker = () => this.#send({ kind: 'response', operation: refOf(match), status, contentType, encoding, body, decodedLimit }, done, failed);
+    // A compressed answer's size once decoded is known only after decoding it, which is work for the worker too.
+    if (checkWeight(lengthOf(body), encoding) >= this.offLoopBytes) return inWorker();
+    this.#onLoop((options) => checkResponse(match, { ...facts, body: joined(body) }, options), inWorker, done, failed);
+  }
+
+  /**
+   * A small body's check on the loop: the accept build's verdict, and for an invalid body every
+   * violation from the worker (the same check as a big body's, so the same violations). Without a
+   * worker (`offLoopBytes` infinite) the check is whole, on the loop.
+   */
+  #onLoop(check: (options?: ValidateOptions) => ReturnType<typeof checkRequest>, inWorker: () => void, done: Done, failed: Failed): void {
+    if (!Number.isFinite(this.offLoopBytes)) return settle(check, done, failed);
+    settle(() => check({ firstViolationOnly: true }), (violations) => (violations.length === 0 ? done(violations) : inWorker()), failed);
   }
 
   /** Starts the worker (unless bodies are never checked off the loop) and resolves once it has loaded, or failed to (the next big body then starts another). */
@@ -100,12 +117,15 @@ export class BodyChecks {
     });
   }
 
-  /** Ends the worker; checks it still held fail. */
+  /**
+   * Ends the worker once the checks it holds have answered: a body that came whole is checked and its
+   * violations recorded (a small invalid one is described there, after its answer may have gone back).
+   */
   async close(): Promise<void> {
     this.#closed = true;
+    if (this.#pending.size > 0) await new Promise<void>((drained) => (this.#drained = drained));
     const worker = this.#worker;
     this.#worker = undefined;
-    this.#failAll(new Error('the proxy closed before the check ended'));
     await worker?.terminate();
   }
 
@@ -128,6 +148,7 @@ export class BodyChecks {
       this.#pending.delete(answer.id);
       if ('error' in answer) waiting.failed(answer.inflatedPast === undefined ? new Error(answer.error) : new InflatedPastLimit(answer.inflatedPast));
       else waiting.done(answer.violations);
+      if (this.#pending.size === 0) this.#drained?.();
     });
     const lost = (error: Error) => {
       if (this.#worker !== worker) return;
@@ -143,6 +164,7 @@ export class BodyChecks {
     const waiting = [...this.#pending.values()];
     this.#pending.clear();
     for (const { failed } of waiting) failed(error);
+    this.#drained?.();
   }
 }
 

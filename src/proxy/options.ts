@@ -34,9 +34,9 @@ export interface ProxyOptions {
   /** Bodies of this size or more are parsed and checked in a worker thread, off the event loop. */
   offLoopCheckBytes?: number;
   /**
-   * Start that worker before listening (default), so that loading it is not work of the first big
-   * exchange; false starts it with the first big body (a process that starts many proxies, as tests
-   * do, pays for the workers it uses).
+   * Start that worker (and load the form parser) before listening (default), so that loading them
+   * is not work of the first exchange that needs them; false starts it with the first body it checks, a big one or an invalid small one (a
+   * process that starts many proxies, as tests do, pays for the workers it uses).
    */
   checkWorkerAtStart?: boolean;
   /** Where violations, upstream faults and the summary go, one record per call (the key already removed). */

@@ -4,6 +4,7 @@ import { PortInUseError } from '../server/port-in-use.js';
 import { BodyChecks } from './body-checks.js';
 import { CheckQueue } from './check-queue.js';
 import { ConnectionHop, type HopContext } from './connection-hop.js';
+import { loadFormParser } from './exchange-check.js';
 import { defaultProxyOptions, type ProxyOptions } from './options.js';
 import type { SummaryRecord } from './records.js';
 import { TrafficSummary } from './summary.js';
@@ -55,8 +56,8 @@ export function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     summary,
     record: options.record,
   };
-  // The check worker is loaded before the first connection, not in the middle of the first big body's exchange.
-  const ready = options.checkWorkerAtStart === false ? Promise.resolve() : bodyChecks.start();
+  // The check worker and the form parser are loaded before the first connection, not in the middle of the first exchange that needs them.
+  const ready = options.checkWorkerAtStart === false ? Promise.resolve() : Promise.all([bodyChecks.start(), loadFormParser()]);
   return ready.then(() => listen(options, context, bodyChecks, summary, shownTarget));
 }
 
@@ -90,7 +91,7 @@ function listen(options: ProxyOptions, context: HopContext, bodyChecks: BodyChec
         close: () =>
           (closed ??= new Promise<SummaryRecord>((done) => {
             server.close(() => {
-              // Checks still running (of exchanges just cut) are recorded as unchecked before the summary.
+              // Checks still running (of whole bodies, their exchanges answered or just cut) are recorded before the summary.
               void bodyChecks.close().then(() => {
                 const final = summary.snapshot();
                 options.record(final);

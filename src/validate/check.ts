@@ -17,6 +17,12 @@ export interface ValidationResult {
 export interface ValidateOptions {
   /** Refuse values nested or sized past these before the schema is tried (see `SizeLimits`). */
   limits?: SizeLimits;
+  /**
+   * An invalid value is told the first error the fast (accept) build meets (one violation, or one per
+   * alternative it tried), not every violation: the verdict at the accept build's cost. Describing
+   * every violation costs more than a value's size tells (1,000 wrong items of a 4 KB body: 20-180 ms).
+   */
+  firstViolationOnly?: boolean;
 }
 
 /** Header values: Web `Headers`, or a record as Node gives them (names in any case). */
@@ -141,17 +147,18 @@ function checkValue(validate: ValidateFunction, value: unknown, path: string, op
   const tooLarge = checkSize(value, path, limits);
   if (tooLarge) return [tooLarge];
   if (verdict === 'accepted' || verdict === 'within') return undefined;
-  if (verdict === 'unknown') return schemaViolations(validate, value, path);
+  const firstOnly = options?.firstViolationOnly === true;
+  if (verdict === 'unknown') return schemaViolations(validate, value, path, firstOnly);
   // Rejected: the accept build's first error is there already; every violation only for a payload small enough.
-  if (toldFirstViolationOnly(nodesOfLastCheck())) return toViolations(validate.errors, value, path);
+  if (firstOnly || toldFirstViolationOnly(nodesOfLastCheck())) return toViolations(validate.errors, value, path);
   return validate.explain(value) ? undefined : toViolations(validate.errors, value, path);
 }
 
-/** The value's violations against its schema, or undefined; called right after `checkSize` passed it. */
-export function schemaViolations(validate: ValidateFunction, value: unknown, path: string): Violation[] | undefined {
+/** The value's violations against its schema (the first only, when asked), or undefined; called right after `checkSize` passed it. */
+export function schemaViolations(validate: ValidateFunction, value: unknown, path: string, firstOnly = false): Violation[] | undefined {
   // Past a few thousand members, every violation would cost the square of their number (50,000 wrong
   // items held the event loop for half a minute): such a payload is told its first violation only.
-  const firstErrorOnly = toldFirstViolationOnly(nodesOfLastCheck());
+  const firstErrorOnly = firstOnly || toldFirstViolationOnly(nodesOfLastCheck());
   return validate(value, firstErrorOnly) ? undefined : toViolations(validate.errors, value, path);
 }
 

@@ -80,7 +80,7 @@ export function createStreamValidator(operation: OperationValidators, options: S
     if (item.kind === 'error') errorItems.push({ index: item.index, ...(item.event === undefined ? {} : { event: item.event }), value: item.value });
     const tooLarge = checkSize(item.value, at, options.limits);
     if (tooLarge) return report([tooLarge]);
-    const found = schemaViolations(validate, item.value, at);
+    const found = schemaViolations(validate, item.value, at, options.firstViolationOnly === true);
     if (found) report(found);
     if (framing.eventFromType && item.kind === 'item') {
       const type = (item.value as { type?: unknown } | null)?.type;

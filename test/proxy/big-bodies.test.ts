@@ -7,10 +7,9 @@ import { request as httpRequest } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProxyRecord } from '../../src/proxy/index.js';
 import { runTs } from '../helpers/run.js';
 import { useServer } from '../helpers/server.js';
-import { rawTarget, settled, withProxy, type TestProxy } from './helpers.js';
+import { comparableRecords, rawTarget, settled, withProxy, type TestProxy } from './helpers.js';
 
 const server = useServer();
 const key = 'sk-proxy-big-RECOGNISABLE-2d81';
@@ -53,16 +52,6 @@ function get(base: string, path: string): Promise<Buffer> {
 function comparable(answer: Sent): { status: number; contentType: unknown; body: string } {
   const requestId = String(answer.headers['x-request-id']);
   return { status: answer.status, contentType: answer.headers['content-type'], body: answer.body.toString('utf8').split(requestId).join('<id>') };
-}
-
-/** Records without what differs from one exchange to the next (times, ids). */
-function comparableRecords(records: readonly ProxyRecord[]): unknown[] {
-  return records.map((record) => {
-    const { time: _time, ...rest } = record as ProxyRecord & { requestId?: string; upstreamRequestId?: string };
-    delete rest.requestId;
-    delete rest.upstreamRequestId;
-    return rest;
-  });
 }
 
 const manyMessages = (count: number, last: object) => JSON.stringify({ model, messages: [...Array.from({ length: count }, (_, i) => ({ role: 'user', content: `message ${i}`.padEnd(60, '.') })), last], max_tokens: 5 });

@@ -15,13 +15,23 @@ export interface TestProxy extends RunningProxy {
 
 export async function withProxy(api: ApiName, target: string, options: Partial<Omit<ProxyOptions, 'api' | 'target' | 'record'>> = {}): Promise<TestProxy> {
   const records: ProxyRecord[] = [];
-  // Check workers start with the first big body: a file starting a dozen proxies (each worker
+  // Check workers start with the first body checked there (a big one, or an invalid small one): a file starting a dozen proxies (each worker
   // loading every validator, compiled by tsx) would spend its hooks' time on workers it never uses.
   const proxy = await startProxy({ api, target, port: 0, record: (r) => records.push(r), checkWorkerAtStart: false, ...options });
   return Object.assign(proxy, {
     records,
     violations: () => records.filter((r): r is Extract<ProxyRecord, { kind: 'violation' }> => r.kind === 'violation'),
     faults: () => records.filter((r): r is Extract<ProxyRecord, { kind: 'upstream-fault' }> => r.kind === 'upstream-fault'),
+  });
+}
+
+/** Records without what differs from one exchange to the next (times, ids). */
+export function comparableRecords(records: readonly ProxyRecord[]): unknown[] {
+  return records.map((record) => {
+    const { time: _time, ...rest } = record as ProxyRecord & { requestId?: string; upstreamRequestId?: string };
+    delete rest.requestId;
+    delete rest.upstreamRequestId;
+    return rest;
   });
 }
 

@@ -29,6 +29,19 @@ describe('hostile input', () => {
     expect(few.violations.map((v) => v.path)).toEqual(['/body/messages/0', '/body/messages/1', '/body/messages/2']);
   });
 
+  it('firstViolationOnly tells an invalid payload of any size its first violation only, the same verdict', () => {
+    const body = { ...chat, messages: new Array<unknown>(3).fill('x') };
+    const first = validateRequest(createChatCompletion, { body }, { firstViolationOnly: true });
+    expect(first.valid).toBe(false);
+    expect(first.violations.map((v) => v.path)).toEqual(['/body/messages/0']);
+    expect(validateRequest(createChatCompletion, { body: chat }, { firstViolationOnly: true }).valid).toBe(true);
+    const wrongItem = { id: 1, object: 2, created: 'x', model: 3, choices: [] };
+    const every = validateStreamItem(createChatCompletion, wrongItem).violations;
+    const firstOnly = validateStreamItem(createChatCompletion, wrongItem, { firstViolationOnly: true }).violations;
+    expect(firstOnly.length).toBeGreaterThan(0);
+    expect(firstOnly.length).toBeLessThan(every.length);
+  });
+
   it('tells a streamed item of many thousand wrong members its first violation only, as a request', async () => {
     const huge = { id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', system_fingerprint: 'f', choices: new Array<unknown>(50_000).fill('x') };
     const result = await validateStream(createChatCompletion, `data: ${JSON.stringify(huge)}\n\ndata: [DONE]\n\n`);
