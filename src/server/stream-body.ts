@@ -9,6 +9,7 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { encodeStreamEnd, encodeStreamItem, type OutgoingStreamItem, type StreamFramingSpec } from '../streams/index.js';
 import { onAbort } from './abort-listeners.js';
+import { framedItem } from './framed-item.js';
 import { dropAfterFlush, pause, streamFaultBefore, streamFaultItem, type Fault } from './faults.js';
 import type { StreamProducer } from './operations/types.js';
 import { writePacedBody } from './paced-stream-body.js';
@@ -70,7 +71,7 @@ async function writeItems(request: SpecRequest, status: number, headers: Outgoin
     corked = false;
     res.uncork();
   };
-  const write = (text: string) => {
+  const write = (text: string | Buffer) => {
     head();
     if (!corked) {
       corked = true;
@@ -128,7 +129,13 @@ async function writeItems(request: SpecRequest, status: number, headers: Outgoin
         }
       }
       sent++;
-      if (!write(encodeStreamItem(item, framing))) await drained(res);
+      let framed = framedItem(item, framing);
+      if (framed instanceof Promise) {
+        framed = await framed;
+        if (gone) return;
+      }
+      const room = typeof framed === 'string' ? write(framed) : framed.reduce((_, piece) => write(piece), true);
+      if (!room) await drained(res);
     }
   } finally {
     unlisten?.();

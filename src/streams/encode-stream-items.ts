@@ -42,6 +42,16 @@ export function encodeStreamItem(item: OutgoingStreamItem<unknown>, framing: Str
   return encodeSSE({ data: json, event, id: item.id });
 }
 
+/**
+ * The text around an item's JSON in its framing: `encodeStreamItem(item, framing)` is
+ * `before + JSON + after`, for a writer that makes a large item's JSON in pieces.
+ */
+export function streamItemFrame(item: OutgoingStreamItem<unknown>, framing: StreamFramingSpec): [before: string, after: string] {
+  const empty = encodeStreamItem({ ...item, json: '' }, framing);
+  const after = framing.framing === 'jsonl' ? '\n' : '\n\n';
+  return [empty.slice(0, empty.length - after.length), after];
+}
+
 /** The framing's terminator as text (`data: [DONE]` and a blank line, or a `[DONE]` line), or '' when it has none. */
 export function encodeStreamEnd(framing: StreamFramingSpec): string {
   if (framing.terminator === undefined) return '';

@@ -13,6 +13,8 @@ import { hashString, mixSeeds, Rng } from '../../src/server/fake-model/random.js
 import { tokenize, tokenizeInTurns } from '../../src/server/fake-model/tokenizer.js';
 import { parseJsonBody, parseJsonText, textPieces } from '../../src/server/json-body.js';
 import { jsonText } from '../../src/server/json-text.js';
+import { framedItem } from '../../src/server/framed-item.js';
+import { encodeStreamItem } from '../../src/streams/index.js';
 import { templateConversation } from '../../src/server/operations/sambastudio-native/conversation.js';
 import { TurnBudget } from '../../src/event-loop/turn-budget.js';
 import { useServer } from '../helpers/server.js';
@@ -60,6 +62,19 @@ describe('jsonText of one large answer', () => {
     // A long string alone, too.
     expect(await yieldsBeforeSettling(async () => (written = await jsonText('\r\n'.repeat(1 << 20))))).toBe(true);
     expect(text(written)).toBe(JSON.stringify('\r\n'.repeat(1 << 20)));
+  });
+
+  it('frames a streamed event echoing megabytes over several turns, to the bytes encodeStreamItem writes, in either framing', async () => {
+    const response = { id: 'resp_1', object: 'response', status: 'in_progress', instructions: '\n'.repeat(2_275_521), output: [] };
+    for (const framing of [{ framing: 'sse' as const }, { framing: 'jsonl' as const, terminator: '[DONE]' }]) {
+      const item = { kind: 'item' as const, event: 'response.created', value: { type: 'response.created', response, sequence_number: 0 } };
+      let framed: string | Buffer[] = '';
+      expect(await yieldsBeforeSettling(async () => (framed = await framedItem(item, framing)))).toBe(true);
+      expect(text(framed)).toBe(encodeStreamItem(item, framing));
+      // An ordinary event is one string, as before.
+      const small = { kind: 'item' as const, event: 'response.output_text.delta', value: { type: 'response.output_text.delta', delta: 'Hi' } };
+      expect(framedItem(small, framing)).toBe(encodeStreamItem(small, framing));
+    }
   });
 
   it('escapes a long string a run at a time to what JSON.stringify writes, surrogate pairs, lone surrogates and control characters at every cut', async () => {

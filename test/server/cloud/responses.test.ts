@@ -162,6 +162,16 @@ describe('openai client: the event stream', () => {
     expect(final.status).toBe('completed');
   });
 
+  it('streams instructions of megabytes (2.27 M newlines) back whole in every event that carries the response', async () => {
+    const instructions = '\n'.repeat(2_275_521);
+    const response = await post(server, '/responses', { model: 'Meta-Llama-3.3-70B-Instruct', input: 'Hi', instructions, max_output_tokens: 4, stream: true });
+    expect(response.status).toBe(200);
+    const events = parseSse(await response.text()).map((event) => JSON.parse(event.data) as { type: string; response?: { instructions: string } });
+    const carrying = events.filter((event) => event.response !== undefined);
+    expect(carrying.map((event) => event.type)).toEqual(['response.created', 'response.in_progress', expect.stringMatching(/^response\.(completed|incomplete)$/)]);
+    for (const event of carrying) expect(event.response!.instructions === instructions).toBe(true);
+  });
+
   it('every event carries an SSE event name equal to its type; no [DONE]', async () => {
     const response = await post(server, '/responses', { model: chatModel, input: 'Hi', max_output_tokens: 6, stream: true, tools: [weather], tool_choice: 'required' });
     const events = parseSse(await response.text());
