@@ -111,7 +111,7 @@ async function firstErrorInWindows(validate: ValidateFunction, body: Record<stri
 }
 
 /**
- * The body's every violation, found and folded (`foldOnto`) a window at a time. The explain build
+ * The body's every violation, found, folded (`foldOnto`) and described a window at a time. The explain build
  * checks every keyword in a fixed order and reports each failure in that order: the errors of the
  * array's items come as one run, between the errors of everything checked before them (root
  * keywords, earlier properties, the other branches of a `oneOf` the array is a branch of) and after
@@ -157,7 +157,13 @@ async function everyViolationInWindows(validate: ValidateFunction, body: Record<
     if (window % explainWindowsPerTurn === 0 || budget.spent()) await budget.nextTurn();
   }
   if (after === undefined) return noItemFailed ? toViolations(noItemFailed.map((error) => ofWhole(error, body, key)), body, '/body') : inOneCall();
-  return describeFolded(foldOnto(folded, after, body), body, '/body');
+  const kept = foldOnto(folded, after, body);
+  const described = { out: [] as Violation[], seen: new Set<string>() };
+  for (let start = 0; start < kept.length; start += explainWindowItems) {
+    if (budget.spent()) await budget.nextTurn();
+    describeFolded(kept.slice(start, start + explainWindowItems), body, '/body', described);
+  }
+  return described.out;
 }
 
 /** An error about a window's body or array (the explain build is verbose) about the whole's instead. */

@@ -43,13 +43,13 @@ export function toViolations(errors: readonly ErrorObject[] | null | undefined, 
 
 /**
  * The violations of errors folded already (`foldOnto`): what `toViolations` gives for the errors
- * they were folded from.
+ * they were folded from. A long list may be described a part at a time onto the same `into`.
  */
-export function describeFolded(kept: readonly ErrorObject[], data: unknown, prefix = ''): Violation[] {
+export function describeFolded(kept: readonly ErrorObject[], data: unknown, prefix = '', into?: { out: Violation[]; seen: Set<string> }): Violation[] {
   // Branches of an anyOf can say the same thing twice. A few violations are compared one by one
   // (hashing a key built for each costs more than the rest of describing them); many go through a set.
-  const seen = kept.length > 16 ? new Set<string>() : undefined;
-  const out: Violation[] = [];
+  const seen = into?.seen ?? (kept.length > 16 ? new Set<string>() : undefined);
+  const out: Violation[] = into?.out ?? [];
   for (const error of kept) {
     const found = describe(error, data, prefix);
     if (seen) {
