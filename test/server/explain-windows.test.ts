@@ -31,7 +31,7 @@ const cases: [string, (typeof routes)[number], Record<string, unknown>][] = [
   ['Cloud chat: wrong messages and tools, a wrong field after', cloudChat, { model, messages: messages(400, (i) => i % 3 === 0), temperature: 'hot', tools: [{ type: 'x' }] }],
   ['Cloud chat: a required field missing, every message wrong', cloudChat, { messages: messages(150, () => true) }],
   ['LMI chat: wrong messages', lmiChat, { messages: messages(500, (i) => i > 250) }],
-  ['SambaStudio chat (a root oneOf): a batch of wrong requests', studioChat, { messages: messages(100, () => true), max_tokens: 'x' }],
+  ['SambaStudio chat (a root oneOf of one request or a batch): wrong messages', studioChat, { messages: messages(100, () => true), max_tokens: 'x' }],
 ];
 
 describe('every violation of a body with many wrong items, described in windows', () => {
