@@ -99,6 +99,9 @@ function newlineRuns(): BenchBody[] {
 const bodies: BenchBody[] = [
   json('20 MB prompt (one string)', () => JSON.stringify({ model, messages: [{ role: 'user', content: 'x'.repeat(20 << 20) }], max_tokens: 5 })),
   json('9 MB of 30k messages, last invalid', () => JSON.stringify({ model, messages: [...messages(30_000), { role: 'robot', content: 'x' }] })),
+  // Small bodies with many wrong items: every violation is described (the explain build), not the first only.
+  json('11 KB of 1,000 wrong Responses input items', () => JSON.stringify({ model, input: Array.from({ length: 1000 }, () => ({ role: 7 })) }), '/cloud/v1/responses'),
+  json('31 KB of 1,000 wrong chat messages', () => JSON.stringify({ model, messages: Array.from({ length: 1000 }, () => ({ role: 'robot', content: 'x' })) })),
   json('9 MB of 30k valid messages (context refusal)', () => JSON.stringify({ model, messages: messages(30_000), max_tokens: 5 })),
   json('8 MB of 160k messages (past the member limit)', () => JSON.stringify({ model, messages: Array.from({ length: 160_000 }, (_, i) => ({ role: 'user', content: `message ${i}`.padEnd(40, '.') })) })),
   json('6 MB array of 3M numbers', () => `{"model":"${model}","messages":[${'0,'.repeat(3_000_000)}0]}`),

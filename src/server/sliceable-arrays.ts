@@ -26,6 +26,12 @@ export interface SliceableArray {
    * properties, undeclared members) comes before.
    */
   checkedAfter: ReadonlySet<string>;
+  /**
+   * The array is the array branch of its property's `oneOf`/`anyOf` of distinct types (Responses'
+   * `input`: a text or a list of items): a window's verdict is the whole's, but the other branches'
+   * errors come before its items', so a window's first error is not the body's. Request bodies only.
+   */
+  inBranch: boolean;
 }
 
 /** The items of `array` in `body` (the body itself when the array is the body), when they are there. */
@@ -117,15 +123,16 @@ function findSliceable(api: ApiName, method: string, specPath: string, mediaType
   const holder = slot === 'request' ? resolve(document, child(operation, 'requestBody')) : resolve(document, child(child(operation, 'responses'), String(slot.status)));
   const root = resolve(document, child(child(child(holder, 'content'), mediaType), 'schema'));
   if (!root) return [];
-  // Only answers, which windows check for validity alone, are read through branches: a request's
+  // Only answers, which windows check for validity alone, are read through root branches: a request's
   // first violation is found in windows (request-validation.ts) by the order ajv checks one schema in.
+  // A request property's array branch is kept, marked: its every violation is found in windows too.
   const branches = slot === 'request' ? undefined : branchesByType(document, root);
-  return branches ? branches.flatMap((branch) => arraysOf(document, branch)) : arraysOf(document, root);
+  return branches ? branches.flatMap((branch) => arraysOf(document, branch, false)) : arraysOf(document, root, slot === 'request');
 }
 
-/** The body schema's own array, or its top-level properties' arrays. */
-function arraysOf(document: Schema, root: Schema): SliceableArray[] {
-  if (isSliceableArray(root)) return [sliceable(root, undefined, noneAfter)];
+/** The body schema's own array, or its top-level properties' arrays (with `inBranch` ones when `branched`). */
+function arraysOf(document: Schema, root: Schema, branched: boolean): SliceableArray[] {
+  if (isSliceableArray(root)) return [sliceable(root, undefined, noneAfter, false)];
   if (!onlyKeywords(root, rootKeywords)) return [];
   const properties = child(root, 'properties');
   if (!properties) return [];
@@ -133,7 +140,12 @@ function arraysOf(document: Schema, root: Schema): SliceableArray[] {
   const arrays: SliceableArray[] = [];
   names.forEach((name, index) => {
     const schema = resolve(document, child(properties, name));
-    if (schema && isSliceableArray(schema)) arrays.push(sliceable(schema, name, new Set(names.slice(index + 1))));
+    if (!schema) return;
+    if (isSliceableArray(schema)) arrays.push(sliceable(schema, name, new Set(names.slice(index + 1)), false));
+    else if (branched) {
+      const branch = branchesByType(document, schema)?.find((each) => each.type === 'array' && isSliceableArray(each));
+      if (branch) arrays.push(sliceable(branch, name, new Set(names.slice(index + 1)), true));
+    }
   });
   return arrays;
 }
@@ -146,12 +158,13 @@ function typeIsArray(type: unknown): boolean {
   return type === undefined || type === 'array' || (Array.isArray(type) && type.includes('array'));
 }
 
-function sliceable(schema: Schema, key: string | undefined, checkedAfter: ReadonlySet<string>): SliceableArray {
+function sliceable(schema: Schema, key: string | undefined, checkedAfter: ReadonlySet<string>, inBranch: boolean): SliceableArray {
   return {
     key,
     minItems: typeof schema.minItems === 'number' ? schema.minItems : 0,
     maxItems: typeof schema.maxItems === 'number' ? schema.maxItems : Infinity,
     checkedAfter,
+    inBranch,
   };
 }
 

@@ -38,11 +38,18 @@ const maxReceivedLength = 120;
 
 export function toViolations(errors: readonly ErrorObject[] | null | undefined, data: unknown, prefix = ''): Violation[] {
   if (!errors || errors.length === 0) return [];
-  const kept = foldAlternatives(errors, data);
+  return describeFolded(foldAlternatives(errors, data), data, prefix);
+}
+
+/**
+ * The violations of errors folded already (`foldOnto`): what `toViolations` gives for the errors
+ * they were folded from. A long list may be described a part at a time onto the same `into`.
+ */
+export function describeFolded(kept: readonly ErrorObject[], data: unknown, prefix = '', into?: { out: Violation[]; seen: Set<string> }): Violation[] {
   // Branches of an anyOf can say the same thing twice. A few violations are compared one by one
   // (hashing a key built for each costs more than the rest of describing them); many go through a set.
-  const seen = kept.length > 16 ? new Set<string>() : undefined;
-  const out: Violation[] = [];
+  const seen = into?.seen ?? (kept.length > 16 ? new Set<string>() : undefined);
+  const out: Violation[] = into?.out ?? [];
   for (const error of kept) {
     const found = describe(error, data, prefix);
     if (seen) {
@@ -189,12 +196,18 @@ function oneOfText(allowed: readonly unknown[]): string {
  * When every branch failed on the value's own type, the single anyOf/oneOf error stays.
  */
 function foldAlternatives(errors: readonly ErrorObject[], data: unknown): readonly ErrorObject[] {
-  if (!errors.some(isGroup)) return errors;
+  return errors.some(isGroup) ? foldOnto([], errors, data) : errors;
+}
+
+/**
+ * Folds `errors` onto `result`, the errors before them folded already, as one pass over them all
+ * would (see foldAlternatives); returns `result`. Lets a long list be folded a part at a time.
+ */
+export function foldOnto(result: ErrorObject[], errors: readonly ErrorObject[], data: unknown): ErrorObject[] {
   // ajv reports a group after its branches, and an inner group inside them: so in one pass in
   // order, each group's branch errors are the folded errors just before it under its path, and
   // inner groups are folded before the groups around them. (Each group once, never a copy of the
   // whole list per group: a thousand wrong items of a list of shapes cost the square of that.)
-  const result: ErrorObject[] = [];
   for (const error of errors) {
     if (!isGroup(error)) {
       result.push(error);
