@@ -66,6 +66,12 @@ const tokensOfPiece = new Map<string, readonly TokenPiece[]>();
  */
 let encodedPieces = 0;
 
+/** The tokens of the cursor's next piece, which it moves past. */
+function nextPieceTokens(cursor: PieceCursor): readonly TokenPiece[] {
+  const start = cursor.position;
+  return pieceTokens(cursor.text.slice(start, cursor.next()));
+}
+
 /** The tokens of one pre-tokenization piece (a piece encodes alone exactly as inside its text). */
 function pieceTokens(piece: string): readonly TokenPiece[] {
   let tokens = tokensOfPiece.get(piece);
@@ -118,13 +124,11 @@ class TokenCounter {
     let encoded = encodedPieces;
     for (let step = 1; this.count <= limit; step++) {
       if (this.cursor !== undefined) {
-        const start = this.cursor.position;
         if (this.cursor.done) return true;
-        this.count += pieceTokens(this.cursor.text.slice(start, this.cursor.next())).length;
+        this.count += nextPieceTokens(this.cursor).length;
       } else if (this.line !== undefined) {
         const { cursor } = this.line;
-        const start = cursor.position;
-        this.line.count += pieceTokens(cursor.text.slice(start, cursor.next())).length;
+        this.line.count += nextPieceTokens(cursor).length;
         if (cursor.done) {
           this.count += rememberLine(cursor.text, this.line.count);
           this.position += cursor.text.length;
@@ -246,9 +250,8 @@ export function* tokenizeSteps(text: string, limit: number, budget: TurnBudget |
   const tokens: TokenPiece[] = [];
   const pieceStarts: boolean[] = [];
   for (let step = 1; !cursor.done && tokens.length <= limit; step++) {
-    const start = cursor.position;
     const encoded = encodedPieces;
-    const piece = pieceTokens(text.slice(start, cursor.next()));
+    const piece = nextPieceTokens(cursor);
     for (let i = 0; i < piece.length; i++) {
       tokens.push(piece[i] as TokenPiece);
       pieceStarts.push(i === 0);
