@@ -129,6 +129,7 @@ async function everyViolationInWindows(validate: ValidateFunction, body: Record<
   const size = Math.min(Math.max(explainWindowItems, array.minItems), array.maxItems);
   const inOneCall = () => toViolations(oneCall(validate, body, false), body, '/body');
   if (count < array.minItems || count > array.maxItems || size < array.minItems) return inOneCall();
+  const isItem = (error: ErrorObject) => itemIndex(error.instancePath, key) !== undefined;
   const budget = new TurnBudget();
   const folded: ErrorObject[] = [];
   let after: ErrorObject[] | undefined;
@@ -138,7 +139,6 @@ async function everyViolationInWindows(validate: ValidateFunction, body: Record<
     const from = Math.min(start, count - array.minItems);
     if (!validate.explain({ ...body, [key]: items.slice(from, start + size) })) {
       const errors = validate.errors ?? [];
-      const isItem = (error: ErrorObject) => itemIndex(error.instancePath, key) !== undefined;
       const first = errors.findIndex(isItem);
       if (first < 0) noItemFailed ??= errors;
       else {
