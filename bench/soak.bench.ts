@@ -21,7 +21,9 @@
  *
  * Knobs (environment): PARTS (soak,scale), REQUESTS (100000), CYCLES (10), STREAMS (1000), CANCEL
  * (0.2), CONNECTIONS (100), SCALE_STREAMS (3000), SCALE_ROUNDS (3), APPEND (1|0), MAX_MINUTES (60),
- * SERVE_NODE_ARGS (Node flags for sambakit's server in the scale part, e.g. `--max-semi-space-size=64`).
+ * SERVE_NODE_ARGS (Node flags for sambakit's server in the scale part, e.g. `--max-semi-space-size=64`),
+ * BASE (another checkout, built: its `sambakit serve` is measured in the scale part's rounds too, as
+ * "sambakit base", for a before/after in one run; the verdicts stay this tree's).
  * @module
  */
 import { fork, spawnSync, type ChildProcess } from 'node:child_process';
@@ -50,6 +52,8 @@ const append = process.env.APPEND !== '0';
 const maxMinutes = Number(process.env.MAX_MINUTES ?? 60);
 /** Node's own flags for sambakit's server in the scale part (V8 heap sizes, to try them side by side with the defaults). */
 const serveNodeArgs = (process.env.SERVE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+/** Another built checkout whose `serve` the scale part measures in the same rounds. */
+const baseRoot = process.env.BASE;
 const perCycle = Math.round(requestsTotal / cycles);
 const warmupRequests = Math.max(perCycle, 50 * soakMix().length);
 
@@ -365,7 +369,7 @@ function soakMarkdown(s: SoakOutcome, verdicts: Verdict[]): string[] {
 // ------------------------------------------------------------------------------------------------
 // Part 2: scale
 
-type ScaleServer = 'sambakit' | 'bare SSE';
+type ScaleServer = 'sambakit' | 'bare SSE' | 'sambakit base';
 
 interface ScaleWave {
   server: ScaleServer;
@@ -409,11 +413,25 @@ interface ScaleOutcome {
   notes: string[];
 }
 
+/** Counts by when in the wave they ended (the pace probe's buckets): `0-0.5 s 12, 0.5-1 s 3, ...`. */
+function byTimeText(pace: PaceReport, counts: number[]): string {
+  const edges = pace.longGapBucketsMs;
+  return counts.map((count, i) => `${i === 0 ? 0 : edges[i - 1]! / 1000}-${i < edges.length ? `${edges[i]! / 1000}` : ''} s ${count}`).join(', ');
+}
+
 /** The written gaps over 100 ms, by when in the wave they ended: where the gap tail comes from. */
 function longGapsText(pace: PaceReport): string {
-  const edges = pace.longGapBucketsMs;
-  const parts = pace.longGapsByTime.map((count, i) => `${i === 0 ? 0 : edges[i - 1]! / 1000}-${i < edges.length ? `${edges[i]! / 1000}` : ''} s ${count}`);
-  return `${pace.longGapsByTime.reduce((a, b) => a + b, 0)} of ${pace.gapCount} over 100 ms, ended at ${parts.join(', ')}`;
+  return `${pace.longGapsByTime.reduce((a, b) => a + b, 0)} of ${pace.gapCount} over 100 ms, ended at ${byTimeText(pace, pace.longGapsByTime)}`;
+}
+
+/** How late the probe's 5-ms timer fired: the distribution, and the samples 50 ms late or more by when. */
+function latenessText(pace: PaceReport): string {
+  const l = pace.timerLateness;
+  return `${fmt(l.p50)} / ${fmt(l.p90)} / ${fmt(l.p99)} / ${fmt(l.max)} ms; ≥ 50 ms: ${byTimeText(pace, pace.lateTimersByTime)}`;
+}
+
+function stdoutText(pace: PaceReport): string {
+  return `${pace.stdout.writes} writes, ${fmt(pace.stdout.ms)} ms (longest ${fmt(pace.stdout.maxMs)})`;
 }
 
 async function scaleWave(server: ScaleServer, round: number, url: string, child: ChildProcess): Promise<ScaleWave> {
@@ -441,7 +459,7 @@ async function scaleWave(server: ScaleServer, round: number, url: string, child:
     `  round ${round} ${server}: ${stats.completed}/${scaleStreams} complete, errors ${stats.errors}${stats.errorKinds ? ` (${stats.errorKinds})` : ''}, peak open ${w.peakOpen}, ` +
       `TTFT-${defaultTtftMs} p99 ${fmt(stats.ttftWritten.p99)} ms, gap p50 ${fmt(stats.gapP50)} p99 ${fmt(stats.gapP99)} ms (as written: p99 ${fmt(pace.gapP99)}; ${longGapsText(pace)}), ` +
       `rate after the first ${fmt(stats.rateAfterFirst.p50)} tokens/s, CPU ${fmt(report.cpuPerTokenUs)} µs/token (${fmt(report.cpuPercent, 0)} %), ` +
-      `loop delay p99 client ${fmt(report.clientDelayP99)} / server ${fmt(pace.loopDelayP99)} ms, GC max ${fmt(pace.gcMaxMs)} ms, ${fmt(pace.burstGcMs, 0)} ms in the first 400 ms; ${gcKindsText(pace.gcKinds)}`,
+      `loop delay p99 client ${fmt(report.clientDelayP99)} / server ${fmt(pace.loopDelayP99)} ms, server's 5-ms timer late p50 / p90 / p99 / max ${latenessText(pace)}, stdout ${stdoutText(pace)}, GC max ${fmt(pace.gcMaxMs)} ms, ${fmt(pace.burstGcMs, 0)} ms in the first 400 ms; ${gcKindsText(pace.gcKinds)}`,
   );
   await sleep(1500);
   return report;
@@ -483,6 +501,7 @@ async function runScale(): Promise<ScaleOutcome> {
   const notes: string[] = [];
   const fdLimits = openFileLimits();
   const serve = await spawnServe({ serveArgs: ['--tokens-per-second', String(scaleTps)], nodeArgs: [...serveNodeArgs, ...memoryProbeArgs, ...paceProbeArgs], ipc: true });
+  const base = baseRoot ? await spawnServe({ serveArgs: ['--tokens-per-second', String(scaleTps)], nodeArgs: [...serveNodeArgs, ...memoryProbeArgs, ...paceProbeArgs], ipc: true, root: baseRoot }) : undefined;
   let bare: { child: ChildProcess; url: string } | undefined;
   const waves: ScaleWave[] = [];
   const memory: MemoryWave[] = [];
@@ -495,19 +514,26 @@ async function runScale(): Promise<ScaleOutcome> {
     bareTokens = Math.round(median(ok.map((s) => s.contentChunks)));
     bare = await forkServer('bare-sse-child.ts', { env: { TTFT_MS: String(defaultTtftMs), TPS: String(scaleTps), TOKENS: String(bareTokens) }, execArgv: [...memoryProbeArgs, ...paceProbeArgs] });
     await runStreamWave({ url: `${bare.url}${streamsPath}`, streams: 50, body: streamBody, timeoutMs: 30_000 });
-    const targets = { sambakit: { url: serve.url, child: serve.child }, 'bare SSE': bare };
-    for (const name of ['sambakit', 'bare SSE'] as const) {
+    const targets: Partial<Record<ScaleServer, { url: string; child: ChildProcess }>> = { sambakit: { url: serve.url, child: serve.child }, 'bare SSE': bare };
+    if (base) {
+      log(`  sambakit base: ${baseRoot} (pid ${base.child.pid}) at ${base.url}`);
+      await runStreamWave({ url: `${base.url}${streamsPath}`, streams: 50, body: streamBody, timeoutMs: 30_000 });
+      targets['sambakit base'] = { url: base.url, child: base.child };
+    }
+    const names = Object.keys(targets) as ScaleServer[];
+    for (const name of names) {
       log(`  ${name}: one unmeasured wave of ${scaleStreams} streams first (cold start)`);
-      await wave(targets[name].url, scaleStreams);
+      await wave(targets[name]!.url, scaleStreams);
       await sleep(1500);
     }
     for (let round = 0; round < scaleRounds; round++) {
-      const order: ScaleServer[] = round % 2 === 0 ? ['sambakit', 'bare SSE'] : ['bare SSE', 'sambakit'];
-      for (const name of order) waves.push(await scaleWave(name, round, targets[name].url, targets[name].child));
+      const order = round % 2 === 0 ? names : names.slice().reverse();
+      for (const name of order) waves.push(await scaleWave(name, round, targets[name]!.url, targets[name]!.child));
     }
-    for (const name of ['sambakit', 'bare SSE'] as const) memory.push(await memoryWave(name, targets[name].url, targets[name].child));
+    for (const name of names) memory.push(await memoryWave(name, targets[name]!.url, targets[name]!.child));
   } finally {
     await stopServe(serve.child);
+    if (base) await stopServe(base.child);
     if (bare) await closeForked(bare.child);
   }
   return { waves, memory, fdLimits, bareTokens, notes };
@@ -532,9 +558,9 @@ function scaleMarkdown(s: ScaleOutcome): { lines: string[]; verdicts: Verdict[] 
       `Tokens/s after the first: per stream, content chunks after the first ÷ the time from the first to the last (a server that falls behind shows here as well as in the gaps). ` +
       `Open-file limit: ${s.fdLimits ? `soft ${s.fdLimits.soft}, hard ${s.fdLimits.hard}` : 'unknown'}.`,
     '',
-    '| round | server | complete / errors | peak open | TTFT − 200 ms from request sent: p50 / p99 / max | TTFT − 200 ms as the server measured it (usage, from arrival): p50 / p99 | gap p50 / p99 (target 50) | gap as the server wrote: p50 / p99 / max | writes of > 1 token | tokens/s after the first: p50 / p1 | client loop delay p99 / max (ms) | server loop delay p99 / max (ms) | server GC: longest / in the first 400 ms / all (ms) | server GC by kind | server CPU µs per token | server CPU % | server RSS peak (MiB) |',
-    '|---:|---|---:|---:|---|---|---|---|---:|---|---|---|---|---|---:|---:|---:|',
-    ...s.waves.map((w) => `| ${w.round + 1} | ${w.server} | ${w.stats.completed} / ${w.stats.errors}${w.stats.errorKinds ? ` (${w.stats.errorKinds})` : ''} | ${w.peakOpen} | ${fmt(w.stats.ttftWritten.p50)} / ${fmt(w.stats.ttftWritten.p99)} / ${fmt(w.stats.ttftWritten.max)} | ${fmt(w.stats.serverTtft.p50)} / ${fmt(w.stats.serverTtft.p99)} | ${fmt(w.stats.gapP50)} / ${fmt(w.stats.gapP99)} | ${fmt(w.pace.gapP50)} / ${fmt(w.pace.gapP99)} / ${fmt(w.pace.gapMax)} | ${fmt((100 * w.pace.multiTokenWrites) / w.pace.writes, 0)} % | ${fmt(w.stats.rateAfterFirst.p50)} / ${fmt(w.stats.rateAfterFirst.p1)} | ${fmt(w.clientDelayP99)} / ${fmt(w.clientDelayMax)} | ${fmt(w.pace.loopDelayP99)} / ${fmt(w.pace.loopDelayMax)} | ${fmt(w.pace.gcMaxMs)} / ${fmt(w.pace.burstGcMs, 0)} / ${fmt(w.pace.gcMs, 0)} | ${gcKindsText(w.pace.gcKinds)} | ${fmt(w.cpuPerTokenUs)} | ${fmt(w.cpuPercent, 0)} | ${fmt(w.peakRss / 2 ** 20)} |`),
+    '| round | server | complete / errors | peak open | TTFT − 200 ms from request sent: p50 / p99 / max | TTFT − 200 ms as the server measured it (usage, from arrival): p50 / p99 | gap p50 / p99 (target 50) | gap as the server wrote: p50 / p99 / max | writes of > 1 token | tokens/s after the first: p50 / p1 | client loop delay p99 / max (ms) | server loop delay p99 / max (ms) | server 5-ms timer late: p50 / p90 / p99 / max, then ≥ 50 ms by when (ms, s) | server stdout writes: count, ms in them (longest) | server GC: longest / in the first 400 ms / all (ms) | server GC by kind | server CPU µs per token | server CPU % | server RSS peak (MiB) |',
+    '|---:|---|---:|---:|---|---|---|---|---:|---|---|---|---|---|---|---|---:|---:|---:|',
+    ...s.waves.map((w) => `| ${w.round + 1} | ${w.server} | ${w.stats.completed} / ${w.stats.errors}${w.stats.errorKinds ? ` (${w.stats.errorKinds})` : ''} | ${w.peakOpen} | ${fmt(w.stats.ttftWritten.p50)} / ${fmt(w.stats.ttftWritten.p99)} / ${fmt(w.stats.ttftWritten.max)} | ${fmt(w.stats.serverTtft.p50)} / ${fmt(w.stats.serverTtft.p99)} | ${fmt(w.stats.gapP50)} / ${fmt(w.stats.gapP99)} | ${fmt(w.pace.gapP50)} / ${fmt(w.pace.gapP99)} / ${fmt(w.pace.gapMax)} | ${fmt((100 * w.pace.multiTokenWrites) / w.pace.writes, 0)} % | ${fmt(w.stats.rateAfterFirst.p50)} / ${fmt(w.stats.rateAfterFirst.p1)} | ${fmt(w.clientDelayP99)} / ${fmt(w.clientDelayMax)} | ${fmt(w.pace.loopDelayP99)} / ${fmt(w.pace.loopDelayMax)} | ${latenessText(w.pace)} | ${stdoutText(w.pace)} | ${fmt(w.pace.gcMaxMs)} / ${fmt(w.pace.burstGcMs, 0)} / ${fmt(w.pace.gcMs, 0)} | ${gcKindsText(w.pace.gcKinds)} | ${fmt(w.cpuPerTokenUs)} | ${fmt(w.cpuPercent, 0)} | ${fmt(w.peakRss / 2 ** 20)} |`),
     '',
     '| server | streams open at the reading (when) | heap after GC idle / connected / open (MiB) | heap per open stream | with its connection | RSS idle → open (MiB) | RSS per open stream |',
     '|---|---:|---|---:|---:|---|---:|',
@@ -543,16 +569,26 @@ function scaleMarkdown(s: ScaleOutcome): { lines: string[]; verdicts: Verdict[] 
   ];
   const sk = of('sambakit');
   const ttftGap = med('sambakit', (w) => w.stats.ttftWritten.p99) - med('bare SSE', (w) => w.stats.ttftWritten.p99);
+  // The same round's waves ran one after the other: their difference is steadier than the difference of medians.
+  const pairedTtft = (name: ScaleServer) => of(name).map((w) => w.stats.ttftWritten.p99 - (of('bare SSE').find((b) => b.round === w.round)?.stats.ttftWritten.p99 ?? NaN));
+  const pairedText = (name: ScaleServer) => `${fmt(median(pairedTtft(name)))} ms (${pairedTtft(name).map((d) => fmt(d)).join(', ')})`;
   const cpuRatio = med('sambakit', (w) => w.cpuPerTokenUs) / med('bare SSE', (w) => w.cpuPerTokenUs);
   const heapPer = perStream(mem('sambakit'), 'stream');
   const verdicts: Verdict[] = [
     { name: `all ${scaleStreams} streams complete`, ok: sk.length > 0 && sk.every((w) => w.stats.completed === scaleStreams && w.peakOpen >= scaleStreams), detail: sk.map((w) => `${w.stats.completed} complete, peak ${w.peakOpen} open`).join('; ') },
     { name: `gap p99 ≤ 2 × ${gapTarget} ms`, ok: sk.length > 0 && sk.every((w) => w.stats.gapP99 <= 2 * gapTarget), detail: `sambakit ${sk.map((w) => fmt(w.stats.gapP99)).join(', ')} ms; bare SSE ${of('bare SSE').map((w) => fmt(w.stats.gapP99)).join(', ')} ms` },
-    { name: 'TTFT p99 within 10 ms of the baseline', ok: ttftGap <= 10, detail: `median over rounds, from request sent: sambakit +${fmt(med('sambakit', (w) => w.stats.ttftWritten.p99))} ms, bare SSE +${fmt(med('bare SSE', (w) => w.stats.ttftWritten.p99))} ms: ${ttftGap >= 0 ? '+' : ''}${fmt(ttftGap)} ms` },
+    { name: 'TTFT p99 within 10 ms of the baseline', ok: ttftGap <= 10, detail: `median over rounds, from request sent: sambakit +${fmt(med('sambakit', (w) => w.stats.ttftWritten.p99))} ms, bare SSE +${fmt(med('bare SSE', (w) => w.stats.ttftWritten.p99))} ms: ${ttftGap >= 0 ? '+' : ''}${fmt(ttftGap)} ms; per round, sambakit − bare in the same round, median ${pairedText('sambakit')}` },
     { name: 'server CPU per token ≤ 1.2 × the baseline', ok: cpuRatio <= 1.2, detail: `sambakit ${fmt(med('sambakit', (w) => w.cpuPerTokenUs))} µs, bare SSE ${fmt(med('bare SSE', (w) => w.cpuPerTokenUs))} µs: ${fmt(cpuRatio, 2)}×` },
     { name: 'heap per open stream ≤ 5 KB', ok: heapPer <= 5000 && mem('sambakit')?.allFlowing === true, detail: `over its connection: sambakit ${kib(heapPer)} (${fmt(heapPer, 0)} B), bare SSE ${kib(perStream(mem('bare SSE'), 'stream'))}; with it: ${kib(perStream(mem('sambakit'), 'heap'))} vs ${kib(perStream(mem('bare SSE'), 'heap'))}; ${mem('sambakit')?.allFlowing ? 'read with every stream flowing' : 'NOT read with every stream flowing (first end came first)'}` },
   ];
   lines.push('**Goals:**', '', '```', ...verdicts.map((v) => `${v.ok ? 'PASS' : 'FAIL'}  ${v.name}: ${v.detail}`), '```', '', ...s.notes.map((n) => `- ${n}`));
+  if (of('sambakit base').length > 0) {
+    lines.push(
+      `**Before/after (BASE=${baseRoot}, "sambakit base", in the same rounds; not a verdict):** gap p99 this tree ${sk.map((w) => fmt(w.stats.gapP99)).join(', ')} ms, base ${of('sambakit base').map((w) => fmt(w.stats.gapP99)).join(', ')} ms; ` +
+        `TTFT p99 − bare's in the same round, median: this tree ${pairedText('sambakit')}, base ${pairedText('sambakit base')}; CPU per token this tree ${fmt(med('sambakit', (w) => w.cpuPerTokenUs))} µs, base ${fmt(med('sambakit base', (w) => w.cpuPerTokenUs))} µs.`,
+      '',
+    );
+  }
   return { lines, verdicts };
 }
 

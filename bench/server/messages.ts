@@ -146,6 +146,12 @@ export interface PaceReport {
   gcKinds: Record<string, GcKindFigures>;
   /** The server's own CPU time (user + system) since the previous ask. */
   cpuMs: number;
+  /** How late a timer due every 5 ms fired (ms): what a token due at that moment waited for the loop. */
+  timerLateness: { p50: number; p90: number; p99: number; max: number; count: number };
+  /** Those samples 50 ms late or more, by when they fired (the buckets of `longGapBucketsMs`). */
+  lateTimersByTime: number[];
+  /** The process's own writes to stdout (a request log): how many, and the time spent in them (a pipe's write blocks while the pipe is full). */
+  stdout: { writes: number; ms: number; maxMs: number };
 }
 
 export interface GcKindFigures {

@@ -8,7 +8,10 @@
  * since the previous one (its CPU time too, from `process.cpuUsage`, at microsecond resolution) (`fromEpochMs`: when the wave began, on the epoch clock both processes
  * share), then starts again if `record`; until then it keeps nothing (the heap readings of the
  * memory wave see none of it). The same code wraps both servers' `Socket.prototype.write` (one response
- * per connection at a time in the benches), so its own cost (a scan of each written string) is the same on both sides. Plain JavaScript, as
+ * per connection at a time in the benches), so its own cost (a scan of each written string) is the same on both sides. Also while
+ * recording: how late a timer due every 5 ms fires (what a token due at that moment waits for the loop: the lengths of the
+ * turns it lands in, by when in the wave), and how long the process's own writes to stdout took (a request log on a
+ * pipe is a blocking write each: a reader that drains it late holds the whole loop). Plain JavaScript, as
  * memory-probe.mjs.
  * @module
  */
@@ -38,6 +41,16 @@ let gcPauses = [];
 let cpuFrom = process.cpuUsage();
 const lastWriteAt = new WeakMap();
 const loopDelay = monitorEventLoopDelay({ resolution: 2 });
+/** The lateness sampler's period (ms): 200 timers a second, nothing beside a wave's 60,000 tokens. */
+const SAMPLE_MS = 5;
+let lateness = [];
+/** When each sample of `lateness` was taken, on the epoch clock. */
+let latenessAt = [];
+let sampleDueAt = 0;
+let sampler;
+let stdoutWrites = 0;
+let stdoutMs = 0;
+let stdoutMaxMs = 0;
 
 /** Content tokens in written SSE or JSON-lines text: `"content":"` followed by anything but the closing quote. */
 function contentTokens(text) {
@@ -75,6 +88,31 @@ Socket.prototype.write = function (chunk, ...rest) {
   return write.call(this, chunk, ...rest);
 };
 
+/** One sample: how long after it was due the timer fired (a timer may fire up to a millisecond early by rounding: 0 then). */
+function sampleLateness() {
+  const now = performance.now();
+  lateness.push(Math.max(0, now - sampleDueAt));
+  latenessAt.push(performance.timeOrigin + now);
+  sampleDueAt = now + SAMPLE_MS;
+  sampler = setTimeout(sampleLateness, SAMPLE_MS).unref();
+}
+
+// The process's writes to stdout (sambakit's request log; bare logs nothing), timed while recording.
+const stdout = process.stdout;
+const stdoutWrite = stdout.write;
+stdout.write = function (...args) {
+  if (!recording) return stdoutWrite.apply(this, args);
+  const started = performance.now();
+  try {
+    return stdoutWrite.apply(this, args);
+  } finally {
+    const ms = performance.now() - started;
+    stdoutWrites++;
+    stdoutMs += ms;
+    stdoutMaxMs = Math.max(stdoutMaxMs, ms);
+  }
+};
+
 new PerformanceObserver((list) => {
   if (!recording) return;
   for (const entry of list.getEntries()) gcPauses.push({ atEpochMs: performance.timeOrigin + entry.startTime, ms: entry.duration, kind: GC_KINDS.get(entry.detail?.kind) ?? 'other' });
@@ -98,12 +136,12 @@ const LONG_GAP_MS = 100;
 /** Where in the wave long gaps ended: the burst's, the streams' first tokens' or the steady state's. */
 const LONG_GAP_BUCKETS_MS = [500, 1000, 1500, 2000, 3000];
 
-/** Counts of gaps over `LONG_GAP_MS` by when they ended after `from`: one count per bucket, and one for the rest. */
-function longGapsByTime(from) {
+/** Counts of `values` over `over` by when they ended (`at`) after `from`: one count per bucket, and one for the rest. */
+function byTime(values, at, over, from) {
   const counts = new Array(LONG_GAP_BUCKETS_MS.length + 1).fill(0);
-  for (let i = 0; i < gaps.length; i++) {
-    if (gaps[i] <= LONG_GAP_MS) continue;
-    const after = gapsEndedAt[i] - from;
+  for (let i = 0; i < values.length; i++) {
+    if (values[i] <= over) continue;
+    const after = at[i] - from;
     const bucket = LONG_GAP_BUCKETS_MS.findIndex((end) => after < end);
     counts[bucket === -1 ? LONG_GAP_BUCKETS_MS.length : bucket]++;
   }
@@ -118,6 +156,8 @@ process.on('message', (message) => {
   const cpu = process.cpuUsage(cpuFrom);
   cpuFrom = process.cpuUsage();
   const sorted = Float64Array.from(gaps).sort();
+  const late = Float64Array.from(lateness).sort();
+  clearTimeout(sampler);
   const from = message.fromEpochMs ?? 0;
   const burst = gcPauses.filter((pause) => pause.atEpochMs >= from && pause.atEpochMs < from + BURST_MS);
   process.send?.({
@@ -128,7 +168,7 @@ process.on('message', (message) => {
     gapP99: quantile(sorted, 0.99),
     gapMax: sorted.length > 0 ? sorted[sorted.length - 1] : NaN,
     gapCount: gaps.length,
-    longGapsByTime: longGapsByTime(from),
+    longGapsByTime: byTime(gaps, gapsEndedAt, LONG_GAP_MS, from),
     longGapBucketsMs: LONG_GAP_BUCKETS_MS,
     loopDelayP99: loopDelay.percentile(99) / 1e6,
     loopDelayMax: loopDelay.max / 1e6,
@@ -137,14 +177,25 @@ process.on('message', (message) => {
     burstGcMs: burst.reduce((sum, pause) => sum + pause.ms, 0),
     gcKinds: gcByKind(gcPauses),
     cpuMs: (cpu.user + cpu.system) / 1000,
+    timerLateness: { p50: quantile(late, 0.5), p90: quantile(late, 0.9), p99: quantile(late, 0.99), max: late.length > 0 ? late[late.length - 1] : NaN, count: late.length },
+    lateTimersByTime: byTime(lateness, latenessAt, LONG_PAUSE_MS, from),
+    stdout: { writes: stdoutWrites, ms: stdoutMs, maxMs: stdoutMaxMs },
   });
   gaps = [];
   gapsEndedAt = [];
   writes = 0;
   multiTokenWrites = 0;
   gcPauses = [];
+  lateness = [];
+  latenessAt = [];
+  stdoutWrites = 0;
+  stdoutMs = 0;
+  stdoutMaxMs = 0;
   loopDelay.reset();
   recording = message.record === true;
-  if (recording) loopDelay.enable();
-  else loopDelay.disable();
+  if (recording) {
+    loopDelay.enable();
+    sampleDueAt = performance.now() + SAMPLE_MS;
+    sampler = setTimeout(sampleLateness, SAMPLE_MS).unref();
+  } else loopDelay.disable();
 });

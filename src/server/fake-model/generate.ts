@@ -172,7 +172,8 @@ interface Attempt extends Draft {
 }
 
 function* generateChoice(settings: Settings, rng: Rng, index: number): Steps<Draft> {
-  const tool = yield* chooseToolSteps(settings.prompt, settings.tools, settings.toolChoice, rng.fork('tool-choice'), settings.turns);
+  // No tools and none named (most requests): nothing to choose, so no generator and no forked Rng (a fork draws nothing from `rng`).
+  const tool = settings.tools.length === 0 && typeof settings.toolChoice !== 'object' ? undefined : yield* chooseToolSteps(settings.prompt, settings.tools, settings.toolChoice, rng.fork('tool-choice'), settings.turns);
   let attempt: Attempt | undefined;
   for (let i = 0; i < ATTEMPTS; i++) {
     attempt = yield* attemptChoice(settings, i === 0 ? rng : rng.fork(`attempt-${i}`), index, tool);

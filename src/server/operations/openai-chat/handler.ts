@@ -9,7 +9,7 @@ import { paceWholeAnswer } from '../shared/whole-answer.js';
 import type { WireStyle } from '../shared/wire-style.js';
 import { completionBody } from './completion.js';
 import type { ChatProfile } from './profile.js';
-import { prepareRun, type ChatRun } from '../shared/run.js';
+import { prepareRun, type ChatRun, type RunSettings } from '../shared/run.js';
 import { mapInTurns, TurnBudget } from '../../../event-loop/turn-budget.js';
 
 export function chatOperation(profile: ChatProfile): OperationDefinition {
@@ -32,11 +32,14 @@ async function handleChat(profile: ChatProfile, request: OperationRequest): Prom
   const runs: ChatRun[] = [];
   // A batch's elements are generated in slices, with turns of the event loop between them.
   const budget = new TurnBudget();
-  for (const [index, body] of bodies.entries()) {
+  // Indexed, and the settings written out: no iterator, entry pair or spread copy per request.
+  for (let index = 0; index < bodies.length; index++) {
+    const body = bodies[index]!;
     if (budget.spent()) await budget.nextTurn();
     const refused = profile.checkBody?.(body);
     if (refused) return { kind: 'error', problem: refused };
-    const settings = { seed: request.options.seed, pacing: request.pacing, arrival, contextTokens: profile.contextTokens(body, request.options), turns: budget, ...(batch ? { batchIndex: index } : {}) };
+    const settings: RunSettings = { seed: request.options.seed, pacing: request.pacing, arrival, contextTokens: profile.contextTokens(body, request.options), turns: budget };
+    if (batch) settings.batchIndex = index;
     const preparing = prepareRun(body, style, settings);
     // A long prompt is counted over several turns of the event loop; an ordinary one at once, without a wait.
     const prepared = 'ok' in preparing ? preparing : await preparing;

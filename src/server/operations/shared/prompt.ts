@@ -93,12 +93,15 @@ export function endsWithToolResult(messages: unknown): boolean {
 /** What a real server counts as the prompt, before the tool definitions are written out. */
 export interface PromptTexts {
   /** The request fields the texts come from (`messages`, and `tools` when it declares some). */
-  fields: string[];
+  fields: readonly string[];
   /** Tokens the texts hold at least, from lengths alone: a prompt that cannot fit is refused without writing it. */
   atLeast: number;
   /** The texts, written now: a promise when tool definitions of megabytes are written over several turns. */
   write(): string[] | Promise<string[]>;
 }
+
+/** The fields of a prompt without tools: one list for every request. */
+const messagesField: readonly string[] = ['messages'];
 
 /**
  * The texts a real server counts as the prompt: the conversation, turn by turn (see `promptTurns`),
@@ -111,7 +114,7 @@ export interface PromptTexts {
  * tells the context check that it cannot fit (see `atLeast`).
  */
 export function promptTexts(turns: readonly string[], tools: unknown): PromptTexts {
-  if (!Array.isArray(tools) || tools.length === 0) return { fields: ['messages'], atLeast: 0, write: () => [...turns] };
+  if (!Array.isArray(tools) || tools.length === 0) return { fields: messagesField, atLeast: 0, write: () => [...turns] };
   let atLeast = Math.ceil(definitionChars(tools) / MAX_TOKEN_CHARS);
   for (const turn of turns) atLeast += Math.ceil(turn.length / MAX_TOKEN_CHARS);
   const write = () => {

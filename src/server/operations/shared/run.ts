@@ -55,17 +55,20 @@ export function prepareRun(body: Record<string, unknown>, style: WireStyle, sett
 /** A run of a chat request as read (a raw prompt's too: its settings read as chat reads them). */
 export function startRun(read: ReadChat, style: WireStyle, settings: RunSettings): PreparedRun | Promise<PreparedRun> {
   const where = settings.batchIndex === undefined ? '' : `${settings.batchIndex}.`;
-  const { prompt, budget, ...input } = read;
+  const { prompt, budget } = read;
+  // A single request's fields keep the body's own names: the read's budget and field list serve as they are, no copy per request.
+  const renamed = where !== '' || settings.fieldNames?.budget !== undefined;
   const fit: ContextFit = {
     contextTokens: settings.contextTokens,
-    budget: budget && { ...budget, param: settings.fieldNames?.budget ?? `${where}${budget.param}` },
-    promptFields: settings.fieldNames?.prompt ?? prompt.fields.map((field) => `${where}${field}`),
+    budget: budget && (renamed ? { ...budget, param: settings.fieldNames?.budget ?? `${where}${budget.param}` } : budget),
+    promptFields: settings.fieldNames?.prompt ?? (where === '' ? prompt.fields : prompt.fields.map((field) => `${where}${field}`)),
   };
   const unfit = overflowRefusal(fit, prompt.atLeast);
   if (unfit) return unfit;
+  // The read is the run's input (runOf takes its fields one by one): no rest copy without the prompt and budget.
   const promptTexts = prompt.write();
-  if (promptTexts instanceof Promise) return promptTexts.then((texts) => fittedRun(input, texts, fit, style, settings, where));
-  return fittedRun(input, promptTexts, fit, style, settings, where);
+  if (promptTexts instanceof Promise) return promptTexts.then((texts) => fittedRun(read, texts, fit, style, settings, where));
+  return fittedRun(read, promptTexts, fit, style, settings, where);
 }
 
 function fittedRun(input: Omit<ChatInput, 'promptTokens'>, promptTexts: string[], fit: ContextFit, style: WireStyle, settings: RunSettings, where: string): PreparedRun | Promise<PreparedRun> {
