@@ -10,6 +10,7 @@
 import { TokenParser, Tokenizer, TokenType, type ParsedTokenInfo } from '@streamparser/json';
 import type { StringBuilder } from '@streamparser/json/utils/bufferedString.js';
 import { TurnBudget } from '../event-loop/turn-budget.js';
+import type { CountedText } from './fake-model/index.js';
 import { checkSize, noteMeasuredSize, sizeViolation, type SizeLimits } from '../validate/limits.js';
 import { escapeSegment, type Violation } from '../validate/violations.js';
 
@@ -125,6 +126,15 @@ export function textPieces(body: unknown, text: string): readonly string[] | und
   if (typeof body !== 'object' || body === null || text.length < piecedChars) return undefined;
   // The same string object: compared without reading its characters.
   return piecedStrings.get(body)?.find((pieced) => pieced.text.length === text.length && pieced.text === text)?.pieces;
+}
+
+/**
+ * `text`, a string of `body`, to count: with the pieces it came in when it has them (`textPieces`),
+ * so that counting reads them and never the whole string.
+ */
+export function countedText(body: unknown, text: string): CountedText {
+  const pieces = textPieces(body, text);
+  return pieces === undefined ? text : { text, pieces };
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 import { request } from 'node:http';
 import { describe, expect, it, vi } from 'vitest';
-import { countTokens } from '../../src/server/fake-model/index.js';
+import { countTokens, type CountedText } from '../../src/server/fake-model/index.js';
 import { MAX_TOKEN_CHARS } from '../../src/server/fake-model/tokenizer.js';
 import { bodySizeLimits } from '../../src/server/json-body.js';
 import { countTextsUpTo } from '../../src/server/operations/shared/context-limit.js';
@@ -126,7 +126,7 @@ describe('counting a long conversation', () => {
     // A long word, escapes, and surrogate pairs wherever a piece may end.
     const word = `${'x'.repeat(3 << 20)}"\\\n\u0001${'😀'.repeat(70_000)}\ud800é`;
     const tools = [{ type: 'function', function: { name: word, description: word, parameters: { type: 'object', properties: { a: { type: 'string', description: word } } } } }];
-    let texts: string[] | Promise<string[]> = [];
+    let texts: CountedText[] | Promise<CountedText[]> = [];
     const prompt = promptTexts(['user: hi\n'], tools);
     expect(await yieldsBeforeSettling(() => (texts = prompt.write()))).toBe(true);
     expect(await texts).toEqual(['user: hi\n', JSON.stringify(tools)]);

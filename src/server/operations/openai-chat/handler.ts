@@ -36,7 +36,7 @@ async function handleChat(profile: ChatProfile, request: OperationRequest): Prom
     if (budget.spent()) await budget.nextTurn();
     const refused = profile.checkBody?.(body);
     if (refused) return { kind: 'error', problem: refused };
-    const settings = { seed: request.options.seed, pacing: request.pacing, arrival, contextTokens: profile.contextTokens(body, request.options), turns: budget, ...(batch ? { batchIndex: index } : {}) };
+    const settings = { seed: request.options.seed, pacing: request.pacing, arrival, contextTokens: profile.contextTokens(body, request.options), turns: budget, parsed: request.body, ...(batch ? { batchIndex: index } : {}) };
     const preparing = prepareRun(body, style, settings);
     // A long prompt is counted over several turns of the event loop; an ordinary one at once, without a wait.
     const prepared = 'ok' in preparing ? preparing : await preparing;

@@ -98,9 +98,12 @@ function readIncludeUsage(body: Body, fields: readonly string[]): boolean {
   return false;
 }
 
-/** The chat body as the fake model's request. `inBatch`: an element of a SambaStudio batch. */
-export function readChatInput(body: Body, style: WireStyle, inBatch: boolean): ReadChat {
-  const turns = promptTurns(body.messages);
+/**
+ * The chat body as the fake model's request. `inBatch`: an element of a SambaStudio batch.
+ * `parsed`: the request body as its parse returned it, when `body` is (or was translated from) it.
+ */
+export function readChatInput(body: Body, style: WireStyle, inBatch: boolean, parsed?: unknown): ReadChat {
+  const turns = promptTurns(body.messages, parsed);
   const prompt = joinTurns(turns);
   const generate: GenerateRequest = { prompt };
   const model = typeof body.model === 'string' ? body.model : undefined;

@@ -5,8 +5,9 @@
  */
 import { runSteps } from '../../../event-loop/steps.js';
 import { TurnBudget } from '../../../event-loop/turn-budget.js';
-import { jsonTextSteps } from '../../fake-model/index.js';
+import { countedLength, jsonTextSteps, type CountedText } from '../../fake-model/index.js';
 import { MAX_TOKEN_CHARS } from '../../fake-model/tokenizer.js';
+import { countedText } from '../../json-body.js';
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -28,10 +29,32 @@ function partText(part: unknown): string {
   }
 }
 
-function contentText(content: unknown): string {
-  if (typeof content === 'string') return content;
-  if (Array.isArray(content)) return content.map(partText).filter((text) => text.length > 0).join('\n');
-  return '';
+/** The text of a message's content; a long text of the `parsed` body with its pieces (see `countedText`). */
+function contentText(content: unknown, parsed: unknown): CountedText {
+  if (typeof content === 'string') return countedText(parsed, content);
+  if (!Array.isArray(content)) return '';
+  const texts: CountedText[] = [];
+  for (const part of content) {
+    const text = partText(part);
+    if (text.length === 0) continue;
+    if (texts.length > 0) texts.push('\n');
+    texts.push(countedText(parsed, text));
+  }
+  return joinTexts(texts);
+}
+
+/**
+ * Texts one after the other, by plain concatenation (V8 keeps the result as a rope: nothing is
+ * copied until something reads it), with their pieces when any has them.
+ */
+function joinTexts(texts: readonly CountedText[]): CountedText {
+  let text = '';
+  let pieced = false;
+  for (const each of texts) {
+    text += typeof each === 'string' ? each : each.text;
+    pieced ||= typeof each !== 'string';
+  }
+  return pieced ? { text, pieces: texts.flatMap((each) => (typeof each === 'string' ? [each] : each.pieces)) } : text;
 }
 
 /** An earlier assistant turn's tool calls, written as the model would have produced them. */
@@ -54,18 +77,20 @@ function callsText(calls: unknown): string {
  * token counts add up to the prompt's: a turn ends with a newline and the next starts with its
  * role, where a token always ends (see the tokenizer's `lineEnd`). A message whose role does not
  * start with a printable ASCII character is kept in the turn before it, so that this holds. (The
- * role is looked at, not the turn: reading a character of a long turn would copy it flat.)
+ * role is looked at, not the turn: reading a character of a long turn would copy it flat.) A turn
+ * with a long text of the `parsed` body (the request as its parse returned it) comes with that
+ * text's pieces, which counting reads instead.
  */
-export function promptTurns(messages: unknown): string[] {
-  const turns: string[] = [];
+export function promptTurns(messages: unknown, parsed?: unknown): CountedText[] {
+  const turns: CountedText[] = [];
   for (const message of Array.isArray(messages) ? messages : []) {
     if (!isObject(message)) continue;
     const role = typeof message.role === 'string' ? message.role : 'user';
-    const content = contentText(message.content);
+    const content = contentText(message.content, parsed);
     const calls = callsText(message.tool_calls);
-    const turn = `${role}: ${content}${content.length > 0 && calls.length > 0 ? ' ' : ''}${calls}\n`;
+    const turn = joinTexts([`${role}: `, content, `${countedLength(content) > 0 && calls.length > 0 ? ' ' : ''}${calls}\n`]);
     const first = (role || ':').charCodeAt(0);
-    if (turns.length > 0 && !(first > 32 && first < 128)) turns[turns.length - 1] += turn;
+    if (turns.length > 0 && !(first > 32 && first < 128)) turns[turns.length - 1] = joinTexts([turns[turns.length - 1]!, turn]);
     else turns.push(turn);
   }
   turns.push('assistant:');
@@ -77,9 +102,9 @@ export function promptTurns(messages: unknown): string[] {
  * conversation is only copied into one flat string if something reads the prompt (copying 9 MB
  * of 30,000 messages is a long turn of the event loop by itself; counting reads the turns instead).
  */
-export function joinTurns(turns: readonly string[]): string {
+export function joinTurns(turns: readonly CountedText[]): string {
   let prompt = '';
-  for (const turn of turns) prompt += turn;
+  for (const turn of turns) prompt += typeof turn === 'string' ? turn : turn.text;
   return prompt;
 }
 
@@ -97,7 +122,7 @@ export interface PromptTexts {
   /** Tokens the texts hold at least, from lengths alone: a prompt that cannot fit is refused without writing it. */
   atLeast: number;
   /** The texts, written now: a promise when tool definitions of megabytes are written over several turns. */
-  write(): string[] | Promise<string[]>;
+  write(): CountedText[] | Promise<CountedText[]>;
 }
 
 /**
@@ -110,10 +135,10 @@ export interface PromptTexts {
  * from its pieces, copies it whole (80-120 ms for 24 MB), while its length alone, known at once,
  * tells the context check that it cannot fit (see `atLeast`).
  */
-export function promptTexts(turns: readonly string[], tools: unknown): PromptTexts {
+export function promptTexts(turns: readonly CountedText[], tools: unknown): PromptTexts {
   if (!Array.isArray(tools) || tools.length === 0) return { fields: ['messages'], atLeast: 0, write: () => [...turns] };
   let atLeast = Math.ceil(definitionChars(tools) / MAX_TOKEN_CHARS);
-  for (const turn of turns) atLeast += Math.ceil(turn.length / MAX_TOKEN_CHARS);
+  for (const turn of turns) atLeast += Math.ceil(countedLength(turn) / MAX_TOKEN_CHARS);
   const write = () => {
     const budget = new TurnBudget();
     const json = runSteps(jsonTextSteps(tools, budget), budget);

@@ -7,6 +7,7 @@
  */
 import type { OperationRequest } from '../../types.js';
 import { readChatInput } from '../../shared/chat-input.js';
+import { countedText } from '../../../json-body.js';
 import { cloudContextTokens, type CatalogueModel } from '../catalogue/catalogue.js';
 import type { Arrival } from '../../types.js';
 import type { UsageFacts, WireStyle } from '../../shared/wire-style.js';
@@ -31,7 +32,7 @@ export function startChatRun(
   model: CatalogueModel,
   fieldNames: { prompt: readonly string[]; budget: string },
 ): Promise<PreparedRun> | PreparedRun {
-  return prepareRun(chatBody, cloudStyle(request), { seed: request.options.seed, pacing: request.pacing, arrival, contextTokens: cloudContextTokens(model.card), fieldNames });
+  return prepareRun(chatBody, cloudStyle(request), { seed: request.options.seed, pacing: request.pacing, arrival, contextTokens: cloudContextTokens(model.card), fieldNames, parsed: request.body });
 }
 
 /**
@@ -47,7 +48,7 @@ export function startRawPromptRun(body: Record<string, unknown>, prompt: string,
   delete read.generate.logprobs;
   delete read.generate.topLogprobs;
   const settings = { seed: request.options.seed, pacing: request.pacing, arrival, contextTokens: cloudContextTokens(model.card), fieldNames: { prompt: ['prompt'] } };
-  return startRun({ ...read, prompt: { fields: read.prompt.fields, atLeast: 0, write: () => [prompt] } }, style, settings);
+  return startRun({ ...read, prompt: { fields: read.prompt.fields, atLeast: 0, write: () => [countedText(request.body, prompt)] } }, style, settings);
 }
 
 /** Usage facts of a run as sent so far, with Cloud's finish-reason words. */
