@@ -12,7 +12,11 @@ import { describe, expect, it } from 'vitest';
 import { countTokens, countTokensUpTo, type CountedText } from '../../src/server/fake-model/tokenizer.js';
 import { TurnBudget } from '../../src/event-loop/turn-budget.js';
 import { countTextsUpTo } from '../../src/server/operations/shared/context-limit.js';
-import { joinTurns, promptTurns } from '../../src/server/operations/shared/prompt.js';
+import { joinTexts, promptTurns } from '../../src/server/operations/shared/prompt.js';
+import { readChatInput } from '../../src/server/operations/shared/chat-input.js';
+import { cloudChatProfile } from '../../src/server/operations/openai-chat/profiles/cloud.js';
+import { generate } from '../../src/server/fake-model/index.js';
+import { canonicalJson, StringPieces } from '../../src/server/fake-model/json-writer.js';
 import { useServer } from '../helpers/server.js';
 
 /** Strings this long are kept in pieces by a sliced parse (json-body's `piecedChars`). */
@@ -80,7 +84,7 @@ const fields: ReadonlyArray<[string, string, unknown, readonly unknown[] | strin
 ];
 
 describe('a long prompt of a body parsed in slices', () => {
-  const server = useServer({ apiKey: 'sk-pieces' });
+  const server = useServer({ apiKey: 'sk-pieces', seed: 42 });
 
   it('is refused for the context from its pieces, never read whole, with the count of the whole string', async () => {
     for (const [name, path, body, prompt] of fields) {
@@ -101,7 +105,21 @@ describe('a long prompt of a body parsed in slices', () => {
     const { result, read } = await firstLongRead(() => post(server.port, '/cloud/v1/messages/count_tokens', body));
     expect(read).toBeUndefined();
     expect(result.status).toBe(200);
-    expect(JSON.parse(result.body)).toEqual({ input_tokens: countTokens(joinTurns(promptTurns([{ role: 'system', content: text }, hi]))) });
+    expect(JSON.parse(result.body)).toEqual({ input_tokens: countTokens(joinTexts(promptTurns([{ role: 'system', content: text }, hi]))) });
+  });
+
+  it('that fits the context is answered without being read whole, as the fake model answers the whole string', async () => {
+    // 1.2 M line breaks: 37,500 tokens, well inside the 131,072 of Meta-Llama-3.3-70B-Instruct.
+    const breaks = '\n'.repeat(1_200_000);
+    const body = { model: 'Meta-Llama-3.3-70B-Instruct', messages: [{ role: 'user', content: breaks }], max_tokens: 8, seed: 7, temperature: 0.7 };
+    const { result, read } = await firstLongRead(() => post(server.port, '/cloud/v1/chat/completions', Buffer.from(JSON.stringify(body))));
+    expect(read).toBeUndefined();
+    expect(result.status).toBe(200);
+    // The same request whole, without pieces, hashed from the string: the same answer.
+    const read2 = readChatInput(body, cloudChatProfile.style({ headers: { get: () => null, has: () => false }, variant: undefined }), false);
+    expect(read2.generate.promptPieces).toBeUndefined();
+    const expected = generate(read2.generate, { seed: 42 });
+    expect(JSON.parse(result.body).choices[0].message.content).toBe(expected.choices[0]!.text);
   });
 
   it('is watched: a count of the joined string reads it whole', async () => {
@@ -129,6 +147,17 @@ describe('a text counted from its pieces', () => {
       }),
       { numRuns: 25 },
     );
+  });
+
+  it('is written into the request hash as the whole string is', () => {
+    fc.assert(
+      fc.property(texts, fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 60 }), (whole, cuts) => {
+        expect(canonicalJson({ a: 1, prompt: new StringPieces(cut(whole, cuts)), z: [2] })).toBe(canonicalJson({ a: 1, prompt: whole, z: [2] }));
+      }),
+      { numRuns: 25 },
+    );
+    // A surrogate pair escaped in the body comes as two one-character pieces.
+    expect(canonicalJson(new StringPieces(['a\ud83d', '\ude00', '\ud83d', '', 'b\ud800']))).toBe(JSON.stringify('a😀\ud83db\ud800'));
   });
 
   it('reads the pieces, not the text beside them', () => {

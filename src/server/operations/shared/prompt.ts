@@ -44,10 +44,12 @@ function contentText(content: unknown, parsed: unknown): CountedText {
 }
 
 /**
- * Texts one after the other, by plain concatenation (V8 keeps the result as a rope: nothing is
- * copied until something reads it), with their pieces when any has them.
+ * Texts one after the other (the turns as one prompt), by plain concatenation: V8 keeps the result
+ * as a rope, so a long conversation is only copied into one flat string if something reads it
+ * (copying 9 MB of 30,000 messages is a long turn of the event loop by itself; counting reads the
+ * turns instead). With the pieces of them all when any has some.
  */
-function joinTexts(texts: readonly CountedText[]): CountedText {
+export function joinTexts(texts: readonly CountedText[]): CountedText {
   let text = '';
   let pieced = false;
   for (const each of texts) {
@@ -73,7 +75,7 @@ function callsText(calls: unknown): string {
 
 /**
  * The conversation as the texts of its turns: one `role: text` line per message, then the open
- * `assistant:` turn. Joined they are the prompt the fake model reads (see `joinTurns`), and their
+ * `assistant:` turn. Joined they are the prompt the fake model reads (see `joinTexts`), and their
  * token counts add up to the prompt's: a turn ends with a newline and the next starts with its
  * role, where a token always ends (see the tokenizer's `lineEnd`). A message whose role does not
  * start with a printable ASCII character is kept in the turn before it, so that this holds. (The
@@ -95,17 +97,6 @@ export function promptTurns(messages: unknown, parsed?: unknown): CountedText[] 
   }
   turns.push('assistant:');
   return turns;
-}
-
-/**
- * The turns as one prompt, by plain concatenation: V8 keeps the result as a rope, so a long
- * conversation is only copied into one flat string if something reads the prompt (copying 9 MB
- * of 30,000 messages is a long turn of the event loop by itself; counting reads the turns instead).
- */
-export function joinTurns(turns: readonly CountedText[]): string {
-  let prompt = '';
-  for (const turn of turns) prompt += typeof turn === 'string' ? turn : turn.text;
-  return prompt;
 }
 
 /** Whether the conversation ends with a tool result: the model then answers in text under `auto`. */

@@ -44,11 +44,13 @@ export function startChatRun(
 export function startRawPromptRun(body: Record<string, unknown>, prompt: string, request: OperationRequest, arrival: Arrival, model: CatalogueModel): Promise<PreparedRun> | PreparedRun {
   const style = cloudStyle(request);
   const read = readChatInput({ ...body, messages: [] }, style, false);
+  const counted = countedText(request.body, prompt);
   read.generate.prompt = prompt;
+  if (typeof counted !== 'string') read.generate.promptPieces = counted.pieces;
   delete read.generate.logprobs;
   delete read.generate.topLogprobs;
   const settings = { seed: request.options.seed, pacing: request.pacing, arrival, contextTokens: cloudContextTokens(model.card), fieldNames: { prompt: ['prompt'] } };
-  return startRun({ ...read, prompt: { fields: read.prompt.fields, atLeast: 0, write: () => [countedText(request.body, prompt)] } }, style, settings);
+  return startRun({ ...read, prompt: { fields: read.prompt.fields, atLeast: 0, write: () => [counted] } }, style, settings);
 }
 
 /** Usage facts of a run as sent so far, with Cloud's finish-reason words. */
