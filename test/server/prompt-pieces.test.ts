@@ -52,7 +52,7 @@ async function firstLongRead<T>(work: () => Promise<T>): Promise<{ result: T; re
 
 function post(port: number, path: string, body: Buffer): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: 'POST', agent: false, headers: { authorization: 'Bearer sk-pieces', 'content-type': 'application/json' } }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path, method: 'POST', agent: false, headers: { authorization: 'Bearer sk-pieces', key: 'sk-pieces', 'content-type': 'application/json' } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => resolve({ status: res.statusCode!, body: Buffer.concat(chunks).toString() }));
@@ -125,6 +125,24 @@ describe('a long prompt of a body parsed in slices', () => {
   it('is watched: a count of the joined string reads it whole', async () => {
     const { read } = await firstLongRead(async () => countTextsUpTo([text], 20_000));
     expect(read).toMatch(/^indexOf of 1\d{6} characters/);
+  });
+});
+
+describe("a long prompt in SambaStudio's and LMI's fields, with contexts the length alone does not fill", () => {
+  const server = useServer({ apiKey: 'sk-pieces', sambastudioContextTokens: 16_384, lmiContextTokens: 16_384 });
+  const cases: ReadonlyArray<[string, string, unknown, number]> = [
+    ['SambaStudio chat', '/v1/p/e/chat/completions', { model: 'm', messages: [{ role: 'user', content: text }], max_tokens: 5 }, 400],
+    ['native v2 value', '/api/v2/predict/generic/p/e', { items: [{ id: 'a', value: text }], params: { max_tokens_to_generate: 5 } }, 422],
+    ['LMI inputs', '/lmi/invocations', { inputs: text, parameters: { max_new_tokens: 5 } }, 424],
+  ];
+
+  it('is refused from its pieces, never read whole', async () => {
+    for (const [name, path, body, status] of cases) {
+      const { result, read } = await firstLongRead(() => post(server.port, path, Buffer.from(JSON.stringify(body))));
+      expect(read, name).toBeUndefined();
+      expect(result.status, name).toBe(status);
+      expect(result.body, name).toMatch(/at least \d+ tokens/);
+    }
   });
 });
 
