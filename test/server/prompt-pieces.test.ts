@@ -17,6 +17,7 @@ import { readChatInput } from '../../src/server/operations/shared/chat-input.js'
 import { cloudChatProfile } from '../../src/server/operations/openai-chat/profiles/cloud.js';
 import { generate } from '../../src/server/fake-model/index.js';
 import { canonicalJson, StringPieces } from '../../src/server/fake-model/json-writer.js';
+import { parseJsonBody, textPieces } from '../../src/server/json-body.js';
 import { useServer } from '../helpers/server.js';
 
 /** Strings this long are kept in pieces by a sliced parse (json-body's `piecedChars`). */
@@ -125,6 +126,17 @@ describe('a long prompt of a body parsed in slices', () => {
   it('is watched: a count of the joined string reads it whole', async () => {
     const { read } = await firstLongRead(async () => countTextsUpTo([text], 20_000));
     expect(read).toMatch(/^indexOf of 1\d{6} characters/);
+  });
+});
+
+describe('the pieces of a string of a body', () => {
+  it('are found by the string itself, unless another string of the body has its length (telling two apart reads both whole)', async () => {
+    const [a, b, c] = ['a'.repeat(long), 'b'.repeat(long), 'c'.repeat(long + 1)];
+    const parsed = await parseJsonBody([Buffer.from(JSON.stringify({ a, b, c }))]);
+    const body = (parsed as { value: Record<string, string> }).value;
+    expect(textPieces(body, body.c!)!.join('')).toBe(c);
+    expect(textPieces(body, body.a!)).toBeUndefined();
+    expect(textPieces(body, body.b!)).toBeUndefined();
   });
 });
 
