@@ -78,6 +78,9 @@ const promptFields: ReadonlyArray<[string, string, (text: string) => unknown]> =
   ['embeddings input', '/cloud/v1/embeddings', (text) => ({ model: 'E5-Mistral-7B-Instruct', input: text })],
 ];
 
+/** `unit` repeated to about `chars` characters. */
+const run = (unit: string, chars: number) => unit.repeat(Math.floor(chars / unit.length));
+
 /**
  * Issue 10's runs of line breaks (the fuzz's largest block: Responses `instructions` of 2,275,521
  * newlines, 71,112 tokens, which fit the context and come back in the answer) in every prompt field:
@@ -92,7 +95,7 @@ function newlineRuns(): BenchBody[] {
     ['`\\n`', '\n', 12_000_000],
   ];
   return runs.flatMap(([label, unit, chars]) =>
-    promptFields.map(([field, path, body]) => json(`newlines ${label} x ${chars.toLocaleString('en-US')}, ${field}`, () => JSON.stringify(body(unit.repeat(Math.floor(chars / unit.length)))), path)),
+    promptFields.map(([field, path, body]) => json(`newlines ${label} x ${chars.toLocaleString('en-US')}, ${field}`, () => JSON.stringify(body(run(unit, chars))), path)),
   );
 }
 
@@ -103,6 +106,7 @@ function newlineRuns(): BenchBody[] {
  */
 function atTheBodyLimit(): BenchBody[] {
   const runs: Array<[string, string, number]> = [
+    // Fits the context: 16 M spaces are about 125 k tokens.
     ['spaces', ' ', 16_000_000],
     ['`x`', 'x', 16_000_000],
     ['`\\r\\n`', '\r\n', 12_000_000],
@@ -119,7 +123,7 @@ function atTheBodyLimit(): BenchBody[] {
   return [
     // Fits the context, and the answer echoes `instructions`.
     json('at the body limit: spaces x 16,000,000, Responses instructions', () => JSON.stringify(promptFields[1]![2](' '.repeat(16_000_000))), promptFields[1]![1]),
-    ...runs.map(([label, unit, chars]) => json(`at the body limit: ${label} x ${chars.toLocaleString('en-US')}, chat message`, () => JSON.stringify(promptFields[0]![2](unit.repeat(Math.floor(chars / unit.length)))))),
+    ...runs.map(([label, unit, chars]) => json(`at the body limit: ${label} x ${chars.toLocaleString('en-US')}, chat message`, () => JSON.stringify(promptFields[0]![2](run(unit, chars))))),
     ...forms.map(([form, path, body]) => json(`newlines \`\\n\` x 12,000,000, ${form}`, () => JSON.stringify(body('\n'.repeat(12_000_000))), path)),
   ];
 }
