@@ -123,6 +123,15 @@ describe('a long prompt of a body parsed in slices', () => {
     expect(JSON.parse(result.body).choices[0].message.content).toBe(expected.choices[0]!.text);
   });
 
+  it('that fits the context is echoed in a Responses answer from its pieces', async () => {
+    const breaks = '\n'.repeat(1_200_000);
+    const body = Buffer.from(JSON.stringify({ model: 'Meta-Llama-3.3-70B-Instruct', instructions: breaks, input: 'Hi.', max_output_tokens: 5 }));
+    const { result, read } = await firstLongRead(() => post(server.port, '/cloud/v1/responses', body));
+    expect(read).toBeUndefined();
+    expect(result.status).toBe(200);
+    expect(JSON.parse(result.body).instructions).toBe(breaks);
+  });
+
   it('is watched: a count of the joined string reads it whole', async () => {
     const { read } = await firstLongRead(async () => countTextsUpTo([text], 20_000));
     expect(read).toMatch(/^indexOf of 1\d{6} characters/);

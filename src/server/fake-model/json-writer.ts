@@ -64,8 +64,8 @@ interface Writer {
 function* writeValue(value: unknown, writer: Writer): Steps<void> {
   const { write, budget } = writer;
   if (++writer.values % VALUES_PER_CHECK === 0 && budget?.spent()) yield;
-  if (typeof value === 'string' && value.length > STRING_PIECE) return yield* writeLongString([value], write, budget);
-  if (value instanceof StringPieces) return yield* writeLongString(value.pieces, write, budget);
+  if (typeof value === 'string' && value.length > STRING_PIECE) return yield* writeStringSteps([value], write, budget);
+  if (value instanceof StringPieces) return yield* writeStringSteps(value.pieces, write, budget);
   if (value === null || typeof value !== 'object') return write(scalarJson(value));
   if (Array.isArray(value)) {
     write('[');
@@ -121,10 +121,11 @@ function scalarJson(value: unknown): string {
 }
 
 /**
- * `JSON.stringify(text)` a piece at a time: the pieces' escapes are the whole string's, as long as
- * no cut falls between the two halves of a surrogate pair (a lone half is escaped on its own).
+ * `JSON.stringify(text)` of the text `pieces` make, written a run at a time, as steps that yield
+ * when `budget` is spent: the runs' escapes are the whole string's, as long as no cut falls between
+ * the two halves of a surrogate pair (a lone half is escaped on its own).
  */
-function* writeLongString(pieces: readonly string[], write: TextSink, budget: TurnBudget | undefined): Steps<void> {
+export function* writeStringSteps(pieces: readonly string[], write: TextSink, budget: TurnBudget | undefined): Steps<void> {
   write('"');
   let held = '';
   for (let index = 0; index < pieces.length; index++) {
