@@ -78,6 +78,9 @@ const promptFields: ReadonlyArray<[string, string, (text: string) => unknown]> =
   ['embeddings input', '/cloud/v1/embeddings', (text) => ({ model: 'E5-Mistral-7B-Instruct', input: text })],
 ];
 
+/** `unit` repeated to about `chars` characters. */
+const run = (unit: string, chars: number) => unit.repeat(Math.floor(chars / unit.length));
+
 /**
  * Issue 10's runs of line breaks (the fuzz's largest block: Responses `instructions` of 2,275,521
  * newlines, 71,112 tokens, which fit the context and come back in the answer) in every prompt field:
@@ -92,8 +95,37 @@ function newlineRuns(): BenchBody[] {
     ['`\\n`', '\n', 12_000_000],
   ];
   return runs.flatMap(([label, unit, chars]) =>
-    promptFields.map(([field, path, body]) => json(`newlines ${label} x ${chars.toLocaleString('en-US')}, ${field}`, () => JSON.stringify(body(unit.repeat(Math.floor(chars / unit.length)))), path)),
+    promptFields.map(([field, path, body]) => json(`newlines ${label} x ${chars.toLocaleString('en-US')}, ${field}`, () => JSON.stringify(body(run(unit, chars))), path)),
   );
+}
+
+/**
+ * Other runs at the body limit that their length alone does not refuse (a token is at most 128
+ * characters: up to 16.7 M characters may fit a 128 k context, so the count reads them), and the 12 M
+ * newlines in the other forms of a prompt: streamed, a content part, a system block.
+ */
+function atTheBodyLimit(): BenchBody[] {
+  const runs: Array<[string, string, number]> = [
+    // Fits the context: 16 M spaces are about 125 k tokens.
+    ['spaces', ' ', 16_000_000],
+    ['`x`', 'x', 16_000_000],
+    ['`\\r\\n`', '\r\n', 12_000_000],
+    ['`é`', 'é', 12_000_000],
+    ['prose', 'The quick brown fox jumps over the lazy dog.\n', 16_000_000],
+  ];
+  const hi = { role: 'user', content: 'Hi.' };
+  const forms: ReadonlyArray<[string, string, (text: string) => unknown]> = [
+    ['chat message, streamed', chatPath, (text) => ({ model, messages: [{ role: 'user', content: text }], max_tokens: 5, stream: true })],
+    ['chat text part', chatPath, (text) => ({ model, messages: [{ role: 'user', content: [{ type: 'text', text }] }], max_tokens: 5 })],
+    ['Responses input_text part', '/cloud/v1/responses', (text) => ({ model, input: [{ role: 'user', content: [{ type: 'input_text', text }] }], max_output_tokens: 5 })],
+    ['Messages system block', '/cloud/v1/messages', (text) => ({ model, max_tokens: 5, system: [{ type: 'text', text }], messages: [hi] })],
+  ];
+  return [
+    // Fits the context, and the answer echoes `instructions`.
+    json('at the body limit: spaces x 16,000,000, Responses instructions', () => JSON.stringify(promptFields[1]![2](' '.repeat(16_000_000))), promptFields[1]![1]),
+    ...runs.map(([label, unit, chars]) => json(`at the body limit: ${label} x ${chars.toLocaleString('en-US')}, chat message`, () => JSON.stringify(promptFields[0]![2](run(unit, chars))))),
+    ...forms.map(([form, path, body]) => json(`newlines \`\\n\` x 12,000,000, ${form}`, () => JSON.stringify(body('\n'.repeat(12_000_000))), path)),
+  ];
 }
 
 const bodies: BenchBody[] = [
@@ -156,6 +188,7 @@ const bodies: BenchBody[] = [
   json('Messages metadata of 99,000 keys', () => JSON.stringify({ model, max_tokens: 5, messages: [{ role: 'user', content: 'Hi.' }], metadata: Object.fromEntries(Array.from({ length: 99_000 }, (_, i) => [`k${i}`, 'v'])) }), '/cloud/v1/messages'),
   json('native v2 params of 99,000 keys', () => JSON.stringify({ items: [{ id: 'a', value: 'Hi.' }], params: { max_tokens_to_generate: 5, ...Object.fromEntries(Array.from({ length: 99_000 }, (_, i) => [`k${i}`, 1])) } }), nativePath),
   ...newlineRuns(),
+  ...atTheBodyLimit(),
   checked(json('SambaStudio chat batch of 256, 20 logprobs (85 MB answer)', () => batchOf(256, storyRequest), studioChatPath)),
   checked(json('native batch of 256, 20 logprobs (31 MB answer)', () => nativeBatch(256), nativePath)),
   checked(json('embeddings: 128 inputs x 4,096 floats', embeddings, '/cloud/v1/embeddings')),

@@ -10,6 +10,7 @@
 import { TokenParser, Tokenizer, TokenType, type ParsedTokenInfo } from '@streamparser/json';
 import type { StringBuilder } from '@streamparser/json/utils/bufferedString.js';
 import { TurnBudget } from '../event-loop/turn-budget.js';
+import type { CountedText } from './fake-model/index.js';
 import { checkSize, noteMeasuredSize, sizeViolation, type SizeLimits } from '../validate/limits.js';
 import { escapeSegment, type Violation } from '../validate/violations.js';
 
@@ -123,8 +124,19 @@ const piecedStrings = new WeakMap<object, ReadonlyArray<{ text: string; pieces: 
 /** The pieces `text`, a string of `body` (as parsed in slices), came in, if it is long: for `parseJsonText`. */
 export function textPieces(body: unknown, text: string): readonly string[] | undefined {
   if (typeof body !== 'object' || body === null || text.length < piecedChars) return undefined;
-  // The same string object: compared without reading its characters.
-  return piecedStrings.get(body)?.find((pieced) => pieced.text.length === text.length && pieced.text === text)?.pieces;
+  const alike = piecedStrings.get(body)?.filter((pieced) => pieced.text.length === text.length);
+  // The same string object is compared without reading its characters, two others by reading both
+  // whole: strings of one length are not told apart (then they are read as they are).
+  return alike?.length === 1 && alike[0]!.text === text ? alike[0]!.pieces : undefined;
+}
+
+/**
+ * `text`, a string of `body`, to count: with the pieces it came in when it has them (`textPieces`),
+ * so that counting reads them and never the whole string.
+ */
+export function countedText(body: unknown, text: string): CountedText {
+  const pieces = textPieces(body, text);
+  return pieces === undefined ? text : { text, pieces };
 }
 
 /**

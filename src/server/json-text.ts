@@ -9,6 +9,7 @@
  * answer echoes `instructions` of megabytes). An ordinary answer is small: one `JSON.stringify`.
  */
 import { TurnBudget } from '../event-loop/turn-budget.js';
+import { writeStringSteps } from './fake-model/json-writer.js';
 
 /**
  * The most nodes a value written by one `JSON.stringify` holds: under a millisecond of work (an
@@ -23,9 +24,6 @@ const wholeNodes = 8192;
  */
 const nodeChars = 8;
 
-/** Characters of a long string escaped by one `JSON.stringify` (a control character becomes 6). */
-const runChars = 16 * 1024;
-
 /** Text gathered before it becomes one buffer of the answer. */
 const pieceChars = 64 * 1024;
 
@@ -34,10 +32,10 @@ const pieceChars = 64 * 1024;
  * buffers, encoded in the slices that wrote them (a single string of tens of megabytes would be
  * encoded, and measured for its length, in one turn), as a promise when it took more than one slice.
  */
-export function jsonText(value: unknown): string | Buffer[] | Promise<Buffer[]> {
+export function jsonText(value: unknown, piecesOf?: PiecesOf): string | Buffer[] | Promise<Buffer[]> {
   if (isSmall(value)) return JSON.stringify(value);
   const budget = new TurnBudget();
-  const pieces = new Pieces();
+  const pieces = new Pieces(piecesOf);
   const writing = write(value, pieces, budget);
   return writing.next().done ? pieces.end() : finish(writing, pieces, budget);
 }
@@ -48,10 +46,19 @@ async function finish(writing: Generator<void, boolean>, pieces: Pieces, budget:
   return pieces.end();
 }
 
+/**
+ * The pieces a long string of the request was parsed in (json-body's `textPieces`), when it has
+ * them: an answer that echoes it (a Responses answer's `instructions`) is written from them, since
+ * the string's first read copies it whole, in one turn.
+ */
+export type PiecesOf = (text: string) => readonly string[] | undefined;
+
 /** The answer's text as it is written, turned into buffers a piece at a time. */
 class Pieces {
   private readonly buffers: Buffer[] = [];
   private pending = '';
+
+  constructor(readonly piecesOf: PiecesOf | undefined) {}
 
   add(text: string): void {
     this.pending += text;
@@ -130,18 +137,8 @@ function* write(value: unknown, pieces: Pieces, budget: TurnBudget, prefix = '')
   return true;
 }
 
-/** A long string's JSON, escaped a run of characters at a time; a run never ends between the two halves of a surrogate pair. */
+/** A long string's JSON, escaped a run of characters at a time (from its pieces when it has them). */
 function* writeString(value: string, pieces: Pieces, budget: TurnBudget, prefix: string): Generator<void> {
-  pieces.add(`${prefix}"`);
-  for (let start = 0; start < value.length; ) {
-    let end = Math.min(value.length, start + runChars);
-    if (isSurrogate(value.charCodeAt(end - 1), 0xd800) && isSurrogate(value.charCodeAt(end), 0xdc00)) end++;
-    pieces.add(JSON.stringify(value.slice(start, end)).slice(1, -1));
-    start = end;
-    if (budget.spent()) yield;
-  }
-  pieces.add('"');
+  pieces.add(prefix);
+  yield* writeStringSteps(pieces.piecesOf?.(value) ?? [value], (text) => pieces.add(text), budget);
 }
-
-/** Whether `code` is a high (`first` 0xd800) or low (0xdc00) surrogate: a pair is a high one then a low one. */
-const isSurrogate = (code: number, first: number): boolean => code >= first && code <= first + 0x3ff;

@@ -13,6 +13,7 @@ import { authenticate } from './auth.js';
 import { errorStyleFor, invalidRequestProblem } from './error-styles.js';
 import { faultBeforeHandler, faultedJsonBody, parseFault, pause, writeJsonWithFault } from './faults.js';
 import { jsonText } from './json-text.js';
+import { textPieces } from './json-body.js';
 import type { OperationDefinition, Pacing } from './operations/types.js';
 import type { ResolvedServerOptions } from './options.js';
 import { ClientGoneError, readRequestBody } from './request-body.js';
@@ -213,7 +214,7 @@ function unterminated(framing: StreamFraming): Omit<StreamFraming, 'terminator'>
 
 /** A large answer (a batch's) is written in slices; an ordinary one in this turn. */
 function writeJson(request: SpecRequest, status: number, body: unknown): true | Promise<true> {
-  const text = jsonText(body);
+  const text = jsonText(body, (long) => textPieces(request.body, long));
   return text instanceof Promise ? text.then((settled) => sendJson(request, status, settled)) : sendJson(request, status, text);
 }
 

@@ -7,13 +7,13 @@
  */
 import { request } from 'node:http';
 import { describe, expect, it, vi } from 'vitest';
-import { countTokens } from '../../src/server/fake-model/index.js';
+import { countTokens, type CountedText } from '../../src/server/fake-model/index.js';
 import { MAX_TOKEN_CHARS } from '../../src/server/fake-model/tokenizer.js';
 import { bodySizeLimits } from '../../src/server/json-body.js';
 import { countTextsUpTo } from '../../src/server/operations/shared/context-limit.js';
 import { parseAudioMetadata } from '../../src/server/operations/shared/audio-metadata.js';
 import { readChatInput } from '../../src/server/operations/shared/chat-input.js';
-import { joinTurns, promptTexts, promptTurns } from '../../src/server/operations/shared/prompt.js';
+import { joinTexts, promptTexts, promptTurns } from '../../src/server/operations/shared/prompt.js';
 import { startRun, type RunSettings } from '../../src/server/operations/shared/run.js';
 import { cloudChatProfile } from '../../src/server/operations/openai-chat/profiles/cloud.js';
 import { parseMultipart } from '../../src/server/request-body.js';
@@ -97,7 +97,7 @@ describe('counting a long conversation', () => {
     ];
     const turns = promptTurns(conversation);
     expect(turns.length).toBeLessThan(conversation.length + 1);
-    expect(turns.reduce((sum, turn) => sum + countTokens(turn), 0)).toBe(countTokens(joinTurns(turns)));
+    expect(turns.reduce((sum, turn) => sum + countTokens(turn), 0)).toBe(countTokens(joinTexts(turns)));
   });
 
   it('counts 30,000 turns in slices', async () => {
@@ -105,7 +105,7 @@ describe('counting a long conversation', () => {
     const texts = await promptTexts(turns, undefined).write();
     let counted: number | Promise<number> = 0;
     expect(await yieldsBeforeSettling(() => (counted = countTextsUpTo(texts, Infinity)))).toBe(true);
-    expect(await counted).toBe(countTokens(joinTurns(turns)));
+    expect(await counted).toBe(countTokens(joinTexts(turns)));
   });
 
   it('refuses tool definitions that cannot fit the context from their lengths, at once and without writing them', () => {
@@ -126,7 +126,7 @@ describe('counting a long conversation', () => {
     // A long word, escapes, and surrogate pairs wherever a piece may end.
     const word = `${'x'.repeat(3 << 20)}"\\\n\u0001${'😀'.repeat(70_000)}\ud800é`;
     const tools = [{ type: 'function', function: { name: word, description: word, parameters: { type: 'object', properties: { a: { type: 'string', description: word } } } } }];
-    let texts: string[] | Promise<string[]> = [];
+    let texts: CountedText[] | Promise<CountedText[]> = [];
     const prompt = promptTexts(['user: hi\n'], tools);
     expect(await yieldsBeforeSettling(() => (texts = prompt.write()))).toBe(true);
     expect(await texts).toEqual(['user: hi\n', JSON.stringify(tools)]);

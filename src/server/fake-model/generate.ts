@@ -10,7 +10,7 @@
 import { FinishReason } from './finish-reason.js';
 import { freeJsonObject, schemaJson, toolArguments } from './json-content.js';
 import { tokenWithLogprobs, withLogprobs } from './logprobs.js';
-import { writeJsonSteps } from './json-writer.js';
+import { StringPieces, writeJsonSteps } from './json-writer.js';
 import { mixSeeds, Rng, StringHash } from './random.js';
 import { writeAnswer, writeReasoning } from './sentence-writer.js';
 import { stopList } from './stop-sequences.js';
@@ -153,7 +153,7 @@ function* requestHashSteps(request: GenerateRequest, greedy: boolean, turns: Tur
   const hash = new StringHash();
   const fields = {
     model: request.model ?? '',
-    prompt: request.prompt,
+    prompt: request.promptPieces === undefined ? request.prompt : new StringPieces(request.promptPieces),
     reasoningEffort: request.reasoningEffort,
     responseFormat: request.responseFormat,
     sampling: request.sampling,

@@ -17,7 +17,7 @@ export {
   FinishReason, toLmiFinishReason, toMessagesStopReason, toOpenAIFinishReason, toSambaStudioStopReason,
   type LmiFinishReason, type MessagesStopReason, type OpenAIFinishReason, type SambaStudioStopReason,
 } from './finish-reason.js';
-export { countTokens, countTokensUpTo, encodeText, decodeTokens, MAX_TOKEN_CHARS } from './tokenizer.js';
+export { countedLength, countTokens, countTokensUpTo, encodeText, decodeTokens, MAX_TOKEN_CHARS, type CountedText, type PiecedText } from './tokenizer.js';
 export { MAX_TOP_LOGPROBS, type GeneratedToken, type TokenAlternative } from './logprobs.js';
 export { promptLogprobs } from './prompt-logprobs.js';
 export { UnknownToolError, toolKeywords, toolScore, type ToolChoice, type ToolDefinition } from './tool-choice.js';

@@ -19,6 +19,15 @@ const STRING_PIECE = 1 << 16;
 /** Values written between two looks at the budget (a small value is written at once, whatever the budget). */
 const VALUES_PER_CHECK = 256;
 
+/**
+ * A string given as the pieces it is made of (a long prompt: see the tokenizer's `PiecedText`),
+ * written as that string from its pieces, so the string itself is never read (its first read copies
+ * it whole, in one turn).
+ */
+export class StringPieces {
+  constructor(readonly pieces: readonly string[]) {}
+}
+
 /** Object keys as they are (`JSON.stringify`'s order) or sorted (canonical JSON). */
 export type KeyOrder = 'own' | 'sorted';
 
@@ -55,7 +64,8 @@ interface Writer {
 function* writeValue(value: unknown, writer: Writer): Steps<void> {
   const { write, budget } = writer;
   if (++writer.values % VALUES_PER_CHECK === 0 && budget?.spent()) yield;
-  if (typeof value === 'string' && value.length > STRING_PIECE) return yield* writeLongString(value, write, budget);
+  if (typeof value === 'string' && value.length > STRING_PIECE) return yield* writeStringSteps([value], write, budget);
+  if (value instanceof StringPieces) return yield* writeStringSteps(value.pieces, write, budget);
   if (value === null || typeof value !== 'object') return write(scalarJson(value));
   if (Array.isArray(value)) {
     write('[');
@@ -111,17 +121,28 @@ function scalarJson(value: unknown): string {
 }
 
 /**
- * `JSON.stringify(text)` a piece at a time: the pieces' escapes are the whole string's, as long as
- * no cut falls between the two halves of a surrogate pair (a lone half is escaped on its own).
+ * `JSON.stringify(text)` of the text `pieces` make, written a run at a time, as steps that yield
+ * when `budget` is spent: the runs' escapes are the whole string's, as long as no cut falls between
+ * the two halves of a surrogate pair (a lone half is escaped on its own).
  */
-function* writeLongString(text: string, write: TextSink, budget: TurnBudget | undefined): Steps<void> {
+export function* writeStringSteps(pieces: readonly string[], write: TextSink, budget: TurnBudget | undefined): Steps<void> {
   write('"');
-  for (let start = 0; start < text.length; ) {
-    if (start > 0 && budget?.spent()) yield;
-    let end = Math.min(start + STRING_PIECE, text.length);
-    if (end < text.length && isHighSurrogate(text.charCodeAt(end - 1)) && isLowSurrogate(text.charCodeAt(end))) end--;
-    write(JSON.stringify(text.slice(start, end)).slice(1, -1));
-    start = end;
+  let held = '';
+  for (let index = 0; index < pieces.length; index++) {
+    let text = held + pieces[index]!;
+    held = '';
+    // A high surrogate that ends a piece waits for the next, which may start with its pair.
+    if (index < pieces.length - 1 && isHighSurrogate(text.charCodeAt(text.length - 1))) {
+      held = text.slice(-1);
+      text = text.slice(0, -1);
+    }
+    for (let start = 0; start < text.length; ) {
+      if ((start > 0 || index > 0) && budget?.spent()) yield;
+      let end = Math.min(start + STRING_PIECE, text.length);
+      if (end < text.length && isHighSurrogate(text.charCodeAt(end - 1)) && isLowSurrogate(text.charCodeAt(end))) end--;
+      write(JSON.stringify(text.slice(start, end)).slice(1, -1));
+      start = end;
+    }
   }
   write('"');
 }

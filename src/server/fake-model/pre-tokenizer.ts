@@ -24,6 +24,8 @@ const OTHER = 16;
 
 /** Longest piece: longer runs are cut (see the module comment). */
 const MAX_PIECE_CHARS = 256;
+/** Characters from a piece's start that finding its end reads: the longest piece and one more. */
+export const PIECE_LOOKAHEAD = MAX_PIECE_CHARS + 1;
 
 const CLASSES = new Uint8Array(128);
 for (let code = 0; code < 128; code++) {
@@ -59,7 +61,7 @@ function classIs(text: string, index: number, wanted: number): boolean {
  * ?[^\s\p{L}\p{N}]+[\r\n]*|\s+$|\s*[\r\n]|\s+(?!\S)|\s`, the first that matches winning.
  */
 function asciiPieceEnd(text: string, start: number): number {
-  scanEnd = Math.min(text.length, start + MAX_PIECE_CHARS + 1);
+  scanEnd = Math.min(text.length, start + PIECE_LOOKAHEAD);
   return Math.min(asciiScan(text, start), start + MAX_PIECE_CHARS);
 }
 
@@ -110,7 +112,7 @@ const SPLIT_AT = new RegExp(CL100K_TOKEN_SPLIT_REGEX.source, `${CL100K_TOKEN_SPL
  * longer than the longest piece (a match that fills the window is a piece too long, and is cut).
  */
 function regexPieceEnd(text: string, start: number): number {
-  const windowEnd = Math.min(text.length, start + MAX_PIECE_CHARS + 1);
+  const windowEnd = Math.min(text.length, start + PIECE_LOOKAHEAD);
   const window = start === 0 && windowEnd === text.length ? text : text.slice(start, windowEnd);
   SPLIT_AT.lastIndex = 0;
   const match = SPLIT_AT.exec(window);

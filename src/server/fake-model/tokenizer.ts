@@ -11,7 +11,7 @@
 import { decode, encode } from 'gpt-tokenizer/encoding/cl100k_base';
 import { finishSteps, runSteps, type Steps } from '../../event-loop/steps.js';
 import type { TurnBudget } from '../../event-loop/turn-budget.js';
-import { PieceCursor } from './pre-tokenizer.js';
+import { PIECE_LOOKAHEAD, PieceCursor } from './pre-tokenizer.js';
 
 /**
  * Special-token markers such as `<|endoftext|>` in user text are counted as ordinary text: by
@@ -85,7 +85,7 @@ function pieceTokens(piece: string): readonly TokenPiece[] {
 }
 
 /** Number of tokens in `text`. A prompt of any size is counted with `countTokensUpTo` instead. */
-export function countTokens(text: string): number {
+export function countTokens(text: CountedText): number {
   const counter = new TokenCounter(text);
   counter.advance(Infinity, undefined);
   return counter.count;
@@ -95,16 +95,43 @@ export function countTokens(text: string): number {
 export const MAX_TOKEN_CHARS = 128;
 
 /**
+ * A long text with the pieces it is made of, in order: a string of a body parsed in slices (see
+ * json-body's `textPieces`) between the short texts around it. V8 keeps such a string as a tree of
+ * its pieces until something reads a character of it, which first copies all of it into one flat
+ * string, in one turn (12 M characters: 30-60 ms). Counting reads the pieces instead, a window at
+ * a time, and never the text.
+ */
+export interface PiecedText {
+  readonly text: string;
+  readonly pieces: readonly string[];
+}
+
+/** A text to count: a string, or a long one given with its pieces. */
+export type CountedText = string | PiecedText;
+
+/** The characters of a counted text (a string's length is known without reading it). */
+export function countedLength(text: CountedText): number {
+  return typeof text === 'string' ? text.length : text.text.length;
+}
+
+/**
  * A text's tokens counted a bounded run at a time: `advance` stops when the caller's turn budget is
  * spent and goes on from there when called again, so that counting a long prompt never holds the event loop for long, and
  * stops for good once a limit is passed (a prompt over the context need not be counted to its end).
  *
  * The text is taken a line at a time (see `lineEnd`), each line's count remembered (a line met for
  * the first time is walked piece by piece, a step each); a line too long to remember, and everything
- * after it, is walked piece by piece.
+ * after it, is walked piece by piece. A text given with its pieces is read through a window of them
+ * that moves on once a step could read past its end, keeping the unread rest: the steps, and so
+ * the count, are those of the whole text.
  */
 class TokenCounter {
   count = 0;
+  /** The text, or the window of its pieces being read. */
+  private text: string;
+  /** The pieces not yet in the window; none for a string. */
+  private readonly pieces: readonly string[];
+  private nextPiece = 0;
   /** Start of the next line to count. */
   private position = 0;
   /** A line met for the first time, walked a piece a step (its pieces may be new to the library), and its tokens so far. */
@@ -112,7 +139,10 @@ class TokenCounter {
   /** The rest of the text, walked by pieces once a long line was met. */
   private cursor: PieceCursor | undefined;
 
-  constructor(readonly text: string) {}
+  constructor(text: CountedText) {
+    this.text = typeof text === 'string' ? text : '';
+    this.pieces = typeof text === 'string' ? [] : text.pieces;
+  }
 
   /**
    * Counts on until the end of the text, until more than `limit` tokens are counted, or until
@@ -120,13 +150,9 @@ class TokenCounter {
    * end was reached or the limit passed).
    */
   advance(limit: number, budget: TurnBudget | undefined): boolean {
-    const { text } = this;
     let encoded = encodedPieces;
     for (let step = 1; this.count <= limit; step++) {
-      if (this.cursor !== undefined) {
-        if (this.cursor.done) return true;
-        this.count += nextPieceTokens(this.cursor).length;
-      } else if (this.line !== undefined) {
+      if (this.line !== undefined) {
         const { cursor } = this.line;
         this.line.count += nextPieceTokens(cursor).length;
         if (cursor.done) {
@@ -135,16 +161,24 @@ class TokenCounter {
           this.line = undefined;
         }
       } else {
-        if (this.position >= text.length) return true;
-        const end = lineEnd(text, this.position);
-        if (end < 0) this.cursor = new PieceCursor(this.position === 0 ? text : text.slice(this.position));
-        else {
-          const line = text.slice(this.position, end);
-          const known = countOfLine.get(line);
-          if (known === undefined) this.line = { cursor: new PieceCursor(line), count: 0 };
+        const at = this.cursor?.position ?? this.position;
+        if (this.nextPiece < this.pieces.length && at + STEP_LOOKAHEAD > this.text.length) this.slide(at);
+        const { text } = this;
+        if (this.cursor !== undefined) {
+          if (this.cursor.done) return true;
+          this.count += nextPieceTokens(this.cursor).length;
+        } else {
+          if (this.position >= text.length) return true;
+          const end = lineEnd(text, this.position);
+          if (end < 0) this.cursor = cursorAt(text, this.position, true);
           else {
-            this.count += known;
-            this.position = end;
+            const line = text.slice(this.position, end);
+            const known = countOfLine.get(line);
+            if (known === undefined) this.line = { cursor: new PieceCursor(line), count: 0 };
+            else {
+              this.count += known;
+              this.position = end;
+            }
           }
         }
       }
@@ -154,6 +188,28 @@ class TokenCounter {
     }
     return true;
   }
+
+  /** The window from `at` on, then the next pieces up to WINDOW_CHARS, joined. */
+  private slide(at: number): void {
+    const parts = [this.text.slice(at)];
+    let chars = parts[0]!.length;
+    while (this.nextPiece < this.pieces.length && chars < WINDOW_CHARS) {
+      const piece = this.pieces[this.nextPiece++]!;
+      parts.push(piece);
+      chars += piece.length;
+    }
+    this.text = parts.join('');
+    this.position = 0;
+    if (this.cursor !== undefined) this.cursor = cursorAt(this.text, 0, this.cursor.ascii);
+  }
+}
+
+/** A cursor over `text` from `position`, still on the ASCII scanner if `ascii` (a text's first other character moves it to the regex for good). */
+function cursorAt(text: string, position: number, ascii: boolean): PieceCursor {
+  const cursor = new PieceCursor(text);
+  cursor.position = position;
+  cursor.ascii = ascii;
+  return cursor;
 }
 
 /**
@@ -164,8 +220,8 @@ class TokenCounter {
  * event loop runs, so a caller counting many texts (the turns of a conversation, a list of inputs)
  * holds the loop no longer than its own slice.
  */
-export function countTokensUpTo(text: string, limit: number, budget: TurnBudget): number | Promise<number> {
-  const atLeast = Math.ceil(text.length / MAX_TOKEN_CHARS);
+export function countTokensUpTo(text: CountedText, limit: number, budget: TurnBudget): number | Promise<number> {
+  const atLeast = Math.ceil(countedLength(text) / MAX_TOKEN_CHARS);
   if (atLeast > limit) return atLeast;
   const counter = new TokenCounter(text);
   if (!budget.spent() && counter.advance(limit, budget)) return counter.count;
@@ -212,6 +268,15 @@ const MAX_LINE_CHARS = 1 << 22;
 const MAX_REMEMBERED_LINE = 1 << 12;
 const countOfLine = new Map<string, number>();
 let lineChars = 0;
+
+/**
+ * Characters a step of the count reads from where it starts: a line (see `lineEnd`) and the one
+ * after it, or a pre-tokenization piece. A step that starts at least this far from the end of a
+ * window of pieces reads what the whole text holds there, so it finds the same line or piece.
+ */
+const STEP_LOOKAHEAD = Math.max(MAX_REMEMBERED_LINE + 1, PIECE_LOOKAHEAD);
+/** Characters of pieces joined into one window: a copy of well under a millisecond. */
+const WINDOW_CHARS = 1 << 16;
 
 /** Remembers the count of a line, and gives it back. */
 function rememberLine(line: string, count: number): number {

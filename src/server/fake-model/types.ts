@@ -23,6 +23,12 @@ export type ResponseFormat =
 export interface GenerateRequest {
   /** The prompt text; chat callers flatten the messages first (see `countTokens`). */
   prompt: string;
+  /**
+   * The pieces `prompt` is made of, when it holds a long string of a body parsed in slices: the
+   * request is hashed from them, so that an answer never reads the prompt whole (see the
+   * tokenizer's `PiecedText`).
+   */
+  promptPieces?: readonly string[];
   /** The prompt's tokens when the caller has counted them already (a long prompt is counted in slices, once). */
   promptTokens?: number;
   /** Model name; part of what the output depends on. */

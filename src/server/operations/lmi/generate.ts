@@ -15,6 +15,7 @@ import { Timeline } from '../shared/timeline.js';
 import type { OperationRequest, OperationResult } from '../types.js';
 import type { ContextFit } from '../shared/context-limit.js';
 import { generateFitting } from '../shared/generation.js';
+import { countedText } from '../../json-body.js';
 import { DEFAULT_MAX_NEW_TOKENS, readGenerateInput } from './generate-input.js';
 import { failedAnswer, failedStreamLine, streamedTokens, streamLine, wholeAnswer, type GenerateAnswer, type GenerateForm } from './generate-wire.js';
 
@@ -25,6 +26,8 @@ const failureMessage = 'Generation failed (x-sambakit-fault: error-event).';
 export async function handleGenerate(request: OperationRequest): Promise<OperationResult> {
   const input = readGenerateInput(request.body as LmiGenerateRequest);
   const { seed } = request.options;
+  const prompt = countedText(request.body, input.inputs);
+  if (typeof prompt !== 'string') input.generate.promptPieces = prompt.pieces;
   // As the chat path: the prompt and `max_new_tokens` must fit the model's context, and a prompt of
   // any size is counted only as far as that, in slices that leave the event loop to other requests.
   const fit: ContextFit = {
@@ -32,7 +35,7 @@ export async function handleGenerate(request: OperationRequest): Promise<Operati
     budget: { tokens: input.generate.maxTokens ?? DEFAULT_MAX_NEW_TOKENS, param: 'parameters.max_new_tokens' },
     promptFields: ['inputs'],
   };
-  const generated = await generateFitting(input.generate, [input.inputs], fit, seed);
+  const generated = await generateFitting(input.generate, [prompt], fit, seed);
   if (!generated.ok) return { kind: 'error', problem: generated.problem };
   const { generation } = generated;
   const answer: GenerateAnswer = {

@@ -38,7 +38,7 @@ async function handleChat(profile: ChatProfile, request: OperationRequest): Prom
     if (budget.spent()) await budget.nextTurn();
     const refused = profile.checkBody?.(body);
     if (refused) return { kind: 'error', problem: refused };
-    const settings: RunSettings = { seed: request.options.seed, pacing: request.pacing, arrival, contextTokens: profile.contextTokens(body, request.options), turns: budget };
+    const settings: RunSettings = { seed: request.options.seed, pacing: request.pacing, arrival, contextTokens: profile.contextTokens(body, request.options), turns: budget, parsed: request.body };
     if (batch) settings.batchIndex = index;
     const preparing = prepareRun(body, style, settings);
     // A long prompt is counted over several turns of the event loop; an ordinary one at once, without a wait.

@@ -29,6 +29,8 @@ import { TurnBudget } from '../../../event-loop/turn-budget.js';
 export interface NativePrompt {
   /** The prompt as the model sees it. */
   text: string;
+  /** The pieces of a long prompt as sent, which counting and the request hash read instead (see `countedText`). */
+  pieces?: readonly string[];
   /** Where the prompt came from (`/body/inputs/0`), for errors. */
   path: string;
   /** Tools a `process_prompt` conversation offers. */
@@ -58,7 +60,10 @@ export interface NativeCompletion {
  * the body was parsed in, then as a promise).
  */
 export function preparePrompt(raw: string, path: string, params: NativeParams, body: unknown, budget = new TurnBudget()): NativePrompt | Promise<NativePrompt> {
-  if (!params.processPrompt) return { text: raw, path };
+  if (!params.processPrompt) {
+    const pieces = textPieces(body, raw);
+    return pieces === undefined ? { text: raw, path } : { text: raw, path, pieces };
+  }
   const templated = templateConversation(raw, path, budget, textPieces(body, raw));
   return templated instanceof Promise ? templated.then((settled) => promptOf(settled, path)) : promptOf(templated, path);
 }
@@ -90,7 +95,7 @@ export async function completeAll(prompts: readonly NativePrompt[], params: Nati
       bound: 'under',
       refusal: (overflow) => contextError(prompt, overflow),
     };
-    const generated = await generateFitting(generateRequest(prompt, params), [prompt.text], fit, seed, '', budget);
+    const generated = await generateFitting(generateRequest(prompt, params), [prompt.pieces === undefined ? prompt.text : { text: prompt.text, pieces: prompt.pieces }], fit, seed, '', budget);
     if (!generated.ok) throw new NativeRequestError(generated.problem);
     completions.push(completionOf(prompt, generated.generation, params));
   }
@@ -125,6 +130,7 @@ function contextViolation(prompt: NativePrompt, { fit, promptTokens }: ContextOv
 function generateRequest(prompt: NativePrompt, params: NativeParams): GenerateRequest {
   const request: GenerateRequest = {
     prompt: prompt.text,
+    ...(prompt.pieces === undefined ? {} : { promptPieces: prompt.pieces }),
     // do_sample false is greedy decoding: temperature, top_p and top_k do not apply.
     temperature: params.doSample ? params.temperature : 0,
     stop: params.stop,

@@ -6,7 +6,7 @@
  */
 import type { GenerateRequest, JsonSchema, ReasoningEffort, ResponseFormat, ToolChoice, ToolDefinition } from '../../fake-model/index.js';
 import type { WireStyle } from './wire-style.js';
-import { endsWithToolResult, joinTurns, promptTexts, promptTurns, type PromptTexts } from './prompt.js';
+import { endsWithToolResult, joinTexts, promptTexts, promptTurns, type PromptTexts } from './prompt.js';
 
 /** One chat request, ready for the fake model. */
 export interface ChatInput {
@@ -98,11 +98,14 @@ function readIncludeUsage(body: Body, fields: readonly string[]): boolean {
   return false;
 }
 
-/** The chat body as the fake model's request. `inBatch`: an element of a SambaStudio batch. */
-export function readChatInput(body: Body, style: WireStyle, inBatch: boolean): ReadChat {
-  const turns = promptTurns(body.messages);
-  const prompt = joinTurns(turns);
-  const generate: GenerateRequest = { prompt };
+/**
+ * The chat body as the fake model's request. `inBatch`: an element of a SambaStudio batch.
+ * `parsed`: the request body as its parse returned it, when `body` is (or was translated from) it.
+ */
+export function readChatInput(body: Body, style: WireStyle, inBatch: boolean, parsed?: unknown): ReadChat {
+  const turns = promptTurns(body.messages, parsed);
+  const prompt = joinTexts(turns);
+  const generate: GenerateRequest = typeof prompt === 'string' ? { prompt } : { prompt: prompt.text, promptPieces: prompt.pieces };
   const model = typeof body.model === 'string' ? body.model : undefined;
   if (model !== undefined) generate.model = model;
 

@@ -8,17 +8,17 @@
  */
 import { TurnBudget } from '../../../event-loop/turn-budget.js';
 import type { Problem } from '../../error-styles.js';
-import { countTokensUpTo, MAX_TOKEN_CHARS } from '../../fake-model/index.js';
+import { countedLength, countTokensUpTo, MAX_TOKEN_CHARS, type CountedText } from '../../fake-model/index.js';
 
 /**
  * Tokens of `texts` one after the other, or a number above `limit` once they cannot fit (see
  * `countTokensUpTo`). All of them are counted in one turn budget, so many texts (the turns of a
  * long conversation) are sliced as one long text is.
  */
-export function countTextsUpTo(texts: readonly string[], limit: number): number | Promise<number> {
+export function countTextsUpTo(texts: readonly CountedText[], limit: number): number | Promise<number> {
   // The longest token bounds the count from below: texts too long in all are refused unread.
   let atLeast = 0;
-  for (const text of texts) atLeast += Math.ceil(text.length / MAX_TOKEN_CHARS);
+  for (const text of texts) atLeast += Math.ceil(countedLength(text) / MAX_TOKEN_CHARS);
   if (atLeast > limit) return atLeast;
   const budget = new TurnBudget();
   let total = 0;
@@ -31,7 +31,7 @@ export function countTextsUpTo(texts: readonly string[], limit: number): number 
   return total;
 }
 
-async function addRest(texts: readonly string[], index: number, counted: Promise<number>, limit: number, total: number, budget: TurnBudget): Promise<number> {
+async function addRest(texts: readonly CountedText[], index: number, counted: Promise<number>, limit: number, total: number, budget: TurnBudget): Promise<number> {
   total += await counted;
   for (index++; index < texts.length && total <= limit; index++) {
     const next = countTokensUpTo(texts[index]!, limit - total, budget);
@@ -99,7 +99,7 @@ export type PromptFit = { ok: true; promptTokens: number } | { ok: false; proble
  * The prompt's tokens when `texts` fit beside the budget, or the refusal: counted only as far as
  * the room, in the same turn when that is quick, else as a promise (see `countTextsUpTo`).
  */
-export function fitPrompt(texts: readonly string[], fit: ContextFit): PromptFit | Promise<PromptFit> {
+export function fitPrompt(texts: readonly CountedText[], fit: ContextFit): PromptFit | Promise<PromptFit> {
   const counted = countTextsUpTo(texts, promptRoom(fit));
   return typeof counted === 'number' ? verdict(fit, counted) : counted.then((promptTokens) => verdict(fit, promptTokens));
 }

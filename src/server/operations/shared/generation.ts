@@ -5,7 +5,7 @@
  * LMI's own schema and SambaStudio's native predict all come through here; each reads its body
  * into the fake model's request and writes the answer in its own form.
  */
-import { generateInTurns, UnknownToolError, type Generation, type GenerateRequest } from '../../fake-model/index.js';
+import { generateInTurns, UnknownToolError, type CountedText, type Generation, type GenerateRequest } from '../../fake-model/index.js';
 import type { Problem } from '../../error-styles.js';
 import { TurnBudget } from '../../../event-loop/turn-budget.js';
 import { fitPrompt, generationRoom, type ContextFit, type PromptFit } from './context-limit.js';
@@ -19,7 +19,7 @@ export type Generated = { ok: true; promptTokens: number; generation: Generation
  * the caller's `budget` (a batch hands down its own): then the answer comes as a promise.
  * `where` prefixes the fields an error names (an element of a batch: `0.`).
  */
-export function generateFitting(request: GenerateRequest, texts: readonly string[], fit: ContextFit, seed: number, where = '', budget = new TurnBudget()): Generated | Promise<Generated> {
+export function generateFitting(request: GenerateRequest, texts: readonly CountedText[], fit: ContextFit, seed: number, where = '', budget = new TurnBudget()): Generated | Promise<Generated> {
   const fitted = fitPrompt(texts, fit);
   return fitted instanceof Promise ? fitted.then((settled) => generated(request, settled, fit, seed, where, budget)) : generated(request, fitted, fit, seed, where, budget);
 }

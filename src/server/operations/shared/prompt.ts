@@ -5,8 +5,9 @@
  */
 import { runSteps } from '../../../event-loop/steps.js';
 import { TurnBudget } from '../../../event-loop/turn-budget.js';
-import { jsonTextSteps } from '../../fake-model/index.js';
+import { countedLength, jsonTextSteps, type CountedText } from '../../fake-model/index.js';
 import { MAX_TOKEN_CHARS } from '../../fake-model/tokenizer.js';
+import { countedText } from '../../json-body.js';
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -28,10 +29,34 @@ function partText(part: unknown): string {
   }
 }
 
-function contentText(content: unknown): string {
-  if (typeof content === 'string') return content;
-  if (Array.isArray(content)) return content.map(partText).filter((text) => text.length > 0).join('\n');
-  return '';
+/** The text of a message's content; a long text of the `parsed` body with its pieces (see `countedText`). */
+function contentText(content: unknown, parsed: unknown): CountedText {
+  if (typeof content === 'string') return countedText(parsed, content);
+  if (!Array.isArray(content)) return '';
+  const texts: CountedText[] = [];
+  for (const part of content) {
+    const text = partText(part);
+    if (text.length === 0) continue;
+    if (texts.length > 0) texts.push('\n');
+    texts.push(countedText(parsed, text));
+  }
+  return joinTexts(texts);
+}
+
+/**
+ * Texts one after the other (the turns as one prompt), by plain concatenation: V8 keeps the result
+ * as a rope, so a long conversation is only copied into one flat string if something reads it
+ * (copying 9 MB of 30,000 messages is a long turn of the event loop by itself; counting reads the
+ * turns instead). With the pieces of them all when any has some.
+ */
+export function joinTexts(texts: readonly CountedText[]): CountedText {
+  let text = '';
+  let pieced = false;
+  for (const each of texts) {
+    text += typeof each === 'string' ? each : each.text;
+    pieced ||= typeof each !== 'string';
+  }
+  return pieced ? { text, pieces: texts.flatMap((each) => (typeof each === 'string' ? [each] : each.pieces)) } : text;
 }
 
 /** An earlier assistant turn's tool calls, written as the model would have produced them. */
@@ -50,37 +75,28 @@ function callsText(calls: unknown): string {
 
 /**
  * The conversation as the texts of its turns: one `role: text` line per message, then the open
- * `assistant:` turn. Joined they are the prompt the fake model reads (see `joinTurns`), and their
+ * `assistant:` turn. Joined they are the prompt the fake model reads (see `joinTexts`), and their
  * token counts add up to the prompt's: a turn ends with a newline and the next starts with its
  * role, where a token always ends (see the tokenizer's `lineEnd`). A message whose role does not
  * start with a printable ASCII character is kept in the turn before it, so that this holds. (The
- * role is looked at, not the turn: reading a character of a long turn would copy it flat.)
+ * role is looked at, not the turn: reading a character of a long turn would copy it flat.) A turn
+ * with a long text of the `parsed` body (the request as its parse returned it) comes with that
+ * text's pieces, which counting reads instead.
  */
-export function promptTurns(messages: unknown): string[] {
-  const turns: string[] = [];
+export function promptTurns(messages: unknown, parsed?: unknown): CountedText[] {
+  const turns: CountedText[] = [];
   for (const message of Array.isArray(messages) ? messages : []) {
     if (!isObject(message)) continue;
     const role = typeof message.role === 'string' ? message.role : 'user';
-    const content = contentText(message.content);
+    const content = contentText(message.content, parsed);
     const calls = callsText(message.tool_calls);
-    const turn = `${role}: ${content}${content.length > 0 && calls.length > 0 ? ' ' : ''}${calls}\n`;
+    const turn = joinTexts([`${role}: `, content, `${countedLength(content) > 0 && calls.length > 0 ? ' ' : ''}${calls}\n`]);
     const first = (role || ':').charCodeAt(0);
-    if (turns.length > 0 && !(first > 32 && first < 128)) turns[turns.length - 1] += turn;
+    if (turns.length > 0 && !(first > 32 && first < 128)) turns[turns.length - 1] = joinTexts([turns[turns.length - 1]!, turn]);
     else turns.push(turn);
   }
   turns.push('assistant:');
   return turns;
-}
-
-/**
- * The turns as one prompt, by plain concatenation: V8 keeps the result as a rope, so a long
- * conversation is only copied into one flat string if something reads the prompt (copying 9 MB
- * of 30,000 messages is a long turn of the event loop by itself; counting reads the turns instead).
- */
-export function joinTurns(turns: readonly string[]): string {
-  let prompt = '';
-  for (const turn of turns) prompt += turn;
-  return prompt;
 }
 
 /** Whether the conversation ends with a tool result: the model then answers in text under `auto`. */
@@ -97,7 +113,7 @@ export interface PromptTexts {
   /** Tokens the texts hold at least, from lengths alone: a prompt that cannot fit is refused without writing it. */
   atLeast: number;
   /** The texts, written now: a promise when tool definitions of megabytes are written over several turns. */
-  write(): string[] | Promise<string[]>;
+  write(): CountedText[] | Promise<CountedText[]>;
 }
 
 /** The fields of a prompt without tools: one list for every request. */
@@ -113,10 +129,10 @@ const messagesField: readonly string[] = ['messages'];
  * from its pieces, copies it whole (80-120 ms for 24 MB), while its length alone, known at once,
  * tells the context check that it cannot fit (see `atLeast`).
  */
-export function promptTexts(turns: readonly string[], tools: unknown): PromptTexts {
+export function promptTexts(turns: readonly CountedText[], tools: unknown): PromptTexts {
   if (!Array.isArray(tools) || tools.length === 0) return { fields: messagesField, atLeast: 0, write: () => [...turns] };
   let atLeast = Math.ceil(definitionChars(tools) / MAX_TOKEN_CHARS);
-  for (const turn of turns) atLeast += Math.ceil(turn.length / MAX_TOKEN_CHARS);
+  for (const turn of turns) atLeast += Math.ceil(countedLength(turn) / MAX_TOKEN_CHARS);
   const write = () => {
     const budget = new TurnBudget();
     const json = runSteps(jsonTextSteps(tools, budget), budget);

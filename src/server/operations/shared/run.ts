@@ -3,7 +3,7 @@
  * timelines and given a clock. Both the whole-answer and the streamed paths start from a run, and
  * its usage facts come from what the run actually sent.
  */
-import type { Generation } from '../../fake-model/index.js';
+import type { CountedText, Generation } from '../../fake-model/index.js';
 import type { Problem } from '../../error-styles.js';
 import type { Arrival, Pacing } from '../types.js';
 import { overflowRefusal, type ContextFit } from './context-limit.js';
@@ -38,6 +38,8 @@ export interface RunSettings {
    * when the body was translated from another API's (chat's own names otherwise).
    */
   fieldNames?: { prompt: readonly string[]; budget?: string };
+  /** The request body as its parse returned it (a batch's whole array), whose long strings are counted from their pieces (see `countedText`). */
+  parsed?: unknown;
   /** The turn budget of the work the run is part of (a batch's), in which the answer is made. */
   turns?: TurnBudget;
 }
@@ -49,7 +51,7 @@ export type PreparedRun = { ok: true; run: ChatRun } | { ok: false; problem: Pro
  * long prompt takes more than one turn of the event loop: then the run comes as a promise.
  */
 export function prepareRun(body: Record<string, unknown>, style: WireStyle, settings: RunSettings): PreparedRun | Promise<PreparedRun> {
-  return startRun(readChatInput(body, style, settings.batchIndex !== undefined), style, settings);
+  return startRun(readChatInput(body, style, settings.batchIndex !== undefined, settings.parsed), style, settings);
 }
 
 /** A run of a chat request as read (a raw prompt's too: its settings read as chat reads them). */
@@ -71,7 +73,7 @@ export function startRun(read: ReadChat, style: WireStyle, settings: RunSettings
   return fittedRun(read, promptTexts, fit, style, settings, where);
 }
 
-function fittedRun(input: Omit<ChatInput, 'promptTokens'>, promptTexts: string[], fit: ContextFit, style: WireStyle, settings: RunSettings, where: string): PreparedRun | Promise<PreparedRun> {
+function fittedRun(input: Omit<ChatInput, 'promptTokens'>, promptTexts: CountedText[], fit: ContextFit, style: WireStyle, settings: RunSettings, where: string): PreparedRun | Promise<PreparedRun> {
   const generated = generateFitting(input.generate, promptTexts, fit, settings.seed, where, settings.turns);
   return generated instanceof Promise ? generated.then((settled) => runOf(input, settled, style, settings)) : runOf(input, generated, style, settings);
 }

@@ -42,7 +42,7 @@ async function countTokens(request: OperationRequest): Promise<OperationResult> 
   const chat = promptChatBody(body);
   if (!chat.ok) return { kind: 'error', problem: chat.problem };
   // Counted to the end whatever the size (in slices: see countTextsUpTo), as the service counts what it is sent.
-  return { kind: 'json', body: { input_tokens: await countTextsUpTo(await readChatInput(chat.chat, cloudStyle(request), false).prompt.write(), Infinity) } };
+  return { kind: 'json', body: { input_tokens: await countTextsUpTo(await readChatInput(chat.chat, cloudStyle(request), false, request.body).prompt.write(), Infinity) } };
 }
 
 export const messageOperations: Record<string, OperationDefinition> = {

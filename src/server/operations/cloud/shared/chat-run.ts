@@ -7,6 +7,7 @@
  */
 import type { OperationRequest } from '../../types.js';
 import { readChatInput } from '../../shared/chat-input.js';
+import { countedText } from '../../../json-body.js';
 import { cloudContextTokens, type CatalogueModel } from '../catalogue/catalogue.js';
 import type { Arrival } from '../../types.js';
 import type { UsageFacts, WireStyle } from '../../shared/wire-style.js';
@@ -31,7 +32,7 @@ export function startChatRun(
   model: CatalogueModel,
   fieldNames: { prompt: readonly string[]; budget: string },
 ): Promise<PreparedRun> | PreparedRun {
-  return prepareRun(chatBody, cloudStyle(request), { seed: request.options.seed, pacing: request.pacing, arrival, contextTokens: cloudContextTokens(model.card), fieldNames });
+  return prepareRun(chatBody, cloudStyle(request), { seed: request.options.seed, pacing: request.pacing, arrival, contextTokens: cloudContextTokens(model.card), fieldNames, parsed: request.body });
 }
 
 /**
@@ -43,11 +44,13 @@ export function startChatRun(
 export function startRawPromptRun(body: Record<string, unknown>, prompt: string, request: OperationRequest, arrival: Arrival, model: CatalogueModel): Promise<PreparedRun> | PreparedRun {
   const style = cloudStyle(request);
   const read = readChatInput({ ...body, messages: [] }, style, false);
+  const counted = countedText(request.body, prompt);
   read.generate.prompt = prompt;
+  if (typeof counted !== 'string') read.generate.promptPieces = counted.pieces;
   delete read.generate.logprobs;
   delete read.generate.topLogprobs;
   const settings = { seed: request.options.seed, pacing: request.pacing, arrival, contextTokens: cloudContextTokens(model.card), fieldNames: { prompt: ['prompt'] } };
-  return startRun({ ...read, prompt: { fields: read.prompt.fields, atLeast: 0, write: () => [prompt] } }, style, settings);
+  return startRun({ ...read, prompt: { fields: read.prompt.fields, atLeast: 0, write: () => [counted] } }, style, settings);
 }
 
 /** Usage facts of a run as sent so far, with Cloud's finish-reason words. */
