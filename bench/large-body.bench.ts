@@ -114,6 +114,7 @@ function atTheBodyLimit(): BenchBody[] {
     ['prose', 'The quick brown fox jumps over the lazy dog.\n', 16_000_000],
   ];
   const hi = { role: 'user', content: 'Hi.' };
+  const systemBlocks = (first: string, second: string) => ({ model, max_tokens: 5, system: [{ type: 'text', text: first }, { type: 'text', text: second }], messages: [hi] });
   const forms: ReadonlyArray<[string, string, (text: string) => unknown]> = [
     ['chat message, streamed', chatPath, (text) => ({ model, messages: [{ role: 'user', content: text }], max_tokens: 5, stream: true })],
     ['chat text part', chatPath, (text) => ({ model, messages: [{ role: 'user', content: [{ type: 'text', text }] }], max_tokens: 5 })],
@@ -123,6 +124,13 @@ function atTheBodyLimit(): BenchBody[] {
   return [
     // Fits the context, and the answer echoes `instructions`.
     json('at the body limit: spaces x 16,000,000, Responses instructions', () => JSON.stringify(promptFields[1]![2](' '.repeat(16_000_000))), promptFields[1]![1]),
+    // Fits the context, and the stream's events echo `instructions`.
+    json('at the body limit: spaces x 16,000,000, Responses instructions, streamed', () => JSON.stringify(promptFields[2]![2](' '.repeat(16_000_000))), promptFields[2]![1]),
+    // A system of two blocks, joined: fits the context (spaces), or is refused (newlines). Of two
+    // lengths: long strings of one length in a body are not told apart, and are read whole (the last row).
+    json('at the body limit: spaces x 8,000,000 + 7,999,999, Messages system blocks', () => JSON.stringify(systemBlocks(' '.repeat(8_000_000), ' '.repeat(7_999_999))), '/cloud/v1/messages'),
+    json('newlines `\\n` x 6,000,000 + 5,999,999, Messages system blocks', () => JSON.stringify(systemBlocks('\n'.repeat(6_000_000), '\n'.repeat(5_999_999))), '/cloud/v1/messages'),
+    json('at the body limit: spaces x 2 x 8,000,000, Messages system blocks', () => JSON.stringify(systemBlocks(' '.repeat(8_000_000), ' '.repeat(8_000_000))), '/cloud/v1/messages'),
     ...runs.map(([label, unit, chars]) => json(`at the body limit: ${label} x ${chars.toLocaleString('en-US')}, chat message`, () => JSON.stringify(promptFields[0]![2](run(unit, chars))))),
     ...forms.map(([form, path, body]) => json(`newlines \`\\n\` x 12,000,000, ${form}`, () => JSON.stringify(body('\n'.repeat(12_000_000))), path)),
   ];

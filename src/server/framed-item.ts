@@ -6,12 +6,15 @@
  */
 import { encodeStreamItem, streamItemFrame } from '../streams/encode-stream-items.js';
 import type { OutgoingStreamItem, StreamFramingSpec } from '../streams/types.js';
-import { jsonText } from './json-text.js';
+import { jsonText, type PiecesOf } from './json-text.js';
 
-/** `encodeStreamItem(item, framing)`, or the same bytes as buffers (a promise of them when made over more than one turn). */
-export function framedItem(item: OutgoingStreamItem<unknown>, framing: StreamFramingSpec): string | Buffer[] | Promise<Buffer[]> {
+/**
+ * `encodeStreamItem(item, framing)`, or the same bytes as buffers (a promise of them when made over
+ * more than one turn); a long string of the request it echoes written from `piecesOf` its pieces.
+ */
+export function framedItem(item: OutgoingStreamItem<unknown>, framing: StreamFramingSpec, piecesOf?: PiecesOf): string | Buffer[] | Promise<Buffer[]> {
   if (item.json !== undefined) return encodeStreamItem(item, framing);
-  const json = jsonText(item.value);
+  const json = jsonText(item.value, piecesOf);
   // A value JSON cannot write comes back undefined: encodeStreamItem then says why.
   if (typeof json === 'string' || json === undefined) return encodeStreamItem({ ...item, json }, framing);
   const [before, after] = streamItemFrame(item, framing);

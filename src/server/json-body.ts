@@ -118,16 +118,65 @@ async function parseTextInSlices(pieces: readonly string[], budget: TurnBudget):
 /** Strings of a body parsed in slices at least this long keep their pieces (`textPieces`): some milliseconds to copy whole. */
 const piecedChars = 1 << 20;
 
+/** A long string of a body parsed in slices, with its pieces. */
+interface PiecedText {
+  text: string;
+  pieces: readonly string[];
+}
+
 /** The long strings of each body parsed in slices, with their pieces; let go with the body. */
-const piecedStrings = new WeakMap<object, ReadonlyArray<{ text: string; pieces: readonly string[] }>>();
+const piecedStrings = new WeakMap<object, PiecedText[]>();
 
 /** The pieces `text`, a string of `body` (as parsed in slices), came in, if it is long: for `parseJsonText`. */
 export function textPieces(body: unknown, text: string): readonly string[] | undefined {
-  if (typeof body !== 'object' || body === null || text.length < piecedChars) return undefined;
-  const alike = piecedStrings.get(body)?.filter((pieced) => pieced.text.length === text.length);
+  return piecesIn(piecedOf(body), text);
+}
+
+/**
+ * `textPieces` of `body` without holding the body: an open stream lets its request's body go, yet
+ * its events may echo a long string of it (a Responses stream's `instructions`).
+ */
+export function piecesOfBody(body: unknown): (text: string) => readonly string[] | undefined {
+  const pieced = piecedOf(body);
+  return (text) => piecesIn(pieced, text);
+}
+
+const piecedOf = (body: unknown) => (typeof body === 'object' && body !== null ? piecedStrings.get(body) : undefined);
+
+function piecesIn(pieced: readonly PiecedText[] | undefined, text: string): readonly string[] | undefined {
+  if (pieced === undefined || text.length < piecedChars) return undefined;
+  const alike = pieced.filter((each) => each.text.length === text.length);
   // The same string object is compared without reading its characters, two others by reading both
   // whole: strings of one length are not told apart (then they are read as they are).
-  return alike?.length === 1 && alike[0]!.text === text ? alike[0]!.pieces : undefined;
+  return alike.length === 1 && alike[0]!.text === text ? alike[0]!.pieces : undefined;
+}
+
+/**
+ * `texts`, strings of `body`, joined with `separator` as `join` would, by concatenation (a rope:
+ * `join` copies the whole into one flat string), and kept as a string of `body` with the pieces of
+ * them all when long, so that counting and the request hash read pieces (a Messages `system` of
+ * several blocks).
+ */
+export function joinedText(body: unknown, texts: readonly string[], separator: string): string {
+  if (texts.length === 1) return texts[0]!;
+  let text = '';
+  const pieces: string[] = [];
+  texts.forEach((each, index) => {
+    if (index > 0) {
+      text += separator;
+      pieces.push(separator);
+    }
+    text += each;
+    const own = textPieces(body, each);
+    if (own) pieces.push(...own);
+    else if (each !== '') pieces.push(each);
+  });
+  if (text.length >= piecedChars && typeof body === 'object' && body !== null) {
+    const pieced = piecedOf(body);
+    if (pieced) pieced.push({ text, pieces });
+    else piecedStrings.set(body, [{ text, pieces }]);
+  }
+  return text;
 }
 
 /**
@@ -208,7 +257,7 @@ class IncrementalParse {
   private outcome: JsonParseResult | undefined;
   private readonly tokenizer = new Tokenizer();
   private readonly strings = new PiecedString();
-  private readonly pieced: Array<{ text: string; pieces: readonly string[] }> = [];
+  private readonly pieced: PiecedText[] = [];
   private readonly parser = new TokenParser({ paths: ['$'], keepStack: false });
   private depth = 0;
   private deepest = 0;

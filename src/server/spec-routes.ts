@@ -13,7 +13,7 @@ import { authenticate } from './auth.js';
 import { errorStyleFor, invalidRequestProblem } from './error-styles.js';
 import { faultBeforeHandler, faultedJsonBody, parseFault, pause, writeJsonWithFault } from './faults.js';
 import { jsonText } from './json-text.js';
-import { textPieces } from './json-body.js';
+import { piecesOfBody, textPieces } from './json-body.js';
 import type { OperationDefinition, Pacing } from './operations/types.js';
 import type { ResolvedServerOptions } from './options.js';
 import { ClientGoneError, readRequestBody } from './request-body.js';
@@ -197,10 +197,12 @@ function send(request: SpecRequest): boolean | Promise<boolean> {
       if (result.withoutTerminator && declared.terminator !== undefined && !declared.terminatorOptional) throw new Error(`${route.operationId} ended a ${result.mediaType} stream without the terminator the spec requires`);
       const framing = result.withoutTerminator ? unterminated(declared) : declared;
       Object.assign(request.responseHeaders, { 'content-type': result.mediaType, 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
-      // The stream holds its request to the end; the body, read by the handler, is not kept with it.
+      // The stream holds its request to the end; the body, read by the handler, is not kept with it,
+      // but the pieces of its long strings are, for events that echo one.
+      const piecesOf = piecesOfBody(request.body);
       request.body = undefined;
       // The stream goes on by itself: the request's own frames end here.
-      writeStreamBody(request, framing.status, request.responseHeaders, result.produce, framing);
+      writeStreamBody(request, framing.status, request.responseHeaders, result.produce, framing, piecesOf);
       return true;
     }
   }

@@ -10,6 +10,7 @@ import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { encodeStreamEnd, encodeStreamItem, type OutgoingStreamItem, type StreamFramingSpec } from '../streams/index.js';
 import { onAbort } from './abort-listeners.js';
 import { framedItem } from './framed-item.js';
+import type { PiecesOf } from './json-text.js';
 import { dropAfterFlush, pause, streamFaultBefore, streamFaultItem, type Fault } from './faults.js';
 import type { StreamProducer } from './operations/types.js';
 import { writePacedBody } from './paced-stream-body.js';
@@ -25,9 +26,9 @@ const stopped = new Error('the stream ended');
  * The headers leave with the first item (one write instead of two). Never throws: the stream ends
  * one way or another on its own.
  */
-export function writeStreamBody(request: SpecRequest, status: number, headers: OutgoingHttpHeaders, produce: StreamProducer, framing: StreamFramingSpec): void {
+export function writeStreamBody(request: SpecRequest, status: number, headers: OutgoingHttpHeaders, produce: StreamProducer, framing: StreamFramingSpec, piecesOf?: PiecesOf): void {
   if (typeof produce === 'function') {
-    void writeItems(request, status, headers, produce, framing);
+    void writeItems(request, status, headers, produce, framing, piecesOf);
     return;
   }
   if (request.fault === undefined && !request.checksItems) {
@@ -38,7 +39,7 @@ export function writeStreamBody(request: SpecRequest, status: number, headers: O
 }
 
 /** `writeStreamBody` over an async iterable. Resolves when the stream ended, whichever way; never rejects. */
-async function writeItems(request: SpecRequest, status: number, headers: OutgoingHttpHeaders, produce: (signal: AbortSignal) => AsyncIterable<OutgoingStreamItem<unknown>>, framing: StreamFramingSpec): Promise<void> {
+async function writeItems(request: SpecRequest, status: number, headers: OutgoingHttpHeaders, produce: (signal: AbortSignal) => AsyncIterable<OutgoingStreamItem<unknown>>, framing: StreamFramingSpec, piecesOf?: PiecesOf): Promise<void> {
   const { res, fault, shutdown } = request;
   const abort = new AbortController();
   const iterator = produce(abort.signal)[Symbol.asyncIterator]();
@@ -129,7 +130,7 @@ async function writeItems(request: SpecRequest, status: number, headers: Outgoin
         }
       }
       sent++;
-      let framed = framedItem(item, framing);
+      let framed = framedItem(item, framing, piecesOf);
       if (framed instanceof Promise) {
         framed = await framed;
         if (gone) return;

@@ -71,6 +71,9 @@ function post(port: number, path: string, body: Buffer): Promise<{ status: numbe
 const text = `${'Hello there, wörld 😀!\n'.repeat(20)}${'\n'.repeat(3000)}${'x'.repeat(5000)} `.repeat(150);
 const model = 'Meta-Llama-3.1-8B-Instruct';
 const hi = { role: 'user', content: 'Hi.' };
+/** Of two lengths: long strings of one length in a body are not told apart, and are read whole. */
+const systemBlocks = [{ type: 'text', text }, { type: 'text', text: '' }, { type: 'text', text: `${text}!` }];
+const systemJoined = `${text}\n\n${text}!`;
 
 /** Each Cloud prompt field with `text` in it, and the chat messages the prompt is read as. */
 const fields: ReadonlyArray<[string, string, unknown, readonly unknown[] | string]> = [
@@ -80,6 +83,8 @@ const fields: ReadonlyArray<[string, string, unknown, readonly unknown[] | strin
   ['Responses instructions', '/cloud/v1/responses', { model, instructions: text, input: 'Hi.', max_output_tokens: 5 }, [{ role: 'system', content: text }, hi]],
   ['Responses input', '/cloud/v1/responses', { model, input: text, max_output_tokens: 5 }, [{ role: 'user', content: text }]],
   ['Messages system', '/cloud/v1/messages', { model, max_tokens: 5, system: text, messages: [hi] }, [{ role: 'system', content: text }, hi]],
+  // Joined with a line break each, the empty block's kept (content parts skip empty texts).
+  ['Messages system blocks', '/cloud/v1/messages', { model, max_tokens: 5, system: systemBlocks, messages: [hi] }, [{ role: 'system', content: systemJoined }, hi]],
   ['Messages content', '/cloud/v1/messages', { model, max_tokens: 5, messages: [{ role: 'user', content: text }] }, [{ role: 'user', content: text }]],
   ['completions prompt', '/cloud/v1/completions', { model, prompt: text, max_tokens: 5 }, text],
 ];
@@ -102,11 +107,13 @@ describe('a long prompt of a body parsed in slices', () => {
   });
 
   it('is counted to its end by count_tokens from its pieces, to the tokens of the whole string', async () => {
-    const body = Buffer.from(JSON.stringify({ model, system: text, messages: [hi] }));
-    const { result, read } = await firstLongRead(() => post(server.port, '/cloud/v1/messages/count_tokens', body));
-    expect(read).toBeUndefined();
-    expect(result.status).toBe(200);
-    expect(JSON.parse(result.body)).toEqual({ input_tokens: countTokens(joinTexts(promptTurns([{ role: 'system', content: text }, hi]))) });
+    for (const [system, whole] of [[text, text], [systemBlocks, systemJoined]] as const) {
+      const body = Buffer.from(JSON.stringify({ model, system, messages: [hi] }));
+      const { result, read } = await firstLongRead(() => post(server.port, '/cloud/v1/messages/count_tokens', body));
+      expect(read).toBeUndefined();
+      expect(result.status).toBe(200);
+      expect(JSON.parse(result.body)).toEqual({ input_tokens: countTokens(joinTexts(promptTurns([{ role: 'system', content: whole }, hi]))) });
+    }
   });
 
   it('that fits the context is answered without being read whole, as the fake model answers the whole string', async () => {
@@ -130,6 +137,33 @@ describe('a long prompt of a body parsed in slices', () => {
     expect(read).toBeUndefined();
     expect(result.status).toBe(200);
     expect(JSON.parse(result.body).instructions).toBe(breaks);
+  });
+
+  it('that fits the context is echoed in the events of a Responses stream from its pieces (the stream lets the body go)', async () => {
+    const breaks = '\n'.repeat(1_200_000);
+    const body = Buffer.from(JSON.stringify({ model: 'Meta-Llama-3.3-70B-Instruct', instructions: breaks, input: 'Hi.', max_output_tokens: 5, stream: true }));
+    const { result, read } = await firstLongRead(() => post(server.port, '/cloud/v1/responses', body));
+    expect(read).toBeUndefined();
+    expect(result.status).toBe(200);
+    const events = result.body.split('\n\n').filter((frame) => frame.includes('data: ')).map((frame) => JSON.parse(frame.slice(frame.indexOf('data: ') + 6)));
+    const echoed = events.filter((event) => event.response !== undefined);
+    expect(echoed.map((event) => event.type)).toEqual(['response.created', 'response.in_progress', 'response.incomplete']);
+    for (const event of echoed) expect(event.response.instructions).toBe(breaks);
+  });
+
+  it('that fits the context, in Messages system blocks, is answered as the whole joined string is', async () => {
+    const breaks = '\n'.repeat(1_200_000);
+    const blocks = { model: 'Meta-Llama-3.3-70B-Instruct', max_tokens: 8, temperature: 0.7, system: [{ type: 'text', text: breaks }, { type: 'text', text: 'Be brief.' }], messages: [hi] };
+    const joined = { ...blocks, system: `${breaks}\nBe brief.` };
+    const { result, read } = await firstLongRead(() => post(server.port, '/cloud/v1/messages', Buffer.from(JSON.stringify(blocks))));
+    expect(read).toBeUndefined();
+    expect(result.status).toBe(200);
+    const whole = await post(server.port, '/cloud/v1/messages', Buffer.from(JSON.stringify(joined)));
+    const answer = (text: string) => {
+      const { id: _id, ...rest } = JSON.parse(text);
+      return rest;
+    };
+    expect(answer(result.body)).toEqual(answer(whole.body));
   });
 
   it('is watched: a count of the joined string reads it whole', async () => {

@@ -9,6 +9,7 @@
  */
 import type { components } from '../../../../contract/sambanova-cloud.js';
 import type { Problem } from '../../../error-styles.js';
+import { joinedText } from '../../../json-body.js';
 import type { CatalogueModel } from '../catalogue/catalogue.js';
 
 export type MessagesRequest = components['schemas']['CloudMessagesRequest'];
@@ -92,7 +93,7 @@ export function promptChatBody(body: CountTokensRequest): ChatBodyResult {
     return { ok: false, problem: { kind: 'invalid_request', param: 'thinking', message: `thinking of type \`${body.thinking.type}\` is not supported; only \`disabled\` is. Reasoning models return their reasoning as thinking blocks anyway.` } };
   }
   const messages: ChatMessage[] = [];
-  if (body.system !== undefined) messages.push({ role: 'system', content: typeof body.system === 'string' ? body.system : body.system.map((block) => block.text).join('\n') });
+  if (body.system !== undefined) messages.push({ role: 'system', content: typeof body.system === 'string' ? body.system : joinedText(body, body.system.map((block) => block.text), '\n') });
   try {
     body.messages.forEach((message, index) => messages.push(...chatMessages(message, `messages.${index}`)));
   } catch (error) {
