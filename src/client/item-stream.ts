@@ -7,7 +7,7 @@
 import { StreamEndedEarlyError, StreamParseError } from '../streams/errors.js';
 import { defaultStreamItemsOptions, type ItemDecoder, type ItemDecoderFactory, type ItemReceiver } from '../streams/stream-items.js';
 import type { StreamFramingSpec } from '../streams/types.js';
-import type { CallTimer } from './call-timer.js';
+import { CallTimer } from './call-timer.js';
 import { APIConnectionError, StreamError, describeErrorBody } from './errors.js';
 import { inStreamErrorBody } from './in-stream-error.js';
 import type { ClientHooks, PayloadValidator, ValidationMode } from './options.js';
@@ -37,6 +37,15 @@ export interface ItemStreamInit<T> {
 }
 
 /**
+ * A stream made beside the first one and kept, never read, so that the shapes (V8 maps) of a stream's
+ * objects (its iterator, kept bytes, the call's timer, the body's reader) and the optimized code that
+ * names them outlive a full collection that finds no stream open; without it every stream after such
+ * a collection ran slowly until compiled again (bench/RESULTS.md, session 14; the decoders keep
+ * their own, src/streams/stream-items.ts).
+ */
+let idle: object | undefined;
+
+/**
  * The items of a streamed answer. Iterate it once (`for await`); `break` or the call's
  * `AbortSignal` closes the connection. It throws `StreamError` when the stream is cut
  * (`truncated`), carries an item that is not JSON (`malformed-item`) or breaks the spec in
@@ -60,6 +69,8 @@ export class ItemStream<T> implements AsyncIterable<T> {
     this.requestId = answer.requestId;
     this.operationId = answer.operationId;
     this.mediaType = init.mediaType;
+    // Without what it could leak: the caller's key, hooks and validator.
+    idle ??= new ClientItems<T>({ ...init, answer: { response: new Response(), timer: new CallTimer(undefined, Infinity, Infinity) } as Answer, apiKey: undefined, hooks: undefined, validator: undefined }, () => {});
     const items = new ClientItems<T>(init, (next) => {
       this.response = next.response;
       this.requestId = next.requestId;
