@@ -5,6 +5,7 @@
  * @module
  */
 import { StreamEndedEarlyError, StreamParseError } from '../streams/errors.js';
+import { Batches } from '../streams/internal/batch-iterator.js';
 import { defaultStreamItemsOptions, type ItemDecoder, type ItemDecoderFactory, type ItemReceiver } from '../streams/stream-items.js';
 import type { StreamFramingSpec } from '../streams/types.js';
 import { CallTimer } from './call-timer.js';
@@ -96,38 +97,23 @@ export class ItemStream<T> implements AsyncIterable<T> {
   }
 }
 
-const done: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
-
 /**
  * The iterator behind an ItemStream: reads the answer's body with the call's clock, decodes the
- * framing's items, applies the client's rules and hands the items out one by one, reading again only
- * once every item of the last read was taken. Every read is a wait the stall timer watches; the end
- * or a failure of the body stops the call's clock, and a read that fails says why in the client's
- * terms (timeout, the caller's abort, or a cut connection). A body cut before its first item is safe
- * to ask for again: the call is retried as its policy allows and the new body read instead.
+ * framing's items, then applies the client's rules. Every read is a wait the stall timer watches;
+ * the end or a failure of the body stops the call's clock, and a read that fails says why in the
+ * client's terms (timeout, the caller's abort, or a cut connection). A body cut before its first
+ * item is safe to ask for again: the call is retried as its policy allows and the new body read instead.
  *
- * One class rather than src/streams' BatchIterator over a chunk source and a push decoder: a read
- * settles into one function that checks the clock, keeps the bytes and decodes them (fewer calls per
- * read, one queue array for every read), and the chat-only bundle no longer holds BatchIterator
- * (82 B gzip less, bench/RESULTS.md, session 14).
+ * One class over the hand-out of src/streams (`Batches`) rather than `BatchIterator` over a chunk
+ * source and a push decoder: a read settles into one method that checks the clock, keeps the bytes
+ * and decodes them (fewer calls per read), and the chat-only bundle holds less (bench/RESULTS.md, session 14).
  */
-class ClientItems<T> implements AsyncIterator<T>, ItemReceiver<T, unknown> {
+class ClientItems<T> extends Batches<T> implements ItemReceiver<T, unknown> {
   received: ReceivedItems<T>;
   #init: ItemStreamInit<T>;
   readonly #timer: CallTimer;
-  /** The caller's own signal also stops items already decoded from being handed out; the call's own timers act through the body. */
-  readonly #caller: AbortSignal | undefined;
   #inner: ItemDecoder<T, unknown>;
   #reader: ReadableStreamDefaultReader<Uint8Array>;
-  /** The items of the last read, handed out from `#head` on; one array for every read. */
-  readonly #queue: T[] = [];
-  #head = 0;
-  #failure: { error: unknown } | undefined;
-  #ended = false;
-  #closed = false;
-  /** A read (or the retry of a failed one) is under way for the call that returned #filling: a call made meanwhile waits for it. */
-  #busy = false;
-  #filling: Promise<IteratorResult<T>> | undefined;
   #sawFinal = false;
   /**
    * What items are checked against, made at the first item rather than per item (`Response.status` is a getter
@@ -138,90 +124,52 @@ class ClientItems<T> implements AsyncIterator<T>, ItemReceiver<T, unknown> {
   readonly #reopened: (answer: Answer) => void;
 
   constructor(init: ItemStreamInit<T>, reopened: (answer: Answer) => void) {
+    // The caller's signal also stops items already decoded from being handed out; the call's own timers act through the body.
+    super(init.answer.timer.callerSignal);
     this.#init = init;
     this.#timer = init.answer.timer;
-    this.#caller = this.#timer.callerSignal;
     this.#reopened = reopened;
     this.#inner = this.#newDecoder();
     this.received = new ReceivedItems<T>(init.keepItems, () => this.#newDecoder());
     this.#reader = this.#open(init.answer.response.body);
   }
 
-  next(): Promise<IteratorResult<T>> {
-    const queue = this.#queue;
-    if (this.#head < queue.length) {
-      if (this.#caller?.aborted) return this.#fail(this.#caller.reason);
-      const value = queue[this.#head] as T;
-      // Let go of delivered items so a long batch does not keep them all alive.
-      queue[this.#head++] = undefined as T;
-      return Promise.resolve({ done: false, value });
-    }
-    // Someone called next() again before the last read finished: queue behind it.
-    if (this.#busy) return this.#filling!.then(() => this.next());
-    const filling = this.#fill();
-    if (this.#busy) this.#filling = filling;
-    return filling;
+  protected get stopped(): boolean {
+    return this.#inner.stopped;
   }
 
-  async return(): Promise<IteratorResult<T>> {
-    await this.#close();
-    return done;
-  }
-
-  /** Reads until a read gives items, the stream ends or it fails. The reader's own promise and one `then`: no promise more per read. */
-  #fill(): Promise<IteratorResult<T>> {
-    this.#busy = false;
-    this.#queue.length = 0;
-    this.#head = 0;
-    if (this.#closed) return Promise.resolve(done);
-    if (this.#failure) return this.#fail(this.#failure.error);
-    if (this.#ended || this.#inner.stopped) return this.#close().then(() => done);
-    if (this.#caller?.aborted) return this.#fail(this.#caller.reason);
-    this.#busy = true;
+  /** The next read of the current answer's body, which the stall timer watches. The reader's own promise, not a wrapper's: one promise less per read. */
+  protected read(): Promise<ReadableStreamReadResult<Uint8Array>> {
     this.#timer.waitForData();
-    return this.#reader.read().then(this.#take, this.#readFailed);
+    return this.#reader.read();
   }
 
-  /** A read settled: its items are decoded and the first handed out, or the next read is made (#fill also ends a stream aborted or closed meanwhile). */
-  #take = (result: ReadableStreamReadResult<Uint8Array>): IteratorResult<T> | Promise<IteratorResult<T>> => {
+  /** A read's items, through the client's rules; those before a framing error first. */
+  protected decode(result: ReadableStreamReadResult<Uint8Array>): void {
     const timer = this.#timer;
     timer.dataArrived();
-    // return() was called while the read was pending: the cancelled body's end is not the stream's.
-    if (!this.#closed && !this.#caller?.aborted) {
-      try {
-        if (result.done) {
-          // A read cancelled by a timeout or the caller's abort settles as the end (data that came before is handed out).
-          if (timer.signal.aborted) throw this.#failed(timer.signal.reason);
-          this.#end();
-        } else {
-          this.received.read(result.value);
-          this.#inner.feed(result.value, this);
-        }
-      } catch (error) {
-        // Deliver what was decoded before the error first; the next fill throws it.
-        this.#failure = { error: this.#fromDecoder(error) };
+    try {
+      if (result.done) {
+        // A read cancelled by a timeout or the caller's abort settles as the end (data that came before is handed out).
+        if (timer.signal.aborted) throw this.#failed(timer.signal.reason);
+        this.#end();
+      } else {
+        this.received.read(result.value);
+        this.#inner.feed(result.value, this);
       }
-      const queue = this.#queue;
-      if (queue.length > 0) {
-        const value = queue[0] as T;
-        queue[0] = undefined as T;
-        this.#head = 1;
-        this.#busy = false;
-        return { done: false, value };
-      }
+    } catch (error) {
+      throw this.#fromDecoder(error);
     }
-    return this.#fill();
-  };
+  }
 
-  /** A read failed: retried before any item, as the call's policy allows, and the same call reads on; else the stream fails. */
-  #readFailed = (cut: unknown): Promise<IteratorResult<T>> =>
-    this.#retry(cut).then(
-      () => this.#fill(),
-      (reported) => this.#fail(reported),
-    );
+  protected async cancel(reason: unknown): Promise<void> {
+    this.#timer.stop();
+    this.#stopListening();
+    // Cancelling a body that has already ended does nothing and resolves.
+    await this.#reader.cancel(reason).catch(() => {});
+  }
 
   #end(): void {
-    this.#ended = true;
     this.#timer.stop();
     this.#stopListening();
     this.received.end();
@@ -232,7 +180,8 @@ class ClientItems<T> implements AsyncIterator<T>, ItemReceiver<T, unknown> {
     }
   }
 
-  async #retry(cut: unknown): Promise<void> {
+  /** A read failed: retried only before any item, as the call's policy allows, and the same call reads on. */
+  protected async retry(cut: unknown): Promise<void> {
     const { answer } = this.#init;
     const timer = this.#timer;
     // Retried only before any item: one already decoded may be in the caller's hands.
@@ -252,26 +201,6 @@ class ClientItems<T> implements AsyncIterator<T>, ItemReceiver<T, unknown> {
     this.#inner = this.#newDecoder();
     this.#reader = this.#open(next.response.body);
     this.#reopened(next);
-  }
-
-  async #fail(error: unknown): Promise<never> {
-    this.#busy = false;
-    this.#failure = undefined;
-    this.#queue.length = 0;
-    this.#head = 0;
-    await this.#close(error);
-    throw error;
-  }
-
-  async #close(reason?: unknown): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#queue.length = 0;
-    this.#head = 0;
-    this.#timer.stop();
-    this.#stopListening();
-    // Cancelling a body that has already ended does nothing and resolves.
-    await this.#reader.cancel(reason).catch(() => {});
   }
 
   error(failure: StreamError['failure'], message: string, extra: { body?: unknown; cause?: unknown } = {}): StreamError<T> {
@@ -299,11 +228,10 @@ class ClientItems<T> implements AsyncIterator<T>, ItemReceiver<T, unknown> {
       const said = describeErrorBody(body).message ?? JSON.stringify(body);
       throw this.error('error-event', `The service reported an error in the stream ${this.#afterItems()}: ${said}`, { body });
     }
-    const item = value as T;
-    if (this.#init.validator) this.#check(item, index);
-    if (this.#init.isFinal?.(item)) this.#sawFinal = true;
+    if (this.#init.validator) this.#check(value as T, index);
+    if (this.#init.isFinal?.(value as T)) this.#sawFinal = true;
     this.received.count++;
-    this.#queue.push(item);
+    this.out.push(value as T);
   }
 
   #check(value: T, index: number): void {
