@@ -5,10 +5,10 @@
  * @module
  */
 import { StreamEndedEarlyError, StreamParseError } from '../streams/errors.js';
-import { BatchIterator, type Output, type PushDecoder } from '../streams/internal/batch-iterator.js';
-import type { Chunk, ChunkSource } from '../streams/internal/chunk-source.js';
+import { Batches } from '../streams/internal/batch-iterator.js';
 import { defaultStreamItemsOptions, type ItemDecoder, type ItemDecoderFactory, type ItemReceiver } from '../streams/stream-items.js';
 import type { StreamFramingSpec } from '../streams/types.js';
+import { CallTimer } from './call-timer.js';
 import { APIConnectionError, StreamError, describeErrorBody } from './errors.js';
 import { inStreamErrorBody } from './in-stream-error.js';
 import type { ClientHooks, PayloadValidator, ValidationMode } from './options.js';
@@ -38,6 +38,15 @@ export interface ItemStreamInit<T> {
 }
 
 /**
+ * A stream made beside the first one and kept, never read, so that the shapes (V8 maps) of a stream's
+ * objects (its iterator, kept bytes, the call's timer, the body's reader) and the optimized code that
+ * names them outlive a full collection that finds no stream open; without it every stream after such
+ * a collection ran slowly until compiled again (bench/RESULTS.md, session 14; the decoders keep
+ * their own, src/streams/stream-items.ts).
+ */
+let idle: object | undefined;
+
+/**
  * The items of a streamed answer. Iterate it once (`for await`); `break` or the call's
  * `AbortSignal` closes the connection. It throws `StreamError` when the stream is cut
  * (`truncated`), carries an item that is not JSON (`malformed-item`) or breaks the spec in
@@ -52,7 +61,7 @@ export class ItemStream<T> implements AsyncIterable<T> {
   /** The media type the service answered with (LMI may answer JSON lines or SSE). */
   readonly mediaType: string;
   // Typed by what is read from them only, so an ItemStream<Chunk> is an ItemStream<unknown> too.
-  readonly #decoder: { readonly received: ReceivedItems<unknown> };
+  readonly #items: { readonly received: ReceivedItems<unknown> };
   #iterator: AsyncIterator<T> | undefined;
 
   constructor(init: ItemStreamInit<T>) {
@@ -61,23 +70,23 @@ export class ItemStream<T> implements AsyncIterable<T> {
     this.requestId = answer.requestId;
     this.operationId = answer.operationId;
     this.mediaType = init.mediaType;
-    const decoder = new ClientItems<T>(init, (next) => {
+    // Without what it could leak: the caller's key, hooks and validator.
+    idle ??= new ClientItems<T>({ ...init, answer: { response: new Response(), timer: new CallTimer(undefined, Infinity, Infinity) } as Answer, apiKey: undefined, hooks: undefined, validator: undefined }, () => {});
+    const items = new ClientItems<T>(init, (next) => {
       this.response = next.response;
       this.requestId = next.requestId;
     });
-    this.#decoder = decoder;
-    // The caller's signal also stops items already decoded from being handed out; the call's own timers act through the body.
-    this.#iterator = new BatchIterator<T>(decoder, decoder, answer.timer.callerSignal);
+    this.#items = this.#iterator = items;
   }
 
   /** Items received so far (none kept with `keepItems: false`): decoded again from the body's bytes when asked for, so equal to the items handed out but not the same objects. */
   get received(): readonly T[] {
-    return this.#decoder.received.items as readonly T[];
+    return this.#items.received.items as readonly T[];
   }
 
   /** How many items were received so far. */
   get receivedCount(): number {
-    return this.#decoder.received.count;
+    return this.#items.received.count;
   }
 
   [Symbol.asyncIterator](): AsyncIterator<T> {
@@ -89,73 +98,92 @@ export class ItemStream<T> implements AsyncIterable<T> {
 }
 
 /**
- * The push decoder behind an ItemStream: reads the answer's body with the call's clock, decodes the
+ * The iterator behind an ItemStream: reads the answer's body with the call's clock, decodes the
  * framing's items, then applies the client's rules. Every read is a wait the stall timer watches;
  * the end or a failure of the body stops the call's clock, and a read that fails says why in the
  * client's terms (timeout, the caller's abort, or a cut connection). A body cut before its first
  * item is safe to ask for again: the call is retried as its policy allows and the new body read instead.
+ *
+ * One class over the hand-out of src/streams (`Batches`) rather than `BatchIterator` over a chunk
+ * source and a push decoder: a read settles into one method that checks the clock, keeps the bytes
+ * and decodes them (fewer calls per read), and the chat-only bundle holds less (bench/RESULTS.md, session 14).
  */
-class ClientItems<T> implements PushDecoder<T>, ItemReceiver<T, unknown>, ChunkSource {
+class ClientItems<T> extends Batches<T> implements ItemReceiver<T, unknown> {
   received: ReceivedItems<T>;
   #init: ItemStreamInit<T>;
+  readonly #timer: CallTimer;
   #inner: ItemDecoder<T, unknown>;
-  #out: Output<T> = [];
+  #reader: ReadableStreamDefaultReader<Uint8Array>;
   #sawFinal = false;
   /**
    * What items are checked against, made at the first item rather than per item (`Response.status` is a getter
    * call): the answer read then is the last, since one is sent again only while no item came.
    */
   #target: Parameters<PayloadValidator>[0] | undefined;
-  #reader: ReadableStreamDefaultReader<Uint8Array>;
   #stopListening = () => {};
   readonly #reopened: (answer: Answer) => void;
 
   constructor(init: ItemStreamInit<T>, reopened: (answer: Answer) => void) {
+    // The caller's signal also stops items already decoded from being handed out; the call's own timers act through the body.
+    super(init.answer.timer.callerSignal);
     this.#init = init;
+    this.#timer = init.answer.timer;
     this.#reopened = reopened;
     this.#inner = this.#newDecoder();
     this.received = new ReceivedItems<T>(init.keepItems, () => this.#newDecoder());
     this.#reader = this.#open(init.answer.response.body);
   }
 
-  /** The next read of the current answer's body, which the stall timer watches. The reader's own promise, not a wrapper's: one promise less per read. */
-  read(): Promise<IteratorResult<Chunk, unknown>> {
-    this.#init.answer.timer.waitForData();
-    return this.#reader.read() as Promise<IteratorResult<Chunk, unknown>>;
-  }
-
-  cancel(reason?: unknown): Promise<void> {
-    this.#init.answer.timer.stop();
-    this.#stopListening();
-    return this.#reader.cancel(reason).catch(() => {});
-  }
-
-  get stopped(): boolean {
+  protected get stopped(): boolean {
     return this.#inner.stopped;
   }
 
-  /** A read of the body: bytes, as a response body's reader gives them. */
-  feed(chunk: Uint8Array, out: Output<T>): void {
-    this.#arrived();
-    this.received.read(chunk);
-    this.#decode(chunk, out);
+  /** The next read of the current answer's body, which the stall timer watches. The reader's own promise, not a wrapper's: one promise less per read. */
+  protected read(): Promise<ReadableStreamReadResult<Uint8Array>> {
+    this.#timer.waitForData();
+    return this.#reader.read();
   }
 
-  end(out: Output<T>): void {
-    this.#arrived();
-    this.#init.answer.timer.stop();
+  /** A read's items, through the client's rules; those before a framing error first. */
+  protected decode(result: ReadableStreamReadResult<Uint8Array>): void {
+    const timer = this.#timer;
+    timer.dataArrived();
+    try {
+      if (result.done) {
+        // A read cancelled by a timeout or the caller's abort settles as the end (data that came before is handed out).
+        if (timer.signal.aborted) throw this.#failed(timer.signal.reason);
+        this.#end();
+      } else {
+        this.received.read(result.value);
+        this.#inner.feed(result.value, this);
+      }
+    } catch (error) {
+      throw this.#fromDecoder(error);
+    }
+  }
+
+  protected async cancel(reason: unknown): Promise<void> {
+    this.#timer.stop();
+    this.#stopListening();
+    // Cancelling a body that has already ended does nothing and resolves.
+    await this.#reader.cancel(reason).catch(() => {});
+  }
+
+  #end(): void {
+    this.#timer.stop();
     this.#stopListening();
     this.received.end();
-    this.#decode(undefined, out);
+    this.#inner.end(this);
     const { isFinal, framing } = this.#init;
     if (isFinal && framing.terminator === undefined && !this.#sawFinal) {
       throw this.error('truncated', `Stream ended ${this.#afterItems()} without its final item: the connection was cut or the server stopped early`);
     }
   }
 
-  async readFailed(cut: unknown): Promise<void> {
+  /** A read failed: retried only before any item, as the call's policy allows, and the same call reads on. */
+  protected async retry(cut: unknown): Promise<void> {
     const { answer } = this.#init;
-    const { timer } = answer;
+    const timer = this.#timer;
     // Retried only before any item: one already decoded may be in the caller's hands.
     if (this.received.count > 0 || timer.signal.aborted || !answer.retry) throw this.#failed(cut);
     let next: Answer;
@@ -187,26 +215,8 @@ class ClientItems<T> implements PushDecoder<T>, ItemReceiver<T, unknown>, ChunkS
   #open(body: ReadableStream<Uint8Array> | null): ReadableStreamDefaultReader<Uint8Array> {
     const opened = (body ?? new ReadableStream<Uint8Array>({ start: (controller) => controller.close() })).getReader();
     this.#stopListening();
-    this.#stopListening = cancelOnAbort(this.#init.answer.timer.signal, opened);
+    this.#stopListening = cancelOnAbort(this.#timer.signal, opened);
     return opened;
-  }
-
-  /** A read settled with data or the end; a read cancelled by a timeout or the caller's abort settles as the end. */
-  #arrived(): void {
-    const { timer } = this.#init.answer;
-    timer.dataArrived();
-    if (timer.signal.aborted) throw this.#failed(timer.signal.reason);
-  }
-
-  /** The framing's items of one read (or of the end, without a chunk) through the client's rules; those before a framing error first. */
-  #decode(chunk: Uint8Array | string | undefined, out: Output<T>): void {
-    this.#out = out;
-    try {
-      if (chunk === undefined) this.#inner.end(this);
-      else this.#inner.feed(chunk, this);
-    } catch (error) {
-      throw this.#fromDecoder(error);
-    }
   }
 
   /** An item of the framing, through the client's rules. */
@@ -218,11 +228,10 @@ class ClientItems<T> implements PushDecoder<T>, ItemReceiver<T, unknown>, ChunkS
       const said = describeErrorBody(body).message ?? JSON.stringify(body);
       throw this.error('error-event', `The service reported an error in the stream ${this.#afterItems()}: ${said}`, { body });
     }
-    const item = value as T;
-    if (this.#init.validator) this.#check(item, index);
-    if (this.#init.isFinal?.(item)) this.#sawFinal = true;
+    if (this.#init.validator) this.#check(value as T, index);
+    if (this.#init.isFinal?.(value as T)) this.#sawFinal = true;
     this.received.count++;
-    this.#out.push(item);
+    this.out.push(value as T);
   }
 
   #check(value: T, index: number): void {
@@ -241,7 +250,8 @@ class ClientItems<T> implements PushDecoder<T>, ItemReceiver<T, unknown>, ChunkS
 
   /** The error a failed read ends the stream with; the call's clock stops. */
   #failed(error: unknown): unknown {
-    const { timer, operationId, requestId } = this.#init.answer;
+    const { operationId, requestId } = this.#init.answer;
+    const timer = this.#timer;
     timer.stop();
     this.#stopListening();
     if (timer.abortedByCaller) return timer.signal.reason;

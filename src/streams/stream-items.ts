@@ -195,8 +195,22 @@ class JSONLItems<T, E> implements ItemDecoder<T, E> {
   }
 }
 
-export const sseItemDecoder: ItemDecoderFactory = (framing, maxBufferSize, hooks) => new SSEItems(framing, maxBufferSize, hooks);
-export const jsonlItemDecoder: ItemDecoderFactory = (framing, maxBufferSize, hooks) => new JSONLItems(framing, maxBufferSize, hooks);
+/**
+ * A decoder of each framing made at its first use and kept, never fed: V8 drops the shapes (maps) of a
+ * decoder's objects in a full collection that finds none alive, and with them the optimized code that
+ * names them, so every stream after such a collection decoded slowly until compiled again (bench/RESULTS.md,
+ * session 14). One idle decoder keeps the shapes, and the code, alive.
+ */
+const idle: { sse?: ItemDecoder<unknown, unknown>; jsonl?: ItemDecoder<unknown, unknown> } = {};
+
+export const sseItemDecoder: ItemDecoderFactory = (framing, maxBufferSize, hooks) => {
+  idle.sse ??= new SSEItems(framing, maxBufferSize);
+  return new SSEItems(framing, maxBufferSize, hooks);
+};
+export const jsonlItemDecoder: ItemDecoderFactory = (framing, maxBufferSize, hooks) => {
+  idle.jsonl ??= new JSONLItems(framing, maxBufferSize);
+  return new JSONLItems(framing, maxBufferSize, hooks);
+};
 
 /** The item decoder of the framing's kind. */
 function itemDecoder<T, E>(framing: StreamFramingSpec, maxBufferSize: number, hooks?: TerminatorHooks): ItemDecoder<T, E> {

@@ -1,7 +1,7 @@
 /**
- * The async iterator behind the `iterate…` functions: reads a chunk only when every value decoded
- * from the previous one has been taken, runs a synchronous push decoder on it, and hands the values
- * out one by one.
+ * The async iterator behind the `iterate…` functions and the client's typed streams: reads a chunk
+ * only when every value decoded from the previous one has been taken, decodes it synchronously, and
+ * hands the values out one by one.
  * @module
  */
 import type { Chunk, ChunkSource } from './chunk-source.js';
@@ -18,48 +18,56 @@ export interface PushDecoder<T> {
   end(out: Output<T>): void;
   /** Set once no more input is wanted (a terminator was seen); the rest of the body is cancelled. */
   readonly stopped: boolean;
-  /**
-   * A read of the body failed. Resolving means the source can be read again (the client re-sent a
-   * stream cut before its first item); rejecting gives the error to throw. Absent: the read's own error is thrown.
-   */
-  readFailed?(error: unknown): Promise<void>;
 }
 
 const done: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 
 /**
+ * The hand-out of values decoded read by read; how a read is made and decoded is the subclass's:
+ * `BatchIterator` over a chunk source and a push decoder, the client's typed streams
+ * (src/client/item-stream.ts) over a body with the call's clock, in one class of their own.
+ *
  * Hand-written rather than an async generator: a value already decoded is returned as a settled
  * promise without the generator's resume machinery. The same decoder behind an async generator
  * measured 5 % slower with 64-KiB reads and 10-20 % slower with 256-byte reads (2026-11-22).
  * A read is the reader's promise and one `then`, not an async function: an async function is one
  * promise more per read, and a live stream is a read per item (bench/RESULTS.md, session 10).
  */
-export class BatchIterator<T> implements AsyncIterableIterator<T> {
-  #queue: T[] = [];
+export abstract class Batches<T> implements AsyncIterator<T> {
+  /** The values of the last read, handed out from `#head` on; one array for every read. */
+  protected readonly out: T[] = [];
   #head = 0;
-  readonly #source: ChunkSource;
-  readonly #decoder: PushDecoder<T>;
+  #ended = false;
   readonly #signal: AbortSignal | undefined;
   #failure: { error: unknown } | undefined;
-  #ended = false;
   #closed = false;
   /** A read (or the retry of a failed one) is under way for the call that returned #filling: a call made meanwhile waits for it. */
   #busy = false;
   #filling: Promise<IteratorResult<T>> | undefined;
 
   /** `signal` also stops values already decoded from being handed out. */
-  constructor(source: ChunkSource, decoder: PushDecoder<T>, signal?: AbortSignal) {
-    this.#source = source;
-    this.#decoder = decoder;
+  constructor(signal: AbortSignal | undefined) {
     this.#signal = signal;
   }
 
+  /** Set once no more input is wanted (a terminator was seen); the rest of the body is cancelled. */
+  protected abstract get stopped(): boolean;
+  /** The next read. A pending read that the source's cancel settles comes as the end. */
+  protected abstract read(): Promise<IteratorResult<Chunk, unknown>>;
+  /** A read's values into `out`; it may throw after queuing some: those are delivered first. */
+  protected abstract decode(result: IteratorResult<Chunk, unknown>): void;
+  /** A read failed: resolves once the source can be read again (the client re-sent a stream cut before its first item), else rejects with the error to throw. */
+  protected abstract retry(error: unknown): Promise<void>;
+  /** Stops the source; safe to call twice. */
+  protected abstract cancel(reason: unknown): Promise<void>;
+
   next(): Promise<IteratorResult<T>> {
-    if (this.#head < this.#queue.length) {
+    const queue = this.out;
+    if (this.#head < queue.length) {
       if (this.#signal?.aborted) return this.#fail(this.#signal.reason);
-      const value = this.#queue[this.#head] as T;
+      const value = queue[this.#head] as T;
       // Let go of delivered values so a long batch does not keep them all alive.
-      this.#queue[this.#head++] = undefined as T;
+      queue[this.#head++] = undefined as T;
       return Promise.resolve({ done: false, value });
     }
     // Someone called next() again before the last read finished: queue behind it.
@@ -74,21 +82,17 @@ export class BatchIterator<T> implements AsyncIterableIterator<T> {
     return done;
   }
 
-  [Symbol.asyncIterator](): this {
-    return this;
-  }
-
   /** Reads until a read gives values, the stream ends or it fails. */
   #fill(): Promise<IteratorResult<T>> {
     this.#busy = false;
-    this.#queue = [];
+    this.out.length = 0;
     this.#head = 0;
     if (this.#closed) return Promise.resolve(done);
     if (this.#failure) return this.#fail(this.#failure.error);
-    if (this.#ended || this.#decoder.stopped) return this.#close().then(() => done);
+    if (this.#ended || this.stopped) return this.#close().then(() => done);
     if (this.#signal?.aborted) return this.#fail(this.#signal.reason);
     this.#busy = true;
-    return this.#source.read().then(this.#take, this.#readFailed);
+    return this.read().then(this.#take, this.#readFailed);
   }
 
   /** A read settled: its values are decoded and the first handed out, or the next read is made (#fill also ends a stream aborted or closed meanwhile). */
@@ -96,19 +100,16 @@ export class BatchIterator<T> implements AsyncIterableIterator<T> {
     // return() was called while the read was pending: the cancelled body's end is not the stream's.
     if (!this.#closed && !this.#signal?.aborted) {
       try {
-        if (result.done) {
-          this.#ended = true;
-          this.#decoder.end(this.#queue);
-        } else {
-          this.#decoder.feed(result.value, this.#queue);
-        }
+        this.#ended = result.done === true;
+        this.decode(result);
       } catch (error) {
         // Deliver what was decoded before the error first; the next fill throws it.
         this.#failure = { error };
       }
-      if (this.#queue.length > 0) {
-        const value = this.#queue[0] as T;
-        this.#queue[0] = undefined as T;
+      const queue = this.out;
+      if (queue.length > 0) {
+        const value = queue[0] as T;
+        queue[0] = undefined as T;
         this.#head = 1;
         this.#busy = false;
         return { done: false, value };
@@ -117,20 +118,15 @@ export class BatchIterator<T> implements AsyncIterableIterator<T> {
     return this.#fill();
   };
 
-  /** A read failed: the decoder may open the source again (the client resends a stream cut before its first item) and the same call reads on; else the stream fails. */
-  #readFailed = (error: unknown): Promise<IteratorResult<T>> => {
-    if (!this.#decoder.readFailed) return this.#fail(error);
-    return this.#decoder.readFailed(error).then(
+  #readFailed = (error: unknown): Promise<IteratorResult<T>> =>
+    this.retry(error).then(
       () => this.#fill(),
       (reported) => this.#fail(reported),
     );
-  };
 
   async #fail(error: unknown): Promise<never> {
     this.#busy = false;
     this.#failure = undefined;
-    this.#queue = [];
-    this.#head = 0;
     await this.#close(error);
     throw error;
   }
@@ -138,8 +134,46 @@ export class BatchIterator<T> implements AsyncIterableIterator<T> {
   async #close(reason?: unknown): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#queue = [];
+    this.out.length = 0;
     this.#head = 0;
-    await this.#source.cancel(reason);
+    await this.cancel(reason);
+  }
+}
+
+/** The iterator of a chunk source through a push decoder. */
+export class BatchIterator<T> extends Batches<T> implements AsyncIterableIterator<T> {
+  readonly #source: ChunkSource;
+  readonly #decoder: PushDecoder<T>;
+
+  constructor(source: ChunkSource, decoder: PushDecoder<T>, signal?: AbortSignal) {
+    super(signal);
+    this.#source = source;
+    this.#decoder = decoder;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  protected get stopped(): boolean {
+    return this.#decoder.stopped;
+  }
+
+  protected read(): Promise<IteratorResult<Chunk, unknown>> {
+    return this.#source.read();
+  }
+
+  protected decode(result: IteratorResult<Chunk, unknown>): void {
+    if (result.done) this.#decoder.end(this.out);
+    else this.#decoder.feed(result.value, this.out);
+  }
+
+  /** A failed read ends the stream with its own error. */
+  protected retry(error: unknown): Promise<void> {
+    return Promise.reject(error);
+  }
+
+  protected cancel(reason: unknown): Promise<void> {
+    return this.#source.cancel(reason);
   }
 }
