@@ -56,9 +56,11 @@ describeInBrowser('Swagger UI try-it against the server that serves it', () => {
   /** Expands an operation, presses "Try it out", lets `fill` set its inputs, executes, and returns the status and body shown. */
   async function tryIt(page: Page, operationId: string, fill: (op: Locator) => Promise<void>) {
     const op = page.locator(`.opblock[id$="-${operationId}"]`);
-    if (!(await op.locator('.try-out__btn').first().isVisible())) await op.locator('.opblock-summary').first().click();
-    const tryOut = op.locator('.try-out__btn', { hasText: 'Try it out' });
-    if ((await tryOut.count()) > 0) await tryOut.click();
+    const tryOut = op.locator('.try-out__btn').first();
+    if (!(await tryOut.isVisible())) await op.locator('.opblock-summary').first().click();
+    // Waited for: an operation just expanded renders its button a moment later (the button then says "Cancel" once pressed).
+    await tryOut.waitFor({ timeout: 30_000 });
+    if ((await tryOut.innerText()).trim() === 'Try it out') await tryOut.click();
     // A response shown from an earlier call is cleared first, so the one read below is this call's.
     if (await op.locator('.btn-clear').first().isVisible()) await op.locator('.btn-clear').first().click();
     await fill(op);
