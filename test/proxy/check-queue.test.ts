@@ -1,4 +1,5 @@
 /** The proxy's check queue: checks run after the loop turn's I/O and immediates, all of them, in the order they came. */
+import { stat } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CheckQueue } from '../../src/proxy/check-queue.js';
 
@@ -33,9 +34,16 @@ describe('CheckQueue', () => {
   it('runs after the immediates scheduled in the same turn, even those scheduled after it (undici writes a request on a kept connection from one)', async () => {
     const queue = new CheckQueue();
     const ran: string[] = [];
-    setImmediate(() => ran.push('first write'));
-    queue.add(() => ran.push('check'), undefined);
-    setImmediate(() => ran.push('second write'));
+    // From an I/O callback, as the proxy adds its checks: only there does the loop's check phase (the immediates) come
+    // before the next turn's timers; from the main context a late loop may run the timer first.
+    await new Promise<void>((resolve) =>
+      stat('.', () => {
+        setImmediate(() => ran.push('first write'));
+        queue.add(() => ran.push('check'), undefined);
+        setImmediate(() => ran.push('second write'));
+        resolve();
+      }),
+    );
     await turn();
     expect(ran).toEqual(['first write', 'second write', 'check']);
   });
