@@ -147,6 +147,8 @@ const bodies: BenchBody[] = [
   json('6 MB array of 3M numbers', () => `{"model":"${model}","messages":[${'0,'.repeat(3_000_000)}0]}`),
   json('4 MB of nesting', () => `{"model":"${model}","messages":${'['.repeat(2_000_000)}${']'.repeat(2_000_000)}}`),
   json('12 MB string of escapes', () => JSON.stringify({ model, messages: [{ role: 'user', content: '"\\\n\u00e9'.repeat(2 << 20) }] })),
+  // Every character an escape: the parse hands the string over a character at a time.
+  json('at the body limit: 4,300,000 \\u escapes, chat message', () => `{"model":"${model}","messages":[{"role":"user","content":"${'\\u0041'.repeat(4_300_000)}"}]}`),
   json('SambaStudio chat batch element: 2,000 tokens, 20 logprobs', () => JSON.stringify([{ model: 'm', messages: [{ role: 'user', content: 'Tell me a story.' }], max_tokens: 2000, logprobs: true, top_logprobs: 20 }]), studioChatPath),
   json('native prompt: 2,000 tokens, 20 logprobs', () => JSON.stringify({ items: [{ id: 'a', value: 'Tell me a story.' }], params: { max_tokens_to_generate: 2000, top_logprobs: 20 } }), nativePath),
   json('20 MB process_prompt conversation', () => JSON.stringify({ items: [{ id: 'a', value: conversation(20 << 20) }], params: { process_prompt: true, max_tokens_to_generate: 5 } }), nativePath),
