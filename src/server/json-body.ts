@@ -168,7 +168,8 @@ export function joinedText(body: unknown, texts: readonly string[], separator: s
     }
     text += each;
     const own = textPieces(body, each);
-    if (own) pieces.push(...own);
+    // One at a time: a text of lone surrogate escapes comes in a piece per character, too many for one call's arguments.
+    if (own) for (const piece of own) pieces.push(piece);
     else if (each !== '') pieces.push(each);
   });
   if (text.length >= piecedChars && typeof body === 'object' && body !== null) {

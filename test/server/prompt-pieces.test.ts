@@ -106,6 +106,15 @@ describe('a long prompt of a body parsed in slices', () => {
     }
   });
 
+  it('in Messages system blocks made of a piece per character (lone surrogate escapes) is refused for the context, not failed', async () => {
+    // The parse hands over a lone surrogate as a piece of its own: 1.1 M pieces, too many for one call's arguments.
+    const lone = '\\udc00'.repeat(1_100_000);
+    const sent = Buffer.from(`{"model":"${model}","max_tokens":5,"system":[{"type":"text","text":"${lone}"},{"type":"text","text":"Be brief."}],"messages":[{"role":"user","content":"Hi."}]}`);
+    const result = await post(server.port, '/cloud/v1/messages', sent);
+    expect(result.status, result.body).toBe(400);
+    expect(result.body).toContain('tokens in the prompt');
+  });
+
   it('is counted to its end by count_tokens from its pieces, to the tokens of the whole string', async () => {
     for (const [system, whole] of [[text, text], [systemBlocks, systemJoined]] as const) {
       const body = Buffer.from(JSON.stringify({ model, system, messages: [hi] }));
