@@ -10,7 +10,8 @@
 import { TokenParser, Tokenizer, TokenType, type ParsedTokenInfo } from '@streamparser/json';
 import type { StringBuilder } from '@streamparser/json/utils/bufferedString.js';
 import { TurnBudget } from '../event-loop/turn-budget.js';
-import type { CountedText } from './fake-model/index.js';
+import type { CountedText, PiecedText } from './fake-model/index.js';
+import type { PiecesOf } from './json-text.js';
 import { checkSize, noteMeasuredSize, sizeViolation, type SizeLimits } from '../validate/limits.js';
 import { escapeSegment, type Violation } from '../validate/violations.js';
 
@@ -118,12 +119,6 @@ async function parseTextInSlices(pieces: readonly string[], budget: TurnBudget):
 /** Strings of a body parsed in slices at least this long keep their pieces (`textPieces`): some milliseconds to copy whole. */
 const piecedChars = 1 << 20;
 
-/** A long string of a body parsed in slices, with its pieces. */
-interface PiecedText {
-  text: string;
-  pieces: readonly string[];
-}
-
 /** The long strings of each body parsed in slices, with their pieces; let go with the body. */
 const piecedStrings = new WeakMap<object, PiecedText[]>();
 
@@ -136,7 +131,7 @@ export function textPieces(body: unknown, text: string): readonly string[] | und
  * `textPieces` of `body` without holding the body: an open stream lets its request's body go, yet
  * its events may echo a long string of it (a Responses stream's `instructions`).
  */
-export function piecesOfBody(body: unknown): (text: string) => readonly string[] | undefined {
+export function piecesOfBody(body: unknown): PiecesOf {
   const pieced = piecedOf(body);
   return (text) => piecesIn(pieced, text);
 }
